@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PORT ?= 8000
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=diary_site.test_settings
+
+.PHONY: run test install install-dev lint e2e bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: web on 127.0.0.1:$(PORT), one Celery worker, one beat, Redis if needed; demo data.
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo
+	$(BIN)/python scripts/run_dev.py
+
+## lint: ruff and Django's own checks.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_SETTINGS) $(BIN)/python manage.py check
+	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## test: lint, then the whole test suite (PostgreSQL when DATABASE_URL points at it).
+test: lint
+	$(TEST_SETTINGS) $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .run staticfiles db.sqlite3

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from diary_site import views
+
+admin.site.site_header = "Kesimpta diary administration"
+admin.site.site_title = "Kesimpta diary admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("diary/", include("symptoms.urls")),
+    path("team/", include("alerts.urls")),
+    path("patients/", include("patients.urls")),
+    path("admin/", admin.site.urls),
+]

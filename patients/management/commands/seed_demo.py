@@ -1,0 +1,245 @@
+"""Create the demo clinic: two care teams, named staff, and patients with 30 days of history.
+
+Idempotent: people and teams are looked up by name and only created once; a patient's
+history is generated only when that patient has no entries yet. Demo data only ever
+comes from this command.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
+from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+
+DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose
+HISTORY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    username: str
+    first_name: str
+    last_name: str
+    timezone: str = "Europe/London"
+    unit: str = "C"
+    # Days ago of the first dose; the schedule continues from there.
+    first_dose_days_ago: int = 180
+    elevated_risk: tuple[str, ...] = ()
+    hbv_risk: bool = False
+    # {days_ago: (temperature °C or None, {code: grade})}: the story on top of calm days.
+    story: dict[int, tuple[float | None, dict[str, int]]] = field(default_factory=dict)
+    skip_days: tuple[int, ...] = ()
+
+
+PATIENTS = [
+    DemoPatient(
+        "bob",
+        "Bob",
+        "Baker",
+        # His latest monthly dose was three days ago, in the evening.
+        first_dose_days_ago=171,
+        story={
+            # A mild reaction the day after his latest monthly dose.
+            2: (37.6, {"headache": 1, "fatigue": 2}),
+            1: (37.0, {"fatigue": 1}),
+        },
+    ),
+    DemoPatient(
+        "fiona",
+        "Fiona",
+        "Fraser",
+        story={
+            12: (36.9, {"runny_nose": 1, "sore_throat": 1}),
+            11: (37.2, {"runny_nose": 2, "sore_throat": 2, "sneezing": 1}),
+            10: (37.1, {"runny_nose": 2, "cough": 1}),
+            9: (36.8, {"runny_nose": 1, "cough": 1}),
+        },
+    ),
+    DemoPatient(
+        "george",
+        "George",
+        "Grant",
+        unit="F",
+        elevated_risk=("low_ig",),
+        story={
+            3: (37.4, {"dysuria": 2, "urinary_frequency": 2}),
+            2: (38.4, {"dysuria": 2, "urinary_frequency": 2, "flank_pain": 2, "chills": 2}),
+        },
+    ),
+    DemoPatient(
+        "hannah",
+        "Hannah",
+        "Hughes",
+        first_dose_days_ago=15,
+        story={15: (37.8, {"headache": 2, "myalgia": 1, "chills": 1}), 14: (36.9, {"fatigue": 1})},
+    ),
+    DemoPatient(
+        "ian",
+        "Ian",
+        "Irving",
+        timezone="America/New_York",
+        unit="F",
+        hbv_risk=True,
+        story={5: (36.7, {"vision_change": 1}), 4: (36.8, {"vision_change": 2, "clumsiness": 1})},
+    ),
+    DemoPatient(
+        "julia",
+        "Julia",
+        "Jones",
+        # Stopped logging: the missed-diary rules should notice her.
+        skip_days=(0, 1, 2, 3),
+    ),
+]
+
+CLINICIANS = [
+    # (username, first, last, team, role)
+    ("alice", "Alice", "Adams", "Team A", CareTeamMembership.Role.PRIMARY),
+    ("erin", "Erin", "Evans", "Team A", CareTeamMembership.Role.BACKUP),
+    ("charlie", "Charlie", "Clark", "Team B", CareTeamMembership.Role.PRIMARY),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo care teams, staff and patients with 30 days of history (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            created = self.seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
+        self.stdout.write(
+            "Logins (password diary-demo-2026): bob (patient), alice (clinician, team A), "
+            "charlie (clinician, team B), dana (administrator)."
+        )
+
+    def seed(self) -> int:
+        self.created = 0
+        team_a = self._team("Team A", phone="020 7946 0001", urgent_phone="020 7946 0002")
+        team_b = self._team("Team B", phone="020 7946 0101", urgent_phone="020 7946 0102")
+        teams = {"Team A": team_a, "Team B": team_b}
+        for username, first, last, team_name, role in CLINICIANS:
+            user = self._user(username, first, last)
+            _, made = CareTeamMembership.objects.get_or_create(
+                team=teams[team_name], user=user, defaults={"role": role}
+            )
+            self.created += made
+        self._user("dana", "Dana", "Davies", staff=True)
+        now = timezone.now()
+        for spec in PATIENTS:
+            patient = self._patient(spec, team_a, now)
+            if not patient.entries.exists():
+                self._history(patient, spec, now)
+        bob = Patient.objects.get(user__username="bob")
+        carer = self._user("carol", "Carol", "Baker")
+        _, made = Caregiver.objects.get_or_create(
+            patient=bob, user=carer, defaults={"relationship": "Partner"}
+        )
+        self.created += made
+        return self.created
+
+    def _team(self, name: str, *, phone: str, urgent_phone: str) -> CareTeam:
+        team, made = CareTeam.objects.get_or_create(
+            name=name, defaults={"phone": phone, "urgent_phone": urgent_phone}
+        )
+        self.created += made
+        return team
+
+    def _user(self, username: str, first: str, last: str, *, staff: bool = False) -> User:
+        user, made = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "is_staff": staff,
+                "is_superuser": staff,
+            },
+        )
+        if made:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            self.created += 1
+        return user
+
+    def _patient(self, spec: DemoPatient, team: CareTeam, now: datetime) -> Patient:
+        user = self._user(spec.username, spec.first_name, spec.last_name)
+        patient, made = Patient.objects.get_or_create(
+            user=user,
+            defaults={
+                "team": team,
+                "timezone": spec.timezone,
+                "temperature_unit": spec.unit,
+                "enrolled_at": now
+                - timedelta(days=max(HISTORY_DAYS, spec.first_dose_days_ago) + 1),
+                "first_dose_at": now - timedelta(days=spec.first_dose_days_ago),
+                "er_low_ig": "low_ig" in spec.elevated_risk,
+                "hbv_risk": spec.hbv_risk,
+            },
+        )
+        self.created += made
+        return patient
+
+    def _history(self, patient: Patient, spec: DemoPatient, now: datetime) -> None:
+        rng = random.Random(spec.username)  # noqa: S311 — demo data, reproducible on purpose
+        zone = ZoneInfo(spec.timezone)
+        self._injections(patient, spec, now, zone)
+        symptoms = {s.code: s for s in Symptom.objects.all()}
+        for days_ago in range(HISTORY_DAYS, -1, -1):
+            if days_ago in spec.skip_days:
+                continue
+            local_day = (now.astimezone(zone) - timedelta(days=days_ago)).date()
+            minute = rng.randint(0, 50)
+            at = datetime.combine(local_day, time(8, minute), tzinfo=zone)
+            if at > now:
+                at = now - timedelta(minutes=5)
+            temp_c, grades = spec.story.get(days_ago, (None, {}))
+            if temp_c is None:
+                temp_c = round(rng.uniform(36.3, 37.1), 1)
+            entry = DiaryEntry.objects.create(
+                patient=patient,
+                recorded_at=at,
+                local_day=local_day,
+                feels_fine=not grades,
+                entered_by=patient.user,
+            )
+            value = Decimal(str(temp_c))
+            if spec.unit == "F":
+                value = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
+            TemperatureReading.objects.create(
+                entry=entry, value=value, unit=spec.unit, site="mouth", measured_at=at
+            )
+            SymptomReport.objects.bulk_create(
+                SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
+                for code, grade in grades.items()
+            )
+            self.created += 1
+
+    def _injections(
+        self, patient: Patient, spec: DemoPatient, now: datetime, zone: ZoneInfo
+    ) -> None:
+        first = now - timedelta(days=spec.first_dose_days_ago)
+        # Loading doses at weeks 0, 1, 2, then week 4, then every 4 weeks.
+        offsets = [0, 7, 14, 28]
+        while offsets[-1] + 28 <= spec.first_dose_days_ago:
+            offsets.append(offsets[-1] + 28)
+        for number, offset in enumerate(offsets, start=1):
+            given = first + timedelta(days=offset)
+            if given > now:
+                break
+            given = given.astimezone(zone).replace(hour=19, minute=0, second=0, microsecond=0)
+            Injection.objects.create(
+                patient=patient,
+                given_at=given,
+                dose_number=number,
+                site="thigh",
+                logged_by=patient.user,
+            )
+            self.created += 1

@@ -1,0 +1,262 @@
+"""People: users and their roles, care teams, patient profiles, caregivers, injections."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class User(AbstractUser):
+    """A person who logs in. The role follows from what is attached to the account."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", _("Patient")
+        CLINICIAN = "clinician", _("Clinician")
+        ADMINISTRATOR = "administrator", _("Administrator")
+        CAREGIVER = "caregiver", _("Caregiver")
+        NONE = "none", _("No role")
+
+    @property
+    def role(self) -> str:
+        """Return the user's role; staff wins, then clinician, patient, caregiver."""
+        if self.is_staff:
+            return self.Role.ADMINISTRATOR
+        if self.team_memberships.exists():
+            return self.Role.CLINICIAN
+        if hasattr(self, "patient"):
+            return self.Role.PATIENT
+        if self.caregiving.filter(active=True).exists():
+            return self.Role.CAREGIVER
+        return self.Role.NONE
+
+
+class CareTeam(models.Model):
+    """An MS team. Its phone numbers appear in every CONTACT and URGENT prompt."""
+
+    name = models.CharField(max_length=100, unique=True)
+    phone = models.CharField(_("team phone (working hours)"), max_length=40)
+    urgent_phone = models.CharField(_("urgent line"), max_length=40, blank=True)
+    out_of_hours = models.CharField(
+        _("out-of-hours route"),
+        max_length=200,
+        default=_("Call NHS 111, or 999 in an emergency"),
+        help_text=_("What a patient should do when the team is closed."),
+    )
+    emergency_number = models.CharField(max_length=10, default="999")
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
+    working_day_start = models.TimeField(default=time(8, 0))
+    working_day_end = models.TimeField(default=time(18, 0))
+    # Escalation timers (care-team loop); stored per team so a clinic can tune them.
+    urgent_escalation_minutes = models.PositiveIntegerField(default=15)
+    contact_escalation_working_hours = models.PositiveIntegerField(default=4)
+    digest_time = models.TimeField(_("WATCH digest time"), default=time(8, 0))
+    members = models.ManyToManyField(User, through="CareTeamMembership", related_name="care_teams")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareTeamMembership(models.Model):
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Primary")
+        BACKUP = "backup", _("Backup")
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
+
+    class Meta:
+        constraints = [
+            # One membership per person and team; routing relies on it.
+            models.UniqueConstraint(fields=["team", "user"], name="patients_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.team} ({self.get_role_display()})"
+
+
+def new_reference() -> str:
+    """A short, non-identifying reference used in e-mails and URLs (never the name)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "P-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_clinician(self, user: User) -> PatientQuerySet:
+        """Limit to the patients of the clinician's care teams (the one scoping mechanism)."""
+        return self.filter(team__memberships__user=user).distinct()
+
+
+class Patient(models.Model):
+    """A patient's profile: the inputs the rules read, preferences, team."""
+
+    class Unit(models.TextChoices):
+        CELSIUS = "C", "°C"
+        FAHRENHEIT = "F", "°F"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient")
+    team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, related_name="patients")
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
+    temperature_unit = models.CharField(max_length=1, choices=Unit.choices, default=Unit.CELSIUS)
+    reminder_time = models.TimeField(_("daily reminder time"), default=time(9, 0))
+    reminders_enabled = models.BooleanField(default=True)
+    enrolled_at = models.DateTimeField(default=dj_timezone.now)
+    first_dose_at = models.DateTimeField(null=True, blank=True)
+    # Elevated-risk reasons (clinical-rules.md A.0); any one makes the patient ER.
+    er_immunosuppressant = models.BooleanField(
+        _("other immunosuppressant or steroid course"), default=False
+    )
+    er_low_ig = models.BooleanField(_("IgG or IgM below normal"), default=False)
+    er_recurrent_infection = models.BooleanField(_("chronic or recurrent infection"), default=False)
+    er_cytopenia = models.BooleanField(_("neutropenia or lymphopenia"), default=False)
+    hbv_risk = models.BooleanField(_("hepatitis B risk (HBsAg or HBcAb positive)"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["reminder_time"])
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def elevated_risk(self) -> frozenset[str]:
+        """Return the ER reasons in the vocabulary of the rules and scenario files."""
+        flags = {
+            "immunosuppressant": self.er_immunosuppressant,
+            "low_ig": self.er_low_ig,
+            "recurrent_infection": self.er_recurrent_infection,
+            "cytopenia": self.er_cytopenia,
+        }
+        return frozenset(name for name, on in flags.items() if on)
+
+    def local_day(self, at: datetime) -> date:
+        """Return the calendar day of `at` in the patient's time zone."""
+        return at.astimezone(self.zone).date()
+
+    def today(self, *, now: datetime | None = None) -> date:
+        return self.local_day(now or dj_timezone.now())
+
+    def injection_doses(self) -> list[tuple[datetime, int | None]]:
+        return list(self.injections.order_by("given_at").values_list("given_at", "dose_number"))
+
+    def dose_schedule(self, count: int = 6):
+        """The next doses (number and local due date), a late dose moving the rest."""
+        from patients import dosing
+
+        return dosing.schedule(
+            self.injection_doses(), tz=self.zone, count=count, first_dose_at=self.first_dose_at
+        )
+
+    def next_dose_due(self):
+        from patients import dosing
+
+        return dosing.next_due(
+            self.injection_doses(), tz=self.zone, first_dose_at=self.first_dose_at
+        )
+
+    def missed_dose(self, *, now: datetime | None = None):
+        """The dose not logged by the end of its due date + 1 day (INJ-MISSED), or None."""
+        from patients import dosing
+
+        return dosing.missed_dose(
+            self.injection_doses(), tz=self.zone, as_of=now or dj_timezone.now(),
+            first_dose_at=self.first_dose_at,
+        )  # fmt: skip
+
+
+class Caregiver(models.Model):
+    """A person the care team has allowed to fill in the diary for a patient."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="caregivers")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caregiving")
+    relationship = models.CharField(max_length=60, blank=True)
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=dj_timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # Proxy-entry checks look a caregiver up by (patient, user).
+            models.UniqueConstraint(fields=["patient", "user"], name="patients_caregiver_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} for {self.patient}"
+
+
+class InjectionQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient) -> InjectionQuerySet:
+        return self.filter(patient=patient)
+
+
+class Injection(models.Model):
+    class Site(models.TextChoices):
+        THIGH = "thigh", _("Thigh")
+        ABDOMEN = "abdomen", _("Tummy (abdomen)")
+        UPPER_ARM = "upper_arm", _("Upper arm")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="injections")
+    given_at = models.DateTimeField()
+    dose_number = models.PositiveIntegerField(null=True, blank=True)
+    site = models.CharField(max_length=12, choices=Site.choices, blank=True)
+    logged_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = InjectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at"]
+        indexes = [
+            # The evaluator loads a patient's injections by time (W24, schedule).
+            models.Index(fields=["patient", "given_at"], name="patients_inj_patient_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dose_number__isnull=True) | Q(dose_number__gte=1),
+                name="patients_injection_dose_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} dose {self.dose_number or '?'} at {self.given_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+
+
+@admin.register(Symptom)
+class SymptomAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "label", "kind", "display_group", "order", "active")
+    list_filter = ("kind", "display_group", "is_red_flag", "active")
+    list_editable = ("order", "active")
+    search_fields = ("code", "label")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are stable ids used by rules, scenario files and exports.
+        return ("code", "is_red_flag") if obj else ()
+
+
+class TemperatureInline(admin.TabularInline):
+    model = TemperatureReading
+    extra = 0
+    readonly_fields = ("value_c",)
+
+
+class ReportInline(admin.TabularInline):
+    model = SymptomReport
+    extra = 0
+    autocomplete_fields = ("symptom",)
+
+
+@admin.register(DiaryEntry)
+class DiaryEntryAdmin(SimpleHistoryAdmin):
+    list_display = ("patient", "recorded_at", "local_day", "reported_by", "evaluation_state")
+    list_filter = ("evaluation_state", "reported_by")
+    search_fields = ("patient__reference",)
+    list_select_related = ("patient",)
+    raw_id_fields = ("patient", "caregiver", "entered_by")
+    date_hierarchy = "recorded_at"
+    inlines = [TemperatureInline, ReportInline]

