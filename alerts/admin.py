@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from alerts.models import Alert, AlertRule, Episode
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("rule_id", "title", "level", "active", "version", "updated_at")
+    list_filter = ("level", "active", "family")
+    search_fields = ("rule_id", "title", "patient_message")
+    readonly_fields = ("rule_id", "family", "version", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("rule_id", "family", "title", "level", "active", "version")}),
+        (
+            "Parameters",
+            {
+                "fields": ("params", "remeasure_minutes"),
+                "description": "Thresholds in °C, windows in hours/minutes/days, grades 0–4. "
+                "Try a change with `manage.py replay_scenario` before it goes live.",
+            },
+        ),
+        ("Messages", {"fields": ("patient_message", "clinician_summary", "rationale")}),
+        (None, {"fields": ("updated_at",)}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        # Rules are code-backed: rows come from the seed migration, never from the admin.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Every saved change is a new version; alerts keep the version they fired on.
+        if change and form.changed_data:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Alert)
+class AlertAdmin(SimpleHistoryAdmin):
+    list_display = ("rule", "level", "team_alert", "patient", "status", "fired_at")
+    list_filter = ("level", "team_alert", "status")
+    search_fields = ("patient__reference", "rule__rule_id")
+    list_select_related = ("rule", "patient")
+    raw_id_fields = ("patient", "entry", "episode", "acknowledged_by", "resolved_by")
+    readonly_fields = ("snapshot", "why", "rule_version", "episode_key", "fired_at", "created_at")
+    date_hierarchy = "fired_at"
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = ("patient", "key", "highest_level", "opened_at", "last_alert_at")
+    search_fields = ("patient__reference", "key")
+    raw_id_fields = ("patient",)

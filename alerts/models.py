@@ -1,0 +1,292 @@
+"""Alert rules as data, alerts, episodes, and the beat heartbeat."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Level(models.TextChoices):
+    NONE = "NONE", _("Nothing to act on")
+    WATCH = "WATCH", _("Keep monitoring")
+    CONTACT = "CONTACT", _("Contact the team today")
+    URGENT = "URGENT", _("Seek attention now")
+
+
+LEVEL_RANK = {Level.NONE: 0, Level.WATCH: 1, Level.CONTACT: 2, Level.URGENT: 3}
+TEAM_LEVELS = (Level.CONTACT, Level.URGENT)
+
+
+class AlertRule(models.Model):
+    """One row per rule of docs/clinical-rules.md §3, edited in the admin with history.
+
+    The evaluator (alerts/rules.py) reads the current level, active flag and params;
+    every Alert keeps a snapshot of the values it fired on.
+    """
+
+    rule_id = models.CharField(max_length=20, unique=True)
+    family = models.CharField(max_length=30, blank=True)
+    title = models.CharField(max_length=120)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    active = models.BooleanField(default=True)
+    params = models.JSONField(default=dict, blank=True)
+    patient_message = models.TextField()
+    clinician_summary = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, help_text=_("Why this rule exists, with sources."))
+    remeasure_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} — {self.title}"
+
+    def clean(self) -> None:
+        from alerts.rules_admin import validate_rule_row
+
+        validate_rule_row(self)
+
+    def snapshot(self) -> dict:
+        """The values an alert fired on, kept with the alert forever."""
+        return {
+            "rule_id": self.rule_id,
+            "version": self.version,
+            "title": self.title,
+            "level": self.level,
+            "params": self.params,
+            "patient_message": self.patient_message,
+            "clinician_summary": self.clinician_summary,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+
+class Episode(models.Model):
+    """Alerts of one patient and one rule episode, grouped for de-duplication."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="episodes"
+    )
+    key = models.CharField(max_length=80)
+    opened_at = models.DateTimeField()
+    last_alert_at = models.DateTimeField()
+    highest_level = models.CharField(max_length=8, choices=Level.choices)
+
+    class Meta:
+        constraints = [
+            # entry_evaluate get_or_creates episodes by (patient, key).
+            models.UniqueConstraint(fields=["patient", "key"], name="alerts_episode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.key}"
+
+
+class ResolutionAction(models.TextChoices):
+    PHONED = "phoned_patient", _("Phoned the patient")
+    ADVISED_GP = "advised_gp", _("Advised GP / urgent care")
+    SENT_ED = "sent_to_ed", _("Sent to the emergency department")
+    ANTIMICROBIALS = "antimicrobials", _("Antibiotics or antivirals started")
+    DOSE_POSTPONED = "dose_postponed", _("Dose postponed")
+    NO_ACTION = "no_action", _("No action needed")
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_clinician(self, user) -> AlertQuerySet:
+        """Limit to alerts of the clinician's care teams (the one scoping mechanism)."""
+        return self.filter(patient__team__memberships__user=user).distinct()
+
+    def team_alerts(self) -> AlertQuerySet:
+        return self.filter(team_alert=True)
+
+    def open(self) -> AlertQuerySet:
+        return self.exclude(status=Alert.Status.RESOLVED)
+
+
+class Alert(models.Model):
+    """A rule that fired for a patient, with the snapshot and the why it fired on.
+
+    WATCH firings and de-duplicated firings are recorded too (team_alert=False): they
+    feed the digest, the timeline and later de-duplication. team_alert=True marks a
+    CONTACT or URGENT alert the care team is notified about.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESOLVED = "resolved", _("Resolved")
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="alerts")
+    entry = models.ForeignKey(
+        "symptoms.DiaryEntry",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, related_name="alerts")
+    rule_version = models.PositiveIntegerField()
+    level = models.CharField(max_length=8, choices=Level.choices)
+    team_alert = models.BooleanField(default=False)
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="alerts")
+    episode_key = models.CharField(max_length=80)
+    snapshot = models.JSONField(default=dict)
+    why = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    fired_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_action = models.CharField(
+        max_length=30, choices=ResolutionAction.choices, blank=True
+    )
+    resolution_note = models.TextField(blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["snapshot", "why"])
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fired_at"]
+        constraints = [
+            # Evaluating an entry twice (task redelivery, sweep) records each rule once.
+            models.UniqueConstraint(
+                fields=["entry", "rule"],
+                name="alerts_alert_entry_rule_unique",
+                condition=Q(entry__isnull=False),
+            ),
+            # Sweep alerts have no entry: one per rule episode, however often beat runs.
+            models.UniqueConstraint(
+                fields=["patient", "rule", "episode_key"],
+                name="alerts_alert_sweep_unique",
+                condition=Q(entry__isnull=True),
+            ),
+        ]
+        indexes = [
+            # The evaluator reads a patient's recent alerts for de-duplication.
+            models.Index(fields=["patient", "fired_at"], name="alerts_alert_patient_time"),
+            # The triage queue lists open team alerts.
+            models.Index(
+                fields=["status", "level", "fired_at"],
+                name="alerts_alert_triage",
+                condition=Q(team_alert=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.rule_id} {self.level} for {self.patient}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic job ran. /healthz reads the beat's row."""
+
+    name = models.CharField(max_length=40, unique=True)
+    beat_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now) -> NotificationQuerySet:
+        return self.filter(status=Notification.Status.PENDING, due_at__lte=now)
+
+
+class Notification(models.Model):
+    """One message about one alert to one person on one channel, at one escalation step.
+
+    The row is written before sending and claimed with a conditional UPDATE
+    (pending -> sending), so two workers never send it twice.
+    """
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the app")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed (acknowledged)")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    step = models.PositiveSmallIntegerField(default=0, help_text=_("0 = first notice."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A task run twice, or two workers, write each notice once.
+            models.UniqueConstraint(
+                fields=["alert", "recipient", "channel", "step"],
+                name="alerts_notification_unique",
+            ),
+        ]
+        indexes = [
+            # The notification sweep picks pending rows that are due.
+            models.Index(
+                fields=["due_at"],
+                name="alerts_notification_due",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.recipient} ({self.status})"
+
+
+class EscalationStep(models.Model):
+    """A planned re-notification of an unacknowledged alert; beat picks it up when due.
+
+    No Celery ETA or countdown: the due time lives here, in the database.
+    """
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
+    step = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            # Planning a step twice (task redelivery) keeps one row.
+            models.UniqueConstraint(fields=["alert", "step"], name="alerts_escalation_unique"),
+        ]
+        indexes = [
+            # The escalation sweep reads unprocessed due steps.
+            models.Index(
+                fields=["due_at"],
+                name="alerts_escalation_due",
+                condition=Q(processed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"step {self.step} of alert {self.alert_id} due {self.due_at:%Y-%m-%d %H:%M}"

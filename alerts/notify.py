@@ -1,0 +1,210 @@
+"""The care-team loop: who is told, when, on which channel, and what stops it.
+
+Everything that is due lives in PostgreSQL: Notification rows (pending until sent) and
+EscalationStep rows (due_at). Beat sweeps pick both up every minute; no Celery ETA.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from alerts.models import Alert, EscalationStep, Level, Notification
+from alerts.transports import TRANSPORTS, TransportError
+from patients.models import CareTeam, CareTeamMembership
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+MAX_ESCALATION_STEPS = 20
+CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
+SWEEP_BATCH = 500
+
+
+def add_working_hours(start: datetime, hours: float, team: CareTeam) -> datetime:
+    """Return the instant `hours` of the team's working time after `start` (Mon–Fri)."""
+    tz = ZoneInfo(team.timezone)
+    at = start.astimezone(tz)
+    remaining = timedelta(hours=hours)
+    for _ in range(366):
+        day_start = at.replace(
+            hour=team.working_day_start.hour, minute=team.working_day_start.minute, second=0,
+            microsecond=0,
+        )  # fmt: skip
+        day_end = at.replace(
+            hour=team.working_day_end.hour, minute=team.working_day_end.minute, second=0,
+            microsecond=0,
+        )  # fmt: skip
+        if at.weekday() < 5 and at < day_end:
+            begin = max(at, day_start)
+            if begin + remaining <= day_end:
+                return begin + remaining
+            remaining -= day_end - begin
+        at = (at + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return at
+
+
+def next_escalation_due(alert: Alert, after: datetime) -> datetime:
+    team = alert.patient.team
+    if alert.level == Level.URGENT:
+        return after + timedelta(minutes=team.urgent_escalation_minutes)
+    return add_working_hours(after, team.contact_escalation_working_hours, team)
+
+
+def _recipients(team: CareTeam, *, include_backup: bool) -> list[int]:
+    roles = [CareTeamMembership.Role.PRIMARY]
+    if include_backup:
+        roles.append(CareTeamMembership.Role.BACKUP)
+    return list(
+        team.memberships.filter(role__in=roles, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> int:
+    rows = [
+        Notification(alert=alert, recipient_id=user_id, channel=channel, step=step, due_at=now)
+        for user_id in user_ids
+        for channel in CHANNELS
+    ]
+    # ignore_conflicts: a redelivered task finds the rows already there.
+    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def alert_open_team_notice(alert: Alert, *, now: datetime | None = None) -> None:
+    """Write the first notices (primaries) and plan the first escalation; same transaction."""
+    now = now or timezone.now()
+    team = alert.patient.team
+    _write_notifications(alert, _recipients(team, include_backup=False), 0, now)
+    EscalationStep.objects.get_or_create(
+        alert=alert, step=1, defaults={"due_at": next_escalation_due(alert, now)}
+    )
+
+
+def notification_send(notification_id: int, *, now: datetime | None = None) -> str:
+    """Send one notification if it is still pending. Safe to call twice or concurrently."""
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return "not pending"
+    notification = Notification.objects.select_related("alert__patient", "recipient").get(
+        pk=notification_id
+    )
+    if notification.alert.status != Alert.Status.OPEN and notification.step > 0:
+        Notification.objects.filter(pk=notification_id).update(status=Notification.Status.CANCELLED)
+        return "cancelled"
+    try:
+        TRANSPORTS[notification.channel].notify(notification)
+    except TransportError as exc:
+        give_up = exc.permanent or notification.attempts >= MAX_ATTEMPTS
+        backoff = timedelta(seconds=min(30 * 2 ** (notification.attempts - 1), 1800))
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED if give_up else Notification.Status.PENDING,
+            last_error=exc.message[:300],
+            due_at=now + backoff,
+        )
+        logger.warning(
+            "notification %s (%s) failed: %s", notification_id, notification.channel, exc.message
+        )
+        return "failed" if give_up else "retry"
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.SENT, sent_at=now, last_error=""
+    )
+    return "sent"
+
+
+def notifications_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Send every due pending notification (bounded batch); in-app ones first."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.due(now)
+        .order_by("-channel", "due_at")  # in_app sorts after email: in-app first
+        .values_list("pk", flat=True)[:batch]
+    )
+    return sum(notification_send(pk, now=now) == "sent" for pk in ids)
+
+
+def escalations_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Re-notify unacknowledged alerts whose escalation step is due, adding the backup."""
+    now = now or timezone.now()
+    done = 0
+    steps = list(
+        EscalationStep.objects.filter(processed_at__isnull=True, due_at__lte=now)
+        .select_related("alert__patient__team")
+        .order_by("due_at")[:batch]
+    )
+    for step in steps:
+        with transaction.atomic():
+            alert = step.alert
+            if alert.status != Alert.Status.OPEN:
+                outcome = alert.status
+            elif alert.snoozed_until and alert.snoozed_until > now:
+                EscalationStep.objects.filter(pk=step.pk).update(due_at=alert.snoozed_until)
+                continue
+            else:
+                outcome = "renotified"
+            claimed = EscalationStep.objects.filter(pk=step.pk, processed_at__isnull=True).update(
+                processed_at=now, outcome=outcome
+            )
+            if claimed != 1 or outcome != "renotified":
+                continue
+            team = alert.patient.team
+            _write_notifications(alert, _recipients(team, include_backup=True), step.step, now)
+            if step.step < MAX_ESCALATION_STEPS:
+                EscalationStep.objects.get_or_create(
+                    alert=alert,
+                    step=step.step + 1,
+                    defaults={"due_at": next_escalation_due(alert, now)},
+                )
+            done += 1
+    return done
+
+
+def alert_acknowledge(alert: Alert, *, user, now: datetime | None = None) -> bool:
+    """Acknowledge once; stops re-notification on every channel. Return False if not open."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Alert.objects.filter(pk=alert.pk, status=Alert.Status.OPEN).update(
+            status=Alert.Status.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=user
+        )
+        if changed:
+            Notification.objects.filter(
+                alert=alert, status=Notification.Status.PENDING, step__gt=0
+            ).update(status=Notification.Status.CANCELLED)
+    return bool(changed)
+
+
+def alert_resolve(alert: Alert, *, user, action: str, note: str = "", now=None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = (
+            Alert.objects.filter(pk=alert.pk)
+            .exclude(status=Alert.Status.RESOLVED)
+            .update(
+                status=Alert.Status.RESOLVED,
+                resolved_at=now,
+                resolved_by=user,
+                resolution_action=action,
+                resolution_note=note,
+                acknowledged_at=alert.acknowledged_at or now,
+                acknowledged_by=alert.acknowledged_by or user,
+            )
+        )
+        if changed:
+            Notification.objects.filter(alert=alert, status=Notification.Status.PENDING).exclude(
+                step=0, channel=Notification.Channel.IN_APP
+            ).update(status=Notification.Status.CANCELLED)
+    return bool(changed)
+
+
+def alert_snooze(alert: Alert, *, until: datetime) -> None:
+    """Delay this alert's escalation; a higher-level alert is a new alert and is never hidden."""
+    Alert.objects.filter(pk=alert.pk).update(snoozed_until=until)

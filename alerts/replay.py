@@ -1,0 +1,154 @@
+"""Run a scenario through the real models, evaluator and sweeps, then roll it all back."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from alerts import services
+from alerts.scenario import Catalogue, Scenario, ScenarioEvent
+from patients.models import CareTeam, Injection, Patient, User
+from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+
+
+class _Rollback(Exception):
+    """Raised to roll the scenario's transaction back once results are collected."""
+
+
+class PromptTaskMismatch(AssertionError):
+    """The prompt shown in the request and the task's result disagree (a bug)."""
+
+
+@dataclass
+class ReplayResult:
+    name: str
+    results: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "results": self.results}
+
+
+def catalogue() -> Catalogue:
+    graded, flags, red = set(), set(), set()
+    for code, kind, is_red in Symptom.objects.values_list("code", "kind", "is_red_flag"):
+        if is_red:
+            red.add(code)
+        elif kind == Symptom.Kind.GRADED:
+            graded.add(code)
+        else:
+            flags.add(code)
+    return Catalogue(graded=frozenset(graded), flags=frozenset(flags), red_flags=frozenset(red))
+
+
+def replay(scenario: Scenario) -> ReplayResult:
+    """Replay every event in order with the clock at the event's time; leave nothing behind."""
+    results: list[dict[str, Any]] = []
+    try:
+        with transaction.atomic():
+            patient = _make_patient(scenario)
+            symptoms = {s.code: s for s in Symptom.objects.all()}
+            for event in scenario.events:
+                results.append(_replay_event(patient, event, symptoms))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return ReplayResult(name=scenario.name, results=results)
+
+
+def _make_patient(scenario: Scenario) -> Patient:
+    tag = uuid.uuid4().hex[:10]
+    team = CareTeam.objects.create(name=f"replay-{tag}", phone="-")
+    user = User.objects.create(username=f"replay-{tag}")
+    risk = scenario.elevated_risk
+    return Patient.objects.create(
+        user=user,
+        team=team,
+        timezone=scenario.timezone,
+        enrolled_at=scenario.events[0].at,
+        er_immunosuppressant="immunosuppressant" in risk,
+        er_low_ig="low_ig" in risk,
+        er_recurrent_infection="recurrent_infection" in risk,
+        er_cytopenia="cytopenia" in risk,
+        hbv_risk=scenario.hbv_risk,
+    )
+
+
+def _replay_event(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str, Any]:
+    base = {"at": event.at_text, "type": event.type}
+    if event.type == "injection":
+        dose = event.dose or patient.injections.count() + 1
+        Injection.objects.create(
+            patient=patient, given_at=event.at, dose_number=dose, site=event.site
+        )
+        return {**base, "level": "NONE", "rules": [], "suppressed": [], "team_alerts": []}
+    if event.type == "tick":
+        services.pending_entries_sweep(now=event.at)
+        sweep = services.patient_sweep(patient, now=event.at)
+        return {
+            **base,
+            "level": sweep.level,
+            "rules": sorted({f.rule_id for f in sweep.fired}),
+            "suppressed": [],
+            "team_alerts": sorted(set(sweep.team_alerts)),
+        }
+    entry = _make_entry(patient, event, symptoms)
+    prompt = services.entry_prompt(entry)  # what the patient sees in the request
+    evaluation = services.entry_evaluate(entry.pk, now=event.at)  # what the task records
+    if evaluation is None:
+        raise PromptTaskMismatch(f"event {event.index}: the task could not claim the entry")
+    prompt_rules = sorted(r.rule_id for r in prompt.reasons)
+    task_rules = sorted({f.rule_id for f in evaluation.fired})
+    if prompt.level != evaluation.level or prompt_rules != task_rules:
+        raise PromptTaskMismatch(
+            f"event {event.index}: prompt {prompt.level} {prompt_rules} != task "
+            f"{evaluation.level} {task_rules}"
+        )
+    return {
+        **base,
+        "level": evaluation.level,
+        "rules": task_rules,
+        "suppressed": sorted({s.rule_id for s in evaluation.suppressed}),
+        "team_alerts": sorted(set(evaluation.team_alerts)),
+    }
+
+
+def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:
+    caregiver = None
+    if event.reported_by == "proxy":
+        carer = User.objects.create(username=f"{patient.user.username}-carer-{event.index}")
+        caregiver = patient.caregivers.create(user=carer)
+    entry = DiaryEntry.objects.create(
+        patient=patient,
+        recorded_at=event.at,
+        local_day=patient.local_day(event.at),
+        reported_by=event.reported_by,
+        caregiver=caregiver,
+        note=event.note,
+        antipyretic_6h=event.antipyretic_6h,
+        planned_vaccine=event.planned_vaccine[:120],
+        planned_vaccine_live=event.planned_vaccine_live,
+        feels_fine=not event.symptoms and not event.red_flags,
+        **{
+            field: value
+            for name, vital in event.vitals.items()
+            for field, value in ((name, vital.value), (f"{name}_confirmed", vital.confirmed))
+        },
+    )
+    for reading in event.temperatures:
+        TemperatureReading.objects.create(
+            entry=entry,
+            value=reading.value,
+            unit=reading.unit,
+            site=reading.site,
+            confirmed=reading.confirmed,
+            measured_at=event.at,
+        )
+    reports = [
+        SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
+        for code, grade in event.symptoms.items()
+    ] + [SymptomReport(entry=entry, symptom=symptoms[code], grade=1) for code in event.red_flags]
+    SymptomReport.objects.bulk_create(reports)
+    return entry

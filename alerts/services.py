@@ -1,0 +1,404 @@
+"""Workflows of the alert engine: evaluate an entry, record alerts, build the patient's prompt.
+
+The trace of an alert: view -> symptoms.services.entry_record -> (after commit)
+alerts.tasks.evaluate_entry -> entry_evaluate -> alerts.rules.evaluate.
+
+The diary calls:
+- `entry_schedule_evaluation(entry)` inside `entry_record`'s transaction: after commit the
+  entry is published for the worker (bounded; the sweep covers a failed publish);
+- `entry_prompt(entry)` in the request right after submit: the same pure evaluator the
+  worker uses, so the prompt works when Redis is down and always agrees with the task.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from alerts import rules
+from alerts.models import LEVEL_RANK, Alert, AlertRule, Episode, Level
+from patients.models import Patient
+from symptoms.models import DiaryEntry
+
+logger = logging.getLogger(__name__)
+
+# How far back the evaluator looks (consecutive-day rules, W48/7-day windows, dedup).
+HISTORY_WINDOW = timedelta(days=14)
+# Pending entries younger than this are left to the task published at submit.
+SWEEP_GRACE = timedelta(seconds=60)
+SWEEP_BATCH = 200
+MAX_EVALUATION_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    level: str
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the patient sees right after submitting an entry."""
+
+    level: str  # NONE | WATCH | CONTACT | URGENT
+    key: str  # thank_you | keep_monitoring | contact_today | seek_now
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    remeasure_minutes: int | None = None
+    remeasure_at: datetime | None = None
+
+    @property
+    def is_team_level(self) -> bool:
+        return self.level in (Level.CONTACT, Level.URGENT)
+
+
+# Inputs -----------------------------------------------------------------------------
+
+
+def rule_configs() -> rules.RuleSet:
+    """The current rule rows as the evaluator's typed configuration (one query)."""
+    return rules.RuleSet(
+        {
+            row.rule_id: rules.RuleConfig(
+                rule_id=row.rule_id, level=row.level, active=row.active, params=row.params
+            )
+            for row in AlertRule.objects.all()
+        }
+    )
+
+
+def _profile(patient: Patient) -> rules.Profile:
+    return rules.Profile(
+        timezone=patient.timezone,
+        elevated_risk=patient.elevated_risk,
+        hbv_risk=patient.hbv_risk,
+        enrolled_at=patient.enrolled_at,
+    )
+
+
+def _entry_input(entry: DiaryEntry) -> rules.Entry:
+    """Plain values of an entry whose temperatures and reports are prefetched."""
+    symptoms: dict[str, int] = {}
+    red_flags: set[str] = set()
+    for report in entry.reports.all():
+        if report.symptom.is_red_flag:
+            if report.grade:
+                red_flags.add(report.symptom.code)
+        elif report.grade:
+            symptoms[report.symptom.code] = report.grade
+    vitals = {
+        name: rules.Vital(value=value, confirmed=getattr(entry, f"{name}_confirmed"))
+        for name in ("heart_rate", "resp_rate", "spo2", "systolic_bp")
+        if (value := getattr(entry, name)) is not None
+    }
+    return rules.Entry(
+        id=entry.pk,
+        at=entry.recorded_at,
+        temperatures=tuple(
+            rules.Temperature(
+                value=t.value, unit=t.unit, at=t.measured_at, confirmed=t.confirmed, site=t.site
+            )
+            for t in entry.temperatures.all()
+        ),
+        symptoms=symptoms,
+        red_flags=frozenset(red_flags),
+        vitals=vitals,
+        antipyretic_6h=entry.antipyretic_6h,
+        planned_vaccine_live=entry.planned_vaccine_live,
+        reported_by=entry.reported_by,
+    )
+
+
+def _prior_alert(alert: Alert) -> rules.PriorAlert:
+    return rules.PriorAlert(
+        rule_id=alert.rule.rule_id,
+        level=alert.level,
+        at=alert.fired_at,
+        entry_id=alert.entry_id,
+        episode_key=alert.episode_key,
+        team_alert=alert.team_alert,
+        detail=alert.why,
+    )
+
+
+def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInput:
+    """Gather everything the pure evaluator needs for one entry (a fixed number of queries)."""
+    patient = entry.patient
+    since = entry.recorded_at - HISTORY_WINDOW
+    earlier = (
+        DiaryEntry.objects.for_patient(patient)
+        .filter(recorded_at__gte=since, recorded_at__lte=entry.recorded_at)
+        .exclude(pk=entry.pk)
+        .prefetch_related("temperatures", "reports__symptom")
+        .order_by("recorded_at", "pk")
+    )
+    history = [e for e in earlier if (e.recorded_at, e.pk) < (entry.recorded_at, entry.pk)]
+    previous = None
+    if not history:
+        # The immediately previous entry, however old ("worsening" compares with it).
+        previous = (
+            DiaryEntry.objects.for_patient(patient)
+            .filter(recorded_at__lt=since)
+            .prefetch_related("temperatures", "reports__symptom")
+            .order_by("-recorded_at", "-pk")
+            .first()
+        )
+        history = [previous] if previous else []
+    prior = (
+        Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=entry.recorded_at)
+        .exclude(entry=entry)
+        .select_related("rule")
+        .order_by("fired_at", "pk")
+    )
+    injections = patient.injections.filter(given_at__lte=entry.recorded_at).order_by("given_at")
+    return rules.EvaluationInput(
+        profile=_profile(patient),
+        injections=tuple(rules.Injection(at=i.given_at, dose=i.dose_number) for i in injections),
+        entry=_entry_input(entry),
+        history=tuple(_entry_input(e) for e in history),
+        prior_alerts=tuple(_prior_alert(a) for a in prior),
+        rules=configs if configs is not None else rule_configs(),
+    )
+
+
+def _load_entry(entry_id: int) -> DiaryEntry:
+    return (
+        DiaryEntry.objects.select_related("patient__team", "patient__user")
+        .prefetch_related("temperatures", "reports__symptom")
+        .get(pk=entry_id)
+    )
+
+
+# The prompt -------------------------------------------------------------------------
+
+
+def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
+    """Turn an evaluation into the patient's prompt, with the current rule messages."""
+    fired = sorted(evaluation.fired, key=lambda f: (-LEVEL_RANK[f.level], f.rule_id))
+    rows = AlertRule.objects.in_bulk([f.rule_id for f in fired], field_name="rule_id")
+    reasons = tuple(
+        Reason(
+            rule_id=f.rule_id,
+            level=f.level,
+            title=rows[f.rule_id].title if f.rule_id in rows else f.rule_id,
+            message=rows[f.rule_id].patient_message if f.rule_id in rows else "",
+        )
+        for f in fired
+    )
+    minutes = evaluation.remeasure_minutes
+    return Prompt(
+        level=evaluation.level,
+        key=evaluation.prompt_key,
+        reasons=reasons,
+        remeasure_minutes=minutes,
+        remeasure_at=at + timedelta(minutes=minutes) if minutes else None,
+    )
+
+
+def entry_prompt(entry: DiaryEntry) -> Prompt:
+    """Evaluate the entry in the request (no writes) and return the patient's prompt."""
+    entry = _load_entry(entry.pk)
+    evaluation = rules.evaluate(evaluation_input(entry))
+    return prompt_from(evaluation, at=entry.recorded_at)
+
+
+def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> bool:
+    """Return True if the patient's latest entry, in the last 6 hours, asked for a re-measure."""
+    now = now or timezone.now()
+    latest = DiaryEntry.objects.for_patient(patient).filter(recorded_at__lte=now).first()
+    if latest is None or now - latest.recorded_at > timedelta(hours=6):
+        return False
+    return Alert.objects.filter(entry=latest, rule__remeasure_minutes__isnull=False).exists()
+
+
+# Recording --------------------------------------------------------------------------
+
+
+def entry_schedule_evaluation(entry: DiaryEntry) -> None:
+    """Publish the entry for evaluation after the surrounding transaction commits."""
+    from alerts.tasks import publish_evaluation
+
+    transaction.on_commit(lambda: publish_evaluation(entry.pk))
+
+
+def _record_firing(
+    *, patient: Patient, entry: DiaryEntry | None, firing, team_alert: bool, at: datetime, rows
+) -> Alert | None:
+    """Create the Alert for one fired rule unless it exists (idempotent)."""
+    rule = rows[firing.rule_id]
+    episode, created = Episode.objects.get_or_create(
+        patient=patient,
+        key=firing.episode_key,
+        defaults={"opened_at": at, "last_alert_at": at, "highest_level": firing.level},
+    )
+    if not created:
+        changes = {"last_alert_at": max(episode.last_alert_at, at)}
+        if LEVEL_RANK[firing.level] > LEVEL_RANK[episode.highest_level]:
+            changes["highest_level"] = firing.level
+        Episode.objects.filter(pk=episode.pk).update(**changes)
+    lookup = {"entry": entry} if entry is not None else {"episode_key": firing.episode_key}
+    try:
+        with transaction.atomic():
+            alert, made = Alert.objects.get_or_create(
+                patient=patient,
+                rule=rule,
+                **lookup,
+                defaults={
+                    "episode": episode,
+                    "episode_key": firing.episode_key,
+                    "rule_version": rule.version,
+                    "level": firing.level,
+                    "team_alert": team_alert,
+                    "snapshot": rule.snapshot(),
+                    "why": firing.why,
+                    "fired_at": at,
+                },
+            )
+    except IntegrityError:
+        # A concurrent evaluation recorded it first: that row is the one.
+        return None
+    return alert if made else None
+
+
+@transaction.atomic
+def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evaluation | None:
+    """Evaluate one entry and record its alerts; the body of the evaluate_entry task.
+
+    Idempotent: alerts are unique per (entry, rule), so running it twice records nothing
+    twice. Returns None when another worker holds the entry or it is gone.
+    """
+    now = now or timezone.now()
+    locked = DiaryEntry.objects.select_for_update(skip_locked=True).filter(pk=entry_id).values("pk")
+    if not locked:
+        return None
+    entry = _load_entry(entry_id)
+    configs = rule_configs()
+    evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
+    rows = AlertRule.objects.in_bulk([f.rule_id for f in evaluation.fired], field_name="rule_id")
+    team = set(evaluation.team_alerts)
+    opened = []
+    for firing in evaluation.fired:
+        alert = _record_firing(
+            patient=entry.patient,
+            entry=entry,
+            firing=firing,
+            team_alert=firing.rule_id in team,
+            at=entry.recorded_at,
+            rows=rows,
+        )
+        if alert is not None and alert.team_alert:
+            opened.append(alert)
+    _notify_team(opened, now=now)
+    DiaryEntry.objects.filter(pk=entry.pk).update(
+        evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
+        evaluated_at=now,
+        evaluation_attempts=entry.evaluation_attempts + 1,
+    )
+    return evaluation
+
+
+def pending_entries_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Evaluate entries still pending SWEEP_GRACE after submit (lost publish, Redis down).
+
+    Each entry is claimed with SELECT ... FOR UPDATE SKIP LOCKED inside entry_evaluate,
+    so concurrent sweeps and tasks never evaluate one entry at the same time.
+    """
+    now = now or timezone.now()
+    ids = list(
+        DiaryEntry.objects.pending()
+        .filter(created_at__lte=now - SWEEP_GRACE, evaluation_attempts__lt=MAX_EVALUATION_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    done = 0
+    for entry_id in ids:
+        try:
+            if entry_evaluate(entry_id, now=now) is not None:
+                done += 1
+        except Exception:  # noqa: BLE001 — one bad entry must not stop the sweep
+            logger.exception("evaluation of entry %s failed", entry_id)
+            # Count the attempt so a poison entry stops being retried (and shows as failed).
+            DiaryEntry.objects.filter(pk=entry_id).update(
+                evaluation_attempts=F("evaluation_attempts") + 1
+            )
+            DiaryEntry.objects.filter(
+                pk=entry_id, evaluation_attempts__gte=MAX_EVALUATION_ATTEMPTS
+            ).update(evaluation_state=DiaryEntry.EvaluationState.FAILED)
+    return done
+
+
+# Periodic rules ---------------------------------------------------------------------
+
+
+def patient_sweep(patient: Patient, *, now: datetime, configs=None) -> rules.SweepResult:
+    """Run the periodic rules (DIARY-GAP-*, DIARY-FOLLOWUP, INJ-MISSED) for one patient."""
+    since = now - HISTORY_WINDOW
+    entry_times = tuple(
+        DiaryEntry.objects.for_patient(patient)
+        .filter(recorded_at__gte=since, recorded_at__lte=now)
+        .order_by("recorded_at")
+        .values_list("recorded_at", flat=True)
+    )
+    prior = (
+        Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=now)
+        .select_related("rule")
+        .order_by("fired_at", "pk")
+    )
+    injections = patient.injections.filter(given_at__lte=now).order_by("given_at")
+    result = rules.evaluate_sweep(
+        rules.SweepInput(
+            profile=_profile(patient),
+            as_of=now,
+            entry_times=entry_times,
+            injections=tuple(
+                rules.Injection(at=i.given_at, dose=i.dose_number) for i in injections
+            ),
+            prior_alerts=tuple(_prior_alert(a) for a in prior),
+            rules=configs if configs is not None else rule_configs(),
+        )
+    )
+    rows = AlertRule.objects.in_bulk([f.rule_id for f in result.fired], field_name="rule_id")
+    team = set(result.team_alerts)
+    opened = []
+    for firing in result.fired:
+        alert = _record_firing(
+            patient=patient,
+            entry=None,
+            firing=firing,
+            team_alert=firing.rule_id in team,
+            at=now,
+            rows=rows,
+        )
+        if alert is not None and alert.team_alert:
+            opened.append(alert)
+    _notify_team(opened, now=now)
+    return result
+
+
+def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
+    """Write the first notices for new team alerts, and send them after commit."""
+    if not alerts:
+        return
+    from alerts.notify import alert_open_team_notice
+    from alerts.tasks import publish_send_notifications
+
+    for alert in alerts:
+        alert_open_team_notice(alert, now=now)
+    transaction.on_commit(publish_send_notifications)
+
+
+def periodic_rules_sweep(*, now: datetime | None = None) -> int:
+    """Run the periodic rules for every patient; idempotent (episode keys), bounded by batch."""
+    now = now or timezone.now()
+    configs = rule_configs()
+    count = 0
+    for patient in Patient.objects.filter(enrolled_at__lte=now).iterator(chunk_size=500):
+        patient_sweep(patient, now=now, configs=configs)
+        count += 1
+    return count

@@ -1,0 +1,76 @@
+"""How a notification reaches a clinician. One small class per channel.
+
+Messages say that there is an alert, its level, and link to it. They never carry
+symptoms, temperatures, notes or the patient's name — a short reference only.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from alerts.models import Notification
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class Transport:
+    def notify(self, notification: Notification) -> None:
+        """Send one notification. Raise TransportError on failure, return None on success."""
+        raise NotImplementedError
+
+    @staticmethod
+    def context(notification: Notification) -> dict:
+        alert = notification.alert
+        return {
+            "level": alert.level,
+            "reference": alert.patient.reference,
+            "link": settings.SITE_URL + reverse("alerts:detail", args=[alert.pk]),
+            "step": notification.step,
+            "recipient": notification.recipient,
+        }
+
+
+class InApp(Transport):
+    """The Notification row is the in-app message: the badge and list read it."""
+
+    def notify(self, notification: Notification) -> None:
+        return None
+
+
+class Email(Transport):
+    def notify(self, notification: Notification) -> None:
+        address = notification.recipient.email
+        if not address:
+            raise TransportError("the recipient has no e-mail address", permanent=True)
+        ctx = self.context(notification)
+        subject = render_to_string("emails/alert-subject.txt", ctx).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/alert-body.txt", ctx),
+            to=[address],
+        )
+        message.attach_alternative(render_to_string("emails/alert-body.html", ctx), "text/html")
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise TransportError("the mail server refused the address", permanent=True) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TransportError("the mail server refused our login", permanent=True) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise TransportError(f"mail server unavailable: {type(exc).__name__}") from exc
+
+
+TRANSPORTS: dict[str, Transport] = {
+    Notification.Channel.IN_APP: InApp(),
+    Notification.Channel.EMAIL: Email(),
+}

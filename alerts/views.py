@@ -1,0 +1,173 @@
+"""Clinician views: the triage queue, an alert with its why, and the actions on it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from alerts import notify
+from alerts.models import Alert, Level, Notification, ResolutionAction
+from patients.models import User
+
+
+def clinician_required(view):
+    """Clinicians only; anyone else gets the same 404 as a missing page."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role != User.Role.CLINICIAN:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
+    """The alert if it belongs to one of the clinician's teams; 404 otherwise."""
+    return get_object_or_404(
+        Alert.objects.for_clinician(request.user).select_related(
+            "rule", "patient__user", "patient__team", "entry"
+        ),
+        pk=pk,
+    )
+
+
+class ResolveForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action taken"), choices=ResolutionAction.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 3}))  # fmt: skip
+
+
+class SnoozeForm(forms.Form):
+    hours = forms.TypedChoiceField(
+        label=_("Snooze reminders for"),
+        coerce=int,
+        choices=[(1, _("1 hour")), (4, _("4 hours")), (24, _("24 hours"))],
+    )
+
+
+LEVEL_ORDER = Case(
+    When(level=Level.URGENT, then=Value(0)),
+    When(level=Level.CONTACT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+@clinician_required
+def triage(request: HttpRequest) -> HttpResponse:
+    """Open team alerts of the clinician's teams: URGENT first, then CONTACT, oldest first."""
+    alerts = (
+        Alert.objects.for_clinician(request.user)
+        .team_alerts()
+        .open()
+        .select_related("rule", "patient__user", "patient__team")
+        .order_by(LEVEL_ORDER, "fired_at")
+    )
+    level = request.GET.get("level")
+    if level in (Level.URGENT, Level.CONTACT):
+        alerts = alerts.filter(level=level)
+    alerts = list(alerts[:200])
+    counts = {
+        Level.URGENT: sum(a.level == Level.URGENT for a in alerts),
+        Level.CONTACT: sum(a.level == Level.CONTACT for a in alerts),
+    }
+    unread = Notification.objects.filter(
+        recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).count()
+    return render(
+        request,
+        "alerts/triage.html",
+        {"alerts": alerts, "counts": counts, "level": level, "unread": unread},
+    )
+
+
+@clinician_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert_for_clinician(request, pk)
+    Notification.objects.filter(
+        alert=alert, recipient=request.user, channel=Notification.Channel.IN_APP,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())  # fmt: skip
+    related = (
+        Alert.objects.filter(entry=alert.entry).exclude(pk=alert.pk).select_related("rule")
+        if alert.entry_id
+        else Alert.objects.none()
+    )
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "related": related,
+            "notifications": alert.notifications.select_related("recipient").order_by("created_at"),
+            "resolve_form": ResolveForm(),
+            "snooze_form": SnoozeForm(),
+        },
+    )
+
+
+@require_POST
+@clinician_required
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert_for_clinician(request, pk)
+    if notify.alert_acknowledge(alert, user=request.user):
+        messages.success(request, _("Acknowledged. Reminders for this alert have stopped."))
+    else:
+        messages.info(request, _("This alert was already acknowledged."))
+    return redirect("alerts:detail", pk=alert.pk)
+
+
+@require_POST
+@clinician_required
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert_for_clinician(request, pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the action you took."))
+        return redirect("alerts:detail", pk=alert.pk)
+    notify.alert_resolve(
+        alert, user=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+    )
+    messages.success(request, _("Resolved."))
+    return redirect("alerts:triage")
+
+
+@require_POST
+@clinician_required
+def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert_for_clinician(request, pk)
+    form = SnoozeForm(request.POST)
+    if form.is_valid():
+        notify.alert_snooze(
+            alert, until=timezone.now() + timedelta(hours=form.cleaned_data["hours"])
+        )
+        messages.success(
+            request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
+        )
+    return redirect("alerts:detail", pk=alert.pk)
+
+
+@clinician_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The clinician's in-app notifications, newest first."""
+    notifications = (
+        Notification.objects.filter(recipient=request.user, channel=Notification.Channel.IN_APP)
+        .exclude(status=Notification.Status.CANCELLED)
+        .select_related("alert__rule", "alert__patient")[:100]
+    )
+    failed = Notification.objects.filter(
+        alert__patient__team__memberships__user=request.user, status=Notification.Status.FAILED
+    ).select_related("alert", "recipient")[:50]
+    return render(request, "alerts/inbox.html", {"notifications": notifications, "failed": failed})

@@ -1,0 +1,122 @@
+"""Clinician alert pages: scoped to the clinician's teams, actions POST-only with CSRF."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts import services
+from alerts.models import Alert
+from tests.alerts.factories import make_entry
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alert(bob):
+    entry = make_entry(bob, timezone.now(), temp="38.5")
+    services.entry_evaluate(entry.pk)
+    return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_alice_sees_bobs_alert_first_in_her_queue_with_the_why(client, alice, alert):
+    login(client, alice)
+    queue = client.get(reverse("alerts:triage")).content.decode()
+    assert "T-FEV-1" in queue and alert.patient.reference in queue
+    page = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "threshold_c=38.0" in page
+    assert "38.5" in page
+    assert "You have a fever" in page  # the message the patient saw
+
+
+def test_the_queue_puts_urgent_first_then_oldest(client, alice, bob):
+    bob.er_low_ig = True
+    bob.save()
+    now = timezone.now()
+    old = make_entry(bob, now - timezone.timedelta(days=3), symptoms={"dysuria": 1})
+    services.entry_evaluate(old.pk)
+    new = make_entry(bob, now, temp="38.6")
+    services.entry_evaluate(new.pk)
+    login(client, alice)
+    alerts = client.get(reverse("alerts:triage")).context["alerts"]
+    levels = [a.level for a in alerts]
+    assert levels == sorted(levels, key=lambda level: level != "URGENT")
+    contact = [a for a in alerts if a.level == "CONTACT"]
+    assert contact[0].entry_id == old.pk
+
+
+@pytest.mark.parametrize("name", ["detail", "acknowledge", "resolve", "snooze"])
+def test_charlie_gets_404_and_nothing_changes(client, charlie, alert, name):
+    login(client, charlie)
+    method = client.get if name == "detail" else client.post
+    response = method(
+        reverse(f"alerts:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1}
+    )
+    assert response.status_code == 404
+    alert.refresh_from_db()
+    assert alert.status == "open" and alert.snoozed_until is None
+
+
+def test_a_patient_gets_404_on_clinician_pages(client, bob, alert):
+    login(client, bob.user)
+    assert client.get(reverse("alerts:triage")).status_code == 404
+    assert client.get(reverse("alerts:detail", args=[alert.pk])).status_code == 404
+
+
+def test_missing_and_not_yours_look_the_same(client, charlie, alert):
+    login(client, charlie)
+    not_yours = client.get(reverse("alerts:detail", args=[alert.pk]))
+    missing = client.get(reverse("alerts:detail", args=[alert.pk + 999]))
+    assert not_yours.status_code == missing.status_code == 404
+    assert not_yours.content == missing.content
+
+
+@pytest.mark.parametrize("name", ["acknowledge", "resolve", "snooze"])
+def test_actions_refuse_get(client, alice, alert, name):
+    login(client, alice)
+    assert client.get(reverse(f"alerts:{name}", args=[alert.pk])).status_code == 405
+
+
+def test_actions_need_the_csrf_token(alice, alert):
+    client = Client(enforce_csrf_checks=True)
+    login(client, alice)
+    response = client.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    assert response.status_code == 403
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
+def test_alice_acknowledges_then_resolves_with_an_action(client, alice, alert):
+    login(client, alice)
+    client.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by) == ("acknowledged", alice)
+    response = client.post(
+        reverse("alerts:resolve", args=[alert.pk]), {"action": "phoned_patient", "note": "Called."}
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.resolution_action, alert.resolution_note) == (
+        "resolved",
+        "phoned_patient",
+        "Called.",
+    )
+    assert alert not in client.get(reverse("alerts:triage")).context["alerts"]
+
+
+def test_resolving_without_an_action_is_refused_clearly(client, alice, alert):
+    login(client, alice)
+    response = client.post(
+        reverse("alerts:resolve", args=[alert.pk]), {"action": "bogus"}, follow=True
+    )
+    assert "Choose the action you took." in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open"

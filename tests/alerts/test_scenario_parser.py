@@ -1,0 +1,127 @@
+"""The scenario parser names the event and the field for every kind of mistake."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from alerts.scenario import Catalogue, ScenarioError, load_scenario
+
+CATALOGUE = Catalogue(
+    graded=frozenset({"cough", "chills", "dysuria"}),
+    flags=frozenset({"cold_sore", "jaundice"}),
+    red_flags=frozenset({"seizure", "might_die"}),
+)
+
+
+def doc(*events, **patient) -> str:
+    return json.dumps(
+        {"name": "t", "patient": {"timezone": "Europe/London", **patient}, "events": list(events)}
+    )
+
+
+def entry(**fields) -> dict:
+    return {"at": "2026-03-10T08:00", "type": "entry", **fields}
+
+
+def test_it_parses_a_valid_scenario():
+    scenario = load_scenario(
+        doc(
+            {"at": "2026-03-02T08:00", "type": "injection"},
+            entry(
+                temperature={"value": 100.4, "unit": "F", "confirmed": True},
+                symptoms={"cough": 2, "cold_sore": True},
+                red_flags=["seizure"],
+                vitals={"heart_rate": {"value": 104}, "spo2": 93},
+                planned_vaccine={"text": "yellow fever", "live": True},
+            ),
+            {"at": "2026-03-13T00:30", "type": "tick"},
+            elevated_risk=["low_ig"],
+        ),
+        CATALOGUE,
+    )
+    injection, e, tick = scenario.events
+    assert injection.type == "injection" and tick.type == "tick"
+    assert e.temperatures[0].value == Decimal("100.4") and e.temperatures[0].unit == "F"
+    assert e.temperatures[0].confirmed is True
+    assert e.symptoms == {"cough": 2, "cold_sore": 1}
+    assert e.red_flags == frozenset({"seizure"})
+    assert e.vitals["heart_rate"].value == 104 and e.vitals["spo2"].value == 93
+    assert e.planned_vaccine_live is True
+    assert str(e.at.tzinfo) == "Europe/London"
+    assert scenario.elevated_risk == frozenset({"low_ig"})
+
+
+@pytest.mark.parametrize(
+    ("event", "message_part", "field"),
+    [
+        (entry(symptoms={"coughing": 1}), "unknown symptom code 'coughing'", "symptoms.coughing"),
+        (entry(symptoms={"cough": 5}), "0–4", "symptoms.cough"),
+        (entry(symptoms={"cough": -1}), "0–4", "symptoms.cough"),
+        (entry(symptoms={"cough": 1.5}), "0–4", "symptoms.cough"),
+        (entry(symptoms={"cough": True}), "0–4", "symptoms.cough"),
+        (entry(symptoms={"cold_sore": 2}), "true or false", "symptoms.cold_sore"),
+        (entry(red_flags=["dizzy"]), "unknown red-flag code", "red_flags"),
+        (entry(temperature={"value": 29.9, "unit": "C"}), "outside", "temperature.value"),
+        (entry(temperature={"value": 45.1, "unit": "C"}), "outside", "temperature.value"),
+        (entry(temperature={"value": 85.9, "unit": "F"}), "outside", "temperature.value"),
+        (entry(temperature={"value": "hot", "unit": "C"}), "number", "temperature.value"),
+        (entry(temperature={"value": 38, "unit": "K"}), "C or F", "temperature.unit"),
+        (entry(vitals={"heart_rate": {"value": 400}}), "outside", "vitals.heart_rate.value"),
+        (entry(vitals={"pulse": 80}), "unknown vital", "vitals.pulse"),
+        (entry(reported_by="neighbour"), "patient or proxy", "reported_by"),
+        ({"at": "yesterday", "type": "entry"}, "ISO 8601", "at"),
+        ({"at": "2026-03-10T08:00", "type": "visit"}, "entry, injection, tick", "type"),
+        ({"at": "2026-03-10T08:00", "type": "injection", "dose": 0}, "whole number", "dose"),
+        (
+            {"at": "2026-03-10T08:00", "type": "tick", "temperature": {}},
+            "unknown field",
+            "temperature",
+        ),
+    ],
+)
+def test_it_names_the_event_and_field_of_each_mistake(event, message_part, field):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(doc({"at": "2026-03-01T08:00", "type": "injection"}, event), CATALOGUE)
+    message = str(caught.value)
+    assert caught.value.event == 2
+    assert message.startswith("event 2")
+    assert f"field '{field}'" in message
+    assert message_part in message
+
+
+@pytest.mark.parametrize(
+    ("text", "message_part"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "one JSON object"),
+        (json.dumps({"patient": {}, "events": []}), "non-empty list"),
+        (json.dumps({"patient": {"timezone": "Mars/Base"}, "events": [{}]}), "unknown time zone"),
+        (json.dumps({"patient": {"elevated_risk": ["smoker"]}, "events": [{}]}), "elevated_risk"),
+    ],
+)
+def test_it_rejects_malformed_files_clearly(text, message_part):
+    with pytest.raises(ScenarioError, match=message_part):
+        load_scenario(text, CATALOGUE)
+
+
+def test_it_refuses_events_out_of_time_order():
+    with pytest.raises(ScenarioError, match="time order"):
+        load_scenario(
+            doc(entry(), {"at": "2026-03-09T08:00", "type": "tick"}),
+            CATALOGUE,
+        )
+
+
+def test_it_keeps_a_red_flag_listed_among_symptoms():
+    scenario = load_scenario(doc(entry(symptoms={"might_die": True})), CATALOGUE)
+    assert scenario.events[0].red_flags == frozenset({"might_die"})
+
+
+def test_it_treats_a_named_live_vaccine_in_plain_text_as_live():
+    scenario = load_scenario(doc(entry(planned_vaccine="MMR booster")), CATALOGUE)
+    assert scenario.events[0].planned_vaccine_live is True
+    scenario = load_scenario(doc(entry(planned_vaccine="flu jab (injection)")), CATALOGUE)
+    assert scenario.events[0].planned_vaccine_live is False
