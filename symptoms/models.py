@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,17 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alerts.rules import to_celsius  # one conversion for storage, forms and rules (A.0)
 from patients.models import Caregiver, Patient, User
-
-TENTH = Decimal("0.1")
-
-
-def to_celsius(value: Decimal, unit: str) -> Decimal:
-    """Convert to °C and round half-up to 0.1 exactly as clinical-rules.md A.0 says."""
-    value = Decimal(value)
-    if unit == "F":
-        value = (value - 32) * 5 / 9
-    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 class Symptom(models.Model):

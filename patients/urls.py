@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from patients import views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("help/", views.help_page, name="help"),
+    path("injections/", views.injections, name="injections"),
+    path("settings/", views.settings_page, name="settings"),
+]

@@ -1,0 +1,72 @@
+"""Patient pages: injections, settings, help."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.forms import SettingsForm
+from patients.models import Injection
+from symptoms.forms import InjectionForm
+from symptoms.views import diary_owner
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """What the diary is and is not. Public: a patient may need it before logging in."""
+    return render(request, "patients/help.html")
+
+
+@login_required
+def injections(request: HttpRequest) -> HttpResponse:
+    patient, _caregiver = diary_owner(request)
+    now = timezone.now()
+    if request.method == "POST":
+        form = InjectionForm(request.POST, zone=patient.zone, now=now)
+        if form.is_valid():
+            due = patient.next_dose_due()
+            Injection.objects.create(
+                patient=patient,
+                given_at=form.cleaned_data["given_at"],
+                site=form.cleaned_data["site"],
+                dose_number=due.number if due else patient.injections.count() + 1,
+                logged_by=request.user,
+            )
+            messages.success(request, _("Injection saved."))
+            return redirect("patients:injections")
+    else:
+        local_now = now.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M")
+        form = InjectionForm(initial={"given_at": local_now, "site": "thigh"}, zone=patient.zone)
+    return render(
+        request,
+        "patients/injections.html",
+        {
+            "patient": patient,
+            "form": form,
+            "past": patient.injections.order_by("-given_at")[:24],
+            "upcoming": patient.dose_schedule(count=4),
+            "missed": patient.missed_dose(now=now),
+        },
+    )
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    patient, caregiver = diary_owner(request)
+    if caregiver is not None:
+        # Settings belong to the patient; a caregiver only fills in the diary.
+        return render(request, "patients/settings.html", {"patient": patient, "readonly": True})
+    form = SettingsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("patients:settings")
+    return render(
+        request,
+        "patients/settings.html",
+        {"patient": patient, "form": form, "caregivers": patient.caregivers.filter(active=True)
+         .select_related("user")},
+    )  # fmt: skip

@@ -1,0 +1,229 @@
+"""The today form: temperature, graded symptoms, red flags, vitals — built from the catalogue.
+
+Bad input gets a message next to the field and everything typed is kept (a bound form
+re-renders with the POST data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alerts.rules import to_celsius
+from symptoms.models import Symptom
+
+GRADE_CHOICES = [
+    (0, _("None")),
+    (1, _("Mild")),
+    (2, _("Moderate")),
+    (3, _("Severe")),
+    (4, _("Very severe")),
+]
+# Refuse outright outside these (°C / °F); ask "is this right?" outside the plausible band.
+HARD_LIMITS = {"C": (Decimal("30.0"), Decimal("45.0")), "F": (Decimal("86.0"), Decimal("113.0"))}
+CHECK_ABOVE_C = Decimal("41.0")
+CHECK_BELOW_C = Decimal("35.0")
+VITAL_LIMITS = {
+    "heart_rate": (25, 250, _("Heart rate (beats a minute)")),
+    "resp_rate": (4, 60, _("Breathing rate (breaths a minute)")),
+    "spo2": (50, 100, _("Oxygen level (SpO2, %)")),
+    "systolic_bp": (50, 260, _("Blood pressure, top number (mmHg)")),
+}
+MAX_BACKDATE = timedelta(days=7)
+SYMPTOM_PREFIX = "s_"
+
+
+class EntryForm(forms.Form):
+    """One diary entry. Symptom fields are named s_<code> and added from the catalogue."""
+
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    temperature = forms.DecimalField(
+        label=_("Temperature"), required=False, max_digits=4, decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )  # fmt: skip
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=[("C", "°C"), ("F", "°F")], widget=forms.RadioSelect
+    )
+    site = forms.ChoiceField(
+        label=_("Where did you measure?"),
+        required=False,
+        choices=[("", _("Not sure")), ("mouth", _("Mouth")), ("armpit", _("Armpit")),
+                 ("ear", _("Ear"))],
+    )  # fmt: skip
+    confirmed = forms.BooleanField(label=_("This is a re-measure"), required=False)
+    confirm_unusual = forms.BooleanField(
+        label=_("Yes, this reading is right"), required=False, widget=forms.CheckboxInput
+    )
+    measured_at = forms.DateTimeField(
+        label=_("When (leave empty for now)"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )  # fmt: skip
+    antipyretic_6h = forms.BooleanField(
+        label=_("I took paracetamol or ibuprofen in the last 6 hours"), required=False
+    )
+    planned_vaccine = forms.CharField(
+        label=_("Vaccine you plan to have"), required=False, max_length=120
+    )
+    planned_vaccine_live = forms.BooleanField(
+        label=_("It is a live vaccine (for example yellow fever, MMR, chickenpox)"), required=False
+    )
+    note = forms.CharField(
+        label=_("Anything else to add?"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.symptoms = symptoms
+        self.zone = patient_zone
+        self.now = now or timezone.now()
+        for symptom in symptoms:
+            name = SYMPTOM_PREFIX + symptom.code
+            if symptom.kind == Symptom.Kind.GRADED and not symptom.is_red_flag:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=symptom.label, choices=GRADE_CHOICES, coerce=int, required=False,
+                    empty_value=0, initial=0, widget=forms.RadioSelect,
+                    help_text=symptom.help_text,
+                )  # fmt: skip
+            else:
+                self.fields[name] = forms.BooleanField(
+                    label=symptom.label, required=False, help_text=symptom.help_text
+                )
+        for name, (low, high, label) in VITAL_LIMITS.items():
+            self.fields[name] = forms.IntegerField(
+                label=label, required=False, min_value=low, max_value=high,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )  # fmt: skip
+            self.fields[f"{name}_confirmed"] = forms.BooleanField(
+                label=_("Re-checked"), required=False
+            )
+
+    # Grouping for the template ---------------------------------------------------------
+
+    def symptom_groups(self):
+        """[(group label, [bound fields])] for graded/flag symptoms, in catalogue order."""
+        groups: dict[str, list] = {}
+        labels = dict(Symptom.DisplayGroup.choices)
+        for symptom in self.symptoms:
+            if symptom.is_red_flag:
+                continue
+            groups.setdefault(symptom.display_group, []).append(
+                (symptom, self[SYMPTOM_PREFIX + symptom.code])
+            )
+        return [(labels[key], items) for key, items in groups.items()]
+
+    def red_flag_fields(self):
+        return [(s, self[SYMPTOM_PREFIX + s.code]) for s in self.symptoms if s.is_red_flag]
+
+    def vital_fields(self):
+        return [(self[name], self[f"{name}_confirmed"]) for name in VITAL_LIMITS]
+
+    # Validation ---------------------------------------------------------------------------
+
+    def clean_measured_at(self):
+        value = self.cleaned_data.get("measured_at")
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=self.zone)
+        if value > self.now + timedelta(minutes=5):
+            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        if value < self.now - MAX_BACKDATE:
+            raise forms.ValidationError(_("You can only add readings from the last 7 days."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        known = set(self.fields)
+        unknown = sorted(
+            key[len(SYMPTOM_PREFIX):] for key in (self.data or {})
+            if key.startswith(SYMPTOM_PREFIX) and key not in known
+        )  # fmt: skip
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown symptom: %(codes)s. Please reload the page."),
+                params={"codes": ", ".join(unknown)},
+            )
+        value, unit = data.get("temperature"), data.get("unit")
+        if value is not None and unit in HARD_LIMITS:
+            low, high = HARD_LIMITS[unit]
+            if not low <= value <= high:
+                self.add_error(
+                    "temperature",
+                    _("%(value)s °%(unit)s is not a body temperature we can record. Please "
+                      "check the reading (it must be between %(low)s and %(high)s °%(unit)s).")
+                    % {"value": value, "unit": unit, "low": low, "high": high},
+                )  # fmt: skip
+            else:
+                celsius = to_celsius(value, unit)
+                unusual = celsius > CHECK_ABOVE_C or celsius < CHECK_BELOW_C
+                if unusual and not data.get("confirm_unusual"):
+                    self.needs_confirmation = True
+                    self.add_error(
+                        "temperature",
+                        _("%(value)s °%(unit)s is very unusual. Please measure again to check. "
+                          "If it is right, tick “Yes, this reading is right” and save.")
+                        % {"value": value, "unit": unit},
+                    )  # fmt: skip
+        if data.get("planned_vaccine_live") and not data.get("planned_vaccine"):
+            self.add_error("planned_vaccine", _("Please say which vaccine you plan to have."))
+        return data
+
+    needs_confirmation = False
+
+    # Results --------------------------------------------------------------------------
+
+    def grades(self, *, feels_fine: bool = False) -> dict[str, int]:
+        """Symptom code -> grade (flags as 1); empty when the patient feels fine."""
+        if feels_fine:
+            return {}
+        result = {}
+        for symptom in self.symptoms:
+            value = self.cleaned_data.get(SYMPTOM_PREFIX + symptom.code)
+            grade = (
+                int(value)
+                if symptom.kind == Symptom.Kind.GRADED and not symptom.is_red_flag
+                else int(bool(value))
+            )  # noqa: E501
+            if grade:
+                result[symptom.code] = grade
+        return result
+
+
+def new_client_key() -> str:
+    return str(uuid.uuid4())
+
+
+class InjectionForm(forms.Form):
+    given_at = forms.DateTimeField(
+        label=_("When did you inject?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    site = forms.ChoiceField(
+        label=_("Where?"),
+        choices=[("thigh", _("Thigh")), ("abdomen", _("Tummy (abdomen)")),
+                 ("upper_arm", _("Upper arm"))],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+
+    def __init__(self, *args, zone, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.now = now or timezone.now()
+
+    def clean_given_at(self):
+        value = self.cleaned_data["given_at"]
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=self.zone)
+        if value > self.now + timedelta(minutes=5):
+            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        if value < self.now - timedelta(days=365):
+            raise forms.ValidationError(_("Please enter an injection from the last year."))
+        return value

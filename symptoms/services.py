@@ -1,0 +1,157 @@
+"""Recording diary entries: one transaction, idempotent on the form's client key."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from alerts.services import entry_schedule_evaluation
+from patients.models import Caregiver, Patient, User
+from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+
+VITALS = ("heart_rate", "resp_rate", "spo2", "systolic_bp")
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """What the patient typed, already validated."""
+
+    grades: dict[str, int] = field(default_factory=dict)  # symptom and red-flag codes
+    temperature: Decimal | None = None
+    unit: str = "C"
+    site: str = ""
+    confirmed: bool = False
+    recorded_at: datetime | None = None
+    vitals: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    antipyretic_6h: bool = False
+    planned_vaccine: str = ""
+    planned_vaccine_live: bool = False
+    note: str = ""
+    feels_fine: bool = False
+
+    @classmethod
+    def from_form(cls, cleaned: dict, grades: dict[str, int], *, feels_fine: bool) -> EntryData:
+        return cls(
+            grades=grades,
+            temperature=cleaned.get("temperature"),
+            unit=cleaned.get("unit") or "C",
+            site=cleaned.get("site") or "",
+            confirmed=bool(cleaned.get("confirmed")),
+            recorded_at=cleaned.get("measured_at"),
+            vitals={
+                name: (cleaned[name], bool(cleaned.get(f"{name}_confirmed")))
+                for name in VITALS
+                if cleaned.get(name) is not None
+            },
+            antipyretic_6h=bool(cleaned.get("antipyretic_6h")),
+            planned_vaccine=cleaned.get("planned_vaccine") or "",
+            planned_vaccine_live=bool(cleaned.get("planned_vaccine_live")),
+            note=cleaned.get("note") or "",
+            feels_fine=feels_fine,
+        )
+
+
+def _fields(data: EntryData, at: datetime, patient: Patient) -> dict:
+    vitals = {}
+    for name in VITALS:
+        value, confirmed = data.vitals.get(name, (None, False))
+        vitals[name] = value
+        vitals[f"{name}_confirmed"] = confirmed
+    return {
+        "recorded_at": at,
+        "local_day": patient.local_day(at),
+        "feels_fine": data.feels_fine,
+        "note": data.note,
+        "antipyretic_6h": data.antipyretic_6h,
+        "planned_vaccine": data.planned_vaccine,
+        "planned_vaccine_live": data.planned_vaccine_live,
+        **vitals,
+    }
+
+
+def _write_details(
+    entry: DiaryEntry, data: EntryData, at: datetime, catalogue: dict[str, Symptom] | None
+) -> None:
+    if data.temperature is not None:
+        TemperatureReading.objects.create(
+            entry=entry, value=data.temperature, unit=data.unit, site=data.site,
+            confirmed=data.confirmed, measured_at=at,
+        )  # fmt: skip
+    if data.grades:
+        symptoms = catalogue or Symptom.objects.in_bulk(list(data.grades), field_name="code")
+        # With history, so that an edit can show what the entry said before.
+        bulk_create_with_history(
+            [
+                SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
+                for code, grade in data.grades.items()
+            ],
+            SymptomReport,
+        )
+
+
+def entry_record(
+    *,
+    patient: Patient,
+    entered_by: User,
+    data: EntryData,
+    client_key: uuid.UUID,
+    caregiver: Caregiver | None = None,
+    now: datetime | None = None,
+    catalogue: dict[str, Symptom] | None = None,
+) -> tuple[DiaryEntry, bool]:
+    """Save one entry and schedule its evaluation; a repeated client_key creates nothing.
+
+    Returns (entry, created). The entry is the outbox row: it is saved as pending and
+    published for evaluation after commit. A repeat is found by the unique constraint
+    on (patient, client_key) rather than a look-up first: one query fewer on every
+    submit, and correct under a concurrent double submit too. `catalogue` (code ->
+    Symptom) saves a query when the caller has already loaded it.
+    """
+    at = data.recorded_at or now or timezone.now()
+    try:
+        with transaction.atomic():
+            entry = DiaryEntry.objects.create(
+                patient=patient,
+                client_key=client_key,
+                entered_by=entered_by,
+                reported_by=(
+                    DiaryEntry.ReportedBy.PROXY if caregiver else DiaryEntry.ReportedBy.PATIENT
+                ),
+                caregiver=caregiver,
+                **_fields(data, at, patient),
+            )
+            _write_details(entry, data, at, catalogue)
+            entry_schedule_evaluation(entry)
+    except IntegrityError:
+        # A double submit (or a retried request) already saved this client_key.
+        existing = DiaryEntry.objects.filter(patient=patient, client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return entry, True
+
+
+@transaction.atomic
+def entry_update(
+    *, entry: DiaryEntry, data: EntryData, catalogue: dict[str, Symptom] | None = None
+) -> DiaryEntry:
+    """Replace an entry's contents (history keeps the old rows) and re-evaluate it."""
+    at = data.recorded_at or entry.recorded_at
+    for name, value in _fields(data, at, entry.patient).items():
+        setattr(entry, name, value)
+    entry.evaluation_state = DiaryEntry.EvaluationState.PENDING
+    entry.save()
+    # Delete row by row so django-simple-history records each removed reading/report.
+    for reading in entry.temperatures.all():
+        reading.delete()
+    for report in entry.reports.all():
+        report.delete()
+    _write_details(entry, data, at, catalogue)
+    entry_schedule_evaluation(entry)
+    return entry

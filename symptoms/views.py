@@ -1,0 +1,246 @@
+"""Patient diary views: today, the result prompt, edit, history."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts.services import entry_prompt, remeasure_requested
+from patients.models import Caregiver, Patient
+from symptoms import charts
+from symptoms.forms import SYMPTOM_PREFIX, EntryForm
+from symptoms.models import DiaryEntry, Symptom, SymptomReport
+from symptoms.services import VITALS, EntryData, entry_record, entry_update
+
+HISTORY_DAYS = (7, 30, 90)
+
+
+def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
+    """The patient whose diary this user keeps: their own, or as a linked caregiver; else 404."""
+    patient = Patient.objects.select_related("team").filter(user=request.user).first()
+    if patient is not None:
+        return patient, None
+    caregiver = (
+        Caregiver.objects.select_related("patient__team", "patient__user")
+        .filter(user=request.user, active=True, patient__user__is_active=True)
+        .first()
+    )
+    if caregiver is None:
+        raise Http404
+    return caregiver.patient, caregiver
+
+
+def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Patient]:
+    """The entry if it is in the user's own diary (or the one they keep); 404 otherwise."""
+    patient, _caregiver = diary_owner(request)
+    entry = get_object_or_404(
+        DiaryEntry.objects.prefetch_related("temperatures", "reports__symptom"),
+        pk=pk,
+        patient=patient,
+    )
+    return entry, patient
+
+
+def _catalogue() -> list[Symptom]:
+    return list(Symptom.objects.filter(active=True).order_by("order", "code"))
+
+
+def _initial_from(entry: DiaryEntry | None, patient: Patient) -> dict:
+    """Prefill from an entry ("same as last time" or edit)."""
+    initial: dict = {"unit": patient.temperature_unit}
+    if entry is None:
+        return initial
+    for report in entry.reports.all():
+        code = report.symptom.code
+        graded = report.symptom.kind == Symptom.Kind.GRADED and not report.symptom.is_red_flag
+        initial[SYMPTOM_PREFIX + code] = report.grade if graded else bool(report.grade)
+    reading = next(iter(entry.temperatures.all()), None)
+    if reading is not None:
+        initial.update(unit=reading.unit, site=reading.site)
+    for name in VITALS:
+        initial[name] = getattr(entry, name)
+    initial["antipyretic_6h"] = entry.antipyretic_6h
+    return initial
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    patient, caregiver = diary_owner(request)
+    symptoms = _catalogue()
+    if request.method == "POST":
+        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
+        if form.is_valid():
+            feels_fine = request.POST.get("action") == "fine"
+            data = EntryData.from_form(
+                form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
+            )
+            entry, created = entry_record(
+                patient=patient,
+                entered_by=request.user,
+                data=data,
+                client_key=form.cleaned_data["client_key"],
+                caregiver=caregiver,
+                catalogue={s.code: s for s in symptoms},
+            )
+            if not created:
+                messages.info(request, _("This entry was already saved."))
+            return redirect("symptoms:result", pk=entry.pk)
+    else:
+        previous = None
+        if request.GET.get("same"):
+            previous = (
+                DiaryEntry.objects.for_patient(patient)
+                .prefetch_related("temperatures", "reports__symptom")
+                .first()
+            )
+        initial = _initial_from(previous, patient)
+        initial["client_key"] = uuid.uuid4()
+        initial["confirmed"] = remeasure_requested(patient)
+        form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone)
+    day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
+    todays = (
+        DiaryEntry.objects.for_patient(patient)
+        .filter(recorded_at__gte=day_start)
+        .prefetch_related("temperatures", "reports__symptom")
+    )
+    return render(
+        request,
+        "symptoms/today.html",
+        {"form": form, "patient": patient, "caregiver": caregiver, "todays": todays},
+    )
+
+
+@login_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    entry, patient = _get_entry_for_user(request, pk)
+    return render(
+        request,
+        "symptoms/result.html",
+        {"entry": entry, "patient": patient, "prompt": entry_prompt(entry)},
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry, patient = _get_entry_for_user(request, pk)
+    if entry.local_day != patient.today():
+        messages.info(request, _("You can change an entry only on the day you made it."))
+        return redirect("symptoms:history")
+    symptoms = _catalogue()
+    if request.method == "POST":
+        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
+        if form.is_valid():
+            feels_fine = request.POST.get("action") == "fine"
+            data = EntryData.from_form(
+                form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
+            )
+            entry_update(entry=entry, data=data, catalogue={s.code: s for s in symptoms})
+            messages.success(request, _("Your changes are saved."))
+            return redirect("symptoms:result", pk=entry.pk)
+    else:
+        initial = _initial_from(entry, patient)
+        reading = next(iter(entry.temperatures.all()), None)
+        initial.update(
+            client_key=entry.client_key,
+            temperature=reading.value if reading else None,
+            confirmed=reading.confirmed if reading else False,
+            note=entry.note,
+            planned_vaccine=entry.planned_vaccine,
+            planned_vaccine_live=entry.planned_vaccine_live,
+            measured_at=entry.recorded_at.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M"),
+        )
+        for name in VITALS:
+            initial[f"{name}_confirmed"] = getattr(entry, f"{name}_confirmed")
+        form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone)
+    return render(
+        request,
+        "symptoms/today.html",
+        {"form": form, "patient": patient, "editing": entry, "todays": []},
+    )
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    patient, _caregiver = diary_owner(request)
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    if days not in HISTORY_DAYS:
+        days = 30
+    today_local = patient.today()
+    start = today_local - timedelta(days=days - 1)
+    since = datetime.combine(start, time.min, tzinfo=patient.zone)
+    entries = list(
+        DiaryEntry.objects.for_patient(patient)
+        .filter(recorded_at__gte=since)
+        .prefetch_related(
+            "temperatures",
+            Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
+        )
+        .order_by("recorded_at")
+    )
+    injections = list(patient.injections.filter(given_at__gte=since).order_by("given_at"))
+    unit = patient.temperature_unit
+
+    def offset(at) -> float:
+        local = at.astimezone(patient.zone)
+        return (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
+
+    points, day_rows = [], {}
+    grades_by_symptom: dict[Symptom, dict] = defaultdict(dict)
+    for entry in entries:
+        row = day_rows.setdefault(
+            entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
+        )
+        for reading in entry.temperatures.all():
+            points.append(charts.Point(offset(reading.measured_at),
+                                       charts.to_unit(reading.value_c, unit)))  # fmt: skip
+            if row["max_c"] is None or reading.value_c > row["max_c"]:
+                row["max_c"] = reading.value_c
+        for report in entry.reports.all():
+            if report.grade:
+                code_day = grades_by_symptom[report.symptom]
+                code_day[entry.local_day] = max(code_day.get(entry.local_day, 0), report.grade)
+                row["flagged"][report.symptom.label] = max(
+                    row["flagged"].get(report.symptom.label, 0), report.grade
+                )
+    for row in day_rows.values():
+        row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
+    day_list = [start + timedelta(days=i) for i in range(days)]
+    heat_rows = [
+        (symptom.label, [by_day.get(d, 0) for d in day_list])
+        for symptom, by_day in sorted(grades_by_symptom.items(), key=lambda kv: kv[0].order)
+    ]
+    return render(
+        request,
+        "symptoms/history.html",
+        {
+            "patient": patient,
+            "days": days,
+            "choices": HISTORY_DAYS,
+            "unit": unit,
+            "rows": sorted(day_rows.values(), key=lambda r: r["day"], reverse=True),
+            "temperature_svg": charts.temperature_chart(
+                start=start,
+                days=days,
+                points=points,
+                injections=[offset(i.given_at) for i in injections],
+                unit=unit,
+            ),  # fmt: skip
+            "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
+            "heat_rows": heat_rows,
+            "day_list": day_list,
+            "injections": injections,
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,294 @@
+"""The patient's diary pages through the real views: today, result, edit, history."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
+from tests.alerts.factories import make_entry
+
+TODAY = reverse("symptoms:today")
+HISTORY = reverse("symptoms:history")
+
+
+def entry_post(**data):
+    return {"client_key": str(uuid.uuid4()), "unit": "C", **data}
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob.user)
+    return client
+
+
+@pytest.mark.django_db
+def test_today_page_preselects_the_patients_unit_and_groups(bob_client, bob):
+    bob.temperature_unit = "F"
+    bob.save()
+    html = bob_client.get(TODAY).content.decode()
+    assert re.search(r'value="F"\s+checked', html)
+    for group in ("General", "Nose, throat and chest", "Urinary", "Skin", "Injection site",
+                  "Liver", "Nerves, vision and speech", "Any of these right now?"):  # fmt: skip
+        assert group in html
+    assert "Very severe" in html
+    assert "I feel fine" in html
+
+
+@pytest.mark.django_db
+def test_i_feel_fine_in_one_tap(bob_client, bob):
+    response = bob_client.post(TODAY, entry_post(action="fine", s_cough="3"))
+    entry = DiaryEntry.objects.get(patient=bob)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("symptoms:result", args=[entry.pk])
+    assert entry.feels_fine
+    assert not entry.reports.exists()  # "fine" ignores any grade left on the page
+    page = bob_client.get(response["Location"]).content.decode()
+    assert "nothing needs action today" in page
+
+
+@pytest.mark.django_db
+def test_fever_with_chills_prompts_contact_today_with_reasons(bob_client, bob):
+    response = bob_client.post(
+        TODAY, entry_post(temperature="38.4", s_chills="2", site="mouth"), follow=True
+    )
+    page = response.content.decode()
+    assert "Contact your care team today" in page
+    assert "Why" in page and "Who to call" in page
+    assert "not watched in real time" in page
+    reading = TemperatureReading.objects.get(entry__patient=bob)
+    assert (str(reading.value), reading.unit, reading.site) == ("38.4", "C", "mouth")
+    assert SymptomReport.objects.get(entry__patient=bob).grade == 2
+
+
+@pytest.mark.django_db
+def test_fahrenheit_reading_is_kept_as_entered(bob_client, bob):
+    page = bob_client.post(TODAY, entry_post(temperature="100.3", unit="F"), follow=True)
+    html = page.content.decode()
+    assert "100.3 °F (37.9 °C)" in html
+    assert "Keep monitoring" in html
+
+
+@pytest.mark.django_db
+def test_double_submit_with_the_same_client_key_saves_once(bob_client, bob):
+    data = entry_post(temperature="37.2")
+    first = bob_client.post(TODAY, data)
+    second = bob_client.post(TODAY, data)
+    assert DiaryEntry.objects.filter(patient=bob).count() == 1
+    assert TemperatureReading.objects.filter(entry__patient=bob).count() == 1
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.django_db
+def test_bad_input_keeps_everything_typed(bob_client, bob):
+    data = entry_post(temperature="51", s_cough="2", note="felt odd after lunch", heart_rate="12")
+    response = bob_client.post(TODAY, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not DiaryEntry.objects.exists()
+    assert "Please check these and save again" in html
+    assert 'value="51"' in html
+    assert "felt odd after lunch" in html
+    assert re.search(r'name="s_cough"[^>]*value="2"\s+checked', html)
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.django_db
+def test_unusual_reading_is_saved_once_confirmed(bob_client, bob):
+    first = bob_client.post(TODAY, entry_post(temperature="41.5"))
+    assert first.status_code == 200 and "very unusual" in first.content.decode()
+    assert "Yes, this reading is right" in first.content.decode()
+    second = bob_client.post(TODAY, entry_post(temperature="41.5", confirm_unusual="on"))
+    assert second.status_code == 302
+    assert TemperatureReading.objects.get(entry__patient=bob).value_c == 41.5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"client_key": "not-a-uuid", "unit": "C"},
+        {"client_key": str(uuid.uuid4()), "unit": "K", "temperature": "37"},
+        {"client_key": str(uuid.uuid4()), "unit": "C", "temperature": "3" * 40},
+        {"client_key": str(uuid.uuid4()), "unit": "C", "measured_at": "yesterday-ish"},
+        {"client_key": str(uuid.uuid4()), "unit": "C", "temperature": "NaN"},
+        {"client_key": str(uuid.uuid4()), "unit": "C", "temperature": "Infinity"},
+        {"client_key": str(uuid.uuid4()), "unit": "C", "s_cough": "99"},
+        {},
+    ],
+)
+def test_garbage_never_gives_a_500(bob_client, garbage):
+    response = bob_client.post(TODAY, garbage)
+    assert response.status_code == 200
+    assert "Please check these and save again" in response.content.decode()
+    assert not DiaryEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_same_as_last_time_prefills_the_previous_entry(bob_client, bob):
+    make_entry(bob, timezone.now() - timedelta(hours=3), temp="37.1", symptoms={"cough": 2})
+    html = bob_client.get(TODAY + "?same=1").content.decode()
+    assert re.search(r'name="s_cough"[^>]*value="2"\s+checked', html)
+    plain = bob_client.get(TODAY).content.decode()
+    assert re.search(r'name="s_cough"[^>]*value="0"\s+checked', plain)
+
+
+@pytest.mark.django_db
+def test_today_lists_todays_readings(bob_client, bob):
+    make_entry(bob, timezone.now() - timedelta(minutes=30), temp="37.8")
+    assert "37.8" in bob_client.get(TODAY).content.decode()
+
+
+@pytest.mark.django_db
+def test_edit_same_day_keeps_history(bob_client, bob):
+    bob_client.post(TODAY, entry_post(temperature="37.2", s_cough="1"))
+    entry = DiaryEntry.objects.get(patient=bob)
+    edit_url = reverse("symptoms:edit", args=[entry.pk])
+    form_page = bob_client.get(edit_url).content.decode()
+    assert 'value="37.2"' in form_page
+    response = bob_client.post(
+        edit_url, entry_post(client_key=str(entry.client_key), temperature="38.1", s_cough="3")
+    )
+    assert response.status_code == 302
+    reading = TemperatureReading.objects.get(entry=entry)
+    assert str(reading.value) == "38.1"
+    assert SymptomReport.objects.get(entry=entry).grade == 3
+    # The replaced reading and report are still in the history tables.
+    old_values = {str(h.value) for h in TemperatureReading.history.filter(entry_id=entry.pk)}
+    assert old_values == {"37.2", "38.1"}
+    assert {h.grade for h in SymptomReport.history.filter(entry_id=entry.pk)} == {1, 3}
+    assert DiaryEntry.objects.filter(patient=bob).count() == 1
+
+
+@pytest.mark.django_db
+def test_entries_from_an_earlier_day_cannot_be_edited(bob_client, bob):
+    entry = make_entry(bob, timezone.now() - timedelta(days=2), temp="37.0")
+    response = bob_client.post(
+        reverse("symptoms:edit", args=[entry.pk]), entry_post(temperature="39.0")
+    )
+    assert response.status_code == 302
+    assert str(TemperatureReading.objects.get(entry=entry).value) == "37.0"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["charlie", "dave", "alice"])
+@pytest.mark.parametrize("view", ["symptoms:result", "symptoms:edit"])
+def test_other_people_get_404_on_bobs_entries(client, bob, who, view, request):
+    entry = make_entry(bob, timezone.now(), temp="38.5")
+    person = request.getfixturevalue(who)
+    client.force_login(getattr(person, "user", person))
+    assert client.get(reverse(view, args=[entry.pk])).status_code == 404
+    response = client.post(reverse(view, args=[entry.pk]), entry_post(temperature="36.0"))
+    assert response.status_code == 404
+    assert str(TemperatureReading.objects.get(entry=entry).value) == "38.5"
+
+
+@pytest.mark.django_db
+def test_missing_and_not_yours_look_the_same(client, bob, dave):
+    entry = make_entry(bob, timezone.now(), temp="38.5")
+    client.force_login(dave.user)
+    theirs = client.get(reverse("symptoms:result", args=[entry.pk]))
+    missing = client.get(reverse("symptoms:result", args=[entry.pk + 1000]))
+    assert theirs.status_code == missing.status_code == 404
+
+
+@pytest.mark.django_db
+def test_caregiver_enters_on_the_patients_behalf(client, bob, carol):
+    client.force_login(carol.user)
+    page = client.get(TODAY).content.decode()
+    assert "as their caregiver" in page
+    client.post(TODAY, entry_post(temperature="37.6"))
+    entry = DiaryEntry.objects.get(patient=bob)
+    assert entry.reported_by == DiaryEntry.ReportedBy.PROXY
+    assert entry.caregiver == carol
+    assert entry.entered_by == carol.user
+
+
+@pytest.mark.django_db
+def test_inactive_caregiver_link_gives_404(client, bob, carol):
+    carol.active = False
+    carol.save()
+    client.force_login(carol.user)
+    assert client.get(TODAY).status_code == 404
+    assert client.post(TODAY, entry_post(temperature="37.6")).status_code == 404
+    assert not DiaryEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_clinicians_have_no_diary(client, alice):
+    client.force_login(alice)
+    assert client.get(TODAY).status_code == 404
+
+
+@pytest.mark.django_db
+def test_submit_runs_at_most_10_queries(bob_client, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bob_client.get(TODAY)  # warm the session
+    data = entry_post(temperature="38.4", s_chills="2", s_cough="1", heart_rate="96")
+    with CaptureQueriesContext(connection) as ctx:
+        response = bob_client.post(TODAY, data)
+    assert response.status_code == 302
+    # The test's wrapping transaction turns the view's BEGIN/COMMIT into SAVEPOINT /
+    # RELEASE statements; Django does not count BEGIN/COMMIT outside tests, so neither do we.
+    statements = [
+        q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) <= 10, "\n".join(s[:120] for s in statements)
+    assert DiaryEntry.objects.filter(patient=bob).count() == 1
+
+
+def _history_queries(client, days, capture):
+    with capture() as ctx:
+        response = client.get(HISTORY, {"days": days})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.django_db
+def test_history_runs_the_same_queries_for_7_and_90_days(bob_client, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    for day in range(80):
+        make_entry(bob, now - timedelta(days=day), temp="37.0", symptoms={"cough": day % 4})
+    bob.injections.create(given_at=now - timedelta(days=10), dose_number=4)
+    short, _ = _history_queries(bob_client, 7, lambda: CaptureQueriesContext(connection))
+    long, html = _history_queries(bob_client, 90, lambda: CaptureQueriesContext(connection))
+    assert short == long
+
+
+@pytest.mark.django_db
+def test_history_shows_readings_chart_lines_and_table(bob_client, bob):
+    now = timezone.now()
+    make_entry(bob, now - timedelta(days=1), temp="38.4", symptoms={"chills": 2})
+    make_entry(bob, now - timedelta(hours=1), temp="100.3", unit="F")
+    bob.injections.create(given_at=now - timedelta(days=3), dose_number=4)
+    html = bob_client.get(HISTORY, {"days": 7}).content.decode()
+    assert "<svg" in html
+    for line in ("37.5", "38.0", "38.3"):  # threshold lines in °C
+        assert line in html
+    assert "38.4" in html and "37.9" in html  # day maxima in the table
+    assert "Chills" in html
+
+
+@pytest.mark.django_db
+def test_history_chart_uses_the_patients_unit(bob_client, bob):
+    bob.temperature_unit = "F"
+    bob.save()
+    make_entry(bob, timezone.now() - timedelta(hours=1), temp="38.0")
+    html = bob_client.get(HISTORY, {"days": 7}).content.decode()
+    assert "100.4" in html  # 38.0 °C threshold line and reading in °F
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", ["abc", "-1", "100000", ""])
+def test_history_ignores_bad_day_counts(bob_client, days):
+    assert bob_client.get(HISTORY, {"days": days}).status_code == 200
