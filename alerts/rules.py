@@ -998,8 +998,10 @@ def _symptom_chain_rule(ctx: _Context, rule_id: str, code: str) -> dict[str, Any
     chain = _consecutive_days(ctx.daily(), ctx.day, qualifies)
     if len(chain) < days:
         return None
+    # "symptoms" lets de-duplication see whether a persistent symptom worsened.
     return {"daily_max_grade": {d.isoformat(): maxima[d] for d in reversed(chain)},
-            "symptom": code, "thresholds": {"min_grade": min_grade, "days": days}}  # fmt: skip
+            "symptom": code, "symptoms": {code: ctx.g(code)},
+            "thresholds": {"min_grade": min_grade, "days": days}}  # fmt: skip
 
 
 def _neuro_progression(ctx: _Context, neuro: dict[str, int]) -> dict[str, Any] | None:
@@ -1209,8 +1211,10 @@ def _dedup(
     if at - last.at < DEDUP_WINDOW:
         return f"team alerted for this episode {_ago(at - last.at)} ago at the same level"
     if rule_id in PERSISTENT_RULES and at - last.at < PERSISTENT_WINDOW:
+        # Unchanged = no grade above the last notified one and nothing new (a rule with
+        # no symptoms, such as VAC-LIVE, is unchanged while it keeps firing).
         before, now = _symptoms_of(last.detail), _symptoms_of(why)
-        if all(g <= before.get(c, 0) for c, g in now.items()) and now:
+        if all(g <= before.get(c, 0) for c, g in now.items()):
             return "persistent unchanged symptom: re-notified only if it worsens or after 7 days"
     return None
 
