@@ -130,6 +130,35 @@ def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
     return number.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+# Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K28]); a plan given
+# as plain text is treated as live when it names one of these.
+LIVE_VACCINE_WORDS = (
+    "yellow fever",
+    "mmr",
+    "measles",
+    "mumps",
+    "rubella",
+    "varicella",
+    "chickenpox",
+    "bcg",
+    "oral polio",
+    "smallpox",
+    "dengue",
+    "zostavax",
+    "oral typhoid",
+    "rotavirus",
+    "nasal flu",
+    "laiv",
+    "live",
+)
+
+
+def names_live_vaccine(text: str) -> bool:
+    """True when free text names a live vaccine (the patient may not know it is live)."""
+    lowered = text.lower()
+    return any(word in lowered for word in LIVE_VACCINE_WORDS)
+
+
 @lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)

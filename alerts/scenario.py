@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alerts.rules import names_live_vaccine
+
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
 VITAL_RANGES = {
     "heart_rate": (25, 250),
@@ -25,27 +27,6 @@ TEMPERATURE_RANGES = {
     "C": (Decimal("30.0"), Decimal("45.0")),
     "F": (Decimal("86.0"), Decimal("113.0")),
 }
-# Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K28]); a plan given
-# as plain text is treated as live when it names one of these.
-LIVE_VACCINE_WORDS = (
-    "yellow fever",
-    "mmr",
-    "measles",
-    "mumps",
-    "rubella",
-    "varicella",
-    "chickenpox",
-    "bcg",
-    "oral polio",
-    "smallpox",
-    "dengue",
-    "zostavax",
-    "oral typhoid",
-    "rotavirus",
-    "nasal flu",
-    "laiv",
-    "live",
-)
 
 
 class ScenarioError(ValueError):
@@ -376,14 +357,14 @@ def _parse_vaccine(raw: Any, fail) -> tuple[str, bool]:
         return "", False
     if isinstance(raw, str):
         lowered = raw.lower()
-        return raw, any(word in lowered for word in LIVE_VACCINE_WORDS)
+        return raw, names_live_vaccine(lowered)
     if isinstance(raw, dict):
         text = raw.get("text", raw.get("name", raw.get("vaccine", "")))
         live = raw.get("live", None)
         if not isinstance(text, str):
             raise fail("text must be text", "planned_vaccine.text")
         if live is None:
-            live = any(word in text.lower() for word in LIVE_VACCINE_WORDS)
+            live = names_live_vaccine(text)
         if not isinstance(live, bool):
             raise fail("live must be true or false", "planned_vaccine.live")
         return text, live

@@ -292,3 +292,12 @@ def test_history_chart_uses_the_patients_unit(bob_client, bob):
 @pytest.mark.parametrize("days", ["abc", "-1", "100000", ""])
 def test_history_ignores_bad_day_counts(bob_client, days):
     assert bob_client.get(HISTORY, {"days": days}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("text", "live"), [("Yellow fever jab", True), ("MMR", True),
+                                            ("flu injection", False)])  # fmt: skip
+def test_a_named_live_vaccine_counts_even_unticked(bob_client, bob, text, live):
+    bob_client.post(TODAY, entry_post(planned_vaccine=text))
+    entry = DiaryEntry.objects.get(patient=bob)
+    assert (entry.planned_vaccine, entry.planned_vaccine_live) == (text, live)
