@@ -1171,11 +1171,20 @@ def _due_with_infection(ctx: _Context, fired: dict[str, dict[str, Any]]) -> None
         {a.rule_id for a in ctx.inp.prior_alerts
          if a.rule_id in INFECTION_RULES and a.level in TEAM_LEVELS
          and timedelta(0) <= ctx.entry.at - a.at <= lookback}
-        | {r for r in fired if r in INFECTION_RULES and ctx.rs.levels[r] in TEAM_LEVELS}
+        | {r for r in fired if r in INFECTION_RULES and _escalated(ctx, r) in TEAM_LEVELS}
     )  # fmt: skip
     if recent:
         fired["INJ-DUE-INF"] = {"next_dose": due.number, "due": due.due.isoformat(),
                                 "infection_rules": recent}  # fmt: skip
+
+
+def _escalated(ctx: _Context, rule_id: str) -> str:
+    """The level `rule_id` will have after RISK-ESC (as _levels() will set it)."""
+    level = ctx.rs.levels[rule_id]
+    if (ctx.inp.profile.er and ctx.rs.active["RISK-ESC"] and rule_id in RISK_ESC_TARGETS
+            and RANK[level] < RANK[CONTACT]):  # fmt: skip
+        return CONTACT
+    return level
 
 
 # Suppression, risk escalation, de-duplication -----------------------------------------

@@ -1,0 +1,99 @@
+"""Periodic rules as of an instant: missed diary days, follow-up after a warning, missed dose."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from alerts.rules import Injection
+from tests.alerts.rulekit import LONDON, T0, D, H, M, prior, sweep
+
+
+def at(day, hour=9, minute=0):
+    return datetime(2026, 3, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("last_entry_day", "as_of", "expected"),
+    [
+        (2, at(3), []),
+        (2, at(4), []),  # only 03-03 missed
+        (2, at(4, 23, 59), []),  # 03-04 has not ended
+        (2, at(5, 0, 0), ["DIARY-GAP-2"]),  # 03-03 and 03-04 ended without an entry
+        (2, at(6), ["DIARY-GAP-2", "DIARY-GAP-3"]),
+        (2, at(9), ["DIARY-GAP-2", "DIARY-GAP-3"]),
+    ],
+)
+def test_missed_diary_days(last_entry_day, as_of, expected):
+    result = sweep(as_of, [at(last_entry_day)], enrolled_at=at(1))
+    assert [f.rule_id for f in result.fired] == expected
+
+
+def test_days_before_enrolment_never_count():
+    enrolled = at(4, 18)
+    assert sweep(at(5, 9), [], enrolled_at=enrolled).fired == ()  # only 03-04 ended
+    result = sweep(at(6, 9), [], enrolled_at=enrolled)
+    assert [f.rule_id for f in result.fired] == ["DIARY-GAP-2"]
+
+
+def test_gap_alerts_are_raised_once_per_gap():
+    first = sweep(at(6), [at(2)], enrolled_at=at(1))
+    gap3 = next(f for f in first.fired if f.rule_id == "DIARY-GAP-3")
+    assert first.team_alerts == ("DIARY-GAP-3",)
+    again = sweep(at(7), [at(2)], enrolled_at=at(1),
+                  prior_alerts=[prior("DIARY-GAP-3", "CONTACT", at(6), entry_id=None,
+                                      key=gap3.episode_key)])  # fmt: skip
+    assert again.team_alerts == ()
+    assert [d.rule_id for d in again.deduplicated] == ["DIARY-GAP-3"]
+
+
+def test_a_new_gap_is_a_new_episode():
+    one = sweep(at(6), [at(2)], enrolled_at=at(1))
+    two = sweep(at(12), [at(2), at(8)], enrolled_at=at(1))
+    key = {f.rule_id: f.episode_key for f in one.fired}["DIARY-GAP-3"]
+    key2 = {f.rule_id: f.episode_key for f in two.fired}["DIARY-GAP-3"]
+    assert key != key2
+
+
+@pytest.mark.parametrize(
+    ("since_warning", "entry_after", "expected"),
+    [
+        (23 * H + 59 * M, False, False),
+        (24 * H, False, True),
+        (30 * H, True, False),  # the patient wrote again
+    ],
+)
+def test_follow_up_after_a_warning(since_warning, entry_after, expected):
+    warning_at = T0
+    as_of = warning_at + since_warning
+    entries = [warning_at] + ([warning_at + 2 * H] if entry_after else [])
+    warning = prior("T-FEV-1", "CONTACT", warning_at)
+    result = sweep(as_of, entries, prior_alerts=[warning])
+    assert ("DIARY-FOLLOWUP" in [f.rule_id for f in result.fired]) is expected
+
+
+def test_follow_up_ignores_watch_and_sweep_alerts():
+    watch = prior("T-LOW-1", "WATCH", T0, team=False)
+    outreach = prior("DIARY-GAP-3", "CONTACT", T0, entry_id=None)
+    result = sweep(T0 + 30 * H, [T0], prior_alerts=[watch, outreach])
+    assert "DIARY-FOLLOWUP" not in [f.rule_id for f in result.fired]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(at(30, 23, 59), False), (at(31, 23, 59), False), (datetime(2026, 4, 1, 0, 0, tzinfo=LONDON),
+                                                        True)],
+)  # fmt: skip
+def test_missed_dose_after_due_day_plus_one(as_of, expected):
+    # Dose 4 on 03-02: dose 5 due 03-30; missed from 04-01 (the end of 03-31).
+    result = sweep(as_of, [as_of - H], injections=[Injection(at(2), 4)])
+    assert ("INJ-MISSED" in [f.rule_id for f in result.fired]) is expected
+
+
+def test_missed_dose_is_watch_only():
+    as_of = at(2) + 40 * D
+    daily = [as_of - n * D - H for n in range(5)]
+    result = sweep(as_of, daily, injections=[Injection(at(2), 4)])
+    assert [(f.rule_id, f.level) for f in result.fired] == [("INJ-MISSED", "WATCH")]
+    assert result.level == "WATCH" and result.team_alerts == ()
