@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from patients.models import CareTeamMembership, Patient, User
 from symptoms.models import DiaryEntry
@@ -43,3 +46,23 @@ def test_it_gives_team_a_at_least_six_patients_with_30_days_of_history(db):
     days = set(DiaryEntry.objects.filter(patient=bob).values_list("local_day", flat=True))
     assert len(days) >= 30
     assert bob.injections.count() >= 4
+
+
+def test_it_runs_the_rules_so_the_team_has_recent_alerts_to_triage(db):
+    from alerts.models import Alert
+
+    call_command("seed_demo")
+    assert not DiaryEntry.objects.filter(
+        evaluation_state=DiaryEntry.EvaluationState.PENDING
+    ).exists()
+    george = Alert.objects.filter(patient__user__username="george", team_alert=True)
+    # ER patient with a UTI and 38.4 two days ago: urgent fever and kidney infection alerts.
+    assert {"T-FEV-ER-1", "GU-UPPER"} <= set(george.values_list("rule__rule_id", flat=True))
+    assert george.filter(status=Alert.Status.OPEN).exists()
+    # Fiona's mild cold is WATCH only: recorded for the digest, not a team alert.
+    fiona = Alert.objects.filter(patient__user__username="fiona")
+    assert set(fiona.values_list("level", flat=True)) == {"WATCH"}
+    # Older team alerts show as handled at the time.
+    old = Alert.objects.filter(team_alert=True, fired_at__lt=timezone.now() - timedelta(days=5))
+    assert old.exists()
+    assert not old.exclude(status=Alert.Status.RESOLVED).exists()

@@ -17,11 +17,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.models import Alert, ResolutionAction
+from alerts.notify import alert_resolve
+from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose
 HISTORY_DAYS = 30
+# Demo alerts older than this are shown as already handled by the team.
+HANDLED_AFTER = timedelta(days=4)
 
 
 @dataclass(frozen=True)
@@ -133,10 +138,12 @@ class Command(BaseCommand):
             self.created += made
         self._user("dana", "Dana", "Davies", staff=True)
         now = timezone.now()
+        alice = User.objects.get(username="alice")
         for spec in PATIENTS:
             patient = self._patient(spec, team_a, now)
             if not patient.entries.exists():
                 self._history(patient, spec, now)
+                self._evaluate(patient, now, handled_by=alice)
         bob = Patient.objects.get(user__username="bob")
         carer = self._user("carol", "Carol", "Baker")
         _, made = Caregiver.objects.get_or_create(
@@ -221,6 +228,27 @@ class Command(BaseCommand):
                 for code, grade in grades.items()
             )
             self.created += 1
+
+    def _evaluate(self, patient: Patient, now: datetime, *, handled_by: User) -> None:
+        """Run the real rules over the history in order, as if each entry had just arrived.
+
+        Alerts older than HANDLED_AFTER are marked resolved by the team so the triage
+        queue shows a realistic Monday morning rather than a month of backlog.
+        """
+        for entry_id in patient.entries.order_by("recorded_at").values_list("pk", flat=True):
+            entry = DiaryEntry.objects.only("recorded_at").get(pk=entry_id)
+            entry_evaluate(entry_id, now=entry.recorded_at)
+        old = Alert.objects.filter(
+            patient=patient, team_alert=True, fired_at__lt=now - HANDLED_AFTER
+        )
+        for alert in old:
+            alert_resolve(
+                alert,
+                user=handled_by,
+                action=ResolutionAction.PHONED,
+                note="Demo: handled at the time.",
+                now=alert.fired_at + timedelta(hours=2),
+            )
 
     def _injections(
         self, patient: Patient, spec: DemoPatient, now: datetime, zone: ZoneInfo
