@@ -180,7 +180,9 @@ def _load_entry(entry_id: int) -> DiaryEntry:
 
 def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
     """Turn an evaluation into the patient's prompt, with the current rule messages."""
-    fired = sorted(evaluation.fired, key=lambda f: (-LEVEL_RANK[f.level], f.rule_id))
+    # Most serious first; within a level, in the rule table's order (temperature first).
+    order = {rule_id: i for i, rule_id in enumerate(rules.DEFAULT_RULES)}
+    fired = sorted(evaluation.fired, key=lambda f: (-LEVEL_RANK[f.level], order[f.rule_id]))
     rows = AlertRule.objects.in_bulk([f.rule_id for f in fired], field_name="rule_id")
     reasons = tuple(
         Reason(

@@ -7,3 +7,6 @@ class PatientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "patients"
     verbose_name = "Patients and care teams"
+
+    def ready(self) -> None:
+        from patients import display_zone  # noqa: F401 — connects the login signal

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from patients import display_zone
 from patients.forms import SettingsForm
 from patients.models import Injection
 from symptoms.forms import InjectionForm
@@ -62,6 +63,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
+        display_zone.remember(request, form.instance.timezone)
         messages.success(request, _("Settings saved."))
         return redirect("patients:settings")
     return render(

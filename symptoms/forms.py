@@ -104,6 +104,8 @@ class EntryForm(forms.Form):
                 label=_("Re-checked"), required=False
             )
 
+        _style_widgets(self)
+
     # Grouping for the template ---------------------------------------------------------
 
     def symptom_groups(self):
@@ -125,6 +127,10 @@ class EntryForm(forms.Form):
         return [(self[name], self[f"{name}_confirmed"]) for name in VITAL_LIMITS]
 
     # Validation ---------------------------------------------------------------------------
+
+    def full_clean(self):
+        super().full_clean()
+        mark_invalid(self)
 
     def clean_measured_at(self):
         value = self.cleaned_data.get("measured_at")
@@ -194,6 +200,28 @@ class EntryForm(forms.Form):
             if grade:
                 result[symptom.code] = grade
         return result
+
+
+def _style_widgets(form: forms.Form) -> None:
+    """Give text, number, date and select inputs Bootstrap's classes (full width, big targets)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, (forms.Textarea, forms.TextInput, forms.NumberInput,
+                                 forms.DateTimeInput)):  # fmt: skip
+            widget.attrs.setdefault("class", "form-control")
+
+
+def mark_invalid(form: forms.Form) -> None:
+    """Flag fields with errors for sighted users and screen readers (error text is linked)."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        attrs = form.fields[name].widget.attrs
+        attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"id_{name}_error"
 
 
 def new_client_key() -> str:

@@ -301,3 +301,40 @@ def test_a_named_live_vaccine_counts_even_unticked(bob_client, bob, text, live):
     bob_client.post(TODAY, entry_post(planned_vaccine=text))
     entry = DiaryEntry.objects.get(patient=bob)
     assert (entry.planned_vaccine, entry.planned_vaccine_live) == (text, live)
+
+
+@pytest.mark.django_db
+def test_errored_fields_are_marked_for_screen_readers(bob_client):
+    html = bob_client.post(TODAY, entry_post(heart_rate="999", note="x")).content.decode()
+    field = re.search(r'<input[^>]*name="heart_rate"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and "is-invalid" in field
+    assert 'aria-describedby="id_heart_rate_error"' in field
+    assert 'id="id_heart_rate_error"' in html
+
+
+@pytest.mark.django_db
+def test_text_fields_fit_a_phone_screen(bob_client):
+    html = bob_client.get(TODAY).content.decode()
+    note = re.search(r"<textarea[^>]*>", html).group(0)
+    assert "form-control" in note
+
+
+@pytest.mark.django_db
+def test_times_show_in_the_patients_time_zone(client, bob):
+    bob.timezone = "America/New_York"
+    bob.save()
+    client.force_login(bob.user)  # the zone is remembered at login
+    response = client.post(TODAY, entry_post(temperature="38.2"), follow=True)
+    entry = DiaryEntry.objects.get(patient=bob)
+    local = entry.recorded_at.astimezone(bob.zone)
+    assert local.strftime("%H:%M") in response.content.decode()
+    remeasure = (local + timedelta(hours=1)).strftime("%H:%M")
+    assert f"at about {remeasure}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fever_reason_comes_first(bob_client):
+    html = bob_client.post(TODAY, entry_post(temperature="38.4", s_chills="2"), follow=True)
+    reasons = re.search(r'<ul class="prompt-reasons">(.*?)</ul>', html.content.decode(), re.S)
+    items = re.findall(r"<li>(.*?)</li>", reasons.group(1), re.S)
+    assert items[0].startswith("You have a fever")
