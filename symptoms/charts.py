@@ -12,7 +12,7 @@ from html import escape
 
 THRESHOLDS_C = (Decimal("37.5"), Decimal("38.0"), Decimal("38.3"))
 WIDTH, HEIGHT = 640, 260
-PAD_L, PAD_R, PAD_T, PAD_B = 44, 12, 12, 28
+PAD_L, PAD_R, PAD_T, PAD_B = 52, 12, 14, 30
 GRADE_FILL = {0: "#ffffff", 1: "#fde9c8", 2: "#f9bf76", 3: "#e8772e", 4: "#b8410e"}
 
 
@@ -57,15 +57,17 @@ def temperature_chart(
         parts.append(
             f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{colour}" stroke-dasharray="4 3"/>'
-            f'<text x="{PAD_L - 4}" y="{y(value) + 4:.1f}" font-size="11" text-anchor="end">'
+            f'<text x="{PAD_L - 4}" y="{y(value) + 4:.1f}" font-size="14" text-anchor="end">'
             f"{value}</text>"
+            # Repeated at the right: on a phone the chart opens scrolled to the latest days.
+            f'<text x="{WIDTH - PAD_R - 3}" y="{y(value) - 3:.1f}" font-size="12" '
+            f'text-anchor="end" fill="{colour}">{value}</text>'
         )
     for offset in injections:
         parts.append(
             f'<line x1="{x(offset):.1f}" x2="{x(offset):.1f}" y1="{PAD_T}" '
-            f'y2="{HEIGHT - PAD_B}" stroke="#6f42c1" stroke-width="2"/>'
-            f'<text x="{x(offset) + 3:.1f}" y="{PAD_T + 12}" font-size="11" fill="#6f42c1">'
-            "injection</text>"
+            f'y2="{HEIGHT - PAD_B}" stroke="#6f42c1" stroke-width="2"><title>Injection</title>'
+            "</line>"
         )
     if points:
         path = " ".join(f"{x(p.day_index):.1f},{y(p.value):.1f}" for p in points)
@@ -78,7 +80,7 @@ def temperature_chart(
     for index in range(0, days + 1, step):
         label = (start + timedelta(days=index)).strftime("%d %b")
         parts.append(
-            f'<text x="{x(index):.1f}" y="{HEIGHT - 8}" font-size="11" text-anchor="middle">'
+            f'<text x="{x(index):.1f}" y="{HEIGHT - 8}" font-size="14" text-anchor="middle">'
             f"{escape(label)}</text>"
         )
     parts.append("</svg>")
@@ -87,18 +89,18 @@ def temperature_chart(
 
 def heatmap(*, days: list[date], rows: list[tuple[str, list[int]]]) -> str:
     """Days × symptoms, each cell shaded by the day's highest grade (0–4)."""
-    cell, label_w = 14, 190
+    cell, label_w = 16, 240
     width = label_w + cell * len(days) + 4
     height = cell * len(rows) + 24
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="Symptoms by day, darker means more severe" class="chart">',
         "<title>Symptoms by day</title>",
     ]
     for r, (label, grades) in enumerate(rows):
         yy = r * cell
         parts.append(
-            f'<text x="{label_w - 6}" y="{yy + 11}" font-size="11" text-anchor="end">'
+            f'<text x="{label_w - 6}" y="{yy + 12}" font-size="14" text-anchor="end">'
             f"{escape(label[:32])}</text>"
         )
         for c, grade in enumerate(grades):
@@ -108,8 +110,8 @@ def heatmap(*, days: list[date], rows: list[tuple[str, list[int]]]) -> str:
             )
     if days:
         parts.append(
-            f'<text x="{label_w}" y="{height - 6}" font-size="11">{days[0]:%d %b}</text>'
-            f'<text x="{width - 4}" y="{height - 6}" font-size="11" text-anchor="end">'
+            f'<text x="{label_w}" y="{height - 6}" font-size="14">{days[0]:%d %b}</text>'
+            f'<text x="{width - 4}" y="{height - 6}" font-size="14" text-anchor="end">'
             f"{days[-1]:%d %b}</text>"
         )
     parts.append("</svg>")
