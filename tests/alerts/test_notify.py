@@ -69,7 +69,7 @@ def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailoutbox):
     fever_alert(bob, timezone.now())
     email = Notification.objects.get(channel="email")
