@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from alerts.models import Alert, AlertRule, Episode
+from alerts.models import Alert, AlertRule, EducationPage, Episode
 
 
 @admin.register(AlertRule)
@@ -56,3 +56,12 @@ class EpisodeAdmin(admin.ModelAdmin):
     list_display = ("patient", "key", "highest_level", "opened_at", "last_alert_at")
     search_fields = ("patient__reference", "key")
     raw_id_fields = ("patient",)
+
+
+@admin.register(EducationPage)
+class EducationPageAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "slug", "published", "order", "updated_at")
+    list_filter = ("published",)
+    search_fields = ("title", "summary", "body")
+    filter_horizontal = ("rules",)
+    prepopulated_fields = {"slug": ("title",)}

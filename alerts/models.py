@@ -290,3 +290,31 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"step {self.step} of alert {self.alert_id} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class EducationPage(models.Model):
+    """A short page a patient can read from their prompt; edited in the admin with history.
+
+    `rules` are the rules whose prompt links here. The body is plain text: blank lines
+    separate paragraphs (no HTML, so an edit can never break the page or inject script).
+    """
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=200, help_text="One line shown under the link.")
+    body = models.TextField(help_text="Plain text. Leave a blank line between paragraphs.")
+    rules = models.ManyToManyField(AlertRule, blank=True, related_name="education_pages")
+    published = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[rules])
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]

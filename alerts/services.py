@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from alerts import rules
-from alerts.models import LEVEL_RANK, Alert, AlertRule, Episode, Level
+from alerts.models import LEVEL_RANK, Alert, AlertRule, EducationPage, Episode, Level
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 
@@ -52,6 +52,7 @@ class Prompt:
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
     remeasure_minutes: int | None = None
     remeasure_at: datetime | None = None
+    pages: tuple[EducationPage, ...] = ()  # short reads linked from the prompt
 
     @property
     def is_team_level(self) -> bool:
@@ -194,12 +195,22 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
         for f in fired
     )
     minutes = evaluation.remeasure_minutes
+    pages = ()
+    if fired:
+        pages = tuple(
+            EducationPage.objects.filter(
+                published=True, rules__rule_id__in=[f.rule_id for f in fired]
+            )
+            .distinct()
+            .order_by("order")
+        )
     return Prompt(
         level=evaluation.level,
         key=evaluation.prompt_key,
         reasons=reasons,
         remeasure_minutes=minutes,
         remeasure_at=at + timedelta(minutes=minutes) if minutes else None,
+        pages=pages,
     )
 
 

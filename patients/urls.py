@@ -8,6 +8,7 @@ app_name = "patients"
 
 urlpatterns = [
     path("help/", views.help_page, name="help"),
+    path("help/<slug:slug>/", views.education_page, name="education"),
     path("injections/", views.injections, name="injections"),
     path("settings/", views.settings_page, name="settings"),
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.models import EducationPage
 from patients import display_zone
 from patients.forms import SettingsForm
 from patients.models import Injection
@@ -18,7 +19,14 @@ from symptoms.views import diary_owner
 
 def help_page(request: HttpRequest) -> HttpResponse:
     """What the diary is and is not. Public: a patient may need it before logging in."""
-    return render(request, "patients/help.html")
+    pages = EducationPage.objects.filter(published=True).order_by("order", "title")
+    return render(request, "patients/help.html", {"pages": pages})
+
+
+def education_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One short education page (admin-edited plain text). Public, like the help page."""
+    page = get_object_or_404(EducationPage, slug=slug, published=True)
+    return render(request, "patients/education.html", {"page": page})
 
 
 @login_required

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from alerts import services
@@ -60,3 +63,48 @@ def test_a_calm_entry_says_thank_you(bob):
     html = render(make_entry(bob, timezone.now(), temp="36.8"))
     assert "Thank you — nothing needs action today" in html
     assert "Why" not in html
+
+
+@pytest.mark.django_db
+def test_the_prompt_links_to_education_pages_for_its_rules(client, bob):
+    from alerts.models import EducationPage
+
+    client.force_login(bob.user)
+    response = client.post(
+        reverse("symptoms:today"),
+        {"client_key": str(uuid.uuid4()), "unit": "C", "temperature": "38.2"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Read more" in html
+    page = EducationPage.objects.get(slug="fever-and-infection")
+    assert reverse("patients:education", args=[page.slug]) in html
+    assert "injection-reactions" not in html  # only pages for the rules that fired
+
+
+@pytest.mark.django_db
+def test_an_education_page_is_public_plain_text_and_admin_edited(client):
+    from alerts.models import EducationPage
+
+    page = EducationPage.objects.get(slug="sepsis-signs")
+    page.body = "First paragraph.\n\n<script>alert(1)</script>"
+    page.save()
+    html = client.get(reverse("patients:education", args=[page.slug])).content.decode()
+    assert "<p>First paragraph.</p>" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert page.history.count() >= 1
+    page.published = False
+    page.save()
+    assert client.get(reverse("patients:education", args=[page.slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_rule_a_patient_sees_has_a_page_except_diary_reminders():
+    from alerts.models import AlertRule
+
+    without = AlertRule.objects.filter(education_pages__isnull=True).values_list(
+        "rule_id", flat=True
+    )
+    # Diary reminders have their own wording; PRO-* cover any symptom, so no single page fits.
+    assert sorted(without) == ["DIARY-FOLLOWUP", "DIARY-GAP-2", "DIARY-GAP-3", "PRO-SEV",
+                               "PRO-WORSEN-2"]  # fmt: skip
