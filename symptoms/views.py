@@ -72,6 +72,14 @@ def _initial_from(entry: DiaryEntry | None, patient: Patient) -> dict:
     return initial
 
 
+def _entry_data(request: HttpRequest, form: EntryForm) -> EntryData:
+    """What a valid form says; "I feel fine" (the action button) saves no symptoms."""
+    feels_fine = request.POST.get("action") == "fine"
+    return EntryData.from_form(
+        form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
+    )
+
+
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     patient, caregiver = diary_owner(request)
@@ -79,10 +87,7 @@ def today(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
-            feels_fine = request.POST.get("action") == "fine"
-            data = EntryData.from_form(
-                form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
-            )
+            data = _entry_data(request, form)
             entry, created = entry_record(
                 patient=patient,
                 entered_by=request.user,
@@ -139,10 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
-            feels_fine = request.POST.get("action") == "fine"
-            data = EntryData.from_form(
-                form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
-            )
+            data = _entry_data(request, form)
             entry_update(entry=entry, data=data, catalogue={s.code: s for s in symptoms})
             messages.success(request, _("Your changes are saved."))
             return redirect("symptoms:result", pk=entry.pk)
