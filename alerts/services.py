@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from alerts import rules
 from alerts.models import LEVEL_RANK, Alert, AlertRule, EducationPage, Episode, Level
-from patients.models import Patient
+from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ HISTORY_WINDOW = timedelta(days=14)
 # Pending entries younger than this are left to the task published at submit.
 SWEEP_GRACE = timedelta(seconds=60)
 SWEEP_BATCH = 200
+# Patients per batch in the periodic sweep: three reads per batch, whatever its size.
+PERIODIC_BATCH = 1000
 MAX_EVALUATION_ATTEMPTS = 5
 
 
@@ -351,47 +353,78 @@ def pending_entries_sweep(*, now: datetime | None = None, batch: int = SWEEP_BAT
 
 def patient_sweep(patient: Patient, *, now: datetime, configs=None) -> rules.SweepResult:
     """Run the periodic rules (DIARY-GAP-*, DIARY-FOLLOWUP, INJ-MISSED) for one patient."""
+    results = _sweep_batch([patient], now=now, configs=configs or rule_configs())
+    return results[patient.pk]
+
+
+def _sweep_batch(
+    patients: list[Patient], *, now: datetime, configs, rows: dict | None = None
+) -> dict[int, rules.SweepResult]:
+    """Evaluate the periodic rules for a batch of patients in a fixed number of queries.
+
+    Three reads for the whole batch (entry times, recent alerts, injections); writes only
+    for firings whose (rule, episode) has no alert yet, so a steady state writes nothing.
+    """
+    ids = [p.pk for p in patients]
     since = now - HISTORY_WINDOW
-    entry_times = tuple(
-        DiaryEntry.objects.for_patient(patient)
-        .filter(recorded_at__gte=since, recorded_at__lte=now)
+    entry_times: dict[int, list[datetime]] = {pk: [] for pk in ids}
+    for pk, at in (
+        DiaryEntry.objects.filter(patient_id__in=ids, recorded_at__gte=since, recorded_at__lte=now)
         .order_by("recorded_at")
-        .values_list("recorded_at", flat=True)
-    )
-    prior = (
-        Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=now)
-        .select_related("rule")
+        .values_list("patient_id", "recorded_at")
+    ):
+        entry_times[pk].append(at)
+    prior: dict[int, list[rules.PriorAlert]] = {pk: [] for pk in ids}
+    for a in (
+        Alert.objects.filter(patient_id__in=ids, fired_at__gte=since, fired_at__lte=now)
         .order_by("fired_at", "pk")
-    )
-    injections = patient.injections.filter(given_at__lte=now).order_by("given_at")
-    result = rules.evaluate_sweep(
-        rules.SweepInput(
-            profile=_profile(patient),
-            as_of=now,
-            entry_times=entry_times,
-            injections=tuple(
-                rules.Injection(at=i.given_at, dose=i.dose_number) for i in injections
-            ),
-            prior_alerts=tuple(_prior_alert(a) for a in prior),
-            rules=configs if configs is not None else rule_configs(),
+        .values("patient_id", "rule__rule_id", "level", "fired_at", "entry_id", "episode_key",
+                "team_alert", "why")
+    ):  # fmt: skip
+        prior[a["patient_id"]].append(
+            rules.PriorAlert(
+                rule_id=a["rule__rule_id"], level=a["level"], at=a["fired_at"],
+                entry_id=a["entry_id"], episode_key=a["episode_key"],
+                team_alert=a["team_alert"], detail=a["why"],
+            )
+        )  # fmt: skip
+    injections: dict[int, list[rules.Injection]] = {pk: [] for pk in ids}
+    for pk, at, dose in (
+        Injection.objects.filter(patient_id__in=ids, given_at__lte=now)
+        .order_by("given_at")
+        .values_list("patient_id", "given_at", "dose_number")
+    ):
+        injections[pk].append(rules.Injection(at=at, dose=dose))
+    results: dict[int, rules.SweepResult] = {}
+    opened: list[Alert] = []
+    for patient in patients:
+        result = rules.evaluate_sweep(
+            rules.SweepInput(
+                profile=_profile(patient),
+                as_of=now,
+                entry_times=tuple(entry_times[patient.pk]),
+                injections=tuple(injections[patient.pk]),
+                prior_alerts=tuple(prior[patient.pk]),
+                rules=configs,
+            )
         )
-    )
-    rows = AlertRule.objects.in_bulk([f.rule_id for f in result.fired], field_name="rule_id")
-    team = set(result.team_alerts)
-    opened = []
-    for firing in result.fired:
-        alert = _record_firing(
-            patient=patient,
-            entry=None,
-            firing=firing,
-            team_alert=firing.rule_id in team,
-            at=now,
-            rows=rows,
-        )
-        if alert is not None and alert.team_alert:
-            opened.append(alert)
+        results[patient.pk] = result
+        known = {(a.rule_id, a.episode_key) for a in prior[patient.pk]}
+        new = [f for f in result.fired if (f.rule_id, f.episode_key) not in known]
+        if not new:
+            continue
+        if rows is None:
+            rows = {r.rule_id: r for r in AlertRule.objects.all()}
+        team = set(result.team_alerts)
+        for firing in new:
+            alert = _record_firing(
+                patient=patient, entry=None, firing=firing,
+                team_alert=firing.rule_id in team, at=now, rows=rows,
+            )  # fmt: skip
+            if alert is not None and alert.team_alert:
+                opened.append(alert)
     _notify_team(opened, now=now)
-    return result
+    return results
 
 
 def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
@@ -406,12 +439,26 @@ def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
     transaction.on_commit(publish_send_notifications)
 
 
-def periodic_rules_sweep(*, now: datetime | None = None) -> int:
-    """Run the periodic rules for every patient; idempotent (episode keys), bounded by batch."""
+def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_BATCH) -> int:
+    """Run the periodic rules for every enrolled patient, a batch at a time.
+
+    Idempotent (one alert per rule and episode key) and set-based: a constant number of
+    queries per batch, plus writes for what is new.
+    """
     now = now or timezone.now()
     configs = rule_configs()
     count = 0
-    for patient in Patient.objects.filter(enrolled_at__lte=now).iterator(chunk_size=500):
-        patient_sweep(patient, now=now, configs=configs)
-        count += 1
+    patients = Patient.objects.filter(enrolled_at__lte=now).only(
+        "pk", "team_id", "timezone", "enrolled_at", "er_immunosuppressant", "er_low_ig",
+        "er_recurrent_infection", "er_cytopenia", "hbv_risk",
+    ).order_by("pk")  # fmt: skip
+    last_pk = 0
+    while True:
+        chunk = list(patients.filter(pk__gt=last_pk)[:batch])
+        if not chunk:
+            break
+        with transaction.atomic():
+            _sweep_batch(chunk, now=now, configs=configs)
+        count += len(chunk)
+        last_pk = chunk[-1].pk
     return count
