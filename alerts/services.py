@@ -423,6 +423,11 @@ def _sweep_batch(
             )  # fmt: skip
             if alert is not None and alert.team_alert:
                 opened.append(alert)
+            if alert is not None and firing.rule_id == "DIARY-GAP-2":
+                # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
+                from patients.reminders import gap_reminder
+
+                gap_reminder(patient, now=now)
     _notify_team(opened, now=now)
     return results
 

@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.sweep_periodic_rules",
         "schedule": crontab(minute="*/15"),
     },
+    # every 5 minutes: daily reminders at each patient's local time, and missed-days ones
+    "patient-reminders": {
+        "task": "patients.tasks.send_patient_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Logging: no health data is ever logged; see docs/operations.md.

@@ -30,6 +30,18 @@ class SettingsForm(forms.ModelForm):
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    def clean_reminder_time(self):
+        from patients.reminders import QUIET_END, QUIET_START, in_quiet_hours
+
+        value = self.cleaned_data["reminder_time"]
+        if value is not None and in_quiet_hours(value):
+            raise forms.ValidationError(
+                _("Please choose a time between %(start)s and %(end)s; we do not send "
+                  "reminders at night.") % {"start": QUIET_END.strftime("%H:%M"),
+                                           "end": QUIET_START.strftime("%H:%M")}
+            )  # fmt: skip
+        return value
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         others = sorted(available_timezones() - set(COMMON_ZONES))

@@ -260,3 +260,40 @@ class Injection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} dose {self.dose_number or '?'} at {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class PatientReminder(models.Model):
+    """A reminder e-mail to a patient: one per patient, kind and local day (idempotent).
+
+    It carries no health data: only that the diary is waiting, a link, and how to stop.
+    """
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("Daily reminder")
+        GAP = "gap", _("Missed days (DIARY-GAP-2)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    local_day = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind", "local_day"], name="patients_reminder_once_a_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="patients_reminder_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient} on {self.local_day}"

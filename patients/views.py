@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from alerts.models import EducationPage
-from patients import display_zone
+from patients import display_zone, reminders
 from patients.forms import SettingsForm
-from patients.models import Injection
+from patients.models import Injection, Patient
 from symptoms.forms import InjectionForm
 from symptoms.views import diary_owner
 
@@ -80,3 +81,14 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         {"patient": patient, "form": form, "caregivers": patient.caregivers.filter(active=True)
          .select_related("user")},
     )  # fmt: skip
+
+
+@csrf_exempt  # the signed token is the credential; mail apps POST here without a form (RFC 8058)
+def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
+    """Turn daily reminders off from the e-mail link: one button, no login needed."""
+    patient = reminders.patient_from_token(token)
+    if request.method == "POST" and patient is not None:
+        Patient.objects.filter(pk=patient.pk).update(reminders_enabled=False)
+        return render(request, "patients/reminders_off.html", {"patient": patient, "done": True})
+    status = 200 if patient is not None else 404
+    return render(request, "patients/reminders_off.html", {"patient": patient}, status=status)

@@ -1,0 +1,189 @@
+"""Reminders to patients: the daily one at their local time, and the missed-days one.
+
+Rows in PatientReminder are the record of what is due (unique per patient, kind and local
+day), so a sweep run twice, or two beats, send one e-mail. Times are the patient's wall
+clock: a 09:00 reminder is at 09:00 on both daylight-saving change days. Quiet hours
+(21:00–08:00 local) hold reminders back; nothing clinical ever waits for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import Patient, PatientReminder
+from symptoms.models import DiaryEntry
+
+logger = logging.getLogger(__name__)
+
+QUIET_START = time(21, 0)
+QUIET_END = time(8, 0)
+MAX_ATTEMPTS = 3
+SEND_BATCH = 200
+OPT_OUT_SALT = "patients.reminders.opt-out"
+
+
+def in_quiet_hours(local: time) -> bool:
+    return local >= QUIET_START or local < QUIET_END
+
+
+def due_at(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The instant of wall-clock `at` on `day` in `tz`.
+
+    On a spring-forward day a time in the skipped hour maps to the same offset as before
+    the change (02:30 → 03:30); on a fall-back day an hour that happens twice means its
+    first occurrence. Either way the reminder is due once.
+    """
+    return datetime.combine(day, at, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def daily_reminders_sweep(*, now: datetime | None = None) -> int:
+    """Create today's daily reminders for patients who are due and have not logged.
+
+    A fixed number of queries whatever the number of patients: the patients, then one
+    read of today's entries and one of existing reminders per distinct local day (at most
+    a few), then one bulk insert. Returns how many reminders were created.
+    """
+    now = now or timezone.now()
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pk, zone_name, at in Patient.objects.filter(
+        reminders_enabled=True, user__is_active=True
+    ).values_list("pk", "timezone", "reminder_time"):
+        tz = ZoneInfo(zone_name)
+        local = now.astimezone(tz)
+        if in_quiet_hours(local.time()):
+            continue
+        if now >= due_at(local.date(), at, tz):
+            by_day[local.date()].append(pk)
+    created = 0
+    for day, ids in by_day.items():
+        logged = set(
+            DiaryEntry.objects.filter(patient_id__in=ids, local_day=day).values_list(
+                "patient_id", flat=True
+            )
+        )
+        done = set(
+            PatientReminder.objects.filter(
+                patient_id__in=ids, kind=PatientReminder.Kind.DAILY, local_day=day
+            ).values_list("patient_id", flat=True)
+        )
+        new = [
+            PatientReminder(patient_id=pk, kind=PatientReminder.Kind.DAILY, local_day=day,
+                            created_at=now)
+            for pk in ids if pk not in logged and pk not in done
+        ]  # fmt: skip
+        PatientReminder.objects.bulk_create(new, ignore_conflicts=True)
+        created += len(new)
+    return created
+
+
+def gap_reminder(patient: Patient, *, now: datetime) -> None:
+    """Record the DIARY-GAP-2 reminder for today (sent by reminders_send, quiet hours apply)."""
+    PatientReminder.objects.get_or_create(
+        patient=patient,
+        kind=PatientReminder.Kind.GAP,
+        local_day=patient.local_day(now),
+        defaults={"created_at": now},
+    )
+
+
+def reminders_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> int:
+    """Send pending reminders outside the patient's quiet hours. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    pending = (
+        PatientReminder.objects.filter(status=PatientReminder.Status.PENDING)
+        .select_related("patient__user")
+        .order_by("created_at")[:batch]
+    )
+    for reminder in pending:
+        patient = reminder.patient
+        if in_quiet_hours(now.astimezone(patient.zone).time()):
+            continue
+        daily = reminder.kind == PatientReminder.Kind.DAILY
+        stale = daily and reminder.local_day != patient.local_day(now)
+        if stale or not patient.reminders_enabled:
+            # A daily reminder belongs to its day; a missed-days one waits out the night.
+            _finish(reminder, PatientReminder.Status.SKIPPED, "no longer due")
+            continue
+        logged = DiaryEntry.objects.filter(patient=patient)
+        if daily:
+            logged = logged.filter(local_day=reminder.local_day)
+        else:
+            logged = logged.filter(created_at__gte=reminder.created_at)
+        if logged.exists():
+            _finish(reminder, PatientReminder.Status.SKIPPED, "diary already filled in")
+            continue
+        # Claim it first so two senders never both send (conditional UPDATE).
+        claimed = PatientReminder.objects.filter(
+            pk=reminder.pk, status=PatientReminder.Status.PENDING, attempts=reminder.attempts
+        ).update(attempts=reminder.attempts + 1)
+        if not claimed:
+            continue
+        try:
+            _email(reminder)
+        except Exception as exc:  # noqa: BLE001 — any mail failure is recorded, never raised
+            failed = reminder.attempts + 1 >= MAX_ATTEMPTS
+            PatientReminder.objects.filter(pk=reminder.pk).update(
+                status=PatientReminder.Status.FAILED if failed else PatientReminder.Status.PENDING,
+                last_error=str(exc)[:300],
+            )
+            logger.warning("reminder %s not sent (attempt %s)", reminder.pk, reminder.attempts + 1)
+            continue
+        PatientReminder.objects.filter(pk=reminder.pk).update(
+            status=PatientReminder.Status.SENT, sent_at=now
+        )
+        sent += 1
+    return sent
+
+
+def _finish(reminder: PatientReminder, status: str, why: str) -> None:
+    PatientReminder.objects.filter(pk=reminder.pk).update(status=status, last_error=why)
+
+
+def _email(reminder: PatientReminder) -> None:
+    user = reminder.patient.user
+    if not user.email:
+        raise ValueError("the patient has no e-mail address")
+    token = opt_out_token(reminder.patient)
+    opt_out = settings.SITE_URL + reverse("patients:reminders_off", args=[token])
+    ctx = {
+        "name": user.first_name or user.username,
+        "kind": reminder.kind,
+        "link": settings.SITE_URL + reverse("symptoms:today"),
+        "opt_out": opt_out,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("emails/reminder-subject.txt", ctx).strip(),
+        body=render_to_string("emails/reminder-body.txt", ctx),
+        to=[user.email],
+        # RFC 8058: mail apps can offer a one-click "unsubscribe" that POSTs to opt_out.
+        headers={
+            "List-Unsubscribe": f"<{opt_out}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },  # fmt: skip
+    )
+    message.attach_alternative(render_to_string("emails/reminder-body.html", ctx), "text/html")
+    message.send()
+
+
+def opt_out_token(patient: Patient) -> str:
+    """A signed token naming the patient (a reference, no health data); it does not expire."""
+    return signing.dumps({"p": patient.pk}, salt=OPT_OUT_SALT, compress=True)
+
+
+def patient_from_token(token: str) -> Patient | None:
+    try:
+        data = signing.loads(token, salt=OPT_OUT_SALT)
+    except signing.BadSignature:
+        return None
+    return Patient.objects.filter(pk=data.get("p")).select_related("user").first()
