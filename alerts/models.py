@@ -318,3 +318,62 @@ class EducationPage(models.Model):
 
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+class Digest(models.Model):
+    """The daily WATCH digest e-mail to one clinician for one team (one per local day).
+
+    It says how many WATCH items there are and links to the list; never what they are.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing to report")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey("patients.CareTeam", on_delete=models.CASCADE, related_name="digests")
+    local_day = models.DateField()
+    watch_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "team", "local_day"], name="alerts_digest_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"WATCH digest for {self.recipient} ({self.team}) on {self.local_day}"
+
+
+class FollowUp(models.Model):
+    """The patient's answer to "Did you reach someone?" after a CONTACT or URGENT prompt."""
+
+    class Answer(models.TextChoices):
+        CARE_TEAM = "care_team", _("Yes, my MS care team")
+        GP = "gp", _("Yes, my GP")
+        URGENT_CARE = "urgent_care", _("Yes, urgent care or NHS 111")
+        ED = "ed", _("Yes, the emergency department or an ambulance")
+        NOT_YET = "not_yet", _("Not yet")
+
+    entry = models.OneToOneField(
+        "symptoms.DiaryEntry", on_delete=models.CASCADE, related_name="follow_up"
+    )
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Set when "not yet" a day after the prompt raised a team alert (so it is raised once).
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.get_answer_display()} (entry {self.entry_id})"

@@ -466,4 +466,7 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             _sweep_batch(chunk, now=now, configs=configs)
         count += len(chunk)
         last_pk = chunk[-1].pk
+    from alerts.followup import follow_ups_sweep
+
+    follow_ups_sweep(now=now)
     return count

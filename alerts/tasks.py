@@ -96,3 +96,13 @@ def sweep_escalations() -> None:
     from alerts.notify import escalations_sweep
 
     escalations_sweep()
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=280)
+def send_watch_digests() -> None:
+    """Send the daily WATCH digests that are due at each team's local time (beat)."""
+    from alerts.digest import digests_sweep
+
+    sent = digests_sweep()
+    if sent:
+        logger.info("sent %s WATCH digests", sent)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alerts import notify
-from alerts.models import Alert, Level, Notification, ResolutionAction
+from alerts.models import Alert, FollowUp, Level, Notification, ResolutionAction
 from patients.models import User
 
 
@@ -94,6 +94,19 @@ def triage(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_required
+def watch(request: HttpRequest) -> HttpResponse:
+    """WATCH items of the clinician's teams in the last 7 days (the digest links here)."""
+    since = timezone.now() - timedelta(days=7)
+    alerts = (
+        Alert.objects.for_clinician(request.user)
+        .filter(level=Level.WATCH, fired_at__gte=since)
+        .select_related("rule", "patient__user")
+        .order_by("-fired_at")[:300]
+    )
+    return render(request, "alerts/watch.html", {"alerts": alerts})
+
+
+@clinician_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     Notification.objects.filter(
@@ -114,6 +127,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notifications": alert.notifications.select_related("recipient").order_by("created_at"),
             "resolve_form": ResolveForm(),
             "snooze_form": SnoozeForm(),
+            "follow_up": FollowUp.objects.filter(entry_id=alert.entry_id).first()
+            if alert.entry_id
+            else None,
         },
     )
 

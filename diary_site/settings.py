@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patients.tasks.send_patient_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    # every 5 minutes: the daily WATCH digest at each team's chosen local time
+    "watch-digests": {
+        "task": "alerts.tasks.send_watch_digests",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Logging: no health data is ever logged; see docs/operations.md.

@@ -76,6 +76,10 @@ class CareTeam(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
 
 class CareTeamMembership(models.Model):
     class Role(models.TextChoices):

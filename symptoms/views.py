@@ -13,7 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from alerts.followup import entry_to_ask_about, follow_up_answer
+from alerts.models import FollowUp
 from alerts.services import entry_prompt, remeasure_requested
 from patients.models import Caregiver, Patient
 from symptoms import charts
@@ -117,11 +120,13 @@ def today(request: HttpRequest) -> HttpResponse:
         .filter(recorded_at__gte=day_start)
         .prefetch_related("temperatures", "reports__symptom")
     )
+    ask = entry_to_ask_about(patient)
     return render(
         request,
         "symptoms/today.html",
-        {"form": form, "patient": patient, "caregiver": caregiver, "todays": todays},
-    )
+        {"form": form, "patient": patient, "caregiver": caregiver, "todays": todays,
+         "ask_about": ask, "follow_up_choices": FollowUp.Answer.choices},
+    )  # fmt: skip
 
 
 @login_required
@@ -168,6 +173,27 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "symptoms/today.html",
         {"form": form, "patient": patient, "editing": entry, "todays": []},
     )
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the answer to "Did you reach someone?" for one of the patient's entries."""
+    entry, patient = _get_entry_for_user(request, pk)
+    answer = request.POST.get("answer")
+    if answer not in FollowUp.Answer.values:
+        messages.error(request, _("Please choose one of the answers."))
+        return redirect("symptoms:today")
+    follow_up_answer(entry, answer=answer, user=request.user)
+    if answer == FollowUp.Answer.NOT_YET:
+        messages.warning(
+            request,
+            _("Please phone your MS team today on %(phone)s. If you feel worse, call %(number)s.")
+            % {"phone": patient.team.phone, "number": patient.team.emergency_number},
+        )
+    else:
+        messages.success(request, _("Thank you. Your team can see your answer."))
+    return redirect("symptoms:today")
 
 
 @login_required

@@ -59,6 +59,16 @@ def alice(team_a):
 
 
 @pytest.fixture
+def erin(team_a):
+    """Team A's backup clinician."""
+    from patients.models import CareTeamMembership
+
+    user = make_user("erin", first_name="Erin")
+    CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.BACKUP)
+    return user
+
+
+@pytest.fixture
 def charlie(team_b):
     from patients.models import CareTeamMembership
 

@@ -1,0 +1,98 @@
+"""'Did you reach someone?' after a CONTACT or URGENT prompt.
+
+The next visit to the diary asks it. "Not yet" a day (FOLLOWUP_AFTER) after the prompt
+opens a team alert (DIARY-FOLLOWUP, team outreach), once per prompt, either when the
+patient answers or from the periodic sweep if they answered earlier.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from alerts import rules
+from alerts.models import Alert, AlertRule, FollowUp, Level
+from patients.models import Patient
+from symptoms.models import DiaryEntry
+
+ASK_WITHIN = timedelta(days=3)
+FOLLOWUP_AFTER = timedelta(hours=24)
+
+
+def entry_to_ask_about(patient: Patient, *, now: datetime | None = None) -> DiaryEntry | None:
+    """The latest entry of the last 3 days whose prompt was CONTACT/URGENT, if not yet answered
+    (or answered "not yet")."""
+    now = now or timezone.now()
+    latest_warning = (
+        Alert.objects.filter(
+            patient=patient,
+            entry__isnull=False,
+            level__in=(Level.CONTACT, Level.URGENT),
+            fired_at__gte=now - ASK_WITHIN,
+            fired_at__lte=now,
+        )  # fmt: skip
+        .select_related("entry")
+        .order_by("-fired_at")
+        .first()
+    )
+    if latest_warning is None:
+        return None
+    entry = latest_warning.entry
+    answer = FollowUp.objects.filter(entry=entry).values_list("answer", flat=True).first()
+    if answer is not None and answer != FollowUp.Answer.NOT_YET:
+        return None
+    return entry
+
+
+@transaction.atomic
+def follow_up_answer(entry: DiaryEntry, *, answer: str, user, now: datetime | None = None):
+    now = now or timezone.now()
+    follow_up, _ = FollowUp.objects.update_or_create(
+        entry=entry, defaults={"answer": answer, "answered_at": now, "answered_by": user}
+    )
+    escalate_if_due(follow_up, now=now)
+    return follow_up
+
+
+def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
+    """Open the team alert for a "not yet" answered a day or more after the prompt."""
+    entry = follow_up.entry
+    if follow_up.answer != FollowUp.Answer.NOT_YET or follow_up.escalated_at is not None:
+        return None
+    if now - entry.recorded_at < FOLLOWUP_AFTER:
+        return None
+    from alerts.services import _notify_team, _record_firing
+
+    rule = AlertRule.objects.get(rule_id="DIARY-FOLLOWUP")
+    firing = rules.Firing(
+        rule_id="DIARY-FOLLOWUP",
+        level=rule.level,
+        episode_key=f"DIARY-FOLLOWUP:answer:{entry.pk}",
+        why={"answer": "not yet", "asked_about_entry_at": entry.recorded_at.isoformat(),
+             "answered_at": follow_up.answered_at.isoformat()},
+    )  # fmt: skip
+    alert = _record_firing(
+        patient=entry.patient, entry=None, firing=firing,
+        team_alert=rule.level in (Level.CONTACT, Level.URGENT), at=now,
+        rows={"DIARY-FOLLOWUP": rule},
+    )  # fmt: skip
+    FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=now)
+    if alert is not None and alert.team_alert:
+        _notify_team([alert], now=now)
+    return alert
+
+
+def follow_ups_sweep(*, now: datetime | None = None) -> int:
+    """Escalate "not yet" answers whose day has now passed (beat, with the periodic rules)."""
+    now = now or timezone.now()
+    due = FollowUp.objects.filter(
+        answer=FollowUp.Answer.NOT_YET, escalated_at__isnull=True,
+        entry__recorded_at__lte=now - FOLLOWUP_AFTER,
+    ).select_related("entry__patient")  # fmt: skip
+    count = 0
+    for follow_up in due[:500]:
+        with transaction.atomic():
+            count += escalate_if_due(follow_up, now=now) is not None
+    return count
