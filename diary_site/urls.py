@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("diary/", include("symptoms.urls")),
+    path("team/patients/", include("patients.team_urls")),
     path("team/", include("alerts.urls")),
     path("patients/", include("patients.urls")),
     path("admin/", admin.site.urls),
