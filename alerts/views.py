@@ -12,12 +12,13 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alerts import notify
 from alerts.models import Alert, FollowUp, Level, Notification, ResolutionAction
-from patients.models import User
+from patients.models import AccessLog, User
 
 
 def clinician_required(view):
@@ -109,6 +110,7 @@ def watch(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
+    AccessLog.record(request, alert.patient, AccessLog.Action.ALERT)
     Notification.objects.filter(
         alert=alert, recipient=request.user, channel=Notification.Channel.IN_APP,
         read_at__isnull=True,
@@ -142,7 +144,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Acknowledged. Reminders for this alert have stopped."))
     else:
         messages.info(request, _("This alert was already acknowledged."))
-    return redirect("alerts:detail", pk=alert.pk)
+    return _back(request, "alerts:detail", pk=alert.pk)
 
 
 @require_POST
@@ -152,12 +154,12 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the action you took."))
-        return redirect("alerts:detail", pk=alert.pk)
+        return _back(request, "alerts:detail", pk=alert.pk)
     notify.alert_resolve(
         alert, user=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
     )
     messages.success(request, _("Resolved."))
-    return redirect("alerts:triage")
+    return _back(request, "alerts:triage")
 
 
 @require_POST
@@ -172,7 +174,17 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
         )
-    return redirect("alerts:detail", pk=alert.pk)
+    return _back(request, "alerts:detail", pk=alert.pk)
+
+
+def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:
+    """Return to the page the form was on (same site only), else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default, **kwargs)
 
 
 @clinician_required

@@ -301,3 +301,35 @@ class PatientReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient} on {self.local_day}"
+
+
+class AccessLog(models.Model):
+    """Who looked at or exported which patient's data, and when (reads are audited too)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed the patient page")
+        ALERT = "alert", _("Viewed an alert")
+        EXPORT_CSV = "export_csv", _("Exported entries (CSV)")
+        EXPORT_PDF = "export_pdf", _("Exported a summary (PDF)")
+        EXPORT_PRINT = "export_print", _("Opened the printable summary")
+        EXPORT_FHIR = "export_fhir", _("Exported a FHIR bundle")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_log")
+    action = models.CharField(max_length=14, choices=Action.choices)
+    at = models.DateTimeField(default=dj_timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["patient", "-at"], name="patients_access_patient_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.patient} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, request, patient: Patient, action: str) -> AccessLog:
+        # REMOTE_ADDR only: behind a proxy, configure the proxy to set it (docs/operations.md).
+        return cls.objects.create(
+            user=request.user, patient=patient, action=action, ip=request.META.get("REMOTE_ADDR")
+        )

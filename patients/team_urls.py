@@ -8,4 +8,5 @@ app_name = "team_patients"
 
 urlpatterns = [
     path("", team_views.patient_list, name="list"),
+    path("<int:pk>/", team_views.patient_detail, name="detail"),
 ]

@@ -17,13 +17,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from alerts.models import Alert, Level
-from alerts.views import clinician_required
+from alerts.models import Alert, FollowUp, Level
+from alerts.views import ResolveForm, SnoozeForm, clinician_required
 from patients import dosing
-from patients.models import Injection, Patient
+from patients.models import AccessLog, Injection, Patient
+from symptoms.history import HISTORY_DAYS, build_history, history_days
 
 PAGE_SIZE = 25
 LEVEL_RANK = Case(
@@ -105,3 +106,58 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         "patients/team_list.html",
         {"page": page, "rows": rows, "q": query, "sort": sort, "sorts": list(SORTS)},
     )
+
+
+@clinician_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One patient at a glance: chart, heat-map, alert cards with their why, and a timeline."""
+    patient = get_object_or_404(
+        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
+    )
+    days = history_days(request.GET.get("days"))
+    context = build_history(patient, days=days, unit="C")
+    alerts = list(
+        Alert.objects.filter(patient=patient, fired_at__gte=context["since"])
+        .select_related("rule", "acknowledged_by", "resolved_by")
+        .order_by("-fired_at")
+    )
+    follow_ups = {
+        f.entry_id: f
+        for f in FollowUp.objects.filter(
+            entry__patient=patient, answered_at__gte=context["since"]
+        )  # fmt: skip
+    }
+    timeline = _timeline(context["entries"], context["injections"], alerts, follow_ups)
+    open_alerts = [a for a in alerts if a.team_alert and a.status != Alert.Status.RESOLVED]
+    AccessLog.record(request, patient, AccessLog.Action.VIEW)
+    return render(
+        request,
+        "patients/team_detail.html",
+        {
+            **context,
+            "patient": patient,
+            "choices": HISTORY_DAYS,
+            "open_alerts": open_alerts,
+            "timeline": timeline,
+            "resolve_form": ResolveForm(),
+            "snooze_form": SnoozeForm(),
+            "next_dose": patient.next_dose_due(),
+        },
+    )
+
+
+def _timeline(entries, injections, alerts, follow_ups) -> list[dict]:
+    """Entries, injections, alerts and the team's actions, newest first."""
+    items = []
+    for entry in entries:
+        items.append({"at": entry.recorded_at, "kind": "entry", "entry": entry,
+                      "follow_up": follow_ups.get(entry.pk)})  # fmt: skip
+    for injection in injections:
+        items.append({"at": injection.given_at, "kind": "injection", "injection": injection})
+    for alert in alerts:
+        items.append({"at": alert.fired_at, "kind": "alert", "alert": alert})
+        if alert.acknowledged_at and alert.status != Alert.Status.RESOLVED:
+            items.append({"at": alert.acknowledged_at, "kind": "acknowledged", "alert": alert})
+        if alert.resolved_at:
+            items.append({"at": alert.resolved_at, "kind": "resolved", "alert": alert})
+    return sorted(items, key=lambda item: item["at"], reverse=True)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,12 +17,10 @@ from alerts.followup import entry_to_ask_about, follow_up_answer
 from alerts.models import FollowUp
 from alerts.services import entry_prompt, remeasure_requested
 from patients.models import Caregiver, Patient
-from symptoms import charts
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
-from symptoms.models import DiaryEntry, Symptom, SymptomReport
+from symptoms.history import HISTORY_DAYS, build_history, history_days
+from symptoms.models import DiaryEntry, Symptom
 from symptoms.services import VITALS, EntryData, entry_record, entry_update
-
-HISTORY_DAYS = (7, 30, 90)
 
 
 def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
@@ -199,76 +195,10 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     patient, _caregiver = diary_owner(request)
-    try:
-        days = int(request.GET.get("days", 30))
-    except ValueError:
-        days = 30
-    if days not in HISTORY_DAYS:
-        days = 30
-    today_local = patient.today()
-    start = today_local - timedelta(days=days - 1)
-    since = datetime.combine(start, time.min, tzinfo=patient.zone)
-    entries = list(
-        DiaryEntry.objects.for_patient(patient)
-        .filter(recorded_at__gte=since)
-        .prefetch_related(
-            "temperatures",
-            Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
-        )
-        .order_by("recorded_at")
-    )
-    injections = list(patient.injections.filter(given_at__gte=since).order_by("given_at"))
-    unit = patient.temperature_unit
-
-    def offset(at) -> float:
-        local = at.astimezone(patient.zone)
-        return (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
-
-    points, day_rows = [], {}
-    grades_by_symptom: dict[Symptom, dict] = defaultdict(dict)
-    for entry in entries:
-        row = day_rows.setdefault(
-            entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
-        )
-        for reading in entry.temperatures.all():
-            points.append(charts.Point(offset(reading.measured_at),
-                                       charts.to_unit(reading.value_c, unit)))  # fmt: skip
-            if row["max_c"] is None or reading.value_c > row["max_c"]:
-                row["max_c"] = reading.value_c
-        for report in entry.reports.all():
-            if report.grade:
-                code_day = grades_by_symptom[report.symptom]
-                code_day[entry.local_day] = max(code_day.get(entry.local_day, 0), report.grade)
-                row["flagged"][report.symptom.label] = max(
-                    row["flagged"].get(report.symptom.label, 0), report.grade
-                )
-    for row in day_rows.values():
-        row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
-    day_list = [start + timedelta(days=i) for i in range(days)]
-    heat_rows = [
-        (symptom.label, [by_day.get(d, 0) for d in day_list])
-        for symptom, by_day in sorted(grades_by_symptom.items(), key=lambda kv: kv[0].order)
-    ]
+    days = history_days(request.GET.get("days"))
+    context = build_history(patient, days=days, unit=patient.temperature_unit)
     return render(
         request,
         "symptoms/history.html",
-        {
-            "patient": patient,
-            "days": days,
-            "choices": HISTORY_DAYS,
-            "unit": unit,
-            "rows": sorted(day_rows.values(), key=lambda r: r["day"], reverse=True),
-            "temperature_svg": charts.temperature_chart(
-                start=start,
-                days=days,
-                points=points,
-                injections=[offset(i.given_at) for i in injections],
-                unit=unit,
-            ),  # fmt: skip
-            "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
-            "heat_rows": heat_rows,
-            "day_list": day_list,
-            "injections": injections,
-            "now": timezone.now(),
-        },
+        {**context, "patient": patient, "choices": HISTORY_DAYS, "now": timezone.now()},
     )

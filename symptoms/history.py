@@ -1,0 +1,87 @@
+"""A patient's recent diary as charts and day rows: shared by the patient's history page
+and the clinician's patient page. A fixed number of queries whatever the number of days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch
+
+from patients.models import Patient
+from symptoms import charts
+from symptoms.models import DiaryEntry, Symptom, SymptomReport
+
+HISTORY_DAYS = (7, 30, 90)
+
+
+def history_days(raw: str | None, default: int = 30) -> int:
+    try:
+        days = int(raw or default)
+    except ValueError:
+        return default
+    return days if days in HISTORY_DAYS else default
+
+
+def build_history(patient: Patient, *, days: int, unit: str) -> dict:
+    today_local = patient.today()
+    start = today_local - timedelta(days=days - 1)
+    since = datetime.combine(start, time.min, tzinfo=patient.zone)
+    entries = list(
+        DiaryEntry.objects.for_patient(patient)
+        .filter(recorded_at__gte=since)
+        .prefetch_related(
+            "temperatures",
+            Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
+        )
+        .order_by("recorded_at")
+    )
+    injections = list(patient.injections.filter(given_at__gte=since).order_by("given_at"))
+
+    def offset(at) -> float:
+        local = at.astimezone(patient.zone)
+        return (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
+
+    points, day_rows = [], {}
+    grades_by_symptom: dict[Symptom, dict] = defaultdict(dict)
+    for entry in entries:
+        row = day_rows.setdefault(
+            entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
+        )
+        for reading in entry.temperatures.all():
+            points.append(charts.Point(offset(reading.measured_at),
+                                       charts.to_unit(reading.value_c, unit)))  # fmt: skip
+            if row["max_c"] is None or reading.value_c > row["max_c"]:
+                row["max_c"] = reading.value_c
+        for report in entry.reports.all():
+            if report.grade:
+                code_day = grades_by_symptom[report.symptom]
+                code_day[entry.local_day] = max(code_day.get(entry.local_day, 0), report.grade)
+                row["flagged"][report.symptom.label] = max(
+                    row["flagged"].get(report.symptom.label, 0), report.grade
+                )
+    for row in day_rows.values():
+        row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
+    day_list = [start + timedelta(days=i) for i in range(days)]
+    heat_rows = [
+        (symptom.label, [by_day.get(d, 0) for d in day_list])
+        for symptom, by_day in sorted(grades_by_symptom.items(), key=lambda kv: kv[0].order)
+    ]
+    return {
+        "days": days,
+        "unit": unit,
+        "entries": entries,
+        "rows": sorted(day_rows.values(), key=lambda r: r["day"], reverse=True),
+        "temperature_svg": charts.temperature_chart(
+            start=start,
+            days=days,
+            points=points,
+            injections=[offset(i.given_at) for i in injections],
+            unit=unit,
+        ),  # fmt: skip
+        "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
+        "heat_rows": heat_rows,
+        "day_list": day_list,
+        "injections": injections,
+        "since": since,
+    }
