@@ -8,7 +8,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alerts import notify
-from alerts.models import Alert, FollowUp, Level, Notification, ResolutionAction
-from patients.models import AccessLog, User
+from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, ResolutionAction
+from patients.models import AccessLog, CareTeam, User
 
 
 def clinician_required(view):
@@ -58,6 +58,7 @@ class SnoozeForm(forms.Form):
     )
 
 
+TRIAGE_LIMIT = 200
 LEVEL_ORDER = Case(
     When(level=Level.URGENT, then=Value(0)),
     When(level=Level.CONTACT, then=Value(1)),
@@ -68,30 +69,53 @@ LEVEL_ORDER = Case(
 
 @clinician_required
 def triage(request: HttpRequest) -> HttpResponse:
-    """Open team alerts of the clinician's teams: URGENT first, then CONTACT, oldest first."""
-    alerts = (
-        Alert.objects.for_clinician(request.user)
-        .team_alerts()
-        .open()
-        .select_related("rule", "patient__user", "patient__team")
-        .order_by(LEVEL_ORDER, "fired_at")
-    )
-    level = request.GET.get("level")
-    if level in (Level.URGENT, Level.CONTACT):
-        alerts = alerts.filter(level=level)
-    alerts = list(alerts[:200])
-    counts = {
-        Level.URGENT: sum(a.level == Level.URGENT for a in alerts),
-        Level.CONTACT: sum(a.level == Level.CONTACT for a in alerts),
+    """Open team alerts of the clinician's teams: URGENT first, then CONTACT, oldest first.
+
+    Filters (team, level, status, rule) are plain GET parameters, so the page works
+    without JavaScript; with HTMX the table refreshes itself every 30 s.
+    """
+    teams = list(CareTeam.objects.filter(memberships__user=request.user).order_by("name"))
+    team_ids = [t.pk for t in teams]
+    chosen = {
+        "team": request.GET.get("team", ""),
+        "level": request.GET.get("level", ""),
+        "status": request.GET.get("status", ""),
+        "rule": request.GET.get("rule", ""),
     }
-    unread = Notification.objects.filter(
+    alerts = Alert.objects.filter(patient__team__in=team_ids, team_alert=True).exclude(
+        status=Alert.Status.RESOLVED
+    )
+    if chosen["team"].isdigit() and int(chosen["team"]) in team_ids:
+        alerts = alerts.filter(patient__team_id=int(chosen["team"]))
+    if chosen["status"] in (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED):
+        alerts = alerts.filter(status=chosen["status"])
+    if chosen["rule"]:
+        alerts = alerts.filter(rule__rule_id=chosen["rule"])
+    counts = dict(alerts.values_list("level").annotate(n=Count("pk")).order_by())
+    if chosen["level"] in (Level.URGENT, Level.CONTACT):
+        alerts = alerts.filter(level=chosen["level"])
+    rows = list(
+        alerts.select_related("rule", "patient__user", "patient__team").order_by(
+            LEVEL_ORDER, "fired_at"
+        )[:TRIAGE_LIMIT]
+    )
+    context = {
+        "alerts": rows,
+        "counts": {Level.URGENT: counts.get(Level.URGENT, 0),
+                   Level.CONTACT: counts.get(Level.CONTACT, 0)},
+        "level": chosen["level"],
+        "chosen": chosen,
+        "teams": teams,
+        "rule_ids": list(AlertRule.objects.order_by("rule_id").values_list("rule_id", flat=True)),
+        "limit": TRIAGE_LIMIT,
+        "refreshed_at": timezone.now(),
+    }  # fmt: skip
+    if request.headers.get("HX-Request"):
+        return render(request, "alerts/_triage_table.html", context)
+    context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()
-    return render(
-        request,
-        "alerts/triage.html",
-        {"alerts": alerts, "counts": counts, "level": level, "unread": unread},
-    )
+    return render(request, "alerts/triage.html", context)
 
 
 @clinician_required

@@ -120,3 +120,59 @@ def test_resolving_without_an_action_is_refused_clearly(client, alice, alert):
     assert "Choose the action you took." in response.content.decode()
     alert.refresh_from_db()
     assert alert.status == "open"
+
+
+# The queue: filters, ordering, the HTMX refresh, and query counts ------------------------
+
+
+def _queue_patients(team, n, start=0):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alerts import services
+    from patients.models import Patient, User
+    from tests.alerts.factories import make_entry
+
+    now = timezone.now()
+    for i in range(start, start + n):
+        user = User.objects.create_user(f"q{i}", first_name=f"Q{i}")
+        patient = Patient.objects.create(user=user, team=team)
+        entry = make_entry(patient, now - timedelta(minutes=i + 1), temp="38.2")
+        services.entry_evaluate(entry.pk)
+
+
+@pytest.mark.django_db
+def test_queue_filters_by_rule_and_status_and_counts_levels(client, alice, team_a):
+    from django.urls import reverse
+
+    from alerts.models import Alert
+
+    _queue_patients(team_a, 3)
+    first = Alert.objects.filter(rule__rule_id="T-FEV-1").first()
+    Alert.objects.filter(pk=first.pk).update(status=Alert.Status.ACKNOWLEDGED)
+    client.force_login(alice)
+    html = client.get(reverse("alerts:triage"), {"status": "open"}).content.decode()
+    assert html.count("T-FEV-1 — ") == 2
+    html = client.get(reverse("alerts:triage"), {"rule": "GU-UTI"}).content.decode()
+    assert "No open alerts" in html
+    partial = client.get(reverse("alerts:triage"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "3 CONTACT" in partial
+
+
+@pytest.mark.django_db
+def test_queue_runs_the_same_queries_for_20_and_200_patients(client, alice, team_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(alice)
+    _queue_patients(team_a, 20)
+    client.get(reverse("alerts:triage"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("alerts:triage"))
+    _queue_patients(team_a, 180, start=20)
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(reverse("alerts:triage")).content.decode()
+    assert len(small.captured_queries) == len(large.captured_queries)
+    assert "200 CONTACT" in html
