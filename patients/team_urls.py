@@ -9,4 +9,8 @@ app_name = "team_patients"
 urlpatterns = [
     path("", team_views.patient_list, name="list"),
     path("<int:pk>/", team_views.patient_detail, name="detail"),
+    path("<int:pk>/entries.csv", team_views.export_csv, name="export_csv"),
+    path("<int:pk>/summary/", team_views.summary, name="summary"),
+    path("<int:pk>/summary.pdf", team_views.summary_pdf, name="summary_pdf"),
+    path("<int:pk>/fhir.json", team_views.export_fhir, name="export_fhir"),
 ]

@@ -16,13 +16,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from alerts.models import Alert, FollowUp, Level
 from alerts.views import ResolveForm, SnoozeForm, clinician_required
-from patients import dosing
+from patients import dosing, exports
 from patients.models import AccessLog, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 
@@ -161,3 +161,70 @@ def _timeline(entries, injections, alerts, follow_ups) -> list[dict]:
         if alert.resolved_at:
             items.append({"at": alert.resolved_at, "kind": "resolved", "alert": alert})
     return sorted(items, key=lambda item: item["at"], reverse=True)
+
+
+# Exports (each one logged) --------------------------------------------------------------
+
+
+def _patient_for(request: HttpRequest, pk: int) -> Patient:
+    return get_object_or_404(
+        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
+    )
+
+
+@clinician_required
+def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    patient = _patient_for(request, pk)
+    AccessLog.record(request, patient, AccessLog.Action.EXPORT_CSV)
+    response = StreamingHttpResponse(exports.csv_rows(patient), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{patient.reference}-entries.csv"'
+    return response
+
+
+def _summary_context(request: HttpRequest, patient: Patient) -> dict:
+    days = 90 if request.GET.get("days") == "90" else 30
+    history = build_history(patient, days=days, unit="C")
+    alerts = list(
+        Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
+        .select_related("rule")
+        .order_by("fired_at")
+    )
+    return {"history": history, "alerts": alerts, "days": days}
+
+
+@clinician_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable pre-visit summary (print CSS); the PDF has the same content."""
+    patient = _patient_for(request, pk)
+    AccessLog.record(request, patient, AccessLog.Action.EXPORT_PRINT)
+    context = _summary_context(request, patient)
+    return render(
+        request,
+        "patients/team_summary.html",
+        {**context["history"], "patient": patient, "alerts": context["alerts"],
+         "team_alerts": [a for a in context["alerts"] if a.team_alert],
+         "generated_at": timezone.now()},
+    )  # fmt: skip
+
+
+@clinician_required
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient_for(request, pk)
+    AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
+    context = _summary_context(request, patient)
+    pdf = exports.summary_pdf(
+        patient, context["history"], context["alerts"], generated_at=timezone.now()
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{patient.reference}-summary-{context['days']}d.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@clinician_required
+def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
+    patient = _patient_for(request, pk)
+    AccessLog.record(request, patient, AccessLog.Action.EXPORT_FHIR)
+    response = JsonResponse(exports.fhir_bundle(patient), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="{patient.reference}-fhir.json"'
+    return response

@@ -1,0 +1,116 @@
+"""Exports: streamed CSV, printable and PDF summary, FHIR bundle validated; scoped and logged."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts import services
+from patients.models import AccessLog
+from symptoms.models import DiaryEntry
+from tests.alerts.factories import make_entry
+
+EXPORTS = ["export_csv", "summary", "summary_pdf", "export_fhir"]
+
+
+@pytest.fixture
+def story(bob):
+    now = timezone.now()
+    bob.injections.create(given_at=now - timedelta(days=6), dose_number=7, site="thigh")
+    make_entry(bob, now - timedelta(days=2), temp="99.1", unit="F", symptoms={"cough": 1})
+    fever = make_entry(bob, now - timedelta(hours=3), temp="38.4", symptoms={"chills": 2},
+                       red_flags=("might_die",), note="=HYPERLINK(\"x\")")  # fmt: skip
+    services.entry_evaluate(fever.pk)
+    return fever
+
+
+def url(name, patient):
+    return reverse(f"team_patients:{name}", args=[patient.pk])
+
+
+@pytest.mark.django_db
+def test_csv_has_every_entry_in_local_time_and_defuses_formulas(client, alice, bob, story):
+    client.force_login(alice)
+    response = client.get(url("export_csv", bob))
+    assert response.streaming and response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 2
+    assert rows[0]["temperatures"] == "99.1 F" and rows[0]["max_temperature_c"] == "37.3"
+    assert rows[1]["symptoms"] == "chills=2" and rows[1]["red_flags"] == "might_die"
+    assert rows[1]["note"].startswith("'=")  # not run as a formula in a spreadsheet
+
+
+@pytest.mark.django_db
+def test_csv_of_10000_entries_streams_in_chunks(client, alice, bob, django_assert_max_num_queries):
+    now = timezone.now()
+    DiaryEntry.objects.bulk_create(
+        DiaryEntry(patient=bob, recorded_at=now - timedelta(minutes=i), local_day=bob.today())
+        for i in range(10_000)
+    )
+    client.force_login(alice)
+    response = client.get(url("export_csv", bob))
+    stream = iter(response.streaming_content)
+    header = next(stream)
+    assert header.startswith(b"recorded_at_local")
+    # The first rows arrive after reading one chunk, not the whole table.
+    with django_assert_max_num_queries(4):
+        first = next(stream)
+    assert first.count(b",") >= 10
+    rest = sum(1 for _ in stream)
+    assert rest == 9_999
+
+
+@pytest.mark.django_db
+def test_fhir_bundle_validates_and_carries_loinc_and_ucum(client, alice, bob, story):
+    from fhir.resources.R4B.bundle import Bundle
+
+    client.force_login(alice)
+    response = client.get(url("export_fhir", bob))
+    data = json.loads(response.content)
+    bundle = Bundle.model_validate(data)  # raises on any invalid resource
+    kinds = [e.resource.__resource_type__ for e in bundle.entry]
+    assert kinds.count("Patient") == 1
+    assert "MedicationAdministration" in kinds and "Flag" in kinds
+    temps = [e["resource"] for e in data["entry"]
+             if e["resource"]["resourceType"] == "Observation"
+             and e["resource"]["code"]["coding"][0]["code"] == "8310-5"]  # fmt: skip
+    units = sorted((t["valueQuantity"]["value"], t["valueQuantity"]["code"]) for t in temps)
+    assert units == [(38.4, "Cel"), (99.1, "[degF]")]
+    assert all(t["valueQuantity"]["system"] == "http://unitsofmeasure.org" for t in temps)
+
+
+@pytest.mark.django_db
+def test_printable_and_pdf_summaries(client, alice, bob, story):
+    client.force_login(alice)
+    html = client.get(url("summary", bob), {"days": 90}).content.decode()
+    assert "Last 90 days" in html and "@media print" in html and "T-FEV-1" in html
+    pdf = client.get(url("summary_pdf", bob), {"days": 30})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert len(pdf.content) > 1000
+
+
+@pytest.mark.django_db
+def test_each_export_is_logged(client, alice, bob, story):
+    client.force_login(alice)
+    for name in EXPORTS:
+        response = client.get(url(name, bob))
+        if response.streaming:
+            b"".join(response.streaming_content)
+    actions = sorted(AccessLog.objects.values_list("action", flat=True))
+    assert actions == ["export_csv", "export_fhir", "export_pdf", "export_print"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", EXPORTS)
+def test_charlie_and_patients_get_404(client, charlie, bob, dave, story, name):
+    for user in (charlie, dave.user, bob.user):
+        client.force_login(user)
+        assert client.get(url(name, bob)).status_code == 404
+    assert not AccessLog.objects.exists()
