@@ -173,6 +173,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kesimpta diary <diary@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Invitation and reset links: one use (the token dies with the password change), 3 days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 EMAIL_TIMEOUT = 10
 
 # Celery — baseline from research/reliability.md §1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -17,13 +18,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from alerts.models import Alert, FollowUp, Level
 from alerts.views import ResolveForm, SnoozeForm, clinician_required
-from patients import dosing, exports
-from patients.models import AccessLog, Injection, Patient
+from patients import dosing, enrolment, exports
+from patients.forms import CaregiverForm, EnrolForm, RiskFlagsForm
+from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 
 PAGE_SIZE = 25
@@ -142,8 +146,28 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resolve_form": ResolveForm(),
             "snooze_form": SnoozeForm(),
             "next_dose": patient.next_dose_due(),
+            "risk_form": RiskFlagsForm(instance=patient),
+            "risk_history": _risk_history(patient),
+            "caregiver_form": CaregiverForm(),
+            "caregivers": patient.caregivers.filter(active=True).select_related("user"),
         },
     )
+
+
+RISK_FIELDS = ("er_immunosuppressant", "er_low_ig", "er_recurrent_infection", "er_cytopenia",
+               "hbv_risk")  # fmt: skip
+
+
+def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
+    """The last changes to the risk flags: when, who, and the flags after the change."""
+    records = list(patient.history.select_related("history_user").order_by("-history_date")[:20])
+    changes = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if older is not None and all(getattr(newer, f) == getattr(older, f) for f in RISK_FIELDS):
+            continue
+        changes.append({"at": newer.history_date, "by": newer.history_user,
+                        "flags": [f for f in RISK_FIELDS if getattr(newer, f)]})  # fmt: skip
+    return changes[:limit]
 
 
 def _timeline(entries, injections, alerts, follow_ups) -> list[dict]:
@@ -228,3 +252,49 @@ def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
     response = JsonResponse(exports.fhir_bundle(patient), content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="{patient.reference}-fhir.json"'
     return response
+
+
+# Enrolment, risk flags, caregivers ----------------------------------------------------------
+
+
+def _teams(request: HttpRequest):
+    return CareTeam.objects.filter(memberships__user=request.user).order_by("name")
+
+
+@clinician_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    form = EnrolForm(request.POST or None, teams=_teams(request))
+    if request.method == "POST" and form.is_valid():
+        patient = enrolment.enrol_patient(form.cleaned_data, invited_by=request.user)
+        messages.success(
+            request,
+            _("%(name)s is enrolled as %(ref)s. An invitation to set a password was e-mailed.")
+            % {"name": patient.display_name, "ref": patient.reference},
+        )
+        return redirect("team_patients:detail", pk=patient.pk)
+    return render(request, "patients/team_enrol.html", {"form": form})
+
+
+@require_POST
+@clinician_required
+def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient_for(request, pk)
+    form = RiskFlagsForm(request.POST, instance=patient)
+    if form.is_valid():
+        form.save()  # django-simple-history keeps who changed what, and when
+        messages.success(request, _("Risk flags saved. New entries use them at once."))
+    return redirect("team_patients:detail", pk=patient.pk)
+
+
+@require_POST
+@clinician_required
+def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient_for(request, pk)
+    form = CaregiverForm(request.POST)
+    if form.is_valid():
+        caregiver = enrolment.add_caregiver(patient, form.cleaned_data, added_by=request.user)
+        messages.success(request, _("%(name)s can now fill in the diary for this patient.")
+                         % {"name": caregiver.user.get_full_name() or caregiver.user.username})  # fmt: skip
+    else:
+        messages.error(request, _("Please give the caregiver's first name and a valid e-mail."))
+    return redirect("team_patients:detail", pk=patient.pk)
