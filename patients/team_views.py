@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.models import Alert, FollowUp, Level
+from alerts.models import Alert, FollowUp, Level, Notification
 from alerts.views import ResolveForm, SnoozeForm, clinician_required
 from patients import dosing, enrolment, exports
 from patients.forms import CaregiverForm, EnrolForm, RiskFlagsForm
@@ -131,7 +131,17 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             entry__patient=patient, answered_at__gte=context["since"]
         )  # fmt: skip
     }
+    notifications = list(
+        Notification.objects.filter(alert__patient=patient, created_at__gte=context["since"])
+        .exclude(status=Notification.Status.CANCELLED)
+        .select_related("recipient", "alert")
+    )
     timeline = _timeline(context["entries"], context["injections"], alerts, follow_ups)
+    timeline = sorted(
+        timeline + [{"at": n.sent_at or n.created_at, "kind": "notification", "notification": n}
+                    for n in notifications],
+        key=lambda item: item["at"], reverse=True,
+    )  # fmt: skip
     open_alerts = [a for a in alerts if a.team_alert and a.status != Alert.Status.RESOLVED]
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return render(

@@ -40,6 +40,7 @@ def test_alert_cards_show_rule_readings_thresholds_and_the_patients_message(clie
     assert "Kesimpta affects your immune system" in html  # what the patient was told
     assert "fever medicine in last 6 h" in html
     assert "Injection" in html and "dose 6" in html
+    assert "In the app to alice" in html and "E-mail to alice" in html
     assert "<svg" in html
 
 
