@@ -16,3 +16,5 @@ CSRF_COOKIE_SECURE = False
 # Serve static files from the app folders; no collectstatic needed in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -9,4 +9,4 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from patients import display_zone  # noqa: F401 — connects the login signal
+        from patients import display_zone, sessions  # noqa: F401 — connect login signals

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.urls import reverse_lazy
 
 # Models are imported inside fixtures so that DB-free test modules (the pure evaluator)
 # can run without Django settings (`pytest -p no:django`).
@@ -193,3 +194,9 @@ def point_celery_at(url: str) -> None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+
+
+def log_in(client, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form (django-axes needs the request)."""
+    response = client.post(reverse_lazy("login"), {"username": username, "password": password})
+    assert response.status_code == 302, "login failed"

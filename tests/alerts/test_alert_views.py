@@ -10,7 +10,7 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert
 from tests.alerts.factories import make_entry
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def alert(bob):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    log_in(client, user.username)
     return client
 
 
@@ -87,7 +87,7 @@ def test_actions_refuse_get(client, alice, alert, name):
 
 def test_actions_need_the_csrf_token(alice, alert):
     client = Client(enforce_csrf_checks=True)
-    login(client, alice)
+    client.force_login(alice)
     response = client.post(reverse("alerts:acknowledge", args=[alert.pk]))
     assert response.status_code == 403
     alert.refresh_from_db()

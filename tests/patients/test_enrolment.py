@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from patients.models import Caregiver, Patient, User
+from tests.conftest import log_in
 
 
 def enrol_data(team, **extra):
@@ -36,7 +37,7 @@ def test_enrolled_patient_sets_a_password_once_and_logs_in(client, alice, team_a
     new = "a-long-and-unusual-passphrase-42"
     done = client.post(set_url, {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
-    assert client.login(username=patient.user.username, password=new)
+    log_in(client, patient.user.username, new)
     client.logout()
     again = client.get(path, follow=True).content.decode()
     assert "expired or was already used" in again  # one use only

@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 
 def login(client, user) -> None:
-    assert client.login(username=user.username, password=PASSWORD)
+    log_in(client, user.username)
 
 
 def test_it_sends_a_patient_to_todays_diary(client, bob):
@@ -57,7 +57,7 @@ def test_it_gives_a_user_without_a_role_a_clear_page(client, db):
     from tests.conftest import make_user
 
     make_user("nobody")
-    client.login(username="nobody", password=PASSWORD)
+    log_in(client, "nobody")
     response = client.get("/")
     assert response.status_code == 403
     assert "contact them" in response.content.decode()

@@ -1,0 +1,154 @@
+"""Lockout, sessions, headers, passwords and the production deployment check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+LOGIN = reverse("login")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def attempt(client, username, password, ip="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_that_username_and_ip_for_15_minutes(client, bob):
+    for _ in range(4):
+        response = attempt(client, "bob", "wrong-password-123")
+        assert response.status_code == 200  # the form again, with the usual message
+    fifth = attempt(client, "bob", "wrong-password-123")
+    assert fifth.status_code == 429
+    locked = attempt(client, "bob", PASSWORD)  # even the right password
+    assert locked.status_code == 429
+    assert "paused for 15 minutes" in locked.content.decode()
+    # Another IP is not locked out; a real person elsewhere can still log in.
+    assert attempt(client, "bob", PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_and_unknown_user_look_the_same(client, bob):
+    wrong = attempt(client, "bob", "wrong-password-123").content.decode()
+    unknown = attempt(client, "nobody-here", "wrong-password-123").content.decode()
+    message = "Please enter a correct username and password"
+    assert message in wrong and message in unknown
+
+
+@pytest.mark.django_db
+def test_a_new_session_key_at_login(client, bob):
+    client.get(LOGIN)
+    before = client.cookies.get("sessionid")
+    attempt(client, "bob", PASSWORD)
+    assert client.cookies["sessionid"].value != (before.value if before else None)
+
+
+@pytest.mark.django_db
+def test_clinicians_are_logged_out_after_30_idle_minutes(client, alice, bob):
+    attempt(client, "alice", PASSWORD)
+    assert client.get(reverse("alerts:triage")).status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get(reverse("alerts:triage"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert client.get(reverse("alerts:triage")).status_code == 302  # the session is gone
+
+
+@pytest.mark.django_db
+def test_patients_are_not_idle_timed_out(client, bob):
+    attempt(client, "bob", PASSWORD)
+    session = client.session
+    session["last_seen"] = time.time() - 3 * 3600
+    session.save()
+    assert client.get(reverse("symptoms:today")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_deactivating_a_user_ends_their_session(client, alice):
+    attempt(client, "alice", PASSWORD)
+    alice.is_active = False
+    alice.save()
+    response = client.get(reverse("alerts:triage"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session_server_side(client, bob):
+    from django.contrib.sessions.models import Session
+
+    attempt(client, "bob", PASSWORD)
+    key = client.cookies["sessionid"].value
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+@pytest.mark.django_db
+def test_pages_send_csp_with_a_nonce_and_deny_framing(client, alice, dana):
+    client.force_login(alice)
+    response = client.get(reverse("alerts:triage"))
+    csp = response["Content-Security-Policy"]
+    # No 'unsafe-inline' for scripts; a nonce is added on pages that use one.
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    client.force_login(dana)
+    admin = client.get("/admin/alerts/alertrule/")
+    assert admin.status_code == 200 and "Content-Security-Policy" in admin
+
+
+@pytest.mark.django_db
+def test_the_print_button_script_carries_the_pages_nonce(client, alice, bob):
+    client.force_login(alice)
+    response = client.get(reverse("team_patients:summary", args=[bob.pk]))
+    csp = response["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+    assert "onclick=" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [("short-pass1", False), ("password1234", False), ("123456789012", False),
+     ("bobbaker2026", False), ("tulip-harbour-lantern", True)],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_password_rules(bob, password, ok):
+    bob.user.first_name, bob.user.last_name = "Bob", "Baker"
+    bob.user.username = "bobbaker"
+    try:
+        validate_password(password, user=bob.user)
+        valid = True
+    except ValidationError:
+        valid = False
+    assert valid is ok
+
+
+def test_deployment_check_passes_with_production_values():
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k3" * 30 + "-production-secret-from-the-environment",
+        "DJANGO_ALLOWED_HOSTS": "diary.example.org",
+        "DJANGO_SETTINGS_MODULE": "diary_site.settings",
+        "SITE_URL": "https://diary.example.org",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
