@@ -1,0 +1,179 @@
+"""Every route × every role, generated from the URLConf: a new URL cannot escape this test.
+
+Roles: anonymous, bob (patient), dave (another patient of the same team), alice (bob's
+clinician), charlie (another team's clinician), dana (administrator). "Missing" and "not
+yours" give the same 404. Refused POSTs leave the object unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from alerts import services
+from alerts.models import Alert
+from patients.reminders import opt_out_token
+from tests.alerts.factories import make_entry
+
+ROLES = ("anonymous", "bob", "dave", "alice", "charlie", "dana")
+OK, LOGIN, NF, REDIRECT, NA = 200, "login", 404, 302, 405
+
+# route name -> (method, {role: expected}); "*" is the default for unnamed roles.
+PATIENT_PAGE = {"anonymous": LOGIN, "bob": OK, "dave": OK, "*": NF}
+BOBS_OBJECT = {"anonymous": LOGIN, "bob": OK, "*": NF}
+CLINICIAN_PAGE = {"anonymous": LOGIN, "alice": OK, "charlie": OK, "*": NF}
+BOBS_CLINICAL = {"anonymous": LOGIN, "alice": OK, "*": NF}
+EVERYONE = {"*": OK}
+SIGNED_IN = {"anonymous": LOGIN, "*": OK}
+
+EXPECTED = {
+    "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
+    "healthz": ("get", {"*": (OK, 503)}),
+    "login": ("get", EVERYONE),
+    "logout": ("post", {"*": LOGIN}),  # back to the login page
+    "password_change": ("get", SIGNED_IN),
+    "password_change_done": ("get", SIGNED_IN),
+    "password_reset": ("get", EVERYONE),
+    "password_reset_done": ("get", EVERYONE),
+    "password_reset_confirm": ("get", EVERYONE),  # an invalid link: a page saying so
+    "password_reset_complete": ("get", EVERYONE),
+    "symptoms:today": ("get", PATIENT_PAGE),
+    "symptoms:history": ("get", PATIENT_PAGE),
+    "symptoms:result": ("get", BOBS_OBJECT),
+    "symptoms:edit": ("get", BOBS_OBJECT),
+    "symptoms:follow_up": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    "patients:help": ("get", EVERYONE),
+    "patients:education": ("get", EVERYONE),
+    "patients:injections": ("get", PATIENT_PAGE),
+    "patients:settings": ("get", PATIENT_PAGE),
+    "patients:reminders_off": ("get", EVERYONE),  # the signed token is the credential
+    "team_patients:list": ("get", CLINICIAN_PAGE),
+    "team_patients:enrol": ("get", CLINICIAN_PAGE),
+    "team_patients:detail": ("get", BOBS_CLINICAL),
+    "team_patients:export_csv": ("get", BOBS_CLINICAL),
+    "team_patients:summary": ("get", BOBS_CLINICAL),
+    "team_patients:summary_pdf": ("get", BOBS_CLINICAL),
+    "team_patients:export_fhir": ("get", BOBS_CLINICAL),
+    "team_patients:risk": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team_patients:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "alerts:triage": ("get", CLINICIAN_PAGE),
+    "alerts:inbox": ("get", CLINICIAN_PAGE),
+    "alerts:watch": ("get", CLINICIAN_PAGE),
+    "alerts:detail": ("get", BOBS_CLINICAL),
+    "alerts:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "alerts:resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "alerts:snooze": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+}
+
+
+def routes() -> list[str]:
+    names = []
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/"):
+                    continue  # the admin is checked below, as a whole
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                names.append(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_has_an_expectation():
+    assert sorted(set(routes()) - set(EXPECTED)) == []
+    assert sorted(set(EXPECTED) - set(routes())) == []
+
+
+@pytest.fixture
+def world(bob, dave, alice, charlie, dana):
+    entry = make_entry(bob, timezone.now() - timedelta(hours=1), temp="38.4")
+    services.entry_evaluate(entry.pk)
+    alert = Alert.objects.filter(entry=entry, team_alert=True).first()
+    users = {"bob": bob.user, "dave": dave.user, "alice": alice, "charlie": charlie,
+             "dana": dana}  # fmt: skip
+    args = {
+        "symptoms:result": [entry.pk], "symptoms:edit": [entry.pk],
+        "symptoms:follow_up": [entry.pk], "patients:education": ["sepsis-signs"],
+        "patients:reminders_off": [opt_out_token(bob)],
+        "password_reset_confirm": ["MQ", "set-password"],
+        **{f"team_patients:{n}": [bob.pk] for n in ("risk", "caregivers", "detail",
+                                                     "export_csv", "summary", "summary_pdf",
+                                                     "export_fhir")},
+        **{f"alerts:{n}": [alert.pk] for n in ("detail", "acknowledge", "resolve", "snooze")},
+    }  # fmt: skip
+    posts = {
+        "symptoms:follow_up": {"answer": "gp"},
+        "alerts:resolve": {"action": "no_action"},
+        "alerts:snooze": {"hours": "2"},
+        "team_patients:risk": {"hbv_risk": "on"},
+        "team_patients:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
+    }
+    return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
+
+
+def outcome(response):
+    if response.status_code == 302 and "/accounts/login/" in response["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, world, role):
+    problems = []
+    for name, (method, table) in EXPECTED.items():
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        else:
+            client.logout()
+        url = reverse(name, args=world["args"].get(name, []))
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = client.post(url, world["posts"].get(name, {}))
+        want = table.get(role, table.get("*"))
+        got = outcome(response)
+        if got != want and not (isinstance(want, tuple) and got in want):
+            problems.append(f"{method.upper()} {name} as {role}: got {got}, want {want}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["bob", "dave", "charlie", "dana"])
+def test_refused_posts_change_nothing(client, world, role):
+    client.force_login(world["users"][role])
+    alert, bob = world["alert"], world["bob"]
+    for name in ("alerts:acknowledge", "alerts:resolve", "alerts:snooze"):
+        client.post(reverse(name, args=[alert.pk]), world["posts"].get(name, {}))
+    client.post(reverse("team_patients:risk", args=[bob.pk]), {"hbv_risk": "on"})
+    alert.refresh_from_db()
+    bob.refresh_from_db()
+    assert (alert.status, alert.snoozed_until) == ("open", None)
+    assert not bob.hbv_risk and not bob.caregivers.exists()
+
+
+@pytest.mark.django_db
+def test_missing_and_not_yours_are_the_same_404(client, world):
+    client.force_login(world["users"]["charlie"])
+    theirs = client.get(reverse("alerts:detail", args=[world["alert"].pk]))
+    missing = client.get(reverse("alerts:detail", args=[world["alert"].pk + 10_000]))
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.content == missing.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("bob", 302), ("alice", 302),
+                                              ("dana", 200)])  # fmt: skip
+def test_only_administrators_reach_the_admin(client, world, role, status):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.get("/admin/")
+    assert response.status_code == status
+    if status == 302:
+        assert "/admin/login/" in response["Location"]
