@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=diary_site.test_settings
 
-.PHONY: run test install install-dev lint e2e bench clean
+.PHONY: run test install install-dev lint e2e bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install-dev
 ## test: lint, then the whole test suite (PostgreSQL when DATABASE_URL points at it).
 test: lint
 	$(TEST_SETTINGS) $(BIN)/pytest
+
+## fuzz: the long Hypothesis run (10,000 examples per form and for the scenario parser).
+fuzz: install-dev
+	HYPOTHESIS_PROFILE=long $(TEST_SETTINGS) $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .run staticfiles db.sqlite3
