@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,10 +100,16 @@ class CareTeamMembership(models.Model):
         return f"{self.user} — {self.team} ({self.get_role_display()})"
 
 
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
 def new_reference() -> str:
-    """A short, non-identifying reference used in e-mails and URLs (never the name)."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "P-" + "".join(secrets.choice(alphabet) for _ in range(6))
+    """A short, non-identifying reference used in e-mails and URLs (never the name).
+
+    8 characters from 32: about 10^12 values. Patient.save() still retries on the rare
+    collision, so enrolment never fails on it.
+    """
+    return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 class PatientQuerySet(models.QuerySet):
@@ -147,6 +153,18 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            for _ in range(5):
+                try:
+                    with transaction.atomic():
+                        return super().save(*args, **kwargs)
+                except IntegrityError as error:
+                    if "reference" not in str(error):
+                        raise
+                    self.reference = new_reference()
+        return super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

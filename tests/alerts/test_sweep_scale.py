@@ -22,7 +22,8 @@ def make_patients(team, n: int, now) -> list[Patient]:
         for i in range(n)  # unusable password
     )
     patients = Patient.objects.bulk_create(
-        Patient(user=u, team=team, enrolled_at=now - timedelta(days=3)) for u in users
+        Patient(user=u, team=team, enrolled_at=now - timedelta(days=3), reference=f"S-{i:07d}")
+        for i, u in enumerate(users)
     )
     DiaryEntry.objects.bulk_create(
         DiaryEntry(patient=p, recorded_at=now - timedelta(days=d, minutes=5),
