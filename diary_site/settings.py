@@ -38,6 +38,9 @@ if not SECRET_KEY:
     # Development only: never used when DJANGO_DEBUG is false.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
+# Key rotation (docs/security.md): old keys still verify sessions and links for a while.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Links in e-mails; on a developer machine, the port `make run` serves.
