@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from diary_site import views
+from patients import two_factor
 
 admin.site.site_header = "Kesimpta diary administration"
 admin.site.site_title = "Kesimpta diary admin"
@@ -11,6 +12,8 @@ admin.site.site_title = "Kesimpta diary admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/2fa/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("diary/", include("symptoms.urls")),
     path("team/patients/", include("patients.team_urls")),

@@ -43,6 +43,18 @@ def team_b(db):
     )
 
 
+def with_second_factor(user):
+    """Give a clinician or administrator a confirmed authenticator app.
+
+    `user.otp_device` makes django-otp mark the session verified when the test logs the
+    user in with force_login (the same hook an OTP login form uses).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user.otp_device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    return user
+
+
 def make_user(username: str, **extra):
     from patients.models import User
 
@@ -56,7 +68,7 @@ def alice(team_a):
 
     user = make_user("alice", first_name="Alice")
     CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.PRIMARY)
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture
@@ -66,7 +78,7 @@ def erin(team_a):
 
     user = make_user("erin", first_name="Erin")
     CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.BACKUP)
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture
@@ -75,12 +87,14 @@ def charlie(team_b):
 
     user = make_user("charlie", first_name="Charlie")
     CareTeamMembership.objects.create(team=team_b, user=user, role=CareTeamMembership.Role.PRIMARY)
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture
 def dana(db):
-    return make_user("dana", first_name="Dana", is_staff=True, is_superuser=True)
+    return with_second_factor(
+        make_user("dana", first_name="Dana", is_staff=True, is_superuser=True)
+    )
 
 
 @pytest.fixture
@@ -197,6 +211,23 @@ def point_celery_at(url: str) -> None:
 
 
 def log_in(client, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form (django-axes needs the request)."""
+    """Log in through the real login form (django-axes needs the request), then enter the
+    current authenticator code when the user has one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     response = client.post(reverse_lazy("login"), {"username": username, "password": password})
     assert response.status_code == 302, "login failed"
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        verified = client.post(reverse_lazy("two_factor_verify"), {"code": totp_code(device)})
+        assert verified.status_code == 302, "second factor refused"
+
+
+def totp_code(device, ahead: int = 0) -> str:
+    """The device's current code, or the one `ahead` steps later (a code is accepted once,
+    and one step of clock drift is tolerated)."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                drift=ahead)  # fmt: skip
+    return f"{code:0{device.digits}d}"

@@ -66,3 +66,19 @@ def test_it_runs_the_rules_so_the_team_has_recent_alerts_to_triage(db):
     old = Alert.objects.filter(team_alert=True, fired_at__lt=timezone.now() - timedelta(days=5))
     assert old.exists()
     assert not old.exclude(status=Alert.Status.RESOLVED).exists()
+
+
+def test_demo_staff_have_an_authenticator_and_demo_code_prints_it(db, settings):
+    from io import StringIO
+
+    import pytest
+    from django.core.management.base import CommandError
+
+    call_command("seed_demo")
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_code", "alice", stdout=out)
+    assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only in development"):
+        call_command("demo_code", "alice")

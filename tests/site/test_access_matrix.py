@@ -33,6 +33,9 @@ EXPECTED = {
     "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
     "healthz": ("get", {"*": (OK, 503)}),
     "login": ("get", EVERYONE),
+    # Second factor: required for staff (who have a device here), optional for patients.
+    "two_factor_verify": ("get", {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "*": OK}),
+    "two_factor_setup": ("get", SIGNED_IN),
     "logout": ("post", {"*": LOGIN}),  # back to the login page
     "password_change": ("get", SIGNED_IN),
     "password_change_done": ("get", SIGNED_IN),

@@ -30,9 +30,15 @@ def test_it_sends_an_administrator_to_the_admin_site(client, dana):
 
 
 def test_it_lands_each_role_after_the_login_form(client, alice):
+    from tests.conftest import totp_code
+
     response = client.post(
         reverse("login"), {"username": "alice", "password": PASSWORD}, follow=True
     )
+    # A clinician gives her second factor first, then lands on the triage queue.
+    assert response.redirect_chain[-1][0] == reverse("two_factor_verify") + "?next=/"
+    response = client.post(reverse("two_factor_verify"),
+                           {"code": totp_code(alice.otp_device), "next": "/"}, follow=True)  # fmt: skip
     assert response.redirect_chain[-1][0] == reverse("alerts:triage")
 
 

@@ -55,7 +55,9 @@ def test_a_new_session_key_at_login(client, bob):
 
 @pytest.mark.django_db
 def test_clinicians_are_logged_out_after_30_idle_minutes(client, alice, bob):
-    attempt(client, "alice", PASSWORD)
+    from tests.conftest import log_in
+
+    log_in(client, "alice")
     assert client.get(reverse("alerts:triage")).status_code == 200
     session = client.session
     session["last_seen"] = time.time() - 31 * 60

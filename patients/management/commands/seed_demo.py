@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Alert, ResolutionAction
 from alerts.notify import alert_resolve
@@ -23,6 +24,7 @@ from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
+DEMO_DEVICE = "Demo authenticator"
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose
 HISTORY_DAYS = 30
 # Demo alerts older than this are shown as already handled by the team.
@@ -122,7 +124,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         self.stdout.write(
             "Logins (password diary-demo-2026): bob (patient), alice (clinician, team A), "
-            "charlie (clinician, team B), dana (administrator)."
+            "charlie (clinician, team B), dana (administrator). Staff codes: "
+            "python manage.py demo_code alice"
         )
 
     def seed(self) -> int:
@@ -137,6 +140,8 @@ class Command(BaseCommand):
             )
             self.created += made
         self._user("dana", "Dana", "Davies", staff=True)
+        for username in ("alice", "erin", "charlie", "dana"):
+            self._demo_authenticator(User.objects.get(username=username))
         now = timezone.now()
         alice = User.objects.get(username="alice")
         for spec in PATIENTS:
@@ -151,6 +156,14 @@ class Command(BaseCommand):
         )
         self.created += made
         return self.created
+
+    def _demo_authenticator(self, user: User) -> None:
+        """Demo staff get an authenticator already set up; `manage.py demo_code NAME` shows
+        its current code (development only), so the two-factor step can be tried at once."""
+        _, made = TOTPDevice.objects.get_or_create(
+            user=user, name=DEMO_DEVICE, defaults={"confirmed": True}
+        )
+        self.created += made
 
     def _team(self, name: str, *, phone: str, urgent_phone: str) -> CareTeam:
         team, made = CareTeam.objects.get_or_create(

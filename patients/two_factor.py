@@ -1,0 +1,143 @@
+"""Two-factor authentication (django-otp): required for clinicians and administrators,
+optional for patients (once a patient sets it up, it is required for them too).
+
+After the password, a user who needs a second factor is sent to /accounts/2fa/: to enter
+a code from their authenticator app (or a backup code), or, the first time, to set the
+app up. Until then every page except these, logout, help and static files redirects.
+"""
+
+from __future__ import annotations
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+NEEDS_OTP = "needs_otp"
+BACKUP_CODES = 10
+EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz",
+                   "/patients/help/", "/admin/logout/", "/favicon")  # fmt: skip
+
+
+def requires_second_factor(user) -> bool:
+    return bool(user.is_staff or user.team_memberships.exists() or user_has_device(user))
+
+
+@receiver(user_logged_in)
+def mark_session(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    if requires_second_factor(user):
+        request.session[NEEDS_OTP] = True
+    device = getattr(user, "otp_device", None)
+    if device is not None and device.user_id == user.pk:
+        # An OTP-aware login already checked a device (django-otp's own hook needs
+        # request.user, which a programmatic login may not have set yet).
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+class RequireSecondFactorMiddleware:
+    """Send a signed-in user who still owes a second factor to /accounts/2fa/."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(NEEDS_OTP)
+            and request.user.is_authenticated
+            and not request.user.is_verified()
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            target = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"), max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "class": "form-control form-control-lg"}),
+    )  # fmt: skip
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("home")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("home")
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Enter a code from the authenticator app, or one backup code."""
+    if not user_has_device(request.user):
+        return redirect("two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("code", _("That code is not right or has expired. Try the newest code."))
+    return render(request, "registration/two_factor_verify.html",
+                  {"form": form, "next": _next(request)})  # fmt: skip
+
+
+@login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code, confirm with one code."""
+    if user_has_device(request.user) and not request.user.is_verified():
+        return redirect("two_factor_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator app"), confirmed=False
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            codes = _new_backup_codes(request.user)
+            messages.success(request, _("Two-factor authentication is on."))
+            return render(request, "registration/two_factor_codes.html",
+                          {"codes": codes, "next": _next(request)})  # fmt: skip
+        form.add_error("code", _("That code is not right. Check the time on your phone and "
+                                 "enter the newest code."))  # fmt: skip
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code"))
+    return render(request, "registration/two_factor_setup.html",
+                  {"form": form, "qr": qr, "secret": _spaced(device), "next": _next(request)})  # fmt: skip
+
+
+def _spaced(device: TOTPDevice) -> str:
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _new_backup_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Backup codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes

@@ -1,0 +1,96 @@
+"""Two-factor authentication: required for clinicians and the admin, optional for patients."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from patients.models import CareTeamMembership
+from tests.conftest import PASSWORD, make_user, totp_code
+
+LOGIN = reverse("login")
+
+
+def password_login(client, username):
+    response = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+@pytest.mark.django_db
+def test_a_new_clinician_sets_up_an_app_and_gets_backup_codes(client, team_a):
+    nurse = make_user("nora", first_name="Nora")
+    CareTeamMembership.objects.create(team=team_a, user=nurse)
+    password_login(client, "nora")
+    response = client.get(reverse("alerts:triage"))
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page and 'id="totp-secret"' in page
+    device = TOTPDevice.objects.get(user=nurse, confirmed=False)
+    wrong = client.post(reverse("two_factor_setup"), {"code": "000000"})
+    assert "That code is not right" in wrong.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # guessing is slowed down
+    device.throttle_reset()
+    done = client.post(reverse("two_factor_setup"), {"code": totp_code(device), "next": "/team/"})
+    codes = re.findall(r"<li>([a-z0-9]{8})</li>", done.content.decode())
+    assert len(codes) == 10
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(reverse("alerts:triage")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_backup_code_works_once(client, alice):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    static = StaticDevice.objects.create(user=alice, name="Backup codes")
+    StaticToken.objects.create(device=static, token="abcd2345")
+    password_login(client, "alice")
+    assert client.post(reverse("two_factor_verify"), {"code": "abcd2345"}).status_code == 302
+    assert client.get(reverse("alerts:triage")).status_code == 200
+    client.post(reverse("logout"))
+    password_login(client, "alice")
+    again = client.post(reverse("two_factor_verify"), {"code": "abcd2345"})
+    assert again.status_code == 200 and "not right" in again.content.decode()
+    assert client.get(reverse("alerts:triage")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_needs_the_second_factor(client, dana):
+    password_login(client, "dana")
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    client.post(reverse("two_factor_verify"), {"code": totp_code(dana.otp_device)})
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_patients_may_turn_it_on_and_then_it_is_required(client, bob):
+    password_login(client, "bob")
+    assert client.get(reverse("symptoms:today")).status_code == 200  # optional by default
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=bob.user)
+    client.post(reverse("two_factor_setup"), {"code": totp_code(device)})
+    client.post(reverse("logout"))
+    password_login(client, "bob")
+    assert client.get(reverse("symptoms:today")).status_code == 302  # now it asks
+    # The code used at setup cannot be replayed; the next one (one step of drift) works.
+    replay = client.post(reverse("two_factor_verify"), {"code": totp_code(device)})
+    assert replay.status_code == 200
+    device.refresh_from_db()
+    device.throttle_reset()
+    client.post(reverse("two_factor_verify"), {"code": totp_code(device, ahead=1)})
+    assert client.get(reverse("symptoms:today")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_next_after_the_code_stays_on_this_site(client, alice):
+    password_login(client, "alice")
+    response = client.post(reverse("two_factor_verify"),
+                           {"code": totp_code(alice.otp_device), "next": "https://evil.example/"})  # fmt: skip
+    assert response["Location"] == reverse("home")
