@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "patients.sessions.IdleTimeoutMiddleware",
     "patients.two_factor.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "patients.audit.RefusedRequestMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -329,5 +330,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Lockouts are WARNING; routine "attempt deleted" lines are noise.
         "axes": {"level": "WARNING"},
+        # Refused authorisations (patients/audit.py): user id, route and path only.
+        "security": {"level": "WARNING"},
     },
 }

@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
+from patients.models import (
+    AccessLog,
+    Caregiver,
+    CareTeam,
+    CareTeamMembership,
+    Injection,
+    Patient,
+    RefusedRequest,
+    User,
+)
 
 
 @admin.register(User)
@@ -51,3 +60,34 @@ class InjectionAdmin(SimpleHistoryAdmin):
     list_select_related = ("patient",)
     raw_id_fields = ("patient", "logged_by")
     date_hierarchy = "given_at"
+
+
+class ReadOnlyAuditAdmin(admin.ModelAdmin):
+    """Audit trails are read in the admin, never written or deleted there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAuditAdmin):
+    list_display = ("at", "user", "patient", "action", "ip")
+    list_filter = ("action",)
+    search_fields = ("user__username", "patient__reference")
+    list_select_related = ("user", "patient")
+    date_hierarchy = "at"
+
+
+@admin.register(RefusedRequest)
+class RefusedRequestAdmin(ReadOnlyAuditAdmin):
+    list_display = ("at", "user", "method", "status", "route", "path", "ip")
+    list_filter = ("status", "method")
+    search_fields = ("user__username", "path", "route")
+    list_select_related = ("user",)
+    date_hierarchy = "at"

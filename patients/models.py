@@ -351,3 +351,26 @@ class AccessLog(models.Model):
         return cls.objects.create(
             user=request.user, patient=patient, action=action, ip=request.META.get("REMOTE_ADDR")
         )
+
+
+class RefusedRequest(models.Model):
+    """A signed-in user was refused a page (404 or 403): the audit trail for probing.
+
+    "Missing" and "not yours" look the same to the user; here they are kept together too.
+    Only the path is stored (ids and references, never the query string or a body).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    route = models.CharField(max_length=100, blank=True)
+    status = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=dj_timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"], name="patients_refused_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.method} {self.path} → {self.status}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert
+from patients.models import RefusedRequest
 from patients.reminders import opt_out_token
 from tests.alerts.factories import make_entry
 
@@ -130,6 +131,7 @@ def outcome(response):
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(client, world, role):
     problems = []
+    refused = 0
     for name, (method, table) in EXPECTED.items():
         if role != "anonymous":
             client.force_login(world["users"][role])
@@ -142,9 +144,12 @@ def test_access_matrix(client, world, role):
             response = client.post(url, world["posts"].get(name, {}))
         want = table.get(role, table.get("*"))
         got = outcome(response)
+        refused += got == NF
         if got != want and not (isinstance(want, tuple) and got in want):
             problems.append(f"{method.upper()} {name} as {role}: got {got}, want {want}")
     assert not problems, "\n".join(problems)
+    # Every refusal of a signed-in user is in the audit trail (anonymous users are sent to log in).
+    assert RefusedRequest.objects.count() == (refused if role != "anonymous" else 0)
 
 
 @pytest.mark.django_db
@@ -180,3 +185,4 @@ def test_only_administrators_reach_the_admin(client, world, role, status):
     assert response.status_code == status
     if status == 302:
         assert "/admin/login/" in response["Location"]
+    assert RefusedRequest.objects.count() == (1 if role in ("bob", "alice") else 0)

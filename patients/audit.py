@@ -1,0 +1,63 @@
+"""Refused authorisations are audited: who was refused what, and when.
+
+A signed-in user who gets a 404 or 403 (or is sent from the admin to its login) may have typed a stale link, or may be probing
+another patient's ids. Both are recorded (a row and a WARNING on the `security` logger);
+the response the user sees is unchanged, and a failure to record never breaks the page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError
+from django.urls import reverse
+
+from patients.models import RefusedRequest
+
+logger = logging.getLogger("security")
+
+REFUSED = {403, 404}
+# Static files and the favicon are not authorisation decisions.
+IGNORED_PREFIXES = ("/static/", "/favicon.ico")
+
+
+class RefusedRequestMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if response.status_code in REFUSED or self._sent_away_from_admin(user, response):
+                self._record(request, user, response.status_code)
+        return response
+
+    @staticmethod
+    def _sent_away_from_admin(user, response) -> bool:
+        """The admin answers a signed-in non-administrator with a redirect to its login."""
+        if user.is_staff or response.status_code != 302:
+            return False
+        return response.get("Location", "").startswith(reverse("admin:login"))
+
+    def _record(self, request, user, status: int) -> None:
+        path = request.path
+        if path.startswith(IGNORED_PREFIXES):
+            return
+        match = getattr(request, "resolver_match", None)
+        route = (match.view_name if match else "")[:100]
+        logger.warning(
+            "refused user=%s method=%s status=%s route=%s path=%s",
+            user.pk, request.method, status, route or "-", path[:300],
+        )  # fmt: skip
+        try:
+            RefusedRequest.objects.create(
+                user=user,
+                method=request.method[:8],
+                path=path[:300],
+                route=route,
+                status=status,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except DatabaseError:
+            logger.exception("could not record a refused request")
