@@ -1,0 +1,162 @@
+"""Browser journeys: real Chromium against the whole system (see stack.py).
+
+Run with `make e2e` (part of `make test` when Chromium is installed). Screenshots of every
+step, the processes' logs and the accessibility report go to e2e-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e.stack import DEMO_PASSWORD, ROOT, Stack, drop_database, start_stack
+
+ARTIFACTS = ROOT / "e2e-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+BLOCKING = {"serious", "critical"}
+
+# Every page checked by axe, and what it found (written to e2e-artifacts/axe.json).
+AXE_REPORT: list[dict] = []
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    for sub in ("steps", "logs"):
+        shutil.rmtree(ARTIFACTS / sub, ignore_errors=True)
+    running = start_stack(tmp_path_factory.mktemp("stack"), ARTIFACTS / "logs")
+    try:
+        yield running
+    finally:
+        running.stop()
+        drop_database(running.database_url)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, stack):
+    return {**browser_context_args, "base_url": stack.url, "viewport": DESKTOP,
+            "locale": "en-GB", "timezone_id": "Europe/London"}  # fmt: skip
+
+
+@pytest.fixture
+def phone(browser, browser_context_args) -> Iterator[Page]:
+    """A page on a 390 × 844 phone screen."""
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
+    )
+    yield context.new_page()
+    context.close()
+
+
+class Journey:
+    """Screenshots each step and runs axe on each page the journey visits."""
+
+    def __init__(self, name: str) -> None:
+        self.folder = ARTIFACTS / "steps" / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"{page.url}: console: {msg.text}"))  # fmt: skip
+        return page
+
+    def step(self, page: Page, label: str, *, axe: bool = True) -> None:
+        page.wait_for_load_state("networkidle")
+        self.count += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        page.screenshot(path=self.folder / f"{self.count:02d}-{slug}.png", full_page=True)
+        if axe:
+            check_accessibility(page, f"{self.folder.name}/{self.count:02d}-{slug}")
+
+    def assert_no_script_errors(self) -> None:
+        assert not self.errors, "\n".join(self.errors)
+
+
+def check_accessibility(page: Page, where: str) -> None:
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING]
+    AXE_REPORT.append({
+        "step": where, "url": page.url,
+        "violations": [{"rule": v["id"], "impact": v.get("impact"),
+                        "elements": [n["target"] for n in v["nodes"]]} for v in violations],
+    })  # fmt: skip
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in blocking
+    ]
+    assert not problems, f"axe on {page.url}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def journey(request) -> Journey:
+    return Journey(request.node.name)
+
+
+def log_in(page: Page, stack: Stack, username: str) -> None:
+    """Log in through the form as a person would; staff then type their app's code."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    if "/accounts/2fa/" in page.url:
+        page.get_by_label(re.compile("code", re.I)).first.fill(stack.totp_code(username))
+        page.get_by_role("button", name=re.compile("verify|continue|confirm", re.I)).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+
+
+def go(page: Page, link: str) -> None:
+    """Follow a link in the main menu, opening the menu first on a phone."""
+    nav = page.get_by_role("navigation", name="Main")
+    toggle = nav.get_by_role("button", name="Show menu")
+    if toggle.is_visible():
+        toggle.click()
+    nav.get_by_role("link", name=link, exact=True).click()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if not AXE_REPORT:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_REPORT, indent=2))
+    counts = {"pages": len(AXE_REPORT), "violations": 0, "serious_or_critical": 0}
+    for page in AXE_REPORT:
+        for v in page["violations"]:
+            counts["violations"] += 1
+            counts["serious_or_critical"] += v["impact"] in BLOCKING
+    session.config._e2e_axe_counts = counts
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    counts = getattr(config, "_e2e_axe_counts", None)
+    if counts:
+        terminalreporter.write_line(
+            f"axe: {counts['pages']} page checks, {counts['violations']} violations, "
+            f"{counts['serious_or_critical']} serious or critical (e2e-artifacts/axe.json)"
+        )
