@@ -72,11 +72,15 @@ def _initial_from(entry: DiaryEntry | None, patient: Patient) -> dict:
 
 
 def _entry_data(request: HttpRequest, form: EntryForm) -> EntryData:
-    """What a valid form says; "I feel fine" (the action button) saves no symptoms."""
-    feels_fine = request.POST.get("action") == "fine"
-    return EntryData.from_form(
-        form.cleaned_data, form.grades(feels_fine=feels_fine), feels_fine=feels_fine
-    )
+    """What a valid form says.
+
+    "I feel fine" saves no symptoms only when none were entered. It is the form's first
+    button, so Enter in the temperature box presses it: symptoms or red flags the patient
+    ticked are kept and evaluated, never dropped (docs/clinical-safety.md, decision 26).
+    """
+    grades = form.grades()
+    feels_fine = request.POST.get("action") == "fine" and not grades
+    return EntryData.from_form(form.cleaned_data, grades, feels_fine=feels_fine)
 
 
 @login_required

@@ -42,14 +42,32 @@ def test_today_page_preselects_the_patients_unit_and_groups(bob_client, bob):
 
 @pytest.mark.django_db
 def test_i_feel_fine_in_one_tap(bob_client, bob):
-    response = bob_client.post(TODAY, entry_post(action="fine", s_cough="3"))
+    response = bob_client.post(TODAY, entry_post(action="fine", s_cough="0"))
     entry = DiaryEntry.objects.get(patient=bob)
     assert response.status_code == 302
     assert response["Location"] == reverse("symptoms:result", args=[entry.pk])
     assert entry.feels_fine
-    assert not entry.reports.exists()  # "fine" ignores any grade left on the page
+    assert not entry.reports.filter(grade__gt=0).exists()
     page = bob_client.get(response["Location"]).content.decode()
     assert "nothing needs action today" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("post", "code", "heading"),
+    [
+        # Enter in the temperature box submits with the first button, "I feel fine".
+        ({"temperature": "37.0", "s_cough": "3"}, "cough", "Contact your care team today"),
+        ({"s_might_die": "on"}, "might_die", "Seek medical attention now"),
+    ],
+)
+def test_i_feel_fine_never_drops_symptoms_the_patient_entered(bob_client, bob, post, code,
+                                                              heading):  # fmt: skip
+    response = bob_client.post(TODAY, entry_post(action="fine", **post), follow=True)
+    entry = DiaryEntry.objects.get(patient=bob)
+    assert not entry.feels_fine
+    assert entry.reports.get(symptom__code=code).grade > 0
+    assert heading in response.content.decode()
 
 
 @pytest.mark.django_db
