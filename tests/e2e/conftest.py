@@ -140,6 +140,34 @@ def go(page: Page, link: str) -> None:
     nav.get_by_role("link", name=link, exact=True).click()
 
 
+FOCUSED_NAME = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "";
+  const labels = el.labels ? Array.from(el.labels).map(l => l.innerText).join(" ") : "";
+  const own = el.getAttribute("aria-label") || labels || el.innerText || el.value || "";
+  const legend = el.closest("fieldset")?.querySelector("legend")?.innerText;
+  const name = (legend && legend !== own ? legend + " › " : "") + own;
+  return name.replace(/\\s+/g, " ").replace(/\\s*\\*$/, "").trim();
+}"""
+
+
+def tab_to(page: Page, name: str | re.Pattern, limit: int = 150) -> str:
+    """Press Tab until the focused control's name matches, as a keyboard user would.
+
+    The name is the control's label (prefixed by its group's legend, "Unit › °C").
+    Fails if the control cannot be reached within `limit` presses; a control that has
+    focus already (autofocus) counts as reached."""
+    seen = []
+    for press in range(limit + 1):
+        if press:
+            page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_NAME)
+        seen.append(focused)
+        if (name.search(focused) if isinstance(name, re.Pattern) else focused == name):
+            return focused
+    raise AssertionError(f"could not Tab to {name!r}; focus went through: {seen}")
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     if not AXE_REPORT:
         return
