@@ -45,9 +45,13 @@ def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
 
 
 class ResolveForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action taken"), choices=ResolutionAction.choices)
+    action = forms.ChoiceField(
+        label=_("Action taken"),
+        choices=ResolutionAction.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(
-        attrs={"rows": 3}))  # fmt: skip
+        attrs={"rows": 3, "class": "form-control"}))  # fmt: skip
 
 
 class SnoozeForm(forms.Form):
@@ -55,6 +59,7 @@ class SnoozeForm(forms.Form):
         label=_("Snooze reminders for"),
         coerce=int,
         choices=[(1, _("1 hour")), (4, _("4 hours")), (24, _("24 hours"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

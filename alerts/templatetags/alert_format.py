@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
 
 register = template.Library()
+
+# Symptom code -> the label patients see, so a clinician reads "Extreme shivering or
+# severe muscle pain", not "extreme_shivering". Reloaded every few minutes in each
+# process, so a label edited in the admin shows without a restart.
+_LABELS_TTL = 300.0
+_symptom_labels: tuple[float, dict[str, str]] = (0.0, {})
+
+
+def symptom_labels() -> dict[str, str]:
+    global _symptom_labels
+    loaded_at, labels = _symptom_labels
+    if time.monotonic() - loaded_at > _LABELS_TTL or not labels:
+        from symptoms.models import Symptom
+
+        labels = dict(Symptom.objects.values_list("code", "label"))
+        _symptom_labels = (time.monotonic(), labels)
+    return labels
+
+
+def _name(key: str) -> str:
+    return symptom_labels().get(key) or LABELS.get(key) or key.replace("_", " ")
+
 
 LABELS = {"value_c": "°C", "threshold_c": "threshold °C", "min_grade": "min grade",
           "min_gap_minutes": "min gap (min)", "window_hours": "window (h)"}  # fmt: skip
@@ -40,15 +63,16 @@ def describe(value) -> str:
             return _reading(value)
         if "from" in value and "to" in value and len(value) == 2:
             return f"{value['from']} → {value['to']}"
-        return ", ".join(f"{LABELS.get(k, k.replace('_', ' '))} {describe(v)}"
-                         for k, v in value.items())  # fmt: skip
+        return ", ".join(f"{_name(k)} {describe(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return "; ".join(describe(v) for v in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
         looks_iso = len(value) >= 10 and value[:4].isdigit() and value[4] == "-"
-        return (_when(value) or value) if looks_iso else value
+        if looks_iso:
+            return _when(value) or value
+        return symptom_labels().get(value, value)
     return str(value)
 
 

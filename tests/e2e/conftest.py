@@ -163,7 +163,7 @@ def tab_to(page: Page, name: str | re.Pattern, limit: int = 150) -> str:
             page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED_NAME)
         seen.append(focused)
-        if (name.search(focused) if isinstance(name, re.Pattern) else focused == name):
+        if name.search(focused) if isinstance(name, re.Pattern) else focused == name:
             return focused
     raise AssertionError(f"could not Tab to {name!r}; focus went through: {seen}")
 

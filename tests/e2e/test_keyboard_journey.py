@@ -33,7 +33,9 @@ def test_fiona_records_100_3_f_with_the_keyboard_only(browser, browser_context_a
     expect(page.get_by_role("radio", name="°F")).to_be_checked()
     tab_to(page, re.compile(r"^Headache › "))
     page.keyboard.press("ArrowRight")
-    expect(page.get_by_role("group", name="Headache").get_by_role("radio", name="Mild")).to_be_checked()
+    expect(
+        page.get_by_role("group", name="Headache").get_by_role("radio", name="Mild")
+    ).to_be_checked()
     journey.step(page, "filled in by keyboard", axe=False)
     tab_to(page, "Save")
     page.keyboard.press("Enter")
