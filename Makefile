@@ -6,6 +6,7 @@ export PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=diary_site.test_settings
 
 .PHONY: run test install install-dev lint e2e bench fuzz clean
+CHROMIUM ?= /usr/bin/chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +36,18 @@ lint: install-dev
 	$(TEST_SETTINGS) $(BIN)/python manage.py check
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 
-## test: lint, then the whole test suite (PostgreSQL when DATABASE_URL points at it).
+## test: lint, the whole test suite (PostgreSQL when DATABASE_URL points at it), then the
+## browser journeys when Chromium is installed (`apt-get install -y chromium`).
 test: lint
 	$(TEST_SETTINGS) $(BIN)/pytest
+	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory e2e; \
+	else echo "Chromium not found at $(CHROMIUM): browser journeys skipped (make e2e runs them)."; fi
+
+## e2e: the patient, clinician and administrator journeys in real Chromium, with axe-core.
+## Starts its own database, Redis, gunicorn, Celery worker and beat; artefacts in e2e-artifacts/.
+e2e: install-dev
+	CHROMIUM=$(CHROMIUM) $(TEST_SETTINGS) $(BIN)/pytest tests/e2e -m e2e -p no:cacheprovider \
+	  --output e2e-artifacts/playwright --screenshot only-on-failure --tracing retain-on-failure
 
 ## fuzz: the long Hypothesis run (10,000 examples per form and for the scenario parser).
 fuzz: install-dev

@@ -50,6 +50,17 @@ class AlertAdmin(SimpleHistoryAdmin):
     readonly_fields = ("snapshot", "why", "rule_version", "episode_key", "fired_at", "created_at")
     date_hierarchy = "fired_at"
 
+    # Alerts are clinical records: clinicians acknowledge and resolve them on the dashboard,
+    # where each step is notified and audited. The admin only shows them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Episode)
 class EpisodeAdmin(admin.ModelAdmin):

@@ -81,8 +81,12 @@ class Journey:
 
     def watch(self, page: Page) -> Page:
         page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"{page.url}: console: {msg.text}"))  # fmt: skip
+        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+                and self.errors.append(f"{page.url}: {r.status} for {r.url}"))  # fmt: skip
+        page.on("requestfailed", lambda r: self.errors.append(f"{page.url}: failed {r.url}"))
+        # "Failed to load resource" repeats a response above, without its address.
+        page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
+                and self.errors.append(f"{page.url}: console: {m.text}"))  # fmt: skip
         return page
 
     def step(self, page: Page, label: str, *, axe: bool = True) -> None:

@@ -34,6 +34,7 @@ SIGNED_IN = {"anonymous": LOGIN, "*": OK}
 EXPECTED = {
     "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
     "healthz": ("get", {"*": (OK, 503)}),
+    "favicon": ("get", {"*": 301}),
     "login": ("get", EVERYONE),
     # Second factor: required for staff (who have a device here), optional for patients.
     "two_factor_verify": ("get", {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "*": OK}),

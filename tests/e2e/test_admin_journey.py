@@ -1,0 +1,85 @@
+"""Dana changes the fever threshold in the admin; new entries use it, old alerts keep theirs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PHONE, go, log_in
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def record_temperature(browser, context_args, stack: Stack, journey, who: str, value: str):
+    context = browser.new_context(**{**context_args, "viewport": PHONE})
+    page = journey.watch(context.new_page())
+    log_in(page, stack, who)
+    go(page, "Today")
+    page.get_by_label("Your temperature").fill(value)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Your entry is saved")).to_be_attached()
+    return page
+
+
+def set_fever_threshold(dana: Page, value: str) -> None:
+    dana.goto("/admin/")
+    dana.get_by_role("link", name="Alert rules").click()
+    dana.get_by_role("link", name=re.compile(r"^T-FEV-1$")).click()
+    params = dana.get_by_label("Params")
+    params.fill(re.sub(r'"threshold_c": "[0-9.]+"', f'"threshold_c": "{value}"',
+                       params.input_value()))  # fmt: skip
+    dana.get_by_role("button", name="Save", exact=True).click()
+    expect(dana.locator(".messagelist")).to_contain_text("was changed successfully")
+
+
+def reference_of(stack: Stack, username: str) -> str:
+    return stack.query(
+        "SELECT p.reference FROM patients_patient p JOIN patients_user u ON u.id = p.user_id "
+        "WHERE u.username = %s", (username,))[0][0]  # fmt: skip
+
+
+def snapshot_of_fever_alert(dana: Page, reference: str) -> str:
+    dana.goto(f"/admin/alerts/alert/?q={reference}")
+    dana.get_by_role("row").filter(has_text="T-FEV-1").first.get_by_role("link").first.click()
+    return dana.locator(".field-snapshot").inner_text()
+
+
+def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, journey):
+    # Before the change: Hannah's 38.1 °C fires T-FEV-1 at the default 38.0 °C.
+    hannah = record_temperature(browser, browser_context_args, stack, journey, "hannah", "38.1")
+    expect(hannah.get_by_role("region", name="Contact your care team today")).to_contain_text(
+        "You have a fever")  # fmt: skip
+
+    dana = journey.watch(browser.new_context(**browser_context_args).new_page())
+    log_in(dana, stack, "dana")
+    expect(dana.get_by_role("heading", name=re.compile("Site administration"))).to_be_visible()
+    journey.step(dana, "admin home")
+    try:
+        set_fever_threshold(dana, "37.8")
+        journey.step(dana, "threshold changed")
+        dana.get_by_role("link", name=re.compile(r"^T-FEV-1")).first.click()
+        dana.get_by_role("link", name="History").click()
+        history = dana.get_by_role("main").get_by_role("table").first
+        expect(history).to_contain_text("dana")
+        expect(history).to_contain_text(re.compile(r"Params", re.I))
+        journey.step(dana, "rule history")
+
+        # After: 37.9 °C was "slightly raised"; with the new threshold it is a fever.
+        julia = record_temperature(browser, browser_context_args, stack, journey, "julia", "37.9")
+        prompt = julia.get_by_role("region", name="Contact your care team today")
+        expect(prompt).to_contain_text("You have a fever")
+        journey.step(julia, "new entry uses 37.8")
+
+        # Each alert keeps the rule version and threshold it fired on.
+        new = snapshot_of_fever_alert(dana, reference_of(stack, "julia"))
+        assert '"threshold_c": "37.8"' in new and '"version": 2' in new, new
+        journey.step(dana, "new alert snapshot")
+        old = snapshot_of_fever_alert(dana, reference_of(stack, "hannah"))
+        assert '"threshold_c": "38.0"' in old and '"version": 1' in old, old
+        journey.step(dana, "earlier alert keeps its snapshot")
+    finally:
+        set_fever_threshold(dana, "38.0")  # the other journeys expect the default
+    journey.assert_no_script_errors()
