@@ -15,6 +15,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -250,7 +251,8 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 # Redis is the transport, PostgreSQL the record: results are never read.
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_RESULT_BACKEND = None
+# Only `make bench` sets one, to time a no-op task's round trip (diary_site.noop).
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -276,6 +278,19 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = False
+# Two queues, so notification work never waits behind a burst of evaluations (and the
+# reverse). A worker consumes all of them unless started with -Q (docs/scaling.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("evaluation"), Queue("notification"), Queue("celery"))
+CELERY_TASK_ROUTES = {
+    "alerts.tasks.evaluate_entry": {"queue": "evaluation"},
+    "alerts.tasks.sweep_pending_entries": {"queue": "evaluation"},
+    "alerts.tasks.sweep_periodic_rules": {"queue": "evaluation"},
+    "alerts.tasks.send_due_notifications": {"queue": "notification"},
+    "alerts.tasks.sweep_escalations": {"queue": "notification"},
+    "alerts.tasks.send_watch_digests": {"queue": "notification"},
+    "patients.tasks.send_patient_reminders": {"queue": "notification"},
+}
 
 # Every periodic job, in UTC. Exactly one beat process may run (docs/operations.md).
 CELERY_BEAT_SCHEDULE = {

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from diary_site import views
 from patients import two_factor
@@ -15,11 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, PDFs).
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
-        name="favicon",
-    ),  # fmt: skip
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/2fa/", two_factor.verify, name="two_factor_verify"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/", include("django.contrib.auth.urls")),

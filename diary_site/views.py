@@ -8,8 +8,9 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -86,3 +87,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checked_in_ms": round((time.monotonic() - started) * 1000),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that link no icon (the admin, PDFs).
+
+    Resolved per request: the hashed name exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

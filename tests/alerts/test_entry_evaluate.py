@@ -106,7 +106,7 @@ def test_publishing_with_redis_up_queues_only_the_entry_id(bob, private_redis):
     entry = make_entry(bob, timezone.now(), temp="38.4", note="private note")
     publish_evaluation(entry.pk).join(timeout=10)
     client = redis_lib.Redis.from_url(private_redis.url)
-    messages = client.lrange("celery", 0, -1)
+    messages = client.lrange("evaluation", 0, -1)  # its own queue (settings.CELERY_TASK_ROUTES)
     assert len(messages) == 1
     message = json.loads(messages[0])
     assert message["headers"]["task"] == "alerts.tasks.evaluate_entry"

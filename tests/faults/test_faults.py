@@ -57,14 +57,16 @@ def database_url() -> str:
 
 
 @contextmanager
-def celery_worker(broker: str, tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """A real worker process on the test database; stopped (or found dead) by PID."""
+def celery_worker(broker: str, tmp_path: Path, queues: str = "") -> Iterator[subprocess.Popen]:
+    """A real worker process on the test database (all queues, or only `queues`);
+    stopped (or found dead) by PID."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "diary_site.test_settings",
            "DATABASE_URL": database_url(), "REDIS_URL": broker, "PYTHONUNBUFFERED": "1"}  # fmt: skip
     log = (tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log").open("w")
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "celery", "-A", "diary_site", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
+         *(["-Q", queues] if queues else [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
