@@ -53,5 +53,10 @@ e2e: install-dev
 fuzz: install-dev
 	HYPOTHESIS_PROFILE=long $(TEST_SETTINGS) $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
 
+## bench: throughput, latency and scale figures as ratios against same-run baselines
+## (PostgreSQL required; quick mode < 5 min; `make bench BENCH_ARGS=--full` for the long run).
+bench: install-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .run staticfiles db.sqlite3

@@ -91,6 +91,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "diary_site.urls"
+# `make bench` adds /bench/insert/, its bare-insert baseline; never set it in production.
+BENCH_ENDPOINTS = env.bool("DIARY_BENCH_ENDPOINTS", default=False)
 WSGI_APPLICATION = "diary_site.wsgi.application"
 ASGI_APPLICATION = "diary_site.asgi.application"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,3 +24,6 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:  # never in production: the benchmark's bare-insert baseline
+    urlpatterns.append(path("bench/insert/", views.bench_insert, name="bench_insert"))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from alerts.models import Heartbeat
 from alerts.tasks import BEAT
@@ -94,3 +95,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
     Resolved per request: the hashed name exists only after collectstatic."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_POST
+def bench_insert(request: HttpRequest) -> HttpResponse:
+    """`make bench` only (DIARY_BENCH_ENDPOINTS=true): the baseline the diary submit is
+    measured against. The same middleware, session and CSRF check; one INSERT, no more."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare (note) VALUES (%s)", [request.POST.get("note", "")])
+    return HttpResponse(status=204)

@@ -113,7 +113,9 @@ def test_a_redis_outage_loses_no_entry(client, bob, alice, private_redis, tmp_pa
     point_celery_at(private_redis.url)
     with celery_worker(private_redis.url, tmp_path):
         later = timezone.now() + timedelta(minutes=2)
-        assert services.pending_entries_sweep(now=later) == 20
+        # A publish thread still retrying when Redis comes back may deliver its entry to the
+        # worker first; the sweep takes whatever is still pending. Either way: each once.
+        assert 0 < services.pending_entries_sweep(now=later) <= 20
         assert wait_for(lambda: evaluated(entries))
     fired = Alert.objects.filter(entry_id__in=entries, rule__rule_id="T-FEV-1")
     assert fired.count() == 20  # every entry has its fever alert, once

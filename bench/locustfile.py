@@ -1,0 +1,80 @@
+"""Load for `make bench` (locust headless): diary submissions, a bare insert, the queue.
+
+Each class logs in once (session and CSRF cookies, as a browser), then repeats one request.
+People come from the JSON file in BENCH_PEOPLE (bench/seed.py people).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import uuid
+
+from django_otp.oath import TOTP
+from locust import HttpUser, constant, task
+
+PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read())  # noqa: SIM115, PTH123
+_next_patient = itertools.count()
+
+
+def log_in(user: HttpUser, username: str) -> None:
+    page = user.client.get("/accounts/login/", name="login")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    user.client.post("/accounts/login/", {"username": username, "password": PEOPLE["password"],
+                     "csrfmiddlewaretoken": token}, name="login")  # fmt: skip
+
+
+class PatientUser(HttpUser):
+    """Submits diary entries through the real view: validation, evaluation, outbox."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        log_in(self, PEOPLE["load"][next(_next_patient) % len(PEOPLE["load"])])
+        self.csrf = self.client.cookies["csrftoken"]
+
+    @task
+    def submit(self) -> None:
+        temperature = f"{random.uniform(36.0, 37.4):.1f}"  # noqa: S311 — mostly calm days
+        with self.client.post("/diary/", {"client_key": str(uuid.uuid4()), "unit": "C",
+                              "temperature": temperature, "action": "save"},
+                              headers={"X-CSRFToken": self.csrf}, allow_redirects=False,
+                              name="submit", catch_response=True) as answer:  # fmt: skip
+            if answer.status_code != 302:
+                answer.failure(f"status {answer.status_code}")
+
+
+class BareUser(PatientUser):
+    """The baseline: the same stack, session and CSRF, and a view that inserts one row."""
+
+    @task
+    def submit(self) -> None:
+        with self.client.post("/bench/insert/", {"note": "x"}, headers={"X-CSRFToken": self.csrf},
+                              name="bare", catch_response=True) as answer:  # fmt: skip
+            if answer.status_code != 204:
+                answer.failure(f"status {answer.status_code}")
+
+
+class NurseUser(HttpUser):
+    """Opens the triage queue of the 2,000-patient team again and again."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        who = PEOPLE["bignurse"]
+        log_in(self, who["username"])
+        page = self.client.get("/accounts/2fa/", name="login")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        code = f"{TOTP(bytes.fromhex(who['key'])).token():06d}"
+        self.client.post("/accounts/2fa/", {"code": code, "csrfmiddlewaretoken": token},
+                         name="login")  # fmt: skip
+
+    @task
+    def triage(self) -> None:
+        with self.client.get("/team/", name="triage", catch_response=True,
+                             allow_redirects=False) as answer:  # fmt: skip
+            if answer.status_code != 200:
+                answer.failure(f"status {answer.status_code}")

@@ -1,0 +1,253 @@
+#!/usr/bin/env python
+"""`make bench`: the system under load on this machine, as ratios against same-run baselines.
+
+Starts a fresh PostgreSQL database, a private Redis, gunicorn (2 workers) and one Celery
+worker (loopback only; stopped by PID at the end), fills the database (2,000-patient team
+with 200,000 entries and 20,000 alerts; 100,000 patients in all), then measures:
+
+  submit_rps / bare_insert_rps   diary submissions through the real view, against a bare
+                                 view on the same stack that inserts one row (locust)
+  alert latency                  entry commit -> notification row, through the real worker,
+                                 against a no-op task's round trip on the same broker
+  dashboard_p95_ms               the triage queue of the 2,000-patient team (locust)
+  query counts                   submit; triage queue for 20 and for 2,000 patients
+  sweep_100k_s                   missed-diary and escalation sweeps over 100,000 patients
+  evaluator_entries_per_s        the pure evaluator on one core (bench/evaluator.py)
+
+Quick mode (default) stays under 5 minutes; --full runs longer load phases, three rounds
+of each (medians), and more latency samples. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.stack import ROOT, Stack, new_stack, web_command, worker_command  # noqa: E402
+
+BIN = Path(sys.executable).parent
+GOALS = {  # key: (comparison, goal)
+    "submit_ratio": (">=", 0.5),
+    "alert_latency_ratio": ("<=", 3),
+    "dashboard_p95_ms": ("<=", 150),
+    "sweep_100k_s": ("<=", 10),
+    "evaluator_entries_per_s": (">=", 10_000),
+}
+
+
+def run_json(command: list[str], env: dict) -> dict:
+    """Run a command and parse the JSON object on its last line."""
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def locust(stack: Stack, people: Path, user_class: str, name: str, users: int, seconds: int,
+           workdir: Path) -> dict:  # fmt: skip
+    prefix = workdir / f"locust-{user_class}-{time.monotonic_ns()}"
+    subprocess.run(  # noqa: S603
+        [str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(users),
+         "-r", str(users), "-t", f"{seconds}s", "--host", stack.url, "--csv", str(prefix),
+         "--only-summary", "--loglevel", "WARNING", user_class],
+        cwd=ROOT, env={**stack.env, "BENCH_PEOPLE": str(people)}, check=True,
+        stdout=subprocess.DEVNULL, stderr=(stack.logs / "locust.log").open("a"),
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv") as handle:  # noqa: PTH123
+        row = next(r for r in csv.DictReader(handle) if r["Name"] == name)
+    requests_done, failures = int(row["Request Count"]), int(row["Failure Count"])
+    if requests_done == 0 or failures > requests_done * 0.01:
+        raise RuntimeError(f"{name}: {failures} of {requests_done} requests failed "
+                           f"(see {stack.logs}/web.log)")  # fmt: skip
+    return {"rps": float(row["Requests/s"]), "p95_ms": float(row["95%"]), "seconds": seconds,
+            "p50_ms": float(row["50%"]), "requests": requests_done}  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def alert_latency(stack: Stack, people: dict, limit: int) -> list[float]:
+    """Fresh patients each record a fever; commit -> first notification row, in ms."""
+    for username in people["fresh"][:limit]:
+        session = requests.Session()
+        login = session.get(f"{stack.url}/accounts/login/", timeout=10)
+        token = login.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        session.post(f"{stack.url}/accounts/login/", data={"username": username,
+                     "password": people["password"], "csrfmiddlewaretoken": token}, timeout=10)  # fmt: skip
+        answer = session.post(f"{stack.url}/diary/", allow_redirects=False, timeout=10, data={
+            "client_key": os.urandom(16).hex(), "unit": "C", "temperature": "38.4",
+            "s_chills": "2", "action": "save"}, headers={"X-CSRFToken": session.cookies["csrftoken"]})  # fmt: skip
+        if answer.status_code != 302:
+            raise RuntimeError(f"fever submit answered {answer.status_code}")
+        time.sleep(0.2)  # one at a time: latency, not load
+    sql = """
+        SELECT EXTRACT(EPOCH FROM MIN(n.created_at) - e.created_at) * 1000
+        FROM symptoms_diaryentry e JOIN patients_patient p ON p.id = e.patient_id
+        JOIN patients_user u ON u.id = p.user_id
+        JOIN alerts_alert a ON a.entry_id = e.id JOIN alerts_notification n ON n.alert_id = a.id
+        WHERE u.username LIKE 'fresh%%' GROUP BY e.id, e.created_at"""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        rows = stack.query(sql)
+        if len(rows) >= limit:
+            return [float(r[0]) for r in rows]
+        time.sleep(0.5)
+    raise RuntimeError(f"only {len(stack.query(sql))} of {limit} alerts were notified in 60 s")
+
+
+def noop_round_trips(stack: Stack, n: int) -> list[float]:
+    from celery import Celery
+
+    app = Celery(broker=stack.redis_url, backend=stack.env["CELERY_RESULT_BACKEND"])
+    app.send_task("diary_site.noop").get(timeout=30)  # warm up the connections
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        app.send_task("diary_site.noop").get(timeout=30)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="longer phases, 3 rounds each")
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database afterwards, for profiling (bench/profile.md)")  # fmt: skip
+    options = parser.parse_args()
+    seconds, rounds, samples, users = (60, 3, 60, 8) if options.full else (15, 1, 30, 8)
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        print("make bench needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db")
+        return 2
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    logs = ROOT / ".bench" / "logs"
+    stack = new_stack(workdir, logs, suffix="bench", settings="diary_site.settings", env={
+        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
+        "DJANGO_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_HSTS_SECONDS": "0", "EMAIL_URL": "dummymail://",
+        "DIARY_BENCH_ENDPOINTS": "true", "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    })  # fmt: skip
+    stack.env["CELERY_RESULT_BACKEND"] = stack.redis_url.removesuffix("/0") + "/1"
+    results: dict = {}
+    try:
+        print("· database, static files and data (this is most of the time)", flush=True)
+        stack.manage("migrate", "--no-input")
+        stack.manage("collectstatic", "--no-input")
+        people_file = workdir / "people.json"
+        run_json([sys.executable, "bench/seed.py", "people", str(people_file)], stack.env)
+        seeded = run_json([sys.executable, "bench/seed.py", "scale", str(options.patients)],
+                          stack.env)  # fmt: skip
+        people = json.loads(people_file.read_text())
+        people["bignurse"] = seeded["bignurse"]
+        people_file.write_text(json.dumps(people))
+        with psycopg.connect(stack.database_url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, "
+                         "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)")  # fmt: skip
+        stack.start("web", web_command(stack, workers=2))
+        stack.start("worker", worker_command(2))
+        stack.wait_until_healthy()
+        stack.wait_for_log("worker", "ready.")
+
+        print("· load: bare insert and diary submit, alternating", flush=True)
+        bare, submit = [], []
+        for _ in range(rounds):
+            bare.append(locust(stack, people_file, "BareUser", "bare", users, seconds, workdir))
+            submit.append(locust(stack, people_file, "PatientUser", "submit", users, seconds,
+                                 workdir))  # fmt: skip
+        results["bare_insert_rps"] = round(statistics.median(r["rps"] for r in bare), 1)
+        results["submit_rps"] = round(statistics.median(r["rps"] for r in submit), 1)
+        results["submit_ratio"] = round(results["submit_rps"] / results["bare_insert_rps"], 3)
+        results["submit_p95_ms"] = statistics.median(r["p95_ms"] for r in submit)
+
+        # The load phases leave a queue of evaluations behind (the worker is slower than
+        # the web tier at full load): latency is measured once it has drained.
+        drain_started = time.monotonic()
+        while stack.query("SELECT count(*) FROM symptoms_diaryentry "
+                          "WHERE evaluation_state = 'pending'")[0][0]:  # fmt: skip
+            if time.monotonic() - drain_started > 600:
+                raise RuntimeError("the evaluation backlog did not drain in 10 minutes")
+            time.sleep(0.5)
+        results["backlog_drain_s"] = round(time.monotonic() - drain_started, 1)
+        results["worker_evaluations_per_s"] = round(
+            sum(r["requests"] for r in submit) / (sum(r["seconds"] for r in submit)
+                                                  + results["backlog_drain_s"]), 1)  # fmt: skip
+
+        print("· alert latency through the worker, and the no-op baseline", flush=True)
+        latency = alert_latency(stack, people, samples)
+        noop = noop_round_trips(stack, samples * 3)
+        results["alert_latency_p50_ms"] = round(percentile(latency, 0.5), 1)
+        results["alert_latency_p95_ms"] = round(percentile(latency, 0.95), 1)
+        results["celery_noop_p95_ms"] = round(percentile(noop, 0.95), 1)
+        results["alert_latency_ratio"] = round(
+            results["alert_latency_p95_ms"] / results["celery_noop_p95_ms"], 2)  # fmt: skip
+
+        print("· triage queue at 2,000 patients / 200,000 entries / 20,000 alerts", flush=True)
+        dashboard = [locust(stack, people_file, "NurseUser", "triage", 1, seconds, workdir)
+                     for _ in range(rounds)]  # fmt: skip
+        results["dashboard_p95_ms"] = statistics.median(r["p95_ms"] for r in dashboard)
+        results["dashboard_p50_ms"] = statistics.median(r["p50_ms"] for r in dashboard)
+
+        print("· query counts and the sweeps over all patients", flush=True)
+        stack.processes["worker"].terminate()  # the sweeps are timed alone
+        stack.processes["worker"].wait(timeout=30)
+        measured = run_json([sys.executable, "bench/seed.py", "measure"], stack.env)
+        results.update({k: measured[k] for k in ("submit_queries", "dashboard_queries_small",
+                                                 "dashboard_queries_large", "sweep_100k_s")})  # fmt: skip
+        results["sweep_patients"] = measured["sweep_patients"]
+    finally:
+        stack.stop(drop=not options.keep)
+        if options.keep:
+            print(f"kept {stack.database_url}")
+
+    print("· evaluator on one core", flush=True)
+    evaluator = run_json([sys.executable, "bench/evaluator.py", "--seconds",
+                          "10" if options.full else "3"], dict(os.environ))  # fmt: skip
+    results["evaluator_entries_per_s"] = evaluator["evaluator_entries_per_s"]
+    results["data"] = {"patients": seeded["patients"], "entries": seeded["entries"],
+                       "alerts": seeded["alerts"]}  # fmt: skip
+    results["mode"] = "full" if options.full else "quick"
+    results["machine_cpus"] = os.cpu_count()
+    results["elapsed_s"] = round(time.monotonic() - started)
+    report(results)
+    print(json.dumps(results))
+    return 0
+
+
+def report(results: dict) -> None:
+    print()
+    print(f"{'measure':<28}{'value':>14}  goal")
+    for key, value in results.items():
+        if isinstance(value, dict):
+            continue
+        goal = ""
+        if key in GOALS:
+            op, target = GOALS[key]
+            met = value >= target if op == ">=" else value <= target
+            goal = f"{op} {target}  {'met' if met else 'MISSED'}"
+        if key == "dashboard_queries_large":
+            same = value == results["dashboard_queries_small"]
+            goal = f"== small  {'met' if same else 'MISSED'}"
+        print(f"{key:<28}{value:>14}  {goal}")
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Benchmark data, and the measurements made inside Django. Run by bench/run.py.
+
+    python bench/seed.py people OUT.json        patients and nurses for the load phases
+    python bench/seed.py scale N_TOTAL          2,000-patient team with 200,000 entries and
+                                                20,000 alerts; a 20-patient team of the same
+                                                shape; N_TOTAL patients in all
+    python bench/seed.py measure                query counts and the sweeps, as JSON
+
+Runs with the stack's environment (its database); prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diary_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from alerts.models import Alert, AlertRule, Episode  # noqa: E402
+from patients.models import CareTeam, CareTeamMembership, Patient, User  # noqa: E402
+from symptoms.models import DiaryEntry, TemperatureReading  # noqa: E402
+
+PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
+BATCH = 10_000
+REFERENCES = itertools.count(int(time.time()) % 1000 * 1_000_000)  # unique per seed run
+TEAM_RULES = ["T-FEV-1", "INF-FLU", "GU-UTI", "RESP-LRTI", "SEP-RF", "DIARY-GAP-3"]
+
+
+def team(name: str) -> CareTeam:
+    return CareTeam.objects.get_or_create(
+        name=name, defaults={"phone": "020 7946 0000", "urgent_phone": "020 7946 0001"}
+    )[0]
+
+
+def nurse(username: str, care_team: CareTeam) -> dict:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    CareTeamMembership.objects.create(team=care_team, user=user,
+                                      role=CareTeamMembership.Role.PRIMARY)  # fmt: skip
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    return {"username": username, "key": device.key}
+
+
+def patients(care_team: CareTeam, prefix: str, n: int, *, password: str = "!") -> list[Patient]:  # noqa: S107
+    """n patients, bulk-inserted (one password hash shared; "!" = cannot log in)."""
+    now = timezone.now()
+    made: list[Patient] = []
+    for start in range(0, n, BATCH):
+        users = User.objects.bulk_create(
+            User(username=f"{prefix}{i:06d}", password=password, first_name="Bench",
+                 last_name=f"{prefix}{i}") for i in range(start, min(n, start + BATCH))
+        )  # fmt: skip
+        made += Patient.objects.bulk_create(
+            Patient(user=u, team=care_team, timezone="Europe/London",
+                    enrolled_at=now - timedelta(days=120), reference=f"B-{next(REFERENCES):09d}")
+            for u in users
+        )  # fmt: skip
+    return made
+
+
+def people(out: str) -> None:
+    """Patients who log in and submit (load and latency phases), and the nurse who triages."""
+    care_team = team("Bench load")
+    hashed = make_password(PASSWORD)
+    load = patients(care_team, "load", 64, password=hashed)
+    fresh = patients(care_team, "fresh", 60, password=hashed)
+    Path(out).write_text(json.dumps({
+        "password": PASSWORD,
+        "load": [p.user.username for p in load],
+        "fresh": [p.user.username for p in fresh],
+        "nurse": nurse("loadnurse", care_team),
+    }))  # fmt: skip
+    print(json.dumps({"people": len(load) + len(fresh)}))
+
+
+def history(group: list[Patient], entries_each: int, alerts_total: int, rules) -> None:
+    """entries_each entries (one reading each) per patient over the past days, and
+    alerts_total alerts: 95 % resolved, the rest open or acknowledged."""
+    rng = random.Random(7)  # noqa: S311
+    now = timezone.now()
+    entry_rows = []
+    for p in group:
+        for d in range(entries_each):
+            at = now - timedelta(hours=12 * d + rng.randint(0, 600) / 60)
+            entry_rows.append(DiaryEntry(patient=p, recorded_at=at, local_day=at.date(),
+                                         evaluation_state=DiaryEntry.EvaluationState.EVALUATED))  # fmt: skip
+    for start in range(0, len(entry_rows), BATCH):
+        chunk = DiaryEntry.objects.bulk_create(entry_rows[start : start + BATCH])
+        values = [Decimal(f"{rng.uniform(36.0, 38.6):.1f}") for _ in chunk]
+        TemperatureReading.objects.bulk_create(
+            TemperatureReading(entry=e, value=v, value_c=v, unit="C", measured_at=e.recorded_at)
+            for e, v in zip(chunk, values, strict=True)
+        )  # bulk_create skips save(): value_c given (°C readings)
+    entries = list(DiaryEntry.objects.filter(patient__in=group).values_list("pk", "patient_id",
+                                                                            "recorded_at"))  # fmt: skip
+    picks = rng.sample(entries, alerts_total)
+    episodes = Episode.objects.bulk_create(
+        Episode(patient_id=pid, key=f"bench:{eid}", opened_at=at, last_alert_at=at,
+                highest_level="CONTACT")
+        for eid, pid, at in picks
+    )  # fmt: skip
+    alert_rows = []
+    for (eid, pid, at), episode in zip(picks, episodes, strict=True):
+        rule = rng.choice(rules)
+        status = rng.choices(["resolved", "open", "acknowledged"], weights=[95, 3, 2])[0]
+        alert_rows.append(Alert(
+            patient_id=pid, entry_id=eid, rule=rule, rule_version=rule.version, level=rule.level,
+            team_alert=True, episode=episode, episode_key=episode.key, snapshot=rule.snapshot(),
+            why={"readings": [{"value": "38.4", "unit": "C"}]}, status=status, fired_at=at,
+            resolved_at=at + timedelta(hours=2) if status == "resolved" else None,
+        ))  # fmt: skip
+    for start in range(0, len(alert_rows), BATCH):
+        Alert.objects.bulk_create(alert_rows[start : start + BATCH])
+
+
+def scale(total: int) -> None:
+    started = time.monotonic()
+    rules = list(AlertRule.objects.filter(rule_id__in=TEAM_RULES))
+    big, small = team("Bench big"), team("Bench small")
+    with transaction.atomic():
+        history(patients(big, "big", 2_000), 100, 20_000, rules)
+        history(patients(small, "small", 20), 100, 200, rules)
+        nurses = {"bignurse": nurse("bignurse", big), "smallnurse": nurse("smallnurse", small)}
+    # Everyone else: one entry today, so the missed-diary rules stay quiet for 99 % of them;
+    # 1 % stopped four days ago and will be found by the sweep.
+    rest = total - Patient.objects.count()
+    now = timezone.now()
+    for i, start in enumerate(range(0, rest, BATCH)):
+        care_team = team(f"Bench clinic {i}")
+        group = patients(care_team, f"c{i:02d}x", min(BATCH, rest - start))
+        DiaryEntry.objects.bulk_create(
+            DiaryEntry(patient=p, recorded_at=now - timedelta(days=4 if n % 100 == 0 else 0,
+                                                              minutes=30),
+                       local_day=(now - timedelta(days=4 if n % 100 == 0 else 0)).date(),
+                       evaluation_state=DiaryEntry.EvaluationState.EVALUATED)
+            for n, p in enumerate(group)
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(json.dumps({**nurses, "patients": Patient.objects.count(),
+                      "entries": DiaryEntry.objects.count(), "alerts": Alert.objects.count(),
+                      "seed_s": round(time.monotonic() - started, 1)}))  # fmt: skip
+
+
+def queries(client: Client, method: str, path: str, data: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(path, data or {})
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def as_clinician(username: str) -> Client:
+    client = Client()
+    user = User.objects.get(username=username)
+    user.otp_device = TOTPDevice.objects.get(user=user)  # a verified second factor
+    client.force_login(user)
+    return client
+
+
+def measure() -> None:
+    from alerts.notify import escalations_sweep
+    from alerts.services import periodic_rules_sweep
+
+    patient = Patient.objects.filter(user__username__startswith="load").first()
+    client = Client()
+    client.force_login(patient.user)
+    client.get("/diary/")
+    submit = queries(client, "post", "/diary/", {"client_key": str(uuid.uuid4()), "unit": "C",
+                                                  "temperature": "36.8", "action": "save"})  # fmt: skip
+    small = as_clinician("smallnurse")
+    large = as_clinician("bignurse")
+    small.get("/team/")
+    large.get("/team/")
+    started = time.monotonic()
+    swept = periodic_rules_sweep()
+    escalations_sweep()
+    sweep_s = time.monotonic() - started
+    print(json.dumps({
+        "submit_queries": submit,
+        "dashboard_queries_small": queries(small, "get", "/team/"),
+        "dashboard_queries_large": queries(large, "get", "/team/"),
+        "sweep_100k_s": round(sweep_s, 2), "sweep_patients": swept,
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    {"people": lambda: people(args[0]), "scale": lambda: scale(int(args[0])),
+     "measure": measure}[command]()  # fmt: skip
