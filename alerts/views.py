@@ -63,13 +63,22 @@ class SnoozeForm(forms.Form):
     )
 
 
-TRIAGE_LIMIT = 200
+# Rows per page: enough for a morning's queue, small enough to render fast on a busy day
+# (bench: the 2,000-patient team's queue; docs/operations.md).
+TRIAGE_PAGE = 50
 LEVEL_ORDER = Case(
     When(level=Level.URGENT, then=Value(0)),
     When(level=Level.CONTACT, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
 )
+
+
+def _page_query(request: HttpRequest, page: int) -> str:
+    """The current filters with another page number, as a query string."""
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return query.urlencode()
 
 
 @clinician_required
@@ -99,11 +108,20 @@ def triage(request: HttpRequest) -> HttpResponse:
     counts = dict(alerts.values_list("level").annotate(n=Count("pk")).order_by())
     if chosen["level"] in (Level.URGENT, Level.CONTACT):
         alerts = alerts.filter(level=chosen["level"])
+    page = int(chosen_page) if (chosen_page := request.GET.get("page", "")).isdigit() else 1
+    page = min(max(page, 1), 10_000)
+    start = (page - 1) * TRIAGE_PAGE
     rows = list(
         alerts.select_related("rule", "patient__user", "patient__team").order_by(
-            LEVEL_ORDER, "fired_at"
-        )[:TRIAGE_LIMIT]
+            LEVEL_ORDER, "fired_at", "pk"
+        )[start : start + TRIAGE_PAGE + 1]  # one more than shown: is there a next page?
     )
+    if not rows and page > 1:  # past the end (the queue got shorter): back to the top
+        return redirect(f"{request.path}?{_page_query(request, 1)}")
+    has_next = len(rows) > TRIAGE_PAGE
+    rows = rows[:TRIAGE_PAGE]
+    total = (counts.get(chosen["level"], 0) if chosen["level"] in (Level.URGENT, Level.CONTACT)
+             else counts.get(Level.URGENT, 0) + counts.get(Level.CONTACT, 0))  # fmt: skip
     context = {
         "alerts": rows,
         "counts": {Level.URGENT: counts.get(Level.URGENT, 0),
@@ -112,7 +130,9 @@ def triage(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "teams": teams,
         "rule_ids": list(AlertRule.objects.order_by("rule_id").values_list("rule_id", flat=True)),
-        "limit": TRIAGE_LIMIT,
+        "page": {"first": start + 1, "last": start + len(rows), "total": total,
+                 "previous": _page_query(request, page - 1) if page > 1 else "",
+                 "next": _page_query(request, page + 1) if has_next else ""},
         "refreshed_at": timezone.now(),
     }  # fmt: skip
     if request.headers.get("HX-Request"):

@@ -176,3 +176,27 @@ def test_queue_runs_the_same_queries_for_20_and_200_patients(client, alice, team
         html = client.get(reverse("alerts:triage")).content.decode()
     assert len(small.captured_queries) == len(large.captured_queries)
     assert "200 CONTACT" in html
+
+
+@pytest.mark.django_db
+def test_a_long_queue_is_paged_most_urgent_first_keeping_the_filters(client, alice, team_a):
+    import re
+
+    client.force_login(alice)
+    _queue_patients(team_a, 120)
+    first = client.get(reverse("alerts:triage"), {"level": "CONTACT"}).content.decode()
+    assert "Showing 1–50 of 120" in first
+    assert first.count('href="/team/alerts/') == 50
+    assert "Previous page" not in first
+    next_query = re.search(r'href="\?([^"]+)">Next page', first).group(1).replace("&amp;", "&")
+    assert "level=CONTACT" in next_query and "page=2" in next_query
+    last = client.get(reverse("alerts:triage"), {"level": "CONTACT", "page": "3"}).content.decode()
+    assert "Showing 101–120 of 120" in last
+    assert last.count('href="/team/alerts/') == 20
+    assert "Previous page" in last and "Next page" not in last
+    # Nonsense page numbers fall back to a page that exists, never a 500.
+    for page in ("0", "-1", "abc"):
+        assert client.get(reverse("alerts:triage"), {"page": page}).status_code == 200
+    past_the_end = client.get(reverse("alerts:triage"), {"level": "CONTACT", "page": "99999999"})
+    assert past_the_end.status_code == 302
+    assert "page=1" in past_the_end["Location"] and "level=CONTACT" in past_the_end["Location"]
