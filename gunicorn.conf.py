@@ -7,6 +7,11 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 30
+# Recycle workers now and then (slow leaks never build up); jitter avoids all at once.
+max_requests = 2000
+max_requests_jitter = 200
+# Heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 graceful_timeout = 20
 # Access logs carry paths only; no URL in this app contains health data.
 accesslog = "-"

@@ -167,6 +167,9 @@ def main() -> int:
         stack.wait_for_log("worker", "ready.")
 
         print("· load: bare insert and diary submit, alternating", flush=True)
+        for warm_up in ("BareUser", "PatientUser"):  # connections, caches, JIT-free warm-up
+            locust(stack, people_file, warm_up, "bare" if warm_up == "BareUser" else "submit",
+                   users, 5, workdir)  # fmt: skip
         bare, submit = [], []
         for _ in range(rounds):
             bare.append(locust(stack, people_file, "BareUser", "bare", users, seconds, workdir))

@@ -140,22 +140,24 @@ def scale(total: int) -> None:
         history(patients(big, "big", 2_000), 100, 20_000, rules)
         history(patients(small, "small", 20), 100, 200, rules)
         nurses = {"bignurse": nurse("bignurse", big), "smallnurse": nurse("smallnurse", small)}
-    # Everyone else: one entry today, so the missed-diary rules stay quiet for 99 % of them;
-    # 1 % stopped four days ago and will be found by the sweep.
+    # Everyone else logs daily (entries today and the two days before), except 1 %: half
+    # stopped two days ago (DIARY-GAP-2 fires: a reminder), half three days ago (GAP-2 and
+    # GAP-3: a team alert). That is the sweep's ordinary day after midnight.
     rest = total - Patient.objects.count()
     now = timezone.now()
     for i, start in enumerate(range(0, rest, BATCH)):
         care_team = team(f"Bench clinic {i}")
         group = patients(care_team, f"c{i:02d}x", min(BATCH, rest - start))
-        DiaryEntry.objects.bulk_create(
-            DiaryEntry(patient=p, recorded_at=now - timedelta(days=4 if n % 100 == 0 else 0,
-                                                              minutes=30),
-                       local_day=(now - timedelta(days=4 if n % 100 == 0 else 0)).date(),
-                       evaluation_state=DiaryEntry.EvaluationState.EVALUATED)
-            for n, p in enumerate(group)
-        )  # fmt: skip
+        rows = []
+        for n, p in enumerate(group):
+            days = (3, 4) if n % 200 == 0 else (4, 5) if n % 200 == 100 else (0, 1, 2)
+            for d in days:
+                at = now - timedelta(days=d, minutes=30)
+                rows.append(DiaryEntry(patient=p, recorded_at=at, local_day=at.date(),
+                                       evaluation_state=DiaryEntry.EvaluationState.EVALUATED))  # fmt: skip
+        DiaryEntry.objects.bulk_create(rows, batch_size=BATCH)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # now, not by autovacuum in the middle of a phase
     print(json.dumps({**nurses, "patients": Patient.objects.count(),
                       "entries": DiaryEntry.objects.count(), "alerts": Alert.objects.count(),
                       "seed_s": round(time.monotonic() - started, 1)}))  # fmt: skip

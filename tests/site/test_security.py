@@ -154,3 +154,19 @@ def test_deployment_check_passes_with_production_values():
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_logs_are_one_json_object_per_line(settings):
+    import json
+    import logging
+    import logging.config
+
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"  # DEBUG is off here
+    formatter = logging.config.DictConfigurator(settings.LOGGING).configure_formatter(
+        settings.LOGGING["formatters"]["json"]
+    )
+    record = logging.LogRecord("security", logging.WARNING, __file__, 1, "refused user=%s", (7,),
+                               None)  # fmt: skip
+    line = json.loads(formatter.format(record))
+    assert (line["level"], line["logger"], line["message"]) == ("WARNING", "security",
+                                                                 "refused user=7")  # fmt: skip
