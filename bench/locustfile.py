@@ -14,32 +14,32 @@ import re
 import uuid
 
 from django_otp.oath import TOTP
-from locust import HttpUser, constant, task
+from locust import FastHttpUser, constant, task
 
 PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read())  # noqa: SIM115, PTH123
 _next_patient = itertools.count()
 
 
-def log_in(user: HttpUser, username: str) -> None:
+def log_in(user: FastHttpUser, username: str) -> None:
     page = user.client.get("/accounts/login/", name="login")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    user.client.post("/accounts/login/", {"username": username, "password": PEOPLE["password"],
-                     "csrfmiddlewaretoken": token}, name="login")  # fmt: skip
+    user.client.post("/accounts/login/", data={"username": username,
+                     "password": PEOPLE["password"], "csrfmiddlewaretoken": token}, name="login")  # fmt: skip
 
 
-class PatientUser(HttpUser):
+class PatientUser(FastHttpUser):
     """Submits diary entries through the real view: validation, evaluation, outbox."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
         log_in(self, PEOPLE["load"][next(_next_patient) % len(PEOPLE["load"])])
-        self.csrf = self.client.cookies["csrftoken"]
+        self.csrf = next(c.value for c in self.client.cookiejar if c.name == "csrftoken")
 
     @task
     def submit(self) -> None:
         temperature = f"{random.uniform(36.0, 37.4):.1f}"  # noqa: S311 — mostly calm days
-        with self.client.post("/diary/", {"client_key": str(uuid.uuid4()), "unit": "C",
+        with self.client.post("/diary/", data={"client_key": str(uuid.uuid4()), "unit": "C",
                               "temperature": temperature, "action": "save"},
                               headers={"X-CSRFToken": self.csrf}, allow_redirects=False,
                               name="submit", catch_response=True) as answer:  # fmt: skip
@@ -52,13 +52,13 @@ class BareUser(PatientUser):
 
     @task
     def submit(self) -> None:
-        with self.client.post("/bench/insert/", {"note": "x"}, headers={"X-CSRFToken": self.csrf},
+        with self.client.post("/bench/insert/", data={"note": "x"}, headers={"X-CSRFToken": self.csrf},
                               name="bare", catch_response=True) as answer:  # fmt: skip
             if answer.status_code != 204:
                 answer.failure(f"status {answer.status_code}")
 
 
-class NurseUser(HttpUser):
+class NurseUser(FastHttpUser):
     """Opens the triage queue of the 2,000-patient team again and again."""
 
     wait_time = constant(0)
@@ -69,7 +69,7 @@ class NurseUser(HttpUser):
         page = self.client.get("/accounts/2fa/", name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         code = f"{TOTP(bytes.fromhex(who['key'])).token():06d}"
-        self.client.post("/accounts/2fa/", {"code": code, "csrfmiddlewaretoken": token},
+        self.client.post("/accounts/2fa/", data={"code": code, "csrfmiddlewaretoken": token},
                          name="login")  # fmt: skip
 
     @task
