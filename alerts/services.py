@@ -367,20 +367,27 @@ def _sweep_batch(
     """
     ids = [p.pk for p in patients]
     since = now - HISTORY_WINDOW
+    # Batches are runs of patients in primary-key order: a key range is far cheaper to
+    # build and to scan than an IN list of 1,000 ids (bench: sweep over 100,000 patients).
+    # Rows of patients in the range but not in the batch (not yet enrolled) are skipped.
+    in_batch = {"patient_id__gte": min(ids), "patient_id__lte": max(ids)}
     entry_times: dict[int, list[datetime]] = {pk: [] for pk in ids}
     for pk, at in (
-        DiaryEntry.objects.filter(patient_id__in=ids, recorded_at__gte=since, recorded_at__lte=now)
+        DiaryEntry.objects.filter(**in_batch, recorded_at__gte=since, recorded_at__lte=now)
         .order_by("recorded_at")
         .values_list("patient_id", "recorded_at")
     ):
-        entry_times[pk].append(at)
+        if pk in entry_times:
+            entry_times[pk].append(at)
     prior: dict[int, list[rules.PriorAlert]] = {pk: [] for pk in ids}
     for a in (
-        Alert.objects.filter(patient_id__in=ids, fired_at__gte=since, fired_at__lte=now)
+        Alert.objects.filter(**in_batch, fired_at__gte=since, fired_at__lte=now)
         .order_by("fired_at", "pk")
         .values("patient_id", "rule__rule_id", "level", "fired_at", "entry_id", "episode_key",
                 "team_alert", "why")
     ):  # fmt: skip
+        if a["patient_id"] not in prior:
+            continue
         prior[a["patient_id"]].append(
             rules.PriorAlert(
                 rule_id=a["rule__rule_id"], level=a["level"], at=a["fired_at"],
@@ -390,11 +397,12 @@ def _sweep_batch(
         )  # fmt: skip
     injections: dict[int, list[rules.Injection]] = {pk: [] for pk in ids}
     for pk, at, dose in (
-        Injection.objects.filter(patient_id__in=ids, given_at__lte=now)
+        Injection.objects.filter(**in_batch, given_at__lte=now)
         .order_by("given_at")
         .values_list("patient_id", "given_at", "dose_number")
     ):
-        injections[pk].append(rules.Injection(at=at, dose=dose))
+        if pk in injections:
+            injections[pk].append(rules.Injection(at=at, dose=dose))
     results: dict[int, rules.SweepResult] = {}
     opened: list[Alert] = []
     for patient in patients:
