@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from alerts.models import Alert, AlertRule, EducationPage, Episode
+from diary_site.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(AlertRule)
@@ -41,7 +42,10 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(SimpleHistoryAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Alerts are clinical records: clinicians acknowledge and resolve them on the dashboard,
+    # where each step is notified and audited. The admin only shows them.
+
     list_display = ("rule", "level", "team_alert", "patient", "status", "fired_at")
     list_filter = ("level", "team_alert", "status")
     search_fields = ("patient__reference", "rule__rule_id")
@@ -49,17 +53,6 @@ class AlertAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("patient", "entry", "episode", "acknowledged_by", "resolved_by")
     readonly_fields = ("snapshot", "why", "rule_version", "episode_key", "fired_at", "created_at")
     date_hierarchy = "fired_at"
-
-    # Alerts are clinical records: clinicians acknowledge and resolve them on the dashboard,
-    # where each step is notified and audited. The admin only shows them.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Episode)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from diary_site.admin_mixins import ReadOnlyAdminMixin
 from patients.models import (
     AccessLog,
     Caregiver,
@@ -62,17 +63,8 @@ class InjectionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "given_at"
 
 
-class ReadOnlyAuditAdmin(admin.ModelAdmin):
+class ReadOnlyAuditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Audit trails are read in the admin, never written or deleted there."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AccessLog)
