@@ -161,10 +161,10 @@ def main() -> int:
         with psycopg.connect(stack.database_url, autocommit=True) as conn:
             conn.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, "
                          "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)")  # fmt: skip
+        # The web tier is measured alone: on a 2-CPU machine a worker evaluating behind the
+        # load would take its CPU. Entries queue up (the outbox) and are drained after.
         stack.start("web", web_command(stack, workers=2))
-        stack.start("worker", worker_command(2))
         stack.wait_until_healthy()
-        stack.wait_for_log("worker", "ready.")
 
         print("· load: bare insert and diary submit, alternating", flush=True)
         for warm_up in ("BareUser", "PatientUser"):  # connections, caches, JIT-free warm-up
@@ -180,18 +180,19 @@ def main() -> int:
         results["submit_ratio"] = round(results["submit_rps"] / results["bare_insert_rps"], 3)
         results["submit_p95_ms"] = statistics.median(r["p95_ms"] for r in submit)
 
-        # The load phases leave a queue of evaluations behind (the worker is slower than
-        # the web tier at full load): latency is measured once it has drained.
+        print("· the worker drains the queued evaluations", flush=True)
+        pending_sql = "SELECT count(*) FROM symptoms_diaryentry WHERE evaluation_state = 'pending'"
+        queued = stack.query(pending_sql)[0][0]
+        stack.start("worker", worker_command(2))
+        stack.wait_for_log("worker", "ready.")
         drain_started = time.monotonic()
-        while stack.query("SELECT count(*) FROM symptoms_diaryentry "
-                          "WHERE evaluation_state = 'pending'")[0][0]:  # fmt: skip
+        while stack.query(pending_sql)[0][0]:
             if time.monotonic() - drain_started > 600:
                 raise RuntimeError("the evaluation backlog did not drain in 10 minutes")
-            time.sleep(0.5)
-        results["backlog_drain_s"] = round(time.monotonic() - drain_started, 1)
-        results["worker_evaluations_per_s"] = round(
-            sum(r["requests"] for r in submit) / (sum(r["seconds"] for r in submit)
-                                                  + results["backlog_drain_s"]), 1)  # fmt: skip
+            time.sleep(0.2)
+        drained = time.monotonic() - drain_started
+        results["backlog_entries"] = queued
+        results["worker_evaluations_per_s"] = round(queued / drained, 1)
 
         print("· alert latency through the worker, and the no-op baseline", flush=True)
         latency = alert_latency(stack, people, samples)
