@@ -36,3 +36,25 @@ def test_it_starts_in_production_with_a_secret_key():
 def test_it_starts_in_debug_without_a_secret_key():
     result = run_setup(DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_manage_py_works_in_an_unconfigured_checkout_and_says_so():
+    result = run_manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "using development settings" in result.stderr
+
+
+def test_manage_py_still_refuses_production_without_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
