@@ -82,7 +82,9 @@ class Journey:
         page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
         page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
                 and self.errors.append(f"{page.url}: {r.status} for {r.url}"))  # fmt: skip
-        page.on("requestfailed", lambda r: self.errors.append(f"{page.url}: failed {r.url}"))
+        # ERR_ABORTED: the page navigated away first (the queue is reloaded in a loop).
+        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                and self.errors.append(f"{page.url}: failed {r.url} ({r.failure})"))  # fmt: skip
         # "Failed to load resource" repeats a response above, without its address.
         page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
                 and self.errors.append(f"{page.url}: console: {m.text}"))  # fmt: skip
