@@ -63,7 +63,7 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
         return None
     if now - entry.recorded_at < FOLLOWUP_AFTER:
         return None
-    from alerts.services import _notify_team, _record_firing
+    from alerts.services import NewFiring, _notify_team, record_firings
 
     rule = AlertRule.objects.get(rule_id="DIARY-FOLLOWUP")
     firing = rules.Firing(
@@ -73,11 +73,12 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
         why={"answer": "not yet", "asked_about_entry_at": entry.recorded_at.isoformat(),
              "answered_at": follow_up.answered_at.isoformat()},
     )  # fmt: skip
-    alert = _record_firing(
-        patient=entry.patient, entry=None, firing=firing,
-        team_alert=rule.level in (Level.CONTACT, Level.URGENT), at=now,
+    made = record_firings(
+        [NewFiring(patient=entry.patient, entry=None, firing=firing,
+                   team_alert=rule.level in (Level.CONTACT, Level.URGENT), at=now)],
         rows={"DIARY-FOLLOWUP": rule},
     )  # fmt: skip
+    alert = made[0] if made else None
     FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=now)
     if alert is not None and alert.team_alert:
         _notify_team([alert], now=now)

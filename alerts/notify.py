@@ -49,8 +49,8 @@ def add_working_hours(start: datetime, hours: float, team: CareTeam) -> datetime
     return at
 
 
-def next_escalation_due(alert: Alert, after: datetime) -> datetime:
-    team = alert.patient.team
+def next_escalation_due(alert: Alert, after: datetime, team: CareTeam | None = None) -> datetime:
+    team = team or alert.patient.team
     if alert.level == Level.URGENT:
         return after + timedelta(minutes=team.urgent_escalation_minutes)
     return add_working_hours(after, team.contact_escalation_working_hours, team)
@@ -67,23 +67,54 @@ def _recipients(team: CareTeam, *, include_backup: bool) -> list[int]:
     )
 
 
-def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> int:
-    rows = [
+def _notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> list:
+    return [
         Notification(alert=alert, recipient_id=user_id, channel=channel, step=step, due_at=now)
         for user_id in user_ids
         for channel in CHANNELS
     ]
+
+
+def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> int:
+    rows = _notifications(alert, user_ids, step, now)
     # ignore_conflicts: a redelivered task finds the rows already there.
     return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
 
 
-def alert_open_team_notice(alert: Alert, *, now: datetime | None = None) -> None:
-    """Write the first notices (primaries) and plan the first escalation; same transaction."""
+def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
+    """Write the first notices (primaries) and plan the first escalations; same transaction.
+
+    Four statements for any number of alerts: the teams, their primaries, the notices
+    and the escalation steps (the sweep's busy tick opens hundreds at once).
+    """
+    if not alerts:
+        return
     now = now or timezone.now()
-    team = alert.patient.team
-    _write_notifications(alert, _recipients(team, include_backup=False), 0, now)
-    EscalationStep.objects.get_or_create(
-        alert=alert, step=1, defaults={"due_at": next_escalation_due(alert, now)}
+    team_ids = {alert.patient.team_id for alert in alerts}
+    teams = CareTeam.objects.in_bulk(team_ids)
+    primaries: dict[int, list[int]] = {pk: [] for pk in team_ids}
+    for team_id, user_id in CareTeamMembership.objects.filter(
+        team_id__in=team_ids, role=CareTeamMembership.Role.PRIMARY, user__is_active=True
+    ).values_list("team_id", "user_id"):
+        primaries[team_id].append(user_id)
+    Notification.objects.bulk_create(
+        [
+            row
+            for alert in alerts
+            for row in _notifications(alert, primaries[alert.patient.team_id], 0, now)
+        ],
+        ignore_conflicts=True,  # a redelivered task finds the rows already there
+    )
+    EscalationStep.objects.bulk_create(
+        [
+            EscalationStep(
+                alert=alert,
+                step=1,
+                due_at=next_escalation_due(alert, now, teams[alert.patient.team_id]),
+            )
+            for alert in alerts
+        ],
+        ignore_conflicts=True,
     )
 
 

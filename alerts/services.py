@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
 from alerts.models import LEVEL_RANK, Alert, AlertRule, EducationPage, Episode, Level
 from patients.models import Injection, Patient
-from symptoms.models import DiaryEntry
+from symptoms.models import DiaryEntry, SymptomReport
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +64,27 @@ class Prompt:
 
 # Inputs -----------------------------------------------------------------------------
 
+# An entry's readings and reports, with each report's symptom joined (two queries).
+ENTRY_PARTS = (
+    "temperatures",
+    Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
+)
 
-def rule_configs() -> rules.RuleSet:
-    """The current rule rows as the evaluator's typed configuration (one query)."""
+
+def rule_rows() -> dict[str, AlertRule]:
+    """Every rule row by rule id (one query)."""
+    return {row.rule_id: row for row in AlertRule.objects.all()}
+
+
+def rule_configs(rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
+    """The rule rows as the evaluator's typed configuration (one query unless rows given)."""
+    rows = rule_rows() if rows is None else rows
     return rules.RuleSet(
         {
             row.rule_id: rules.RuleConfig(
                 rule_id=row.rule_id, level=row.level, active=row.active, params=row.params
             )
-            for row in AlertRule.objects.all()
+            for row in rows.values()
         }
     )
 
@@ -138,7 +151,7 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         DiaryEntry.objects.for_patient(patient)
         .filter(recorded_at__gte=since, recorded_at__lte=entry.recorded_at)
         .exclude(pk=entry.pk)
-        .prefetch_related("temperatures", "reports__symptom")
+        .prefetch_related(*ENTRY_PARTS)
         .order_by("recorded_at", "pk")
     )
     history = [e for e in earlier if (e.recorded_at, e.pk) < (entry.recorded_at, entry.pk)]
@@ -148,7 +161,7 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         previous = (
             DiaryEntry.objects.for_patient(patient)
             .filter(recorded_at__lt=since)
-            .prefetch_related("temperatures", "reports__symptom")
+            .prefetch_related(*ENTRY_PARTS)
             .order_by("-recorded_at", "-pk")
             .first()
         )
@@ -173,7 +186,7 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
 def _load_entry(entry_id: int) -> DiaryEntry:
     return (
         DiaryEntry.objects.select_related("patient__team", "patient__user")
-        .prefetch_related("temperatures", "reports__symptom")
+        .prefetch_related(*ENTRY_PARTS)
         .get(pk=entry_id)
     )
 
@@ -242,43 +255,169 @@ def entry_schedule_evaluation(entry: DiaryEntry) -> None:
     transaction.on_commit(lambda: publish_evaluation(entry.pk))
 
 
-def _record_firing(
-    *, patient: Patient, entry: DiaryEntry | None, firing, team_alert: bool, at: datetime, rows
-) -> Alert | None:
-    """Create the Alert for one fired rule unless it exists (idempotent)."""
+@dataclass(frozen=True)
+class NewFiring:
+    """A fired rule to record: for an entry, or (entry None) for a periodic rule."""
+
+    patient: Patient
+    entry: DiaryEntry | None
+    firing: rules.Firing
+    team_alert: bool
+    at: datetime
+
+
+def _record_firing(item: NewFiring, *, rows) -> Alert | None:
+    """Create the Alert for one fired rule unless it exists (idempotent, one row at a time).
+
+    The fallback of record_firings when a concurrent evaluation wrote one of its rows first.
+    """
+    firing, at = item.firing, item.at
     rule = rows[firing.rule_id]
     episode, created = Episode.objects.get_or_create(
-        patient=patient,
+        patient=item.patient,
         key=firing.episode_key,
         defaults={"opened_at": at, "last_alert_at": at, "highest_level": firing.level},
     )
     if not created:
-        changes = {"last_alert_at": max(episode.last_alert_at, at)}
-        if LEVEL_RANK[firing.level] > LEVEL_RANK[episode.highest_level]:
-            changes["highest_level"] = firing.level
-        Episode.objects.filter(pk=episode.pk).update(**changes)
-    lookup = {"entry": entry} if entry is not None else {"episode_key": firing.episode_key}
+        _episode_raise(episode, at=at, level=firing.level)
+    lookup = (
+        {"entry": item.entry} if item.entry is not None else {"episode_key": firing.episode_key}
+    )
     try:
         with transaction.atomic():
             alert, made = Alert.objects.get_or_create(
-                patient=patient,
+                patient=item.patient,
                 rule=rule,
                 **lookup,
-                defaults={
-                    "episode": episode,
-                    "episode_key": firing.episode_key,
-                    "rule_version": rule.version,
-                    "level": firing.level,
-                    "team_alert": team_alert,
-                    "snapshot": rule.snapshot(),
-                    "why": firing.why,
-                    "fired_at": at,
-                },
+                defaults=_alert_fields(item, rule, episode),
             )
     except IntegrityError:
         # A concurrent evaluation recorded it first: that row is the one.
         return None
     return alert if made else None
+
+
+def _alert_fields(item: NewFiring, rule: AlertRule, episode: Episode) -> dict:
+    return {
+        "episode": episode,
+        "episode_key": item.firing.episode_key,
+        "rule_version": rule.version,
+        "level": item.firing.level,
+        "team_alert": item.team_alert,
+        "snapshot": rule.snapshot(),
+        "why": item.firing.why,
+        "fired_at": item.at,
+    }
+
+
+def _episode_raise(episode: Episode, *, at: datetime, level: str) -> None:
+    """Move an existing episode's last alert time and highest level up (never down)."""
+    if at > episode.last_alert_at:
+        Episode.objects.filter(pk=episode.pk, last_alert_at__lt=at).update(last_alert_at=at)
+    if LEVEL_RANK[level] > LEVEL_RANK[episode.highest_level]:
+        lower = [lv for lv, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[level]]
+        Episode.objects.filter(pk=episode.pk, highest_level__in=lower).update(highest_level=level)
+
+
+def _episodes_for(items: list[NewFiring]) -> dict[tuple[int, str], Episode]:
+    """Find or open the episode of every firing: two reads and one insert, whatever the count."""
+    wanted: dict[tuple[int, str], tuple[datetime, str, datetime]] = {}
+    for item in items:
+        key = (item.patient.pk, item.firing.episode_key)
+        first, level, last = wanted.get(key, (item.at, item.firing.level, item.at))
+        if LEVEL_RANK[item.firing.level] > LEVEL_RANK[level]:
+            level = item.firing.level
+        wanted[key] = (min(first, item.at), level, max(last, item.at))
+
+    def read() -> dict[tuple[int, str], Episode]:
+        found = Episode.objects.filter(
+            patient_id__in={pid for pid, _ in wanted}, key__in={key for _, key in wanted}
+        )
+        return {(e.patient_id, e.key): e for e in found if (e.patient_id, e.key) in wanted}
+
+    episodes = read()
+    missing = [k for k in wanted if k not in episodes]
+    if missing:
+        Episode.objects.bulk_create(
+            [
+                Episode(patient_id=pid, key=key, opened_at=wanted[pid, key][0],
+                        highest_level=wanted[pid, key][1], last_alert_at=wanted[pid, key][2])
+                for pid, key in missing
+            ],
+            ignore_conflicts=True,  # a concurrent evaluation opened it: use that one
+        )  # fmt: skip
+        fresh = set(missing)
+        episodes = read()
+    else:
+        fresh = set()
+    for key, episode in episodes.items():
+        if key not in fresh:
+            _episode_raise(episode, at=wanted[key][2], level=wanted[key][1])
+    return episodes
+
+
+def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
+    """Record the alerts of fired rules that are not recorded yet; return the new ones.
+
+    Set-based: a fixed number of statements for any number of firings (the sweep's busy
+    tick after midnight records thousands). Idempotent through the unique constraints:
+    if a concurrent evaluation wrote one of these alerts first, the batch is rolled back
+    to its savepoint and each firing is recorded on its own.
+    """
+    if not items:
+        return []
+    episodes = _episodes_for(items)
+    by_entry = [i for i in items if i.entry is not None]
+    by_episode = [i for i in items if i.entry is None]
+    known: set[tuple] = set()
+    if by_entry:
+        known |= {
+            ("entry", entry_id, rule_id)
+            for entry_id, rule_id in Alert.objects.filter(
+                entry_id__in={i.entry.pk for i in by_entry}
+            ).values_list("entry_id", "rule__rule_id")
+        }
+    if by_episode:
+        known |= {
+            ("episode", pid, rule_id, key)
+            for pid, rule_id, key in Alert.objects.filter(
+                entry__isnull=True,
+                patient_id__in={i.patient.pk for i in by_episode},
+                episode_key__in={i.firing.episode_key for i in by_episode},
+            ).values_list("patient_id", "rule__rule_id", "episode_key")
+        }
+
+    def identity(item: NewFiring) -> tuple:
+        if item.entry is not None:
+            return ("entry", item.entry.pk, item.firing.rule_id)
+        return ("episode", item.patient.pk, item.firing.rule_id, item.firing.episode_key)
+
+    todo: dict[tuple, NewFiring] = {}
+    for item in items:
+        if identity(item) not in known:
+            todo.setdefault(identity(item), item)
+    if not todo:
+        return []
+    alerts = [
+        Alert(
+            patient=item.patient,
+            entry=item.entry,
+            rule=rows[item.firing.rule_id],
+            **_alert_fields(
+                item,
+                rows[item.firing.rule_id],
+                episodes[item.patient.pk, item.firing.episode_key],
+            ),
+        )
+        for item in todo.values()
+    ]
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(alerts, Alert)
+    except IntegrityError:
+        pass
+    made = [_record_firing(item, rows=rows) for item in todo.values()]
+    return [alert for alert in made if alert is not None]
 
 
 @transaction.atomic
@@ -293,23 +432,18 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
     if not locked:
         return None
     entry = _load_entry(entry_id)
-    configs = rule_configs()
-    evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
-    rows = AlertRule.objects.in_bulk([f.rule_id for f in evaluation.fired], field_name="rule_id")
+    rows = rule_rows()
+    evaluation = rules.evaluate(evaluation_input(entry, configs=rule_configs(rows)))
     team = set(evaluation.team_alerts)
-    opened = []
-    for firing in evaluation.fired:
-        alert = _record_firing(
-            patient=entry.patient,
-            entry=entry,
-            firing=firing,
-            team_alert=firing.rule_id in team,
-            at=entry.recorded_at,
-            rows=rows,
-        )
-        if alert is not None and alert.team_alert:
-            opened.append(alert)
-    _notify_team(opened, now=now)
+    made = record_firings(
+        [
+            NewFiring(patient=entry.patient, entry=entry, firing=firing,
+                      team_alert=firing.rule_id in team, at=entry.recorded_at)
+            for firing in evaluation.fired
+        ],
+        rows=rows,
+    )  # fmt: skip
+    _notify_team([alert for alert in made if alert.team_alert], now=now)
     DiaryEntry.objects.filter(pk=entry.pk).update(
         evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
         evaluated_at=now,
@@ -404,7 +538,7 @@ def _sweep_batch(
         if pk in injections:
             injections[pk].append(rules.Injection(at=at, dose=dose))
     results: dict[int, rules.SweepResult] = {}
-    opened: list[Alert] = []
+    items: list[NewFiring] = []
     for patient in patients:
         result = rules.evaluate_sweep(
             rules.SweepInput(
@@ -418,25 +552,20 @@ def _sweep_batch(
         )
         results[patient.pk] = result
         known = {(a.rule_id, a.episode_key) for a in prior[patient.pk]}
-        new = [f for f in result.fired if (f.rule_id, f.episode_key) not in known]
-        if not new:
-            continue
-        if rows is None:
-            rows = {r.rule_id: r for r in AlertRule.objects.all()}
         team = set(result.team_alerts)
-        for firing in new:
-            alert = _record_firing(
-                patient=patient, entry=None, firing=firing,
-                team_alert=firing.rule_id in team, at=now, rows=rows,
-            )  # fmt: skip
-            if alert is not None and alert.team_alert:
-                opened.append(alert)
-            if alert is not None and firing.rule_id == "DIARY-GAP-2":
-                # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
-                from patients.reminders import gap_reminder
+        items += [
+            NewFiring(patient=patient, entry=None, firing=f, team_alert=f.rule_id in team, at=now)
+            for f in result.fired
+            if (f.rule_id, f.episode_key) not in known
+        ]
+    if not items:
+        return results
+    made = record_firings(items, rows=rows if rows is not None else rule_rows())
+    _notify_team([alert for alert in made if alert.team_alert], now=now)
+    # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
+    from patients.reminders import gap_reminders
 
-                gap_reminder(patient, now=now)
-    _notify_team(opened, now=now)
+    gap_reminders([a.patient for a in made if a.rule.rule_id == "DIARY-GAP-2"], now=now)
     return results
 
 
@@ -444,11 +573,10 @@ def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
     """Write the first notices for new team alerts, and send them after commit."""
     if not alerts:
         return
-    from alerts.notify import alert_open_team_notice
+    from alerts.notify import alerts_open_team_notices
     from alerts.tasks import publish_send_notifications
 
-    for alert in alerts:
-        alert_open_team_notice(alert, now=now)
+    alerts_open_team_notices(alerts, now=now)
     transaction.on_commit(publish_send_notifications)
 
 
@@ -459,7 +587,8 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
     queries per batch, plus writes for what is new.
     """
     now = now or timezone.now()
-    configs = rule_configs()
+    rows = rule_rows()
+    configs = rule_configs(rows)
     count = 0
     patients = Patient.objects.filter(enrolled_at__lte=now).only(
         "pk", "team_id", "timezone", "enrolled_at", "er_immunosuppressant", "er_low_ig",
@@ -471,7 +600,7 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
         if not chunk:
             break
         with transaction.atomic():
-            _sweep_batch(chunk, now=now, configs=configs)
+            _sweep_batch(chunk, now=now, configs=configs, rows=rows)
         count += len(chunk)
         last_pk = chunk[-1].pk
     from alerts.followup import follow_ups_sweep

@@ -86,14 +86,16 @@ def daily_reminders_sweep(*, now: datetime | None = None) -> int:
     return created
 
 
-def gap_reminder(patient: Patient, *, now: datetime) -> None:
-    """Record the DIARY-GAP-2 reminder for today (sent by reminders_send, quiet hours apply)."""
-    PatientReminder.objects.get_or_create(
-        patient=patient,
-        kind=PatientReminder.Kind.GAP,
-        local_day=patient.local_day(now),
-        defaults={"created_at": now},
-    )
+def gap_reminders(patients: list[Patient], *, now: datetime) -> None:
+    """Record today's DIARY-GAP-2 reminders (sent by reminders_send; quiet hours apply)."""
+    PatientReminder.objects.bulk_create(
+        [
+            PatientReminder(patient=patient, kind=PatientReminder.Kind.GAP,
+                            local_day=patient.local_day(now), created_at=now)
+            for patient in patients
+        ],
+        ignore_conflicts=True,  # one a day: a second sweep finds it there
+    )  # fmt: skip
 
 
 def reminders_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> int:

@@ -147,3 +147,26 @@ def test_the_periodic_sweep_opens_one_gap_alert_per_gap(bob):
     gap3 = Alert.objects.filter(patient=bob, rule__rule_id="DIARY-GAP-3")
     assert gap3.count() == 1
     assert gap3.get().team_alert is True
+
+
+def test_evaluating_an_entry_takes_the_same_statements_for_one_alert_or_several(bob, dave, alice):
+    """The task's cost does not grow with the rules an entry fires (bench: alert latency)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    counts = []
+    several = {"chills": 3, "cough": 3, "breathless": 3, "dysuria": 3}
+    # Two patients with no history, so the reads are the same and only the writes differ.
+    for patient, fields in (
+        (bob, {"temp": "38.4", "symptoms": {"headache": 1}}),
+        (dave, {"temp": "39.6", "symptoms": several}),
+    ):
+        entry = make_entry(patient, now, **fields)
+        with CaptureQueriesContext(connection) as ctx:
+            services.entry_evaluate(entry.pk, now=now)
+        counts.append((Alert.objects.filter(entry=entry, team_alert=True).count(), len(ctx)))
+    (few, few_statements), (many, many_statements) = counts
+    assert few == 1 and many >= 3
+    assert few_statements == many_statements
+    assert many_statements <= 24

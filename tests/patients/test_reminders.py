@@ -70,7 +70,7 @@ def test_no_reminder_once_the_diary_is_filled_in_or_when_turned_off(bob, dave):
 
 @pytest.mark.django_db
 def test_quiet_hours_hold_reminders_back(bob):
-    reminders.gap_reminder(bob, now=utc(2026, 6, 10, 22, 0))  # 23:00 in London
+    reminders.gap_reminders([bob], now=utc(2026, 6, 10, 22, 0))  # 23:00 in London
     assert reminders.reminders_send(now=utc(2026, 6, 10, 22, 0)) == 0
     assert reminders.reminders_send(now=utc(2026, 6, 11, 6, 30)) == 0  # 07:30: still quiet
     # 08:30 the next morning: the missed-days reminder goes out then.
@@ -79,7 +79,7 @@ def test_quiet_hours_hold_reminders_back(bob):
 
 @pytest.mark.django_db
 def test_reminders_that_are_no_longer_needed_are_skipped(bob):
-    reminders.gap_reminder(bob, now=utc(2026, 6, 10, 22, 0))
+    reminders.gap_reminders([bob], now=utc(2026, 6, 10, 22, 0))
     make_entry(bob, utc(2026, 6, 11, 6, 0), temp="36.8")  # logged at 07:00, before quiet ends
     assert reminders.reminders_send(now=utc(2026, 6, 11, 7, 30)) == 0
     assert PatientReminder.objects.get().status == PatientReminder.Status.SKIPPED
@@ -128,7 +128,7 @@ def test_a_failing_mail_server_is_retried_then_recorded(bob, settings):
     settings.EMAIL_BACKEND = "tests.patients.test_reminders.BrokenBackend"
     bob.user.email = "bob@example.org"
     bob.user.save()
-    reminders.gap_reminder(bob, now=utc(2026, 6, 10, 9, 0))
+    reminders.gap_reminders([bob], now=utc(2026, 6, 10, 9, 0))
     for minutes in (0, 5, 10, 15):
         reminders.reminders_send(now=utc(2026, 6, 10, 9, minutes))
     reminder = PatientReminder.objects.get()

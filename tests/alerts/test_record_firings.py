@@ -1,0 +1,147 @@
+"""Recording fired rules in bulk: fixed statement counts, idempotence, races, episodes."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from alerts import rules, services
+from alerts.models import Alert, Episode, EscalationStep, Level, Notification
+from alerts.notify import alerts_open_team_notices
+from patients.models import Patient, User
+
+pytestmark = pytest.mark.django_db
+
+
+def patients_of(team, n: int, prefix: str = "r") -> list[Patient]:
+    users = User.objects.bulk_create(User(username=f"{prefix}{i}", password="!") for i in range(n))
+    return Patient.objects.bulk_create(
+        Patient(user=u, team=team, reference=f"{prefix}-{i:05d}") for i, u in enumerate(users)
+    )
+
+
+def gap(patient, *, day: str, rule_id: str = "DIARY-GAP-3", level: str = Level.CONTACT, at=None):
+    return services.NewFiring(
+        patient=patient,
+        entry=None,
+        firing=rules.Firing(rule_id=rule_id, level=level, episode_key=f"{rule_id}:{day}", why={}),
+        team_alert=level in (Level.CONTACT, Level.URGENT),
+        at=at or timezone.now(),
+    )
+
+
+def statements(team, n: int) -> int:
+    items = [gap(p, day="2026-11-25") for p in patients_of(team, n, prefix=f"s{n}-")]
+    rows = services.rule_rows()
+    with CaptureQueriesContext(connection) as ctx:
+        made = services.record_firings(items, rows=rows)
+        alerts_open_team_notices(made)
+    assert len(made) == n
+    return len(ctx.captured_queries)
+
+
+def test_recording_one_or_two_hundred_alerts_takes_the_same_statements(team_a, alice):
+    one = statements(team_a, 1)
+    many = statements(team_a, 200)
+    assert one == many
+    # Episodes: read, insert, read again; alerts: known, savepoint, insert, history,
+    # release; notices: teams, primaries, notices, escalation steps.
+    assert many <= 12
+
+
+def test_it_writes_the_history_and_first_notices_of_every_new_alert(team_a, alice, erin):
+    patients = patients_of(team_a, 3)
+    made = services.record_firings(
+        [gap(p, day="2026-11-25") for p in patients], rows=services.rule_rows()
+    )
+    alerts_open_team_notices(made)
+    assert Alert.history.filter(history_type="+").count() == 3
+    # The primary on both channels at step 0; the backup only when it escalates.
+    assert sorted(Notification.objects.values_list("recipient__username", "channel", "step")) == [
+        ("alice", channel, 0) for channel in ("email", "in_app") for _ in range(3)
+    ]
+    assert EscalationStep.objects.filter(step=1, processed_at__isnull=True).count() == 3
+
+
+def test_recording_the_same_firings_again_records_nothing(team_a, alice):
+    patients = patients_of(team_a, 4)
+    items = [gap(p, day="2026-11-25") for p in patients]
+    rows = services.rule_rows()
+    assert len(services.record_firings(items, rows=rows)) == 4
+    assert services.record_firings(items, rows=rows) == []
+    # The same firing twice in one batch is one alert.
+    assert services.record_firings([gap(patients[0], day="2026-11-26")] * 2, rows=rows) != []
+    assert Alert.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
+    team_a, alice, monkeypatch
+):
+    """Another worker commits one of the alerts after our read: no duplicate, no error."""
+    patients = patients_of(team_a, 3)
+    now = timezone.now()
+    items = [gap(p, day="2026-11-25", at=now) for p in patients]
+    rows = services.rule_rows()
+    # The episodes exist already (an earlier alert), so neither writer waits on the other's.
+    Episode.objects.bulk_create(
+        Episode(patient=p, key="DIARY-GAP-3:2026-11-25", opened_at=now, last_alert_at=now,
+                highest_level=Level.CONTACT)
+        for p in patients
+    )  # fmt: skip
+    real = services.bulk_create_with_history
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                services._record_firing(items[1], rows=rows)
+        finally:
+            connections.close_all()
+
+    def racing(objs, model):
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join()
+        return real(objs, model)
+
+    monkeypatch.setattr(services, "bulk_create_with_history", racing)
+    with transaction.atomic():
+        made = services.record_firings(items, rows=rows)
+    assert sorted(a.patient_id for a in made) == [patients[0].pk, patients[2].pk]
+    assert Alert.objects.count() == 3
+    assert Alert.objects.filter(patient=patients[1]).count() == 1
+
+
+def fever(bob, rule_id: str, level: str, at) -> services.NewFiring:
+    return services.NewFiring(
+        patient=bob, entry=None, team_alert=level in (Level.CONTACT, Level.URGENT), at=at,
+        firing=rules.Firing(rule_id=rule_id, level=level, episode_key="fever:1", why={}),
+    )  # fmt: skip
+
+
+def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):
+    now = timezone.now()
+    rows = services.rule_rows()
+    services.record_firings(
+        [fever(bob, "T-FEV-1", Level.CONTACT, now - timedelta(hours=2))], rows=rows
+    )
+    episode = Episode.objects.get(patient=bob, key="fever:1")
+    assert (episode.highest_level, episode.opened_at) == (Level.CONTACT, now - timedelta(hours=2))
+    # Higher and later: both move up.
+    services.record_firings([fever(bob, "T-FEV-ER-2", Level.URGENT, now)], rows=rows)
+    episode.refresh_from_db()
+    assert (episode.highest_level, episode.last_alert_at) == (Level.URGENT, now)
+    # Lower and earlier (an old entry re-driven by the sweep): nothing moves down.
+    services.record_firings(
+        [fever(bob, "T-LOW-1", Level.WATCH, now - timedelta(hours=1))], rows=rows
+    )
+    episode.refresh_from_db()
+    assert (episode.highest_level, episode.last_alert_at) == (Level.URGENT, now)
+    assert episode.opened_at == now - timedelta(hours=2)
+    assert Episode.objects.filter(patient=bob).count() == 1
+    assert Alert.objects.filter(episode=episode).count() == 3
