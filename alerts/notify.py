@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, EscalationStep, Level, Notification
 from alerts.transports import TRANSPORTS, TransportError
-from patients.models import CareTeam, CareTeamMembership
+from patients.models import CareTeam, CareTeamMembership, Patient
 
 logger = logging.getLogger(__name__)
 
@@ -84,14 +84,17 @@ def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: date
 def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
     """Write the first notices (primaries) and plan the first escalations; same transaction.
 
-    Four statements for any number of alerts: the teams, their primaries, the notices
-    and the escalation steps (the sweep's busy tick opens hundreds at once).
+    At most four statements for any number of alerts: the teams (unless loaded), their
+    primaries, the notices and the escalation steps (the sweep's busy tick opens hundreds).
     """
     if not alerts:
         return
     now = now or timezone.now()
     team_ids = {alert.patient.team_id for alert in alerts}
-    teams = CareTeam.objects.in_bulk(team_ids)
+    # An entry's alerts come with the team loaded; the sweep's patients do not.
+    teams = {a.patient.team_id: a.patient.team for a in alerts if Patient.team.is_cached(a.patient)}
+    if set(teams) != team_ids:
+        teams = CareTeam.objects.in_bulk(team_ids)
     primaries: dict[int, list[int]] = {pk: [] for pk in team_ids}
     for team_id, user_id in CareTeamMembership.objects.filter(
         team_id__in=team_ids, role=CareTeamMembership.Role.PRIMARY, user__is_active=True

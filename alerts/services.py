@@ -183,12 +183,16 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
     )
 
 
-def _load_entry(entry_id: int) -> DiaryEntry:
-    return (
-        DiaryEntry.objects.select_related("patient__team", "patient__user")
-        .prefetch_related(*ENTRY_PARTS)
-        .get(pk=entry_id)
-    )
+def _load_entry(entry_id: int, *, lock: bool = False) -> DiaryEntry | None:
+    """The entry with its patient, team, readings and reports (three queries).
+
+    lock=True claims it for evaluation (SELECT ... FOR UPDATE SKIP LOCKED on the entry row
+    only): None when another worker holds it or it is gone.
+    """
+    entries = DiaryEntry.objects.select_related("patient__team", "patient__user")
+    if lock:
+        entries = entries.select_for_update(skip_locked=True, of=("self",))
+    return entries.prefetch_related(*ENTRY_PARTS).filter(pk=entry_id).first()
 
 
 # The prompt -------------------------------------------------------------------------
@@ -231,7 +235,7 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
 
 def entry_prompt(entry: DiaryEntry) -> Prompt:
     """Evaluate the entry in the request (no writes) and return the patient's prompt."""
-    entry = _load_entry(entry.pk)
+    entry = _load_entry(entry.pk) or entry
     evaluation = rules.evaluate(evaluation_input(entry))
     return prompt_from(evaluation, at=entry.recorded_at)
 
@@ -367,37 +371,16 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
     if not items:
         return []
     episodes = _episodes_for(items)
-    by_entry = [i for i in items if i.entry is not None]
-    by_episode = [i for i in items if i.entry is None]
-    known: set[tuple] = set()
-    if by_entry:
-        known |= {
-            ("entry", entry_id, rule_id)
-            for entry_id, rule_id in Alert.objects.filter(
-                entry_id__in={i.entry.pk for i in by_entry}
-            ).values_list("entry_id", "rule__rule_id")
-        }
-    if by_episode:
-        known |= {
-            ("episode", pid, rule_id, key)
-            for pid, rule_id, key in Alert.objects.filter(
-                entry__isnull=True,
-                patient_id__in={i.patient.pk for i in by_episode},
-                episode_key__in={i.firing.episode_key for i in by_episode},
-            ).values_list("patient_id", "rule__rule_id", "episode_key")
-        }
-
-    def identity(item: NewFiring) -> tuple:
-        if item.entry is not None:
-            return ("entry", item.entry.pk, item.firing.rule_id)
-        return ("episode", item.patient.pk, item.firing.rule_id, item.firing.episode_key)
-
+    # No read of the alerts already recorded: the unique constraints are the check. A
+    # repeat (task redelivery, re-evaluation after an edit) fails the insert below and
+    # takes the row-by-row path, which finds the rows that are there.
     todo: dict[tuple, NewFiring] = {}
     for item in items:
-        if identity(item) not in known:
-            todo.setdefault(identity(item), item)
-    if not todo:
-        return []
+        if item.entry is not None:
+            identity = ("entry", item.entry.pk, item.firing.rule_id)
+        else:
+            identity = ("episode", item.patient.pk, item.firing.rule_id, item.firing.episode_key)
+        todo.setdefault(identity, item)
     alerts = [
         Alert(
             patient=item.patient,
@@ -428,10 +411,9 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
     twice. Returns None when another worker holds the entry or it is gone.
     """
     now = now or timezone.now()
-    locked = DiaryEntry.objects.select_for_update(skip_locked=True).filter(pk=entry_id).values("pk")
-    if not locked:
+    entry = _load_entry(entry_id, lock=True)
+    if entry is None:
         return None
-    entry = _load_entry(entry_id)
     rows = rule_rows()
     evaluation = rules.evaluate(evaluation_input(entry, configs=rule_configs(rows)))
     team = set(evaluation.team_alerts)
