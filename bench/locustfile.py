@@ -19,7 +19,7 @@ from django_otp.oath import TOTP
 from locust import FastHttpUser, constant, task
 
 PEOPLE = json.loads(open(os.environ["BENCH_PEOPLE"]).read())  # noqa: SIM115, PTH123
-_next_patient = itertools.count()
+_sessions = itertools.cycle(PEOPLE["sessions"])
 
 
 def log_in(user: FastHttpUser, username: str) -> None:
@@ -30,31 +30,42 @@ def log_in(user: FastHttpUser, username: str) -> None:
 
 
 class SignedInPatient(FastHttpUser):
-    """A patient's browser: session and CSRF cookies. No task of its own."""
+    """Patients' browsers: each request comes from the next of 1,000 signed-in patients.
+
+    Sessions are made by bench/seed.py, so no password hashing happens inside the measured
+    phase; one CSRF cookie per simulated browser (the token is not tied to the session).
+    """
 
     abstract = True
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        # A session made by bench/seed.py: no password hashing inside the measured phase.
-        session = PEOPLE["sessions"][next(_next_patient) % len(PEOPLE["sessions"])]
         self.csrf = "".join(secrets.choice(string.ascii_letters) for _ in range(32))
-        self.headers = {"Cookie": f"sessionid={session}; csrftoken={self.csrf}",
-                        "X-CSRFToken": self.csrf}  # fmt: skip
+
+    def headers(self) -> dict[str, str]:
+        session = next(_sessions)
+        return {"Cookie": f"sessionid={session}; csrftoken={self.csrf}", "X-CSRFToken": self.csrf}
 
 
 class PatientUser(SignedInPatient):
-    """Submits diary entries through the real view: validation, evaluation, outbox."""
+    """A diary submission as the patient lives it: the form is posted (validation, the
+    entry and its outbox row), then the result page evaluates it and shows what to do."""
 
     @task
     def submit(self) -> None:
         temperature = f"{random.uniform(36.0, 37.4):.1f}"  # noqa: S311 — mostly calm days
+        headers = self.headers()
         with self.client.post("/diary/", data={"client_key": str(uuid.uuid4()), "unit": "C",
                               "temperature": temperature, "action": "save"},
-                              headers=self.headers, allow_redirects=False,
+                              headers=headers, allow_redirects=False,
                               name="submit", catch_response=True) as answer:  # fmt: skip
             if answer.status_code != 302:
                 answer.failure(f"status {answer.status_code}")
+                return
+        with self.client.get(answer.headers["Location"], headers=headers, name="result",
+                             catch_response=True) as page:  # fmt: skip
+            if page.status_code != 200 or 'id="prompt-heading"' not in page.text:
+                page.failure(f"status {page.status_code}, or no prompt on the page")
 
 
 class BareUser(SignedInPatient):
@@ -62,7 +73,7 @@ class BareUser(SignedInPatient):
 
     @task
     def submit(self) -> None:
-        with self.client.post("/bench/insert/", data={"note": "x"}, headers=self.headers,
+        with self.client.post("/bench/insert/", data={"note": "x"}, headers=self.headers(),
                               name="bare", catch_response=True) as answer:  # fmt: skip
             if answer.status_code != 204:
                 answer.failure(f"status {answer.status_code}")

@@ -33,6 +33,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -41,6 +42,7 @@ from patients.models import CareTeam, CareTeamMembership, Patient, User  # noqa:
 from symptoms.models import DiaryEntry, TemperatureReading  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
+LOAD_PATIENTS = 1_000
 BATCH = 10_000
 REFERENCES = itertools.count(int(time.time()) % 1000 * 1_000_000)  # unique per seed run
 TEAM_RULES = ["T-FEV-1", "INF-FLU", "GU-UTI", "RESP-LRTI", "SEP-RF", "DIARY-GAP-3"]
@@ -81,8 +83,12 @@ def people(out: str) -> None:
     """Patients who log in and submit (load and latency phases), and the nurse who triages."""
     care_team = team("Bench load")
     hashed = make_password(PASSWORD)
-    load = patients(care_team, "load", 64, password=hashed)
+    # The load is spread over 1,000 patients (a patient logs once or twice a day, not
+    # hundreds of times), and every one of them has a week of twice-daily readings, so the
+    # evaluation reads a history of realistic size.
+    load = patients(care_team, "load", LOAD_PATIENTS, password=hashed)
     fresh = patients(care_team, "fresh", 60, password=hashed)
+    history(load + fresh, 14, 0, [])
     Path(out).write_text(json.dumps({
         "password": PASSWORD,
         "load": [p.user.username for p in load],
@@ -203,6 +209,8 @@ def measure() -> None:
     client.get("/diary/")
     submit = queries(client, "post", "/diary/", {"client_key": str(uuid.uuid4()), "unit": "C",
                                                   "temperature": "36.8", "action": "save"})  # fmt: skip
+    latest = DiaryEntry.objects.filter(patient=patient).order_by("-pk").first()
+    result = queries(client, "get", reverse("symptoms:result", args=[latest.pk]))
     small = as_clinician("smallnurse")
     large = as_clinician("bignurse")
     small.get("/team/")
@@ -212,7 +220,7 @@ def measure() -> None:
     escalations_sweep()
     sweep_s = time.monotonic() - started
     print(json.dumps({
-        "submit_queries": submit,
+        "submit_queries": submit, "result_queries": result,
         "dashboard_queries_small": queries(small, "get", "/team/"),
         "dashboard_queries_large": queries(large, "get", "/team/"),
         "sweep_100k_s": round(sweep_s, 2), "sweep_patients": swept,
