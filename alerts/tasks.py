@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import threading
+from concurrent.futures import Future
 
 from celery import shared_task
 from django.utils import timezone
@@ -20,26 +23,71 @@ def beat_heartbeat() -> None:
     Heartbeat.objects.update_or_create(name=BEAT, defaults={"beat_at": timezone.now()})
 
 
-def publish_evaluation(entry_id: int) -> threading.Thread:
-    """Publish evaluate_entry for one entry off the caller's thread; never raise.
+class Publisher:
+    """Publishes tasks off the caller's thread, in order, on one long-lived thread.
 
     A publish to a dead broker blocks for seconds (redis-py retries the connection
-    whatever Celery's settings say), and a hung broker can block longer, so the
-    request must not wait for it. The entry row is the outbox: if this publish is
-    lost, the beat sweep re-drives the entry a minute later.
+    whatever Celery's settings say), and a hung broker can block longer, so a request
+    must never wait for one. A thread per publish cost the request a thread start (and a
+    GIL hand-over) on every submit; this thread is started once per process (again after
+    a fork) and is fed through a queue. At most MAX_PENDING publishes wait; beyond that
+    they are dropped with a warning, which loses nothing: the database rows are the
+    outbox, and the beat sweeps re-drive anything not done a minute later.
     """
-    thread = threading.Thread(
-        target=_publish, args=(entry_id,), name=f"publish-entry-{entry_id}", daemon=True
-    )
-    thread.start()
-    return thread
+
+    MAX_PENDING = 1000
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._pending = 0
+
+    def submit(self, fn, *args) -> Future:
+        """Queue fn(*args); the future is done when it has run (its exceptions are logged)."""
+        future: Future = Future()
+        with self._lock:
+            if self._pid != os.getpid():  # first use in this process, or after a fork
+                self._queue = queue.SimpleQueue()
+                self._pending = 0
+                threading.Thread(target=self._run, args=(self._queue,), name="publisher",
+                                 daemon=True).start()  # fmt: skip
+                self._pid = os.getpid()
+            if self._pending >= self.MAX_PENDING:
+                logger.warning("publish queue full; the beat sweep will pick this up")
+                future.set_result(None)
+                return future
+            self._pending += 1
+            self._queue.put((fn, args, future))
+        return future
+
+    def _run(self, work: queue.SimpleQueue) -> None:
+        while True:
+            fn, args, future = work.get()
+            try:
+                fn(*args)
+            except Exception:  # noqa: BLE001 — the broker being down must not stop the thread
+                logger.warning("could not publish %s; the beat sweep will retry", fn.__name__)
+            finally:
+                with self._lock:
+                    self._pending -= 1
+                future.set_result(None)
 
 
-def _publish(entry_id: int) -> None:
-    try:
-        evaluate_entry.apply_async(args=[entry_id], retry=False)
-    except Exception:  # noqa: BLE001 — the broker being down must not fail a saved entry
-        logger.warning("could not publish evaluation of entry %s; the sweep will retry", entry_id)
+publisher = Publisher()
+
+
+def publish_evaluation(entry_id: int) -> Future:
+    """Publish evaluate_entry for one entry off the caller's thread; never raise or block.
+
+    The entry row is the outbox: if this publish is lost, the beat sweep re-drives the
+    entry a minute later.
+    """
+    return publisher.submit(_publish_evaluation, entry_id)
+
+
+def _publish_evaluation(entry_id: int) -> None:
+    evaluate_entry.apply_async(args=[entry_id], retry=False)
 
 
 @shared_task(ignore_result=True, soft_time_limit=30, time_limit=60)
@@ -68,18 +116,13 @@ def sweep_periodic_rules() -> None:
     periodic_rules_sweep()
 
 
-def publish_send_notifications() -> threading.Thread:
+def publish_send_notifications() -> Future:
     """Ask a worker to send due notifications now; the beat sweep is the fallback."""
+    return publisher.submit(_publish_send_notifications)
 
-    def publish() -> None:
-        try:
-            send_due_notifications.apply_async(retry=False)
-        except Exception:  # noqa: BLE001
-            logger.warning("could not publish send_due_notifications; the sweep will send")
 
-    thread = threading.Thread(target=publish, name="publish-notifications", daemon=True)
-    thread.start()
-    return thread
+def _publish_send_notifications() -> None:
+    send_due_notifications.apply_async(retry=False)
 
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)

@@ -91,9 +91,9 @@ def test_publishing_with_redis_stopped_returns_at_once_and_leaves_the_entry_pend
     private_redis.stop()
     entry = make_entry(bob, timezone.now(), temp="38.4")
     started = time.monotonic()
-    thread = publish_evaluation(entry.pk)
+    published = publish_evaluation(entry.pk)
     assert time.monotonic() - started < 0.5
-    thread.join(timeout=30)
+    published.result(timeout=30)
     entry.refresh_from_db()
     assert entry.evaluation_state == DiaryEntry.EvaluationState.PENDING
 
@@ -104,7 +104,7 @@ def test_publishing_with_redis_up_queues_only_the_entry_id(bob, private_redis):
     import redis as redis_lib
 
     entry = make_entry(bob, timezone.now(), temp="38.4", note="private note")
-    publish_evaluation(entry.pk).join(timeout=10)
+    publish_evaluation(entry.pk).result(timeout=10)
     client = redis_lib.Redis.from_url(private_redis.url)
     messages = client.lrange("evaluation", 0, -1)  # its own queue (settings.CELERY_TASK_ROUTES)
     assert len(messages) == 1
