@@ -233,9 +233,14 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
     )
 
 
-def entry_prompt(entry: DiaryEntry) -> Prompt:
-    """Evaluate the entry in the request (no writes) and return the patient's prompt."""
-    entry = _load_entry(entry.pk) or entry
+def entry_prompt(entry: DiaryEntry, *, loaded: bool = False) -> Prompt:
+    """Evaluate the entry in the request (no writes) and return the patient's prompt.
+
+    loaded=True: the caller fetched the entry with its patient and ENTRY_PARTS already
+    (the result page), so it is not read a second time.
+    """
+    if not loaded:
+        entry = _load_entry(entry.pk) or entry
     evaluation = rules.evaluate(evaluation_input(entry))
     return prompt_from(evaluation, at=entry.recorded_at)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from alerts.followup import entry_to_ask_about, follow_up_answer
 from alerts.models import FollowUp
-from alerts.services import entry_prompt, remeasure_requested
+from alerts.services import ENTRY_PARTS, entry_prompt, remeasure_requested
 from patients.models import Caregiver, Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
@@ -42,10 +42,9 @@ def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Pati
     """The entry if it is in the user's own diary (or the one they keep); 404 otherwise."""
     patient, _caregiver = diary_owner(request)
     entry = get_object_or_404(
-        DiaryEntry.objects.prefetch_related("temperatures", "reports__symptom"),
-        pk=pk,
-        patient=patient,
+        DiaryEntry.objects.prefetch_related(*ENTRY_PARTS), pk=pk, patient=patient
     )
+    entry.patient = patient  # loaded already, with the team
     return entry, patient
 
 
@@ -135,7 +134,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "symptoms/result.html",
-        {"entry": entry, "patient": patient, "prompt": entry_prompt(entry)},
+        {"entry": entry, "patient": patient, "prompt": entry_prompt(entry, loaded=True)},
     )
 
 

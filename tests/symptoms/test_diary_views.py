@@ -262,6 +262,25 @@ def test_submit_runs_at_most_10_queries(bob_client, bob):
     assert DiaryEntry.objects.filter(patient=bob).count() == 1
 
 
+@pytest.mark.django_db
+def test_the_result_page_reads_the_entry_once(bob_client, bob):
+    """The page loads the entry with its readings and reports, and the prompt reuses it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = bob_client.post(TODAY, entry_post(temperature="38.4", s_chills="2"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = bob_client.get(response["Location"])
+    assert "Contact your care team today" in page.content.decode()
+    entry_reads = [
+        q["sql"] for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "symptoms_diaryentry"') and '"id" = ' in q["sql"]
+        and "NOT (" not in q["sql"]  # the history read excludes the entry itself
+    ]  # fmt: skip
+    assert len(entry_reads) == 1, entry_reads
+    assert len(ctx.captured_queries) <= 16
+
+
 def _history_queries(client, days, capture):
     with capture() as ctx:
         response = client.get(HISTORY, {"days": days})
