@@ -174,16 +174,18 @@ class Patient(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    # The ER reasons in the vocabulary of the rules and scenario files, and their fields.
+    ER_FIELDS = {
+        "immunosuppressant": "er_immunosuppressant",
+        "low_ig": "er_low_ig",
+        "recurrent_infection": "er_recurrent_infection",
+        "cytopenia": "er_cytopenia",
+    }
+
     @property
     def elevated_risk(self) -> frozenset[str]:
         """Return the ER reasons in the vocabulary of the rules and scenario files."""
-        flags = {
-            "immunosuppressant": self.er_immunosuppressant,
-            "low_ig": self.er_low_ig,
-            "recurrent_infection": self.er_recurrent_infection,
-            "cytopenia": self.er_cytopenia,
-        }
-        return frozenset(name for name, on in flags.items() if on)
+        return frozenset(name for name, f in self.ER_FIELDS.items() if getattr(self, f))
 
     def local_day(self, at: datetime) -> date:
         """Return the calendar day of `at` in the patient's time zone."""

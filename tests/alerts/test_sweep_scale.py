@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -64,3 +64,47 @@ def test_the_batched_sweep_finds_the_one_patient_who_stopped(team_a):
     assert sorted(fired) == [(quiet.pk, "DIARY-GAP-2"), (quiet.pk, "DIARY-GAP-3")]
     services.periodic_rules_sweep(now=now, batch=7)
     assert Alert.objects.count() == 2  # idempotent
+
+
+@pytest.mark.django_db
+def test_it_reads_timestamps_as_exact_microseconds(bob):
+    """The sweep's integer timestamps name the same instant, to the microsecond."""
+    instants = [
+        datetime(2026, 3, 29, 0, 59, 59, 999_999, tzinfo=UTC),  # the last µs before BST
+        datetime(2026, 3, 29, 1, 0, 0, 0, tzinfo=UTC),  # whole second, no fraction stored
+        datetime(2026, 10, 25, 1, 30, 0, 1, tzinfo=UTC),  # inside the repeated hour
+        datetime(1999, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC),
+        datetime(2099, 1, 1, 12, 0, 0, 123_456, tzinfo=UTC),
+    ]
+    for at in instants:
+        DiaryEntry.objects.create(patient=bob, recorded_at=at, local_day=bob.local_day(at))
+    read = DiaryEntry.objects.order_by("recorded_at").values_list(
+        "recorded_at", services.EpochMicroseconds("recorded_at")
+    )
+    assert [(at, services.instant(us)) for at, us in read] == [(at, at) for at in sorted(instants)]
+    assert services.instant(None) is None
+
+
+@pytest.mark.django_db
+def test_it_sees_each_patient_as_the_entry_evaluator_does(team_a, monkeypatch):
+    """The sweep reads plain values; the profile it builds equals the model's own."""
+    now = timezone.now()
+    patients = make_patients(team_a, 4, now)
+    Patient.objects.filter(pk=patients[1].pk).update(
+        er_low_ig=True, er_cytopenia=True, timezone="America/New_York"
+    )
+    Patient.objects.filter(pk=patients[2].pk).update(hbv_risk=True, er_immunosuppressant=True)
+    Patient.objects.filter(pk=patients[3].pk).update(
+        er_recurrent_infection=True, enrolled_at=now - timedelta(days=40, microseconds=7)
+    )
+    seen = []
+    evaluate = services.rules.evaluate_sweep
+    monkeypatch.setattr(services.rules, "evaluate_sweep",
+                        lambda inp: seen.append(inp.profile) or evaluate(inp))  # fmt: skip
+    services.periodic_rules_sweep(now=now, batch=3)
+    expected = [services._profile(p) for p in Patient.objects.order_by("pk")]
+    assert seen == expected
+    assert {p.elevated_risk for p in expected} == {
+        frozenset(), frozenset({"low_ig", "cytopenia"}), frozenset({"immunosuppressant"}),
+        frozenset({"recurrent_infection"}),
+    }  # fmt: skip
