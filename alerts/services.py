@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, F, Func, Prefetch
+from django.db.models import BigIntegerField, F, Func, Max, Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -526,9 +526,11 @@ def _sweep_batch(
     """Evaluate the periodic rules for a batch of patients in a fixed number of queries.
 
     `profiles` maps patient ids to their profiles. Three reads for the whole batch (entry
-    times, recent alerts, injections); writes only for firings whose (rule, episode) has
-    no alert yet, so a steady state writes nothing. The patients with something new are
-    loaded in one more read, unless given in `patients`.
+    times, recent alerts, injections), one more when a patient has no entry in the window
+    (their last entry) and one when something fired (older alerts of the same episodes);
+    writes only for firings whose (rule, episode) has no alert yet, so a steady state
+    writes nothing. The patients with something new are loaded in one more read, unless
+    given in `patients`.
     """
     ids = list(profiles)
     since = now - HISTORY_WINDOW
@@ -544,6 +546,18 @@ def _sweep_batch(
     ):
         if pk in entry_times:
             entry_times[pk].append(instant(at))
+    # A patient silent for the whole window: the missed-diary rules count back to the last
+    # entry, wherever it is; without it they would count from enrolment and raise the
+    # same gap again under another first day.
+    quiet = [pk for pk, times in entry_times.items() if not times]
+    if quiet:
+        for pk, at in (
+            DiaryEntry.objects.filter(patient_id__in=quiet, recorded_at__lt=since)
+            .values("patient_id")
+            .annotate(last=Max("recorded_at"))
+            .values_list("patient_id", "last")
+        ):
+            entry_times[pk].append(at)
     prior: dict[int, list[rules.PriorAlert]] = {pk: [] for pk in ids}
     for a in (
         Alert.objects.filter(**in_batch, fired_at__gte=since, fired_at__lte=now)
@@ -587,6 +601,18 @@ def _sweep_batch(
             (pk, f, f.rule_id in result.team_alerts)
             for f in result.fired
             if (f.rule_id, f.episode_key) not in known
+        ]
+    if new:
+        # Alerts older than the window are not among `prior`: a long gap or a dose missed
+        # weeks ago is still the same episode, recorded once.
+        recorded = set(
+            Alert.objects.filter(
+                patient_id__in={pk for pk, _, _ in new}, entry__isnull=True,
+                episode_key__in={f.episode_key for _, f, _ in new}, fired_at__lt=since,
+            ).values_list("patient_id", "rule__rule_id", "episode_key")
+        )  # fmt: skip
+        new = [
+            (pk, f, team) for pk, f, team in new if (pk, f.rule_id, f.episode_key) not in recorded
         ]
     if not new:
         return results
