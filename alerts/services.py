@@ -621,6 +621,7 @@ def _sweep_batch(
     items = [
         NewFiring(patient=patients[pk], entry=None, firing=f, team_alert=team, at=now)
         for pk, f, team in new
+        if pk in patients  # not removed since the batch was read
     ]
     made = record_firings(items, rows=rows if rows is not None else rule_rows())
     _notify_team([alert for alert in made if alert.team_alert], now=now)
