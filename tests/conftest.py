@@ -6,6 +6,7 @@ team B and must never see Bob. Dana administers the site. Carol is Bob's caregiv
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,6 +24,19 @@ from scripts.run_dev import free_port, redis_binary
 
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config):
+    """Run the suite at another time of day: `DIARY_TEST_CLOCK=2026-11-30T00:20Z make test`.
+
+    The clock starts there and ticks on (time-machine). Just after midnight is where tests
+    that build "an hour ago" and mean "today" break; CI once failed at 00:35 UTC.
+    """
+    if at := os.environ.get("DIARY_TEST_CLOCK"):
+        import time_machine
+
+        config._diary_clock = time_machine.travel(at, tick=True)
+        config._diary_clock.start()
 
 
 @pytest.fixture
