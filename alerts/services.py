@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, F, Func, Max, Prefetch
@@ -290,8 +289,6 @@ def _record_firing(item: NewFiring, *, rows) -> Alert | None:
         key=firing.episode_key,
         defaults={"opened_at": at, "last_alert_at": at, "highest_level": firing.level},
     )
-    if not created:
-        _episode_raise(episode, at=at, level=firing.level)
     lookup = (
         {"entry": item.entry} if item.entry is not None else {"episode_key": firing.episode_key}
     )
@@ -306,7 +303,11 @@ def _record_firing(item: NewFiring, *, rows) -> Alert | None:
     except IntegrityError:
         # A concurrent evaluation recorded it first: that row is the one.
         return None
-    return alert if made else None
+    if not made:
+        return None
+    if not created:
+        _episode_raise(episode, at=at, level=firing.level)
+    return alert
 
 
 def _alert_fields(item: NewFiring, rule: AlertRule, episode: Episode) -> dict:
@@ -331,8 +332,15 @@ def _episode_raise(episode: Episode, *, at: datetime, level: str) -> None:
         Episode.objects.filter(pk=episode.pk, highest_level__in=lower).update(highest_level=level)
 
 
-def _episodes_for(items: list[NewFiring]) -> dict[tuple[int, str], Episode]:
-    """Find or open the episode of every firing: two reads and one insert, whatever the count."""
+def _episodes_for(
+    items: list[NewFiring],
+) -> tuple[dict[tuple[int, str], Episode], list[tuple[Episode, datetime, str]]]:
+    """Find or open the episode of every firing: two reads and one insert, whatever the count.
+
+    Returns the episodes, and how each one that was already open would move up (last alert
+    time, highest level): the caller applies that once the firings' alerts are recorded,
+    so a repeat of an alert already there never moves its episode.
+    """
     wanted: dict[tuple[int, str], tuple[datetime, str, datetime]] = {}
     for item in items:
         key = (item.patient.pk, item.firing.episode_key)
@@ -362,10 +370,10 @@ def _episodes_for(items: list[NewFiring]) -> dict[tuple[int, str], Episode]:
         episodes = read()
     else:
         fresh = set()
-    for key, episode in episodes.items():
-        if key not in fresh:
-            _episode_raise(episode, at=wanted[key][2], level=wanted[key][1])
-    return episodes
+    raises = [
+        (e, wanted[key][2], wanted[key][1]) for key, e in episodes.items() if key not in fresh
+    ]
+    return episodes, raises
 
 
 def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
@@ -378,7 +386,7 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
     """
     if not items:
         return []
-    episodes = _episodes_for(items)
+    episodes, raises = _episodes_for(items)
     # No read of the alerts already recorded: the unique constraints are the check. A
     # repeat (task redelivery, re-evaluation after an edit) fails the insert below and
     # takes the row-by-row path, which finds the rows that are there.
@@ -404,7 +412,10 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
     ]
     try:
         with transaction.atomic():
-            return bulk_create_with_history(alerts, Alert)
+            made = bulk_create_with_history(alerts, Alert)
+            for episode, at, level in raises:  # every alert is new: their episodes move up
+                _episode_raise(episode, at=at, level=level)
+            return made
     except IntegrityError:
         pass
     made = [_record_firing(item, rows=rows) for item in todo.values()]
@@ -656,11 +667,6 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
     # Plain values, not models: building 100,000 Patient objects cost more than the rules.
     # The few patients with something new are loaded by the batch.
     er_fields = list(Patient.ER_FIELDS.values())
-
-    @cache
-    def risks(flags: tuple[bool, ...]) -> frozenset[str]:
-        return frozenset(name for name, on in zip(Patient.ER_FIELDS, flags, strict=True) if on)
-
     patients = (
         Patient.objects.filter(enrolled_at__lte=now)
         .order_by("pk")
@@ -673,7 +679,7 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             break
         profiles = {
             pk: rules.Profile(timezone=tz, enrolled_at=instant(enrolled), hbv_risk=hbv,
-                              elevated_risk=risks(tuple(flags)))
+                              elevated_risk=Patient.er_reasons(tuple(flags)))
             for pk, tz, enrolled, hbv, *flags in chunk
         }  # fmt: skip
         with transaction.atomic():

@@ -145,3 +145,20 @@ def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):
     assert episode.opened_at == now - timedelta(hours=2)
     assert Episode.objects.filter(patient=bob).count() == 1
     assert Alert.objects.filter(episode=episode).count() == 3
+
+
+def test_a_repeat_of_a_recorded_alert_never_moves_its_episode(team_a, bob):
+    """Only a new alert moves its episode, on the bulk path and on the row-by-row one."""
+    start = timezone.now() - timedelta(days=30)
+    rows = services.rule_rows()
+    assert services.record_firings([gap(bob, day="2026-10-01", at=start)], rows=rows)
+    later = start + timedelta(days=20)
+    # Alone (the bulk insert fails and the batch goes row by row) and with a new alert
+    # for another patient in the same batch.
+    (other,) = patients_of(team_a, 1)
+    repeat = gap(bob, day="2026-10-01", rule_id="DIARY-GAP-3", level=Level.URGENT, at=later)
+    assert services.record_firings([repeat], rows=rows) == []
+    made = services.record_firings([repeat, gap(other, day="2026-10-20", at=later)], rows=rows)
+    assert [a.patient_id for a in made] == [other.pk]
+    episode = Episode.objects.get(patient=bob, key="DIARY-GAP-3:2026-10-01")
+    assert (episode.last_alert_at, episode.highest_level) == (start, Level.CONTACT)

@@ -108,3 +108,26 @@ def test_it_sees_each_patient_as_the_entry_evaluator_does(team_a, monkeypatch):
         frozenset(), frozenset({"low_ig", "cytopenia"}), frozenset({"immunosuppressant"}),
         frozenset({"recurrent_infection"}),
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_patient_removed_during_the_sweep_does_not_stop_it(team_a, monkeypatch):
+    """Patients are read as values first; one gone by the time its alerts are written is
+    skipped, and everyone else's alerts are still recorded."""
+    now = timezone.now()
+    patients = make_patients(team_a, 3, now)
+    quiet = patients[:2]
+    DiaryEntry.objects.filter(patient__in=quiet).delete()
+    Patient.objects.filter(pk__in=[p.pk for p in quiet]).update(
+        enrolled_at=now - timedelta(days=10)
+    )
+    evaluate = services.rules.evaluate_sweep
+
+    def removing(inp):
+        Patient.objects.filter(pk=quiet[0].pk).delete()
+        return evaluate(inp)
+
+    monkeypatch.setattr(services.rules, "evaluate_sweep", removing)
+    assert services.periodic_rules_sweep(now=now) == 3
+    fired = sorted(Alert.objects.values_list("patient_id", "rule__rule_id"))
+    assert fired == [(quiet[1].pk, "DIARY-GAP-2"), (quiet[1].pk, "DIARY-GAP-3")]
