@@ -44,9 +44,11 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# Links in e-mails; on a developer machine, the port `make run` serves.
-_DEV_SITE = f"http://127.0.0.1:{env.int('PORT', default=8000)}"
-SITE_URL = env.str("SITE_URL", default=_DEV_SITE).rstrip("/")
+# The base of every link in an e-mail: the address patients and clinicians open. `make run`
+# sets it to its web server; without it, the web port on this machine.
+DIARY_BASE_URL = env.str(
+    "DIARY_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

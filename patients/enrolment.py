@@ -21,7 +21,7 @@ from patients.models import Caregiver, Patient, User
 def invite_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+    return settings.DIARY_BASE_URL + reverse("password_reset_confirm", args=[uid, token])
 
 
 def _username(email: str) -> str:

@@ -151,7 +151,10 @@ def fhir_bundle(patient: Patient, *, since: datetime | None = None) -> dict:
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [
-            {"fullUrl": f"{settings.SITE_URL}/fhir/{r['resourceType']}/{r['id']}", "resource": r}
+            {
+                "fullUrl": f"{settings.DIARY_BASE_URL}/fhir/{r['resourceType']}/{r['id']}",
+                "resource": r,
+            }
             for r in resources
         ],
     }

@@ -157,11 +157,11 @@ def _email(reminder: PatientReminder) -> None:
     if not user.email:
         raise ValueError("the patient has no e-mail address")
     token = opt_out_token(reminder.patient)
-    opt_out = settings.SITE_URL + reverse("patients:reminders_off", args=[token])
+    opt_out = settings.DIARY_BASE_URL + reverse("patients:reminders_off", args=[token])
     ctx = {
         "name": user.first_name or user.username,
         "kind": reminder.kind,
-        "link": settings.SITE_URL + reverse("symptoms:today"),
+        "link": settings.DIARY_BASE_URL + reverse("symptoms:today"),
         "opt_out": opt_out,
     }
     message = EmailMultiAlternatives(

@@ -52,6 +52,13 @@ def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
     assert f"/team/alerts/{alert.pk}/" in "".join(m.body for m in mailoutbox)
 
 
+def test_an_email_links_to_the_configured_web_address(bob, alice, mailoutbox, settings):
+    settings.DIARY_BASE_URL = "https://diary.example.org"
+    alert = fever_alert(bob, timezone.now())
+    notify.notifications_sweep()
+    assert f"https://diary.example.org/team/alerts/{alert.pk}/" in mailoutbox[0].body
+
+
 def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
     fever_alert(bob, timezone.now())
     notify.notifications_sweep()

@@ -147,7 +147,7 @@ def test_deployment_check_passes_with_production_values():
         "DJANGO_SECRET_KEY": "k3" * 30 + "-production-secret-from-the-environment",
         "DJANGO_ALLOWED_HOSTS": "diary.example.org",
         "DJANGO_SETTINGS_MODULE": "diary_site.settings",
-        "SITE_URL": "https://diary.example.org",
+        "DIARY_BASE_URL": "https://diary.example.org",
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
