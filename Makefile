@@ -1,33 +1,44 @@
 # The two commands a newcomer needs: `make run` and `make test`.
+# Nothing has to be installed beforehand but python3 (3.11) and make: without DATABASE_URL
+# and REDIS_URL, both start private PostgreSQL and Redis servers (scripts/services.py).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PORT ?= 8000
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=diary_site.test_settings
-
-.PHONY: run test install install-dev lint e2e bench fuzz clean
+# Runs a command against DATABASE_URL, or a throwaway private PostgreSQL when it is unset.
+WITH_POSTGRES := $(BIN)/python -m scripts.services with-postgres
 CHROMIUM ?= /usr/bin/chromium
+PIP_VERSION := 26.3
+
+.PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
 
+# Both lock files pin every transitive dependency with its hashes (`make lock` rebuilds them).
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: web on 127.0.0.1:$(PORT), one Celery worker, one beat, Redis if needed; demo data.
-run: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo
+## run: web on 127.0.0.1:$(PORT), one Celery worker, one beat, private PostgreSQL and
+## Redis unless DATABASE_URL / REDIS_URL are set; migrations and the demo data first.
+run: install-dev
 	$(BIN)/python scripts/run_dev.py
+
+## test: lint, the whole test suite, then the browser journeys when Chromium is installed
+## (`apt-get install -y chromium`), on a private PostgreSQL unless DATABASE_URL is set.
+## `make test PYTEST_ARGS="tests/alerts -x"` runs a part of the suite (and no journeys).
+test: install-dev
+	$(WITH_POSTGRES) $(MAKE) --no-print-directory lint suite
 
 ## lint: ruff and Django's own checks.
 lint: install-dev
@@ -36,27 +47,37 @@ lint: install-dev
 	$(TEST_SETTINGS) $(BIN)/python manage.py check
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 
-## test: lint, the whole test suite (PostgreSQL when DATABASE_URL points at it), then the
-## browser journeys when Chromium is installed (`apt-get install -y chromium`).
-test: lint
-	$(TEST_SETTINGS) $(BIN)/pytest
-	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory e2e; \
+suite: install-dev
+	$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$(PYTEST_ARGS)" ]; then exit 0; \
+	elif [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory e2e-suite; \
 	else echo "Chromium not found at $(CHROMIUM): browser journeys skipped (make e2e runs them)."; fi
 
 ## e2e: the patient, clinician and administrator journeys in real Chromium, with axe-core.
 ## Starts its own database, Redis, gunicorn, Celery worker and beat; artefacts in e2e-artifacts/.
 e2e: install-dev
+	$(WITH_POSTGRES) $(MAKE) --no-print-directory e2e-suite
+
+e2e-suite: install-dev
 	CHROMIUM=$(CHROMIUM) $(TEST_SETTINGS) $(BIN)/pytest tests/e2e -m e2e -p no:cacheprovider \
 	  --output e2e-artifacts/playwright --screenshot only-on-failure --tracing retain-on-failure
 
 ## fuzz: the long Hypothesis run (10,000 examples per form and for the scenario parser).
 fuzz: install-dev
-	HYPOTHESIS_PROFILE=long $(TEST_SETTINGS) $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
+	HYPOTHESIS_PROFILE=long $(TEST_SETTINGS) $(WITH_POSTGRES) $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
 
 ## bench: throughput, latency and scale figures as ratios against same-run baselines
-## (PostgreSQL required; quick mode < 5 min; `make bench BENCH_ARGS=--full` for the long run).
+## (quick mode < 5 min; `make bench BENCH_ARGS=--full` for the long run). The private
+## PostgreSQL keeps fsync on here, as a deployment does.
 bench: install-dev
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(WITH_POSTGRES) --durable $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## lock: re-resolve both lock files from requirements*.in (docs/operations.md, "Upgrading").
+lock: install-dev
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements-dev.txt requirements-dev.in
 
 clean:
-	rm -rf $(VENV) .run staticfiles db.sqlite3
+	rm -rf $(VENV) .run staticfiles e2e-artifacts

@@ -510,17 +510,6 @@ class EpochMicroseconds(Func):
     def get_db_converters(self, connection):
         return []  # the drivers return an int already: no per-row int() on 400,000 rows
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: the whole seconds (strftime
-        # would round a fraction), then the fraction, both cut as text ("%%s" reaches
-        # SQLite as "%s": the backend unescapes it).
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER) * 1000000"
-            f" + CAST(substr({sql} || '.000000', 21, 6) AS INTEGER))",
-            (*params, *params),
-        )
-
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -145,12 +145,15 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="longer phases, 3 rounds each")
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true",
-                        help="keep the database afterwards, for profiling (bench/profile.md)")  # fmt: skip
+                        help="keep the database afterwards, for profiling (needs DATABASE_URL)")  # fmt: skip
     options = parser.parse_args()
     seconds, rounds, samples, users = (60, 3, 60, 8) if options.full else (15, 1, 30, 8)
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
-        print("make bench needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/db")
+        print(
+            "Run the bench with `make bench` (it starts a private PostgreSQL), or set "
+            "DATABASE_URL=postgres://user@host:5432/db (needed with --keep)."
+        )
         return 2
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))

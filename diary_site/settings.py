@@ -1,9 +1,9 @@
 """Settings for the Kesimpta symptom diary.
 
 One module; every deployment value comes from the environment (django-environ).
-The defaults are those of a first local run (`make run`): SQLite, Redis on
-localhost and e-mail printed to the console. Production sets DJANGO_DEBUG=false,
-which makes DJANGO_SECRET_KEY mandatory.
+The defaults are those of a first local run (`make run`): the project's private
+PostgreSQL, Redis on localhost and e-mail printed to the console. Production sets
+DJANGO_DEBUG=false, which makes DJANGO_SECRET_KEY and DATABASE_URL mandatory.
 """
 
 from __future__ import annotations
@@ -117,21 +117,29 @@ TEMPLATES = [
 
 # Database
 # ------------------------------------------------------------------------------
-# SQLite is only the embedded default for a first run; CI and production use PostgreSQL.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL everywhere. A developer's checkout without DATABASE_URL uses the project's
+# private cluster in `.run/pgdata` (started by `make run`; scripts/services.py).
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+elif DEBUG:
+    from scripts.services import private_database_url
+
+    DATABASES = {"default": env.db_url_config(private_database_url())}
+else:
+    raise ImproperlyConfigured(
+        "The DATABASE_URL environment variable is not set. It is required when DJANGO_DEBUG "
+        "is false (production), e.g. postgres://user:password@host:5432/diary."
+    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgres://…): the diary relies on its "
+        "row locks, constraints and timestamp arithmetic."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 # Drop connections that died while idle (PostgreSQL restart, failover) before reuse.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share the file in `make run`: wait for locks, take them early.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Bound connection attempts so /healthz and workers fail fast instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+# Bound connection attempts so /healthz and workers fail fast instead of hanging.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+if not os.environ.get("DATABASE_URL"):
+    # `pytest` run by hand, outside `make test`: the private cluster `make run` keeps.
+    from scripts.services import private_database_url
+
+    os.environ["DATABASE_URL"] = private_database_url()
 
 from .settings import *  # noqa: E402,F403
 

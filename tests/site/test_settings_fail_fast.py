@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scripts.services import socket_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,6 +33,41 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
 def test_it_starts_in_production_with_a_secret_key():
     result = run_setup(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_database_url():
+    result = run_setup(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_it_refuses_a_database_other_than_postgresql():
+    result = run_setup(DJANGO_DEBUG="true", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+def test_a_developer_checkout_defaults_to_its_private_postgresql():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.db import connection; "
+            "print(connection.get_connection_params()['host'])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "diary_site.settings",
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(socket_dir(ROOT / ".run" / "pgdata"))
 
 
 def test_it_starts_in_debug_without_a_secret_key():
