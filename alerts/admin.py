@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from alerts.models import Alert, AlertRule, EducationPage, Episode
+from alerts.models import Alert, AlertRule, EducationPage, EngineSettings, Episode
 from diary_site.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -36,6 +36,38 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Every saved change is a new version; alerts keep the version they fired on.
+        if change and form.changed_data:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(EngineSettings)
+class EngineSettingsAdmin(SimpleHistoryAdmin):
+    """The de-duplication windows: one row, edited with history, never added or deleted."""
+
+    list_display = ("__str__", "dedup_hours", "persistent_days", "episode_gap_days", "version",
+                    "updated_at")  # fmt: skip
+    readonly_fields = ("version", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("dedup_hours", "persistent_days", "episode_gap_days"),
+                "description": "How often the care team is told again about the same rule "
+                "(docs/clinical-rules.md A.0). Every alert keeps the values it fired on. Try a "
+                "change with `manage.py replay_scenario` before it goes live.",
+            },
+        ),
+        (None, {"fields": ("version", "updated_at")}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return not EngineSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
         if change and form.changed_data:
             obj.version += 1
         super().save_model(request, obj, form, change)

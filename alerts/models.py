@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from alerts.rules import EngineWindows
 
 
 class Level(models.TextChoices):
@@ -66,6 +71,78 @@ class AlertRule(models.Model):
             "clinician_summary": self.clinician_summary,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
+
+
+class EngineSettings(models.Model):
+    """The de-duplication windows of docs/clinical-rules.md A.0, edited in the admin with
+    history. One row (pk 1); the evaluator reads it with the rules, and every alert keeps a
+    copy of the values it fired on (Alert.snapshot["engine"]).
+
+    Each window is bounded by the two weeks of history the evaluator reads.
+    """
+
+    SINGLETON = 1
+
+    dedup_hours = models.PositiveSmallIntegerField(
+        _("no re-notification within (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
+        help_text=_("The same rule and episode is not notified again within this many hours "
+                    "unless its level rises. URGENT is never held back."),
+    )  # fmt: skip
+    persistent_days = models.PositiveSmallIntegerField(
+        _("persistent unchanged symptom: re-notify after (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text=_("A symptom that stays the same on every entry and every day re-notifies "
+                    "only when it worsens or after this many days."),
+    )  # fmt: skip
+    episode_gap_days = models.PositiveSmallIntegerField(
+        _("an episode continues while the rule fires again within (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text=_("Beyond this, or once the team resolves its alert, a new episode starts."),
+    )  # fmt: skip
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("alert engine settings")
+        verbose_name_plural = _("alert engine settings")
+        constraints = [
+            # rule_configs() reads the one row by its key.
+            models.CheckConstraint(condition=Q(pk=1), name="alerts_engine_settings_singleton"),
+            # The evaluator reads two weeks of history: no window may need more.
+            models.CheckConstraint(
+                condition=Q(
+                    dedup_hours__gte=1,
+                    dedup_hours__lte=14 * 24,
+                    persistent_days__gte=1,
+                    persistent_days__lte=14,
+                    episode_gap_days__gte=1,
+                    episode_gap_days__lte=14,
+                ),
+                name="alerts_engine_settings_windows",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Alert engine settings"))
+
+    @classmethod
+    def current(cls) -> EngineSettings:
+        """The row (created with the specification's defaults if it is missing)."""
+        row, _created = cls.objects.get_or_create(pk=cls.SINGLETON)
+        return row
+
+    def windows(self) -> EngineWindows:
+        return EngineWindows(
+            dedup=timedelta(hours=self.dedup_hours),
+            persistent=timedelta(days=self.persistent_days),
+            episode_gap=timedelta(days=self.episode_gap_days),
+        )
 
 
 class Episode(models.Model):

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from alerts import services
+from alerts.models import ResolutionAction
+from alerts.notify import alert_resolve
 from alerts.scenario import Catalogue, Scenario, ScenarioEvent
 from patients.models import CareTeam, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
@@ -73,6 +75,7 @@ def _make_patient(scenario: Scenario) -> Patient:
         er_recurrent_infection="recurrent_infection" in risk,
         er_cytopenia="cytopenia" in risk,
         hbv_risk=scenario.hbv_risk,
+        first_dose_at=scenario.first_dose_at,
     )
 
 
@@ -94,6 +97,19 @@ def _replay_event(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dic
             "suppressed": [],
             "team_alerts": sorted(set(sweep.team_alerts)),
         }
+    if event.type == "resolve":
+        return {**base, **_resolve(patient, event)}
+    if event.type == "injection_form":
+        alerts_before = set(patient.alerts.values_list("pk", flat=True))
+        check = services.injection_pre_dose_check(patient, now=event.at)
+        opened = patient.alerts.exclude(pk__in=alerts_before).filter(team_alert=True)
+        return {
+            **base,
+            "level": check.level if check else "NONE",
+            "rules": ["INJ-DUE-INF"] if check else [],
+            "suppressed": [],
+            "team_alerts": sorted({a.rule.rule_id for a in opened.select_related("rule")}),
+        }
     entry = _make_entry(patient, event, symptoms)
     prompt = services.entry_prompt(entry)  # what the patient sees in the request
     evaluation = services.entry_evaluate(entry.pk, now=event.at)  # what the task records
@@ -113,6 +129,20 @@ def _replay_event(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dic
         "suppressed": sorted({s.rule_id for s in evaluation.suppressed}),
         "team_alerts": sorted(set(evaluation.team_alerts)),
     }
+
+
+def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
+    """The care team resolves the patient's open team alerts (of `event.rules`, or all)."""
+    nurse, _ = User.objects.get_or_create(username=f"{patient.user.username}-nurse")
+    open_alerts = patient.alerts.open().team_alerts().filter(fired_at__lte=event.at)
+    if event.rules:
+        open_alerts = open_alerts.filter(rule__rule_id__in=event.rules)
+    resolved = set()
+    for alert in open_alerts.select_related("rule"):
+        alert_resolve(alert, user=nurse, action=ResolutionAction.PHONED, now=event.at)
+        resolved.add(alert.rule.rule_id)
+    return {"level": "NONE", "rules": [], "suppressed": [], "team_alerts": [],
+            "resolved": sorted(resolved)}  # fmt: skip
 
 
 def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:

@@ -12,6 +12,7 @@ docs/clinical-safety.md ("Ambiguities") with the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -112,10 +113,29 @@ NEVER_DEDUPLICATED = frozenset({"NEURO-PROG"})
 RISK_ESC_TARGETS = ("RESP-URTI", "HSV-ORAL", "T-LOW-1", "HZ-PRODROME")
 PERIODIC_RULES = ("DIARY-GAP-2", "DIARY-GAP-3", "DIARY-FOLLOWUP", "INJ-MISSED")
 
-# De-duplication windows (A.0). Kept here, not per rule: they are engine semantics.
-DEDUP_WINDOW = timedelta(hours=24)
-PERSISTENT_WINDOW = timedelta(days=7)
-EPISODE_GAP = timedelta(days=7)
+
+@dataclass(frozen=True, slots=True)
+class EngineWindows:
+    """The de-duplication windows of A.0, as the administrator last saved them
+    (alerts.models.EngineSettings); these defaults are the specification's."""
+
+    # No re-notification for the same rule and episode within this, unless the level rises.
+    dedup: timedelta = timedelta(hours=24)
+    # A persistent unchanged symptom re-notifies only when it worsens or after this.
+    persistent: timedelta = timedelta(days=7)
+    # A rule firing again within this continues its episode (unless the team resolved it).
+    episode_gap: timedelta = timedelta(days=7)
+
+    def snapshot(self) -> dict[str, int]:
+        """As kept with every alert, next to the rule's own parameters."""
+        return {
+            "dedup_hours": int(self.dedup.total_seconds() // 3600),
+            "persistent_days": self.persistent.days,
+            "episode_gap_days": self.episode_gap.days,
+        }
+
+
+DEFAULT_WINDOWS = EngineWindows()
 
 TENTH = Decimal("0.1")
 
@@ -130,33 +150,46 @@ def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
     return number.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-# Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K28]); a plan given
-# as plain text is treated as live when it names one of these.
-LIVE_VACCINE_WORDS = (
-    "yellow fever",
-    "mmr",
-    "measles",
-    "mumps",
-    "rubella",
-    "varicella",
-    "chickenpox",
-    "bcg",
-    "oral polio",
-    "smallpox",
-    "dengue",
-    "zostavax",
-    "oral typhoid",
-    "rotavirus",
-    "nasal flu",
-    "laiv",
-    "live",
+# Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K5][K28]), matched as
+# whole words. A plan the patient did not tick as live counts as live when its text names one
+# of these, or says "live" without a negation ("non-live", "not live", "inactivated" do not).
+LIVE_VACCINES = {
+    "yellow fever": r"yellow[\s-]*fever|stamaril",
+    "MMR": r"m\.?\s?m\.?\s?r|priorix|measles|mumps|rubella",
+    "chickenpox (varicella)": r"varicella|chicken[\s-]*pox|varivax|varilrix",
+    "shingles (Zostavax)": r"zostavax",
+    "BCG": r"b\.?c\.?g",
+    "oral polio": r"oral[\s-]*polio|opv",
+    "oral typhoid": r"oral[\s-]*typhoid|vivotif|ty21a",
+    "oral cholera (Vaxchora)": r"vaxchora",
+    "nasal flu": r"nasal[\s-]*(?:spray[\s-]*)?flu|fluenz|flumist|laiv",
+    "rotavirus": r"rotavirus",
+    "dengue": r"dengue|dengvaxia|qdenga",
+    "chikungunya (Ixchiq)": r"ixchiq",
+    "smallpox": r"smallpox|acam2000",
+    "Ebola (Ervebo)": r"ervebo",
+}
+_LIVE_NAMES = [
+    (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+    for name, pattern in LIVE_VACCINES.items()
+]
+# "live" on its own, or "live attenuated"; not after "non", "not (a)", "no" or "un".
+_LIVE_WORD = re.compile(
+    r"(?<![\w-])(?<!non-)(?<!non )(?<!not )(?<!not a )(?<!no )live\b", re.IGNORECASE
 )
 
 
-def names_live_vaccine(text: str) -> bool:
-    """True when free text names a live vaccine (the patient may not know it is live)."""
-    lowered = text.lower()
-    return any(word in lowered for word in LIVE_VACCINE_WORDS)
+def live_vaccines_named(text: str) -> list[str]:
+    """The live vaccines a free-text plan names ("live vaccine" when it says only "live")."""
+    named = [name for name, pattern in _LIVE_NAMES if pattern.search(text)]
+    if not named and _LIVE_WORD.search(text):
+        named = ["live vaccine"]
+    return named
+
+
+def vaccine_plan_is_live(text: str, ticked: bool) -> bool:
+    """VAC-LIVE's input: the patient's tick is the primary answer; unticked, the text decides."""
+    return ticked or bool(live_vaccines_named(text))
 
 
 @lru_cache(maxsize=64)
@@ -477,9 +510,14 @@ class RuleSet:
     Build it once per batch (services do) — evaluate() accepts it directly.
     """
 
-    __slots__ = ("levels", "active", "params")
+    __slots__ = ("levels", "active", "params", "windows")
 
-    def __init__(self, configs: Mapping[str, RuleConfig] | None = None) -> None:
+    def __init__(
+        self,
+        configs: Mapping[str, RuleConfig] | None = None,
+        windows: EngineWindows = DEFAULT_WINDOWS,
+    ) -> None:
+        self.windows = windows
         self.levels: dict[str, str] = {}
         self.active: dict[str, bool] = {}
         self.params: dict[str, dict[str, Any]] = {}
@@ -520,6 +558,8 @@ class Profile:
     elevated_risk: frozenset[str] = frozenset()
     hbv_risk: bool = False
     enrolled_at: datetime | None = None
+    # The first dose the team planned, for the dose rules before any dose is logged.
+    first_dose_at: datetime | None = None
 
     @property
     def er(self) -> bool:
@@ -560,8 +600,9 @@ class Entry:
     red_flags: frozenset[str] = frozenset()
     vitals: Mapping[str, Vital] = field(default_factory=dict)
     antipyretic_6h: bool = False
-    planned_vaccine_live: bool = False
+    planned_vaccine_live: bool = False  # the patient's tick
     reported_by: str = "patient"
+    planned_vaccine: str = ""  # the plan as typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +616,8 @@ class PriorAlert:
     episode_key: str
     team_alert: bool
     detail: Mapping[str, Any] = field(default_factory=dict)
+    # When the care team resolved it: a resolved alert closes its episode.
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -606,6 +649,8 @@ class Suppression:
 class Deduplication:
     rule_id: str
     reason: str
+    # When the team was told about this episode (the alert that stands for this firing).
+    since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -674,6 +719,8 @@ class _Context:
             (entry.at - self.last_injection).total_seconds() / 3600 if injections else None
         )
         self._daily: dict[date, list[tuple[Entry, bool]]] | None = None
+        # Rules whose episode is a named thing (INJ-DUE-INF: the dose), not a run of days.
+        self.episode_keys: dict[str, str] = {}
 
     def g(self, code: str) -> int:
         return self.symptoms.get(code, 0)
@@ -726,7 +773,6 @@ def _news2(ctx: _Context) -> tuple[int, dict[str, int]] | None:
         return None
     rr, spo2, sbp, hr = (v["resp_rate"].value, v["spo2"].value, v["systolic_bp"].value,
                          v["heart_rate"].value)  # fmt: skip
-    t = ctx.tmax
     scores = {
         "resp_rate": 3 if rr <= 8 else 1 if rr <= 11 else 0 if rr <= 20 else 2 if rr <= 24 else 3,
         "spo2": 3 if spo2 <= 91 else 2 if spo2 <= 93 else 1 if spo2 <= 95 else 0,
@@ -736,10 +782,18 @@ def _news2(ctx: _Context) -> tuple[int, dict[str, int]] | None:
         "heart_rate": 3 if hr <= 40 else 1 if hr <= 50 else 0 if hr <= 90 else 1 if hr <= 110
         else 2 if hr <= 130 else 3,
         "consciousness": 3 if ctx.flags & NEWS2_CONFUSION_FLAGS else 0,
-        "temperature": 3 if t <= Decimal("35.0") else 1 if t <= Decimal("36.0")
-        else 0 if t <= Decimal("38.0") else 1 if t <= Decimal("39.0") else 2,
+        # The most abnormal of the entry's readings: 34.9 °C beside 36.5 °C scores 3.
+        "temperature": max(_news2_temperature(t.value_c) for t in ctx.readings),
     }  # fmt: skip
     return sum(scores.values()), scores
+
+
+def _news2_temperature(t: Decimal) -> int:
+    if t <= Decimal("35.0"):
+        return 3
+    if t <= Decimal("36.0") or Decimal("38.0") < t <= Decimal("39.0"):
+        return 1
+    return 2 if t > Decimal("39.0") else 0
 
 
 # The entry rules ----------------------------------------------------------------------
@@ -905,8 +959,9 @@ def _entry_rules(ctx: _Context) -> dict[str, dict[str, Any]]:  # noqa: C901 — 
                                    and tmax >= fever):  # fmt: skip
         fired["INJ-SITE-INF"] = {"symptoms": _grades_of(e, ["site_spreading", "site_reaction"]),
                                  "readings": hot(fever), "hours_since_injection": _hours(ctx)}  # fmt: skip
-    if e.planned_vaccine_live:
-        fired["VAC-LIVE"] = {"planned_vaccine_live": True}
+    if vaccine_plan_is_live(e.planned_vaccine, e.planned_vaccine_live):
+        fired["VAC-LIVE"] = {"plan": e.planned_vaccine, "ticked_live": e.planned_vaccine_live,
+                             "vaccines": live_vaccines_named(e.planned_vaccine)}  # fmt: skip
 
     # Symptom grades --------------------------------------------------------------------
     graded = {c: g for c, g in e.symptoms.items() if c not in FLAG_CODES}
@@ -1155,27 +1210,52 @@ def _persisting_reaction(ctx: _Context, fired: dict[str, dict[str, Any]]) -> Non
 
 
 def _due_with_infection(ctx: _Context, fired: dict[str, dict[str, Any]]) -> None:
-    """INJ-DUE-INF: next dose due within 48 h (or overdue) after a recent infection alert."""
-    p = ctx.rs.p
-    if not ctx.inp.injections:
-        return
-    due = dosing.next_due([(i.at, i.dose) for i in ctx.inp.injections if i.at <= ctx.entry.at],
-                          tz=ctx.tz)  # fmt: skip
+    """INJ-DUE-INF on an entry: the infection rules of this entry count too."""
+    current = [r for r in fired if r in INFECTION_RULES and _escalated(ctx, r) in TEAM_LEVELS]
+    check = pre_dose_check(ctx.inp.profile, ctx.inp.injections, ctx.inp.prior_alerts,
+                           as_of=ctx.entry.at, rules=ctx.rs, current=current)  # fmt: skip
+    if check is not None:
+        ctx.episode_keys["INJ-DUE-INF"], fired["INJ-DUE-INF"] = check
+
+
+def pre_dose_check(
+    profile: Profile,
+    injections: Iterable[Injection],
+    prior_alerts: Iterable[PriorAlert],
+    *,
+    as_of: datetime,
+    rules: RuleSet | Mapping[str, RuleConfig] | None = None,
+    current: Iterable[str] = (),
+) -> tuple[str, dict[str, Any]] | None:
+    """INJ-DUE-INF: the next dose is due within 48 h (or overdue) and an infection rule fired
+    at CONTACT or URGENT in the last 7 days (or fires now: `current`).
+
+    One check for the three places that ask it: an entry, the periodic sweep (a dose falls
+    due while an infection alert stands) and the injection form. Returns the episode key,
+    one per dose so that the team is told once, and the why; None when it does not hold.
+    """
+    rs = _ruleset(rules)
+    if not rs.active["INJ-DUE-INF"]:
+        return None
+    tz = zone(profile.timezone)
+    due = dosing.next_due([(i.at, i.dose) for i in injections if i.at <= as_of], tz=tz,
+                          first_dose_at=profile.first_dose_at)  # fmt: skip
     if due is None:
-        return
-    due_start = datetime.combine(due.due, datetime.min.time(), tzinfo=ctx.tz)
-    if due_start - ctx.entry.at > timedelta(hours=p("INJ-DUE-INF", "due_within_hours")):
-        return
-    lookback = timedelta(days=p("INJ-DUE-INF", "lookback_days"))
+        return None
+    due_start = datetime.combine(due.due, datetime.min.time(), tzinfo=tz)
+    if due_start - as_of > timedelta(hours=rs.p("INJ-DUE-INF", "due_within_hours")):
+        return None
+    lookback = timedelta(days=rs.p("INJ-DUE-INF", "lookback_days"))
     recent = sorted(
-        {a.rule_id for a in ctx.inp.prior_alerts
+        {a.rule_id for a in prior_alerts
          if a.rule_id in INFECTION_RULES and a.level in TEAM_LEVELS
-         and timedelta(0) <= ctx.entry.at - a.at <= lookback}
-        | {r for r in fired if r in INFECTION_RULES and _escalated(ctx, r) in TEAM_LEVELS}
+         and timedelta(0) <= as_of - a.at <= lookback}
+        | set(current)
     )  # fmt: skip
-    if recent:
-        fired["INJ-DUE-INF"] = {"next_dose": due.number, "due": due.due.isoformat(),
-                                "infection_rules": recent}  # fmt: skip
+    if not recent:
+        return None
+    why = {"next_dose": due.number, "due": due.due.isoformat(), "infection_rules": recent}
+    return f"INJ-DUE-INF:{due.number}:{due.due.isoformat()}", why
 
 
 def _escalated(ctx: _Context, rule_id: str) -> str:
@@ -1223,38 +1303,88 @@ def _levels(ctx_rs: RuleSet, profile: Profile, fired: dict[str, dict[str, Any]])
 
 
 def _symptoms_of(why: Mapping[str, Any]) -> dict[str, int]:
+    """What a firing was about, for "has it worsened?": symptom grades, or for VAC-LIVE the
+    vaccines planned (a new vaccine is a change)."""
+    if "vaccines" in why:
+        named = why.get("vaccines") or [str(why.get("plan", "")).strip().lower()]
+        return dict.fromkeys(named, 1)
     symptoms = why.get("symptoms") or {}
     return {c: (g["to"] if isinstance(g, dict) else g) for c, g in symptoms.items()}
 
 
-def _episode_key(rule_id: str, at: datetime, tz: ZoneInfo, prior: list[PriorAlert]) -> str:
-    """Continue the rule's episode if it fired within EPISODE_GAP; else start one today."""
-    if prior and at - prior[-1].at <= EPISODE_GAP:
-        return prior[-1].episode_key
-    return f"{rule_id}:{at.astimezone(tz).date().isoformat()}"
+def _episode_key(
+    rule_id: str, at: datetime, tz: ZoneInfo, prior: list[PriorAlert], windows: EngineWindows
+) -> str:
+    """Continue the rule's episode if it fired within the episode gap and the team has not
+    resolved it; else start one (named by its local day, or its local time when an episode
+    of that day was closed already)."""
+    if prior:
+        last = prior[-1]
+        told = [a for a in prior if a.episode_key == last.episode_key and a.team_alert]
+        resolved = bool(told) and told[-1].resolved_at is not None and told[-1].resolved_at <= at
+        if at - last.at <= windows.episode_gap and not resolved:
+            return last.episode_key
+    local = at.astimezone(tz)
+    key = f"{rule_id}:{local.date().isoformat()}"
+    if any(a.episode_key == key for a in prior):
+        key = f"{rule_id}:{local:%Y-%m-%dT%H:%M:%S}"
+    return key
 
 
 def _dedup(
-    rule_id: str, level: str, why: Mapping[str, Any], at: datetime, prior: list[PriorAlert]
-) -> str | None:
-    """Return why a new team alert is NOT opened, or None to open one (A.0 de-duplication)."""
+    ctx: _Context, rule_id: str, level: str, why: Mapping[str, Any], prior: list[PriorAlert],
+    key: str,
+) -> Deduplication | None:  # fmt: skip
+    """Why a new team alert is NOT opened for this firing, or None to open one (A.0).
+
+    `prior` are the rule's earlier alerts, oldest first; `key` is this firing's episode.
+    """
     if level == URGENT or rule_id in NEVER_DEDUPLICATED:
         return None
-    team = [a for a in prior if a.team_alert]
-    if not team:
+    told = [a for a in prior if a.episode_key == key and a.team_alert]
+    if not told:
         return None
-    last = team[-1]
+    last = told[-1]
     if RANK[level] > RANK[last.level]:
         return None
-    if at - last.at < DEDUP_WINDOW:
-        return f"team alerted for this episode {_ago(at - last.at)} ago at the same level"
-    if rule_id in PERSISTENT_RULES and at - last.at < PERSISTENT_WINDOW:
-        # Unchanged = no grade above the last notified one and nothing new (a rule with
-        # no symptoms, such as VAC-LIVE, is unchanged while it keeps firing).
-        before, now = _symptoms_of(last.detail), _symptoms_of(why)
-        if all(g <= before.get(c, 0) for c, g in now.items()):
-            return "persistent unchanged symptom: re-notified only if it worsens or after 7 days"
+    if rule_id in ctx.episode_keys:
+        return Deduplication(rule_id, "the team was told about this already", last.at)
+    at, windows = ctx.entry.at, ctx.rs.windows
+    if at - last.at < windows.dedup:
+        reason = f"team alerted for this episode {_ago(at - last.at)} ago at the same level"
+        return Deduplication(rule_id, reason, last.at)
+    if (
+        rule_id in PERSISTENT_RULES
+        and at - last.at < windows.persistent
+        and _unchanged(last, why)
+        and _persisted(ctx, prior, since=last.at)
+    ):
+        reason = "persistent unchanged: re-notified only if it worsens, clears or after 7 days"
+        return Deduplication(rule_id, reason, last.at)
     return None
+
+
+def _unchanged(last: PriorAlert, why: Mapping[str, Any]) -> bool:
+    """No grade above the last notified one and nothing new (a rule with no symptoms of its
+    own is unchanged while it keeps firing)."""
+    before, now = _symptoms_of(last.detail), _symptoms_of(why)
+    return all(g <= before.get(c, 0) for c, g in now.items())
+
+
+def _persisted(ctx: _Context, prior: list[PriorAlert], *, since: datetime) -> bool:
+    """The rule fired on every entry since `since` and on every local day from then to today:
+    a symptom absent on an entry, or on a day, in between cleared and has come back."""
+    fired = [a for a in prior if a.at >= since]
+    fired_entries = {a.entry_id for a in fired}
+    if any(e.id not in fired_entries for e in ctx.inp.history if since < e.at < ctx.entry.at):
+        return False
+    days = {a.at.astimezone(ctx.tz).date() for a in fired}
+    day = since.astimezone(ctx.tz).date()
+    while day < ctx.day:
+        if day not in days:
+            return False
+        day += timedelta(days=1)
+    return True
 
 
 def _ago(delta: timedelta) -> str:
@@ -1263,31 +1393,28 @@ def _ago(delta: timedelta) -> str:
 
 
 def _finish(
-    fired_levels: dict[str, str],
-    whys: dict[str, dict[str, Any]],
-    at: datetime,
-    tz: ZoneInfo,
-    prior_alerts: Iterable[PriorAlert],
+    ctx: _Context, levels: dict[str, str], whys: dict[str, dict[str, Any]]
 ) -> tuple[tuple[Firing, ...], tuple[str, ...], tuple[Deduplication, ...]]:
+    at = ctx.entry.at
     by_rule: dict[str, list[PriorAlert]] = {}
-    for alert in sorted(prior_alerts, key=lambda a: a.at):
+    for alert in sorted(ctx.inp.prior_alerts, key=lambda a: a.at):
         if alert.at <= at:
             by_rule.setdefault(alert.rule_id, []).append(alert)
     firings, team, deduplicated = [], [], []
-    for rule_id in sorted(fired_levels):
-        level = fired_levels[rule_id]
+    for rule_id in sorted(levels):
+        level = levels[rule_id]
         prior = by_rule.get(rule_id, [])
-        key = _episode_key(rule_id, at, tz, prior)
+        key = ctx.episode_keys.get(rule_id) or _episode_key(
+            rule_id, at, ctx.tz, prior, ctx.rs.windows
+        )
         firings.append(Firing(rule_id, level, key, whys[rule_id]))
         if level not in TEAM_LEVELS or rule_id == "RISK-ESC":
             continue
-        reason = _dedup(
-            rule_id, level, whys[rule_id], at, [a for a in prior if a.episode_key == key]
-        )
-        if reason is None:
+        skipped = _dedup(ctx, rule_id, level, whys[rule_id], prior, key)
+        if skipped is None:
             team.append(rule_id)
         else:
-            deduplicated.append(Deduplication(rule_id, reason))
+            deduplicated.append(skipped)
     return tuple(firings), tuple(team), tuple(deduplicated)
 
 
@@ -1301,7 +1428,7 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
     fired = {r: why for r, why in _entry_rules(ctx).items() if rs.active[r]}
     fired, suppressed = _suppress(ctx, fired)
     levels = _levels(rs, inp.profile, fired)
-    firings, team, deduplicated = _finish(levels, fired, inp.entry.at, ctx.tz, inp.prior_alerts)
+    firings, team, deduplicated = _finish(ctx, levels, fired)
     level = level_max(levels.values())
     remeasure = [
         DEFAULT_RULES[r].remeasure_minutes
@@ -1320,7 +1447,8 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
 
 
 def evaluate_sweep(inp: SweepInput) -> SweepResult:
-    """Run the periodic rules as of `inp.as_of` (DIARY-GAP-2/3, DIARY-FOLLOWUP, INJ-MISSED).
+    """Run the periodic rules as of `inp.as_of` (DIARY-GAP-2/3, DIARY-FOLLOWUP, INJ-MISSED,
+    and the pre-dose check INJ-DUE-INF).
 
     Idempotent in effect: each firing carries an episode key naming what it is about
     (the first missed day, the warning it follows up, the missed dose), and the caller
@@ -1361,18 +1489,25 @@ def evaluate_sweep(inp: SweepInput) -> SweepResult:
                                       "thresholds": {"hours": hours}}  # fmt: skip
             keys["DIARY-FOLLOWUP"] = f"DIARY-FOLLOWUP:{last.at.isoformat()}"
 
-    # Missed dose.
-    if inp.injections and rs.active["INJ-MISSED"]:
+    # Missed dose, the first one included when the team planned it (first_dose_at).
+    if rs.active["INJ-MISSED"]:
         dose = dosing.missed_dose(
             [(i.at, i.dose) for i in inp.injections if i.at <= inp.as_of],
             tz=tz,
             as_of=inp.as_of,
+            first_dose_at=inp.profile.first_dose_at,
             grace_days=rs.p("INJ-MISSED", "grace_days"),
         )
         if dose is not None:
             whys["INJ-MISSED"] = {"dose": dose.number, "due": dose.due.isoformat(),
                                   "thresholds": {"grace_days": rs.p("INJ-MISSED", "grace_days")}}  # fmt: skip
             keys["INJ-MISSED"] = f"INJ-MISSED:{dose.number}:{dose.due.isoformat()}"
+
+    # A dose falls due while an infection alert stands: check before injecting.
+    check = pre_dose_check(inp.profile, inp.injections, inp.prior_alerts, as_of=inp.as_of,
+                           rules=rs)  # fmt: skip
+    if check is not None:
+        keys["INJ-DUE-INF"], whys["INJ-DUE-INF"] = check
 
     firings, team, deduplicated = [], [], []
     seen = {(a.rule_id, a.episode_key) for a in inp.prior_alerts}

@@ -14,19 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alerts.rules import names_live_vaccine
+from symptoms.validation import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
-VITAL_RANGES = {
-    "heart_rate": (25, 250),
-    "resp_rate": (4, 60),
-    "spo2": (50, 100),
-    "systolic_bp": (50, 260),
-}
-TEMPERATURE_RANGES = {
-    "C": (Decimal("30.0"), Decimal("45.0")),
-    "F": (Decimal("86.0"), Decimal("113.0")),
-}
+# Top-level keys for the people and tests reading a file; replay ignores them.
+ANNOTATIONS = ("notes", "description", "covers", "expect", "expected")
 
 
 class ScenarioError(ValueError):
@@ -90,6 +82,7 @@ class ScenarioEvent:
     note: str = ""
     dose: int | None = None
     site: str = ""
+    rules: tuple[str, ...] = ()  # resolve: which rules' alerts (empty: all)
 
 
 @dataclass(frozen=True)
@@ -99,6 +92,7 @@ class Scenario:
     elevated_risk: frozenset[str]
     hbv_risk: bool
     events: tuple[ScenarioEvent, ...]
+    first_dose_at: datetime | None = None
 
 
 def load_scenario(text: str, catalogue: Catalogue) -> Scenario:
@@ -114,12 +108,14 @@ def load_scenario(text: str, catalogue: Catalogue) -> Scenario:
 def parse_scenario(data: Any, catalogue: Catalogue) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("the file must hold one JSON object with 'patient' and 'events'")
+    _refuse_unknown(data, {"name", "patient", "events", *ANNOTATIONS}, "")
     name = data.get("name", "")
     if not isinstance(name, str):
         raise ScenarioError("must be text", field_name="name")
     patient = data.get("patient", {})
     if not isinstance(patient, dict):
         raise ScenarioError("must be an object", field_name="patient")
+    _refuse_unknown(patient, {"timezone", "elevated_risk", "hbv_risk", "first_dose_at"}, "patient")
     tz_name = patient.get("timezone", "Europe/London")
     try:
         if not isinstance(tz_name, str):
@@ -138,6 +134,14 @@ def parse_scenario(data: Any, catalogue: Catalogue) -> Scenario:
     hbv = patient.get("hbv_risk", False)
     if not isinstance(hbv, bool):
         raise ScenarioError("must be true or false", field_name="patient.hbv_risk")
+    first_dose_at = None
+    if patient.get("first_dose_at") is not None:
+        first_dose_at = _local_time(patient["first_dose_at"], zone)
+        if first_dose_at is None:
+            raise ScenarioError(
+                "must be a local time like 2026-03-02T08:00 (the first dose the team planned)",
+                field_name="patient.first_dose_at",
+            )
     raw_events = data.get("events")
     if not isinstance(raw_events, list) or not raw_events:
         raise ScenarioError("must be a non-empty list", field_name="events")
@@ -158,7 +162,29 @@ def parse_scenario(data: Any, catalogue: Catalogue) -> Scenario:
         elevated_risk=frozenset(risk),
         hbv_risk=hbv,
         events=tuple(events),
+        first_dose_at=first_dose_at,
     )
+
+
+def _refuse_unknown(raw: dict, allowed: set[str], where: str) -> None:
+    """An unknown key is a typo that would silently change the story: refuse it."""
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        prefix = f"{where}." if where else ""
+        raise ScenarioError(
+            f"unknown field {unknown[0]!r}; expected one of: {', '.join(sorted(allowed))}",
+            field_name=prefix + unknown[0],
+        )
+
+
+def _local_time(text: Any, zone: ZoneInfo) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
 
 
 def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> ScenarioEvent:
@@ -196,16 +222,26 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         },
         "injection": {"at", "type", "dose", "site"},
         "tick": {"at", "type"},
+        # The patient opens the injection form (the pre-dose check, INJ-DUE-INF).
+        "injection_form": {"at", "type"},
+        # The care team resolves the patient's open team alerts (all, or of these rules).
+        "resolve": {"at", "type", "rules"},
     }
     if kind not in allowed:
-        raise fail(f"must be one of entry, injection, tick (got {kind!r})", "type")
+        raise fail(f"must be one of {', '.join(allowed)} (got {kind!r})", "type")
     unknown = set(raw) - allowed[kind]
     if unknown:
         raise fail(
             f"unknown field(s) for a {kind} event: {', '.join(sorted(unknown))}", sorted(unknown)[0]
         )
-    if kind == "tick":
+    if kind in ("tick", "injection_form"):
         return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind)
+    if kind == "resolve":
+        codes = raw.get("rules", [])
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise fail('must be a list of rule ids like ["GU-UTI"]', "rules")
+        return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind,
+                             rules=tuple(codes))  # fmt: skip
     if kind == "injection":
         dose = raw.get("dose")
         if dose is not None and (isinstance(dose, bool) or not isinstance(dose, int) or dose < 1):
@@ -269,17 +305,15 @@ def _parse_temperatures(raw: Any, fail) -> tuple[ScenarioTemperature, ...]:
         if unknown:
             raise fail(f"unknown field(s): {', '.join(sorted(unknown))}", name)
         unit = item.get("unit", "C")
-        if unit not in TEMPERATURE_RANGES:
+        if unit not in TEMPERATURE_LIMITS:
             raise fail(f"unit must be C or F (got {unit!r})", f"{name}.unit")
         value = _number(item.get("value"))
         if value is None:
             raise fail(f"value must be a number (got {item.get('value')!r})", f"{name}.value")
-        low, high = TEMPERATURE_RANGES[unit]
-        if not low <= value <= high:
-            raise fail(
-                f"{value} °{unit} is outside the plausible range {low}–{high} °{unit}",
-                f"{name}.value",
-            )
+        # Exactly what the diary form accepts: no rounding on the way in.
+        problem = temperature_problem(value, unit)
+        if problem:
+            raise fail(f"{value} °{unit}: {problem}", f"{name}.value")
         confirmed = item.get("confirmed", False)
         if not isinstance(confirmed, bool):
             raise fail("must be true or false", f"{name}.confirmed")
@@ -328,9 +362,9 @@ def _parse_vitals(raw: Any, fail) -> dict[str, ScenarioVital]:
         raise fail('must be an object like {"heart_rate": {"value": 104}}', "vitals")
     vitals = {}
     for name, item in raw.items():
-        if name not in VITAL_RANGES:
+        if name not in VITAL_LIMITS:
             raise fail(
-                f"unknown vital sign {name!r}; use {', '.join(VITAL_RANGES)}", f"vitals.{name}"
+                f"unknown vital sign {name!r}; use {', '.join(VITAL_LIMITS)}", f"vitals.{name}"
             )
         if not isinstance(item, dict):
             item = {"value": item}
@@ -340,11 +374,9 @@ def _parse_vitals(raw: Any, fail) -> dict[str, ScenarioVital]:
         value = item.get("value")
         if isinstance(value, bool) or not isinstance(value, int):
             raise fail(f"value must be a whole number (got {value!r})", f"vitals.{name}.value")
-        low, high = VITAL_RANGES[name]
-        if not low <= value <= high:
-            raise fail(
-                f"{value} is outside the plausible range {low}–{high}", f"vitals.{name}.value"
-            )
+        problem = vital_problem(name, value)
+        if problem:
+            raise fail(problem, f"vitals.{name}.value")
         confirmed = item.get("confirmed", False)
         if not isinstance(confirmed, bool):
             raise fail("must be true or false", f"vitals.{name}.confirmed")
@@ -353,18 +385,20 @@ def _parse_vitals(raw: Any, fail) -> dict[str, ScenarioVital]:
 
 
 def _parse_vaccine(raw: Any, fail) -> tuple[str, bool]:
+    """The plan's text and the patient's "it is a live vaccine" tick (false unless given):
+    VAC-LIVE reads the text too, as it does for the form."""
     if raw is None or raw == "":
         return "", False
     if isinstance(raw, str):
-        lowered = raw.lower()
-        return raw, names_live_vaccine(lowered)
+        return raw, False
     if isinstance(raw, dict):
+        unknown = set(raw) - {"text", "name", "vaccine", "live"}
+        if unknown:
+            raise fail(f"unknown field(s): {', '.join(sorted(unknown))}", "planned_vaccine")
         text = raw.get("text", raw.get("name", raw.get("vaccine", "")))
-        live = raw.get("live", None)
+        live = raw.get("live", False)
         if not isinstance(text, str):
             raise fail("text must be text", "planned_vaccine.text")
-        if live is None:
-            live = names_live_vaccine(text)
         if not isinstance(live, bool):
             raise fail("live must be true or false", "planned_vaccine.live")
         return text, live

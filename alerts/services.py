@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, F, Func, Max, Prefetch
@@ -22,7 +22,16 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
-from alerts.models import LEVEL_RANK, Alert, AlertRule, EducationPage, Episode, Level
+from alerts.models import (
+    LEVEL_RANK,
+    TEAM_LEVELS,
+    Alert,
+    AlertRule,
+    EducationPage,
+    EngineSettings,
+    Episode,
+    Level,
+)
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport
 
@@ -58,6 +67,11 @@ class Prompt:
     remeasure_minutes: int | None = None
     remeasure_at: datetime | None = None
     pages: tuple[EducationPage, ...] = ()  # short reads linked from the prompt
+    # Whether this entry opens a team alert; if not, when the team was told about the same
+    # thing (a de-duplicated firing). The prompt never says "we have let them know" when
+    # nobody was told.
+    team_alerted: bool = False
+    team_told_at: datetime | None = None
 
     @property
     def is_team_level(self) -> bool:
@@ -79,7 +93,8 @@ def rule_rows() -> dict[str, AlertRule]:
 
 
 def rule_configs(rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
-    """The rule rows as the evaluator's typed configuration (one query unless rows given)."""
+    """The rule rows and the engine's windows as the evaluator's typed configuration
+    (two queries; one when rows are given)."""
     rows = rule_rows() if rows is None else rows
     return rules.RuleSet(
         {
@@ -87,7 +102,8 @@ def rule_configs(rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
                 rule_id=row.rule_id, level=row.level, active=row.active, params=row.params
             )
             for row in rows.values()
-        }
+        },
+        windows=EngineSettings.current().windows(),
     )
 
 
@@ -97,6 +113,7 @@ def _profile(patient: Patient) -> rules.Profile:
         elevated_risk=patient.elevated_risk,
         hbv_risk=patient.hbv_risk,
         enrolled_at=patient.enrolled_at,
+        first_dose_at=patient.first_dose_at,
     )
 
 
@@ -129,6 +146,7 @@ def _entry_input(entry: DiaryEntry) -> rules.Entry:
         vitals=vitals,
         antipyretic_6h=entry.antipyretic_6h,
         planned_vaccine_live=entry.planned_vaccine_live,
+        planned_vaccine=entry.planned_vaccine,
         reported_by=entry.reported_by,
     )
 
@@ -142,6 +160,7 @@ def _prior_alert(alert: Alert) -> rules.PriorAlert:
         episode_key=alert.episode_key,
         team_alert=alert.team_alert,
         detail=alert.why,
+        resolved_at=alert.resolved_at,
     )
 
 
@@ -225,6 +244,7 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
             .distinct()
             .order_by("order")
         )
+    told = [d.since for d in evaluation.deduplicated if d.since is not None]
     return Prompt(
         level=evaluation.level,
         key=evaluation.prompt_key,
@@ -232,6 +252,8 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
         remeasure_minutes=minutes,
         remeasure_at=at + timedelta(minutes=minutes) if minutes else None,
         pages=pages,
+        team_alerted=bool(evaluation.team_alerts),
+        team_told_at=max(told) if told else None,
     )
 
 
@@ -277,7 +299,7 @@ class NewFiring:
     at: datetime
 
 
-def _record_firing(item: NewFiring, *, rows) -> Alert | None:
+def _record_firing(item: NewFiring, *, rows, engine: dict) -> Alert | None:
     """Create the Alert for one fired rule unless it exists (idempotent, one row at a time).
 
     The fallback of record_firings when a concurrent evaluation wrote one of its rows first.
@@ -298,7 +320,7 @@ def _record_firing(item: NewFiring, *, rows) -> Alert | None:
                 patient=item.patient,
                 rule=rule,
                 **lookup,
-                defaults=_alert_fields(item, rule, episode),
+                defaults=_alert_fields(item, rule, episode, engine),
             )
     except IntegrityError:
         # A concurrent evaluation recorded it first: that row is the one.
@@ -310,14 +332,15 @@ def _record_firing(item: NewFiring, *, rows) -> Alert | None:
     return alert
 
 
-def _alert_fields(item: NewFiring, rule: AlertRule, episode: Episode) -> dict:
+def _alert_fields(item: NewFiring, rule: AlertRule, episode: Episode, engine: dict) -> dict:
     return {
         "episode": episode,
         "episode_key": item.firing.episode_key,
         "rule_version": rule.version,
         "level": item.firing.level,
         "team_alert": item.team_alert,
-        "snapshot": rule.snapshot(),
+        # The rule's values and the engine's windows, as they were when it fired.
+        "snapshot": {**rule.snapshot(), "engine": engine},
         "why": item.firing.why,
         "fired_at": item.at,
     }
@@ -376,7 +399,9 @@ def _episodes_for(
     return episodes, raises
 
 
-def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
+def record_firings(
+    items: list[NewFiring], *, rows, windows: rules.EngineWindows | None = None
+) -> list[Alert]:
     """Record the alerts of fired rules that are not recorded yet; return the new ones.
 
     Set-based: a fixed number of statements for any number of firings (the sweep's busy
@@ -386,6 +411,7 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
     """
     if not items:
         return []
+    engine = (windows or EngineSettings.current().windows()).snapshot()
     episodes, raises = _episodes_for(items)
     # No read of the alerts already recorded: the unique constraints are the check. A
     # repeat (task redelivery, re-evaluation after an edit) fails the insert below and
@@ -406,6 +432,7 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
                 item,
                 rows[item.firing.rule_id],
                 episodes[item.patient.pk, item.firing.episode_key],
+                engine,
             ),
         )
         for item in todo.values()
@@ -418,7 +445,7 @@ def record_firings(items: list[NewFiring], *, rows) -> list[Alert]:
             return made
     except IntegrityError:
         pass
-    made = [_record_firing(item, rows=rows) for item in todo.values()]
+    made = [_record_firing(item, rows=rows, engine=engine) for item in todo.values()]
     return [alert for alert in made if alert is not None]
 
 
@@ -434,7 +461,8 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
     if entry is None:
         return None
     rows = rule_rows()
-    evaluation = rules.evaluate(evaluation_input(entry, configs=rule_configs(rows)))
+    configs = rule_configs(rows)
+    evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
     team = set(evaluation.team_alerts)
     made = record_firings(
         [
@@ -443,6 +471,7 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
             for firing in evaluation.fired
         ],
         rows=rows,
+        windows=configs.windows,
     )  # fmt: skip
     _notify_team([alert for alert in made if alert.team_alert], now=now)
     DiaryEntry.objects.filter(pk=entry.pk).update(
@@ -563,7 +592,7 @@ def _sweep_batch(
         Alert.objects.filter(**in_batch, fired_at__gte=since, fired_at__lte=now)
         .order_by("fired_at", "pk")
         .values("patient_id", "rule__rule_id", "level", "fired_at", "entry_id", "episode_key",
-                "team_alert", "why")
+                "team_alert", "why", "resolved_at")
     ):  # fmt: skip
         if a["patient_id"] not in prior:
             continue
@@ -571,7 +600,7 @@ def _sweep_batch(
             rules.PriorAlert(
                 rule_id=a["rule__rule_id"], level=a["level"], at=a["fired_at"],
                 entry_id=a["entry_id"], episode_key=a["episode_key"],
-                team_alert=a["team_alert"], detail=a["why"],
+                team_alert=a["team_alert"], detail=a["why"], resolved_at=a["resolved_at"],
             )
         )  # fmt: skip
     injections: dict[int, list[rules.Injection]] = {pk: [] for pk in ids}
@@ -623,13 +652,76 @@ def _sweep_batch(
         for pk, f, team in new
         if pk in patients  # not removed since the batch was read
     ]
-    made = record_firings(items, rows=rows if rows is not None else rule_rows())
+    made = record_firings(
+        items, rows=rows if rows is not None else rule_rows(), windows=configs.windows
+    )
     _notify_team([alert for alert in made if alert.team_alert], now=now)
     # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
     from patients.reminders import gap_reminders
 
     gap_reminders([a.patient for a in made if a.rule.rule_id == "DIARY-GAP-2"], now=now)
     return results
+
+
+@dataclass(frozen=True)
+class PreDoseCheck:
+    """Shown on the injection form when a dose is due during an infection (INJ-DUE-INF)."""
+
+    dose: int
+    due: date
+    level: str  # INJ-DUE-INF's level (CONTACT by default)
+    infection_titles: tuple[str, ...]  # the infection rules that fired, in words
+    team: object  # the patient's CareTeam, for its phone numbers
+
+    @property
+    def team_told(self) -> bool:
+        """A team-level rule: its alert was opened (now or by the sweep or an entry)."""
+        return self.level in TEAM_LEVELS
+
+
+def injection_pre_dose_check(
+    patient: Patient, *, now: datetime | None = None
+) -> PreDoseCheck | None:
+    """The pre-dose infection check when the patient opens the injection form.
+
+    The same rule as on an entry and in the sweep (rules.pre_dose_check); when it holds, the
+    team is told once per dose (one INJ-DUE-INF alert, whichever path raised it first).
+    """
+    now = now or timezone.now()
+    rows = rule_rows()
+    configs = rule_configs(rows)
+    prior = (
+        Alert.objects.filter(patient=patient, fired_at__gte=now - HISTORY_WINDOW, fired_at__lte=now)
+        .select_related("rule")
+        .order_by("fired_at", "pk")
+    )
+    injections = patient.injections.filter(given_at__lte=now).order_by("given_at")
+    check = rules.pre_dose_check(
+        _profile(patient),
+        [rules.Injection(at=i.given_at, dose=i.dose_number) for i in injections],
+        [_prior_alert(a) for a in prior],
+        as_of=now,
+        rules=configs,
+    )
+    if check is None:
+        return None
+    key, why = check
+    level = configs.levels["INJ-DUE-INF"]
+    told = Alert.objects.filter(patient=patient, rule__rule_id="INJ-DUE-INF", episode_key=key)
+    if not told.exists():
+        firing = rules.Firing(rule_id="INJ-DUE-INF", level=level, episode_key=key, why=why)
+        with transaction.atomic():
+            made = record_firings(
+                [NewFiring(patient=patient, entry=None, firing=firing,
+                           team_alert=level in TEAM_LEVELS, at=now)],
+                rows=rows, windows=configs.windows,
+            )  # fmt: skip
+            _notify_team([a for a in made if a.team_alert], now=now)
+    titles = tuple(rows[r].title for r in why["infection_rules"] if r in rows)
+    return PreDoseCheck(
+        dose=why["next_dose"], due=date.fromisoformat(why["due"]), level=level,
+        infection_titles=titles, team=patient.team,
+    )  # fmt: skip
 
 
 def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
@@ -659,8 +751,9 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
     patients = (
         Patient.objects.filter(enrolled_at__lte=now)
         .order_by("pk")
-        .values_list("pk", "timezone", EpochMicroseconds("enrolled_at"), "hbv_risk", *er_fields)
-    )
+        .values_list("pk", "timezone", EpochMicroseconds("enrolled_at"),
+                     EpochMicroseconds("first_dose_at"), "hbv_risk", *er_fields)
+    )  # fmt: skip
     last_pk = 0
     while True:
         chunk = list(patients.filter(pk__gt=last_pk)[:batch])
@@ -668,8 +761,9 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             break
         profiles = {
             pk: rules.Profile(timezone=tz, enrolled_at=instant(enrolled), hbv_risk=hbv,
-                              elevated_risk=Patient.er_reasons(tuple(flags)))
-            for pk, tz, enrolled, hbv, *flags in chunk
+                              elevated_risk=Patient.er_reasons(tuple(flags)),
+                              first_dose_at=instant(first_dose))
+            for pk, tz, enrolled, first_dose, hbv, *flags in chunk
         }  # fmt: skip
         with transaction.atomic():
             _sweep_batch(profiles, now=now, configs=configs, rows=rows)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from alerts.models import EducationPage
+from alerts.services import injection_pre_dose_check
 from patients import display_zone, reminders
 from patients.forms import SettingsForm
 from patients.models import Injection, Patient
@@ -59,6 +60,8 @@ def injections(request: HttpRequest) -> HttpResponse:
             "past": patient.injections.order_by("-given_at")[:24],
             "upcoming": patient.dose_schedule(count=4),
             "missed": patient.missed_dose(now=now),
+            # A dose due during an infection: talk to the team first (INJ-DUE-INF).
+            "pre_dose": injection_pre_dose_check(patient, now=now),
         },
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.rules import to_celsius
 from symptoms.models import Symptom
+from symptoms.validation import VITAL_LIMITS, temperature_problem
 
 GRADE_CHOICES = [
     (0, _("None")),
@@ -24,15 +25,15 @@ GRADE_CHOICES = [
     (3, _("Severe")),
     (4, _("Very severe")),
 ]
-# Refuse outright outside these (°C / °F); ask "is this right?" outside the plausible band.
-HARD_LIMITS = {"C": (Decimal("30.0"), Decimal("45.0")), "F": (Decimal("86.0"), Decimal("113.0"))}
+# Readings outside symptoms.validation's limits are refused; outside this plausible band
+# the patient is asked "is this right?".
 CHECK_ABOVE_C = Decimal("41.0")
 CHECK_BELOW_C = Decimal("35.0")
-VITAL_LIMITS = {
-    "heart_rate": (25, 250, _("Heart rate (beats a minute)")),
-    "resp_rate": (4, 60, _("Breathing rate (breaths a minute)")),
-    "spo2": (50, 100, _("Oxygen level (SpO2, %)")),
-    "systolic_bp": (50, 260, _("Blood pressure, top number (mmHg)")),
+VITAL_LABELS = {
+    "heart_rate": _("Heart rate (beats a minute)"),
+    "resp_rate": _("Breathing rate (breaths a minute)"),
+    "spo2": _("Oxygen level (SpO2, %)"),
+    "systolic_bp": _("Blood pressure, top number (mmHg)"),
 }
 MAX_BACKDATE = timedelta(days=7)
 SYMPTOM_PREFIX = "s_"
@@ -43,7 +44,7 @@ class EntryForm(forms.Form):
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     temperature = forms.DecimalField(
-        label=_("Temperature"), required=False, max_digits=4, decimal_places=1,
+        label=_("Temperature"), required=False,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )  # fmt: skip
     unit = forms.ChoiceField(
@@ -95,7 +96,8 @@ class EntryForm(forms.Form):
                 self.fields[name] = forms.BooleanField(
                     label=symptom.label, required=False, help_text=symptom.help_text
                 )
-        for name, (low, high, label) in VITAL_LIMITS.items():
+        for name, label in VITAL_LABELS.items():
+            low, high = VITAL_LIMITS[name]
             self.fields[name] = forms.IntegerField(
                 label=label, required=False, min_value=low, max_value=high,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -124,7 +126,7 @@ class EntryForm(forms.Form):
         return [(s, self[SYMPTOM_PREFIX + s.code]) for s in self.symptoms if s.is_red_flag]
 
     def vital_fields(self):
-        return [(self[name], self[f"{name}_confirmed"]) for name in VITAL_LIMITS]
+        return [(self[name], self[f"{name}_confirmed"]) for name in VITAL_LABELS]
 
     # Validation ---------------------------------------------------------------------------
 
@@ -157,15 +159,10 @@ class EntryForm(forms.Form):
                 params={"codes": ", ".join(unknown)},
             )
         value, unit = data.get("temperature"), data.get("unit")
-        if value is not None and unit in HARD_LIMITS:
-            low, high = HARD_LIMITS[unit]
-            if not low <= value <= high:
-                self.add_error(
-                    "temperature",
-                    _("%(value)s °%(unit)s is not a body temperature we can record. Please "
-                      "check the reading (it must be between %(low)s and %(high)s °%(unit)s).")
-                    % {"value": value, "unit": unit, "low": low, "high": high},
-                )  # fmt: skip
+        if value is not None and unit:
+            problem = temperature_problem(value, unit)
+            if problem:
+                self.add_error("temperature", problem)
             else:
                 celsius = to_celsius(value, unit)
                 unusual = celsius > CHECK_ABOVE_C or celsius < CHECK_BELOW_C

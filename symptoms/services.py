@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from alerts.rules import names_live_vaccine
 from alerts.services import entry_schedule_evaluation
 from patients.models import Caregiver, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
@@ -52,9 +51,8 @@ class EntryData:
             },
             antipyretic_6h=bool(cleaned.get("antipyretic_6h")),
             planned_vaccine=cleaned.get("planned_vaccine") or "",
-            # A named live vaccine counts even if the box was not ticked (safer, VAC-LIVE).
-            planned_vaccine_live=bool(cleaned.get("planned_vaccine_live"))
-            or names_live_vaccine(cleaned.get("planned_vaccine") or ""),
+            # The patient's own answer; VAC-LIVE also reads the text (alerts.rules).
+            planned_vaccine_live=bool(cleaned.get("planned_vaccine_live")),
             note=cleaned.get("note") or "",
             feels_fine=feels_fine,
         )

@@ -52,14 +52,15 @@ def entry(
     )  # fmt: skip
 
 
-def profile(er=(), hbv=False, tz="Europe/London", enrolled_at=None) -> Profile:
-    return Profile(tz, frozenset(er), hbv, enrolled_at)
+def profile(er=(), hbv=False, tz="Europe/London", enrolled_at=None, first_dose_at=None) -> Profile:
+    return Profile(tz, frozenset(er), hbv, enrolled_at, first_dose_at)
 
 
-def run(e: Entry, *, history=(), injections=(), er=(), hbv=False, prior=(), rules=None):
+def run(e: Entry, *, history=(), injections=(), er=(), hbv=False, prior=(), rules=None,
+        first_dose_at=None):  # fmt: skip
     return evaluate(
         EvaluationInput(
-            profile=profile(er, hbv),
+            profile=profile(er, hbv, first_dose_at=first_dose_at),
             injections=tuple(Injection(i) if isinstance(i, datetime) else i for i in injections),
             entry=e,
             history=tuple(history),
@@ -78,10 +79,11 @@ def prior(rule_id, level, at, *, team=True, entry_id=1, key=None, detail=None) -
                       detail or {})  # fmt: skip
 
 
-def sweep(as_of, entry_times=(), *, injections=(), prior_alerts=(), enrolled_at=T0):
+def sweep(as_of, entry_times=(), *, injections=(), prior_alerts=(), enrolled_at=T0,
+          first_dose_at=None):  # fmt: skip
     return evaluate_sweep(
         SweepInput(
-            profile=profile(enrolled_at=enrolled_at),
+            profile=profile(enrolled_at=enrolled_at, first_dose_at=first_dose_at),
             as_of=as_of,
             entry_times=tuple(entry_times),
             injections=tuple(Injection(i) if isinstance(i, datetime) else i for i in injections),

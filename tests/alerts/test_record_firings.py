@@ -99,7 +99,7 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
     def other_worker() -> None:
         try:
             with transaction.atomic():
-                services._record_firing(items[1], rows=rows)
+                services._record_firing(items[1], rows=rows, engine={})
         finally:
             connections.close_all()
 

@@ -213,6 +213,94 @@ def test_live_vaccine_plan():
     assert fired(entry()) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "ticked", "live"),
+    [
+        # The patient's tick is the primary answer, whatever the text says.
+        ("", True, True),
+        ("inactivated flu jab", True, True),
+        # Unticked: a named live vaccine still counts, as whole words.
+        ("yellow fever", False, True),
+        ("Yellow-fever jab for Ghana", False, True),
+        ("MMR booster", False, True),
+        ("measles catch-up", False, True),
+        ("chickenpox vaccine", False, True),
+        ("BCG", False, True),
+        ("oral polio drops", False, True),
+        ("Zostavax", False, True),
+        ("Fluenz nasal spray", False, True),
+        ("a live vaccine", False, True),
+        ("live attenuated typhoid", False, True),
+        # Not live, and words that merely contain "live".
+        ("non-live flu vaccine", False, False),
+        ("non live", False, False),
+        ("not live", False, False),
+        ("it is not a live vaccine", False, False),
+        ("no live vaccines", False, False),
+        ("inactivated polio", False, False),
+        ("vaccine delivered on Tuesday", False, False),
+        ("liver function test first", False, False),
+        ("olive oil", False, False),
+        ("Shingrix (shingles)", False, False),
+        ("flu jab (injection)", False, False),
+        ("covid booster", False, False),
+        ("typhoid injection", False, False),
+        ("", False, False),
+    ],
+)
+def test_the_vaccine_plan_is_read_exactly(text, ticked, live):
+    result = run(entry(planned_vaccine=text, planned_vaccine_live=ticked))
+    assert ("VAC-LIVE" in result.rule_ids) is live
+
+
+def test_a_false_live_match_no_longer_swallows_a_real_plan_the_next_day():
+    """A non-live plan fires nothing, so the real live plan opens its own team alert."""
+    monday = run(entry(T0 - D, planned_vaccine="non-live flu vaccine"))
+    assert monday.rule_ids == []
+    tuesday = run(entry(planned_vaccine="yellow fever"))
+    assert tuesday.team_alerts == ("VAC-LIVE",)
+
+
+def test_a_different_live_vaccine_is_a_change_for_the_team():
+    earlier = [prior("VAC-LIVE", "CONTACT", T0 - 2 * D, key="VAC-LIVE:x",
+                     detail={"vaccines": ["yellow fever"]}),
+               prior("VAC-LIVE", "CONTACT", T0 - D, key="VAC-LIVE:x", team=False, entry_id=2,
+                     detail={"vaccines": ["yellow fever"]})]  # fmt: skip
+    same = run(entry(planned_vaccine="yellow fever"), prior=earlier)
+    other = run(entry(planned_vaccine="yellow fever and MMR"), prior=earlier)
+    assert (same.team_alerts, other.team_alerts) == ((), ("VAC-LIVE",))
+
+
+# The team's first-dose date and the pre-dose check -------------------------------------
+
+
+def test_the_pre_dose_check_uses_the_teams_first_dose_date():
+    """No dose logged yet; the team planned the first for tomorrow and a UTI is open."""
+    result = run(entry(sym={"dysuria": 1}), first_dose_at=T0 + D)
+    assert {"GU-UTI", "INJ-DUE-INF"} <= set(result.rule_ids)
+    (due,) = [f for f in result.fired if f.rule_id == "INJ-DUE-INF"]
+    assert due.why["next_dose"] == 1
+    assert due.episode_key == "INJ-DUE-INF:1:2026-03-03"  # one episode per dose
+    assert "INJ-DUE-INF" not in fired(entry(sym={"dysuria": 1}), first_dose_at=T0 + 3 * D)
+
+
+@pytest.mark.parametrize(("before_due_day", "expected"), [(48 * H, True), (48 * H + M, False)])
+def test_the_pre_dose_check_boundary(before_due_day, expected):
+    """Due on a local day (04 March); 48 h are measured to the start of that day."""
+    first = T0.replace(day=4, hour=9)
+    at = T0.replace(day=4, hour=0) - before_due_day
+    result = fired(entry(at, sym={"dysuria": 1}), first_dose_at=first)
+    assert ("INJ-DUE-INF" in result) is expected
+
+
+def test_the_team_is_told_once_per_dose_whichever_path_raised_it():
+    earlier = [prior("INJ-DUE-INF", "CONTACT", T0 - 30 * H, entry_id=None,
+                     key="INJ-DUE-INF:5:2026-03-03")]  # fmt: skip
+    result = run(entry(sym={"dysuria": 1}), injections=[dose(T0 - 27 * D, 4)], prior=earlier)
+    assert "INJ-DUE-INF" in result.rule_ids
+    assert "INJ-DUE-INF" not in result.team_alerts
+
+
 def test_due_dose_counts_an_infection_rule_raised_by_risk_escalation():
     last = T0 - 27 * D
     sore_throat = entry(sym={"sore_throat": 1})

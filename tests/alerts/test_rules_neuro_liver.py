@@ -93,6 +93,25 @@ def test_liver(before, now, hbv, expected):
 
 
 @pytest.mark.parametrize(
+    ("now", "hbv", "expected"),
+    [
+        ({"fatigue": 2, "nausea": 1}, True, True),
+        ({"fatigue": 1, "nausea": 1}, True, False),
+        ({"fatigue": 2}, True, False),
+        ({"fatigue": 2, "nausea": 1}, False, False),
+        ({"jaundice": 1}, False, True),
+    ],
+)
+def test_liver_on_a_first_entry_counts_from_none(now, hbv, expected):
+    """Ambiguity 9: with no entry before, HBV-LIVER's rise is from none (safer: a hepatitis B
+    reactivation must not wait for a second entry); PRO-WORSEN-2 keeps the first entry as
+    its baseline."""
+    result = fired(entry(sym=now), hbv=hbv)
+    assert ("HBV-LIVER" in result) is expected
+    assert "PRO-WORSEN-2" not in result
+
+
+@pytest.mark.parametrize(
     ("symptoms", "flags", "expected"),
     [
         ({"jaundice": 1}, ["hard_to_wake"], True),

@@ -99,19 +99,34 @@ def test_a_rise_in_level_notifies_again():
 @pytest.mark.parametrize(
     ("ago", "grade", "notified"),
     [
-        (2 * D, 1, False),  # unchanged within 7 days
+        (2 * D, 1, False),  # unchanged within 7 days, there every day
         (2 * D, 2, True),  # worse
         (7 * D, 1, True),  # 7 days on
     ],
 )
 def test_persistent_symptom_renotifies_when_worse_or_after_7_days(ago, grade, notified):
-    earlier = [prior("NEURO-NEW", "CONTACT", T0 - ago, detail={"symptoms": {"clumsiness": 1}})]
+    detail, key = {"symptoms": {"clumsiness": 1}}, "NEURO-NEW:first"
+    earlier = [prior("NEURO-NEW", "CONTACT", T0 - ago, detail=detail, entry_id=100, key=key)] + [
+        prior(
+            "NEURO-NEW",
+            "CONTACT",
+            T0 - days * D,
+            team=False,
+            detail=detail,
+            key=key,
+            entry_id=100 + n,
+        )
+        for n, days in enumerate(range(ago.days - 1, 0, -1), start=1)
+    ]  # and on every day since, de-duplicated
     result = run(entry(sym={"clumsiness": grade}), prior=earlier)
     assert ("NEURO-NEW" in result.team_alerts) is notified
 
 
 def test_persistent_symptom_renotifies_for_a_new_symptom_of_the_rule():
-    earlier = [prior("GU-UTI", "CONTACT", T0 - 2 * D, detail={"symptoms": {"dysuria": 1}})]
+    earlier = [prior("GU-UTI", "CONTACT", T0 - 2 * D, detail={"symptoms": {"dysuria": 1}},
+                     key="GU-UTI:first"),
+               prior("GU-UTI", "CONTACT", T0 - D, team=False, entry_id=2, key="GU-UTI:first",
+                     detail={"symptoms": {"dysuria": 1}})]  # fmt: skip
     result = run(entry(sym={"dysuria": 1, "urine_cloudy_bloody": 1}), prior=earlier)
     assert "GU-UTI" in result.team_alerts
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from alerts.rules import Injection
+from alerts.rules import Injection, PriorAlert
 from tests.alerts.rulekit import LONDON, T0, D, H, M, prior, sweep
 
 
@@ -97,3 +97,38 @@ def test_missed_dose_is_watch_only():
     result = sweep(as_of, daily, injections=[Injection(at(2), 4)])
     assert [(f.rule_id, f.level) for f in result.fired] == [("INJ-MISSED", "WATCH")]
     assert result.level == "WATCH" and result.team_alerts == ()
+
+
+# The team's first-dose date and the pre-dose check -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(at(3, 23, 59), False), (datetime(2026, 3, 4, 0, 0, tzinfo=LONDON), True)],
+)
+def test_an_unlogged_first_dose_is_missed_after_its_day_plus_one(as_of, expected):
+    """The dashboard shows it as missed; INJ-MISSED must say so too."""
+    result = sweep(as_of, [as_of - H], first_dose_at=at(2, 9))
+    assert ("INJ-MISSED" in [f.rule_id for f in result.fired]) is expected
+
+
+def test_the_sweep_asks_for_a_check_when_a_dose_falls_due_during_an_infection():
+    """No entry mentions the dose: the UTI alert stands and dose 5 is due in two days."""
+    as_of = at(2) + 26 * D  # 03-28; dose 5 due 03-30
+    uti = PriorAlert("GU-UTI", "CONTACT", as_of - 3 * D, 7, "GU-UTI:x", True, {})
+    result = sweep(as_of, [as_of - H], injections=[Injection(at(2), 4)], prior_alerts=[uti])
+    assert "INJ-DUE-INF" in result.team_alerts
+    (check,) = [f for f in result.fired if f.rule_id == "INJ-DUE-INF"]
+    assert check.episode_key == "INJ-DUE-INF:5:2026-03-30"
+    assert check.why["infection_rules"] == ["GU-UTI"]
+    raised = PriorAlert("INJ-DUE-INF", "CONTACT", as_of, None, check.episode_key, True, {})
+    again = sweep(as_of + 6 * H, [as_of - H], injections=[Injection(at(2), 4)],
+                  prior_alerts=[uti, raised])  # fmt: skip
+    assert "INJ-DUE-INF" not in again.team_alerts  # once per dose
+
+
+def test_the_sweep_leaves_a_dose_alone_without_an_infection_alert():
+    as_of = at(2) + 26 * D
+    watch = PriorAlert("RESP-URTI", "WATCH", as_of - D, 7, "RESP-URTI:x", False, {})
+    result = sweep(as_of, [as_of - H], injections=[Injection(at(2), 4)], prior_alerts=[watch])
+    assert "INJ-DUE-INF" not in [f.rule_id for f in result.fired]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alerts.rules import Vital
-from tests.alerts.rulekit import entry, fired, run
+from tests.alerts.rulekit import T0, M, entry, fired, run, temp
 
 VITALS = {"VIT-HR-H", "VIT-HR-M", "VIT-RR-H", "VIT-RR-M", "VIT-SPO2-H", "VIT-SPO2-M",
           "VIT-SBP-H", "VIT-SBP-M", "VIT-NEWS2"}  # fmt: skip
@@ -68,6 +68,20 @@ def full(t="37.0", hr=70, rr=16, spo2=97, sbp=120, **kw):
 )
 def test_news2(values, news2):
     assert ("VIT-NEWS2" in fired(full(**values))) is news2
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        (("34.9", "36.5"), True),  # the low reading scores 3, whichever is higher
+        (("36.5", "34.9"), True),
+        (("35.1", "36.5"), False),  # 1: not enough alone
+        (("39.1", "36.5"), False),  # 2: not enough alone
+    ],
+)
+def test_news2_scores_the_most_abnormal_temperature(readings, expected):
+    e = full(t=None, temps=[temp(value, at=T0 + n * M) for n, value in enumerate(readings)])
+    assert ("VIT-NEWS2" in fired(e)) is expected
 
 
 def test_news2_consciousness_from_red_flags():

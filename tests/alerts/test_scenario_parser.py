@@ -64,9 +64,33 @@ def test_it_parses_a_valid_scenario():
         (entry(symptoms={"cough": True}), "0–4", "symptoms.cough"),
         (entry(symptoms={"cold_sore": 2}), "true or false", "symptoms.cold_sore"),
         (entry(red_flags=["dizzy"]), "unknown red-flag code", "red_flags"),
-        (entry(temperature={"value": 29.9, "unit": "C"}), "outside", "temperature.value"),
-        (entry(temperature={"value": 45.1, "unit": "C"}), "outside", "temperature.value"),
-        (entry(temperature={"value": 85.9, "unit": "F"}), "outside", "temperature.value"),
+        (
+            entry(temperature={"value": 29.9, "unit": "C"}),
+            "not a body temperature",
+            "temperature.value",
+        ),
+        (
+            entry(temperature={"value": 45.1, "unit": "C"}),
+            "not a body temperature",
+            "temperature.value",
+        ),
+        (
+            entry(temperature={"value": 85.9, "unit": "F"}),
+            "not a body temperature",
+            "temperature.value",
+        ),
+        # What the form refuses, replay refuses: never rounded on the way in (99.45 °F is
+        # 37.5 °C, T-LOW-1; rounded to 99.4 it would be 37.4, no alert).
+        (
+            entry(temperature={"value": 99.45, "unit": "F"}),
+            "one decimal place",
+            "temperature.value",
+        ),
+        (
+            entry(temperature={"value": 37.55, "unit": "C"}),
+            "one decimal place",
+            "temperature.value",
+        ),
         (entry(temperature={"value": "hot", "unit": "C"}), "number", "temperature.value"),
         (entry(temperature={"value": 38, "unit": "K"}), "C or F", "temperature.unit"),
         (entry(vitals={"heart_rate": {"value": 400}}), "outside", "vitals.heart_rate.value"),
@@ -74,6 +98,7 @@ def test_it_parses_a_valid_scenario():
         (entry(reported_by="neighbour"), "patient or proxy", "reported_by"),
         ({"at": "yesterday", "type": "entry"}, "ISO 8601", "at"),
         ({"at": "2026-03-10T08:00", "type": "visit"}, "entry, injection, tick", "type"),
+        (entry(planned_vaccine={"text": "MMR", "when": "May"}), "unknown field", "planned_vaccine"),
         ({"at": "2026-03-10T08:00", "type": "injection", "dose": 0}, "whole number", "dose"),
         (
             {"at": "2026-03-10T08:00", "type": "tick", "temperature": {}},
@@ -100,6 +125,16 @@ def test_it_names_the_event_and_field_of_each_mistake(event, message_part, field
         (json.dumps({"patient": {}, "events": []}), "non-empty list"),
         (json.dumps({"patient": {"timezone": "Mars/Base"}, "events": [{}]}), "unknown time zone"),
         (json.dumps({"patient": {"elevated_risk": ["smoker"]}, "events": [{}]}), "elevated_risk"),
+        # A misspelt key would silently replay another patient: refused, naming it.
+        (
+            json.dumps({"patient": {"elevated_risks": ["low_ig"]}, "events": [{}]}),
+            "field 'patient.elevated_risks'",
+        ),
+        (json.dumps({"patient": {}, "event": [{}], "events": [{}]}), "field 'event'"),
+        (
+            json.dumps({"patient": {"first_dose_at": "soon"}, "events": [{}]}),
+            "patient.first_dose_at",
+        ),
     ],
 )
 def test_it_rejects_malformed_files_clearly(text, message_part):
@@ -120,8 +155,24 @@ def test_it_keeps_a_red_flag_listed_among_symptoms():
     assert scenario.events[0].red_flags == frozenset({"might_die"})
 
 
-def test_it_treats_a_named_live_vaccine_in_plain_text_as_live():
-    scenario = load_scenario(doc(entry(planned_vaccine="MMR booster")), CATALOGUE)
-    assert scenario.events[0].planned_vaccine_live is True
-    scenario = load_scenario(doc(entry(planned_vaccine="flu jab (injection)")), CATALOGUE)
-    assert scenario.events[0].planned_vaccine_live is False
+def test_it_keeps_the_vaccine_text_and_the_patients_own_tick_apart():
+    """VAC-LIVE reads both (alerts.rules.vaccine_plan_is_live), as it does for the form."""
+    plain = load_scenario(doc(entry(planned_vaccine="MMR booster")), CATALOGUE).events[0]
+    assert (plain.planned_vaccine, plain.planned_vaccine_live) == ("MMR booster", False)
+    ticked = load_scenario(
+        doc(entry(planned_vaccine={"text": "holiday jabs", "live": True})), CATALOGUE
+    ).events[0]
+    assert (ticked.planned_vaccine, ticked.planned_vaccine_live) == ("holiday jabs", True)
+
+
+def test_it_reads_the_first_dose_the_team_planned_in_local_time():
+    text = json.dumps({"patient": {"timezone": "Australia/Sydney",
+                                   "first_dose_at": "2026-03-02T09:00"},
+                       "events": [{"at": "2026-03-01T08:00", "type": "tick"}]})  # fmt: skip
+    scenario = load_scenario(text, CATALOGUE)
+    assert scenario.first_dose_at.isoformat() == "2026-03-02T09:00:00+11:00"
+
+
+def test_it_reads_the_injection_form_event():
+    scenario = load_scenario(doc({"at": "2026-03-02T08:00", "type": "injection_form"}), CATALOGUE)
+    assert scenario.events[0].type == "injection_form"

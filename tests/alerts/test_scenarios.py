@@ -60,13 +60,23 @@ def test_every_rule_is_covered_by_some_scenario():
 
 
 @pytest.mark.django_db
-def test_it_exits_2_naming_event_and_field_for_a_bad_file(tmp_path):
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"symptoms": {"cuogh": 1}}, "symptoms.cuogh"),
+        # The form refuses two decimals; replay must not round 99.45 °F (37.5 °C) to 99.4.
+        ({"temperature": {"value": 99.45, "unit": "F"}}, "temperature.value"),
+        ({"temperature": {"value": 46, "unit": "C"}}, "temperature.value"),
+        ({"vitals": {"spo2": {"value": 101}}}, "vitals.spo2.value"),
+    ],
+)
+def test_it_exits_2_naming_event_and_field_for_what_the_form_would_refuse(tmp_path, event, field):
     bad = tmp_path / "bad.json"
     bad.write_text(
         json.dumps(
             {
                 "patient": {"timezone": "Europe/London"},
-                "events": [{"at": "2026-03-01T08:00", "type": "entry", "symptoms": {"cuogh": 1}}],
+                "events": [{"at": "2026-03-01T08:00", "type": "entry", **event}],
             }
         )
     )
@@ -75,7 +85,32 @@ def test_it_exits_2_naming_event_and_field_for_a_bad_file(tmp_path):
     # manage.py exits with the CommandError's returncode.
     assert caught.value.returncode == 2
     assert "event 1" in str(caught.value)
-    assert "symptoms.cuogh" in str(caught.value)
+    assert f"'{field}'" in str(caught.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "unit", "accepted"),
+    [("99.45", "F", False), ("99.5", "F", True), ("37.55", "C", False), ("46.0", "C", False),
+     ("30.0", "C", True)],
+)  # fmt: skip
+def test_the_form_and_replay_accept_the_same_readings(bob, value, unit, accepted, tmp_path):
+    from symptoms.forms import EntryForm
+    from symptoms.models import Symptom
+
+    form = EntryForm({"client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e", "temperature": value,
+                      "unit": unit, "confirm_unusual": "on"},
+                     symptoms=list(Symptom.objects.all()), patient_zone=bob.zone)  # fmt: skip
+    scenario = tmp_path / "one.json"
+    scenario.write_text(f'{{"events": [{{"at": "2026-03-01T08:00", "type": "entry", '
+                        f'"temperature": {{"value": {value}, "unit": "{unit}"}}}}]}}')  # fmt: skip
+    try:
+        replay_json(scenario)
+        replayed = True
+    except CommandError:
+        replayed = False
+    assert form.is_valid() is accepted
+    assert replayed is accepted
 
 
 @pytest.mark.django_db

@@ -335,11 +335,15 @@ def test_history_ignores_bad_day_counts(bob_client, days):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("text", "live"), [("Yellow fever jab", True), ("MMR", True),
-                                            ("flu injection", False)])  # fmt: skip
+                                            ("flu injection", False),
+                                            ("non-live flu vaccine", False)])  # fmt: skip
 def test_a_named_live_vaccine_counts_even_unticked(bob_client, bob, text, live):
-    bob_client.post(TODAY, entry_post(planned_vaccine=text))
+    answer = bob_client.post(TODAY, entry_post(planned_vaccine=text), follow=True)
     entry = DiaryEntry.objects.get(patient=bob)
-    assert (entry.planned_vaccine, entry.planned_vaccine_live) == (text, live)
+    # The entry keeps what the patient said (text, and their own tick: not ticked)...
+    assert (entry.planned_vaccine, entry.planned_vaccine_live) == (text, False)
+    # ...and VAC-LIVE reads the text as well.
+    assert ("Live vaccines are not recommended" in answer.content.decode()) is live
 
 
 @pytest.mark.django_db

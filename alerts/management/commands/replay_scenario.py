@@ -39,11 +39,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Scenario: {scenario.name or path.name} ({scenario.timezone})")
         for item in result.results:
             style = getattr(self.style, LEVEL_STYLE[item["level"]])
-            line = f"{item['at']:<17} {item['type']:<9} {style(item['level']):<8}"
+            line = f"{item['at']:<17} {item['type']:<14} {style(item['level']):<8}"
             if item["rules"]:
                 line += "  fired: " + ", ".join(item["rules"])
             if item["team_alerts"]:
                 line += "  | team alerts: " + ", ".join(item["team_alerts"])
             if item["suppressed"]:
                 line += "  | suppressed: " + ", ".join(item["suppressed"])
+            if item.get("resolved"):
+                line += "  resolved by the team: " + ", ".join(item["resolved"])
             self.stdout.write(line)

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +23,7 @@ from alerts.notify import alert_resolve
 from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+from symptoms.validation import temperature_problem
 
 DEMO_DEVICE = "Demo authenticator"
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose
@@ -233,6 +234,10 @@ class Command(BaseCommand):
             value = Decimal(str(temp_c))
             if spec.unit == "F":
                 value = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
+            # The demo holds only readings the diary form would accept.
+            problem = temperature_problem(value, spec.unit)
+            if problem:
+                raise CommandError(f"demo reading for {spec.username}: {problem}")
             TemperatureReading.objects.create(
                 entry=entry, value=value, unit=spec.unit, site="mouth", measured_at=at
             )
