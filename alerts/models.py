@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alerts.rules import EngineWindows
+from alerts.rules import HISTORY_DAYS, EngineWindows
 
 
 class Level(models.TextChoices):
@@ -86,21 +86,21 @@ class EngineSettings(models.Model):
     dedup_hours = models.PositiveSmallIntegerField(
         _("no re-notification within (hours)"),
         default=24,
-        validators=[MinValueValidator(1), MaxValueValidator(14 * 24)],
+        validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS * 24)],
         help_text=_("The same rule and episode is not notified again within this many hours "
                     "unless its level rises. URGENT is never held back."),
     )  # fmt: skip
     persistent_days = models.PositiveSmallIntegerField(
         _("persistent unchanged symptom: re-notify after (days)"),
         default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS)],
         help_text=_("A symptom that stays the same on every entry and every day re-notifies "
                     "only when it worsens or after this many days."),
     )  # fmt: skip
     episode_gap_days = models.PositiveSmallIntegerField(
         _("an episode continues while the rule fires again within (days)"),
         default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS)],
         help_text=_("Beyond this, or once the team resolves its alert, a new episode starts."),
     )  # fmt: skip
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -118,14 +118,14 @@ class EngineSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     dedup_hours__gte=1,
-                    dedup_hours__lte=14 * 24,
+                    dedup_hours__lte=HISTORY_DAYS * 24,
                     persistent_days__gte=1,
-                    persistent_days__lte=14,
+                    persistent_days__lte=HISTORY_DAYS,
                     episode_gap_days__gte=1,
-                    episode_gap_days__lte=14,
+                    episode_gap_days__lte=HISTORY_DAYS,
                 ),
                 name="alerts_engine_settings_windows",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:

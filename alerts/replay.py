@@ -117,10 +117,15 @@ def _replay_event(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dic
         raise PromptTaskMismatch(f"event {event.index}: the task could not claim the entry")
     prompt_rules = sorted(r.rule_id for r in prompt.reasons)
     task_rules = sorted({f.rule_id for f in evaluation.fired})
-    if prompt.level != evaluation.level or prompt_rules != task_rules:
+    told = bool(evaluation.team_alerts)
+    if (
+        prompt.level != evaluation.level
+        or prompt_rules != task_rules
+        or prompt.team_alerted != told
+    ):
         raise PromptTaskMismatch(
-            f"event {event.index}: prompt {prompt.level} {prompt_rules} != task "
-            f"{evaluation.level} {task_rules}"
+            f"event {event.index}: prompt {prompt.level} {prompt_rules} (team alerted: "
+            f"{prompt.team_alerted}) != task {evaluation.level} {task_rules} (team alerted: {told})"
         )
     return {
         **base,

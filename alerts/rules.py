@@ -113,6 +113,10 @@ NEVER_DEDUPLICATED = frozenset({"NEURO-PROG"})
 RISK_ESC_TARGETS = ("RESP-URTI", "HSV-ORAL", "T-LOW-1", "HZ-PRODROME")
 PERIODIC_RULES = ("DIARY-GAP-2", "DIARY-GAP-3", "DIARY-FOLLOWUP", "INJ-MISSED")
 
+# The evaluator is given this many days of history (entries and alerts) before an entry:
+# every window a rule or the engine uses must fit in it (alerts.rules_admin, EngineSettings).
+HISTORY_DAYS = 14
+
 
 @dataclass(frozen=True, slots=True)
 class EngineWindows:
@@ -151,40 +155,57 @@ def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
 
 
 # Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K5][K28]), matched as
-# whole words. A plan the patient did not tick as live counts as live when its text names one
-# of these, or says "live" without a negation ("non-live", "not live", "inactivated" do not).
+# whole words from their start (brand variants such as MMRV, MMRvaxPro, LAIV4 included).
+# A plan the patient did not tick as live counts as live when its text names one of these,
+# or speaks of a live vaccine ("live vaccine", "MMR (live)", "it's live") without a
+# negation ("non-live", "not live", "no live"), or is unsure whether it is live.
 LIVE_VACCINES = {
-    "yellow fever": r"yellow[\s-]*fever|stamaril",
-    "MMR": r"m\.?\s?m\.?\s?r|priorix|measles|mumps|rubella",
+    "yellow fever": r"yellow[\s-]*fever|stamaril|yf",
+    "MMR": r"m[.\s-]?m[.\s-]?r\w*|priorix\w*|proquad|measles|mumps|rubella",
     "chickenpox (varicella)": r"varicella|chicken[\s-]*pox|varivax|varilrix",
     "shingles (Zostavax)": r"zostavax",
-    "BCG": r"b\.?c\.?g",
-    "oral polio": r"oral[\s-]*polio|opv",
-    "oral typhoid": r"oral[\s-]*typhoid|vivotif|ty21a",
+    "BCG": r"b\.?c\.?g|tb[\s-]*(?:vaccines?|vaccination|jabs?)|tuberculosis[\s-]*(?:vaccines?|jabs?)",
+    "oral polio": r"oral[\s-]*polio|opv|polio[\s-]*drops|sabin",
+    "oral typhoid": r"oral[\s-]*typhoid|typhoid[\s-]*(?:capsules?|tablets?|pills?)|vivotif|ty21a",
     "oral cholera (Vaxchora)": r"vaxchora",
-    "nasal flu": r"nasal[\s-]*(?:spray[\s-]*)?flu|fluenz|flumist|laiv",
-    "rotavirus": r"rotavirus",
+    "nasal flu": (r"(?:intra)?nasal[\s-]*(?:spray[\s-]*)?(?:flu|influenza)"
+                  r"|flu[\s-]*nasal|fluenz\w*|flumist|laiv\w*"),
+    "rotavirus": r"rotavirus|rotarix|rotateq",
     "dengue": r"dengue|dengvaxia|qdenga",
+    "Japanese encephalitis (Imojev)": r"imojev",
     "chikungunya (Ixchiq)": r"ixchiq",
     "smallpox": r"smallpox|acam2000",
     "Ebola (Ervebo)": r"ervebo",
-}
+}  # fmt: skip
 _LIVE_NAMES = [
     (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
     for name, pattern in LIVE_VACCINES.items()
 ]
-# "live" on its own, or "live attenuated"; not after "non", "not (a)", "no" or "un".
-_LIVE_WORD = re.compile(
-    r"(?<![\w-])(?<!non-)(?<!non )(?<!not )(?<!not a )(?<!no )live\b", re.IGNORECASE
+_LIVE = re.compile(r"\blive\b", re.IGNORECASE)
+# "live" about a vaccine: "live vaccine", "live-attenuated", "(live)", "it's live".
+_LIVE_ABOUT_A_VACCINE = re.compile(
+    r"\s*[\s-]*(?:attenuated|vaccines?|vaccinations?|jabs?|injections?|virus|version|one|type"
+    r"|strain)\b|\s*(?:[).,;:!?]|$)",
+    re.IGNORECASE,
 )
+_NEGATED = re.compile(r"(?:\bnon[\s-]?|\bnot(?:\s+an?)?\s+|\bno\s+)$", re.IGNORECASE)
+_UNSURE = re.compile(r"\?|not\s+sure|unsure|don'?t\s+know|dunno|maybe|check", re.IGNORECASE)
 
 
 def live_vaccines_named(text: str) -> list[str]:
-    """The live vaccines a free-text plan names ("live vaccine" when it says only "live")."""
+    """The live vaccines a free-text plan names; "live vaccine" when it only says so, or
+    "maybe live" when it is unsure (the team checks)."""
     named = [name for name, pattern in _LIVE_NAMES if pattern.search(text)]
-    if not named and _LIVE_WORD.search(text):
-        named = ["live vaccine"]
-    return named
+    if named:
+        return named
+    lives = list(_LIVE.finditer(text))
+    if lives and _UNSURE.search(text):
+        return ["maybe live"]
+    for match in lives:
+        negated = _NEGATED.search(text[: match.start()])
+        if not negated and _LIVE_ABOUT_A_VACCINE.match(text, match.end()):
+            return ["live vaccine"]
+    return []
 
 
 def vaccine_plan_is_live(text: str, ticked: bool) -> bool:
@@ -1177,7 +1198,6 @@ def _injection_rules(ctx: _Context, fired: dict[str, dict[str, Any]]) -> None:
                                    "readings": [ctx.reading(t) for t in raised],
                                    "hours_since_injection": round(since, 2)}  # fmt: skip
     _persisting_reaction(ctx, fired)
-    _due_with_infection(ctx, fired)
 
 
 def _persisting_reaction(ctx: _Context, fired: dict[str, dict[str, Any]]) -> None:
@@ -1218,6 +1238,32 @@ def _due_with_infection(ctx: _Context, fired: dict[str, dict[str, Any]]) -> None
         ctx.episode_keys["INJ-DUE-INF"], fired["INJ-DUE-INF"] = check
 
 
+def dose_due_soon(
+    profile: Profile,
+    injections: Iterable[Injection],
+    *,
+    as_of: datetime,
+    rules: RuleSet | Mapping[str, RuleConfig] | None = None,
+) -> dosing.DueDose | None:
+    """The next dose when it is due within INJ-DUE-INF's window (48 h) or overdue; the
+    team's first-dose date counts while no dose is logged (the dashboard's inputs)."""
+    rs = _ruleset(rules)
+    tz = zone(profile.timezone)
+    due = dosing.next_due([(i.at, i.dose) for i in injections if i.at <= as_of], tz=tz,
+                          first_dose_at=profile.first_dose_at)  # fmt: skip
+    if due is None:
+        return None
+    due_start = datetime.combine(due.due, datetime.min.time(), tzinfo=tz)
+    if due_start - as_of > timedelta(hours=rs.p("INJ-DUE-INF", "due_within_hours")):
+        return None
+    return due
+
+
+def pre_dose_key(due: dosing.DueDose) -> str:
+    """INJ-DUE-INF's episode: the dose, so that the team is told once per dose."""
+    return f"INJ-DUE-INF:{due.number}:{due.due.isoformat()}"
+
+
 def pre_dose_check(
     profile: Profile,
     injections: Iterable[Injection],
@@ -1231,19 +1277,14 @@ def pre_dose_check(
     at CONTACT or URGENT in the last 7 days (or fires now: `current`).
 
     One check for the three places that ask it: an entry, the periodic sweep (a dose falls
-    due while an infection alert stands) and the injection form. Returns the episode key,
-    one per dose so that the team is told once, and the why; None when it does not hold.
+    due while an infection alert stands) and the injection form. Returns the episode key
+    (pre_dose_key) and the why; None when it does not hold.
     """
     rs = _ruleset(rules)
     if not rs.active["INJ-DUE-INF"]:
         return None
-    tz = zone(profile.timezone)
-    due = dosing.next_due([(i.at, i.dose) for i in injections if i.at <= as_of], tz=tz,
-                          first_dose_at=profile.first_dose_at)  # fmt: skip
+    due = dose_due_soon(profile, injections, as_of=as_of, rules=rs)
     if due is None:
-        return None
-    due_start = datetime.combine(due.due, datetime.min.time(), tzinfo=tz)
-    if due_start - as_of > timedelta(hours=rs.p("INJ-DUE-INF", "due_within_hours")):
         return None
     lookback = timedelta(days=rs.p("INJ-DUE-INF", "lookback_days"))
     recent = sorted(
@@ -1255,7 +1296,7 @@ def pre_dose_check(
     if not recent:
         return None
     why = {"next_dose": due.number, "due": due.due.isoformat(), "infection_rules": recent}
-    return f"INJ-DUE-INF:{due.number}:{due.due.isoformat()}", why
+    return pre_dose_key(due), why
 
 
 def _escalated(ctx: _Context, rule_id: str) -> str:
@@ -1327,7 +1368,8 @@ def _episode_key(
     local = at.astimezone(tz)
     key = f"{rule_id}:{local.date().isoformat()}"
     if any(a.episode_key == key for a in prior):
-        key = f"{rule_id}:{local:%Y-%m-%dT%H:%M:%S}"
+        # With the UTC offset: unique even in the hour the clocks go back.
+        key = f"{rule_id}:{local.isoformat(timespec='seconds')}"
     return key
 
 
@@ -1357,7 +1399,7 @@ def _dedup(
         rule_id in PERSISTENT_RULES
         and at - last.at < windows.persistent
         and _unchanged(last, why)
-        and _persisted(ctx, prior, since=last.at)
+        and _persisted(ctx, prior, since=last.at, symptoms=_symptoms_of(why))
     ):
         reason = "persistent unchanged: re-notified only if it worsens, clears or after 7 days"
         return Deduplication(rule_id, reason, last.at)
@@ -1371,10 +1413,13 @@ def _unchanged(last: PriorAlert, why: Mapping[str, Any]) -> bool:
     return all(g <= before.get(c, 0) for c, g in now.items())
 
 
-def _persisted(ctx: _Context, prior: list[PriorAlert], *, since: datetime) -> bool:
-    """The rule fired on every entry since `since` and on every local day from then to today:
-    a symptom absent on an entry, or on a day, in between cleared and has come back."""
-    fired = [a for a in prior if a.at >= since]
+def _persisted(
+    ctx: _Context, prior: list[PriorAlert], *, since: datetime, symptoms: Mapping[str, int]
+) -> bool:
+    """Each of `symptoms` was there on every entry since `since` and on every local day from
+    then to today: one absent on an entry, or on a day, in between cleared and came back
+    (even while another symptom kept the rule firing)."""
+    fired = [a for a in prior if a.at >= since and set(symptoms) <= set(_symptoms_of(a.detail))]
     fired_entries = {a.entry_id for a in fired}
     if any(e.id not in fired_entries for e in ctx.inp.history if since < e.at < ctx.entry.at):
         return False
@@ -1427,6 +1472,8 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
     ctx = _Context(inp, rs)
     fired = {r: why for r, why in _entry_rules(ctx).items() if rs.active[r]}
     fired, suppressed = _suppress(ctx, fired)
+    # Last: it counts this entry's infection rules, once all have fired and none suppressed.
+    _due_with_infection(ctx, fired)
     levels = _levels(rs, inp.profile, fired)
     firings, team, deduplicated = _finish(ctx, levels, fired)
     level = level_max(levels.values())

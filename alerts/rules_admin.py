@@ -7,11 +7,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from alerts.rules import DEFAULT_RULES, LEVELS
+from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, LEVELS
 
 # Temperature thresholds must stay inside the range the diary accepts at all.
 CELSIUS_RANGE = (Decimal("30.0"), Decimal("45.0"))
 INT_MAX = 10_000
+# Windows the evaluator can only honour within the history it reads (HISTORY_DAYS): a longer
+# one would silently act as 14 days.
+HISTORY_BOUND = {
+    ("T-LOW-2D", "days"), ("T-FEV-3D", "days"), ("RESP-COUGH-3D", "days"),
+    ("INJ-PERSIST-48", "until_days"), ("NEURO-PROG", "episode_days"),
+    ("INJ-DUE-INF", "lookback_days"),
+}  # fmt: skip
 
 
 def validate_rule_row(rule: Any) -> None:
@@ -32,6 +39,15 @@ def validate_rule_row(rule: Any) -> None:
         problems.append(f"missing parameter(s): {', '.join(sorted(expected - given))}")
     for name in sorted(expected & given):
         problems.extend(_check(name, definition.params[name], rule.params[name]))
+        value = rule.params[name]
+        if (
+            (rule.rule_id, name) in HISTORY_BOUND
+            and isinstance(value, int)
+            and value > HISTORY_DAYS
+        ):
+            problems.append(
+                f"{name} can be at most {HISTORY_DAYS} days (the history the rules read)"
+            )
     if problems:
         raise ValidationError({"params": "; ".join(problems)})
 

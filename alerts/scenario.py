@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alerts.rules import DEFAULT_RULES
 from symptoms.validation import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
@@ -240,6 +241,9 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         codes = raw.get("rules", [])
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise fail('must be a list of rule ids like ["GU-UTI"]', "rules")
+        unknown = sorted(set(codes) - set(DEFAULT_RULES))
+        if unknown:
+            raise fail(f"unknown rule id(s): {', '.join(unknown)}", "rules")
         return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind,
                              rules=tuple(codes))  # fmt: skip
     if kind == "injection":
@@ -401,6 +405,9 @@ def _parse_vaccine(raw: Any, fail) -> tuple[str, bool]:
             raise fail("text must be text", "planned_vaccine.text")
         if not isinstance(live, bool):
             raise fail("live must be true or false", "planned_vaccine.live")
+        if live and not text.strip():
+            # As the diary form asks: "Please say which vaccine you plan to have."
+            raise fail("say which vaccine is planned", "planned_vaccine.text")
         return text, live
     raise fail(
         'must be text or an object like {"text": "yellow fever", "live": true}', "planned_vaccine"

@@ -38,7 +38,7 @@ from symptoms.models import DiaryEntry, SymptomReport
 logger = logging.getLogger(__name__)
 
 # How far back the evaluator looks (consecutive-day rules, W48/7-day windows, dedup).
-HISTORY_WINDOW = timedelta(days=14)
+HISTORY_WINDOW = timedelta(days=rules.HISTORY_DAYS)
 # Pending entries younger than this are left to the task published at submit.
 SWEEP_GRACE = timedelta(seconds=60)
 SWEEP_BATCH = 200
@@ -187,21 +187,71 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
             .first()
         )
         history = [previous] if previous else []
-    prior = (
+    recent_alerts = (
         Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=entry.recorded_at)
         .exclude(entry=entry)
         .select_related("rule")
         .order_by("fired_at", "pk")
     )
-    injections = patient.injections.filter(given_at__lte=entry.recorded_at).order_by("given_at")
-    return rules.EvaluationInput(
-        profile=_profile(patient),
-        injections=tuple(rules.Injection(at=i.given_at, dose=i.dose_number) for i in injections),
-        entry=_entry_input(entry),
-        history=tuple(_entry_input(e) for e in history),
-        prior_alerts=tuple(_prior_alert(a) for a in prior),
-        rules=configs if configs is not None else rule_configs(),
+    prior = [_prior_alert(a) for a in recent_alerts]
+    configs = configs if configs is not None else rule_configs()
+    profile = _profile(patient)
+    injections = tuple(
+        rules.Injection(at=i.given_at, dose=i.dose_number)
+        for i in patient.injections.filter(given_at__lte=entry.recorded_at).order_by("given_at")
     )
+    due = rules.dose_due_soon(profile, injections, as_of=entry.recorded_at, rules=configs)
+    if due is not None:
+        # The team is told once per dose, however long ago (a dose overdue for weeks).
+        older = Alert.objects.filter(
+            patient=patient, rule__rule_id="INJ-DUE-INF", episode_key=rules.pre_dose_key(due),
+            fired_at__lt=since,
+        ).select_related("rule")  # fmt: skip
+        prior = [_prior_alert(a) for a in older] + prior
+    plain_history = [_entry_input(e) for e in history]
+    for index, earlier_entry in enumerate(history):
+        # (A failed entry never records alerts: nothing to add for it.)
+        if earlier_entry.evaluation_state == DiaryEntry.EvaluationState.PENDING:
+            prior = _with_pending(prior, plain_history, index, profile, injections, configs)
+    return rules.EvaluationInput(
+        profile=profile,
+        injections=injections,
+        entry=_entry_input(entry),
+        history=tuple(plain_history),
+        prior_alerts=tuple(sorted(prior, key=lambda a: a.at)),
+        rules=configs,
+    )
+
+
+def _with_pending(prior, history, index, profile, injections, configs) -> list[rules.PriorAlert]:
+    """Add what an earlier entry still waiting for its task will record.
+
+    The prompt is computed in the request, often before the previous entry's task has run
+    (Redis down, two quick entries, parallel workers). Evaluating that entry here, as its task
+    will, keeps the prompt and the recorded result in agreement ("we have let them know" is
+    said only when this entry opens the team alert).
+    """
+    pending = history[index]
+    result = rules.evaluate(
+        rules.EvaluationInput(
+            profile=profile, injections=injections, entry=pending,
+            history=tuple(history[:index]),
+            prior_alerts=tuple(a for a in prior if a.at <= pending.at), rules=configs,
+        )
+    )  # fmt: skip
+    team = set(result.team_alerts)
+    return prior + [
+        rules.PriorAlert(
+            rule_id=f.rule_id,
+            level=f.level,
+            at=pending.at,
+            entry_id=pending.id,
+            episode_key=f.episode_key,
+            team_alert=f.rule_id in team,
+            detail=f.why,
+        )  # fmt: skip
+        for f in result.fired
+    ]
 
 
 def _load_entry(entry_id: int, *, lock: bool = False) -> DiaryEntry | None:
@@ -636,7 +686,7 @@ def _sweep_batch(
         # weeks ago is still the same episode, recorded once.
         recorded = set(
             Alert.objects.filter(
-                patient_id__in={pk for pk, _, _ in new}, entry__isnull=True,
+                patient_id__in={pk for pk, _, _ in new},
                 episode_key__in={f.episode_key for _, f, _ in new}, fired_at__lt=since,
             ).values_list("patient_id", "rule__rule_id", "episode_key")
         )  # fmt: skip

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from alerts.models import Alert
+from alerts.rules import vaccine_plan_is_live
 from patients.models import Patient
 from symptoms.models import DiaryEntry, SymptomReport
 
@@ -61,7 +62,9 @@ def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
             "; ".join(r.symptom.code for r in reports if r.symptom.is_red_flag),
             entry.heart_rate or "", entry.resp_rate or "", entry.spo2 or "",
             entry.systolic_bp or "", entry.antipyretic_6h, _safe(entry.planned_vaccine),
-            entry.planned_vaccine_live, entry.feels_fine, _safe(entry.note),
+            # Live as VAC-LIVE reads it: the patient's tick, or a live vaccine named.
+            vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live),
+            entry.feels_fine, _safe(entry.note),
         ])  # fmt: skip
 
 

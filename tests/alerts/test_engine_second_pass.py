@@ -53,7 +53,10 @@ def test_an_unchanged_symptom_every_day_waits_and_the_prompt_says_when_the_team_
     assert (prompt.team_alerted, prompt.team_told_at) == (False, now - timedelta(days=3))
     html = services_prompt_html(latest)
     assert "We have also let them know" not in html
-    assert "They were told about this after your entry on" in html
+    told = timezone.localtime(now - timedelta(days=3))
+    assert (
+        f"The diary told them about this on {told:%A} {told.day} {told:%B} at {told:%H:%M}" in html
+    )
 
 
 def test_a_new_team_alert_is_announced_as_such(bob, alice):
@@ -155,3 +158,54 @@ def services_prompt_html(entry) -> str:
 
     prompt = services.entry_prompt(entry)
     return render_to_string("alerts/_prompt.html", {"prompt": prompt, "team": entry.patient.team})
+
+
+def test_the_prompt_agrees_with_the_task_while_an_earlier_entry_waits_for_its_own(bob, alice):
+    """The previous entry's task has not run (Redis down, two quick entries): the prompt must
+    not say "we have let them know" when the task will hold this firing back."""
+    now = timezone.now()
+    for days in (3, 2, 1):
+        evaluate(bob, now - timedelta(days=days), symptoms={"dysuria": 1})
+    waiting = make_entry(bob, now - timedelta(hours=1), symptoms={"dysuria": 1})  # pending
+    current = make_entry(bob, now, symptoms={"dysuria": 1})
+    prompt = services.entry_prompt(current)
+    services.entry_evaluate(waiting.pk, now=now)
+    services.entry_evaluate(current.pk, now=now)
+    assert team_rules(current) == []
+    assert prompt.team_alerted is False
+    assert prompt.team_told_at == now - timedelta(days=3)
+
+
+def test_the_team_is_told_once_per_dose_even_weeks_later(bob, alice):
+    """Dose 5 stays overdue for weeks; an alert for it 20 days ago (older than the two weeks
+    the evaluator reads) still stands for the entry path and the sweep."""
+    now = timezone.now()
+    Injection.objects.create(patient=bob, given_at=now - timedelta(days=50), dose_number=4)
+    early = uti_alert(bob, now - timedelta(days=20))
+    assert "INJ-DUE-INF" in team_rules(early)
+    later = uti_alert(bob, now)
+    services.periodic_rules_sweep(now=now + timedelta(minutes=15))
+    assert "INJ-DUE-INF" not in team_rules(later)
+    assert (
+        Alert.objects.filter(patient=bob, rule__rule_id="INJ-DUE-INF", team_alert=True).count() == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "name", "value", "ok"),
+    [("INJ-DUE-INF", "lookback_days", 14, True), ("INJ-DUE-INF", "lookback_days", 15, False),
+     ("NEURO-PROG", "episode_days", 30, False), ("DIARY-GAP-3", "days", 21, True)],
+)  # fmt: skip
+def test_a_rule_window_longer_than_the_history_read_is_refused(rule_id, name, value, ok):
+    from django.core.exceptions import ValidationError
+
+    from alerts.models import AlertRule
+
+    row = AlertRule.objects.get(rule_id=rule_id)
+    row.params = {**row.params, name: value}
+    try:
+        row.full_clean()
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted is ok

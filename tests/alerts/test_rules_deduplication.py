@@ -76,6 +76,20 @@ def test_a_persistent_unchanged_symptom_renotifies_after_7_days(ago, expected):
     assert notified(history, alerts) is expected
 
 
+def test_a_symptom_that_cleared_while_another_kept_the_rule_firing_is_a_recurrence():
+    """Dysuria and frequency; then frequency alone for two days; then dysuria is back."""
+    both, frequency = {"dysuria": 1, "urinary_frequency": 1}, {"urinary_frequency": 1}
+    first = entry(T0 - 3 * D, sym=both)
+    history, alerts = [first], [told(first.at, entry_id=first.id, symptoms=both)]
+    for ago in (2, 1):
+        e = entry(T0 - ago * D, sym=frequency)
+        history.append(e)
+        alerts.append(PriorAlert("GU-UTI", "CONTACT", e.at, e.id, KEY, False,
+                                 {"symptoms": frequency}))  # fmt: skip
+    assert notified(history, alerts, symptoms=both) is True
+    assert notified(history, alerts, symptoms=frequency) is False  # frequency never cleared
+
+
 def test_a_persistent_symptom_that_worsens_renotifies():
     history, alerts = story(2, 1, told_days_ago=3)
     assert notified(history, alerts, symptoms={"dysuria": 2}) is True
@@ -106,7 +120,7 @@ def test_a_new_episode_on_the_day_a_closed_one_began_gets_a_key_of_its_own():
     same_day = PriorAlert("GU-UTI", "CONTACT", first.at, first.id, "GU-UTI:2026-03-02", True,
                           {"symptoms": UTI}, resolved_at=T0 - H)  # fmt: skip
     (firing,) = run(entry(sym=UTI), history=[first], prior=[same_day]).fired
-    assert firing.episode_key == "GU-UTI:2026-03-02T08:00:00"
+    assert firing.episode_key == "GU-UTI:2026-03-02T08:00:00+00:00"
 
 
 def test_a_deduplicated_firing_says_when_the_team_was_told():

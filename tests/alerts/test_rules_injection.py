@@ -231,6 +231,28 @@ def test_live_vaccine_plan():
         ("Fluenz nasal spray", False, True),
         ("a live vaccine", False, True),
         ("live attenuated typhoid", False, True),
+        # Brand and spelling variants (found by review).
+        ("MMRV", False, True),
+        ("MMRVaxPro", False, True),
+        ("M-M-R II", False, True),
+        ("ProQuad", False, True),
+        ("LAIV4", False, True),
+        ("flu nasal spray", False, True),
+        ("intranasal flu vaccine", False, True),
+        ("YF vaccine", False, True),
+        ("TB vaccine", False, True),
+        ("typhoid capsules", False, True),
+        ("Rotarix", False, True),
+        ("polio drops", False, True),
+        ("Imojev", False, True),
+        ("MMR (live)", False, True),
+        ("my travel jab, it's live", False, True),
+        # Unsure whether it is live: the team checks (safer).
+        ("not sure if live", False, True),
+        ("dunno live or not", False, True),
+        ("Not live?", False, True),
+        ("not live (nurse will check)", False, True),
+        ("Flu jab at GP, I live alone", False, False),
         # Not live, and words that merely contain "live".
         ("non-live flu vaccine", False, False),
         ("non live", False, False),
@@ -291,6 +313,12 @@ def test_the_pre_dose_check_boundary(before_due_day, expected):
     at = T0.replace(day=4, hour=0) - before_due_day
     result = fired(entry(at, sym={"dysuria": 1}), first_dose_at=first)
     assert ("INJ-DUE-INF" in result) is expected
+
+
+def test_the_pre_dose_check_counts_every_infection_rule_of_the_entry():
+    """INJ-SITE-INF is decided late in the rule table; the check still sees it."""
+    result = run(entry(sym={"site_spreading": 1}), injections=[dose(T0 - 27 * D, 4)])
+    assert {"INJ-SITE-INF", "INJ-DUE-INF"} <= set(result.rule_ids)
 
 
 def test_the_team_is_told_once_per_dose_whichever_path_raised_it():

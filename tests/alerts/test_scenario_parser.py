@@ -176,3 +176,18 @@ def test_it_reads_the_first_dose_the_team_planned_in_local_time():
 def test_it_reads_the_injection_form_event():
     scenario = load_scenario(doc({"at": "2026-03-02T08:00", "type": "injection_form"}), CATALOGUE)
     assert scenario.events[0].type == "injection_form"
+
+
+@pytest.mark.parametrize(
+    ("event", "message_part", "field"),
+    [
+        ({"at": "2026-03-02T08:00", "type": "resolve", "rules": ["GU-UIT"]}, "unknown rule id",
+         "rules"),
+        (entry(planned_vaccine={"text": "", "live": True}), "which vaccine",
+         "planned_vaccine.text"),
+    ],
+)  # fmt: skip
+def test_it_refuses_what_the_form_and_the_rule_table_would(event, message_part, field):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(doc(event), CATALOGUE)
+    assert f"field '{field}'" in str(caught.value) and message_part in str(caught.value)
