@@ -11,7 +11,7 @@ WITH_POSTGRES := $(BIN)/python -m scripts.services with-postgres
 CHROMIUM ?= /usr/bin/chromium
 PIP_VERSION := 26.3
 
-.PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock clean
+.PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,12 @@ lock: install-dev
 	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements-dev.txt requirements-dev.in
+
+## static: collect and compress the static files into staticfiles/, at build time (a release
+## step's files are thrown away by most platforms). Needs no database or mail server.
+static: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build/none \
+	  EMAIL_URL=dummymail:// $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
 clean:
 	rm -rf $(VENV) .run staticfiles e2e-artifacts

@@ -13,6 +13,7 @@ max_requests_jitter = 200
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 graceful_timeout = 20
-# Access logs carry paths only; no URL in this app contains health data.
+# Access logs carry the path, never the query string: a search (?q=Bob) is health data.
 accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'  # %(U)s: no query
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from alerts.models import Alert, AlertRule, EducationPage, EngineSettings, Episode
-from diary_site.admin_mixins import ReadOnlyAdminMixin
+from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
 
 @admin.register(AlertRule)
@@ -74,7 +74,7 @@ class EngineSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class AlertAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     # Alerts are clinical records: clinicians acknowledge and resolve them on the dashboard,
     # where each step is notified and audited. The admin only shows them.
 
@@ -88,7 +88,7 @@ class AlertAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(AuditedReadsMixin, admin.ModelAdmin):
     list_display = ("patient", "key", "highest_level", "opened_at", "last_alert_at")
     search_fields = ("patient__reference", "key")
     raw_id_fields = ("patient",)

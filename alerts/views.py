@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from alerts import notify
 from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, ResolutionAction
 from patients.models import AccessLog, CareTeam, User
+from patients.sessions import is_background
 
 
 def clinician_required(view):
@@ -135,6 +136,8 @@ def triage(request: HttpRequest) -> HttpResponse:
                  "next": _page_query(request, page + 1) if has_next else ""},
         "refreshed_at": timezone.now(),
     }  # fmt: skip
+    if not is_background(request):  # the 30 s refresh of a page already logged is not
+        AccessLog.record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "alerts/_triage_table.html", context)
     context["unread"] = Notification.objects.filter(
@@ -153,6 +156,7 @@ def watch(request: HttpRequest) -> HttpResponse:
         .select_related("rule", "patient__user")
         .order_by("-fired_at")[:300]
     )
+    AccessLog.record(request, None, AccessLog.Action.LIST)
     return render(request, "alerts/watch.html", {"alerts": alerts})
 
 

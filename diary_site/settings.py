@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     # Serve static files with whitenoise in development too, like production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "diary_site.apps.DiarySiteConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -75,15 +77,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte or a non-UTF-8 form is a clear 400, never a database error.
+    "diary_site.middleware.RefuseUnreadableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and exports: Cache-Control: no-store, private; Vary: HX-Request.
+    "diary_site.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "patients.display_zone.DisplayZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "patients.sessions.IdleTimeoutMiddleware",
+    # 12 h after login for everyone; 30 idle minutes for staff (polls are not activity).
+    "patients.sessions.SessionLimitsMiddleware",
     "patients.two_factor.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "patients.audit.RefusedRequestMiddleware",
@@ -163,12 +170,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client IP is the last X-Forwarded-For hop the proxy added:
-# set DJANGO_PROXY_COUNT to the number of proxies (docs/security.md). 0 = REMOTE_ADDR only.
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind DJANGO_PROXY_COUNT trusted proxies (docs/security.md), the client's address is
+# the one the outermost proxy saw; one function for the lockout, the audit and the limits.
+DIARY_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "diary_site.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -250,6 +255,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail
 # ------------------------------------------------------------------------------
+# Production must send mail, not print it: printed mail put live password-reset links in
+# the logs. Without EMAIL_URL a development checkout prints to the console.
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured(
+        "The EMAIL_URL environment variable is not set. It is required when DJANGO_DEBUG is "
+        "false (production), e.g. smtp+tls://user:password@smtp.example.org:587."
+    )
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kesimpta diary <diary@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -257,10 +269,40 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 EMAIL_TIMEOUT = 10
 
+# Errors: Sentry when SENTRY_DSN is set, else e-mail to DJANGO_ADMINS; either way without
+# health data (diary_site/errors.py). `check --deploy` warns when neither is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+ADMINS = [] if SENTRY_DSN else [("", address) for address in env.list("DJANGO_ADMINS", default=[])]
+DEFAULT_EXCEPTION_REPORTER = "diary_site.errors.NoHealthDataReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "diary_site.errors.NoHealthDataFilter"
+if SENTRY_DSN:
+    from diary_site.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                release=env.str("SENTRY_RELEASE", default="") or None)  # fmt: skip
+
+# Cache: shared by every process, for the rate limits; on Redis beside the broker. A cache
+# outage never blocks a request: the limits fail open (a login still works).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("DJANGO_CACHE_URL", default=""),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "KEY_PREFIX": "diary",
+    }
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+# Behind a proxy, the client is the same address the lockout and the audit use.
+RATELIMIT_IP_META_KEY = "diary_site.client_ip.client_ip"
+
 # Celery — baseline from research/reliability.md §1
 # ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
+# The cache's default: database 1 of the broker's Redis (never the broker's own keys).
+if not CACHES["default"]["LOCATION"]:
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path="/1"))
 # Redis is the transport, PostgreSQL the record: results are never read.
 CELERY_TASK_IGNORE_RESULT = True
 # Only `make bench` sets one, to time a no-op task's round trip (diary_site.noop).
@@ -302,6 +344,8 @@ CELERY_TASK_ROUTES = {
     "alerts.tasks.sweep_escalations": {"queue": "notification"},
     "alerts.tasks.send_watch_digests": {"queue": "notification"},
     "patients.tasks.send_patient_reminders": {"queue": "notification"},
+    "patients.tasks.send_account_email": {"queue": "notification"},
+    "patients.tasks.send_due_account_emails": {"queue": "notification"},
 }
 
 # Every periodic job, in UTC. Exactly one beat process may run (docs/operations.md).
@@ -335,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
     "patient-reminders": {
         "task": "patients.tasks.send_patient_reminders",
         "schedule": crontab(minute="*/5"),
+    },
+    # every minute: account e-mails still due (invitations, resets, notices; retries)
+    "account-emails": {
+        "task": "patients.tasks.send_due_account_emails",
+        "schedule": crontab(minute="*"),
     },
     # every 5 minutes: the daily WATCH digest at each team's chosen local time
     "watch-digests": {

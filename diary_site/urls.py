@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from diary_site import views
 from patients import two_factor
+from patients import views as patient_views
 
 admin.site.site_header = "Kesimpta diary administration"
 admin.site.site_title = "Kesimpta diary admin"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/2fa/", two_factor.verify, name="two_factor_verify"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    # Before Django's own: limited, and through the account-mail outbox.
+    path("accounts/password_reset/", patient_views.PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("diary/", include("symptoms.urls")),
     path("team/patients/", include("patients.team_urls")),

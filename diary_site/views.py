@@ -35,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("symptoms:today")
     if role == User.Role.CAREGIVER:
         return redirect("symptoms:today")
+    if request.user.caregiving.filter(active=False, accepted_at__isnull=True).exists():
+        return redirect("patients:caregiving")  # asked to help: answer first
     return render(request, "no_role.html", status=403)
 
 

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import ReadOnlyAdminMixin
+from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
+from patients.mail import account_email_queue
 from patients.models import (
     AccessLog,
+    AccountEmail,
     Caregiver,
     CareTeam,
     CareTeamMembership,
@@ -36,14 +38,21 @@ class CareTeamAdmin(SimpleHistoryAdmin):
 
 
 class CaregiverInline(admin.TabularInline):
+    """Caregivers are invited from the team's patient page, where the person must accept
+    (a link made here would skip their consent); the admin can only end a link."""
+
     model = Caregiver
     fk_name = "patient"
     extra = 0
-    raw_id_fields = ("user", "added_by")
+    fields = ("user", "relationship", "active", "accepted_at", "added_by")
+    readonly_fields = ("user", "relationship", "accepted_at", "added_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Patient)
-class PatientAdmin(SimpleHistoryAdmin):
+class PatientAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
     list_display = ("reference", "display_name", "team", "timezone", "hbv_risk")
     list_filter = ("team", "hbv_risk", "er_immunosuppressant", "er_low_ig")
     search_fields = ("reference", "user__username", "user__first_name", "user__last_name")
@@ -52,9 +61,18 @@ class PatientAdmin(SimpleHistoryAdmin):
     readonly_fields = ("reference",)
     inlines = [CaregiverInline]
 
+    def audited_patient(self, obj):
+        return obj
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change and not obj.user.has_usable_password():
+            # Enrolled here rather than from the team's page: invite them all the same.
+            account_email_queue(obj.user, AccountEmail.Kind.INVITE_PATIENT)
+
 
 @admin.register(Injection)
-class InjectionAdmin(SimpleHistoryAdmin):
+class InjectionAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
     list_display = ("patient", "given_at", "dose_number", "site")
     list_filter = ("site",)
     search_fields = ("patient__reference",)
@@ -83,3 +101,14 @@ class RefusedRequestAdmin(ReadOnlyAuditAdmin):
     search_fields = ("user__username", "path", "route")
     list_select_related = ("user",)
     date_hierarchy = "at"
+
+
+@admin.register(AccountEmail)
+class AccountEmailAdmin(ReadOnlyAuditAdmin):
+    """Invitations, resets and notices: what was sent, when, and what failed."""
+
+    list_display = ("created_at", "kind", "user", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("kind", "status")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"

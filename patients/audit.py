@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
+from diary_site.client_ip import client_ip
 from patients.models import RefusedRequest
 
 logger = logging.getLogger("security")
@@ -46,18 +49,32 @@ class RefusedRequestMiddleware:
             return
         match = getattr(request, "resolver_match", None)
         route = (match.view_name if match else "")[:100]
+        now = timezone.now()
+        minute = now.replace(second=0, microsecond=0)
+        try:
+            if self._add_to_minute(user, route, minute):
+                return
+            with transaction.atomic():
+                RefusedRequest.objects.create(
+                    user=user, method=request.method[:8], path=path[:300], route=route,
+                    status=status, ip=client_ip(request), at=now, minute=minute,
+                )  # fmt: skip
+        except IntegrityError:
+            self._add_to_minute(user, route, minute)  # a concurrent request made the row
+            return
+        except DatabaseError:
+            logger.exception("could not record a refused request")
+            return
+        # One WARNING per row (the first refusal of the minute), not per request.
         logger.warning(
             "refused user=%s method=%s status=%s route=%s path=%s",
             user.pk, request.method, status, route or "-", path[:300],
         )  # fmt: skip
-        try:
-            RefusedRequest.objects.create(
-                user=user,
-                method=request.method[:8],
-                path=path[:300],
-                route=route,
-                status=status,
-                ip=request.META.get("REMOTE_ADDR"),
+
+    @staticmethod
+    def _add_to_minute(user, route: str, minute) -> bool:
+        return bool(
+            RefusedRequest.objects.filter(user=user, route=route, minute=minute).update(
+                count=F("count") + 1
             )
-        except DatabaseError:
-            logger.exception("could not record a refused request")
+        )

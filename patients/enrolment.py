@@ -1,27 +1,20 @@
-"""Enrolment by a clinician: create the patient (or a caregiver) and e-mail a one-time link.
+"""Enrolment by a clinician: create the patient and invite them; ask a caregiver to help.
 
-The link is Django's password-reset link: it works once (the token depends on the
-password hash) and expires after PASSWORD_RESET_TIMEOUT. The e-mail carries no health data.
+Invitations are account e-mails (patients/mail.py): sent by a worker with retries, with a
+one-time link made at sending time (Django's password-reset link: it works once and
+expires after PASSWORD_RESET_TIMEOUT). No e-mail carries health data or names a patient.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+import logging
+
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from patients.models import Caregiver, Patient, User
+from patients.mail import account_email_queue
+from patients.models import AccountEmail, Caregiver, Patient, User
 
-
-def invite_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return settings.DIARY_BASE_URL + reverse("password_reset_confirm", args=[uid, token])
+logger = logging.getLogger("security")
 
 
 def _username(email: str) -> str:
@@ -31,18 +24,6 @@ def _username(email: str) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
-
-
-def send_invitation(user: User, *, invited_by: User, role: str) -> None:
-    ctx = {"name": user.first_name or user.username, "link": invite_link(user),
-           "username": user.username, "role": role,
-           "days": settings.PASSWORD_RESET_TIMEOUT // 86400}  # fmt: skip
-    send_mail(
-        subject=render_to_string("emails/invite-subject.txt", ctx).strip(),
-        message=render_to_string("emails/invite-body.txt", ctx),
-        from_email=None,
-        recipient_list=[user.email],
-    )
 
 
 @transaction.atomic
@@ -63,24 +44,67 @@ def enrol_patient(data: dict, *, invited_by: User) -> Patient:
         er_cytopenia=data.get("er_cytopenia", False),
         hbv_risk=data.get("hbv_risk", False),
     )
-    transaction.on_commit(lambda: send_invitation(user, invited_by=invited_by, role="patient"))
+    account_email_queue(user, AccountEmail.Kind.INVITE_PATIENT)
     return patient
 
 
+def patient_invitation_resend(patient: Patient) -> bool:
+    """Send the invitation again, for a patient who never chose a password."""
+    if patient.user.has_usable_password() or not patient.user.is_active:
+        return False
+    account_email_queue(patient.user, AccountEmail.Kind.INVITE_PATIENT)
+    return True
+
+
+def can_be_caregiver(user: User, patient: Patient) -> bool:
+    """Staff and clinicians never become caregivers (a caregiver link would let a
+    clinician of one team read another team's patient); nor does the patient."""
+    return (
+        user.is_active
+        and not user.is_staff
+        and not user.team_memberships.exists()
+        and user.pk != patient.user_id
+    )
+
+
 @transaction.atomic
-def add_caregiver(patient: Patient, data: dict, *, added_by: User) -> Caregiver:
-    user = User.objects.filter(email__iexact=data["email"]).first()
-    new_user = user is None
-    if new_user:
+def caregiver_invite(patient: Patient, data: dict, *, invited_by: User) -> None:
+    """Ask someone to help with the patient's diary. The link is active only once they
+    accept, signed in as themselves; a new address gets a new account and an invitation.
+
+    The caller's reply is the same whatever happens here: it must never say whether an
+    address belongs to an account, or to whom.
+    """
+    email = data["email"].strip()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
         user = User.objects.create_user(
-            _username(data["email"]), data["email"], None,
+            _username(email), email, None,
             first_name=data["first_name"], last_name=data.get("last_name", ""),
         )  # fmt: skip
-    caregiver, _ = Caregiver.objects.update_or_create(
+        kind = AccountEmail.Kind.INVITE_CAREGIVER
+    elif can_be_caregiver(user, patient):
+        kind = AccountEmail.Kind.CAREGIVER_CONSENT
+    else:
+        logger.warning("caregiver invitation refused: the address cannot be a caregiver "
+                       "(patient=%s, by=%s)", patient.pk, invited_by.pk)  # fmt: skip
+        return
+    caregiver, _created = Caregiver.objects.get_or_create(
         patient=patient, user=user,
-        defaults={"relationship": data.get("relationship", ""), "active": True,
-                  "added_by": added_by},
+        defaults={"relationship": data.get("relationship", ""), "active": False,
+                  "added_by": invited_by},
     )  # fmt: skip
-    if new_user:
-        transaction.on_commit(lambda: send_invitation(user, invited_by=added_by, role="caregiver"))
-    return caregiver
+    if caregiver.active:
+        return  # helping already: nothing to ask
+    account_email_queue(user, kind, caregiver=caregiver)
+
+
+def caregiver_answer(caregiver: Caregiver, *, accept: bool, now) -> None:
+    """The invited person's answer, signed in as themselves (a "no" removes the request;
+    its history stays)."""
+    if not accept:
+        caregiver.delete()
+        return
+    caregiver.active = True
+    caregiver.accepted_at = now
+    caregiver.save(update_fields=["active", "accepted_at"])

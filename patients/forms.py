@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import Patient
+from patients.mail import account_email_queue
+from patients.models import AccountEmail, Patient, User
 
 COMMON_ZONES = [
     "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -54,7 +57,7 @@ class SettingsForm(forms.ModelForm):
 class EnrolForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail (the invitation goes here)"))
+    email = forms.EmailField(label=_("E-mail (the invitation goes here)"), max_length=254)
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
     timezone = forms.ChoiceField(label=_("Time zone"))
     temperature_unit = forms.ChoiceField(
@@ -109,6 +112,13 @@ class EnrolForm(forms.Form):
             if dj_timezone.is_aware(value):
                 value = dj_timezone.make_naive(value)
             value = value.replace(tzinfo=ZoneInfo(zone))
+        now = dj_timezone.now()
+        if value is not None and not now - timedelta(days=730) <= value <= now + timedelta(
+            days=365
+        ):
+            raise forms.ValidationError(
+                _("The first dose must be within the next year (or the last two years).")
+            )
         return value
 
 
@@ -122,5 +132,21 @@ class RiskFlagsForm(forms.ModelForm):
 class CaregiverForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     relationship = forms.CharField(label=_("Relationship"), max_length=60, required=False)
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """ "Forgotten your password?": for every active account with that address, including an
+    invited one that never chose a password (Django's own form skips those). The e-mail goes
+    through the account-mail outbox, with its link made when it is sent."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def save(self, **kwargs) -> None:
+        for user in self.get_users(self.cleaned_data["email"]):
+            account_email_queue(user, AccountEmail.Kind.PASSWORD_RESET)

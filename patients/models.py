@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -19,6 +19,26 @@ from simple_history.models import HistoricalRecords
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+# Every date and time a person can type is bounded: 9999-12-31 in Pago Pago was stored as
+# year 10000 and then broke the team's pages for good (Python stops at 9999).
+CLINICAL_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLINICAL_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def validate_clinical_time(value: datetime | None) -> None:
+    if value is not None and not CLINICAL_EARLIEST <= value < CLINICAL_LATEST:
+        raise ValidationError(_("Please give a date between the years 2000 and 2099."))
+
+
+def clinical_time_constraint(field: str, name: str) -> models.CheckConstraint:
+    """The same bound in the database, for writes that skip the forms."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": CLINICAL_EARLIEST, f"{field}__lt": CLINICAL_LATEST}),
+        name=name,
+    )
 
 
 class User(AbstractUser):
@@ -136,7 +156,7 @@ class Patient(models.Model):
     reminder_time = models.TimeField(_("daily reminder time"), default=time(9, 0))
     reminders_enabled = models.BooleanField(default=True)
     enrolled_at = models.DateTimeField(default=dj_timezone.now)
-    first_dose_at = models.DateTimeField(null=True, blank=True)
+    first_dose_at = models.DateTimeField(null=True, blank=True, validators=[validate_clinical_time])
     # Elevated-risk reasons (clinical-rules.md A.0); any one makes the patient ER.
     er_immunosuppressant = models.BooleanField(
         _("other immunosuppressant or steroid course"), default=False
@@ -151,6 +171,7 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
+        constraints = [clinical_time_constraint("first_dose_at", "patients_first_dose_sane")]
 
     def __str__(self) -> str:
         return self.reference
@@ -240,6 +261,8 @@ class Caregiver(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     added_at = models.DateTimeField(default=dj_timezone.now)
+    # An existing account is asked first: the link is active only once its owner accepts.
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -265,7 +288,7 @@ class Injection(models.Model):
         UPPER_ARM = "upper_arm", _("Upper arm")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="injections")
-    given_at = models.DateTimeField()
+    given_at = models.DateTimeField(validators=[validate_clinical_time])
     dose_number = models.PositiveIntegerField(null=True, blank=True)
     site = models.CharField(max_length=12, choices=Site.choices, blank=True)
     logged_by = models.ForeignKey(
@@ -287,6 +310,7 @@ class Injection(models.Model):
                 condition=Q(dose_number__isnull=True) | Q(dose_number__gte=1),
                 name="patients_injection_dose_positive",
             ),
+            clinical_time_constraint("given_at", "patients_injection_time_sane"),
         ]
 
     def __str__(self) -> str:
@@ -330,8 +354,59 @@ class PatientReminder(models.Model):
         return f"{self.get_kind_display()} for {self.patient} on {self.local_day}"
 
 
+class AccountEmail(models.Model):
+    """An e-mail about an account: an invitation, a password reset, a security notice.
+
+    Written in the same transaction as what it is about (the outbox), then sent by a worker
+    with retries; the beat sweep picks up any whose publish was lost. Links and tokens are
+    made at sending time, so nothing secret waits in Redis, a log or a task argument.
+    """
+
+    class Kind(models.TextChoices):
+        INVITE_PATIENT = "invite_patient", _("Invitation to the diary (patient)")
+        INVITE_CAREGIVER = "invite_caregiver", _("Invitation to help with a diary (new account)")
+        CAREGIVER_CONSENT = (
+            "caregiver_consent",
+            _("Request to help with a diary (existing account)"),
+        )
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        DEVICE_ADDED = "device_added", _("Notice: an authenticator app was added")
+        CODES_REGENERATED = "codes_regenerated", _("Notice: new backup codes were made")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # CAREGIVER_CONSENT: the link to accept.
+    caregiver = models.ForeignKey(
+        "Caregiver", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField(default=dj_timezone.now)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The account-mail sweep picks pending rows that are due.
+            models.Index(fields=["due_at"], name="patients_mail_due",
+                         condition=models.Q(status="pending")),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user} ({self.status})"
+
+
 class AccessLog(models.Model):
-    """Who looked at or exported which patient's data, and when (reads are audited too)."""
+    """Who looked at or exported which patient's data, and when (reads are audited too):
+    the team's pages and exports, the lists (triage, WATCH, patients) and the admin."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed the patient page")
@@ -340,10 +415,17 @@ class AccessLog(models.Model):
         EXPORT_PDF = "export_pdf", _("Exported a summary (PDF)")
         EXPORT_PRINT = "export_print", _("Opened the printable summary")
         EXPORT_FHIR = "export_fhir", _("Exported a FHIR bundle")
+        LIST = "list", _("Viewed a list of patients or alerts")
+        ADMIN = "admin", _("Viewed clinical records in the admin")
+        HISTORY = "history", _("Viewed a change history in the admin")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access_log")
+    # Empty for a list: what it showed is the route's (the page, not its query).
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="access_log"
+    )
     action = models.CharField(max_length=14, choices=Action.choices)
+    route = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField(default=dj_timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
@@ -352,14 +434,18 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["patient", "-at"], name="patients_access_patient_at")]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.patient} at {self.at:%Y-%m-%d %H:%M}"
+        what = self.patient or self.route
+        return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, request, patient: Patient, action: str) -> AccessLog:
-        # REMOTE_ADDR only: behind a proxy, configure the proxy to set it (docs/operations.md).
+    def record(cls, request, patient: Patient | None, action: str) -> AccessLog:
+        from diary_site.client_ip import client_ip
+
+        match = getattr(request, "resolver_match", None)
         return cls.objects.create(
-            user=request.user, patient=patient, action=action, ip=request.META.get("REMOTE_ADDR")
-        )
+            user=request.user, patient=patient, action=action, ip=client_ip(request),
+            route=(match.view_name if match else "")[:100],
+        )  # fmt: skip
 
 
 class RefusedRequest(models.Model):
@@ -371,15 +457,24 @@ class RefusedRequest(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=8)
-    path = models.CharField(max_length=300)
+    path = models.CharField(max_length=300)  # the first refused path of the minute
     route = models.CharField(max_length=100, blank=True)
     status = models.PositiveSmallIntegerField()
     at = models.DateTimeField(default=dj_timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Refusals of one user on one route are rolled up per minute: a probe of 500 ids in
+    # ten seconds is one row with count=500, not 500 rows.
+    minute = models.DateTimeField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "-at"], name="patients_refused_user_at")]
+        constraints = [
+            # RefusedRequestMiddleware adds to the minute's row (user, route, minute).
+            models.UniqueConstraint(fields=["user", "route", "minute"],
+                                    name="patients_refused_per_minute"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.user} {self.method} {self.path} → {self.status}"

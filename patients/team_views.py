@@ -105,6 +105,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "missed": missed,
             "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
         })  # fmt: skip
+    AccessLog.record(request, None, AccessLog.Action.LIST)
     return render(
         request,
         "patients/team_list.html",
@@ -302,9 +303,14 @@ def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient_for(request, pk)
     form = CaregiverForm(request.POST)
     if form.is_valid():
-        caregiver = enrolment.add_caregiver(patient, form.cleaned_data, added_by=request.user)
-        messages.success(request, _("%(name)s can now fill in the diary for this patient.")
-                         % {"name": caregiver.user.get_full_name() or caregiver.user.username})  # fmt: skip
+        enrolment.caregiver_invite(patient, form.cleaned_data, invited_by=request.user)
+        # The same words whatever the address is: never whose it is, or whether it exists.
+        messages.success(
+            request,
+            _("We have e-mailed an invitation to %(email)s, if it can be used for a caregiver. "
+              "They can fill in the diary once they have accepted, signed in as themselves.")
+            % {"email": form.cleaned_data["email"]},
+        )  # fmt: skip
     else:
         messages.error(request, _("Please give the caregiver's first name and a valid e-mail."))
     return redirect("team_patients:detail", pk=patient.pk)

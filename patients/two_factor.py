@@ -8,22 +8,30 @@ app up. Until then every page except these, logout, help and static files redire
 
 from __future__ import annotations
 
+import math
+import time
+
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from patients.mail import account_email_queue
+from patients.models import AccountEmail
 
 NEEDS_OTP = "needs_otp"
 BACKUP_CODES = 10
@@ -76,11 +84,70 @@ class CodeForm(forms.Form):
     )  # fmt: skip
 
 
+class SetupForm(CodeForm):
+    """Adding an authenticator (and new backup codes) asks for the password again unless the
+    person logged in moments ago: a stolen session must not buy lasting 2FA access."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Your password"), required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                          "class": "form-control form-control-lg"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, needs_password: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.needs_password = needs_password
+        if not needs_password:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
+# The password at login counts as a fresh confirmation for this long (the first setup).
+RECENT_LOGIN_S = 10 * 60
+
+
+def _recently_authenticated(request: HttpRequest) -> bool:
+    from patients.sessions import LOGIN_AT
+
+    login_at = request.session.get(LOGIN_AT)
+    return login_at is not None and time.time() - login_at < RECENT_LOGIN_S
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or reverse("home")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("home")
+
+
+def _match(user, code: str) -> tuple[object | None, str]:
+    """The device a code opens, or None and why not.
+
+    Six digits go to the authenticator app, anything else to the backup codes, so a backup
+    code never counts as a failed app code (which throttles the app).
+    """
+    if len(code) == 6 and code.isdigit():
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    else:
+        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    for device in devices:
+        allowed, data = device.verify_is_allowed()
+        if not allowed:
+            wait = (data or {}).get("locked_until")
+            seconds = max(1, math.ceil((wait - timezone.now()).total_seconds())) if wait else 0
+            return None, (
+                _("Too many wrong codes: codes are temporarily disabled. Try again in %(n)s s.")
+                % {"n": seconds}
+            )  # fmt: skip
+        if device.verify_token(code):
+            return device, ""
+    return None, _("That code is not right or has expired. Try the newest code.")
 
 
 @login_required
@@ -90,18 +157,21 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
+        code = form.cleaned_data["code"].replace(" ", "").replace("-", "")
+        device, problem = _match(request.user, code)
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        form.add_error("code", _("That code is not right or has expired. Try the newest code."))
+        form.add_error("code", problem)
     return render(request, "registration/two_factor_verify.html",
                   {"form": form, "next": _next(request)})  # fmt: skip
 
 
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code, confirm with one code."""
+    """Set up an authenticator app: scan the QR code, confirm with one code (and the
+    password, unless the person has just logged in). New backup codes come with it, and the
+    person is told by e-mail."""
     if user_has_device(request.user) and not request.user.is_verified():
         return redirect("two_factor_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -109,13 +179,16 @@ def setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(
             user=request.user, name=_("Authenticator app"), confirmed=False
         )
-    form = CodeForm(request.POST or None)
+    form = SetupForm(request.POST or None, user=request.user,
+                     needs_password=not _recently_authenticated(request))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
-            device.confirmed = True
-            device.save()
-            otp_login(request, device)
-            codes = _new_backup_codes(request.user)
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                otp_login(request, device)
+                codes = _new_backup_codes(request.user)
+                account_email_queue(request.user, AccountEmail.Kind.DEVICE_ADDED)
             messages.success(request, _("Two-factor authentication is on."))
             return render(request, "registration/two_factor_codes.html",
                           {"codes": codes, "next": _next(request)})  # fmt: skip

@@ -11,5 +11,6 @@ urlpatterns = [
     path("help/<slug:slug>/", views.education_page, name="education"),
     path("injections/", views.injections, name="injections"),
     path("settings/", views.settings_page, name="settings"),
+    path("caregiving/", views.caregiving, name="caregiving"),
     path("reminders/off/<str:token>/", views.reminders_off, name="reminders_off"),
 ]

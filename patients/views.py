@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import PasswordResetView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +15,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from alerts.models import EducationPage
 from alerts.services import injection_pre_dose_check
-from patients import display_zone, reminders
-from patients.forms import SettingsForm
-from patients.models import Injection, Patient
+from diary_site.limits import over_limit
+from patients import display_zone, enrolment, reminders
+from patients.forms import AccountPasswordResetForm, SettingsForm
+from patients.models import Caregiver, Injection, Patient
 from symptoms.forms import InjectionForm
 from symptoms.views import diary_owner
+
+logger = logging.getLogger("security")
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
@@ -95,3 +101,47 @@ def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "patients/reminders_off.html", {"patient": patient, "done": True})
     status = 200 if patient is not None else 404
     return render(request, "patients/reminders_off.html", {"patient": patient}, status=status)
+
+
+@login_required
+def caregiving(request: HttpRequest) -> HttpResponse:
+    """Requests to help with someone's diary, for the person asked: accept or decline."""
+    pending = Caregiver.objects.filter(
+        user=request.user, active=False, accepted_at__isnull=True
+    ).select_related("patient__user", "patient__team", "added_by")
+    if request.method == "POST":
+        caregiver = get_object_or_404(pending, pk=request.POST.get("caregiver", "0") or 0)
+        accept = request.POST.get("answer") == "accept"
+        enrolment.caregiver_answer(caregiver, accept=accept, now=timezone.now())
+        if accept:
+            messages.success(request, _("Thank you. You can now fill in the diary for %(name)s.")
+                             % {"name": caregiver.patient.user.first_name})  # fmt: skip
+            return redirect("symptoms:today")
+        messages.info(request, _("You said no. Nothing has changed."))
+        return redirect("patients:caregiving")
+    return render(request, "patients/caregiving.html", {"pending": pending})
+
+
+def _posted_address(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()[:254]
+
+
+class PasswordReset(PasswordResetView):
+    """Django's reset page, with limits: 3 e-mails an hour to one address, 20 requests an
+    hour from one client. Over a limit the page says the same as always (it must not tell
+    whether the address exists) and sends nothing. The limits fail open: a cache outage
+    never stops a patient resetting their password."""
+
+    form_class = AccountPasswordResetForm
+
+    def form_valid(self, form):
+        over = [
+            over_limit(self.request, group="password-reset-ip", key="ip", rate="20/h"),
+            over_limit(self.request, group="password-reset-address", key=_posted_address,
+                       rate="3/h"),
+        ]  # fmt: skip
+        if any(over):
+            logger.warning("password reset over its limit (ip or address); nothing sent")
+        else:
+            form.save()
+        return HttpResponseRedirect(self.get_success_url())

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from diary_site.admin_mixins import AuditedReadsMixin
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
 
@@ -31,7 +32,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(DiaryEntry)
-class DiaryEntryAdmin(SimpleHistoryAdmin):
+class DiaryEntryAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
     list_display = ("patient", "recorded_at", "local_day", "reported_by", "evaluation_state")
     list_filter = ("evaluation_state", "reported_by")
     search_fields = ("patient__reference",)

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.rules import to_celsius  # one conversion for storage, forms and rules (A.0)
-from patients.models import Caregiver, Patient, User
+from patients.models import (
+    Caregiver,
+    Patient,
+    User,
+    clinical_time_constraint,
+    validate_clinical_time,
+)
 
 
 class Symptom(models.Model):
@@ -81,7 +87,7 @@ class DiaryEntry(models.Model):
         FAILED = "failed", _("Evaluation failed")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, validators=[validate_clinical_time])
     local_day = models.DateField(help_text=_("Calendar day in the patient's time zone."))
     reported_by = models.CharField(
         max_length=10, choices=ReportedBy.choices, default=ReportedBy.PATIENT
@@ -131,6 +137,7 @@ class DiaryEntry(models.Model):
                 condition=Q(reported_by="patient") | Q(caregiver__isnull=False),
                 name="symptoms_entry_proxy_has_caregiver",
             ),
+            clinical_time_constraint("recorded_at", "symptoms_entry_time_sane"),
         ]
         indexes = [
             # History pages and the evaluator read a patient's entries by time.
@@ -161,7 +168,7 @@ class TemperatureReading(models.Model):
         default=False, help_text=_("A re-measure asked for by an earlier prompt.")
     )
     value_c = models.DecimalField(max_digits=3, decimal_places=1, editable=False)
-    measured_at = models.DateTimeField(default=timezone.now)
+    measured_at = models.DateTimeField(default=timezone.now, validators=[validate_clinical_time])
 
     history = HistoricalRecords()
 
@@ -173,6 +180,7 @@ class TemperatureReading(models.Model):
                 condition=Q(value_c__gte=Decimal("30.0")) & Q(value_c__lte=Decimal("45.0")),
                 name="symptoms_temperature_plausible",
             ),
+            clinical_time_constraint("measured_at", "symptoms_temperature_time_sane"),
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,18 @@ def pytest_configure(config):
         config._diary_clock.start()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters do not leak from one test into the next."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def team_a(db):
     from patients.models import CareTeam

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from patients.mail import account_emails_send
 from patients.models import Caregiver, Patient, User
-from tests.conftest import log_in
+from tests.conftest import PASSWORD, log_in
 
 
 def enrol_data(team, **extra):
@@ -27,6 +28,8 @@ def test_enrolled_patient_sets_a_password_once_and_logs_in(client, alice, team_a
     assert patient.team == team_a and patient.er_low_ig and patient.timezone == "Europe/Paris"
     assert patient.first_dose_at.isoformat() == "2026-12-01T09:00:00+00:00"
     assert not patient.user.has_usable_password()
+    assert mail.outbox == []  # written to the outbox; a worker sends it
+    assert account_emails_send() == 1
     body = mail.outbox[0].body
     assert "nina" in body and "Kesimpta" in mail.outbox[0].subject + body
     link = re.search(r"http://\S+/accounts/reset/\S+", body).group(0)
@@ -87,13 +90,105 @@ def test_charlie_cannot_change_bobs_flags_or_carers(client, charlie, bob):
     assert not bob.hbv_risk and not Caregiver.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_adding_a_caregiver_invites_them(client, alice, bob):
+def invite(client, patient, email, first_name="Carl", **extra):
+    return client.post(reverse("team_patients:caregivers", args=[patient.pk]),
+                       {"first_name": first_name, "email": email, **extra}, follow=True)  # fmt: skip
+
+
+REPLY = "if it can be used for a caregiver"
+
+
+@pytest.mark.django_db
+def test_a_new_address_gets_an_account_and_an_invitation_and_must_accept(client, alice, bob):
     client.force_login(alice)
-    client.post(reverse("team_patients:caregivers", args=[bob.pk]),
-                {"first_name": "Carl", "email": "carl@example.org", "relationship": "Son"})  # fmt: skip
+    page = invite(client, bob, "carl@example.org", relationship="Son").content.decode()
+    assert REPLY in page
     carer = Caregiver.objects.get(patient=bob)
     assert carer.user.email == "carl@example.org" and carer.relationship == "Son"
+    assert not carer.active  # not until Carl says yes, signed in as himself
+    assert account_emails_send() == 1
     assert mail.outbox[0].to == ["carl@example.org"]
-    assert "help with a symptom diary" in mail.outbox[0].body
-    assert User.objects.filter(email="carl@example.org").count() == 1
+    assert "help someone with their symptom diary" in mail.outbox[0].body
+    assert "Bob" not in mail.outbox[0].subject + mail.outbox[0].body  # no patient named
+    carer.user.set_password(PASSWORD)
+    carer.user.save()
+    client.logout()
+    log_in(client, carer.user.username)
+    assert client.get(reverse("home"))["Location"] == reverse("patients:caregiving")
+    answer = client.post(reverse("patients:caregiving"), {"caregiver": carer.pk,
+                                                          "answer": "accept"})  # fmt: skip
+    assert answer["Location"] == reverse("symptoms:today")
+    carer.refresh_from_db()
+    assert carer.active and carer.accepted_at is not None
+    assert client.get(reverse("symptoms:today")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_existing_account_is_asked_not_linked(client, alice, bob, dave):
+    """Dave (a patient himself) is asked to help Bob; nothing changes until he accepts."""
+    client.force_login(alice)
+    invite(client, bob, dave.user.email.upper())
+    carer = Caregiver.objects.get(patient=bob, user=dave.user)
+    assert not carer.active
+    assert account_emails_send() == 1
+    (message,) = mail.outbox
+    assert message.to == [dave.user.email] and "Bob" not in message.body
+    assert "/patients/caregiving/" in message.body
+    client.force_login(dave.user)
+    page = client.get(reverse("patients:caregiving")).content.decode()
+    assert "Will you help Bob Baker?" in page
+    client.post(reverse("patients:caregiving"), {"caregiver": carer.pk, "answer": "decline"})
+    assert not Caregiver.objects.filter(pk=carer.pk).exists()
+    # Still only his own diary.
+    assert client.get(reverse("symptoms:today")).context["patient"] == dave
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["alice", "erin", "dana", "bob_himself"])
+def test_staff_and_the_patient_never_become_caregivers(client, alice, erin, dana, bob, who):
+    """charlie once linked alice (team A) to his patient and she read its entries."""
+    address = {"alice": alice.email, "erin": erin.email, "dana": dana.email,
+               "bob_himself": bob.user.email}[who]  # fmt: skip
+    client.force_login(alice)
+    page = invite(client, bob, address).content.decode()
+    assert REPLY in page  # the same reply as for anyone
+    assert not Caregiver.objects.exists()
+    assert account_emails_send() == 0 and mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_reply_never_tells_whose_address_it_is(client, charlie, team_b, alice, bob):
+    """With bob@example.org the reply once named a team A patient."""
+    from patients.models import Patient
+
+    zed = Patient.objects.create(user=User.objects.create_user("zed", "zed@example.org", "x"),
+                                 team=team_b)  # fmt: skip
+    client.force_login(charlie)
+    replies = {}
+    for address in ("bob@example.org", "alice@example.org", "nobody-yet@example.org"):
+        html = invite(client, zed, address).content.decode()
+        message = html.split('class="alert', 1)[1].split("</div>", 1)[0]
+        replies[address] = message.replace(address, "ADDRESS")
+    assert len(set(replies.values())) == 1, replies
+    assert "Bob" not in replies["bob@example.org"] and "Alice" not in replies["alice@example.org"]
+
+
+@pytest.mark.django_db
+def test_someone_elses_request_cannot_be_answered(client, alice, bob, dave, carol):
+    client.force_login(alice)
+    invite(client, bob, dave.user.email)
+    carer = Caregiver.objects.get(patient=bob, user=dave.user)
+    client.force_login(carol.user)
+    response = client.post(reverse("patients:caregiving"), {"caregiver": carer.pk,
+                                                            "answer": "accept"})  # fmt: skip
+    assert response.status_code == 404
+    carer.refresh_from_db()
+    assert not carer.active
+
+
+@pytest.mark.django_db
+def test_an_address_longer_than_an_email_can_be_is_a_form_error(client, alice, bob):
+    client.force_login(alice)
+    page = invite(client, bob, "a" * 250 + "@example.org").content.decode()
+    assert "valid e-mail" in page
+    assert not User.objects.filter(email__endswith="@example.org", username__startswith="aaa")

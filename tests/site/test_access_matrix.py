@@ -1,13 +1,15 @@
 """Every route × every role, generated from the URLConf: a new URL cannot escape this test.
 
-Roles: anonymous, bob (patient), dave (another patient of the same team), alice (bob's
-clinician), charlie (another team's clinician), dana (administrator). "Missing" and "not
+Roles: anonymous, bob (patient), dave (another patient of the same team), carol (bob's
+caregiver, who keeps his diary), alice (bob's clinician), charlie (another team's
+clinician), dana (administrator). "Missing" and "not
 yours" give the same 404. Refused POSTs leave the object unchanged.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.db.models import Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -18,12 +20,12 @@ from patients.reminders import opt_out_token
 from tests.alerts.factories import make_entry
 from tests.conftest import without_tokens
 
-ROLES = ("anonymous", "bob", "dave", "alice", "charlie", "dana")
+ROLES = ("anonymous", "bob", "dave", "carol", "alice", "charlie", "dana")
 OK, LOGIN, NF, REDIRECT, NA = 200, "login", 404, 302, 405
 
 # route name -> (method, {role: expected}); "*" is the default for unnamed roles.
-PATIENT_PAGE = {"anonymous": LOGIN, "bob": OK, "dave": OK, "*": NF}
-BOBS_OBJECT = {"anonymous": LOGIN, "bob": OK, "*": NF}
+PATIENT_PAGE = {"anonymous": LOGIN, "bob": OK, "dave": OK, "carol": OK, "*": NF}
+BOBS_OBJECT = {"anonymous": LOGIN, "bob": OK, "carol": OK, "*": NF}
 CLINICIAN_PAGE = {"anonymous": LOGIN, "alice": OK, "charlie": OK, "*": NF}
 BOBS_CLINICAL = {"anonymous": LOGIN, "alice": OK, "*": NF}
 EVERYONE = {"*": OK}
@@ -35,7 +37,10 @@ EXPECTED = {
     "favicon": ("get", {"*": 301}),
     "login": ("get", EVERYONE),
     # Second factor: required for staff (who have a device here), optional for patients.
-    "two_factor_verify": ("get", {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "*": OK}),
+    "two_factor_verify": (
+        "get",
+        {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "carol": REDIRECT, "*": OK},
+    ),
     "two_factor_setup": ("get", SIGNED_IN),
     "logout": ("post", {"*": LOGIN}),  # back to the login page
     "password_change": ("get", SIGNED_IN),
@@ -48,12 +53,17 @@ EXPECTED = {
     "symptoms:history": ("get", PATIENT_PAGE),
     "symptoms:result": ("get", BOBS_OBJECT),
     "symptoms:edit": ("get", BOBS_OBJECT),
-    "symptoms:follow_up": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    "symptoms:follow_up": (
+        "post",
+        {"anonymous": LOGIN, "bob": REDIRECT, "carol": REDIRECT, "*": NF},
+    ),
     "patients:help": ("get", EVERYONE),
     "patients:education": ("get", EVERYONE),
     "patients:injections": ("get", PATIENT_PAGE),
     "patients:settings": ("get", PATIENT_PAGE),
     "patients:reminders_off": ("get", EVERYONE),  # the signed token is the credential
+    # Requests to help with a diary: each person sees and answers only their own.
+    "patients:caregiving": ("get", SIGNED_IN),
     "team_patients:list": ("get", CLINICIAN_PAGE),
     "team_patients:enrol": ("get", CLINICIAN_PAGE),
     "team_patients:detail": ("get", BOBS_CLINICAL),
@@ -95,14 +105,14 @@ def test_every_route_has_an_expectation():
 
 
 @pytest.fixture
-def world(bob, dave, alice, charlie, dana):
+def world(bob, dave, carol, alice, charlie, dana):
     # Now, not an hour ago: only today's entry can be edited, and an hour ago is yesterday
     # when CI runs just after midnight.
     entry = make_entry(bob, timezone.now(), temp="38.4")
     services.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(entry=entry, team_alert=True).first()
-    users = {"bob": bob.user, "dave": dave.user, "alice": alice, "charlie": charlie,
-             "dana": dana}  # fmt: skip
+    users = {"bob": bob.user, "dave": dave.user, "carol": carol.user, "alice": alice,
+             "charlie": charlie, "dana": dana}  # fmt: skip
     args = {
         "symptoms:result": [entry.pk], "symptoms:edit": [entry.pk],
         "symptoms:follow_up": [entry.pk], "patients:education": ["sepsis-signs"],
@@ -151,11 +161,12 @@ def test_access_matrix(client, world, role):
             problems.append(f"{method.upper()} {name} as {role}: got {got}, want {want}")
     assert not problems, "\n".join(problems)
     # Every refusal of a signed-in user is in the audit trail (anonymous users are sent to log in).
-    assert RefusedRequest.objects.count() == (refused if role != "anonymous" else 0)
+    counted = RefusedRequest.objects.aggregate(n=Sum("count"))["n"] or 0
+    assert counted == (refused if role != "anonymous" else 0)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["bob", "dave", "charlie", "dana"])
+@pytest.mark.parametrize("role", ["bob", "dave", "carol", "charlie", "dana"])
 def test_refused_posts_change_nothing(client, world, role):
     client.force_login(world["users"][role])
     alert, bob = world["alert"], world["bob"]
@@ -165,7 +176,24 @@ def test_refused_posts_change_nothing(client, world, role):
     alert.refresh_from_db()
     bob.refresh_from_db()
     assert (alert.status, alert.snoozed_until) == ("open", None)
-    assert not bob.hbv_risk and not bob.caregivers.exists()
+    assert not bob.hbv_risk
+    assert list(bob.caregivers.values_list("user__username", flat=True)) == ["carol"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["bob", "dave", "alice", "charlie", "dana"])
+def test_nobody_answers_someone_elses_caregiving_request(client, world, role, carol):
+    """A request for carol to help dave: only carol can answer it."""
+    from patients.models import Caregiver
+
+    dave = world["users"]["dave"].patient
+    request = Caregiver.objects.create(patient=dave, user=carol.user, active=False)
+    client.force_login(world["users"][role])
+    response = client.post(reverse("patients:caregiving"), {"caregiver": request.pk,
+                                                            "answer": "accept"})  # fmt: skip
+    assert response.status_code == 404
+    request.refresh_from_db()
+    assert not request.active
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 LOGIN = reverse("login")
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +65,68 @@ def test_clinicians_are_logged_out_after_30_idle_minutes(client, alice, bob):
     response = client.get(reverse("alerts:triage"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert client.get(reverse("alerts:triage")).status_code == 302  # the session is gone
+
+
+POLL = {"HTTP_HX_REQUEST": "true", "HTTP_X_DIARY_BACKGROUND": "1",
+        "HTTP_HX_CURRENT_URL": "http://testserver/team/?level=URGENT"}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_triage_poll_is_not_activity(client, alice):
+    """An open triage tab polls every 30 s: that must not keep an idle session alive."""
+    log_in(client, "alice")
+    session = client.session
+    session["last_seen"] = time.time() - 29 * 60
+    session.save()
+    for _ in range(3):  # polls, one or two minutes apart
+        assert client.get(reverse("alerts:triage"), **POLL).status_code == 200
+    session = client.session
+    session["last_seen"] -= 2 * 60  # the clock moves on; polls never moved it
+    session.save()
+    ended = client.get(reverse("alerts:triage"), **POLL)
+    # htmx goes to the login page as a whole, back to the page it was on.
+    assert ended.status_code == 204
+    assert ended["HX-Redirect"] == f"{LOGIN}?next=/team/?level=URGENT"
+    assert ended.content == b""
+
+
+@pytest.mark.django_db
+def test_a_click_is_activity(client, alice):
+    log_in(client, "alice")
+    session = client.session
+    session["last_seen"] = time.time() - 29 * 60
+    session.save()
+    assert client.get(reverse("alerts:triage"), HTTP_HX_REQUEST="true").status_code == 200
+    assert time.time() - client.session["last_seen"] < 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_sessions_end_12_hours_after_login_however_active(client, alice, bob, who):
+    log_in(client, who)
+    page = reverse("alerts:triage") if who == "alice" else reverse("symptoms:today")
+    session = client.session
+    session["login_at"] = time.time() - 12 * 3600 - 1
+    session["last_seen"] = time.time()  # active a moment ago
+    session.save()
+    response = client.get(page)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert client.get(page).status_code == 302  # the session is gone
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_after_logout_leaves_the_fragment(client, alice):
+    response = client.get(reverse("alerts:triage"), **POLL)
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_cached_and_vary_on_htmx(client, alice, bob):
+    log_in(client, "alice")
+    for url in (reverse("alerts:triage"), reverse("team_patients:export_csv", args=[bob.pk])):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.django_db
@@ -140,20 +202,54 @@ def test_password_rules(bob, password, ok):
     assert valid is ok
 
 
-def test_deployment_check_passes_with_production_values():
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "k3" * 30 + "-production-secret-from-the-environment",
-        "DJANGO_ALLOWED_HOSTS": "diary.example.org",
-        "DJANGO_SETTINGS_MODULE": "diary_site.settings",
-        "DIARY_BASE_URL": "https://diary.example.org",
-    }
-    result = subprocess.run(  # noqa: S603
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k3" * 30 + "-production-secret-from-the-environment",
+    "DJANGO_ALLOWED_HOSTS": "diary.example.org",
+    "DJANGO_SETTINGS_MODULE": "diary_site.settings",
+    "DIARY_BASE_URL": "https://diary.example.org",
+    "EMAIL_URL": "smtp+tls://diary:secret@smtp.example.org:587",
+    "DJANGO_ADMINS": "oncall@example.org",
+}
+
+
+def deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **PRODUCTION, **overrides}
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def test_deployment_check_passes_with_production_values():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"EMAIL_URL": "consolemail://"}, "diary.E001"),  # mail printed into the logs
+        ({"EMAIL_URL": "dummymail://"}, "diary.E001"),
+        ({"DJANGO_ADMINS": ""}, "diary.W001"),  # nobody told about a server error
+    ],
+)
+def test_deployment_check_fails_when_mail_or_errors_go_nowhere(overrides, message):
+    result = deploy_check(**overrides)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    env = {**os.environ, **PRODUCTION}
+    env.pop("EMAIL_URL")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
 
 
 def test_production_logs_are_one_json_object_per_line(settings):

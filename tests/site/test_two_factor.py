@@ -94,3 +94,63 @@ def test_next_after_the_code_stays_on_this_site(client, alice):
     response = client.post(reverse("two_factor_verify"),
                            {"code": totp_code(alice.otp_device), "next": "https://evil.example/"})  # fmt: skip
     assert response["Location"] == reverse("home")
+
+
+def signed_in_long_ago(client, username):
+    """A session that logged in (password and code) an hour ago, as a stolen one would be."""
+    from tests.conftest import log_in
+
+    log_in(client, username)
+    session = client.session
+    session["login_at"] -= 3600
+    session.save()
+
+
+@pytest.mark.django_db
+def test_adding_an_authenticator_later_needs_the_password_and_tells_the_person(client, alice):
+    from django.core import mail
+
+    from patients.mail import account_emails_send
+
+    signed_in_long_ago(client, "alice")
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    assert 'name="password"' in page
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    refused = client.post(reverse("two_factor_setup"), {"code": totp_code(device)})
+    assert "That is not your password" in refused.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed  # a stolen session cannot add its own app
+    assert client.post(reverse("two_factor_setup"),
+                       {"code": totp_code(device), "password": "wrong"}).status_code == 200  # fmt: skip
+    done = client.post(reverse("two_factor_setup"),
+                       {"code": totp_code(device, ahead=1), "password": PASSWORD})  # fmt: skip
+    assert "backup" in done.content.decode().lower()
+    device.refresh_from_db()
+    assert device.confirmed
+    assert account_emails_send() == 1
+    assert mail.outbox[0].to == [alice.email]
+    assert "authenticator app was just added" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_backup_code_is_not_a_failed_app_code(client, alice):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    static = StaticDevice.objects.create(user=alice, name="Backup codes")
+    StaticToken.objects.create(device=static, token="abcd2345")
+    password_login(client, "alice")
+    client.post(reverse("two_factor_verify"), {"code": "zzzz9999"})  # a wrong backup code
+    app = TOTPDevice.objects.get(user=alice, confirmed=True)
+    assert app.throttling_failure_count == 0  # the app is not throttled by it
+    assert client.post(reverse("two_factor_verify"), {"code": totp_code(app)}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_throttled_codes_say_how_long_to_wait(client, alice):
+    password_login(client, "alice")
+    for _ in range(3):
+        response = client.post(reverse("two_factor_verify"), {"code": "000000"})
+    text = response.content.decode()
+    assert "temporarily disabled" in text
+    seconds = int(re.search(r"Try again in (\d+) s", text).group(1))
+    assert 1 <= seconds <= 4

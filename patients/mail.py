@@ -1,0 +1,137 @@
+"""E-mail about accounts: invitations, password resets, caregiver requests, security notices.
+
+`account_email_queue` writes an AccountEmail row in the caller's transaction and asks a
+worker to send it after commit; `account_emails_send` (the task, and beat every minute)
+sends what is due, with retries. Mail that cannot be sent now is not lost, and nothing
+secret (a reset token, a link) ever waits in Redis or a log: links are made when sending.
+E-mails carry no health data and never name a patient.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from diary_site.publisher import publisher
+from patients.models import AccountEmail, Caregiver, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BATCH = 100
+Kind = AccountEmail.Kind
+TEMPLATES = {
+    Kind.INVITE_PATIENT: "invite",
+    Kind.INVITE_CAREGIVER: "invite",
+    Kind.CAREGIVER_CONSENT: "caregiver-consent",
+    Kind.PASSWORD_RESET: "password-reset",
+    Kind.DEVICE_ADDED: "security-notice",
+    Kind.CODES_REGENERATED: "security-notice",
+}
+
+
+def account_email_queue(user: User, kind: str, *, caregiver: Caregiver | None = None,
+                        now: datetime | None = None) -> AccountEmail:  # fmt: skip
+    """Write the e-mail to send (in the caller's transaction); a worker sends it after commit."""
+    email = AccountEmail.objects.create(
+        user=user, kind=kind, caregiver=caregiver, due_at=now or timezone.now()
+    )
+    transaction.on_commit(lambda: publisher.submit(_publish, email.pk))
+    return email
+
+
+def _publish(email_id: int) -> None:
+    from patients.tasks import send_account_email
+
+    send_account_email.apply_async(args=[email_id], retry=False)
+
+
+def set_password_link(user: User) -> str:
+    """Django's one-time password link: dies with the password change, or after 3 days."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.DIARY_BASE_URL + reverse("password_reset_confirm", args=[uid, token])
+
+
+def _context(email: AccountEmail) -> dict:
+    user = email.user
+    context = {
+        "name": user.first_name or user.username,
+        "username": user.username,
+        "kind": email.kind,
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "site": settings.DIARY_BASE_URL,
+    }
+    if email.kind in (Kind.INVITE_PATIENT, Kind.INVITE_CAREGIVER, Kind.PASSWORD_RESET):
+        context["link"] = set_password_link(user)
+    elif email.kind == Kind.CAREGIVER_CONSENT:
+        # Accepting needs the person signed in as themselves: the link carries no token.
+        context["link"] = settings.DIARY_BASE_URL + reverse("patients:caregiving")
+    return context
+
+
+def _message(email: AccountEmail) -> EmailMessage:
+    context = _context(email)
+    name = TEMPLATES[email.kind]
+    return EmailMessage(
+        subject=render_to_string(f"emails/{name}-subject.txt", context).strip(),
+        body=render_to_string(f"emails/{name}-body.txt", context),
+        to=[email.user.email],
+    )
+
+
+def account_emails_send(*, now: datetime | None = None, only: int | None = None) -> int:
+    """Send due account e-mails (or only one); each row is claimed so two workers never
+    send it twice. Failures are retried with backoff, MAX_ATTEMPTS times."""
+    now = now or timezone.now()
+    due = AccountEmail.objects.filter(status=AccountEmail.Status.PENDING, due_at__lte=now)
+    if only is not None:
+        due = due.filter(pk=only)
+    sent = 0
+    for email_id in list(due.order_by("due_at").values_list("pk", flat=True)[:BATCH]):
+        claimed = AccountEmail.objects.filter(
+            pk=email_id, status=AccountEmail.Status.PENDING
+        ).update(status=AccountEmail.Status.SENDING, attempts=F("attempts") + 1)
+        if not claimed:
+            continue
+        email = AccountEmail.objects.select_related("user", "caregiver").get(pk=email_id)
+        sent += _send(email, now=now)
+    return sent
+
+
+def _send(email: AccountEmail, *, now: datetime) -> int:
+    if not email.user.email or not email.user.is_active:
+        _finish(email, AccountEmail.Status.FAILED, "no active account with an address")
+        return 0
+    try:
+        _message(email).send()
+    except (smtplib.SMTPException, OSError) as error:
+        retry = email.attempts < MAX_ATTEMPTS
+        logger.warning("account e-mail %s (%s) failed, attempt %s: %s", email.pk, email.kind,
+                       email.attempts, type(error).__name__)  # fmt: skip
+        AccountEmail.objects.filter(pk=email.pk).update(
+            status=AccountEmail.Status.PENDING if retry else AccountEmail.Status.FAILED,
+            last_error=type(error).__name__[:300],
+            due_at=now + timedelta(minutes=2**email.attempts),
+        )
+        return 0
+    _finish(email, AccountEmail.Status.SENT, "", sent_at=now)
+    return 1
+
+
+def _finish(email: AccountEmail, status: str, error: str, sent_at=None) -> None:
+    AccountEmail.objects.filter(pk=email.pk).update(
+        status=status, last_error=error, sent_at=sent_at
+    )

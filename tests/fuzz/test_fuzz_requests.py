@@ -1,0 +1,83 @@
+"""Generated query strings, headers and character sets on every page: a page or a clear
+400/404, never a server error (a NUL byte in ?rule= and a utf-16 login form once gave 500s)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.django_db
+
+ANY_TEXT = st.text(max_size=60)  # every code point, NUL and controls included
+PARAMS = st.dictionaries(
+    st.sampled_from(["q", "rule", "level", "team", "status", "page", "sort", "days", "next",
+                     "x"]) | ANY_TEXT,
+    ANY_TEXT, max_size=4,
+)  # fmt: skip
+GETS = {
+    "alice": ["alerts:triage", "alerts:watch", "alerts:inbox", "team_patients:list",
+              "team_patients:enrol"],
+    "bob": ["symptoms:today", "symptoms:history", "patients:injections", "patients:settings",
+            "patients:caregiving"],
+    None: ["login", "password_reset", "patients:help"],
+}  # fmt: skip
+ALLOWED = (200, 204, 302, 400, 404)
+
+
+def as_user(client, who, alice, bob):
+    if who == "alice":
+        client.force_login(alice)
+    elif who == "bob":
+        client.force_login(bob.user)
+
+
+@given(who=st.sampled_from(list(GETS)), index=st.integers(0, 4), params=PARAMS)
+def test_query_strings(client, alice, bob, who, index, params):
+    as_user(client, who, alice, bob)
+    routes = GETS[who]
+    response = client.get(reverse(routes[index % len(routes)]), params)
+    assert response.status_code in ALLOWED
+
+
+HEADERS = st.fixed_dictionaries({}, optional={
+    "HTTP_HX_REQUEST": st.sampled_from(["true", "false", ""]) | ANY_TEXT,
+    "HTTP_HX_CURRENT_URL": ANY_TEXT | st.just("http://testserver/team/?level=URGENT"),
+    "HTTP_X_DIARY_BACKGROUND": st.sampled_from(["1", "0"]) | ANY_TEXT,
+    "HTTP_X_FORWARDED_FOR": ANY_TEXT | st.just("198.51.100.9, 10.0.0.1"),
+    "HTTP_ACCEPT_LANGUAGE": ANY_TEXT | st.sampled_from(["es", "de-DE,de;q=0.9", "*"]),
+    "HTTP_USER_AGENT": ANY_TEXT,
+    "HTTP_REFERER": ANY_TEXT,
+})  # fmt: skip
+
+
+def _latin1(headers: dict) -> dict:
+    # A real request's headers are bytes read as latin-1: anything else cannot arrive.
+    return {k: v.encode("utf-8", "surrogatepass").decode("latin-1") for k, v in headers.items()}
+
+
+@given(who=st.sampled_from(list(GETS)), index=st.integers(0, 4), headers=HEADERS)
+def test_headers(client, alice, bob, who, index, headers):
+    as_user(client, who, alice, bob)
+    routes = GETS[who]
+    response = client.get(reverse(routes[index % len(routes)]), **_latin1(headers))
+    assert response.status_code in ALLOWED
+
+
+CHARSETS = st.sampled_from(["utf-8", "UTF-8", "utf-16", "utf-16-le", "latin-1", "cp1252",
+                            "shift_jis", "us-ascii", "nonsense", ""])  # fmt: skip
+
+
+@given(charset=CHARSETS, route=st.sampled_from(["login", "password_reset", "symptoms:today"]),
+       body=st.text(max_size=80))  # fmt: skip
+def test_form_posts_in_any_charset(client, bob, charset, route, body):
+    if route == "symptoms:today":
+        client.force_login(bob.user)
+    content_type = "application/x-www-form-urlencoded" + (f"; charset={charset}" if charset else "")
+    try:
+        data = body.encode(charset or "utf-8", "replace")
+    except LookupError:
+        data = body.encode("utf-8", "surrogatepass")
+    response = client.generic("POST", reverse(route), data, content_type=content_type)
+    assert response.status_code in (*ALLOWED, 403)  # 403: no CSRF token in a made-up body
