@@ -90,7 +90,7 @@ def _email(user, team: CareTeam, count: int) -> None:
         "name": user.first_name or user.username,
         "team": team.name,
         "count": count,
-        "link": settings.DIARY_BASE_URL + reverse("alerts:watch"),
+        "link": settings.DIARY_BASE_URL + reverse("team:watch"),
     }
     message = EmailMultiAlternatives(
         subject=render_to_string("emails/digest-subject.txt", ctx).strip(),

@@ -34,7 +34,7 @@ class Transport:
         return {
             "level": alert.level,
             "reference": alert.patient.reference,
-            "link": settings.DIARY_BASE_URL + reverse("alerts:detail", args=[alert.pk]),
+            "link": settings.DIARY_BASE_URL + reverse("team:alert", args=[alert.pk]),
             "step": notification.step,
             "recipient": notification.recipient,
         }

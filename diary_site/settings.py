@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "patients",
     "symptoms",
     "alerts",
+    # The care team's pages, over the three apps above.
+    "team",
 ]
 
 MIDDLEWARE = [

@@ -22,8 +22,7 @@ urlpatterns = [
     path("accounts/password_reset/", patient_views.PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("diary/", include("symptoms.urls")),
-    path("team/patients/", include("patients.team_urls")),
-    path("team/", include("alerts.urls")),
+    path("team/", include("team.urls")),
     path("patients/", include("patients.urls")),
     path("admin/", admin.site.urls),
 ]

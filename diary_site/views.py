@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == User.Role.ADMINISTRATOR:
         return redirect("admin:index")
     if role == User.Role.CLINICIAN:
-        return redirect("alerts:triage")
+        return redirect("team:triage")
     if role == User.Role.PATIENT:
         return redirect("symptoms:today")
     if role == User.Role.CAREGIVER:

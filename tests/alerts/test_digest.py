@@ -40,7 +40,7 @@ def test_digest_at_the_teams_local_time_once_with_counts_only(alice, erin, charl
     message = mail.outbox[0]
     text = message.subject + message.body + message.alternatives[0][0]
     assert "1 item to watch" in message.subject  # T-LOW-1 (a cold with 37.6 is not RESP-URTI)
-    assert reverse("alerts:watch") in message.body
+    assert reverse("team:watch") in message.body
     for private in ("37.6", "sore", "throat", "Bob", "Baker", bob_reference(watch_item),
                     "private words"):  # fmt: skip
         assert private not in text
@@ -73,10 +73,10 @@ def test_the_watch_list_shows_only_the_clinicians_teams(client, alice, charlie, 
     recent = make_entry(bob, timezone.now() - timedelta(hours=1), temp="37.6")
     services.entry_evaluate(recent.pk)
     client.force_login(alice)
-    html = client.get(reverse("alerts:watch")).content.decode()
+    html = client.get(reverse("team:watch")).content.decode()
     assert "T-LOW-1" in html
     client.force_login(charlie)
-    html = client.get(reverse("alerts:watch")).content.decode()
+    html = client.get(reverse("team:watch")).content.decode()
     assert "T-LOW-1" not in html
 
 

@@ -33,7 +33,7 @@ def test_the_next_visit_asks_and_the_answer_shows_on_the_alert(client, bob, alic
     assert "Did you reach someone" not in client.get(TODAY).content.decode()
     client.force_login(alice)
     alert = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
-    html = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    html = client.get(reverse("team:alert", args=[alert.pk])).content.decode()
     assert "Yes, my GP" in html
 
 

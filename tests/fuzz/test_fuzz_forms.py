@@ -107,7 +107,7 @@ def test_the_settings_form(client, bob, data):
 def test_the_enrolment_form(client, alice, data):
     client.force_login(alice)
     before = Patient.objects.count()
-    response = client.post(reverse("team_patients:enrol"), data)
+    response = client.post(reverse("team:enrol"), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert Patient.objects.count() == before

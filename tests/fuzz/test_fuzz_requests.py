@@ -17,8 +17,8 @@ PARAMS = st.dictionaries(
     ANY_TEXT, max_size=4,
 )  # fmt: skip
 GETS = {
-    "alice": ["alerts:triage", "alerts:watch", "alerts:inbox", "team_patients:list",
-              "team_patients:enrol"],
+    "alice": ["team:triage", "team:watch", "team:inbox", "team:patients",
+              "team:enrol"],
     "bob": ["symptoms:today", "symptoms:history", "patients:injections", "patients:settings",
             "patients:caregiving"],
     None: ["login", "password_reset", "patients:help"],

@@ -22,9 +22,9 @@ def enrol_data(team, **extra):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_enrolled_patient_sets_a_password_once_and_logs_in(client, alice, team_a):
     client.force_login(alice)
-    response = client.post(reverse("team_patients:enrol"), enrol_data(team_a))
+    response = client.post(reverse("team:enrol"), enrol_data(team_a))
     patient = Patient.objects.get(user__email="nina@example.org")
-    assert response["Location"] == reverse("team_patients:detail", args=[patient.pk])
+    assert response["Location"] == reverse("team:patient", args=[patient.pk])
     assert patient.team == team_a and patient.er_low_ig and patient.timezone == "Europe/Paris"
     assert patient.first_dose_at.isoformat() == "2026-12-01T09:00:00+00:00"
     assert not patient.user.has_usable_password()
@@ -52,7 +52,7 @@ def test_enrolment_refuses_a_duplicate_and_keeps_what_was_typed(client, alice, t
     bob.user.email = "nina@example.org"
     bob.user.save()
     client.force_login(alice)
-    response = client.post(reverse("team_patients:enrol"), enrol_data(team_a))
+    response = client.post(reverse("team:enrol"), enrol_data(team_a))
     html = response.content.decode()
     assert response.status_code == 200 and "already enrolled" in html
     assert 'value="Nina"' in html
@@ -62,7 +62,7 @@ def test_enrolment_refuses_a_duplicate_and_keeps_what_was_typed(client, alice, t
 @pytest.mark.django_db
 def test_a_clinician_cannot_enrol_into_another_team(client, alice, team_b):
     client.force_login(alice)
-    response = client.post(reverse("team_patients:enrol"), enrol_data(team_b))
+    response = client.post(reverse("team:enrol"), enrol_data(team_b))
     assert response.status_code == 200
     assert not Patient.objects.filter(team=team_b).exists()
 
@@ -70,28 +70,28 @@ def test_a_clinician_cannot_enrol_into_another_team(client, alice, team_b):
 @pytest.mark.django_db
 def test_risk_flags_change_with_history(client, alice, bob):
     client.force_login(alice)
-    client.post(reverse("team_patients:risk", args=[bob.pk]), {"er_cytopenia": "on"})
+    client.post(reverse("team:risk", args=[bob.pk]), {"er_cytopenia": "on"})
     bob.refresh_from_db()
     assert bob.er_cytopenia and bob.elevated_risk == frozenset({"cytopenia"})
     latest = bob.history.order_by("-history_date").first()
     assert latest.history_user == alice and latest.er_cytopenia
-    html = client.get(reverse("team_patients:detail", args=[bob.pk])).content.decode()
+    html = client.get(reverse("team:patient", args=[bob.pk])).content.decode()
     assert "cytopenia" in html and "alice" in html
 
 
 @pytest.mark.django_db
 def test_charlie_cannot_change_bobs_flags_or_carers(client, charlie, bob):
     client.force_login(charlie)
-    assert client.post(reverse("team_patients:risk", args=[bob.pk]),
+    assert client.post(reverse("team:risk", args=[bob.pk]),
                        {"hbv_risk": "on"}).status_code == 404  # fmt: skip
-    assert client.post(reverse("team_patients:caregivers", args=[bob.pk]),
+    assert client.post(reverse("team:caregivers", args=[bob.pk]),
                        {"first_name": "X", "email": "x@example.org"}).status_code == 404  # fmt: skip
     bob.refresh_from_db()
     assert not bob.hbv_risk and not Caregiver.objects.exists()
 
 
 def invite(client, patient, email, first_name="Carl", **extra):
-    return client.post(reverse("team_patients:caregivers", args=[patient.pk]),
+    return client.post(reverse("team:caregivers", args=[patient.pk]),
                        {"first_name": first_name, "email": email, **extra}, follow=True)  # fmt: skip
 
 

@@ -64,22 +64,22 @@ EXPECTED = {
     "patients:reminders_off": ("get", EVERYONE),  # the signed token is the credential
     # Requests to help with a diary: each person sees and answers only their own.
     "patients:caregiving": ("get", SIGNED_IN),
-    "team_patients:list": ("get", CLINICIAN_PAGE),
-    "team_patients:enrol": ("get", CLINICIAN_PAGE),
-    "team_patients:detail": ("get", BOBS_CLINICAL),
-    "team_patients:export_csv": ("get", BOBS_CLINICAL),
-    "team_patients:summary": ("get", BOBS_CLINICAL),
-    "team_patients:summary_pdf": ("get", BOBS_CLINICAL),
-    "team_patients:export_fhir": ("get", BOBS_CLINICAL),
-    "team_patients:risk": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
-    "team_patients:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
-    "alerts:triage": ("get", CLINICIAN_PAGE),
-    "alerts:inbox": ("get", CLINICIAN_PAGE),
-    "alerts:watch": ("get", CLINICIAN_PAGE),
-    "alerts:detail": ("get", BOBS_CLINICAL),
-    "alerts:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
-    "alerts:resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
-    "alerts:snooze": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:patients": ("get", CLINICIAN_PAGE),
+    "team:enrol": ("get", CLINICIAN_PAGE),
+    "team:patient": ("get", BOBS_CLINICAL),
+    "team:export_csv": ("get", BOBS_CLINICAL),
+    "team:summary": ("get", BOBS_CLINICAL),
+    "team:summary_pdf": ("get", BOBS_CLINICAL),
+    "team:export_fhir": ("get", BOBS_CLINICAL),
+    "team:risk": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:triage": ("get", CLINICIAN_PAGE),
+    "team:inbox": ("get", CLINICIAN_PAGE),
+    "team:watch": ("get", CLINICIAN_PAGE),
+    "team:alert": ("get", BOBS_CLINICAL),
+    "team:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:snooze": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
 }
 
 
@@ -118,17 +118,16 @@ def world(bob, dave, carol, alice, charlie, dana):
         "symptoms:follow_up": [entry.pk], "patients:education": ["sepsis-signs"],
         "patients:reminders_off": [opt_out_token(bob)],
         "password_reset_confirm": ["MQ", "set-password"],
-        **{f"team_patients:{n}": [bob.pk] for n in ("risk", "caregivers", "detail",
-                                                     "export_csv", "summary", "summary_pdf",
-                                                     "export_fhir")},
-        **{f"alerts:{n}": [alert.pk] for n in ("detail", "acknowledge", "resolve", "snooze")},
+        **{f"team:{n}": [bob.pk] for n in ("risk", "caregivers", "patient", "export_csv",
+                                            "summary", "summary_pdf", "export_fhir")},
+        **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
     }  # fmt: skip
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
-        "alerts:resolve": {"action": "no_action"},
-        "alerts:snooze": {"hours": "2"},
-        "team_patients:risk": {"hbv_risk": "on"},
-        "team_patients:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
+        "team:resolve": {"action": "no_action"},
+        "team:snooze": {"hours": "2"},
+        "team:risk": {"hbv_risk": "on"},
+        "team:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
     }
     return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
 
@@ -170,9 +169,9 @@ def test_access_matrix(client, world, role):
 def test_refused_posts_change_nothing(client, world, role):
     client.force_login(world["users"][role])
     alert, bob = world["alert"], world["bob"]
-    for name in ("alerts:acknowledge", "alerts:resolve", "alerts:snooze"):
+    for name in ("team:acknowledge", "team:resolve", "team:snooze"):
         client.post(reverse(name, args=[alert.pk]), world["posts"].get(name, {}))
-    client.post(reverse("team_patients:risk", args=[bob.pk]), {"hbv_risk": "on"})
+    client.post(reverse("team:risk", args=[bob.pk]), {"hbv_risk": "on"})
     alert.refresh_from_db()
     bob.refresh_from_db()
     assert (alert.status, alert.snoozed_until) == ("open", None)
@@ -199,8 +198,8 @@ def test_nobody_answers_someone_elses_caregiving_request(client, world, role, ca
 @pytest.mark.django_db
 def test_missing_and_not_yours_are_the_same_404(client, world):
     client.force_login(world["users"]["charlie"])
-    theirs = client.get(reverse("alerts:detail", args=[world["alert"].pk]))
-    missing = client.get(reverse("alerts:detail", args=[world["alert"].pk + 10_000]))
+    theirs = client.get(reverse("team:alert", args=[world["alert"].pk]))
+    missing = client.get(reverse("team:alert", args=[world["alert"].pk + 10_000]))
     assert theirs.status_code == missing.status_code == 404
     # The same page, byte for byte, once the per-response CSRF token and CSP nonce are set aside.
     assert without_tokens(theirs.content) == without_tokens(missing.content)

@@ -66,17 +66,17 @@ def test_the_access_log_and_the_refusals_record_the_client_behind_the_proxy(
     settings.DIARY_PROXY_COUNT = 1
     behind = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.9"}
     client.force_login(alice)
-    client.get(reverse("team_patients:detail", args=[bob.pk]), **behind)
+    client.get(reverse("team:patient", args=[bob.pk]), **behind)
     assert AccessLog.objects.get(action="view").ip == "198.51.100.9"
     client.force_login(charlie)
-    client.get(reverse("team_patients:detail", args=[bob.pk]), **behind)
+    client.get(reverse("team:patient", args=[bob.pk]), **behind)
     assert RefusedRequest.objects.get().ip == "198.51.100.9"
 
 
 # Reads audited everywhere -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("route", ["alerts:triage", "alerts:watch", "team_patients:list"])
+@pytest.mark.parametrize("route", ["team:triage", "team:watch", "team:patients"])
 def test_the_team_lists_are_in_the_access_log(client, alice, route):
     client.force_login(alice)
     client.get(reverse(route) + "?q=Bob")
@@ -86,8 +86,8 @@ def test_the_team_lists_are_in_the_access_log(client, alice, route):
 
 def test_the_triage_refresh_is_not_logged_again(client, alice):
     client.force_login(alice)
-    client.get(reverse("alerts:triage"))
-    client.get(reverse("alerts:triage"), HTTP_HX_REQUEST="true", HTTP_X_DIARY_BACKGROUND="1")
+    client.get(reverse("team:triage"))
+    client.get(reverse("team:triage"), HTTP_HX_REQUEST="true", HTTP_X_DIARY_BACKGROUND="1")
     assert AccessLog.objects.count() == 1
 
 
@@ -116,7 +116,7 @@ def test_clinical_records_read_in_the_admin_are_in_the_access_log(client, dana, 
 def test_a_probe_of_many_ids_is_one_row_per_route_and_minute(client, charlie, caplog):
     client.force_login(charlie)
     for pk in range(1000, 1200):
-        assert client.get(reverse("team_patients:detail", args=[pk])).status_code == 404
+        assert client.get(reverse("team:patient", args=[pk])).status_code == 404
     assert RefusedRequest.objects.count() <= 2  # a minute boundary may split it
     assert RefusedRequest.objects.aggregate(n=Sum("count"))["n"] == 200
     assert len([r for r in caplog.records if r.name == "security"]) <= 2
@@ -163,7 +163,7 @@ def test_sentry_events_are_scrubbed():
 
 def test_a_first_dose_in_year_9999_is_refused_and_every_page_keeps_working(client, alice, team_a):
     client.force_login(alice)
-    response = client.post(reverse("team_patients:enrol"), {
+    response = client.post(reverse("team:enrol"), {
         "first_name": "Pago", "last_name": "Pago", "email": "pago@example.org",
         "team": team_a.pk, "timezone": "Pacific/Pago_Pago", "temperature_unit": "C",
         "first_dose_at": "9999-12-31T23:59",
@@ -172,7 +172,7 @@ def test_a_first_dose_in_year_9999_is_refused_and_every_page_keeps_working(clien
     assert "within the next year" in response.content.decode()
     assert 'value="Pago"' in response.content.decode()  # nothing typed is lost
     assert not Patient.objects.filter(user__email="pago@example.org").exists()
-    assert client.get(reverse("team_patients:list")).status_code == 200
+    assert client.get(reverse("team:patients")).status_code == 200
 
 
 def test_the_database_refuses_an_absurd_date_whatever_writes_it(bob):
@@ -195,8 +195,8 @@ def test_the_admin_refuses_an_injection_in_year_9999(client, dana, bob):
 # Input no page can read ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("route", "query"), [("alerts:triage", "?rule=T-FEV-1%00"),
-                                              ("team_patients:list", "?q=bob%00baker")])  # fmt: skip
+@pytest.mark.parametrize(("route", "query"), [("team:triage", "?rule=T-FEV-1%00"),
+                                              ("team:patients", "?q=bob%00baker")])  # fmt: skip
 def test_a_nul_byte_in_a_query_is_a_clear_400(client, alice, route, query):
     client.force_login(alice)
     response = client.get(reverse(route) + query)
@@ -227,7 +227,7 @@ def test_a_nul_byte_in_a_form_field_keeps_what_was_typed(client, bob):
 
 def test_an_overlong_address_at_enrolment_is_a_form_error(client, alice, team_a):
     client.force_login(alice)
-    response = client.post(reverse("team_patients:enrol"), {
+    response = client.post(reverse("team:enrol"), {
         "first_name": "Long", "last_name": "Address", "email": "a" * 250 + "@example.org",
         "team": team_a.pk, "timezone": "Europe/London", "temperature_unit": "C",
     })  # fmt: skip

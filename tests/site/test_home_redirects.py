@@ -20,7 +20,7 @@ def test_it_sends_a_patient_to_todays_diary(client, bob):
 def test_it_sends_a_clinician_to_the_triage_queue(client, alice):
     login(client, alice)
     response = client.get("/")
-    assert response["Location"] == reverse("alerts:triage")
+    assert response["Location"] == reverse("team:triage")
 
 
 def test_it_sends_an_administrator_to_the_admin_site(client, dana):
@@ -39,7 +39,7 @@ def test_it_lands_each_role_after_the_login_form(client, alice):
     assert response.redirect_chain[-1][0] == reverse("two_factor_verify") + "?next=/"
     response = client.post(reverse("two_factor_verify"),
                            {"code": totp_code(alice.otp_device), "next": "/"}, follow=True)  # fmt: skip
-    assert response.redirect_chain[-1][0] == reverse("alerts:triage")
+    assert response.redirect_chain[-1][0] == reverse("team:triage")
 
 
 @pytest.mark.parametrize("url", ["/", "/diary/", "/team/"])

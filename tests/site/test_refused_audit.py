@@ -27,13 +27,13 @@ def bobs_alert(bob, alice):
 @pytest.mark.django_db
 def test_a_clinician_probing_another_teams_alert_is_recorded(client, charlie, bobs_alert, caplog):
     client.force_login(charlie)
-    url = reverse("alerts:detail", args=[bobs_alert.pk])
+    url = reverse("team:alert", args=[bobs_alert.pk])
     with caplog.at_level(logging.WARNING, logger="security"):
         response = client.get(url + "?q=anything", REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 404
     row = RefusedRequest.objects.get()
     assert (row.user, row.method, row.path, row.route, row.status, row.ip) == (
-        charlie, "GET", url, "alerts:detail", 404, "203.0.113.7")  # fmt: skip
+        charlie, "GET", url, "team:alert", 404, "203.0.113.7")  # fmt: skip
     # The query string is never kept; the log names the user by id only.
     assert "q=anything" not in row.path
     [record] = [r for r in caplog.records if r.name == "security"]
@@ -56,9 +56,9 @@ def test_a_patient_probing_another_patients_entry_is_recorded(client, bob, dave)
 @pytest.mark.django_db
 def test_allowed_pages_and_anonymous_visitors_leave_no_refusal(client, bob, alice, bobs_alert):
     client.force_login(alice)
-    assert client.get(reverse("alerts:detail", args=[bobs_alert.pk])).status_code == 200
+    assert client.get(reverse("team:alert", args=[bobs_alert.pk])).status_code == 200
     client.logout()
-    client.get(reverse("alerts:detail", args=[bobs_alert.pk]))  # sent to log in
+    client.get(reverse("team:alert", args=[bobs_alert.pk]))  # sent to log in
     client.get("/no-such-page/")  # anonymous 404: nobody to attribute it to
     assert RefusedRequest.objects.count() == 0
 
@@ -74,7 +74,7 @@ def test_an_unknown_url_is_recorded_without_a_route(client, dave):
 def test_a_failing_audit_write_does_not_change_the_response(client, charlie, bobs_alert, caplog):
     client.force_login(charlie)
     with mock.patch.object(RefusedRequest.objects, "create", side_effect=DatabaseError("down")):
-        response = client.get(reverse("alerts:detail", args=[bobs_alert.pk]))
+        response = client.get(reverse("team:alert", args=[bobs_alert.pk]))
     assert response.status_code == 404
     assert "could not record a refused request" in caplog.text
 
@@ -82,12 +82,12 @@ def test_a_failing_audit_write_does_not_change_the_response(client, charlie, bob
 @pytest.mark.django_db
 def test_the_audit_trail_is_read_only_in_the_admin(client, dana, charlie, bobs_alert):
     client.force_login(charlie)
-    client.get(reverse("alerts:detail", args=[bobs_alert.pk]))
+    client.get(reverse("team:alert", args=[bobs_alert.pk]))
     row = RefusedRequest.objects.get()
     client.force_login(dana)
     listing = client.get(reverse("admin:patients_refusedrequest_changelist"))
     assert listing.status_code == 200
-    assert reverse("alerts:detail", args=[bobs_alert.pk]).encode() in listing.content
+    assert reverse("team:alert", args=[bobs_alert.pk]).encode() in listing.content
     assert client.get(reverse("admin:patients_refusedrequest_add")).status_code == 403
     client.post(reverse("admin:patients_refusedrequest_delete", args=[row.pk]), {"post": "yes"})
     assert RefusedRequest.objects.filter(pk=row.pk).exists()

@@ -58,13 +58,13 @@ def test_clinicians_are_logged_out_after_30_idle_minutes(client, alice, bob):
     from tests.conftest import log_in
 
     log_in(client, "alice")
-    assert client.get(reverse("alerts:triage")).status_code == 200
+    assert client.get(reverse("team:triage")).status_code == 200
     session = client.session
     session["last_seen"] = time.time() - 31 * 60
     session.save()
-    response = client.get(reverse("alerts:triage"))
+    response = client.get(reverse("team:triage"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
-    assert client.get(reverse("alerts:triage")).status_code == 302  # the session is gone
+    assert client.get(reverse("team:triage")).status_code == 302  # the session is gone
 
 
 POLL = {"HTTP_HX_REQUEST": "true", "HTTP_X_DIARY_BACKGROUND": "1",
@@ -79,11 +79,11 @@ def test_the_triage_poll_is_not_activity(client, alice):
     session["last_seen"] = time.time() - 29 * 60
     session.save()
     for _ in range(3):  # polls, one or two minutes apart
-        assert client.get(reverse("alerts:triage"), **POLL).status_code == 200
+        assert client.get(reverse("team:triage"), **POLL).status_code == 200
     session = client.session
     session["last_seen"] -= 2 * 60  # the clock moves on; polls never moved it
     session.save()
-    ended = client.get(reverse("alerts:triage"), **POLL)
+    ended = client.get(reverse("team:triage"), **POLL)
     # htmx goes to the login page as a whole, back to the page it was on.
     assert ended.status_code == 204
     assert ended["HX-Redirect"] == f"{LOGIN}?next=/team/?level=URGENT"
@@ -96,7 +96,7 @@ def test_a_click_is_activity(client, alice):
     session = client.session
     session["last_seen"] = time.time() - 29 * 60
     session.save()
-    assert client.get(reverse("alerts:triage"), HTTP_HX_REQUEST="true").status_code == 200
+    assert client.get(reverse("team:triage"), HTTP_HX_REQUEST="true").status_code == 200
     assert time.time() - client.session["last_seen"] < 5
 
 
@@ -104,7 +104,7 @@ def test_a_click_is_activity(client, alice):
 @pytest.mark.parametrize("who", ["alice", "bob"])
 def test_sessions_end_12_hours_after_login_however_active(client, alice, bob, who):
     log_in(client, who)
-    page = reverse("alerts:triage") if who == "alice" else reverse("symptoms:today")
+    page = reverse("team:triage") if who == "alice" else reverse("symptoms:today")
     session = client.session
     session["login_at"] = time.time() - 12 * 3600 - 1
     session["last_seen"] = time.time()  # active a moment ago
@@ -116,14 +116,14 @@ def test_sessions_end_12_hours_after_login_however_active(client, alice, bob, wh
 
 @pytest.mark.django_db
 def test_an_htmx_request_after_logout_leaves_the_fragment(client, alice):
-    response = client.get(reverse("alerts:triage"), **POLL)
+    response = client.get(reverse("team:triage"), **POLL)
     assert response.status_code == 204 and response["HX-Redirect"].startswith(LOGIN)
 
 
 @pytest.mark.django_db
 def test_signed_in_pages_are_not_cached_and_vary_on_htmx(client, alice, bob):
     log_in(client, "alice")
-    for url in (reverse("alerts:triage"), reverse("team_patients:export_csv", args=[bob.pk])):
+    for url in (reverse("team:triage"), reverse("team:export_csv", args=[bob.pk])):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
         assert "HX-Request" in response["Vary"]
@@ -143,7 +143,7 @@ def test_deactivating_a_user_ends_their_session(client, alice):
     attempt(client, "alice", PASSWORD)
     alice.is_active = False
     alice.save()
-    response = client.get(reverse("alerts:triage"))
+    response = client.get(reverse("team:triage"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
@@ -160,7 +160,7 @@ def test_logout_ends_the_session_server_side(client, bob):
 @pytest.mark.django_db
 def test_pages_send_csp_with_a_nonce_and_deny_framing(client, alice, dana):
     client.force_login(alice)
-    response = client.get(reverse("alerts:triage"))
+    response = client.get(reverse("team:triage"))
     csp = response["Content-Security-Policy"]
     # No 'unsafe-inline' for scripts; a nonce is added on pages that use one.
     assert (
@@ -178,7 +178,7 @@ def test_pages_send_csp_with_a_nonce_and_deny_framing(client, alice, dana):
 @pytest.mark.django_db
 def test_the_print_button_script_carries_the_pages_nonce(client, alice, bob):
     client.force_login(alice)
-    response = client.get(reverse("team_patients:summary", args=[bob.pk]))
+    response = client.get(reverse("team:summary", args=[bob.pk]))
     csp = response["Content-Security-Policy"]
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'<script nonce="{nonce}">' in response.content.decode()

@@ -25,7 +25,7 @@ def test_a_new_clinician_sets_up_an_app_and_gets_backup_codes(client, team_a):
     nurse = make_user("nora", first_name="Nora")
     CareTeamMembership.objects.create(team=team_a, user=nurse)
     password_login(client, "nora")
-    response = client.get(reverse("alerts:triage"))
+    response = client.get(reverse("team:triage"))
     assert response["Location"].startswith(reverse("two_factor_setup"))
     page = client.get(response["Location"]).content.decode()
     assert "<svg" in page and 'id="totp-secret"' in page
@@ -40,7 +40,7 @@ def test_a_new_clinician_sets_up_an_app_and_gets_backup_codes(client, team_a):
     assert len(codes) == 10
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("alerts:triage")).status_code == 200
+    assert client.get(reverse("team:triage")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -51,12 +51,12 @@ def test_a_backup_code_works_once(client, alice):
     StaticToken.objects.create(device=static, token="abcd2345")
     password_login(client, "alice")
     assert client.post(reverse("two_factor_verify"), {"code": "abcd2345"}).status_code == 302
-    assert client.get(reverse("alerts:triage")).status_code == 200
+    assert client.get(reverse("team:triage")).status_code == 200
     client.post(reverse("logout"))
     password_login(client, "alice")
     again = client.post(reverse("two_factor_verify"), {"code": "abcd2345"})
     assert again.status_code == 200 and "not right" in again.content.decode()
-    assert client.get(reverse("alerts:triage")).status_code == 302
+    assert client.get(reverse("team:triage")).status_code == 302
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.templatetags.alert_format import label, why_text
+from team.templatetags.alert_format import label, why_text
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ def story(bob):
 
 
 def url(name, patient):
-    return reverse(f"team_patients:{name}", args=[patient.pk])
+    return reverse(f"team:{name}", args=[patient.pk])
 
 
 @pytest.mark.django_db

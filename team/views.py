@@ -1,4 +1,5 @@
-"""Clinician views: the triage queue, an alert with its why, and the actions on it."""
+"""The care team's queue: triage, notifications, WATCH items, an alert with its why, and the
+actions on it."""
 
 from __future__ import annotations
 
@@ -139,11 +140,11 @@ def triage(request: HttpRequest) -> HttpResponse:
     if not is_background(request):  # the 30 s refresh of a page already logged is not
         AccessLog.record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
-        return render(request, "alerts/_triage_table.html", context)
+        return render(request, "team/_triage_table.html", context)
     context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()
-    return render(request, "alerts/triage.html", context)
+    return render(request, "team/triage.html", context)
 
 
 @clinician_required
@@ -157,11 +158,11 @@ def watch(request: HttpRequest) -> HttpResponse:
         .order_by("-fired_at")[:300]
     )
     AccessLog.record(request, None, AccessLog.Action.LIST)
-    return render(request, "alerts/watch.html", {"alerts": alerts})
+    return render(request, "team/watch.html", {"alerts": alerts})
 
 
 @clinician_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     AccessLog.record(request, alert.patient, AccessLog.Action.ALERT)
     Notification.objects.filter(
@@ -175,7 +176,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "alerts/detail.html",
+        "team/detail.html",
         {
             "alert": alert,
             "related": related,
@@ -197,7 +198,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Acknowledged. Reminders for this alert have stopped."))
     else:
         messages.info(request, _("This alert was already acknowledged."))
-    return _back(request, "alerts:detail", pk=alert.pk)
+    return _back(request, "team:alert", pk=alert.pk)
 
 
 @require_POST
@@ -207,12 +208,12 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the action you took."))
-        return _back(request, "alerts:detail", pk=alert.pk)
+        return _back(request, "team:alert", pk=alert.pk)
     notify.alert_resolve(
         alert, user=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
     )
     messages.success(request, _("Resolved."))
-    return _back(request, "alerts:triage")
+    return _back(request, "team:triage")
 
 
 @require_POST
@@ -227,7 +228,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
         )
-    return _back(request, "alerts:detail", pk=alert.pk)
+    return _back(request, "team:alert", pk=alert.pk)
 
 
 def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:
@@ -251,4 +252,4 @@ def inbox(request: HttpRequest) -> HttpResponse:
     failed = Notification.objects.filter(
         alert__patient__team__memberships__user=request.user, status=Notification.Status.FAILED
     ).select_related("alert", "recipient")[:50]
-    return render(request, "alerts/inbox.html", {"notifications": notifications, "failed": failed})
+    return render(request, "team/inbox.html", {"notifications": notifications, "failed": failed})

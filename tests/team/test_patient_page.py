@@ -17,7 +17,7 @@ from tests.alerts.factories import make_entry
 
 
 def detail(patient, **params):
-    url = reverse("team_patients:detail", args=[patient.pk])
+    url = reverse("team:patient", args=[patient.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
@@ -49,7 +49,7 @@ def test_resolving_from_the_patient_page_returns_there(client, alice, bob, fever
     client.force_login(alice)
     alert = Alert.objects.get(entry=fever, rule__rule_id="T-FEV-1")
     response = client.post(
-        reverse("alerts:resolve", args=[alert.pk]),
+        reverse("team:resolve", args=[alert.pk]),
         {"action": "phoned_patient", "note": "advised GP", "next": detail(bob)},
     )
     assert response["Location"] == detail(bob)
@@ -63,9 +63,9 @@ def test_resolving_from_the_patient_page_returns_there(client, alice, bob, fever
 def test_next_never_leaves_the_site(client, alice, bob, fever):
     client.force_login(alice)
     alert = Alert.objects.get(entry=fever, rule__rule_id="T-FEV-1")
-    response = client.post(reverse("alerts:acknowledge", args=[alert.pk]),
+    response = client.post(reverse("team:acknowledge", args=[alert.pk]),
                            {"next": "https://evil.example/"})  # fmt: skip
-    assert response["Location"] == reverse("alerts:detail", args=[alert.pk])
+    assert response["Location"] == reverse("team:alert", args=[alert.pk])
 
 
 @pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_every_view_is_in_the_access_log(client, alice, bob, fever):
     client.force_login(alice)
     client.get(detail(bob))
     alert = Alert.objects.get(entry=fever, rule__rule_id="T-FEV-1")
-    client.get(reverse("alerts:detail", args=[alert.pk]))
+    client.get(reverse("team:alert", args=[alert.pk]))
     log = list(AccessLog.objects.order_by("at").values_list("user__username", "patient", "action"))
     assert log == [("alice", bob.pk, "view"), ("alice", bob.pk, "alert")]
 

@@ -29,10 +29,10 @@ def login(client, user):
 
 def test_alice_sees_bobs_alert_first_in_her_queue_with_the_why(client, alice, alert):
     login(client, alice)
-    queue = client.get(reverse("alerts:triage")).content.decode()
+    queue = client.get(reverse("team:triage")).content.decode()
     assert "T-FEV-1" in queue and alert.patient.reference in queue
-    page = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
-    assert "threshold_c=38.0" in page
+    page = client.get(reverse("team:alert", args=[alert.pk])).content.decode()
+    assert "threshold °C 38.0" in page  # the threshold it fired on, in words
     assert "38.5" in page
     assert "You have a fever" in page  # the message the patient saw
 
@@ -46,19 +46,19 @@ def test_the_queue_puts_urgent_first_then_oldest(client, alice, bob):
     new = make_entry(bob, now, temp="38.6")
     services.entry_evaluate(new.pk)
     login(client, alice)
-    alerts = client.get(reverse("alerts:triage")).context["alerts"]
+    alerts = client.get(reverse("team:triage")).context["alerts"]
     levels = [a.level for a in alerts]
     assert levels == sorted(levels, key=lambda level: level != "URGENT")
     contact = [a for a in alerts if a.level == "CONTACT"]
     assert contact[0].entry_id == old.pk
 
 
-@pytest.mark.parametrize("name", ["detail", "acknowledge", "resolve", "snooze"])
+@pytest.mark.parametrize("name", ["alert", "acknowledge", "resolve", "snooze"])
 def test_charlie_gets_404_and_nothing_changes(client, charlie, alert, name):
     login(client, charlie)
-    method = client.get if name == "detail" else client.post
+    method = client.get if name == "alert" else client.post
     response = method(
-        reverse(f"alerts:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1}
+        reverse(f"team:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1}
     )
     assert response.status_code == 404
     alert.refresh_from_db()
@@ -67,14 +67,14 @@ def test_charlie_gets_404_and_nothing_changes(client, charlie, alert, name):
 
 def test_a_patient_gets_404_on_clinician_pages(client, bob, alert):
     login(client, bob.user)
-    assert client.get(reverse("alerts:triage")).status_code == 404
-    assert client.get(reverse("alerts:detail", args=[alert.pk])).status_code == 404
+    assert client.get(reverse("team:triage")).status_code == 404
+    assert client.get(reverse("team:alert", args=[alert.pk])).status_code == 404
 
 
 def test_missing_and_not_yours_look_the_same(client, charlie, alert):
     login(client, charlie)
-    not_yours = client.get(reverse("alerts:detail", args=[alert.pk]))
-    missing = client.get(reverse("alerts:detail", args=[alert.pk + 999]))
+    not_yours = client.get(reverse("team:alert", args=[alert.pk]))
+    missing = client.get(reverse("team:alert", args=[alert.pk + 999]))
     assert not_yours.status_code == missing.status_code == 404
     assert without_tokens(not_yours.content) == without_tokens(missing.content)
 
@@ -82,13 +82,13 @@ def test_missing_and_not_yours_look_the_same(client, charlie, alert):
 @pytest.mark.parametrize("name", ["acknowledge", "resolve", "snooze"])
 def test_actions_refuse_get(client, alice, alert, name):
     login(client, alice)
-    assert client.get(reverse(f"alerts:{name}", args=[alert.pk])).status_code == 405
+    assert client.get(reverse(f"team:{name}", args=[alert.pk])).status_code == 405
 
 
 def test_actions_need_the_csrf_token(alice, alert):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    response = client.post(reverse("team:acknowledge", args=[alert.pk]))
     assert response.status_code == 403
     alert.refresh_from_db()
     assert alert.status == "open"
@@ -96,11 +96,11 @@ def test_actions_need_the_csrf_token(alice, alert):
 
 def test_alice_acknowledges_then_resolves_with_an_action(client, alice, alert):
     login(client, alice)
-    client.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    client.post(reverse("team:acknowledge", args=[alert.pk]))
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by) == ("acknowledged", alice)
     response = client.post(
-        reverse("alerts:resolve", args=[alert.pk]), {"action": "phoned_patient", "note": "Called."}
+        reverse("team:resolve", args=[alert.pk]), {"action": "phoned_patient", "note": "Called."}
     )
     assert response.status_code == 302
     alert.refresh_from_db()
@@ -109,13 +109,13 @@ def test_alice_acknowledges_then_resolves_with_an_action(client, alice, alert):
         "phoned_patient",
         "Called.",
     )
-    assert alert not in client.get(reverse("alerts:triage")).context["alerts"]
+    assert alert not in client.get(reverse("team:triage")).context["alerts"]
 
 
 def test_resolving_without_an_action_is_refused_clearly(client, alice, alert):
     login(client, alice)
     response = client.post(
-        reverse("alerts:resolve", args=[alert.pk]), {"action": "bogus"}, follow=True
+        reverse("team:resolve", args=[alert.pk]), {"action": "bogus"}, follow=True
     )
     assert "Choose the action you took." in response.content.decode()
     alert.refresh_from_db()
@@ -152,11 +152,11 @@ def test_queue_filters_by_rule_and_status_and_counts_levels(client, alice, team_
     first = Alert.objects.filter(rule__rule_id="T-FEV-1").first()
     Alert.objects.filter(pk=first.pk).update(status=Alert.Status.ACKNOWLEDGED)
     client.force_login(alice)
-    html = client.get(reverse("alerts:triage"), {"status": "open"}).content.decode()
+    html = client.get(reverse("team:triage"), {"status": "open"}).content.decode()
     assert html.count("T-FEV-1 — ") == 2
-    html = client.get(reverse("alerts:triage"), {"rule": "GU-UTI"}).content.decode()
+    html = client.get(reverse("team:triage"), {"rule": "GU-UTI"}).content.decode()
     assert "No open alerts" in html
-    partial = client.get(reverse("alerts:triage"), HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("team:triage"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and "3 CONTACT" in partial
 
 
@@ -168,12 +168,12 @@ def test_queue_runs_the_same_queries_for_20_and_200_patients(client, alice, team
 
     client.force_login(alice)
     _queue_patients(team_a, 20)
-    client.get(reverse("alerts:triage"))
+    client.get(reverse("team:triage"))
     with CaptureQueriesContext(connection) as small:
-        client.get(reverse("alerts:triage"))
+        client.get(reverse("team:triage"))
     _queue_patients(team_a, 180, start=20)
     with CaptureQueriesContext(connection) as large:
-        html = client.get(reverse("alerts:triage")).content.decode()
+        html = client.get(reverse("team:triage")).content.decode()
     assert len(small.captured_queries) == len(large.captured_queries)
     assert "200 CONTACT" in html
 
@@ -184,19 +184,19 @@ def test_a_long_queue_is_paged_most_urgent_first_keeping_the_filters(client, ali
 
     client.force_login(alice)
     _queue_patients(team_a, 120)
-    first = client.get(reverse("alerts:triage"), {"level": "CONTACT"}).content.decode()
+    first = client.get(reverse("team:triage"), {"level": "CONTACT"}).content.decode()
     assert "Showing 1–50 of 120" in first
     assert first.count('href="/team/alerts/') == 50
     assert "Previous page" not in first
     next_query = re.search(r'href="\?([^"]+)">Next page', first).group(1).replace("&amp;", "&")
     assert "level=CONTACT" in next_query and "page=2" in next_query
-    last = client.get(reverse("alerts:triage"), {"level": "CONTACT", "page": "3"}).content.decode()
+    last = client.get(reverse("team:triage"), {"level": "CONTACT", "page": "3"}).content.decode()
     assert "Showing 101–120 of 120" in last
     assert last.count('href="/team/alerts/') == 20
     assert "Previous page" in last and "Next page" not in last
     # Nonsense page numbers fall back to a page that exists, never a 500.
     for page in ("0", "-1", "abc"):
-        assert client.get(reverse("alerts:triage"), {"page": page}).status_code == 200
-    past_the_end = client.get(reverse("alerts:triage"), {"level": "CONTACT", "page": "99999999"})
+        assert client.get(reverse("team:triage"), {"page": page}).status_code == 200
+    past_the_end = client.get(reverse("team:triage"), {"level": "CONTACT", "page": "99999999"})
     assert past_the_end.status_code == 302
     assert "page=1" in past_the_end["Location"] and "level=CONTACT" in past_the_end["Location"]

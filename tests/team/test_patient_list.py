@@ -14,7 +14,7 @@ from alerts import services
 from patients.models import Patient, User
 from tests.alerts.factories import make_entry
 
-LIST = reverse("team_patients:list")
+LIST = reverse("team:patients")
 
 
 def add_patients(team, n, start=0):

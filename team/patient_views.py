@@ -1,4 +1,5 @@
-"""Clinician pages about patients: the list (status, last entry, next dose, risk flags)."""
+"""The care team's pages about patients: the list, one patient, enrolment, risk flags,
+caregivers, and the exports (each one in the access log)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts.models import Alert, FollowUp, Level, Notification
-from alerts.views import ResolveForm, SnoozeForm, clinician_required
-from patients import dosing, enrolment, exports
+from patients import dosing, enrolment
 from patients.forms import CaregiverForm, EnrolForm, RiskFlagsForm
 from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
+from team import exports
+from team.views import ResolveForm, SnoozeForm, clinician_required
 
 PAGE_SIZE = 25
 LEVEL_RANK = Case(
@@ -108,7 +110,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     AccessLog.record(request, None, AccessLog.Action.LIST)
     return render(
         request,
-        "patients/team_list.html",
+        "team/patient_list.html",
         {"page": page, "rows": rows, "q": query, "sort": sort, "sorts": list(SORTS)},
     )
 
@@ -147,7 +149,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return render(
         request,
-        "patients/team_detail.html",
+        "team/patient.html",
         {
             **context,
             "patient": patient,
@@ -235,7 +237,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     context = _summary_context(request, patient)
     return render(
         request,
-        "patients/team_summary.html",
+        "team/summary.html",
         {**context["history"], "patient": patient, "alerts": context["alerts"],
          "team_alerts": [a for a in context["alerts"] if a.team_alert],
          "generated_at": timezone.now()},
@@ -282,8 +284,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             _("%(name)s is enrolled as %(ref)s. An invitation to set a password was e-mailed.")
             % {"name": patient.display_name, "ref": patient.reference},
         )
-        return redirect("team_patients:detail", pk=patient.pk)
-    return render(request, "patients/team_enrol.html", {"form": form})
+        return redirect("team:patient", pk=patient.pk)
+    return render(request, "team/enrol.html", {"form": form})
 
 
 @require_POST
@@ -294,7 +296,7 @@ def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()  # django-simple-history keeps who changed what, and when
         messages.success(request, _("Risk flags saved. New entries use them at once."))
-    return redirect("team_patients:detail", pk=patient.pk)
+    return redirect("team:patient", pk=patient.pk)
 
 
 @require_POST
@@ -313,4 +315,4 @@ def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
     else:
         messages.error(request, _("Please give the caregiver's first name and a valid e-mail."))
-    return redirect("team_patients:detail", pk=patient.pk)
+    return redirect("team:patient", pk=patient.pk)

@@ -1,0 +1,28 @@
+"""Every page of the care team, under /team/ and one namespace."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from team import patient_views, views
+
+app_name = "team"
+
+urlpatterns = [
+    path("", views.triage, name="triage"),
+    path("notifications/", views.inbox, name="inbox"),
+    path("watch/", views.watch, name="watch"),
+    path("alerts/<int:pk>/", views.alert, name="alert"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("alerts/<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("alerts/<int:pk>/snooze/", views.snooze, name="snooze"),
+    path("patients/", patient_views.patient_list, name="patients"),
+    path("patients/new/", patient_views.enrol, name="enrol"),
+    path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),
+    path("patients/<int:pk>/risk/", patient_views.risk_flags, name="risk"),
+    path("patients/<int:pk>/caregivers/", patient_views.add_caregiver, name="caregivers"),
+    path("patients/<int:pk>/entries.csv", patient_views.export_csv, name="export_csv"),
+    path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),
+    path("patients/<int:pk>/summary.pdf", patient_views.summary_pdf, name="summary_pdf"),
+    path("patients/<int:pk>/fhir.json", patient_views.export_fhir, name="export_fhir"),
+]
