@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, Digest, Level
 from patients.models import CareTeam, CareTeamMembership
-from patients.reminders import due_at, in_quiet_hours
+from symptoms.reminders import due_at, in_quiet_hours
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=24)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from alerts import rules
 from alerts.models import Alert, AlertRule, FollowUp, Level
+from alerts.notify import alerts_open_team_notices
+from alerts.services import NewFiring, record_firings
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 
@@ -63,8 +65,6 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
         return None
     if now - entry.recorded_at < FOLLOWUP_AFTER:
         return None
-    from alerts.services import NewFiring, _notify_team, record_firings
-
     rule = AlertRule.objects.get(rule_id="DIARY-FOLLOWUP")
     firing = rules.Firing(
         rule_id="DIARY-FOLLOWUP",
@@ -81,7 +81,7 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
     alert = made[0] if made else None
     FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=now)
     if alert is not None and alert.team_alert:
-        _notify_team([alert], now=now)
+        alerts_open_team_notices([alert], now=now)
     return alert
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.rules import HISTORY_DAYS, EngineWindows
+from alerts.rules_admin import validate_rule_row
 
 
 class Level(models.TextChoices):
@@ -55,8 +56,6 @@ class AlertRule(models.Model):
         return f"{self.rule_id} — {self.title}"
 
     def clean(self) -> None:
-        from alerts.rules_admin import validate_rule_row
-
         validate_rule_row(self)
 
     def snapshot(self) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, EscalationStep, Level, Notification
 from alerts.transports import TRANSPORTS, TransportError
+from diary_site.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, Patient
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,8 @@ def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: date
 
 
 def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
-    """Write the first notices (primaries) and plan the first escalations; same transaction.
+    """Write the first notices (primaries) and plan the first escalations in the caller's
+    transaction; after commit, a worker sends them.
 
     At most four statements for any number of alerts: the teams (unless loaded), their
     primaries, the notices and the escalation steps (the sweep's busy tick opens hundreds).
@@ -119,6 +121,8 @@ def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None
         ],
         ignore_conflicts=True,
     )
+    # Send them now rather than at the next minute's sweep.
+    publish_task_on_commit("alerts.tasks.send_due_notifications")
 
 
 def notification_send(notification_id: int, *, now: datetime | None = None) -> str:

@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from patients import dosing
+from symptoms.readings import to_celsius
 
 # Levels ------------------------------------------------------------------------------
 
@@ -141,17 +142,6 @@ class EngineWindows:
 
 DEFAULT_WINDOWS = EngineWindows()
 
-TENTH = Decimal("0.1")
-
-
-def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
-    """Convert to °C with C = (F − 32) × 5/9 in decimal arithmetic, rounded half-up to 0.1."""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    if unit == "F":
-        number = (number - 32) * 5 / 9
-    elif unit != "C":
-        raise ValueError(f"unknown temperature unit {unit!r}")
-    return number.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 # Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K5][K28]), matched as

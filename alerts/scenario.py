@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.rules import DEFAULT_RULES
-from symptoms.validation import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
+from symptoms.readings import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
 # Top-level keys for the people and tests reading a file; replay ignores them.

@@ -3,10 +3,7 @@
 The trace of an alert: view -> symptoms.services.entry_record -> (after commit)
 alerts.tasks.evaluate_entry -> entry_evaluate -> alerts.rules.evaluate.
 
-The diary calls:
-- `entry_schedule_evaluation(entry)` inside `entry_record`'s transaction: after commit the
-  entry is published for the worker (bounded; the sweep covers a failed publish);
-- `entry_prompt(entry)` in the request right after submit: the same pure evaluator the
+The diary calls `entry_prompt(entry)` in the request right after submit: the same pure evaluator the
   worker uses, so the prompt works when Redis is down and always agrees with the task.
 """
 
@@ -32,8 +29,10 @@ from alerts.models import (
     Episode,
     Level,
 )
+from alerts.notify import alerts_open_team_notices
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport
+from symptoms.reminders import gap_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -331,13 +330,6 @@ def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> boo
 # Recording --------------------------------------------------------------------------
 
 
-def entry_schedule_evaluation(entry: DiaryEntry) -> None:
-    """Publish the entry for evaluation after the surrounding transaction commits."""
-    from alerts.tasks import publish_evaluation
-
-    transaction.on_commit(lambda: publish_evaluation(entry.pk))
-
-
 @dataclass(frozen=True)
 class NewFiring:
     """A fired rule to record: for an entry, or (entry None) for a periodic rule."""
@@ -523,7 +515,7 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
         rows=rows,
         windows=configs.windows,
     )  # fmt: skip
-    _notify_team([alert for alert in made if alert.team_alert], now=now)
+    alerts_open_team_notices([alert for alert in made if alert.team_alert], now=now)
     DiaryEntry.objects.filter(pk=entry.pk).update(
         evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
         evaluated_at=now,
@@ -705,10 +697,8 @@ def _sweep_batch(
     made = record_firings(
         items, rows=rows if rows is not None else rule_rows(), windows=configs.windows
     )
-    _notify_team([alert for alert in made if alert.team_alert], now=now)
+    alerts_open_team_notices([alert for alert in made if alert.team_alert], now=now)
     # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
-    from patients.reminders import gap_reminders
-
     gap_reminders([a.patient for a in made if a.rule.rule_id == "DIARY-GAP-2"], now=now)
     return results
 
@@ -766,23 +756,12 @@ def injection_pre_dose_check(
                            team_alert=level in TEAM_LEVELS, at=now)],
                 rows=rows, windows=configs.windows,
             )  # fmt: skip
-            _notify_team([a for a in made if a.team_alert], now=now)
+            alerts_open_team_notices([a for a in made if a.team_alert], now=now)
     titles = tuple(rows[r].title for r in why["infection_rules"] if r in rows)
     return PreDoseCheck(
         dose=why["next_dose"], due=date.fromisoformat(why["due"]), level=level,
         infection_titles=titles, team=patient.team,
     )  # fmt: skip
-
-
-def _notify_team(alerts: list[Alert], *, now: datetime) -> None:
-    """Write the first notices for new team alerts, and send them after commit."""
-    if not alerts:
-        return
-    from alerts.notify import alerts_open_team_notices
-    from alerts.tasks import publish_send_notifications
-
-    alerts_open_team_notices(alerts, now=now)
-    transaction.on_commit(publish_send_notifications)
 
 
 def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_BATCH) -> int:
@@ -819,7 +798,4 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             _sweep_batch(profiles, now=now, configs=configs, rows=rows)
         count += len(chunk)
         last_pk = chunk[-1][0]
-    from alerts.followup import follow_ups_sweep
-
-    follow_ups_sweep(now=now)
     return count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from patients.models import AccessLog
+
 
 class ReadOnlyAdminMixin:
     """Rows shown in the admin but never added, changed or deleted there (audit trails,
@@ -28,8 +30,6 @@ class AuditedReadsMixin:
         return getattr(obj, "patient", None)
 
     def _audit(self, request, obj, action: str) -> None:
-        from patients.models import AccessLog
-
         AccessLog.record(request, self.audited_patient(obj) if obj else None, action)
 
     def changelist_view(self, request, extra_context=None):

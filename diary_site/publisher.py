@@ -11,6 +11,10 @@ import queue
 import threading
 from concurrent.futures import Future
 
+from django.db import transaction
+
+from diary_site.celery_app import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,3 +70,22 @@ class Publisher:
 
 
 publisher = Publisher()
+
+
+def publish_task(name: str, *args: int) -> Future:
+    """Ask a worker to run task `name` (by name: the caller never imports the task's app),
+    off the caller's thread; never raise or block. Arguments are ids only.
+
+    The database row is the outbox: if this publish is lost, a beat sweep re-drives the
+    work a minute later.
+    """
+    return publisher.submit(_send_task, name, args)
+
+
+def _send_task(name: str, args: tuple) -> None:
+    app.send_task(name, args=list(args), retry=False)
+
+
+def publish_task_on_commit(name: str, *args: int) -> None:
+    """publish_task once the surrounding transaction commits (never inside it)."""
+    transaction.on_commit(lambda: publish_task(name, *args))

@@ -345,7 +345,7 @@ CELERY_TASK_ROUTES = {
     "alerts.tasks.send_due_notifications": {"queue": "notification"},
     "alerts.tasks.sweep_escalations": {"queue": "notification"},
     "alerts.tasks.send_watch_digests": {"queue": "notification"},
-    "patients.tasks.send_patient_reminders": {"queue": "notification"},
+    "symptoms.tasks.send_patient_reminders": {"queue": "notification"},
     "patients.tasks.send_account_email": {"queue": "notification"},
     "patients.tasks.send_due_account_emails": {"queue": "notification"},
 }
@@ -379,7 +379,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # every 5 minutes: daily reminders at each patient's local time, and missed-days ones
     "patient-reminders": {
-        "task": "patients.tasks.send_patient_reminders",
+        "task": "symptoms.tasks.send_patient_reminders",
         "schedule": crontab(minute="*/5"),
     },
     # every minute: account e-mails still due (invitations, resets, notices; retries)

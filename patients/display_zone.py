@@ -12,12 +12,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
 
+from patients.models import Caregiver, CareTeam, Patient
+
 SESSION_KEY = "display_zone"
 
 
 def display_zone_for(user) -> str | None:
-    from patients.models import Caregiver, CareTeam, Patient
-
     patient = Patient.objects.filter(user=user).only("timezone").first()
     if patient is not None:
         return patient.timezone

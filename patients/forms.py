@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.mail import account_email_queue
-from patients.models import AccountEmail, Patient, User
+from patients.models import (
+    QUIET_END,
+    QUIET_START,
+    AccountEmail,
+    Injection,
+    Patient,
+    User,
+    in_quiet_hours,
+)
 
 COMMON_ZONES = [
     "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -34,8 +43,6 @@ class SettingsForm(forms.ModelForm):
         }
 
     def clean_reminder_time(self):
-        from patients.reminders import QUIET_END, QUIET_START, in_quiet_hours
-
         value = self.cleaned_data["reminder_time"]
         if value is not None and in_quiet_hours(value):
             raise forms.ValidationError(
@@ -93,18 +100,12 @@ class EnrolForm(forms.Form):
         self.fields["timezone"].initial = "Europe/London"
 
     def clean_email(self):
-        from patients.models import User
-
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email, patient__isnull=False).exists():
             raise forms.ValidationError(_("A patient with this e-mail is already enrolled."))
         return email
 
     def clean_first_dose_at(self):
-        from zoneinfo import ZoneInfo
-
-        from django.utils import timezone as dj_timezone
-
         # Django read the wall-clock time in the clinician's zone; it is the patient's.
         value = self.cleaned_data.get("first_dose_at")
         zone = self.data.get("timezone") or "Europe/London"
@@ -150,3 +151,29 @@ class AccountPasswordResetForm(PasswordResetForm):
     def save(self, **kwargs) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             account_email_queue(user, AccountEmail.Kind.PASSWORD_RESET)
+
+
+class InjectionForm(forms.Form):
+    given_at = forms.DateTimeField(
+        label=_("When did you inject?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    site = forms.ChoiceField(
+        label=_("Where?"), choices=Injection.Site.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, zone, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.now = now or dj_timezone.now()
+
+    def clean_given_at(self):
+        value = self.cleaned_data["given_at"]
+        if dj_timezone.is_naive(value):
+            value = value.replace(tzinfo=self.zone)
+        if value > self.now + timedelta(minutes=5):
+            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        if value < self.now - timedelta(days=365):
+            raise forms.ValidationError(_("Please enter an injection from the last year."))
+        return value

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from diary_site.publisher import publisher
+from diary_site.publisher import publish_task_on_commit
 from patients.models import AccountEmail, Caregiver, User
 
 logger = logging.getLogger(__name__)
@@ -48,14 +47,8 @@ def account_email_queue(user: User, kind: str, *, caregiver: Caregiver | None = 
     email = AccountEmail.objects.create(
         user=user, kind=kind, caregiver=caregiver, due_at=now or timezone.now()
     )
-    transaction.on_commit(lambda: publisher.submit(_publish, email.pk))
+    publish_task_on_commit("patients.tasks.send_account_email", email.pk)
     return email
-
-
-def _publish(email_id: int) -> None:
-    from patients.tasks import send_account_email
-
-    send_account_email.apply_async(args=[email_id], retry=False)
 
 
 def set_password_link(user: User) -> str:

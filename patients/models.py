@@ -15,6 +15,9 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from diary_site.client_ip import client_ip
+from patients import dosing
+
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
@@ -41,6 +44,15 @@ def clinical_time_constraint(field: str, name: str) -> models.CheckConstraint:
     )
 
 
+# Reminders are never sent at night in the patient's zone (nothing clinical waits for this).
+QUIET_START = time(21, 0)
+QUIET_END = time(8, 0)
+
+
+def in_quiet_hours(local: time) -> bool:
+    return local >= QUIET_START or local < QUIET_END
+
+
 class User(AbstractUser):
     """A person who logs in. The role follows from what is attached to the account."""
 
@@ -63,6 +75,19 @@ class User(AbstractUser):
         if self.caregiving.filter(active=True).exists():
             return self.Role.CAREGIVER
         return self.Role.NONE
+
+    def kept_diary(self) -> tuple[Patient, Caregiver | None] | None:
+        """The patient whose diary this person keeps: their own, or as an active caregiver
+        of an active patient; None for anyone else (the pages answer 404)."""
+        own = Patient.objects.select_related("team").filter(user=self).first()
+        if own is not None:
+            return own, None
+        caregiver = (
+            Caregiver.objects.select_related("patient__team", "patient__user")
+            .filter(user=self, active=True, patient__user__is_active=True)
+            .first()
+        )
+        return (caregiver.patient, caregiver) if caregiver is not None else None
 
 
 class CareTeam(models.Model):
@@ -227,23 +252,17 @@ class Patient(models.Model):
 
     def dose_schedule(self, count: int = 6):
         """The next doses (number and local due date), a late dose moving the rest."""
-        from patients import dosing
-
         return dosing.schedule(
             self.injection_doses(), tz=self.zone, count=count, first_dose_at=self.first_dose_at
         )
 
     def next_dose_due(self):
-        from patients import dosing
-
         return dosing.next_due(
             self.injection_doses(), tz=self.zone, first_dose_at=self.first_dose_at
         )
 
     def missed_dose(self, *, now: datetime | None = None):
         """The dose not logged by the end of its due date + 1 day (INJ-MISSED), or None."""
-        from patients import dosing
-
         return dosing.missed_dose(
             self.injection_doses(), tz=self.zone, as_of=now or dj_timezone.now(),
             first_dose_at=self.first_dose_at,
@@ -439,8 +458,6 @@ class AccessLog(models.Model):
 
     @classmethod
     def record(cls, request, patient: Patient | None, action: str) -> AccessLog:
-        from diary_site.client_ip import client_ip
-
         match = getattr(request, "resolver_match", None)
         return cls.objects.create(
             user=request.user, patient=patient, action=action, ip=client_ip(request),

@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.mail import account_email_queue
 from patients.models import AccountEmail
+from patients.sessions import LOGIN_AT
 
 NEEDS_OTP = "needs_otp"
 BACKUP_CODES = 10
@@ -113,8 +114,6 @@ RECENT_LOGIN_S = 10 * 60
 
 
 def _recently_authenticated(request: HttpRequest) -> bool:
-    from patients.sessions import LOGIN_AT
-
     login_at = request.session.get(LOGIN_AT)
     return login_at is not None and time.time() - login_at < RECENT_LOGIN_S
 

@@ -16,11 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from alerts.models import EducationPage
 from alerts.services import injection_pre_dose_check
 from diary_site.limits import over_limit
-from patients import display_zone, enrolment, reminders
-from patients.forms import AccountPasswordResetForm, SettingsForm
+from patients import display_zone, enrolment
+from patients.access import diary_owner
+from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
 from patients.models import Caregiver, Injection, Patient
-from symptoms.forms import InjectionForm
-from symptoms.views import diary_owner
+from symptoms.reminders import patient_from_token
 
 logger = logging.getLogger("security")
 
@@ -95,7 +95,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # the signed token is the credential; mail apps POST here without a form (RFC 8058)
 def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
     """Turn daily reminders off from the e-mail link: one button, no login needed."""
-    patient = reminders.patient_from_token(token)
+    patient = patient_from_token(token)
     if request.method == "POST" and patient is not None:
         Patient.objects.filter(pk=patient.pk).update(reminders_enabled=False)
         return render(request, "patients/reminders_off.html", {"patient": patient, "done": True})

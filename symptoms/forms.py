@@ -14,9 +14,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alerts.rules import to_celsius
 from symptoms.models import Symptom
-from symptoms.validation import VITAL_LIMITS, temperature_problem
+from symptoms.readings import VITAL_LIMITS, temperature_problem, to_celsius
 
 GRADE_CHOICES = [
     (0, _("None")),
@@ -223,32 +222,3 @@ def mark_invalid(form: forms.Form) -> None:
 
 def new_client_key() -> str:
     return str(uuid.uuid4())
-
-
-class InjectionForm(forms.Form):
-    given_at = forms.DateTimeField(
-        label=_("When did you inject?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    site = forms.ChoiceField(
-        label=_("Where?"),
-        choices=[("thigh", _("Thigh")), ("abdomen", _("Tummy (abdomen)")),
-                 ("upper_arm", _("Upper arm"))],
-        widget=forms.RadioSelect,
-    )  # fmt: skip
-
-    def __init__(self, *args, zone, now=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.zone = zone
-        self.now = now or timezone.now()
-
-    def clean_given_at(self):
-        value = self.cleaned_data["given_at"]
-        if timezone.is_naive(value):
-            value = value.replace(tzinfo=self.zone)
-        if value > self.now + timedelta(minutes=5):
-            raise forms.ValidationError(_("This time is in the future. Please check it."))
-        if value < self.now - timedelta(days=365):
-            raise forms.ValidationError(_("Please enter an injection from the last year."))
-        return value

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alerts.rules import to_celsius  # one conversion for storage, forms and rules (A.0)
 from patients.models import (
     Caregiver,
     Patient,
@@ -20,6 +19,7 @@ from patients.models import (
     clinical_time_constraint,
     validate_clinical_time,
 )
+from symptoms.readings import to_celsius  # one conversion for storage, forms and rules
 
 
 class Symptom(models.Model):

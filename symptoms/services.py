@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from alerts.services import entry_schedule_evaluation
+from diary_site.publisher import publish_task_on_commit
 from patients.models import Caregiver, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
@@ -128,7 +128,7 @@ def entry_record(
                 **_fields(data, at, patient),
             )
             _write_details(entry, data, at, catalogue)
-            entry_schedule_evaluation(entry)
+            _schedule_evaluation(entry)
     except IntegrityError:
         # A double submit (or a retried request) already saved this client_key.
         existing = DiaryEntry.objects.filter(patient=patient, client_key=client_key).first()
@@ -154,5 +154,11 @@ def entry_update(
     for report in entry.reports.all():
         report.delete()
     _write_details(entry, data, at, catalogue)
-    entry_schedule_evaluation(entry)
+    _schedule_evaluation(entry)
     return entry
+
+
+def _schedule_evaluation(entry: DiaryEntry) -> None:
+    """Ask the evaluation queue to look at the entry after commit. The entry is the outbox
+    row (pending): if the publish is lost, the beat sweep evaluates it a minute later."""
+    publish_task_on_commit("alerts.tasks.evaluate_entry", entry.pk)

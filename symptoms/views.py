@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,26 +16,12 @@ from django.views.decorators.http import require_POST
 from alerts.followup import entry_to_ask_about, follow_up_answer
 from alerts.models import FollowUp
 from alerts.services import ENTRY_PARTS, entry_prompt, remeasure_requested
-from patients.models import Caregiver, Patient
+from patients.access import diary_owner
+from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.services import VITALS, EntryData, entry_record, entry_update
-
-
-def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
-    """The patient whose diary this user keeps: their own, or as a linked caregiver; else 404."""
-    patient = Patient.objects.select_related("team").filter(user=request.user).first()
-    if patient is not None:
-        return patient, None
-    caregiver = (
-        Caregiver.objects.select_related("patient__team", "patient__user")
-        .filter(user=request.user, active=True, patient__user__is_active=True)
-        .first()
-    )
-    if caregiver is None:
-        raise Http404
-    return caregiver.patient, caregiver
 
 
 def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Patient]:

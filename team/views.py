@@ -4,13 +4,11 @@ actions on it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,21 +17,9 @@ from django.views.decorators.http import require_POST
 
 from alerts import notify
 from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, ResolutionAction
-from patients.models import AccessLog, CareTeam, User
+from patients.access import clinician_required
+from patients.models import AccessLog, CareTeam
 from patients.sessions import is_background
-
-
-def clinician_required(view):
-    """Clinicians only; anyone else gets the same 404 as a missing page."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != User.Role.CLINICIAN:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:

@@ -8,6 +8,8 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from symptoms.models import Symptom
+
 register = template.Library()
 
 # Symptom code -> the label patients see, so a clinician reads "Extreme shivering or
@@ -21,8 +23,6 @@ def symptom_labels() -> dict[str, str]:
     global _symptom_labels
     loaded_at, labels = _symptom_labels
     if time.monotonic() - loaded_at > _LABELS_TTL or not labels:
-        from symptoms.models import Symptom
-
         labels = dict(Symptom.objects.values_list("code", "label"))
         _symptom_labels = (time.monotonic(), labels)
     return labels

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, AlertRule
-from alerts.tasks import evaluate_entry, publish_evaluation
+from alerts.tasks import evaluate_entry
+from diary_site.publisher import publish_task
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry
 
@@ -91,7 +92,7 @@ def test_publishing_with_redis_stopped_returns_at_once_and_leaves_the_entry_pend
     private_redis.stop()
     entry = make_entry(bob, timezone.now(), temp="38.4")
     started = time.monotonic()
-    published = publish_evaluation(entry.pk)
+    published = publish_task("alerts.tasks.evaluate_entry", entry.pk)
     assert time.monotonic() - started < 0.5
     published.result(timeout=30)
     entry.refresh_from_db()
@@ -104,7 +105,7 @@ def test_publishing_with_redis_up_queues_only_the_entry_id(bob, private_redis):
     import redis as redis_lib
 
     entry = make_entry(bob, timezone.now(), temp="38.4", note="private note")
-    publish_evaluation(entry.pk).result(timeout=10)
+    publish_task("alerts.tasks.evaluate_entry", entry.pk).result(timeout=10)
     client = redis_lib.Redis.from_url(private_redis.url)
     messages = client.lrange("evaluation", 0, -1)  # its own queue (settings.CELERY_TASK_ROUTES)
     assert len(messages) == 1

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from alerts.rules import to_celsius
+from symptoms.readings import to_celsius
 from tests.alerts.rulekit import entry, fired
 
 # Hand-derived: C = (F - 32) * 5/9 in decimals, rounded half-up to 0.1.

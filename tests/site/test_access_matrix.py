@@ -16,7 +16,7 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert
 from patients.models import RefusedRequest
-from patients.reminders import opt_out_token
+from symptoms.reminders import opt_out_token
 from tests.alerts.factories import make_entry
 from tests.conftest import without_tokens
 

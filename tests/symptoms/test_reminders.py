@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from patients import reminders
 from patients.models import PatientReminder
+from symptoms import reminders
 from tests.alerts.factories import make_entry
 
 
@@ -125,7 +125,7 @@ def test_a_forged_opt_out_token_is_refused(client, bob):
 
 @pytest.mark.django_db
 def test_a_failing_mail_server_is_retried_then_recorded(bob, settings):
-    settings.EMAIL_BACKEND = "tests.patients.test_reminders.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.symptoms.test_reminders.BrokenBackend"
     bob.user.email = "bob@example.org"
     bob.user.save()
     reminders.gap_reminders([bob], now=utc(2026, 6, 10, 9, 0))

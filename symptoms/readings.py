@@ -1,4 +1,5 @@
-"""What the diary accepts as a reading: one rule for the form, scenario replay and the demo.
+"""Readings: the one conversion to °C, and what the diary accepts, for storage, the form,
+scenario replay, the demo and the rules alike.
 
 A value the diary form refuses must not reach the rules by another door: `replay_scenario`
 once rounded 99.45 °F to 99.4 °F (no alert) where the reading converts to 37.5 °C (T-LOW-1).
@@ -6,7 +7,7 @@ once rounded 99.45 °F to 99.4 °F (no alert) where the reading converts to 37.5
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,17 @@ VITAL_LIMITS = {
     "spo2": (50, 100),
     "systolic_bp": (50, 260),
 }
+
+
+def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
+    """C = (F − 32) × 5/9 in decimal arithmetic, rounded half-up to 0.1 °C (A.0): 100.4 °F is
+    38.0 °C, 100.3 °F is 37.9 °C."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if unit == "F":
+        number = (number - 32) * 5 / 9
+    elif unit != "C":
+        raise ValueError(f"unknown temperature unit {unit!r}")
+    return number.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def temperature_problem(value: Decimal, unit: str) -> str | None:

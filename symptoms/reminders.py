@@ -20,20 +20,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Patient, PatientReminder
+from patients.models import Patient, PatientReminder, in_quiet_hours
 from symptoms.models import DiaryEntry
 
 logger = logging.getLogger(__name__)
 
-QUIET_START = time(21, 0)
-QUIET_END = time(8, 0)
 MAX_ATTEMPTS = 3
 SEND_BATCH = 200
-OPT_OUT_SALT = "patients.reminders.opt-out"
-
-
-def in_quiet_hours(local: time) -> bool:
-    return local >= QUIET_START or local < QUIET_END
+OPT_OUT_SALT = "patients.reminders.opt-out"  # unchanged: links already sent keep working
 
 
 def due_at(day: date, at: time, tz: ZoneInfo) -> datetime:

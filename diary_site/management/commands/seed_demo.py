@@ -23,7 +23,7 @@ from alerts.notify import alert_resolve
 from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
-from symptoms.validation import temperature_problem
+from symptoms.readings import temperature_problem
 
 DEMO_DEVICE = "Demo authenticator"
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose

@@ -1,0 +1,20 @@
+"""The diary's periodic work (beat): reminders. Tasks take no health data."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from symptoms.reminders import daily_reminders_sweep, reminders_send
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=280)
+def send_patient_reminders() -> None:
+    """Create today's due daily reminders, then send what is pending (beat, every 5 min)."""
+    created = daily_reminders_sweep()
+    sent = reminders_send()
+    if created or sent:
+        logger.info("reminders: %s created, %s sent", created, sent)
