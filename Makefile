@@ -40,10 +40,12 @@ run: install-dev
 test: install-dev
 	$(WITH_POSTGRES) $(MAKE) --no-print-directory lint suite
 
-## lint: ruff and Django's own checks.
+## lint: ruff, the architecture (import-linter: the apps depend one way, no cycles), and
+## Django's own checks.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(TEST_SETTINGS) $(BIN)/python manage.py check
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -143,7 +143,6 @@ class EngineWindows:
 DEFAULT_WINDOWS = EngineWindows()
 
 
-
 # Named live or live-attenuated vaccines (clinical-rules.md VAC-LIVE, [K5][K28]), matched as
 # whole words from their start (brand variants such as MMRV, MMRvaxPro, LAIV4 included).
 # A plan the patient did not tick as live counts as live when its text names one of these,

@@ -44,6 +44,21 @@ def clinical_time_constraint(field: str, name: str) -> models.CheckConstraint:
     )
 
 
+# Offered first in every time-zone list (patients' settings, enrolment).
+COMMON_ZONES = [
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+]
+
+
 # Reminders are never sent at night in the patient's zone (nothing clinical waits for this).
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)

@@ -27,11 +27,10 @@ from django.views.decorators.http import require_POST
 from alerts.models import Alert, FollowUp, Level, Notification
 from patients import dosing, enrolment
 from patients.access import clinician_required
-from patients.forms import CaregiverForm, EnrolForm, RiskFlagsForm
 from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from team import exports
-from team.views import ResolveForm, SnoozeForm
+from team.forms import CaregiverForm, EnrolForm, ResolveForm, RiskFlagsForm, SnoozeForm
 
 PAGE_SIZE = 25
 LEVEL_RANK = Case(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alerts import notify
-from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, ResolutionAction
+from alerts.models import Alert, AlertRule, FollowUp, Level, Notification
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam
 from patients.sessions import is_background
+from team.forms import ResolveForm, SnoozeForm
 
 
 def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
@@ -29,25 +29,6 @@ def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
             "rule", "patient__user", "patient__team", "entry"
         ),
         pk=pk,
-    )
-
-
-class ResolveForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Action taken"),
-        choices=ResolutionAction.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(
-        attrs={"rows": 3, "class": "form-control"}))  # fmt: skip
-
-
-class SnoozeForm(forms.Form):
-    hours = forms.TypedChoiceField(
-        label=_("Snooze reminders for"),
-        coerce=int,
-        choices=[(1, _("1 hour")), (4, _("4 hours")), (24, _("24 hours"))],
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

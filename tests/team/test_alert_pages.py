@@ -57,9 +57,7 @@ def test_the_queue_puts_urgent_first_then_oldest(client, alice, bob):
 def test_charlie_gets_404_and_nothing_changes(client, charlie, alert, name):
     login(client, charlie)
     method = client.get if name == "alert" else client.post
-    response = method(
-        reverse(f"team:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1}
-    )
+    response = method(reverse(f"team:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1})
     assert response.status_code == 404
     alert.refresh_from_db()
     assert alert.status == "open" and alert.snoozed_until is None
