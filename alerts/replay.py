@@ -13,7 +13,8 @@ from alerts.models import ResolutionAction
 from alerts.notify import alert_resolve
 from alerts.scenario import Catalogue, Scenario, ScenarioEvent
 from patients.models import CareTeam, Injection, Patient, User
-from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+from symptoms.models import DiaryEntry, Symptom
+from symptoms.services import EntryData, Reading, entry_record
 
 
 class _Rollback(Exception):
@@ -151,39 +152,27 @@ def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
 
 
 def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:
+    """The event's entry, written as the diary writes one (symptoms.services.entry_record)."""
     caregiver = None
     if event.reported_by == "proxy":
         carer = User.objects.create(username=f"{patient.user.username}-carer-{event.index}")
         caregiver = patient.caregivers.create(user=carer)
-    entry = DiaryEntry.objects.create(
-        patient=patient,
+    data = EntryData(
+        grades={**event.symptoms, **dict.fromkeys(event.red_flags, 1)},
+        readings=tuple(
+            Reading(value=t.value, unit=t.unit, site=t.site, confirmed=t.confirmed)
+            for t in event.temperatures
+        ),
         recorded_at=event.at,
-        local_day=patient.local_day(event.at),
-        reported_by=event.reported_by,
-        caregiver=caregiver,
-        note=event.note,
+        vitals={name: (vital.value, vital.confirmed) for name, vital in event.vitals.items()},
         antipyretic_6h=event.antipyretic_6h,
         planned_vaccine=event.planned_vaccine[:120],
         planned_vaccine_live=event.planned_vaccine_live,
+        note=event.note,
         feels_fine=not event.symptoms and not event.red_flags,
-        **{
-            field: value
-            for name, vital in event.vitals.items()
-            for field, value in ((name, vital.value), (f"{name}_confirmed", vital.confirmed))
-        },
     )
-    for reading in event.temperatures:
-        TemperatureReading.objects.create(
-            entry=entry,
-            value=reading.value,
-            unit=reading.unit,
-            site=reading.site,
-            confirmed=reading.confirmed,
-            measured_at=event.at,
-        )
-    reports = [
-        SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
-        for code, grade in event.symptoms.items()
-    ] + [SymptomReport(entry=entry, symptom=symptoms[code], grade=1) for code in event.red_flags]
-    SymptomReport.objects.bulk_create(reports)
+    entry, _created = entry_record(
+        patient=patient, entered_by=caregiver.user if caregiver else patient.user, data=data,
+        caregiver=caregiver, catalogue=symptoms,
+    )  # fmt: skip
     return entry

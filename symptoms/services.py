@@ -19,30 +19,38 @@ VITALS = ("heart_rate", "resp_rate", "spo2", "systolic_bp")
 
 
 @dataclass(frozen=True)
-class EntryData:
-    """What the patient typed, already validated."""
+class Reading:
+    """One temperature as typed (the unit as entered; °C is derived on save)."""
 
-    grades: dict[str, int] = field(default_factory=dict)  # symptom and red-flag codes
-    temperature: Decimal | None = None
+    value: Decimal
     unit: str = "C"
     site: str = ""
-    confirmed: bool = False
+    confirmed: bool = False  # a re-measure asked for by an earlier prompt
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """What the patient (or their caregiver) recorded, already validated."""
+
+    grades: dict[str, int] = field(default_factory=dict)  # symptom and red-flag codes
+    readings: tuple[Reading, ...] = ()
     recorded_at: datetime | None = None
-    vitals: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    vitals: dict[str, tuple[int, bool]] = field(default_factory=dict)  # name: (value, re-checked)
     antipyretic_6h: bool = False
     planned_vaccine: str = ""
-    planned_vaccine_live: bool = False
+    planned_vaccine_live: bool = False  # the patient's own tick; VAC-LIVE reads the text too
     note: str = ""
     feels_fine: bool = False
 
     @classmethod
     def from_form(cls, cleaned: dict, grades: dict[str, int], *, feels_fine: bool) -> EntryData:
+        temperature = cleaned.get("temperature")
+        reading = Reading(value=temperature, unit=cleaned.get("unit") or "C",
+                          site=cleaned.get("site") or "",
+                          confirmed=bool(cleaned.get("confirmed")))  # fmt: skip
         return cls(
             grades=grades,
-            temperature=cleaned.get("temperature"),
-            unit=cleaned.get("unit") or "C",
-            site=cleaned.get("site") or "",
-            confirmed=bool(cleaned.get("confirmed")),
+            readings=(reading,) if temperature is not None else (),
             recorded_at=cleaned.get("measured_at"),
             vitals={
                 name: (cleaned[name], bool(cleaned.get(f"{name}_confirmed")))
@@ -51,7 +59,6 @@ class EntryData:
             },
             antipyretic_6h=bool(cleaned.get("antipyretic_6h")),
             planned_vaccine=cleaned.get("planned_vaccine") or "",
-            # The patient's own answer; VAC-LIVE also reads the text (alerts.rules).
             planned_vaccine_live=bool(cleaned.get("planned_vaccine_live")),
             note=cleaned.get("note") or "",
             feels_fine=feels_fine,
@@ -79,10 +86,10 @@ def _fields(data: EntryData, at: datetime, patient: Patient) -> dict:
 def _write_details(
     entry: DiaryEntry, data: EntryData, at: datetime, catalogue: dict[str, Symptom] | None
 ) -> None:
-    if data.temperature is not None:
+    for reading in data.readings:
         TemperatureReading.objects.create(
-            entry=entry, value=data.temperature, unit=data.unit, site=data.site,
-            confirmed=data.confirmed, measured_at=at,
+            entry=entry, value=reading.value, unit=reading.unit, site=reading.site,
+            confirmed=reading.confirmed, measured_at=at,
         )  # fmt: skip
     if data.grades:
         symptoms = catalogue or Symptom.objects.in_bulk(list(data.grades), field_name="code")
@@ -99,14 +106,17 @@ def _write_details(
 def entry_record(
     *,
     patient: Patient,
-    entered_by: User,
+    entered_by: User | None,
     data: EntryData,
-    client_key: uuid.UUID,
+    client_key: uuid.UUID | None = None,
     caregiver: Caregiver | None = None,
     now: datetime | None = None,
     catalogue: dict[str, Symptom] | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry and schedule its evaluation; a repeated client_key creates nothing.
+
+    The one way an entry is written: the diary form, scenario replay, the demo data and
+    the tests' factories all come through here.
 
     Returns (entry, created). The entry is the outbox row: it is saved as pending and
     published for evaluation after commit. A repeat is found by the unique constraint
@@ -115,6 +125,7 @@ def entry_record(
     Symptom) saves a query when the caller has already loaded it.
     """
     at = data.recorded_at or now or timezone.now()
+    client_key = client_key or uuid.uuid4()
     try:
         with transaction.atomic():
             entry = DiaryEntry.objects.create(

@@ -1,11 +1,12 @@
-"""Build diary entries directly through the models (independent of the diary forms)."""
+"""Build diary entries the way the diary does: through symptoms.services.entry_record."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+from symptoms.models import DiaryEntry
+from symptoms.services import EntryData, Reading, entry_record
 
 
 def make_entry(
@@ -19,17 +20,9 @@ def make_entry(
     confirmed: bool = False,
     **fields,
 ) -> DiaryEntry:
-    entry = DiaryEntry.objects.create(
-        patient=patient, recorded_at=at, local_day=patient.local_day(at), **fields
-    )
-    if temp is not None:
-        TemperatureReading.objects.create(
-            entry=entry, value=Decimal(temp), unit=unit, confirmed=confirmed, measured_at=at
-        )
-    codes = {**(symptoms or {}), **dict.fromkeys(red_flags, 1)}
-    by_code = Symptom.objects.in_bulk(list(codes), field_name="code")
-    SymptomReport.objects.bulk_create(
-        SymptomReport(entry=entry, symptom=by_code[code], grade=grade)
-        for code, grade in codes.items()
-    )
+    """An entry of `patient` at `at`; `fields` are EntryData's (note, antipyretic_6h, …)."""
+    readings = (Reading(Decimal(temp), unit, confirmed=confirmed),) if temp is not None else ()
+    grades = {**(symptoms or {}), **dict.fromkeys(red_flags, 1)}
+    data = EntryData(grades=grades, readings=readings, recorded_at=at, **fields)
+    entry, _created = entry_record(patient=patient, entered_by=patient.user, data=data)
     return entry

@@ -12,11 +12,11 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert, Episode
 from patients.models import Injection, Patient
-from symptoms.models import DiaryEntry
+from tests.alerts.factories import make_entry
 
 
 def log(patient: Patient, at) -> None:
-    DiaryEntry.objects.create(patient=patient, recorded_at=at, local_day=patient.local_day(at))
+    make_entry(patient, at)
 
 
 def daily_sweeps(first, days: int) -> None:

@@ -22,8 +22,9 @@ from alerts.models import Alert, ResolutionAction
 from alerts.notify import alert_resolve
 from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
-from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+from symptoms.models import DiaryEntry, Symptom
 from symptoms.readings import temperature_problem
+from symptoms.services import EntryData, Reading, entry_record
 
 DEMO_DEVICE = "Demo authenticator"
 DEMO_PASSWORD = "diary-demo-2026"  # noqa: S105 — printed in the README on purpose
@@ -224,13 +225,6 @@ class Command(BaseCommand):
             temp_c, grades = spec.story.get(days_ago, (None, {}))
             if temp_c is None:
                 temp_c = round(rng.uniform(36.3, 37.1), 1)
-            entry = DiaryEntry.objects.create(
-                patient=patient,
-                recorded_at=at,
-                local_day=local_day,
-                feels_fine=not grades,
-                entered_by=patient.user,
-            )
             value = Decimal(str(temp_c))
             if spec.unit == "F":
                 value = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
@@ -238,13 +232,13 @@ class Command(BaseCommand):
             problem = temperature_problem(value, spec.unit)
             if problem:
                 raise CommandError(f"demo reading for {spec.username}: {problem}")
-            TemperatureReading.objects.create(
-                entry=entry, value=value, unit=spec.unit, site="mouth", measured_at=at
-            )
-            SymptomReport.objects.bulk_create(
-                SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
-                for code, grade in grades.items()
-            )
+            entry_record(
+                patient=patient,
+                entered_by=patient.user,
+                data=EntryData(grades=grades, readings=(Reading(value, spec.unit, site="mouth"),),
+                               recorded_at=at, feels_fine=not grades),
+                catalogue=symptoms,
+            )  # fmt: skip
             self.created += 1
 
     def _evaluate(self, patient: Patient, now: datetime, *, handled_by: User) -> None:
