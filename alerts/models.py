@@ -7,24 +7,37 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from alerts import rules
 from alerts.rules import HISTORY_DAYS, EngineWindows
 from alerts.rules_admin import validate_rule_row
+from patients.models import CareTeam
 
 
 class Level(models.TextChoices):
-    NONE = "NONE", _("Nothing to act on")
-    WATCH = "WATCH", _("Keep monitoring")
-    CONTACT = "CONTACT", _("Contact the team today")
-    URGENT = "URGENT", _("Seek attention now")
+    """alerts.rules.Level, with the words people read."""
+
+    NONE = rules.NONE, _("Nothing to act on")
+    WATCH = rules.WATCH, _("Keep monitoring")
+    CONTACT = rules.CONTACT, _("Contact the team today")
+    URGENT = rules.URGENT, _("Seek attention now")
 
 
-LEVEL_RANK = {Level.NONE: 0, Level.WATCH: 1, Level.CONTACT: 2, Level.URGENT: 3}
-TEAM_LEVELS = (Level.CONTACT, Level.URGENT)
+LEVEL_RANK = rules.RANK
+TEAM_LEVELS = rules.TEAM_LEVELS
+
+
+def level_rank() -> Case:
+    """An alert's level as its rank (NONE 0 … URGENT 3), to sort and compare in SQL."""
+    return Case(
+        *(When(level=level, then=Value(rank)) for level, rank in rules.RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 class AlertRule(models.Model):
@@ -176,8 +189,8 @@ class ResolutionAction(models.TextChoices):
 
 class AlertQuerySet(models.QuerySet):
     def for_clinician(self, user) -> AlertQuerySet:
-        """Limit to alerts of the clinician's care teams (the one scoping mechanism)."""
-        return self.filter(patient__team__memberships__user=user).distinct()
+        """The alerts of the clinician's patients (CareTeam.objects.for_clinician)."""
+        return self.filter(patient__team__in=CareTeam.objects.for_clinician(user))
 
     def team_alerts(self) -> AlertQuerySet:
         return self.filter(team_alert=True)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,9 +27,20 @@ from symptoms.readings import to_celsius
 
 # Levels ------------------------------------------------------------------------------
 
-NONE, WATCH, CONTACT, URGENT = "NONE", "WATCH", "CONTACT", "URGENT"
-LEVELS = (NONE, WATCH, CONTACT, URGENT)
+class Level(StrEnum):
+    """The levels of A.0, lowest first: the one definition (alerts.models.Level adds the words
+    people read)."""
+
+    NONE = "NONE"
+    WATCH = "WATCH"
+    CONTACT = "CONTACT"
+    URGENT = "URGENT"
+
+
+NONE, WATCH, CONTACT, URGENT = Level.NONE, Level.WATCH, Level.CONTACT, Level.URGENT
+LEVELS = tuple(Level)
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
+# A team alert is a CONTACT or URGENT one.
 TEAM_LEVELS = frozenset({CONTACT, URGENT})
 PROMPT_KEYS = {
     NONE: "thank_you",

@@ -24,7 +24,7 @@ def display_zone_for(user) -> str | None:
     caregiver = Caregiver.objects.filter(user=user, active=True).select_related("patient").first()
     if caregiver is not None:
         return caregiver.patient.timezone
-    team = CareTeam.objects.filter(memberships__user=user).only("timezone").first()
+    team = CareTeam.objects.for_clinician(user).only("timezone").first()
     return team.timezone if team is not None else None
 
 

@@ -105,6 +105,13 @@ class User(AbstractUser):
         return (caregiver.patient, caregiver) if caregiver is not None else None
 
 
+class CareTeamQuerySet(models.QuerySet):
+    def for_clinician(self, user: User) -> CareTeamQuerySet:
+        """The teams a clinician belongs to: the one definition of clinician scoping. Every
+        patient, alert, export and list a clinician sees is scoped through it."""
+        return self.filter(memberships__user=user)
+
+
 class CareTeam(models.Model):
     """An MS team. Its phone numbers appear in every CONTACT and URGENT prompt."""
 
@@ -130,6 +137,7 @@ class CareTeam(models.Model):
     members = models.ManyToManyField(User, through="CareTeamMembership", related_name="care_teams")
 
     history = HistoricalRecords()
+    objects = CareTeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -175,8 +183,8 @@ def new_reference() -> str:
 
 class PatientQuerySet(models.QuerySet):
     def for_clinician(self, user: User) -> PatientQuerySet:
-        """Limit to the patients of the clinician's care teams (the one scoping mechanism)."""
-        return self.filter(team__memberships__user=user).distinct()
+        """The patients of the clinician's teams (CareTeam.objects.for_clinician)."""
+        return self.filter(team__in=CareTeam.objects.for_clinician(user))
 
 
 class Patient(models.Model):

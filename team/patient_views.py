@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import (
-    Case,
     F,
     IntegerField,
     Max,
@@ -15,7 +14,6 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -24,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.models import Alert, FollowUp, Level, Notification
+from alerts.models import LEVEL_RANK, Alert, FollowUp, Notification, level_rank
 from patients import dosing, enrolment
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Injection, Patient
@@ -33,14 +31,7 @@ from team import exports
 from team.forms import CaregiverForm, EnrolForm, ResolveForm, RiskFlagsForm, SnoozeForm
 
 PAGE_SIZE = 25
-LEVEL_RANK = Case(
-    When(level=Level.URGENT, then=Value(3)),
-    When(level=Level.CONTACT, then=Value(2)),
-    When(level=Level.WATCH, then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
-RANK_LEVEL = {3: Level.URGENT, 2: Level.CONTACT, 1: Level.WATCH}
+RANK_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
 SORTS = {
     "status": ("-status_rank", "-last_entry_at"),
     # Longest silence first; never logged at all is the longest.
@@ -54,7 +45,7 @@ def _open_rank():
     alerts = (
         Alert.objects.filter(patient=OuterRef("pk"), team_alert=True)
         .exclude(status=Alert.Status.RESOLVED)
-        .annotate(rank=LEVEL_RANK)
+        .annotate(rank=level_rank())
         .order_by("-rank")
         .values("rank")[:1]
     )
@@ -101,7 +92,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         )
         rows.append({
             "patient": patient,
-            "level": RANK_LEVEL.get(patient.status_rank or 0),
+            "level": RANK_LEVEL[patient.status_rank] if patient.status_rank else None,
             "days_since": days_since,
             "next_dose": due,
             "missed": missed,
@@ -271,7 +262,7 @@ def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _teams(request: HttpRequest):
-    return CareTeam.objects.filter(memberships__user=request.user).order_by("name")
+    return CareTeam.objects.for_clinician(request.user).order_by("name")
 
 
 @clinician_required

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alerts import notify
-from alerts.models import Alert, AlertRule, FollowUp, Level, Notification
+from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, level_rank
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam
 from patients.sessions import is_background
@@ -35,12 +35,6 @@ def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
 # Rows per page: enough for a morning's queue, small enough to render fast on a busy day
 # (bench: the 2,000-patient team's queue; docs/operations.md).
 TRIAGE_PAGE = 50
-LEVEL_ORDER = Case(
-    When(level=Level.URGENT, then=Value(0)),
-    When(level=Level.CONTACT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def _page_query(request: HttpRequest, page: int) -> str:
@@ -57,7 +51,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     Filters (team, level, status, rule) are plain GET parameters, so the page works
     without JavaScript; with HTMX the table refreshes itself every 30 s.
     """
-    teams = list(CareTeam.objects.filter(memberships__user=request.user).order_by("name"))
+    teams = list(CareTeam.objects.for_clinician(request.user).order_by("name"))
     team_ids = [t.pk for t in teams]
     chosen = {
         "team": request.GET.get("team", ""),
@@ -65,9 +59,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         "status": request.GET.get("status", ""),
         "rule": request.GET.get("rule", ""),
     }
-    alerts = Alert.objects.filter(patient__team__in=team_ids, team_alert=True).exclude(
-        status=Alert.Status.RESOLVED
-    )
+    alerts = Alert.objects.for_clinician(request.user).team_alerts().open()
     if chosen["team"].isdigit() and int(chosen["team"]) in team_ids:
         alerts = alerts.filter(patient__team_id=int(chosen["team"]))
     if chosen["status"] in (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED):
@@ -82,7 +74,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     start = (page - 1) * TRIAGE_PAGE
     rows = list(
         alerts.select_related("rule", "patient__user", "patient__team").order_by(
-            LEVEL_ORDER, "fired_at", "pk"
+            level_rank().desc(), "fired_at", "pk"
         )[start : start + TRIAGE_PAGE + 1]  # one more than shown: is there a next page?
     )
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
@@ -217,6 +209,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .select_related("alert__rule", "alert__patient")[:100]
     )
     failed = Notification.objects.filter(
-        alert__patient__team__memberships__user=request.user, status=Notification.Status.FAILED
+        alert__in=Alert.objects.for_clinician(request.user), status=Notification.Status.FAILED
     ).select_related("alert", "recipient")[:50]
     return render(request, "team/inbox.html", {"notifications": notifications, "failed": failed})
