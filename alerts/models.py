@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -277,6 +277,70 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.rule_id} {self.level} for {self.patient}"
+
+    # The lifecycle. Each step claims the row (SELECT … FOR UPDATE) and checks its status,
+    # so two nurses acting at once change it once, and saves it, so that the history shows
+    # who did what and when (QuerySet.update() left no history at all).
+
+    @transaction.atomic
+    def acknowledge(self, *, by, now: datetime | None = None) -> bool:
+        """Someone is on it: reminders stop on every channel. False if it was not open."""
+        now = now or timezone.now()
+        claimed = Alert.objects.select_for_update().filter(pk=self.pk, status=self.Status.OPEN)
+        row = claimed.first()
+        if row is None:
+            return False
+        row.status, row.acknowledged_at, row.acknowledged_by = self.Status.ACKNOWLEDGED, now, by
+        row._save_by(by)
+        self.refresh_from_db()
+        row.notifications.filter(status=Notification.Status.PENDING, step__gt=0).update(
+            status=Notification.Status.CANCELLED
+        )
+        return True
+
+    @transaction.atomic
+    def resolve(self, *, by, action: str, note: str = "", now: datetime | None = None) -> bool:
+        """Done, with the action taken: reminders stop. False if it was resolved already."""
+        now = now or timezone.now()
+        row = (
+            Alert.objects.select_for_update()
+            .filter(pk=self.pk)
+            .exclude(status=self.Status.RESOLVED)
+            .first()
+        )
+        if row is None:
+            return False
+        row.status, row.resolved_at, row.resolved_by = self.Status.RESOLVED, now, by
+        row.resolution_action, row.resolution_note = action, note
+        row.acknowledged_at = row.acknowledged_at or now
+        row.acknowledged_by_id = row.acknowledged_by_id or by.pk
+        row._save_by(by)
+        self.refresh_from_db()
+        row.notifications.filter(status=Notification.Status.PENDING).exclude(
+            step=0, channel=Notification.Channel.IN_APP
+        ).update(status=Notification.Status.CANCELLED)
+        return True
+
+    @transaction.atomic
+    def snooze(self, *, by, until: datetime) -> bool:
+        """Delay this alert's escalation; a higher-level alert is a new alert, never hidden.
+        False if it was resolved already."""
+        row = (
+            Alert.objects.select_for_update()
+            .filter(pk=self.pk)
+            .exclude(status=self.Status.RESOLVED)
+            .first()
+        )
+        if row is None:
+            return False
+        row.snoozed_until = until
+        row._save_by(by)
+        self.refresh_from_db()
+        return True
+
+    def _save_by(self, user) -> None:
+        self._history_user = user  # django-simple-history records who made the change
+        self.save()
 
 
 class Heartbeat(models.Model):

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from alerts import services
 from alerts.models import ResolutionAction
-from alerts.notify import alert_resolve
 from alerts.scenario import Catalogue, Scenario, ScenarioEvent
 from patients.models import CareTeam, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
@@ -145,7 +144,7 @@ def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
         open_alerts = open_alerts.filter(rule__rule_id__in=event.rules)
     resolved = set()
     for alert in open_alerts.select_related("rule"):
-        alert_resolve(alert, user=nurse, action=ResolutionAction.PHONED, now=event.at)
+        alert.resolve(by=nurse, action=ResolutionAction.PHONED, now=event.at)
         resolved.add(alert.rule.rule_id)
     return {"level": "NONE", "rules": [], "suppressed": [], "team_alerts": [],
             "resolved": sorted(resolved)}  # fmt: skip

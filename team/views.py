@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from alerts import notify
 from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, level_rank
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam
@@ -153,7 +152,7 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
-    if notify.alert_acknowledge(alert, user=request.user):
+    if alert.acknowledge(by=request.user):
         messages.success(request, _("Acknowledged. Reminders for this alert have stopped."))
     else:
         messages.info(request, _("This alert was already acknowledged."))
@@ -168,9 +167,8 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the action you took."))
         return _back(request, "team:alert", pk=alert.pk)
-    notify.alert_resolve(
-        alert, user=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
-    )
+    alert.resolve(by=request.user, action=form.cleaned_data["action"],
+                  note=form.cleaned_data["note"])  # fmt: skip
     messages.success(request, _("Resolved."))
     return _back(request, "team:triage")
 
@@ -181,9 +179,8 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     form = SnoozeForm(request.POST)
     if form.is_valid():
-        notify.alert_snooze(
-            alert, until=timezone.now() + timedelta(hours=form.cleaned_data["hours"])
-        )
+        alert.snooze(by=request.user,
+                     until=timezone.now() + timedelta(hours=form.cleaned_data["hours"]))  # fmt: skip
         messages.success(
             request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
         )

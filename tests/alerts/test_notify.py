@@ -121,8 +121,8 @@ def test_acknowledging_before_the_first_step_stops_all_reminders(bob, alice, eri
     entry = make_entry(bob, at, temp="38.6")
     services.entry_evaluate(entry.pk, now=at)
     urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
-    assert notify.alert_acknowledge(urgent, user=alice, now=at + timedelta(minutes=5))
-    assert not notify.alert_acknowledge(urgent, user=alice)
+    assert urgent.acknowledge(by=alice, now=at + timedelta(minutes=5))
+    assert not urgent.acknowledge(by=alice)
     notify.escalations_sweep(now=at + timedelta(hours=2))
     assert not Notification.objects.filter(alert=urgent, step__gt=0).exists()
     assert EscalationStep.objects.get(alert=urgent, step=1).outcome == "acknowledged"
@@ -137,7 +137,7 @@ def test_acknowledging_after_the_first_step_cancels_pending_reminders(bob, alice
     urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
     notify.escalations_sweep(now=at + timedelta(minutes=16))
     assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 4
-    notify.alert_acknowledge(urgent, user=alice, now=at + timedelta(minutes=17))
+    urgent.acknowledge(by=alice, now=at + timedelta(minutes=17))
     assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 0
     notify.escalations_sweep(now=at + timedelta(minutes=45))
     assert not Notification.objects.filter(alert=urgent, step=2).exists()

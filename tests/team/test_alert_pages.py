@@ -198,3 +198,24 @@ def test_a_long_queue_is_paged_most_urgent_first_keeping_the_filters(client, ali
     past_the_end = client.get(reverse("team:triage"), {"level": "CONTACT", "page": "99999999"})
     assert past_the_end.status_code == 302
     assert "page=1" in past_the_end["Location"] and "level=CONTACT" in past_the_end["Location"]
+
+
+def test_each_step_of_an_alert_is_in_its_history_with_who_and_when(client, alice, erin, alert):
+    """Acknowledge, snooze and resolve once left no history (QuerySet.update())."""
+    login(client, alice)
+    client.post(reverse("team:acknowledge", args=[alert.pk]))
+    client.post(reverse("team:snooze", args=[alert.pk]), {"hours": 4})
+    login(client, erin)
+    client.post(reverse("team:resolve", args=[alert.pk]), {"action": "advised_gp",
+                                                           "note": "GP tomorrow"})  # fmt: skip
+    steps = [(getattr(h.history_user, "username", None), h.status, h.snoozed_until is not None)
+             for h in alert.history.order_by("history_date")]  # fmt: skip
+    assert steps[-3:] == [("alice", "acknowledged", False), ("alice", "acknowledged", True),
+                          ("erin", "resolved", True)]  # fmt: skip
+
+
+def test_two_nurses_resolving_at_once_resolve_it_once(alice, erin, alert):
+    assert alert.resolve(by=alice, action="phoned_patient")
+    assert not alert.resolve(by=erin, action="no_action")
+    alert.refresh_from_db()
+    assert (alert.resolved_by, alert.resolution_action) == (alice, "phoned_patient")

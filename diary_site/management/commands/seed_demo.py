@@ -19,7 +19,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Alert, ResolutionAction
-from alerts.notify import alert_resolve
 from alerts.services import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
@@ -254,9 +253,8 @@ class Command(BaseCommand):
             patient=patient, team_alert=True, fired_at__lt=now - HANDLED_AFTER
         )
         for alert in old:
-            alert_resolve(
-                alert,
-                user=handled_by,
+            alert.resolve(
+                by=handled_by,
                 action=ResolutionAction.PHONED,
                 note="Demo: handled at the time.",
                 now=alert.fired_at + timedelta(hours=2),
