@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, F, Func, Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
@@ -31,6 +32,7 @@ from alerts.models import (
 )
 from alerts.notify import alerts_open_team_notices
 from patients.models import Injection, Patient
+from symptoms.charts import Threshold
 from symptoms.models import DiaryEntry, SymptomReport
 from symptoms.reminders import gap_reminders
 
@@ -266,6 +268,26 @@ def _load_entry(entry_id: int, *, lock: bool = False) -> DiaryEntry | None:
 
 
 # The prompt -------------------------------------------------------------------------
+
+
+# The warning lines of a temperature chart: (rule, parameter, words), lowest first.
+CHART_THRESHOLDS = (
+    ("T-LOW-1", "low_c", _("slightly raised")),
+    ("T-FEV-1", "threshold_c", _("fever")),
+    ("T-FEV-ER-1", "threshold_c", _("high fever")),
+)
+
+
+def temperature_thresholds(patient: Patient) -> list[Threshold]:
+    """The chart's warning lines, read from the rules as the admin last saved them (active
+    rules only; the elevated-risk line only for an elevated-risk patient)."""
+    configs = rule_configs()
+    lines = []
+    for rule_id, param, label in CHART_THRESHOLDS:
+        if not configs.active[rule_id] or (rule_id == "T-FEV-ER-1" and not patient.elevated_risk):
+            continue
+        lines.append(Threshold(value_c=configs.params[rule_id][param], label=str(label)))
+    return sorted(lines, key=lambda line: line.value_c)
 
 
 def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-THRESHOLDS_C = (Decimal("37.5"), Decimal("38.0"), Decimal("38.3"))
 WIDTH, HEIGHT = 640, 260
 PAD_L, PAD_R, PAD_T, PAD_B = 52, 12, 14, 30
 GRADE_FILL = {0: "#ffffff", 1: "#fde9c8", 2: "#f9bf76", 3: "#e8772e", 4: "#b8410e"}
@@ -23,16 +22,25 @@ def to_unit(celsius: Decimal, unit: str) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A warning line: a rule's current threshold (alerts.services.temperature_thresholds)."""
+
+    value_c: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
 class Point:
     day_index: float
     value: Decimal  # in the display unit
 
 
 def temperature_chart(
-    *, start: date, days: int, points: list[Point], injections: list[float], unit: str
-) -> str:
-    """A line of readings with the 37.5 / 38.0 / 38.3 °C lines and injection markers."""
-    lines = [to_unit(t, unit) for t in THRESHOLDS_C]
+    *, start: date, days: int, points: list[Point], injections: list[float], unit: str,
+    thresholds: list[Threshold],
+) -> str:  # fmt: skip
+    """A line of readings with the rules' warning lines and injection markers."""
+    lines = [to_unit(t.value_c, unit) for t in thresholds]
     values = [p.value for p in points] + lines
     low = min([to_unit(Decimal("35.5"), unit), *values])
     high = max([to_unit(Decimal("39.5"), unit), *values])
@@ -53,7 +61,7 @@ def temperature_chart(
         f'<rect x="{PAD_L}" y="{PAD_T}" width="{span_x}" height="{span_y}" fill="#f8f9fa"/>',
     ]
     colours = ("#f0ad4e", "#dc3545", "#8b0000")
-    for value, colour in zip(lines, colours, strict=True):
+    for value, colour in zip(lines, colours, strict=False):
         parts.append(
             f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{colour}" stroke-dasharray="4 3"/>'

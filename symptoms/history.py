@@ -23,7 +23,10 @@ def history_days(raw: str | None, default: int = 30) -> int:
     return days if days in HISTORY_DAYS else default
 
 
-def build_history(patient: Patient, *, days: int, unit: str) -> dict:
+def build_history(
+    patient: Patient, *, days: int, unit: str, thresholds: list[charts.Threshold]
+) -> dict:
+    """`thresholds`: the warning lines, from the rules as the admin last saved them."""
     today_local = patient.today()
     start = today_local - timedelta(days=days - 1)
     since = datetime.combine(start, time.min, tzinfo=patient.zone)
@@ -78,7 +81,9 @@ def build_history(patient: Patient, *, days: int, unit: str) -> dict:
             points=points,
             injections=[offset(i.given_at) for i in injections],
             unit=unit,
-        ),  # fmt: skip
+            thresholds=thresholds,
+        ),
+        "thresholds": [charts.to_unit(t.value_c, unit) for t in thresholds],
         "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
         "heat_rows": heat_rows,
         "day_list": day_list,

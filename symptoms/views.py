@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from alerts.followup import entry_to_ask_about, follow_up_answer
 from alerts.models import FollowUp
-from alerts.services import ENTRY_PARTS, entry_prompt, remeasure_requested
+from alerts.services import (
+    ENTRY_PARTS,
+    entry_prompt,
+    remeasure_requested,
+    temperature_thresholds,
+)
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
@@ -185,7 +190,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     patient, _caregiver = diary_owner(request)
     days = history_days(request.GET.get("days"))
-    context = build_history(patient, days=days, unit=patient.temperature_unit)
+    context = build_history(patient, days=days, unit=patient.temperature_unit,
+                            thresholds=temperature_thresholds(patient))  # fmt: skip
     return render(
         request,
         "symptoms/history.html",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts.models import LEVEL_RANK, Alert, FollowUp, Notification, level_rank
+from alerts.services import temperature_thresholds
 from patients import dosing, enrolment
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Injection, Patient
@@ -113,7 +114,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
     )
     days = history_days(request.GET.get("days"))
-    context = build_history(patient, days=days, unit="C")
+    context = build_history(patient, days=days, unit="C",
+                            thresholds=temperature_thresholds(patient))  # fmt: skip
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=context["since"])
         .select_related("rule", "acknowledged_by", "resolved_by")
@@ -211,7 +213,8 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 def _summary_context(request: HttpRequest, patient: Patient) -> dict:
     days = 90 if request.GET.get("days") == "90" else 30
-    history = build_history(patient, days=days, unit="C")
+    history = build_history(patient, days=days, unit="C",
+                            thresholds=temperature_thresholds(patient))  # fmt: skip
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
         .select_related("rule")
