@@ -100,7 +100,11 @@ def rule_configs(rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
     return rules.RuleSet(
         {
             row.rule_id: rules.RuleConfig(
-                rule_id=row.rule_id, level=row.level, active=row.active, params=row.params
+                rule_id=row.rule_id,
+                level=row.level,
+                active=row.active,
+                params=row.params,
+                remeasure_minutes=row.remeasure_minutes,
             )
             for row in rows.values()
         },

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from alerts.rules import (
+    DEFAULT_RULES,
     Entry,
     EvaluationInput,
     Injection,
@@ -93,7 +94,9 @@ def sweep(as_of, entry_times=(), *, injections=(), prior_alerts=(), enrolled_at=
 
 
 def config(rule_id: str, level: str, **params) -> dict[str, RuleConfig]:
-    return {rule_id: RuleConfig(rule_id, level, True, params)}
+    """A stored row for `rule_id` at `level` with `params`, re-measure as specified."""
+    remeasure = DEFAULT_RULES[rule_id].remeasure_minutes
+    return {rule_id: RuleConfig(rule_id, level, True, params, remeasure_minutes=remeasure)}
 
 
 H = timedelta(hours=1)

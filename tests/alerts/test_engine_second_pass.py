@@ -68,8 +68,12 @@ def test_an_alert_the_team_resolved_closes_its_episode(bob, alice):
     now = timezone.now()
     first, _ = evaluate(bob, now - timedelta(hours=3), symptoms={"dysuria": 1})
     alert = Alert.objects.get(entry=first, team_alert=True)
-    alert.resolve(by=alice, action=ResolutionAction.PHONED, note="Urine test booked",
-                  now=now - timedelta(hours=2))
+    alert.resolve(
+        by=alice,
+        action=ResolutionAction.PHONED,
+        note="Urine test booked",
+        now=now - timedelta(hours=2),
+    )
     again, prompt = evaluate(bob, now, symptoms={"dysuria": 1})
     assert team_rules(again) == ["GU-UTI"]
     assert prompt.team_alerted

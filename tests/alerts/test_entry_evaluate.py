@@ -41,6 +41,21 @@ def test_the_prompt_and_the_task_agree(bob):
     assert services.entry_prompt(entry).level == "CONTACT"
 
 
+@pytest.mark.parametrize(("minutes", "expected"), [(30, 30), (None, None), (60, 60)])
+def test_the_prompt_and_the_form_read_the_rows_remeasure_minutes(bob, minutes, expected):
+    """Bug: the admin's re-measure time was ignored by the prompt (set 30, the patient still
+    read 60) while the form's re-measure tick read the row."""
+    AlertRule.objects.filter(rule_id="T-FEV-1").update(remeasure_minutes=minutes)
+    now = timezone.now()
+    entry = make_entry(bob, now - timedelta(minutes=5), temp="38.1")
+    prompt = services.entry_prompt(entry)
+    assert prompt.remeasure_minutes == expected
+    if expected is not None:
+        assert prompt.remeasure_at == entry.recorded_at + timedelta(minutes=expected)
+    services.entry_evaluate(entry.pk)
+    assert services.remeasure_requested(bob, now=now) is (expected is not None)
+
+
 def test_the_prompt_uses_the_rules_current_patient_message(bob):
     AlertRule.objects.filter(rule_id="T-FEV-1").update(patient_message="Edited message.")
     entry = make_entry(bob, timezone.now(), temp="38.1")

@@ -1,0 +1,98 @@
+"""The rules as configured: the definitions overlaid by the administrator's rows
+(alerts.models.AlertRule) and the engine's windows (alerts.models.EngineSettings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from alerts.rules.definitions import DEFAULT_RULES
+
+
+@dataclass(frozen=True, slots=True)
+class EngineWindows:
+    """The de-duplication windows of A.0, as the administrator last saved them
+    (alerts.models.EngineSettings); these defaults are the specification's."""
+
+    # No re-notification for the same rule and episode within this, unless the level rises.
+    dedup: timedelta = timedelta(hours=24)
+    # A persistent unchanged symptom re-notifies only when it worsens or after this.
+    persistent: timedelta = timedelta(days=7)
+    # A rule firing again within this continues its episode (unless the team resolved it).
+    episode_gap: timedelta = timedelta(days=7)
+
+    def snapshot(self) -> dict[str, int]:
+        """As kept with every alert, next to the rule's own parameters."""
+        return {
+            "dedup_hours": int(self.dedup.total_seconds() // 3600),
+            "persistent_days": self.persistent.days,
+            "episode_gap_days": self.episode_gap.days,
+        }
+
+
+DEFAULT_WINDOWS = EngineWindows()
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """The current values of one rule, as an administrator last saved them."""
+
+    rule_id: str
+    level: str
+    active: bool = True
+    params: Mapping[str, Any] = field(default_factory=dict)
+    remeasure_minutes: int | None = None
+
+
+class RuleSet:
+    """Typed, merged rule configuration: the definitions overlaid by the stored values.
+
+    Build it once per batch (services do) — evaluate() accepts it directly. A rule with
+    no stored row keeps its definition's values.
+    """
+
+    __slots__ = ("levels", "active", "params", "remeasure_minutes", "windows")
+
+    def __init__(
+        self,
+        configs: Mapping[str, RuleConfig] | None = None,
+        windows: EngineWindows = DEFAULT_WINDOWS,
+    ) -> None:
+        self.windows = windows
+        self.levels: dict[str, str] = {}
+        self.active: dict[str, bool] = {}
+        self.params: dict[str, dict[str, Any]] = {}
+        self.remeasure_minutes: dict[str, int | None] = {}
+        configs = configs or {}
+        for rule_id, definition in DEFAULT_RULES.items():
+            config = configs.get(rule_id)
+            merged = definition.defaults
+            if config is None:
+                self.levels[rule_id] = definition.level
+                self.active[rule_id] = True
+                self.remeasure_minutes[rule_id] = definition.remeasure_minutes
+            else:
+                for name, stored in config.params.items():
+                    if name in merged:
+                        merged[name] = definition.params[name].parse(stored)
+                self.levels[rule_id] = config.level
+                self.active[rule_id] = config.active
+                self.remeasure_minutes[rule_id] = config.remeasure_minutes
+            self.params[rule_id] = merged
+
+    def param(self, rule_id: str, name: str) -> Any:
+        return self.params[rule_id][name]
+
+
+DEFAULT_RULESET = RuleSet()
+
+
+def ruleset(rules: RuleSet | Mapping[str, RuleConfig] | None) -> RuleSet:
+    """Accept a RuleSet, stored configs or None (the definitions as specified)."""
+    if rules is None:
+        return DEFAULT_RULESET
+    if isinstance(rules, RuleSet):
+        return rules
+    return RuleSet(rules)
