@@ -7,8 +7,17 @@ from alerts.models import Alert, AlertRule, EducationPage, EngineSettings, Episo
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """Every saved change is a new version, with history; alerts keep the version they fired on."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and form.changed_data:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(AlertRule)
-class AlertRuleAdmin(SimpleHistoryAdmin):
+class AlertRuleAdmin(VersionedAdmin):
     list_display = ("rule_id", "title", "level", "active", "version", "updated_at")
     list_filter = ("level", "active", "family")
     search_fields = ("rule_id", "title", "patient_message")
@@ -34,19 +43,19 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:
-        # Every saved change is a new version; alerts keep the version they fired on.
-        if change and form.changed_data:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(EngineSettings)
-class EngineSettingsAdmin(SimpleHistoryAdmin):
+class EngineSettingsAdmin(VersionedAdmin):
     """The de-duplication windows: one row, edited with history, never added or deleted."""
 
-    list_display = ("__str__", "dedup_hours", "persistent_days", "episode_gap_days", "version",
-                    "updated_at")  # fmt: skip
+    list_display = (
+        "__str__",
+        "dedup_hours",
+        "persistent_days",
+        "episode_gap_days",
+        "version",
+        "updated_at",
+    )
     readonly_fields = ("version", "updated_at")
     fieldsets = (
         (
@@ -66,11 +75,6 @@ class EngineSettingsAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        if change and form.changed_data:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Alert)

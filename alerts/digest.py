@@ -65,9 +65,13 @@ def _send(user, team: CareTeam, day, count: int, now: datetime) -> int:
         with transaction.atomic():
             # The row first: a second sweep (or a second beat) finds it and sends nothing.
             digest = Digest.objects.create(
-                recipient=user, team=team, local_day=day, watch_count=count, status=status,
+                recipient=user,
+                team=team,
+                local_day=day,
+                watch_count=count,
+                status=status,
                 created_at=now,
-            )  # fmt: skip
+            )
     except IntegrityError:
         return 0
     if count == 0:

@@ -34,7 +34,7 @@ def entry_to_ask_about(patient: Patient, *, now: datetime | None = None) -> Diar
             level__in=(Level.CONTACT, Level.URGENT),
             fired_at__gte=now - ASK_WITHIN,
             fired_at__lte=now,
-        )  # fmt: skip
+        )
         .select_related("entry")
         .order_by("-fired_at")
         .first()
@@ -70,14 +70,24 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
         rule_id="DIARY-FOLLOWUP",
         level=rule.level,
         episode_key=f"DIARY-FOLLOWUP:answer:{entry.pk}",
-        why={"answer": "not yet", "asked_about_entry_at": entry.recorded_at.isoformat(),
-             "answered_at": follow_up.answered_at.isoformat()},
-    )  # fmt: skip
+        why={
+            "answer": "not yet",
+            "asked_about_entry_at": entry.recorded_at.isoformat(),
+            "answered_at": follow_up.answered_at.isoformat(),
+        },
+    )
     made = record_firings(
-        [NewFiring(patient=entry.patient, entry=None, firing=firing,
-                   team_alert=rule.level in (Level.CONTACT, Level.URGENT), at=now)],
+        [
+            NewFiring(
+                patient=entry.patient,
+                entry=None,
+                firing=firing,
+                team_alert=rule.level in (Level.CONTACT, Level.URGENT),
+                at=now,
+            )
+        ],
         rows={"DIARY-FOLLOWUP": rule},
-    )  # fmt: skip
+    )
     alert = made[0] if made else None
     FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=now)
     if alert is not None and alert.team_alert:
@@ -89,9 +99,10 @@ def follow_ups_sweep(*, now: datetime | None = None) -> int:
     """Escalate "not yet" answers whose day has now passed (beat, with the periodic rules)."""
     now = now or timezone.now()
     due = FollowUp.objects.filter(
-        answer=FollowUp.Answer.NOT_YET, escalated_at__isnull=True,
+        answer=FollowUp.Answer.NOT_YET,
+        escalated_at__isnull=True,
         entry__recorded_at__lte=now - FOLLOWUP_AFTER,
-    ).select_related("entry__patient")  # fmt: skip
+    ).select_related("entry__patient")
     count = 0
     for follow_up in due[:500]:
         with transaction.atomic():

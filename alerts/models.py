@@ -99,22 +99,26 @@ class EngineSettings(models.Model):
         _("no re-notification within (hours)"),
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS * 24)],
-        help_text=_("The same rule and episode is not notified again within this many hours "
-                    "unless its level rises. URGENT is never held back."),
-    )  # fmt: skip
+        help_text=_(
+            "The same rule and episode is not notified again within this many hours "
+            "unless its level rises. URGENT is never held back."
+        ),
+    )
     persistent_days = models.PositiveSmallIntegerField(
         _("persistent unchanged symptom: re-notify after (days)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS)],
-        help_text=_("A symptom that stays the same on every entry and every day re-notifies "
-                    "only when it worsens or after this many days."),
-    )  # fmt: skip
+        help_text=_(
+            "A symptom that stays the same on every entry and every day re-notifies "
+            "only when it worsens or after this many days."
+        ),
+    )
     episode_gap_days = models.PositiveSmallIntegerField(
         _("an episode continues while the rule fires again within (days)"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(HISTORY_DAYS)],
         help_text=_("Beyond this, or once the team resolves its alert, a new episode starts."),
-    )  # fmt: skip
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,13 +34,17 @@ def add_working_hours(start: datetime, hours: float, team: CareTeam) -> datetime
     remaining = timedelta(hours=hours)
     for _ in range(366):
         day_start = at.replace(
-            hour=team.working_day_start.hour, minute=team.working_day_start.minute, second=0,
+            hour=team.working_day_start.hour,
+            minute=team.working_day_start.minute,
+            second=0,
             microsecond=0,
-        )  # fmt: skip
+        )
         day_end = at.replace(
-            hour=team.working_day_end.hour, minute=team.working_day_end.minute, second=0,
+            hour=team.working_day_end.hour,
+            minute=team.working_day_end.minute,
+            second=0,
             microsecond=0,
-        )  # fmt: skip
+        )
         if at.weekday() < 5 and at < day_end:
             begin = max(at, day_start)
             if begin + remaining <= day_end:

@@ -146,8 +146,13 @@ def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
     for alert in open_alerts.select_related("rule"):
         alert.resolve(by=nurse, action=ResolutionAction.PHONED, now=event.at)
         resolved.add(alert.rule.rule_id)
-    return {"level": "NONE", "rules": [], "suppressed": [], "team_alerts": [],
-            "resolved": sorted(resolved)}  # fmt: skip
+    return {
+        "level": "NONE",
+        "rules": [],
+        "suppressed": [],
+        "team_alerts": [],
+        "resolved": sorted(resolved),
+    }
 
 
 def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:
@@ -171,7 +176,10 @@ def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> Diary
         feels_fine=not event.symptoms and not event.red_flags,
     )
     entry, _created = entry_record(
-        patient=patient, entered_by=caregiver.user if caregiver else patient.user, data=data,
-        caregiver=caregiver, catalogue=symptoms,
-    )  # fmt: skip
+        patient=patient,
+        entered_by=caregiver.user if caregiver else patient.user,
+        data=data,
+        caregiver=caregiver,
+        catalogue=symptoms,
+    )
     return entry

@@ -244,8 +244,7 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         unknown = sorted(set(codes) - set(DEFAULT_RULES))
         if unknown:
             raise fail(f"unknown rule id(s): {', '.join(unknown)}", "rules")
-        return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind,
-                             rules=tuple(codes))  # fmt: skip
+        return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind, rules=tuple(codes))
     if kind == "injection":
         dose = raw.get("dose")
         if dose is not None and (isinstance(dose, bool) or not isinstance(dose, int) or dose < 1):

@@ -175,7 +175,8 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
     since = entry.recorded_at - HISTORY_WINDOW
     earlier = (
         DiaryEntry.objects.for_patient(patient)
-        .filter(recorded_at__gte=since, recorded_at__lte=entry.recorded_at)
+        .since(since)
+        .filter(recorded_at__lte=entry.recorded_at)
         .exclude(pk=entry.pk)
         .prefetch_related(*ENTRY_PARTS)
         .order_by("recorded_at", "pk")
@@ -209,9 +210,11 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
     if due is not None:
         # The team is told once per dose, however long ago (a dose overdue for weeks).
         older = Alert.objects.filter(
-            patient=patient, rule__rule_id="INJ-DUE-INF", episode_key=rules.pre_dose_key(due),
+            patient=patient,
+            rule__rule_id="INJ-DUE-INF",
+            episode_key=rules.pre_dose_key(due),
             fired_at__lt=since,
-        ).select_related("rule")  # fmt: skip
+        ).select_related("rule")
         prior = [_prior_alert(a) for a in older] + prior
     plain_history = [_entry_input(e) for e in history]
     for index, earlier_entry in enumerate(history):
@@ -239,11 +242,14 @@ def _with_pending(prior, history, index, profile, injections, configs) -> list[r
     pending = history[index]
     result = rules.evaluate(
         rules.EvaluationInput(
-            profile=profile, injections=injections, entry=pending,
+            profile=profile,
+            injections=injections,
+            entry=pending,
             history=tuple(history[:index]),
-            prior_alerts=tuple(a for a in prior if a.at <= pending.at), rules=configs,
+            prior_alerts=tuple(a for a in prior if a.at <= pending.at),
+            rules=configs,
         )
-    )  # fmt: skip
+    )
     team = set(result.team_alerts)
     return prior + [
         rules.PriorAlert(
@@ -254,7 +260,7 @@ def _with_pending(prior, history, index, profile, injections, configs) -> list[r
             episode_key=f.episode_key,
             team_alert=f.rule_id in team,
             detail=f.why,
-        )  # fmt: skip
+        )
         for f in result.fired
     ]
 
@@ -451,12 +457,17 @@ def _episodes_for(
     if missing:
         Episode.objects.bulk_create(
             [
-                Episode(patient_id=pid, key=key, opened_at=wanted[pid, key][0],
-                        highest_level=wanted[pid, key][1], last_alert_at=wanted[pid, key][2])
+                Episode(
+                    patient_id=pid,
+                    key=key,
+                    opened_at=wanted[pid, key][0],
+                    highest_level=wanted[pid, key][1],
+                    last_alert_at=wanted[pid, key][2],
+                )
                 for pid, key in missing
             ],
             ignore_conflicts=True,  # a concurrent evaluation opened it: use that one
-        )  # fmt: skip
+        )
         fresh = set(missing)
         episodes = read()
     else:
@@ -534,13 +545,18 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evalu
     team = set(evaluation.team_alerts)
     made = record_firings(
         [
-            NewFiring(patient=entry.patient, entry=entry, firing=firing,
-                      team_alert=firing.rule_id in team, at=entry.recorded_at)
+            NewFiring(
+                patient=entry.patient,
+                entry=entry,
+                firing=firing,
+                team_alert=firing.rule_id in team,
+                at=entry.recorded_at,
+            )
             for firing in evaluation.fired
         ],
         rows=rows,
         windows=configs.windows,
-    )  # fmt: skip
+    )
     alerts_open_team_notices([alert for alert in made if alert.team_alert], now=now)
     DiaryEntry.objects.filter(pk=entry.pk).update(
         evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
@@ -586,9 +602,11 @@ def pending_entries_sweep(*, now: datetime | None = None, batch: int = SWEEP_BAT
 def patient_sweep(patient: Patient, *, now: datetime, configs=None) -> rules.SweepResult:
     """Run the periodic rules (DIARY-GAP-*, DIARY-FOLLOWUP, INJ-MISSED) for one patient."""
     results = _sweep_batch(
-        {patient.pk: _profile(patient)}, now=now, configs=configs or rule_configs(),
+        {patient.pk: _profile(patient)},
+        now=now,
+        configs=configs or rule_configs(),
         patients={patient.pk: patient},
-    )  # fmt: skip
+    )
     return results[patient.pk]
 
 
@@ -617,9 +635,13 @@ def instant(microseconds: int | None) -> datetime | None:
 
 
 def _sweep_batch(
-    profiles: dict[int, rules.Profile], *, now: datetime, configs, rows: dict | None = None,
+    profiles: dict[int, rules.Profile],
+    *,
+    now: datetime,
+    configs,
+    rows: dict | None = None,
     patients: dict[int, Patient] | None = None,
-) -> dict[int, rules.SweepResult]:  # fmt: skip
+) -> dict[int, rules.SweepResult]:
     """Evaluate the periodic rules for a batch of patients in a fixed number of queries.
 
     `profiles` maps patient ids to their profiles. Three reads for the whole batch (entry
@@ -659,18 +681,32 @@ def _sweep_batch(
     for a in (
         Alert.objects.filter(**in_batch, fired_at__gte=since, fired_at__lte=now)
         .order_by("fired_at", "pk")
-        .values("patient_id", "rule__rule_id", "level", "fired_at", "entry_id", "episode_key",
-                "team_alert", "why", "resolved_at")
-    ):  # fmt: skip
+        .values(
+            "patient_id",
+            "rule__rule_id",
+            "level",
+            "fired_at",
+            "entry_id",
+            "episode_key",
+            "team_alert",
+            "why",
+            "resolved_at",
+        )
+    ):
         if a["patient_id"] not in prior:
             continue
         prior[a["patient_id"]].append(
             rules.PriorAlert(
-                rule_id=a["rule__rule_id"], level=a["level"], at=a["fired_at"],
-                entry_id=a["entry_id"], episode_key=a["episode_key"],
-                team_alert=a["team_alert"], detail=a["why"], resolved_at=a["resolved_at"],
+                rule_id=a["rule__rule_id"],
+                level=a["level"],
+                at=a["fired_at"],
+                entry_id=a["entry_id"],
+                episode_key=a["episode_key"],
+                team_alert=a["team_alert"],
+                detail=a["why"],
+                resolved_at=a["resolved_at"],
             )
-        )  # fmt: skip
+        )
     injections: dict[int, list[rules.Injection]] = {pk: [] for pk in ids}
     for pk, at, dose in (
         Injection.objects.filter(**in_batch, given_at__lte=now)
@@ -705,9 +741,10 @@ def _sweep_batch(
         recorded = set(
             Alert.objects.filter(
                 patient_id__in={pk for pk, _, _ in new},
-                episode_key__in={f.episode_key for _, f, _ in new}, fired_at__lt=since,
+                episode_key__in={f.episode_key for _, f, _ in new},
+                fired_at__lt=since,
             ).values_list("patient_id", "rule__rule_id", "episode_key")
-        )  # fmt: skip
+        )
         new = [
             (pk, f, team) for pk, f, team in new if (pk, f.rule_id, f.episode_key) not in recorded
         ]
@@ -778,16 +815,27 @@ def injection_pre_dose_check(
         firing = rules.Firing(rule_id="INJ-DUE-INF", level=level, episode_key=key, why=why)
         with transaction.atomic():
             made = record_firings(
-                [NewFiring(patient=patient, entry=None, firing=firing,
-                           team_alert=level in TEAM_LEVELS, at=now)],
-                rows=rows, windows=configs.windows,
-            )  # fmt: skip
+                [
+                    NewFiring(
+                        patient=patient,
+                        entry=None,
+                        firing=firing,
+                        team_alert=level in TEAM_LEVELS,
+                        at=now,
+                    )
+                ],
+                rows=rows,
+                windows=configs.windows,
+            )
             alerts_open_team_notices([a for a in made if a.team_alert], now=now)
     titles = tuple(rows[r].title for r in why["infection_rules"] if r in rows)
     return PreDoseCheck(
-        dose=why["next_dose"], due=date.fromisoformat(why["due"]), level=level,
-        infection_titles=titles, team=patient.team,
-    )  # fmt: skip
+        dose=why["next_dose"],
+        due=date.fromisoformat(why["due"]),
+        level=level,
+        infection_titles=titles,
+        team=patient.team,
+    )
 
 
 def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_BATCH) -> int:
@@ -806,20 +854,30 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
     patients = (
         Patient.objects.filter(enrolled_at__lte=now)
         .order_by("pk")
-        .values_list("pk", "timezone", EpochMicroseconds("enrolled_at"),
-                     EpochMicroseconds("first_dose_at"), "hbv_risk", *er_fields)
-    )  # fmt: skip
+        .values_list(
+            "pk",
+            "timezone",
+            EpochMicroseconds("enrolled_at"),
+            EpochMicroseconds("first_dose_at"),
+            "hbv_risk",
+            *er_fields,
+        )
+    )
     last_pk = 0
     while True:
         chunk = list(patients.filter(pk__gt=last_pk)[:batch])
         if not chunk:
             break
         profiles = {
-            pk: rules.Profile(timezone=tz, enrolled_at=instant(enrolled), hbv_risk=hbv,
-                              elevated_risk=Patient.er_reasons(tuple(flags)),
-                              first_dose_at=instant(first_dose))
+            pk: rules.Profile(
+                timezone=tz,
+                enrolled_at=instant(enrolled),
+                hbv_risk=hbv,
+                elevated_risk=Patient.er_reasons(tuple(flags)),
+                first_dose_at=instant(first_dose),
+            )
             for pk, tz, enrolled, first_dose, hbv, *flags in chunk
-        }  # fmt: skip
+        }
         with transaction.atomic():
             _sweep_batch(profiles, now=now, configs=configs, rows=rows)
         count += len(chunk)

@@ -32,8 +32,20 @@ from alerts.rules import (  # noqa: E402
     evaluate,
 )
 
-GRADED = ["chills", "myalgia", "headache", "fatigue", "unwell", "cough", "sore_throat",
-          "runny_nose", "dysuria", "nausea", "vision_change", "ms_worse"]  # fmt: skip
+GRADED = [
+    "chills",
+    "myalgia",
+    "headache",
+    "fatigue",
+    "unwell",
+    "cough",
+    "sore_throat",
+    "runny_nose",
+    "dysuria",
+    "nausea",
+    "vision_change",
+    "ms_worse",
+]
 
 
 def make_inputs(n: int, seed: int = 7) -> list[EvaluationInput]:
@@ -50,10 +62,12 @@ def make_inputs(n: int, seed: int = 7) -> list[EvaluationInput]:
         entry = _entry(rnd, f"{i}-now", now)
         er = frozenset({"low_ig"}) if rnd.random() < 0.2 else frozenset()
         prior = tuple(
-            PriorAlert("T-FEV-1", "CONTACT", now - timedelta(days=d), f"{i}-{d}",
-                       f"T-FEV-1:{d}", True, {})
-            for d in (3, 9) if rnd.random() < 0.3
-        )  # fmt: skip
+            PriorAlert(
+                "T-FEV-1", "CONTACT", now - timedelta(days=d), f"{i}-{d}", f"T-FEV-1:{d}", True, {}
+            )
+            for d in (3, 9)
+            if rnd.random() < 0.3
+        )
         inputs.append(
             EvaluationInput(
                 profile=Profile("Europe/London", er, rnd.random() < 0.1, now - timedelta(days=60)),
@@ -94,8 +108,11 @@ def main() -> None:
         pstats.Stats("/tmp/eval.prof").sort_stats("cumulative").print_stats(25)
         return
     rate = measure(inputs, args.seconds)
-    print(json.dumps({"evaluator_entries_per_s": round(rate), "inputs": len(inputs),
-                      "history_entries": 28}))  # fmt: skip
+    print(
+        json.dumps(
+            {"evaluator_entries_per_s": round(rate), "inputs": len(inputs), "history_entries": 28}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,11 @@ _sessions = itertools.cycle(PEOPLE["sessions"])
 def log_in(user: FastHttpUser, username: str) -> None:
     page = user.client.get("/accounts/login/", name="login")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    user.client.post("/accounts/login/", data={"username": username,
-                     "password": PEOPLE["password"], "csrfmiddlewaretoken": token}, name="login")  # fmt: skip
+    user.client.post(
+        "/accounts/login/",
+        data={"username": username, "password": PEOPLE["password"], "csrfmiddlewaretoken": token},
+        name="login",
+    )
 
 
 class SignedInPatient(FastHttpUser):
@@ -55,15 +58,25 @@ class PatientUser(SignedInPatient):
     def submit(self) -> None:
         temperature = f"{random.uniform(36.0, 37.4):.1f}"  # noqa: S311 — mostly calm days
         headers = self.headers()
-        with self.client.post("/diary/", data={"client_key": str(uuid.uuid4()), "unit": "C",
-                              "temperature": temperature, "action": "save"},
-                              headers=headers, allow_redirects=False,
-                              name="submit", catch_response=True) as answer:  # fmt: skip
+        with self.client.post(
+            "/diary/",
+            data={
+                "client_key": str(uuid.uuid4()),
+                "unit": "C",
+                "temperature": temperature,
+                "action": "save",
+            },
+            headers=headers,
+            allow_redirects=False,
+            name="submit",
+            catch_response=True,
+        ) as answer:
             if answer.status_code != 302:
                 answer.failure(f"status {answer.status_code}")
                 return
-        with self.client.get(answer.headers["Location"], headers=headers, name="result",
-                             catch_response=True) as page:  # fmt: skip
+        with self.client.get(
+            answer.headers["Location"], headers=headers, name="result", catch_response=True
+        ) as page:
             if page.status_code != 200 or 'id="prompt-heading"' not in page.text:
                 page.failure(f"status {page.status_code}, or no prompt on the page")
 
@@ -73,8 +86,13 @@ class BareUser(SignedInPatient):
 
     @task
     def submit(self) -> None:
-        with self.client.post("/bench/insert/", data={"note": "x"}, headers=self.headers(),
-                              name="bare", catch_response=True) as answer:  # fmt: skip
+        with self.client.post(
+            "/bench/insert/",
+            data={"note": "x"},
+            headers=self.headers(),
+            name="bare",
+            catch_response=True,
+        ) as answer:
             if answer.status_code != 204:
                 answer.failure(f"status {answer.status_code}")
 
@@ -90,12 +108,14 @@ class NurseUser(FastHttpUser):
         page = self.client.get("/accounts/2fa/", name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         code = f"{TOTP(bytes.fromhex(who['key'])).token():06d}"
-        self.client.post("/accounts/2fa/", data={"code": code, "csrfmiddlewaretoken": token},
-                         name="login")  # fmt: skip
+        self.client.post(
+            "/accounts/2fa/", data={"code": code, "csrfmiddlewaretoken": token}, name="login"
+        )
 
     @task
     def triage(self) -> None:
-        with self.client.get("/team/", name="triage", catch_response=True,
-                             allow_redirects=False) as answer:  # fmt: skip
+        with self.client.get(
+            "/team/", name="triage", catch_response=True, allow_redirects=False
+        ) as answer:
             if answer.status_code != 200:
                 answer.failure(f"status {answer.status_code}")

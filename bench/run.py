@@ -57,27 +57,55 @@ def run_json(command: list[str], env: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def locust(stack: Stack, people: Path, user_class: str, name: str, users: int, seconds: int,
-           workdir: Path) -> dict:  # fmt: skip
+def locust(
+    stack: Stack, people: Path, user_class: str, name: str, users: int, seconds: int, workdir: Path
+) -> dict:
     prefix = workdir / f"locust-{user_class}-{time.monotonic_ns()}"
     subprocess.run(  # noqa: S603
-        [str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(users),
-         "-r", str(users), "-t", f"{seconds}s", "--host", stack.url, "--csv", str(prefix),
-         "--only-summary", "--loglevel", "WARNING", user_class],
-        cwd=ROOT, env={**stack.env, "BENCH_PEOPLE": str(people)}, check=True,
-        stdout=subprocess.DEVNULL, stderr=(stack.logs / "locust.log").open("a"),
-    )  # fmt: skip
+        [
+            str(BIN / "locust"),
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            stack.url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            user_class,
+        ],
+        cwd=ROOT,
+        env={**stack.env, "BENCH_PEOPLE": str(people)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(stack.logs / "locust.log").open("a"),
+    )
     with open(f"{prefix}_stats.csv") as handle:  # noqa: PTH123
         rows = {r["Name"]: r for r in csv.DictReader(handle) if r["Type"] != ""}
     for row_name, row in rows.items():
         requests_done, failures = int(row["Request Count"]), int(row["Failure Count"])
         if requests_done == 0 or failures > requests_done * 0.01:
-            raise RuntimeError(f"{row_name}: {failures} of {requests_done} requests failed "
-                               f"(see {stack.logs}/web.log)")  # fmt: skip
+            raise RuntimeError(
+                f"{row_name}: {failures} of {requests_done} requests failed "
+                f"(see {stack.logs}/web.log)"
+            )
     row = rows[name]
-    return {"rps": float(row["Requests/s"]), "p95_ms": float(row["95%"]), "seconds": seconds,
-            "p50_ms": float(row["50%"]), "requests": int(row["Request Count"]),
-            "others": {n: float(r["95%"]) for n, r in rows.items() if n != name}}  # fmt: skip
+    return {
+        "rps": float(row["Requests/s"]),
+        "p95_ms": float(row["95%"]),
+        "seconds": seconds,
+        "p50_ms": float(row["50%"]),
+        "requests": int(row["Request Count"]),
+        "others": {n: float(r["95%"]) for n, r in rows.items() if n != name},
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -91,11 +119,28 @@ def alert_latency(stack: Stack, people: dict, limit: int) -> list[float]:
         session = requests.Session()
         login = session.get(f"{stack.url}/accounts/login/", timeout=10)
         token = login.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-        session.post(f"{stack.url}/accounts/login/", data={"username": username,
-                     "password": people["password"], "csrfmiddlewaretoken": token}, timeout=10)  # fmt: skip
-        answer = session.post(f"{stack.url}/diary/", allow_redirects=False, timeout=10, data={
-            "client_key": os.urandom(16).hex(), "unit": "C", "temperature": "38.4",
-            "s_chills": "2", "action": "save"}, headers={"X-CSRFToken": session.cookies["csrftoken"]})  # fmt: skip
+        session.post(
+            f"{stack.url}/accounts/login/",
+            data={
+                "username": username,
+                "password": people["password"],
+                "csrfmiddlewaretoken": token,
+            },
+            timeout=10,
+        )
+        answer = session.post(
+            f"{stack.url}/diary/",
+            allow_redirects=False,
+            timeout=10,
+            data={
+                "client_key": os.urandom(16).hex(),
+                "unit": "C",
+                "temperature": "38.4",
+                "s_chills": "2",
+                "action": "save",
+            },
+            headers={"X-CSRFToken": session.cookies["csrftoken"]},
+        )
         if answer.status_code != 302:
             raise RuntimeError(f"fever submit answered {answer.status_code}")
         time.sleep(0.2)  # one at a time: latency, not load
@@ -144,8 +189,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true", help="longer phases, 3 rounds each")
     parser.add_argument("--patients", type=int, default=100_000)
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the database afterwards, for profiling (needs DATABASE_URL)")  # fmt: skip
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database afterwards, for profiling (needs DATABASE_URL)",
+    )
     options = parser.parse_args()
     seconds, rounds, samples, users = (60, 3, 60, 8) if options.full else (15, 1, 30, 8)
     base = os.environ.get("DATABASE_URL", "")
@@ -158,13 +206,23 @@ def main() -> int:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     logs = ROOT / ".bench" / "logs"
-    stack = new_stack(workdir, logs, suffix="bench", settings="diary_site.settings", env={
-        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
-        "DJANGO_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false",
-        "DJANGO_HSTS_SECONDS": "0", "EMAIL_URL": "dummymail://",
-        "DIARY_BENCH_ENDPOINTS": "true", "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    })  # fmt: skip
+    stack = new_stack(
+        workdir,
+        logs,
+        suffix="bench",
+        settings="diary_site.settings",
+        env={
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
+            "DJANGO_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_HSTS_SECONDS": "0",
+            "EMAIL_URL": "dummymail://",
+            "DIARY_BENCH_ENDPOINTS": "true",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        },
+    )
     stack.env["CELERY_RESULT_BACKEND"] = stack.redis_url.removesuffix("/0") + "/1"
     results: dict = {}
     try:
@@ -173,14 +231,17 @@ def main() -> int:
         stack.manage("collectstatic", "--no-input")
         people_file = workdir / "people.json"
         run_json([sys.executable, "bench/seed.py", "people", str(people_file)], stack.env)
-        seeded = run_json([sys.executable, "bench/seed.py", "scale", str(options.patients)],
-                          stack.env)  # fmt: skip
+        seeded = run_json(
+            [sys.executable, "bench/seed.py", "scale", str(options.patients)], stack.env
+        )
         people = json.loads(people_file.read_text())
         people["bignurse"] = seeded["bignurse"]
         people_file.write_text(json.dumps(people))
         with psycopg.connect(stack.database_url, autocommit=True) as conn:
-            conn.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, "
-                         "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)")  # fmt: skip
+            conn.execute(
+                "CREATE TABLE bench_bare (id bigserial PRIMARY KEY, "
+                "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)"
+            )
         # The web tier is measured alone: on a 2-CPU machine a worker evaluating behind the
         # load would take its CPU. Entries queue up (the outbox) and are drained after.
         stack.start("web", web_command(stack, workers=2))
@@ -188,13 +249,21 @@ def main() -> int:
 
         print("· load: bare insert and diary submit, alternating", flush=True)
         for warm_up in ("BareUser", "PatientUser"):  # connections, caches, JIT-free warm-up
-            locust(stack, people_file, warm_up, "bare" if warm_up == "BareUser" else "submit",
-                   users, 5, workdir)  # fmt: skip
+            locust(
+                stack,
+                people_file,
+                warm_up,
+                "bare" if warm_up == "BareUser" else "submit",
+                users,
+                5,
+                workdir,
+            )
         bare, submit = [], []
         for _ in range(rounds):
             bare.append(locust(stack, people_file, "BareUser", "bare", users, seconds, workdir))
-            submit.append(locust(stack, people_file, "PatientUser", "submit", users, seconds,
-                                 workdir))  # fmt: skip
+            submit.append(
+                locust(stack, people_file, "PatientUser", "submit", users, seconds, workdir)
+            )
         results["bare_insert_rps"] = round(statistics.median(r["rps"] for r in bare), 1)
         results["submit_rps"] = round(statistics.median(r["rps"] for r in submit), 1)
         results["submit_ratio"] = round(results["submit_rps"] / results["bare_insert_rps"], 3)
@@ -222,14 +291,17 @@ def main() -> int:
         results["alert_latency_p95_ms"] = round(percentile(latency, 0.95), 1)
         results["celery_noop_p95_ms"] = round(percentile(noop, 0.95), 1)
         results["alert_latency_ratio"] = round(
-            results["alert_latency_p95_ms"] / results["celery_noop_p95_ms"], 2)  # fmt: skip
+            results["alert_latency_p95_ms"] / results["celery_noop_p95_ms"], 2
+        )
         queue, work = latency_parts(stack)
         results["alert_queue_p50_ms"] = round(percentile(queue, 0.5), 1)
         results["alert_task_p50_ms"] = round(percentile(work, 0.5), 1)
 
         print("· triage queue at 2,000 patients / 200,000 entries / 20,000 alerts", flush=True)
-        dashboard = [locust(stack, people_file, "NurseUser", "triage", 1, seconds, workdir)
-                     for _ in range(rounds)]  # fmt: skip
+        dashboard = [
+            locust(stack, people_file, "NurseUser", "triage", 1, seconds, workdir)
+            for _ in range(rounds)
+        ]
         results["dashboard_p95_ms"] = statistics.median(r["p95_ms"] for r in dashboard)
         results["dashboard_p50_ms"] = statistics.median(r["p50_ms"] for r in dashboard)
 
@@ -237,9 +309,18 @@ def main() -> int:
         stack.processes["worker"].terminate()  # the sweeps are timed alone
         stack.processes["worker"].wait(timeout=30)
         measured = run_json([sys.executable, "bench/seed.py", "measure"], stack.env)
-        results.update({k: measured[k] for k in ("submit_queries", "result_queries",
-                                                 "dashboard_queries_small",
-                                                 "dashboard_queries_large", "sweep_100k_s")})  # fmt: skip
+        results.update(
+            {
+                k: measured[k]
+                for k in (
+                    "submit_queries",
+                    "result_queries",
+                    "dashboard_queries_small",
+                    "dashboard_queries_large",
+                    "sweep_100k_s",
+                )
+            }
+        )
         results["sweep_patients"] = measured["sweep_patients"]
     finally:
         stack.stop(drop=not options.keep)
@@ -247,11 +328,16 @@ def main() -> int:
             print(f"kept {stack.database_url}")
 
     print("· evaluator on one core", flush=True)
-    evaluator = run_json([sys.executable, "bench/evaluator.py", "--seconds",
-                          "10" if options.full else "3"], dict(os.environ))  # fmt: skip
+    evaluator = run_json(
+        [sys.executable, "bench/evaluator.py", "--seconds", "10" if options.full else "3"],
+        dict(os.environ),
+    )
     results["evaluator_entries_per_s"] = evaluator["evaluator_entries_per_s"]
-    results["data"] = {"patients": seeded["patients"], "entries": seeded["entries"],
-                       "alerts": seeded["alerts"]}  # fmt: skip
+    results["data"] = {
+        "patients": seeded["patients"],
+        "entries": seeded["entries"],
+        "alerts": seeded["alerts"],
+    }
     results["mode"] = "full" if options.full else "quick"
     results["machine_cpus"] = os.cpu_count()
     results["elapsed_s"] = round(time.monotonic() - started)

@@ -56,8 +56,9 @@ def team(name: str) -> CareTeam:
 
 def nurse(username: str, care_team: CareTeam) -> dict:
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-    CareTeamMembership.objects.create(team=care_team, user=user,
-                                      role=CareTeamMembership.Role.PRIMARY)  # fmt: skip
+    CareTeamMembership.objects.create(
+        team=care_team, user=user, role=CareTeamMembership.Role.PRIMARY
+    )
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     return {"username": username, "key": device.key}
 
@@ -68,14 +69,24 @@ def patients(care_team: CareTeam, prefix: str, n: int, *, password: str = "!") -
     made: list[Patient] = []
     for start in range(0, n, BATCH):
         users = User.objects.bulk_create(
-            User(username=f"{prefix}{i:06d}", password=password, first_name="Bench",
-                 last_name=f"{prefix}{i}") for i in range(start, min(n, start + BATCH))
-        )  # fmt: skip
+            User(
+                username=f"{prefix}{i:06d}",
+                password=password,
+                first_name="Bench",
+                last_name=f"{prefix}{i}",
+            )
+            for i in range(start, min(n, start + BATCH))
+        )
         made += Patient.objects.bulk_create(
-            Patient(user=u, team=care_team, timezone="Europe/London",
-                    enrolled_at=now - timedelta(days=120), reference=f"B-{next(REFERENCES):09d}")
+            Patient(
+                user=u,
+                team=care_team,
+                timezone="Europe/London",
+                enrolled_at=now - timedelta(days=120),
+                reference=f"B-{next(REFERENCES):09d}",
+            )
             for u in users
-        )  # fmt: skip
+        )
     return made
 
 
@@ -89,13 +100,17 @@ def people(out: str) -> None:
     load = patients(care_team, "load", LOAD_PATIENTS, password=hashed)
     fresh = patients(care_team, "fresh", 60, password=hashed)
     history(load + fresh, 14, 0, [])
-    Path(out).write_text(json.dumps({
-        "password": PASSWORD,
-        "load": [p.user.username for p in load],
-        "sessions": [signed_in(p.user) for p in load],
-        "fresh": [p.user.username for p in fresh],
-        "nurse": nurse("loadnurse", care_team),
-    }))  # fmt: skip
+    Path(out).write_text(
+        json.dumps(
+            {
+                "password": PASSWORD,
+                "load": [p.user.username for p in load],
+                "sessions": [signed_in(p.user) for p in load],
+                "fresh": [p.user.username for p in fresh],
+                "nurse": nurse("loadnurse", care_team),
+            }
+        )
+    )
     print(json.dumps({"people": len(load) + len(fresh)}))
 
 
@@ -122,8 +137,14 @@ def history(group: list[Patient], entries_each: int, alerts_total: int, rules) -
     for p in group:
         for d in range(entries_each):
             at = now - timedelta(hours=12 * d + rng.randint(0, 600) / 60)
-            entry_rows.append(DiaryEntry(patient=p, recorded_at=at, local_day=at.date(),
-                                         evaluation_state=DiaryEntry.EvaluationState.EVALUATED))  # fmt: skip
+            entry_rows.append(
+                DiaryEntry(
+                    patient=p,
+                    recorded_at=at,
+                    local_day=at.date(),
+                    evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
+                )
+            )
     for start in range(0, len(entry_rows), BATCH):
         chunk = DiaryEntry.objects.bulk_create(entry_rows[start : start + BATCH])
         values = [Decimal(f"{rng.uniform(36.0, 38.6):.1f}") for _ in chunk]
@@ -131,24 +152,41 @@ def history(group: list[Patient], entries_each: int, alerts_total: int, rules) -
             TemperatureReading(entry=e, value=v, value_c=v, unit="C", measured_at=e.recorded_at)
             for e, v in zip(chunk, values, strict=True)
         )  # bulk_create skips save(): value_c given (°C readings)
-    entries = list(DiaryEntry.objects.filter(patient__in=group).values_list("pk", "patient_id",
-                                                                            "recorded_at"))  # fmt: skip
+    entries = list(
+        DiaryEntry.objects.filter(patient__in=group).values_list("pk", "patient_id", "recorded_at")
+    )
     picks = rng.sample(entries, alerts_total)
     episodes = Episode.objects.bulk_create(
-        Episode(patient_id=pid, key=f"bench:{eid}", opened_at=at, last_alert_at=at,
-                highest_level="CONTACT")
+        Episode(
+            patient_id=pid,
+            key=f"bench:{eid}",
+            opened_at=at,
+            last_alert_at=at,
+            highest_level="CONTACT",
+        )
         for eid, pid, at in picks
-    )  # fmt: skip
+    )
     alert_rows = []
     for (eid, pid, at), episode in zip(picks, episodes, strict=True):
         rule = rng.choice(rules)
         status = rng.choices(["resolved", "open", "acknowledged"], weights=[95, 3, 2])[0]
-        alert_rows.append(Alert(
-            patient_id=pid, entry_id=eid, rule=rule, rule_version=rule.version, level=rule.level,
-            team_alert=True, episode=episode, episode_key=episode.key, snapshot=rule.snapshot(),
-            why={"readings": [{"value": "38.4", "unit": "C"}]}, status=status, fired_at=at,
-            resolved_at=at + timedelta(hours=2) if status == "resolved" else None,
-        ))  # fmt: skip
+        alert_rows.append(
+            Alert(
+                patient_id=pid,
+                entry_id=eid,
+                rule=rule,
+                rule_version=rule.version,
+                level=rule.level,
+                team_alert=True,
+                episode=episode,
+                episode_key=episode.key,
+                snapshot=rule.snapshot(),
+                why={"readings": [{"value": "38.4", "unit": "C"}]},
+                status=status,
+                fired_at=at,
+                resolved_at=at + timedelta(hours=2) if status == "resolved" else None,
+            )
+        )
     for start in range(0, len(alert_rows), BATCH):
         Alert.objects.bulk_create(alert_rows[start : start + BATCH])
 
@@ -174,14 +212,28 @@ def scale(total: int) -> None:
             days = (3, 4) if n % 200 == 0 else (4, 5) if n % 200 == 100 else (0, 1, 2)
             for d in days:
                 at = now - timedelta(days=d, minutes=30)
-                rows.append(DiaryEntry(patient=p, recorded_at=at, local_day=at.date(),
-                                       evaluation_state=DiaryEntry.EvaluationState.EVALUATED))  # fmt: skip
+                rows.append(
+                    DiaryEntry(
+                        patient=p,
+                        recorded_at=at,
+                        local_day=at.date(),
+                        evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
+                    )
+                )
         DiaryEntry.objects.bulk_create(rows, batch_size=BATCH)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # now, not by autovacuum in the middle of a phase
-    print(json.dumps({**nurses, "patients": Patient.objects.count(),
-                      "entries": DiaryEntry.objects.count(), "alerts": Alert.objects.count(),
-                      "seed_s": round(time.monotonic() - started, 1)}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                **nurses,
+                "patients": Patient.objects.count(),
+                "entries": DiaryEntry.objects.count(),
+                "alerts": Alert.objects.count(),
+                "seed_s": round(time.monotonic() - started, 1),
+            }
+        )
+    )
 
 
 def queries(client: Client, method: str, path: str, data: dict | None = None) -> int:
@@ -207,8 +259,12 @@ def measure() -> None:
     client = Client()
     client.force_login(patient.user)
     client.get("/diary/")
-    submit = queries(client, "post", "/diary/", {"client_key": str(uuid.uuid4()), "unit": "C",
-                                                  "temperature": "36.8", "action": "save"})  # fmt: skip
+    submit = queries(
+        client,
+        "post",
+        "/diary/",
+        {"client_key": str(uuid.uuid4()), "unit": "C", "temperature": "36.8", "action": "save"},
+    )
     latest = DiaryEntry.objects.filter(patient=patient).order_by("-pk").first()
     result = queries(client, "get", reverse("symptoms:result", args=[latest.pk]))
     small = as_clinician("smallnurse")
@@ -219,15 +275,22 @@ def measure() -> None:
     swept = periodic_rules_sweep()
     escalations_sweep()
     sweep_s = time.monotonic() - started
-    print(json.dumps({
-        "submit_queries": submit, "result_queries": result,
-        "dashboard_queries_small": queries(small, "get", "/team/"),
-        "dashboard_queries_large": queries(large, "get", "/team/"),
-        "sweep_100k_s": round(sweep_s, 2), "sweep_patients": swept,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "submit_queries": submit,
+                "result_queries": result,
+                "dashboard_queries_small": queries(small, "get", "/team/"),
+                "dashboard_queries_large": queries(large, "get", "/team/"),
+                "sweep_100k_s": round(sweep_s, 2),
+                "sweep_patients": swept,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"people": lambda: people(args[0]), "scale": lambda: scale(int(args[0])),
-     "measure": measure}[command]()  # fmt: skip
+    {"people": lambda: people(args[0]), "scale": lambda: scale(int(args[0])), "measure": measure}[
+        command
+    ]()

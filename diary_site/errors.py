@@ -34,8 +34,10 @@ class NoHealthDataFilter(SafeExceptionReporterFilter):
         return [("(local variables)", REMOVED)]
 
     def get_safe_request_meta(self, request):
-        return {"REQUEST_METHOD": request.META.get("REQUEST_METHOD", ""),
-                "PATH_INFO": request.META.get("PATH_INFO", "")}  # fmt: skip
+        return {
+            "REQUEST_METHOD": request.META.get("REQUEST_METHOD", ""),
+            "PATH_INFO": request.META.get("PATH_INFO", ""),
+        }
 
     def get_safe_cookies(self, request):
         return {}

@@ -45,8 +45,9 @@ class Publisher:
             if self._pid != os.getpid():  # first use in this process, or after a fork
                 self._queue = queue.SimpleQueue()
                 self._pending = 0
-                threading.Thread(target=self._run, args=(self._queue,), name="publisher",
-                                 daemon=True).start()  # fmt: skip
+                threading.Thread(
+                    target=self._run, args=(self._queue,), name="publisher", daemon=True
+                ).start()
                 self._pid = os.getpid()
             if self._pending >= self.MAX_PENDING:
                 logger.warning("publish queue full; the beat sweep will pick this up")

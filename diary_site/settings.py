@@ -280,8 +280,11 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "diary_site.errors.NoHealthDataFilter"
 if SENTRY_DSN:
     from diary_site.errors import init_sentry
 
-    init_sentry(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
-                release=env.str("SENTRY_RELEASE", default="") or None)  # fmt: skip
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )
 
 # Cache: shared by every process, for the rate limits; on Redis beside the broker. A cache
 # outage never blocks a request: the limits fail open (a login still works).

@@ -56,9 +56,15 @@ class RefusedRequestMiddleware:
                 return
             with transaction.atomic():
                 RefusedRequest.objects.create(
-                    user=user, method=request.method[:8], path=path[:300], route=route,
-                    status=status, ip=client_ip(request), at=now, minute=minute,
-                )  # fmt: skip
+                    user=user,
+                    method=request.method[:8],
+                    path=path[:300],
+                    route=route,
+                    status=status,
+                    ip=client_ip(request),
+                    at=now,
+                    minute=minute,
+                )
         except IntegrityError:
             self._add_to_minute(user, route, minute)  # a concurrent request made the row
             return
@@ -68,8 +74,12 @@ class RefusedRequestMiddleware:
         # One WARNING per row (the first refusal of the minute), not per request.
         logger.warning(
             "refused user=%s method=%s status=%s route=%s path=%s",
-            user.pk, request.method, status, route or "-", path[:300],
-        )  # fmt: skip
+            user.pk,
+            request.method,
+            status,
+            route or "-",
+            path[:300],
+        )
 
     @staticmethod
     def _add_to_minute(user, route: str, minute) -> bool:

@@ -29,9 +29,12 @@ def _username(email: str) -> str:
 @transaction.atomic
 def enrol_patient(data: dict, *, invited_by: User) -> Patient:
     user = User.objects.create_user(
-        _username(data["email"]), data["email"], None,
-        first_name=data["first_name"], last_name=data["last_name"],
-    )  # fmt: skip
+        _username(data["email"]),
+        data["email"],
+        None,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+    )
     patient = Patient.objects.create(
         user=user,
         team=data["team"],
@@ -79,21 +82,31 @@ def caregiver_invite(patient: Patient, data: dict, *, invited_by: User) -> None:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
-            _username(email), email, None,
-            first_name=data["first_name"], last_name=data.get("last_name", ""),
-        )  # fmt: skip
+            _username(email),
+            email,
+            None,
+            first_name=data["first_name"],
+            last_name=data.get("last_name", ""),
+        )
         kind = AccountEmail.Kind.INVITE_CAREGIVER
     elif can_be_caregiver(user, patient):
         kind = AccountEmail.Kind.CAREGIVER_CONSENT
     else:
-        logger.warning("caregiver invitation refused: the address cannot be a caregiver "
-                       "(patient=%s, by=%s)", patient.pk, invited_by.pk)  # fmt: skip
+        logger.warning(
+            "caregiver invitation refused: the address cannot be a caregiver (patient=%s, by=%s)",
+            patient.pk,
+            invited_by.pk,
+        )
         return
     caregiver, _created = Caregiver.objects.get_or_create(
-        patient=patient, user=user,
-        defaults={"relationship": data.get("relationship", ""), "active": False,
-                  "added_by": invited_by},
-    )  # fmt: skip
+        patient=patient,
+        user=user,
+        defaults={
+            "relationship": data.get("relationship", ""),
+            "active": False,
+            "added_by": invited_by,
+        },
+    )
     if caregiver.active:
         return  # helping already: nothing to ask
     account_email_queue(user, kind, caregiver=caregiver)

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from diary_site.fields import LocalDateTimeField
 from patients.mail import account_email_queue
 from patients.models import (
     COMMON_ZONES,
@@ -41,10 +42,12 @@ class SettingsForm(forms.ModelForm):
         value = self.cleaned_data["reminder_time"]
         if value is not None and in_quiet_hours(value):
             raise forms.ValidationError(
-                _("Please choose a time between %(start)s and %(end)s; we do not send "
-                  "reminders at night.") % {"start": QUIET_END.strftime("%H:%M"),
-                                           "end": QUIET_START.strftime("%H:%M")}
-            )  # fmt: skip
+                _(
+                    "Please choose a time between %(start)s and %(end)s; we do not send "
+                    "reminders at night."
+                )
+                % {"start": QUIET_END.strftime("%H:%M"), "end": QUIET_START.strftime("%H:%M")}
+            )
         return value
 
     def __init__(self, *args, **kwargs):
@@ -61,8 +64,9 @@ class AccountPasswordResetForm(PasswordResetForm):
     invited one that never chose a password (Django's own form skips those). The e-mail goes
     through the account-mail outbox, with its link made when it is sent."""
 
-    email = forms.EmailField(label=_("E-mail"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
@@ -73,11 +77,7 @@ class AccountPasswordResetForm(PasswordResetForm):
 
 
 class InjectionForm(forms.Form):
-    given_at = forms.DateTimeField(
-        label=_("When did you inject?"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    given_at = LocalDateTimeField(label=_("When did you inject?"))
     site = forms.ChoiceField(
         label=_("Where?"), choices=Injection.Site.choices, widget=forms.RadioSelect
     )

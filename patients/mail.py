@@ -41,8 +41,9 @@ TEMPLATES = {
 }
 
 
-def account_email_queue(user: User, kind: str, *, caregiver: Caregiver | None = None,
-                        now: datetime | None = None) -> AccountEmail:  # fmt: skip
+def account_email_queue(
+    user: User, kind: str, *, caregiver: Caregiver | None = None, now: datetime | None = None
+) -> AccountEmail:
     """Write the e-mail to send (in the caller's transaction); a worker sends it after commit."""
     email = AccountEmail.objects.create(
         user=user, kind=kind, caregiver=caregiver, due_at=now or timezone.now()
@@ -112,8 +113,13 @@ def _send(email: AccountEmail, *, now: datetime) -> int:
         _message(email).send()
     except (smtplib.SMTPException, OSError) as error:
         retry = email.attempts < MAX_ATTEMPTS
-        logger.warning("account e-mail %s (%s) failed, attempt %s: %s", email.pk, email.kind,
-                       email.attempts, type(error).__name__)  # fmt: skip
+        logger.warning(
+            "account e-mail %s (%s) failed, attempt %s: %s",
+            email.pk,
+            email.kind,
+            email.attempts,
+            type(error).__name__,
+        )
         AccountEmail.objects.filter(pk=email.pk).update(
             status=AccountEmail.Status.PENDING if retry else AccountEmail.Status.FAILED,
             last_error=type(error).__name__[:300],

@@ -287,9 +287,11 @@ class Patient(models.Model):
     def missed_dose(self, *, now: datetime | None = None):
         """The dose not logged by the end of its due date + 1 day (INJ-MISSED), or None."""
         return dosing.missed_dose(
-            self.injection_doses(), tz=self.zone, as_of=now or dj_timezone.now(),
+            self.injection_doses(),
+            tz=self.zone,
+            as_of=now or dj_timezone.now(),
             first_dose_at=self.first_dose_at,
-        )  # fmt: skip
+        )
 
 
 class Caregiver(models.Model):
@@ -318,11 +320,6 @@ class Caregiver(models.Model):
         return f"{self.user.get_full_name() or self.user.username} for {self.patient}"
 
 
-class InjectionQuerySet(models.QuerySet):
-    def for_patient(self, patient: Patient) -> InjectionQuerySet:
-        return self.filter(patient=patient)
-
-
 class Injection(models.Model):
     class Site(models.TextChoices):
         THIGH = "thigh", _("Thigh")
@@ -339,7 +336,6 @@ class Injection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = InjectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_at"]
@@ -438,9 +434,10 @@ class AccountEmail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The account-mail sweep picks pending rows that are due.
-            models.Index(fields=["due_at"], name="patients_mail_due",
-                         condition=models.Q(status="pending")),
-        ]  # fmt: skip
+            models.Index(
+                fields=["due_at"], name="patients_mail_due", condition=models.Q(status="pending")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user} ({self.status})"
@@ -483,9 +480,12 @@ class AccessLog(models.Model):
     def record(cls, request, patient: Patient | None, action: str) -> AccessLog:
         match = getattr(request, "resolver_match", None)
         return cls.objects.create(
-            user=request.user, patient=patient, action=action, ip=client_ip(request),
+            user=request.user,
+            patient=patient,
+            action=action,
+            ip=client_ip(request),
             route=(match.view_name if match else "")[:100],
-        )  # fmt: skip
+        )
 
 
 class RefusedRequest(models.Model):
@@ -512,9 +512,10 @@ class RefusedRequest(models.Model):
         indexes = [models.Index(fields=["user", "-at"], name="patients_refused_user_at")]
         constraints = [
             # RefusedRequestMiddleware adds to the minute's row (user, route, minute).
-            models.UniqueConstraint(fields=["user", "route", "minute"],
-                                    name="patients_refused_per_minute"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["user", "route", "minute"], name="patients_refused_per_minute"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.method} {self.path} → {self.status}"

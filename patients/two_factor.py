@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from base64 import b32encode
 
 import segno
 from django import forms
@@ -36,8 +37,15 @@ from patients.sessions import LOGIN_AT
 
 NEEDS_OTP = "needs_otp"
 BACKUP_CODES = 10
-EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz",
-                   "/patients/help/", "/admin/logout/", "/favicon")  # fmt: skip
+EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/static/",
+    "/healthz",
+    "/patients/help/",
+    "/admin/logout/",
+    "/favicon",
+)
 
 
 def requires_second_factor(user) -> bool:
@@ -79,10 +87,16 @@ class RequireSecondFactorMiddleware:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"), max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "class": "form-control form-control-lg"}),
-    )  # fmt: skip
+        label=gettext_lazy("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "form-control form-control-lg",
+            }
+        ),
+    )
 
 
 class SetupForm(CodeForm):
@@ -90,10 +104,12 @@ class SetupForm(CodeForm):
     person logged in moments ago: a stolen session must not buy lasting 2FA access."""
 
     password = forms.CharField(
-        label=gettext_lazy("Your password"), required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
-                                          "class": "form-control form-control-lg"}),
-    )  # fmt: skip
+        label=gettext_lazy("Your password"),
+        required=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control form-control-lg"}
+        ),
+    )
 
     def __init__(self, *args, user, needs_password: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +159,7 @@ def _match(user, code: str) -> tuple[object | None, str]:
             return None, (
                 _("Too many wrong codes: codes are temporarily disabled. Try again in %(n)s s.")
                 % {"n": seconds}
-            )  # fmt: skip
+            )
         if device.verify_token(code):
             return device, ""
     return None, _("That code is not right or has expired. Try the newest code.")
@@ -162,8 +178,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("code", problem)
-    return render(request, "registration/two_factor_verify.html",
-                  {"form": form, "next": _next(request)})  # fmt: skip
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
 
 
 @login_required
@@ -178,8 +195,9 @@ def setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(
             user=request.user, name=_("Authenticator app"), confirmed=False
         )
-    form = SetupForm(request.POST or None, user=request.user,
-                     needs_password=not _recently_authenticated(request))  # fmt: skip
+    form = SetupForm(
+        request.POST or None, user=request.user, needs_password=not _recently_authenticated(request)
+    )
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             with transaction.atomic():
@@ -189,18 +207,24 @@ def setup(request: HttpRequest) -> HttpResponse:
                 codes = _new_backup_codes(request.user)
                 account_email_queue(request.user, AccountEmail.Kind.DEVICE_ADDED)
             messages.success(request, _("Two-factor authentication is on."))
-            return render(request, "registration/two_factor_codes.html",
-                          {"codes": codes, "next": _next(request)})  # fmt: skip
-        form.add_error("code", _("That code is not right. Check the time on your phone and "
-                                 "enter the newest code."))  # fmt: skip
+            return render(
+                request,
+                "registration/two_factor_codes.html",
+                {"codes": codes, "next": _next(request)},
+            )
+        form.add_error(
+            "code",
+            _("That code is not right. Check the time on your phone and enter the newest code."),
+        )
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code"))
-    return render(request, "registration/two_factor_setup.html",
-                  {"form": form, "qr": qr, "secret": _spaced(device), "next": _next(request)})  # fmt: skip
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {"form": form, "qr": qr, "secret": _spaced(device), "next": _next(request)},
+    )
 
 
 def _spaced(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -87,9 +87,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/settings.html",
-        {"patient": patient, "form": form, "caregivers": patient.caregivers.filter(active=True)
-         .select_related("user")},
-    )  # fmt: skip
+        {
+            "patient": patient,
+            "form": form,
+            "caregivers": patient.caregivers.filter(active=True).select_related("user"),
+        },
+    )
 
 
 @csrf_exempt  # the signed token is the credential; mail apps POST here without a form (RFC 8058)
@@ -114,8 +117,11 @@ def caregiving(request: HttpRequest) -> HttpResponse:
         accept = request.POST.get("answer") == "accept"
         enrolment.caregiver_answer(caregiver, accept=accept, now=timezone.now())
         if accept:
-            messages.success(request, _("Thank you. You can now fill in the diary for %(name)s.")
-                             % {"name": caregiver.patient.user.first_name})  # fmt: skip
+            messages.success(
+                request,
+                _("Thank you. You can now fill in the diary for %(name)s.")
+                % {"name": caregiver.patient.user.first_name},
+            )
             return redirect("symptoms:today")
         messages.info(request, _("You said no. Nothing has changed."))
         return redirect("patients:caregiving")
@@ -137,9 +143,10 @@ class PasswordReset(PasswordResetView):
     def form_valid(self, form):
         over = [
             over_limit(self.request, group="password-reset-ip", key="ip", rate="20/h"),
-            over_limit(self.request, group="password-reset-address", key=_posted_address,
-                       rate="3/h"),
-        ]  # fmt: skip
+            over_limit(
+                self.request, group="password-reset-address", key=_posted_address, rate="3/h"
+            ),
+        ]
         if any(over):
             logger.warning("password reset over its limit (ip or address); nothing sent")
         else:

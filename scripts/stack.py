@@ -44,15 +44,22 @@ class Stack:
         """Run a manage.py command against the stack (output to setup.log)."""
         with (self.logs / "setup.log").open("a") as log:
             subprocess.run(  # noqa: S603
-                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
-                stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def start(self, name: str, command: Sequence[str]) -> subprocess.Popen:
         process = subprocess.Popen(  # noqa: S603
-            list(command), cwd=ROOT, env=self.env,
-            stdout=(self.logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            list(command),
+            cwd=ROOT,
+            env=self.env,
+            stdout=(self.logs / f"{name}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
         self.processes[name] = process
         return process
 
@@ -111,13 +118,16 @@ def drop_database(database_url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{database_of(database_url)}" WITH (FORCE)')
 
 
-def new_stack(workdir: Path, logs: Path, *, suffix: str, settings: str,
-              env: dict[str, str] | None = None) -> Stack:  # fmt: skip
+def new_stack(
+    workdir: Path, logs: Path, *, suffix: str, settings: str, env: dict[str, str] | None = None
+) -> Stack:
     """A database and a private Redis, ready for `manage` and `start`; nothing else runs."""
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
-        raise RuntimeError("DATABASE_URL is not set: run this through make (it starts a "
-                           "private PostgreSQL) or point DATABASE_URL at a PostgreSQL server")  # fmt: skip
+        raise RuntimeError(
+            "DATABASE_URL is not set: run this through make (it starts a "
+            "private PostgreSQL) or point DATABASE_URL at a PostgreSQL server"
+        )
     logs.mkdir(parents=True, exist_ok=True)
     database_url = fresh_database(base_url, suffix)
     redis = start_redis(workdir)
@@ -133,21 +143,55 @@ def new_stack(workdir: Path, logs: Path, *, suffix: str, settings: str,
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
-    return Stack(url=url, database_url=database_url, redis_url=redis.url, logs=logs,
-                 env=full_env, redis=redis)  # fmt: skip
+    return Stack(
+        url=url,
+        database_url=database_url,
+        redis_url=redis.url,
+        logs=logs,
+        env=full_env,
+        redis=redis,
+    )
 
 
 def web_command(stack: Stack, workers: int = 2) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "diary_site.wsgi:application", "-c",
-            "gunicorn.conf.py", "--bind", stack.url.removeprefix("http://"),
-            "--workers", str(workers)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "diary_site.wsgi:application",
+        "-c",
+        "gunicorn.conf.py",
+        "--bind",
+        stack.url.removeprefix("http://"),
+        "--workers",
+        str(workers),
+    ]
+
+
+# The Celery command line for this project's app, in this interpreter.
+CELERY = (sys.executable, "-m", "celery", "-A", "diary_site")
 
 
 def worker_command(concurrency: int = 2, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "diary_site", "worker", "--concurrency",
-            str(concurrency), "--without-gossip", "--without-mingle", "-l", "info", *extra]  # fmt: skip
+    return [
+        *CELERY,
+        "worker",
+        "--concurrency",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        "-l",
+        "info",
+        *extra,
+    ]
 
 
 def beat_command(workdir: Path) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "diary_site", "beat", "-l", "info",
-            "--schedule", str(workdir / "celerybeat-schedule")]  # fmt: skip
+    return [
+        *CELERY,
+        "beat",
+        "-l",
+        "info",
+        "--schedule",
+        str(workdir / "celerybeat-schedule"),
+    ]

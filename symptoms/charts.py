@@ -36,9 +36,14 @@ class Point:
 
 
 def temperature_chart(
-    *, start: date, days: int, points: list[Point], injections: list[float], unit: str,
+    *,
+    start: date,
+    days: int,
+    points: list[Point],
+    injections: list[float],
+    unit: str,
     thresholds: list[Threshold],
-) -> str:  # fmt: skip
+) -> str:
     """A line of readings with the rules' warning lines and injection markers."""
     lines = [to_unit(t.value_c, unit) for t in thresholds]
     values = [p.value for p in points] + lines

@@ -6,7 +6,6 @@ re-renders with the POST data).
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from diary_site.fields import LocalDateTimeField
 from symptoms.models import Symptom
 from symptoms.readings import VITAL_LIMITS, temperature_problem, to_celsius
 
@@ -43,27 +43,28 @@ class EntryForm(forms.Form):
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     temperature = forms.DecimalField(
-        label=_("Temperature"), required=False,
+        label=_("Temperature"),
+        required=False,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-    )  # fmt: skip
+    )
     unit = forms.ChoiceField(
         label=_("Unit"), choices=[("C", "°C"), ("F", "°F")], widget=forms.RadioSelect
     )
     site = forms.ChoiceField(
         label=_("Where did you measure?"),
         required=False,
-        choices=[("", _("Not sure")), ("mouth", _("Mouth")), ("armpit", _("Armpit")),
-                 ("ear", _("Ear"))],
-    )  # fmt: skip
+        choices=[
+            ("", _("Not sure")),
+            ("mouth", _("Mouth")),
+            ("armpit", _("Armpit")),
+            ("ear", _("Ear")),
+        ],
+    )
     confirmed = forms.BooleanField(label=_("This is a re-measure"), required=False)
     confirm_unusual = forms.BooleanField(
         label=_("Yes, this reading is right"), required=False, widget=forms.CheckboxInput
     )
-    measured_at = forms.DateTimeField(
-        label=_("When (leave empty for now)"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )  # fmt: skip
+    measured_at = LocalDateTimeField(label=_("When (leave empty for now)"), required=False)
     antipyretic_6h = forms.BooleanField(
         label=_("I took paracetamol or ibuprofen in the last 6 hours"), required=False
     )
@@ -74,9 +75,11 @@ class EntryForm(forms.Form):
         label=_("It is a live vaccine (for example yellow fever, MMR, chickenpox)"), required=False
     )
     note = forms.CharField(
-        label=_("Anything else to add?"), required=False, max_length=2000,
+        label=_("Anything else to add?"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,10 +90,15 @@ class EntryForm(forms.Form):
             name = SYMPTOM_PREFIX + symptom.code
             if symptom.kind == Symptom.Kind.GRADED and not symptom.is_red_flag:
                 self.fields[name] = forms.TypedChoiceField(
-                    label=symptom.label, choices=GRADE_CHOICES, coerce=int, required=False,
-                    empty_value=0, initial=0, widget=forms.RadioSelect,
+                    label=symptom.label,
+                    choices=GRADE_CHOICES,
+                    coerce=int,
+                    required=False,
+                    empty_value=0,
+                    initial=0,
+                    widget=forms.RadioSelect,
                     help_text=symptom.help_text,
-                )  # fmt: skip
+                )
             else:
                 self.fields[name] = forms.BooleanField(
                     label=symptom.label, required=False, help_text=symptom.help_text
@@ -98,9 +106,12 @@ class EntryForm(forms.Form):
         for name, label in VITAL_LABELS.items():
             low, high = VITAL_LIMITS[name]
             self.fields[name] = forms.IntegerField(
-                label=label, required=False, min_value=low, max_value=high,
+                label=label,
+                required=False,
+                min_value=low,
+                max_value=high,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )  # fmt: skip
+            )
             self.fields[f"{name}_confirmed"] = forms.BooleanField(
                 label=_("Re-checked"), required=False
             )
@@ -149,9 +160,10 @@ class EntryForm(forms.Form):
         data = super().clean()
         known = set(self.fields)
         unknown = sorted(
-            key[len(SYMPTOM_PREFIX):] for key in (self.data or {})
+            key[len(SYMPTOM_PREFIX) :]
+            for key in (self.data or {})
             if key.startswith(SYMPTOM_PREFIX) and key not in known
-        )  # fmt: skip
+        )
         if unknown:
             raise forms.ValidationError(
                 _("Unknown symptom: %(codes)s. Please reload the page."),
@@ -169,10 +181,12 @@ class EntryForm(forms.Form):
                     self.needs_confirmation = True
                     self.add_error(
                         "temperature",
-                        _("%(value)s °%(unit)s is very unusual. Please measure again to check. "
-                          "If it is right, tick “Yes, this reading is right” and save.")
+                        _(
+                            "%(value)s °%(unit)s is very unusual. Please measure again to check. "
+                            "If it is right, tick “Yes, this reading is right” and save."
+                        )
                         % {"value": value, "unit": unit},
-                    )  # fmt: skip
+                    )
         if data.get("planned_vaccine_live") and not data.get("planned_vaccine"):
             self.add_error("planned_vaccine", _("Please say which vaccine you plan to have."))
         return data
@@ -204,8 +218,9 @@ def _style_widgets(form: forms.Form) -> None:
         widget = field.widget
         if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
             widget.attrs.setdefault("class", "form-select")
-        elif isinstance(widget, (forms.Textarea, forms.TextInput, forms.NumberInput,
-                                 forms.DateTimeInput)):  # fmt: skip
+        elif isinstance(
+            widget, (forms.Textarea, forms.TextInput, forms.NumberInput, forms.DateTimeInput)
+        ):
             widget.attrs.setdefault("class", "form-control")
 
 
@@ -218,7 +233,3 @@ def mark_invalid(form: forms.Form) -> None:
         attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"id_{name}_error"
-
-
-def new_client_key() -> str:
-    return str(uuid.uuid4())

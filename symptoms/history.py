@@ -32,7 +32,7 @@ def build_history(
     since = datetime.combine(start, time.min, tzinfo=patient.zone)
     entries = list(
         DiaryEntry.objects.for_patient(patient)
-        .filter(recorded_at__gte=since)
+        .since(since)
         .prefetch_related(
             "temperatures",
             Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
@@ -52,8 +52,9 @@ def build_history(
             entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
         )
         for reading in entry.temperatures.all():
-            points.append(charts.Point(offset(reading.measured_at),
-                                       charts.to_unit(reading.value_c, unit)))  # fmt: skip
+            points.append(
+                charts.Point(offset(reading.measured_at), charts.to_unit(reading.value_c, unit))
+            )
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
         for report in entry.reports.all():

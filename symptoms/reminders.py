@@ -71,10 +71,12 @@ def daily_reminders_sweep(*, now: datetime | None = None) -> int:
             ).values_list("patient_id", flat=True)
         )
         new = [
-            PatientReminder(patient_id=pk, kind=PatientReminder.Kind.DAILY, local_day=day,
-                            created_at=now)
-            for pk in ids if pk not in logged and pk not in done
-        ]  # fmt: skip
+            PatientReminder(
+                patient_id=pk, kind=PatientReminder.Kind.DAILY, local_day=day, created_at=now
+            )
+            for pk in ids
+            if pk not in logged and pk not in done
+        ]
         PatientReminder.objects.bulk_create(new, ignore_conflicts=True)
         created += len(new)
     return created
@@ -84,12 +86,16 @@ def gap_reminders(patients: list[Patient], *, now: datetime) -> None:
     """Record today's DIARY-GAP-2 reminders (sent by reminders_send; quiet hours apply)."""
     PatientReminder.objects.bulk_create(
         [
-            PatientReminder(patient=patient, kind=PatientReminder.Kind.GAP,
-                            local_day=patient.local_day(now), created_at=now)
+            PatientReminder(
+                patient=patient,
+                kind=PatientReminder.Kind.GAP,
+                local_day=patient.local_day(now),
+                created_at=now,
+            )
             for patient in patients
         ],
         ignore_conflicts=True,  # one a day: a second sweep finds it there
-    )  # fmt: skip
+    )
 
 
 def reminders_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> int:
@@ -166,7 +172,7 @@ def _email(reminder: PatientReminder) -> None:
         headers={
             "List-Unsubscribe": f"<{opt_out}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },  # fmt: skip
+        },
     )
     message.attach_alternative(render_to_string("emails/reminder-body.html", ctx), "text/html")
     message.send()

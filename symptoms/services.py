@@ -45,9 +45,12 @@ class EntryData:
     @classmethod
     def from_form(cls, cleaned: dict, grades: dict[str, int], *, feels_fine: bool) -> EntryData:
         temperature = cleaned.get("temperature")
-        reading = Reading(value=temperature, unit=cleaned.get("unit") or "C",
-                          site=cleaned.get("site") or "",
-                          confirmed=bool(cleaned.get("confirmed")))  # fmt: skip
+        reading = Reading(
+            value=temperature,
+            unit=cleaned.get("unit") or "C",
+            site=cleaned.get("site") or "",
+            confirmed=bool(cleaned.get("confirmed")),
+        )
         return cls(
             grades=grades,
             readings=(reading,) if temperature is not None else (),
@@ -88,9 +91,13 @@ def _write_details(
 ) -> None:
     for reading in data.readings:
         TemperatureReading.objects.create(
-            entry=entry, value=reading.value, unit=reading.unit, site=reading.site,
-            confirmed=reading.confirmed, measured_at=at,
-        )  # fmt: skip
+            entry=entry,
+            value=reading.value,
+            unit=reading.unit,
+            site=reading.site,
+            confirmed=reading.confirmed,
+            measured_at=at,
+        )
     if data.grades:
         symptoms = catalogue or Symptom.objects.in_bulk(list(data.grades), field_name="code")
         # With history, so that an edit can show what the entry said before.

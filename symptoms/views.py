@@ -107,16 +107,22 @@ def today(request: HttpRequest) -> HttpResponse:
     day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
     todays = (
         DiaryEntry.objects.for_patient(patient)
-        .filter(recorded_at__gte=day_start)
+        .since(day_start)
         .prefetch_related("temperatures", "reports__symptom")
     )
     ask = entry_to_ask_about(patient)
     return render(
         request,
         "symptoms/today.html",
-        {"form": form, "patient": patient, "caregiver": caregiver, "todays": todays,
-         "ask_about": ask, "follow_up_choices": FollowUp.Answer.choices},
-    )  # fmt: skip
+        {
+            "form": form,
+            "patient": patient,
+            "caregiver": caregiver,
+            "todays": todays,
+            "ask_about": ask,
+            "follow_up_choices": FollowUp.Answer.choices,
+        },
+    )
 
 
 @login_required
@@ -190,8 +196,12 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     patient, _caregiver = diary_owner(request)
     days = history_days(request.GET.get("days"))
-    context = build_history(patient, days=days, unit=patient.temperature_unit,
-                            thresholds=temperature_thresholds(patient))  # fmt: skip
+    context = build_history(
+        patient,
+        days=days,
+        unit=patient.temperature_unit,
+        thresholds=temperature_thresholds(patient),
+    )
     return render(
         request,
         "symptoms/history.html",

@@ -10,6 +10,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import ResolutionAction
+from diary_site.fields import LocalDateTimeField
 from patients.models import COMMON_ZONES, Patient, User
 
 
@@ -20,14 +21,14 @@ class EnrolForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
     timezone = forms.ChoiceField(label=_("Time zone"))
     temperature_unit = forms.ChoiceField(
-        label=_("Temperature unit"), choices=Patient.Unit.choices, initial="C",
+        label=_("Temperature unit"),
+        choices=Patient.Unit.choices,
+        initial="C",
         widget=forms.RadioSelect,
-    )  # fmt: skip
-    first_dose_at = forms.DateTimeField(
-        label=_("First dose (date and time)"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-    )  # fmt: skip
+    )
+    first_dose_at = LocalDateTimeField(
+        label=_("First dose (date and time)"), required=False, also_accept=("%Y-%m-%d",)
+    )
     er_immunosuppressant = forms.BooleanField(
         label=_("Other immunosuppressant or steroid course"), required=False
     )
@@ -36,8 +37,9 @@ class EnrolForm(forms.Form):
         label=_("Chronic or recurrent infection"), required=False
     )
     er_cytopenia = forms.BooleanField(label=_("Neutropenia or lymphopenia"), required=False)
-    hbv_risk = forms.BooleanField(label=_("Hepatitis B risk (HBsAg or HBcAb positive)"),
-                                  required=False)  # fmt: skip
+    hbv_risk = forms.BooleanField(
+        label=_("Hepatitis B risk (HBsAg or HBcAb positive)"), required=False
+    )
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,8 +80,13 @@ class EnrolForm(forms.Form):
 class RiskFlagsForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["er_immunosuppressant", "er_low_ig", "er_recurrent_infection", "er_cytopenia",
-                  "hbv_risk"]  # fmt: skip
+        fields = [
+            "er_immunosuppressant",
+            "er_low_ig",
+            "er_recurrent_infection",
+            "er_cytopenia",
+            "hbv_risk",
+        ]
 
 
 class CaregiverForm(forms.Form):
@@ -95,8 +102,12 @@ class ResolveForm(forms.Form):
         choices=ResolutionAction.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(
-        attrs={"rows": 3, "class": "form-control"}))  # fmt: skip
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
 
 
 class SnoozeForm(forms.Form):

@@ -3,6 +3,8 @@ caregivers, and the exports (each one in the access log)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -16,7 +18,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +40,7 @@ from team import exports
 from team.forms import CaregiverForm, EnrolForm, ResolveForm, RiskFlagsForm, SnoozeForm
 
 PAGE_SIZE = 25
+Download = TypeVar("Download", bound=HttpResponseBase)
 RANK_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
 SORTS = {
     "status": ("-status_rank", "-last_entry_at"),
@@ -69,7 +78,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
                 queryset=Injection.objects.order_by("given_at"),
                 to_attr="injection_list",
             )
-        )  # fmt: skip
+        )
     )
     if query:
         patients = patients.filter(
@@ -84,21 +93,24 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     for patient in page.object_list:
         doses = [(i.given_at, i.dose_number) for i in patient.injection_list]
         due = dosing.next_due(doses, tz=patient.zone, first_dose_at=patient.first_dose_at)
-        missed = dosing.missed_dose(doses, tz=patient.zone, as_of=now,
-                                    first_dose_at=patient.first_dose_at)  # fmt: skip
+        missed = dosing.missed_dose(
+            doses, tz=patient.zone, as_of=now, first_dose_at=patient.first_dose_at
+        )
         days_since = (
             (patient.local_day(now) - patient.local_day(patient.last_entry_at)).days
             if patient.last_entry_at
             else None
         )
-        rows.append({
-            "patient": patient,
-            "level": RANK_LEVEL[patient.status_rank] if patient.status_rank else None,
-            "days_since": days_since,
-            "next_dose": due,
-            "missed": missed,
-            "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
-        })  # fmt: skip
+        rows.append(
+            {
+                "patient": patient,
+                "level": RANK_LEVEL[patient.status_rank] if patient.status_rank else None,
+                "days_since": days_since,
+                "next_dose": due,
+                "missed": missed,
+                "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
+            }
+        )
     AccessLog.record(request, None, AccessLog.Action.LIST)
     return render(
         request,
@@ -114,8 +126,9 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
     )
     days = history_days(request.GET.get("days"))
-    context = build_history(patient, days=days, unit="C",
-                            thresholds=temperature_thresholds(patient))  # fmt: skip
+    context = build_history(
+        patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
+    )
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=context["since"])
         .select_related("rule", "acknowledged_by", "resolved_by")
@@ -123,9 +136,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     follow_ups = {
         f.entry_id: f
-        for f in FollowUp.objects.filter(
-            entry__patient=patient, answered_at__gte=context["since"]
-        )  # fmt: skip
+        for f in FollowUp.objects.filter(entry__patient=patient, answered_at__gte=context["since"])
     }
     notifications = list(
         Notification.objects.filter(alert__patient=patient, created_at__gte=context["since"])
@@ -134,10 +145,14 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     timeline = _timeline(context["entries"], context["injections"], alerts, follow_ups)
     timeline = sorted(
-        timeline + [{"at": n.sent_at or n.created_at, "kind": "notification", "notification": n}
-                    for n in notifications],
-        key=lambda item: item["at"], reverse=True,
-    )  # fmt: skip
+        timeline
+        + [
+            {"at": n.sent_at or n.created_at, "kind": "notification", "notification": n}
+            for n in notifications
+        ],
+        key=lambda item: item["at"],
+        reverse=True,
+    )
     open_alerts = [a for a in alerts if a.team_alert and a.status != Alert.Status.RESOLVED]
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return render(
@@ -160,8 +175,13 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-RISK_FIELDS = ("er_immunosuppressant", "er_low_ig", "er_recurrent_infection", "er_cytopenia",
-               "hbv_risk")  # fmt: skip
+RISK_FIELDS = (
+    "er_immunosuppressant",
+    "er_low_ig",
+    "er_recurrent_infection",
+    "er_cytopenia",
+    "hbv_risk",
+)
 
 
 def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
@@ -171,8 +191,13 @@ def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if older is not None and all(getattr(newer, f) == getattr(older, f) for f in RISK_FIELDS):
             continue
-        changes.append({"at": newer.history_date, "by": newer.history_user,
-                        "flags": [f for f in RISK_FIELDS if getattr(newer, f)]})  # fmt: skip
+        changes.append(
+            {
+                "at": newer.history_date,
+                "by": newer.history_user,
+                "flags": [f for f in RISK_FIELDS if getattr(newer, f)],
+            }
+        )
     return changes[:limit]
 
 
@@ -180,8 +205,14 @@ def _timeline(entries, injections, alerts, follow_ups) -> list[dict]:
     """Entries, injections, alerts and the team's actions, newest first."""
     items = []
     for entry in entries:
-        items.append({"at": entry.recorded_at, "kind": "entry", "entry": entry,
-                      "follow_up": follow_ups.get(entry.pk)})  # fmt: skip
+        items.append(
+            {
+                "at": entry.recorded_at,
+                "kind": "entry",
+                "entry": entry,
+                "follow_up": follow_ups.get(entry.pk),
+            }
+        )
     for injection in injections:
         items.append({"at": injection.given_at, "kind": "injection", "injection": injection})
     for alert in alerts:
@@ -202,19 +233,25 @@ def _patient_for(request: HttpRequest, pk: int) -> Patient:
     )
 
 
+def _attachment(response: Download, filename: str) -> Download:
+    """Offer an export as a download named after the patient's reference (never a name)."""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @clinician_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = _patient_for(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_CSV)
     response = StreamingHttpResponse(exports.csv_rows(patient), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{patient.reference}-entries.csv"'
-    return response
+    return _attachment(response, f"{patient.reference}-entries.csv")
 
 
 def _summary_context(request: HttpRequest, patient: Patient) -> dict:
     days = 90 if request.GET.get("days") == "90" else 30
-    history = build_history(patient, days=days, unit="C",
-                            thresholds=temperature_thresholds(patient))  # fmt: skip
+    history = build_history(
+        patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
+    )
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
         .select_related("rule")
@@ -232,10 +269,14 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "team/summary.html",
-        {**context["history"], "patient": patient, "alerts": context["alerts"],
-         "team_alerts": [a for a in context["alerts"] if a.team_alert],
-         "generated_at": timezone.now()},
-    )  # fmt: skip
+        {
+            **context["history"],
+            "patient": patient,
+            "alerts": context["alerts"],
+            "team_alerts": [a for a in context["alerts"] if a.team_alert],
+            "generated_at": timezone.now(),
+        },
+    )
 
 
 @clinician_required
@@ -247,9 +288,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         patient, context["history"], context["alerts"], generated_at=timezone.now()
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{patient.reference}-summary-{context['days']}d.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _attachment(response, f"{patient.reference}-summary-{context['days']}d.pdf")
 
 
 @clinician_required
@@ -257,8 +296,7 @@ def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
     patient = _patient_for(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_FHIR)
     response = JsonResponse(exports.fhir_bundle(patient), content_type="application/fhir+json")
-    response["Content-Disposition"] = f'attachment; filename="{patient.reference}-fhir.json"'
-    return response
+    return _attachment(response, f"{patient.reference}-fhir.json")
 
 
 # Enrolment, risk flags, caregivers ----------------------------------------------------------
@@ -303,10 +341,12 @@ def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
         # The same words whatever the address is: never whose it is, or whether it exists.
         messages.success(
             request,
-            _("We have e-mailed an invitation to %(email)s, if it can be used for a caregiver. "
-              "They can fill in the diary once they have accepted, signed in as themselves.")
+            _(
+                "We have e-mailed an invitation to %(email)s, if it can be used for a caregiver. "
+                "They can fill in the diary once they have accepted, signed in as themselves."
+            )
             % {"email": form.cleaned_data["email"]},
-        )  # fmt: skip
+        )
     else:
         messages.error(request, _("Please give the caregiver's first name and a valid e-mail."))
     return redirect("team:patient", pk=patient.pk)

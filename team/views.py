@@ -80,21 +80,30 @@ def triage(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{_page_query(request, 1)}")
     has_next = len(rows) > TRIAGE_PAGE
     rows = rows[:TRIAGE_PAGE]
-    total = (counts.get(chosen["level"], 0) if chosen["level"] in (Level.URGENT, Level.CONTACT)
-             else counts.get(Level.URGENT, 0) + counts.get(Level.CONTACT, 0))  # fmt: skip
+    total = (
+        counts.get(chosen["level"], 0)
+        if chosen["level"] in (Level.URGENT, Level.CONTACT)
+        else counts.get(Level.URGENT, 0) + counts.get(Level.CONTACT, 0)
+    )
     context = {
         "alerts": rows,
-        "counts": {Level.URGENT: counts.get(Level.URGENT, 0),
-                   Level.CONTACT: counts.get(Level.CONTACT, 0)},
+        "counts": {
+            Level.URGENT: counts.get(Level.URGENT, 0),
+            Level.CONTACT: counts.get(Level.CONTACT, 0),
+        },
         "level": chosen["level"],
         "chosen": chosen,
         "teams": teams,
         "rule_ids": list(AlertRule.objects.order_by("rule_id").values_list("rule_id", flat=True)),
-        "page": {"first": start + 1, "last": start + len(rows), "total": total,
-                 "previous": _page_query(request, page - 1) if page > 1 else "",
-                 "next": _page_query(request, page + 1) if has_next else ""},
+        "page": {
+            "first": start + 1,
+            "last": start + len(rows),
+            "total": total,
+            "previous": _page_query(request, page - 1) if page > 1 else "",
+            "next": _page_query(request, page + 1) if has_next else "",
+        },
         "refreshed_at": timezone.now(),
-    }  # fmt: skip
+    }
     if not is_background(request):  # the 30 s refresh of a page already logged is not
         AccessLog.record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
@@ -124,9 +133,11 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     AccessLog.record(request, alert.patient, AccessLog.Action.ALERT)
     Notification.objects.filter(
-        alert=alert, recipient=request.user, channel=Notification.Channel.IN_APP,
+        alert=alert,
+        recipient=request.user,
+        channel=Notification.Channel.IN_APP,
         read_at__isnull=True,
-    ).update(read_at=timezone.now())  # fmt: skip
+    ).update(read_at=timezone.now())
     related = (
         Alert.objects.filter(entry=alert.entry).exclude(pk=alert.pk).select_related("rule")
         if alert.entry_id
@@ -167,8 +178,9 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the action you took."))
         return _back(request, "team:alert", pk=alert.pk)
-    alert.resolve(by=request.user, action=form.cleaned_data["action"],
-                  note=form.cleaned_data["note"])  # fmt: skip
+    alert.resolve(
+        by=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+    )
     messages.success(request, _("Resolved."))
     return _back(request, "team:triage")
 
@@ -179,8 +191,9 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     form = SnoozeForm(request.POST)
     if form.is_valid():
-        alert.snooze(by=request.user,
-                     until=timezone.now() + timedelta(hours=form.cleaned_data["hours"]))  # fmt: skip
+        alert.snooze(
+            by=request.user, until=timezone.now() + timedelta(hours=form.cleaned_data["hours"])
+        )
         messages.success(
             request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
         )

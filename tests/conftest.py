@@ -83,32 +83,29 @@ def make_user(username: str, **extra):
     return user
 
 
-@pytest.fixture
-def alice(team_a):
+def make_clinician(username: str, team, role: str):
+    """A clinician of `team` (role "primary" or "backup") with a second factor."""
     from patients.models import CareTeamMembership
 
-    user = make_user("alice", first_name="Alice")
-    CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.PRIMARY)
+    user = make_user(username, first_name=username.capitalize())
+    CareTeamMembership.objects.create(team=team, user=user, role=role)
     return with_second_factor(user)
+
+
+@pytest.fixture
+def alice(team_a):
+    return make_clinician("alice", team_a, "primary")
 
 
 @pytest.fixture
 def erin(team_a):
     """Team A's backup clinician."""
-    from patients.models import CareTeamMembership
-
-    user = make_user("erin", first_name="Erin")
-    CareTeamMembership.objects.create(team=team_a, user=user, role=CareTeamMembership.Role.BACKUP)
-    return with_second_factor(user)
+    return make_clinician("erin", team_a, "backup")
 
 
 @pytest.fixture
 def charlie(team_b):
-    from patients.models import CareTeamMembership
-
-    user = make_user("charlie", first_name="Charlie")
-    CareTeamMembership.objects.create(team=team_b, user=user, role=CareTeamMembership.Role.PRIMARY)
-    return with_second_factor(user)
+    return make_clinician("charlie", team_b, "primary")
 
 
 @pytest.fixture
@@ -189,8 +186,7 @@ def totp_code(device, ahead: int = 0) -> str:
     and one step of clock drift is tolerated)."""
     from django_otp.oath import totp
 
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
-                drift=ahead)  # fmt: skip
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=ahead)
     return f"{code:0{device.digits}d}"
 
 

@@ -139,50 +139,54 @@ def as_text(value: Decimal | None) -> str | None:
 
 
 @check("T-LOW-1")
-def slightly_raised(ctx: EntryContext, p: Params) -> Why | None:
-    matched = [reading_why(t) for t in ctx.readings if p["low_c"] <= t.value_c < p["high_c"]]
+def slightly_raised(ctx: EntryContext, params: Params) -> Why | None:
+    matched = [
+        reading_why(t) for t in ctx.readings if params["low_c"] <= t.value_c < params["high_c"]
+    ]
     if not matched:
         return None
     return {
         "readings": matched,
-        "thresholds": {"low_c": str(p["low_c"]), "below_c": str(p["high_c"])},
+        "thresholds": {"low_c": str(params["low_c"]), "below_c": str(params["high_c"])},
     }
 
 
 @check("T-LOW-2D")
-def raised_two_days(ctx: EntryContext, p: Params) -> Why | None:
-    return daily_maximum_run(ctx, p["threshold_c"], p["days"], p["exclude_after_injection_hours"])
+def raised_two_days(ctx: EntryContext, params: Params) -> Why | None:
+    return daily_maximum_run(
+        ctx, params["threshold_c"], params["days"], params["exclude_after_injection_hours"]
+    )
 
 
 @check("T-FEV-1")
-def fever(ctx: EntryContext, p: Params) -> Why | None:
-    matched = ctx.at_or_above(p["threshold_c"])
+def fever(ctx: EntryContext, params: Params) -> Why | None:
+    matched = ctx.at_or_above(params["threshold_c"])
     if not matched:
         return None
-    return {"readings": matched, "thresholds": {"threshold_c": str(p["threshold_c"])}}
+    return {"readings": matched, "thresholds": {"threshold_c": str(params["threshold_c"])}}
 
 
 @check("T-FEV-ER-1")
-def high_fever_elevated_risk(ctx: EntryContext, p: Params) -> Why | None:
-    matched = ctx.at_or_above(p["threshold_c"])
+def high_fever_elevated_risk(ctx: EntryContext, params: Params) -> Why | None:
+    matched = ctx.at_or_above(params["threshold_c"])
     if not ctx.profile.er or not matched:
         return None
     return {
         "readings": matched,
         "elevated_risk": sorted(ctx.profile.elevated_risk),
-        "thresholds": {"threshold_c": str(p["threshold_c"])},
+        "thresholds": {"threshold_c": str(params["threshold_c"])},
     }
 
 
 @check("T-FEV-ER-2")
-def sustained_fever_elevated_risk(ctx: EntryContext, p: Params) -> Why | None:
+def sustained_fever_elevated_risk(ctx: EntryContext, params: Params) -> Why | None:
     """Two readings ≥ threshold at least the gap apart within the window, none lower in
     between; the later one in this entry (earlier pairs fired before)."""
     if not ctx.profile.er:
         return None
-    threshold = p["threshold_c"]
-    gap = timedelta(minutes=p["min_gap_minutes"])
-    window = timedelta(hours=p["window_hours"])
+    threshold = params["threshold_c"]
+    gap = timedelta(minutes=params["min_gap_minutes"])
+    window = timedelta(hours=params["window_hours"])
     series = sorted(
         [t for earlier in ctx.inp.history for t in earlier.temperatures] + list(ctx.readings),
         key=lambda t: t.at,
@@ -202,16 +206,16 @@ def sustained_fever_elevated_risk(ctx: EntryContext, p: Params) -> Why | None:
                     "minutes_apart": round((later.at - earlier.at).total_seconds() / 60),
                     "thresholds": {
                         "threshold_c": str(threshold),
-                        "min_gap_minutes": p["min_gap_minutes"],
-                        "window_hours": p["window_hours"],
+                        "min_gap_minutes": params["min_gap_minutes"],
+                        "window_hours": params["window_hours"],
                     },
                 }
     return None
 
 
 @check("T-FEV-3D")
-def fever_three_days(ctx: EntryContext, p: Params) -> Why | None:
-    return daily_maximum_run(ctx, p["threshold_c"], p["days"])
+def fever_three_days(ctx: EntryContext, params: Params) -> Why | None:
+    return daily_maximum_run(ctx, params["threshold_c"], params["days"])
 
 
 def daily_maximum_run(
@@ -251,30 +255,30 @@ def feels_unwell(ctx: EntryContext) -> bool:
 
 
 @check("T-HYPO-0")
-def low_reading(ctx: EntryContext, p: Params) -> Why | None:
-    cold = [reading_why(t) for t in ctx.readings if t.value_c < p["below_c"]]
+def low_reading(ctx: EntryContext, params: Params) -> Why | None:
+    cold = [reading_why(t) for t in ctx.readings if t.value_c < params["below_c"]]
     if not cold or feels_unwell(ctx):
         return None
-    return {"readings": cold, "thresholds": {"below_c": str(p["below_c"])}}
+    return {"readings": cold, "thresholds": {"below_c": str(params["below_c"])}}
 
 
 @check("T-HYPO-1")
-def low_while_unwell(ctx: EntryContext, p: Params) -> Why | None:
-    cold = [reading_why(t) for t in ctx.readings if t.value_c < p["below_c"]]
+def low_while_unwell(ctx: EntryContext, params: Params) -> Why | None:
+    cold = [reading_why(t) for t in ctx.readings if t.value_c < params["below_c"]]
     if not cold or not feels_unwell(ctx):
         return None
     return {
         "readings": cold,
-        "thresholds": {"below_c": str(p["below_c"])},
+        "thresholds": {"below_c": str(params["below_c"])},
         "symptoms": {**grades_of(ctx.entry, ["unwell"]), **ctx.infection},
     }
 
 
 @check("T-HYPO-2")
-def confirmed_very_low(ctx: EntryContext, p: Params) -> Why | None:
+def confirmed_very_low(ctx: EntryContext, params: Params) -> Why | None:
     """≤ the limit, confirmed: a re-measure tick, or a second such reading in the window."""
-    limit = p["at_or_below_c"]
-    window = timedelta(minutes=p["confirm_window_minutes"])
+    limit = params["at_or_below_c"]
+    window = timedelta(minutes=params["confirm_window_minutes"])
     very = [t for t in ctx.readings if t.value_c <= limit]
     if not very:
         return None
@@ -295,17 +299,17 @@ def confirmed_very_low(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("INF-FLU")
-def aches_with_raised_temperature(ctx: EntryContext, p: Params) -> Why | None:
+def aches_with_raised_temperature(ctx: EntryContext, params: Params) -> Why | None:
     aches = grades_of(ctx.entry, ["chills", "myalgia"])
-    if not aches or min(aches.values()) < p["min_grade"]:
+    if not aches or min(aches.values()) < params["min_grade"]:
         return None
-    matched = ctx.at_or_above(p["threshold_c"])
+    matched = ctx.at_or_above(params["threshold_c"])
     if not matched:
         return None
     return {
         "readings": matched,
         "symptoms": aches,
-        "thresholds": {"threshold_c": str(p["threshold_c"])},
+        "thresholds": {"threshold_c": str(params["threshold_c"])},
     }
 
 
@@ -315,7 +319,7 @@ def red_flags(ctx: EntryContext, flags: frozenset[str]) -> Why | None:
 
 
 @check("SEP-RF")
-def sepsis_signs(ctx: EntryContext, p: Params) -> Why | None:
+def sepsis_signs(ctx: EntryContext, params: Params) -> Why | None:
     return red_flags(ctx, codes.SEPSIS_FLAGS)
 
 
@@ -328,21 +332,21 @@ def heart_rate_very_fast_confirmed(ctx: EntryContext) -> bool:
 
 
 @check("VIT-HR-H")
-def heart_rate_very_fast(ctx: EntryContext, p: Params) -> Why | None:
+def heart_rate_very_fast(ctx: EntryContext, params: Params) -> Why | None:
     if "heart_rate" not in ctx.entry.vitals or not heart_rate_very_fast_confirmed(ctx):
         return None
     return {"heart_rate": ctx.entry.vitals["heart_rate"].value, "confirmed": True}
 
 
 @check("VIT-HR-M")
-def heart_rate_fast_with_infection(ctx: EntryContext, p: Params) -> Why | None:
+def heart_rate_fast_with_infection(ctx: EntryContext, params: Params) -> Why | None:
     """91–130 with fever or an infection symptom; or ≥131 not yet re-checked (re-check asked)."""
     if "heart_rate" not in ctx.entry.vitals or heart_rate_very_fast_confirmed(ctx):
         return None
     rate = ctx.entry.vitals["heart_rate"]
     very_fast = rate.value >= ctx.param("VIT-HR-H", "threshold")
-    moderate = p["low"] <= rate.value <= p["high"]
-    if not (very_fast or (moderate and (ctx.fever(p["threshold_c"]) or ctx.infection))):
+    moderate = params["low"] <= rate.value <= params["high"]
+    if not (very_fast or (moderate and (ctx.fever(params["threshold_c"]) or ctx.infection))):
         return None
     return {
         "heart_rate": rate.value,
@@ -353,19 +357,19 @@ def heart_rate_fast_with_infection(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("VIT-RR-H")
-def breathing_very_fast(ctx: EntryContext, p: Params) -> Why | None:
+def breathing_very_fast(ctx: EntryContext, params: Params) -> Why | None:
     if "resp_rate" not in ctx.entry.vitals:
         return None
     rate = ctx.entry.vitals["resp_rate"].value
-    return {"resp_rate": rate} if rate >= p["threshold"] else None
+    return {"resp_rate": rate} if rate >= params["threshold"] else None
 
 
 @check("VIT-RR-M")
-def breathing_fast_with_infection(ctx: EntryContext, p: Params) -> Why | None:
+def breathing_fast_with_infection(ctx: EntryContext, params: Params) -> Why | None:
     if "resp_rate" not in ctx.entry.vitals:
         return None
     rate = ctx.entry.vitals["resp_rate"].value
-    if rate >= ctx.param("VIT-RR-H", "threshold") or not p["low"] <= rate <= p["high"]:
+    if rate >= ctx.param("VIT-RR-H", "threshold") or not params["low"] <= rate <= params["high"]:
         return None
     return {"resp_rate": rate, "symptoms": ctx.infection} if ctx.infection else None
 
@@ -376,55 +380,58 @@ def oxygen_low_confirmed(ctx: EntryContext) -> bool:
 
 
 @check("VIT-SPO2-H")
-def oxygen_low(ctx: EntryContext, p: Params) -> Why | None:
+def oxygen_low(ctx: EntryContext, params: Params) -> Why | None:
     if "spo2" not in ctx.entry.vitals or not oxygen_low_confirmed(ctx):
         return None
     return {"spo2": ctx.entry.vitals["spo2"].value, "confirmed": True}
 
 
 @check("VIT-SPO2-M")
-def oxygen_lower_than_normal(ctx: EntryContext, p: Params) -> Why | None:
+def oxygen_lower_than_normal(ctx: EntryContext, params: Params) -> Why | None:
     """93–94 on re-check, or ≤94 not yet re-checked."""
     if "spo2" not in ctx.entry.vitals or oxygen_low_confirmed(ctx):
         return None
     spo2 = ctx.entry.vitals["spo2"]
     if spo2.confirmed:
-        holds = p["low"] <= spo2.value <= p["high"]
+        holds = params["low"] <= spo2.value <= params["high"]
     else:
-        holds = spo2.value <= p["unconfirmed_at_or_below"]
+        holds = spo2.value <= params["unconfirmed_at_or_below"]
     return {"spo2": spo2.value, "confirmed": spo2.confirmed} if holds else None
 
 
 @check("VIT-SBP-H")
-def blood_pressure_very_low(ctx: EntryContext, p: Params) -> Why | None:
+def blood_pressure_very_low(ctx: EntryContext, params: Params) -> Why | None:
     if "systolic_bp" not in ctx.entry.vitals:
         return None
     pressure = ctx.entry.vitals["systolic_bp"].value
-    return {"systolic_bp": pressure} if pressure <= p["at_or_below"] else None
+    return {"systolic_bp": pressure} if pressure <= params["at_or_below"] else None
 
 
 @check("VIT-SBP-M")
-def blood_pressure_low_with_infection(ctx: EntryContext, p: Params) -> Why | None:
+def blood_pressure_low_with_infection(ctx: EntryContext, params: Params) -> Why | None:
     if "systolic_bp" not in ctx.entry.vitals:
         return None
     pressure = ctx.entry.vitals["systolic_bp"].value
-    if pressure <= ctx.param("VIT-SBP-H", "at_or_below") or not p["low"] <= pressure <= p["high"]:
+    if (
+        pressure <= ctx.param("VIT-SBP-H", "at_or_below")
+        or not params["low"] <= pressure <= params["high"]
+    ):
         return None
     return {"systolic_bp": pressure, "symptoms": ctx.infection} if ctx.infection else None
 
 
 @check("VIT-NEWS2")
-def early_warning_score(ctx: EntryContext, p: Params) -> Why | None:
+def early_warning_score(ctx: EntryContext, params: Params) -> Why | None:
     scores = news2_scores(ctx)
     if scores is None:
         return None
     total = sum(scores.values())
-    if total < p["aggregate"] and max(scores.values()) < p["single"]:
+    if total < params["aggregate"] and max(scores.values()) < params["single"]:
         return None
     return {
         "score": total,
         "parameters": scores,
-        "thresholds": {"aggregate": p["aggregate"], "single": p["single"]},
+        "thresholds": {"aggregate": params["aggregate"], "single": params["single"]},
     }
 
 
@@ -442,12 +449,30 @@ def news2_scores(ctx: EntryContext) -> dict[str, int] | None:
         "resp_rate": 3 if rr <= 8 else 1 if rr <= 11 else 0 if rr <= 20 else 2 if rr <= 24 else 3,
         "spo2": 3 if spo2 <= 91 else 2 if spo2 <= 93 else 1 if spo2 <= 95 else 0,
         "air_or_oxygen": 0,
-        "systolic_bp": 3 if sbp <= 90 else 2 if sbp <= 100 else 1 if sbp <= 110 else 0 if sbp <= 219 else 3,
-        "heart_rate": 3 if hr <= 40 else 1 if hr <= 50 else 0 if hr <= 90 else 1 if hr <= 110 else 2 if hr <= 130 else 3,
+        "systolic_bp": 3
+        if sbp <= 90
+        else 2
+        if sbp <= 100
+        else 1
+        if sbp <= 110
+        else 0
+        if sbp <= 219
+        else 3,
+        "heart_rate": 3
+        if hr <= 40
+        else 1
+        if hr <= 50
+        else 0
+        if hr <= 90
+        else 1
+        if hr <= 110
+        else 2
+        if hr <= 130
+        else 3,
         "consciousness": 3 if ctx.flags & codes.NEWS2_CONFUSION_FLAGS else 0,
         # The most abnormal of the entry's readings: 34.9 °C beside 36.5 °C scores 3.
         "temperature": max(news2_temperature(t.value_c) for t in ctx.readings),
-    }  # fmt: skip
+    }
 
 
 def news2_temperature(celsius: Decimal) -> int:
@@ -462,20 +487,20 @@ def news2_temperature(celsius: Decimal) -> int:
 
 
 @check("RESP-URTI")
-def cold_like(ctx: EntryContext, p: Params) -> Why | None:
+def cold_like(ctx: EntryContext, params: Params) -> Why | None:
     found = grades_of(ctx.entry, codes.UPPER_RESPIRATORY)
-    if not found or max(found.values()) > p["max_grade"] or ctx.fever(p["below_c"]):
+    if not found or max(found.values()) > params["max_grade"] or ctx.fever(params["below_c"]):
         return None
     return {
         "symptoms": found,
         "temperature_c": as_text(ctx.tmax),
-        "thresholds": {"max_grade": p["max_grade"], "below_c": str(p["below_c"])},
+        "thresholds": {"max_grade": params["max_grade"], "below_c": str(params["below_c"])},
     }
 
 
 @check("RESP-COUGH-3D")
-def cough_three_days(ctx: EntryContext, p: Params) -> Why | None:
-    return symptom_run(ctx, "cough", p["min_grade"], p["days"])
+def cough_three_days(ctx: EntryContext, params: Params) -> Why | None:
+    return symptom_run(ctx, "cough", params["min_grade"], params["days"])
 
 
 def symptom_run(ctx: EntryContext, code: str, min_grade: int, days: int) -> Why | None:
@@ -502,21 +527,21 @@ def symptom_run(ctx: EntryContext, code: str, min_grade: int, days: int) -> Why 
 
 
 @check("RESP-LRTI")
-def chest_infection(ctx: EntryContext, p: Params) -> Why | None:
+def chest_infection(ctx: EntryContext, params: Params) -> Why | None:
     if ctx.grade("cough") < 1:
         return None
     signs = grades_of(ctx.entry, ["phlegm_coloured", "chest_pain_breathing", "breathless"])
-    if not signs and not ctx.fever(p["fever_c"]):
+    if not signs and not ctx.fever(params["fever_c"]):
         return None
     return {
         "symptoms": {**grades_of(ctx.entry, ["cough"]), **signs},
-        "readings": ctx.at_or_above(p["fever_c"]),
-        "thresholds": {"fever_c": str(p["fever_c"])},
+        "readings": ctx.at_or_above(params["fever_c"]),
+        "thresholds": {"fever_c": str(params["fever_c"])},
     }
 
 
 @check("RESP-SEV")
-def severe_breathing(ctx: EntryContext, p: Params) -> Why | None:
+def severe_breathing(ctx: EntryContext, params: Params) -> Why | None:
     return red_flags(ctx, codes.RESP_SEVERE_FLAGS)
 
 
@@ -532,23 +557,23 @@ def urinary_symptoms(ctx: EntryContext) -> dict[str, int]:
 
 
 @check("GU-UTI")
-def urine_infection(ctx: EntryContext, p: Params) -> Why | None:
+def urine_infection(ctx: EntryContext, params: Params) -> Why | None:
     found = urinary_symptoms(ctx)
     return {"symptoms": found} if found else None
 
 
 @check("GU-UPPER")
-def kidney_infection(ctx: EntryContext, p: Params) -> Why | None:
+def kidney_infection(ctx: EntryContext, params: Params) -> Why | None:
     found = urinary_symptoms(ctx)
     upper = grades_of(ctx.entry, ["flank_pain", "chills", "vomiting"])
     shivering = ctx.flags & {"extreme_shivering"}
-    if not found or not (upper or shivering or ctx.fever(p["fever_c"])):
+    if not found or not (upper or shivering or ctx.fever(params["fever_c"])):
         return None
     return {
         "symptoms": {**found, **upper},
         "red_flags": sorted(shivering),
-        "readings": ctx.at_or_above(p["fever_c"]),
-        "thresholds": {"fever_c": str(p["fever_c"])},
+        "readings": ctx.at_or_above(params["fever_c"]),
+        "thresholds": {"fever_c": str(params["fever_c"])},
     }
 
 
@@ -556,29 +581,29 @@ def kidney_infection(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("HSV-ORAL")
-def cold_sore(ctx: EntryContext, p: Params) -> Why | None:
-    if not ctx.grade("cold_sore") or ctx.fever(p["below_c"]):
+def cold_sore(ctx: EntryContext, params: Params) -> Why | None:
+    if not ctx.grade("cold_sore") or ctx.fever(params["below_c"]):
         return None
     return {"symptoms": {"cold_sore": 1}, "temperature_c": as_text(ctx.tmax)}
 
 
 @check("HZ-PRODROME")
-def early_shingles(ctx: EntryContext, p: Params) -> Why | None:
+def early_shingles(ctx: EntryContext, params: Params) -> Why | None:
     rash = grades_of(ctx.entry, ["one_sided_rash", "rash_near_eye"])
-    if ctx.grade("one_sided_pain") < p["min_grade"] or rash:
+    if ctx.grade("one_sided_pain") < params["min_grade"] or rash:
         return None
     return {"symptoms": grades_of(ctx.entry, ["one_sided_pain"])}
 
 
 @check("HZ-RASH")
-def shingles(ctx: EntryContext, p: Params) -> Why | None:
+def shingles(ctx: EntryContext, params: Params) -> Why | None:
     if not ctx.grade("one_sided_rash"):
         return None
     return {"symptoms": grades_of(ctx.entry, ["one_sided_rash", "one_sided_pain"])}
 
 
 @check("HZ-EYE")
-def shingles_near_eye(ctx: EntryContext, p: Params) -> Why | None:
+def shingles_near_eye(ctx: EntryContext, params: Params) -> Why | None:
     if not ctx.grade("rash_near_eye"):
         return None
     return {"symptoms": grades_of(ctx.entry, ["rash_near_eye", "vision_change"])}
@@ -588,14 +613,14 @@ def shingles_near_eye(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("HBV-LIVER")
-def liver_problem(ctx: EntryContext, p: Params) -> Why | None:
+def liver_problem(ctx: EntryContext, params: Params) -> Why | None:
     """Jaundice (any patient), or in an HBV-risk patient fatigue up by the rise with nausea,
     dark urine or loss of appetite."""
     jaundice = ctx.grade("jaundice") >= 1
     before = ctx.previous.symptoms.get("fatigue", 0) if ctx.previous else 0
     fatigue_rise = ctx.grade("fatigue") - before
     liver = grades_of(ctx.entry, ["nausea", "dark_urine", "appetite_loss"])
-    risk = ctx.profile.hbv_risk and fatigue_rise >= p["fatigue_rise"] and liver
+    risk = ctx.profile.hbv_risk and fatigue_rise >= params["fatigue_rise"] and liver
     if not (jaundice or risk):
         return None
     return {
@@ -606,7 +631,7 @@ def liver_problem(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("HBV-SEV")
-def liver_severe(ctx: EntryContext, p: Params) -> Why | None:
+def liver_severe(ctx: EntryContext, params: Params) -> Why | None:
     if ctx.grade("jaundice") < 1:
         return None
     severe = set(ctx.flags & codes.HBV_SEVERE_FLAGS)
@@ -625,18 +650,18 @@ def neuro_symptoms(ctx: EntryContext) -> dict[str, int]:
 
 
 @check("NEURO-NEW")
-def new_nerve_symptoms(ctx: EntryContext, p: Params) -> Why | None:
+def new_nerve_symptoms(ctx: EntryContext, params: Params) -> Why | None:
     found = neuro_symptoms(ctx)
     return {"symptoms": found} if found else None
 
 
 @check("NEURO-PROG")
-def nerve_symptoms_changing(ctx: EntryContext, p: Params) -> Why | None:
+def nerve_symptoms_changing(ctx: EntryContext, params: Params) -> Why | None:
     """Within an open neuro episode, a neuro grade rose or a new one appeared."""
     found = neuro_symptoms(ctx)
     if not found or ctx.previous is None:
         return None
-    window = timedelta(days=p["episode_days"])
+    window = timedelta(days=params["episode_days"])
     open_episode = any(
         a.rule_id in ("NEURO-NEW", "NEURO-PROG") and timedelta(0) <= ctx.entry.at - a.at <= window
         for a in ctx.inp.prior_alerts
@@ -653,20 +678,20 @@ def nerve_symptoms_changing(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("NEURO-ACUTE")
-def sudden_nerve_symptoms(ctx: EntryContext, p: Params) -> Why | None:
+def sudden_nerve_symptoms(ctx: EntryContext, params: Params) -> Why | None:
     return red_flags(ctx, codes.NEURO_ACUTE_FLAGS)
 
 
 @check("NEURO-FEVER")
-def ms_worse_with_infection(ctx: EntryContext, p: Params) -> Why | None:
-    if ctx.grade("ms_worse") < p["min_grade"]:
+def ms_worse_with_infection(ctx: EntryContext, params: Params) -> Why | None:
+    if ctx.grade("ms_worse") < params["min_grade"]:
         return None
-    if not (ctx.fever(p["threshold_c"]) or ctx.infection):
+    if not (ctx.fever(params["threshold_c"]) or ctx.infection):
         return None
     return {
         "symptoms": {"ms_worse": ctx.grade("ms_worse"), **ctx.infection},
-        "readings": ctx.at_or_above(p["threshold_c"]),
-        "thresholds": {"threshold_c": str(p["threshold_c"])},
+        "readings": ctx.at_or_above(params["threshold_c"]),
+        "thresholds": {"threshold_c": str(params["threshold_c"])},
     }
 
 
@@ -674,17 +699,17 @@ def ms_worse_with_infection(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("INJ-IRR-24")
-def likely_injection_reaction(ctx: EntryContext, p: Params) -> Why | None:
+def likely_injection_reaction(ctx: EntryContext, params: Params) -> Why | None:
     """Within the window: reaction symptoms at most max_grade and/or a slightly raised
     reading; no fever, no localising infection symptom, no sepsis sign."""
     since = ctx.hours_since_injection()
-    if since is None or since > p["window_hours"]:
+    if since is None or since > params["window_hours"]:
         return None
     reaction = grades_of(ctx.entry, codes.REACTION)
-    raised = [t for t in ctx.readings if p["low_c"] <= t.value_c < p["high_c"]]
-    mild = all(grade <= p["max_grade"] for grade in reaction.values())
+    raised = [t for t in ctx.readings if params["low_c"] <= t.value_c < params["high_c"]]
+    mild = all(grade <= params["max_grade"] for grade in reaction.values())
     localising = bool(grades_of(ctx.entry, codes.LOCALISING))
-    if not (reaction or raised) or not mild or ctx.fever(p["high_c"]) or localising:
+    if not (reaction or raised) or not mild or ctx.fever(params["high_c"]) or localising:
         return None
     if ctx.flags & codes.SEPSIS_FLAGS:
         return None
@@ -696,22 +721,25 @@ def likely_injection_reaction(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("INJ-FEV")
-def fever_after_injection(ctx: EntryContext, p: Params) -> Why | None:
+def fever_after_injection(ctx: EntryContext, params: Params) -> Why | None:
     since = ctx.hours_since_injection()
-    if since is None or since > p["window_hours"] or not ctx.fever(p["threshold_c"]):
+    if since is None or since > params["window_hours"] or not ctx.fever(params["threshold_c"]):
         return None
-    return {"readings": ctx.at_or_above(p["threshold_c"]), "hours_since_injection": round(since, 2)}
+    return {
+        "readings": ctx.at_or_above(params["threshold_c"]),
+        "hours_since_injection": round(since, 2),
+    }
 
 
 @check("INJ-PERSIST-48")
-def reaction_lasting(ctx: EntryContext, p: Params) -> Why | None:
+def reaction_lasting(ctx: EntryContext, params: Params) -> Why | None:
     """A reaction recorded for the latest injection (INJ-IRR-24 within its window) still
     there after 48 h and up to 7 days."""
     injection = ctx.last_injection
     if injection is None:
         return None
     age = ctx.entry.at - injection
-    if not timedelta(hours=p["after_hours"]) < age <= timedelta(days=p["until_days"]):
+    if not timedelta(hours=params["after_hours"]) < age <= timedelta(days=params["until_days"]):
         return None
     window = timedelta(hours=ctx.param("INJ-IRR-24", "window_hours"))
     reacted = any(
@@ -720,8 +748,10 @@ def reaction_lasting(ctx: EntryContext, p: Params) -> Why | None:
     )
     if not reacted:
         return None
-    lasting = {c: g for c, g in grades_of(ctx.entry, codes.REACTION).items() if g >= p["min_grade"]}
-    if not lasting and not ctx.fever(p["threshold_c"]):
+    lasting = {
+        c: g for c, g in grades_of(ctx.entry, codes.REACTION).items() if g >= params["min_grade"]
+    }
+    if not lasting and not ctx.fever(params["threshold_c"]):
         return None
     return {
         "symptoms": lasting,
@@ -731,7 +761,7 @@ def reaction_lasting(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("INJ-ANAPH")
-def allergic_reaction(ctx: EntryContext, p: Params) -> Why | None:
+def allergic_reaction(ctx: EntryContext, params: Params) -> Why | None:
     why = red_flags(ctx, codes.ANAPHYLAXIS_FLAGS)
     return (
         None
@@ -741,28 +771,28 @@ def allergic_reaction(ctx: EntryContext, p: Params) -> Why | None:
 
 
 @check("INJ-SITE")
-def site_reaction(ctx: EntryContext, p: Params) -> Why | None:
-    if ctx.grade("site_reaction") < p["min_grade"]:
+def site_reaction(ctx: EntryContext, params: Params) -> Why | None:
+    if ctx.grade("site_reaction") < params["min_grade"]:
         return None
     return {"symptoms": grades_of(ctx.entry, ["site_reaction"])}
 
 
 @check("INJ-SITE-INF")
-def site_infection(ctx: EntryContext, p: Params) -> Why | None:
+def site_infection(ctx: EntryContext, params: Params) -> Why | None:
     """Spreading redness, warmth or pus; or a site reaction with fever beyond the window."""
-    late = not ctx.within_hours_of_injection(p["window_hours"])
-    late_fever = ctx.grade("site_reaction") and late and ctx.fever(p["fever_c"])
+    late = not ctx.within_hours_of_injection(params["window_hours"])
+    late_fever = ctx.grade("site_reaction") and late and ctx.fever(params["fever_c"])
     if not (ctx.grade("site_spreading") or late_fever):
         return None
     return {
         "symptoms": grades_of(ctx.entry, ["site_spreading", "site_reaction"]),
-        "readings": ctx.at_or_above(p["fever_c"]),
+        "readings": ctx.at_or_above(params["fever_c"]),
         "hours_since_injection": ctx.rounded_hours_since_injection(),
     }
 
 
 @check("VAC-LIVE")
-def live_vaccine_planned(ctx: EntryContext, p: Params) -> Why | None:
+def live_vaccine_planned(ctx: EntryContext, params: Params) -> Why | None:
     plan, ticked = ctx.entry.planned_vaccine, ctx.entry.planned_vaccine_live
     if not vaccine_plan_is_live(plan, ticked):
         return None
@@ -777,13 +807,15 @@ def graded_symptoms(ctx: EntryContext) -> dict[str, int]:
 
 
 @check("PRO-SEV")
-def severe_symptom(ctx: EntryContext, p: Params) -> Why | None:
-    severe = {c: g for c, g in graded_symptoms(ctx).items() if g >= p["min_grade"]}
-    return {"symptoms": severe, "thresholds": {"min_grade": p["min_grade"]}} if severe else None
+def severe_symptom(ctx: EntryContext, params: Params) -> Why | None:
+    severe = {c: g for c, g in graded_symptoms(ctx).items() if g >= params["min_grade"]}
+    return (
+        {"symptoms": severe, "thresholds": {"min_grade": params["min_grade"]}} if severe else None
+    )
 
 
 @check("PRO-WORSEN-2")
-def symptom_clearly_worse(ctx: EntryContext, p: Params) -> Why | None:
+def symptom_clearly_worse(ctx: EntryContext, params: Params) -> Why | None:
     # "Since the previous entry": the first entry is the baseline, nothing to compare.
     if ctx.previous is None:
         return None
@@ -791,14 +823,14 @@ def symptom_clearly_worse(ctx: EntryContext, p: Params) -> Why | None:
     worse = {
         code: {"from": before.get(code, 0), "to": grade}
         for code, grade in graded_symptoms(ctx).items()
-        if grade - before.get(code, 0) >= p["rise"]
+        if grade - before.get(code, 0) >= params["rise"]
     }
     if not worse:
         return None
     return {
         "symptoms": worse,
         "previous_entry": ctx.previous.at.isoformat(),
-        "thresholds": {"rise": p["rise"]},
+        "thresholds": {"rise": params["rise"]},
     }
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -84,6 +84,19 @@ class RuleSet:
 
     def param(self, rule_id: str, name: str) -> Any:
         return self.params[rule_id][name]
+
+    def fire(
+        self, checks: Mapping[str, Callable[[Any, dict[str, Any]], Any]], subject: Any
+    ) -> dict:
+        """Run each active rule's check on `subject` with the rule's parameters; the ones
+        that found something, by rule id, in the checks' (table) order."""
+        found = {}
+        for rule_id, check in checks.items():
+            if self.active[rule_id]:
+                result = check(subject, self.params[rule_id])
+                if result is not None:
+                    found[rule_id] = result
+        return found
 
 
 DEFAULT_RULESET = RuleSet()

@@ -32,12 +32,7 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
     """Evaluate one entry against every active rule (see alerts/rules/__init__.py)."""
     rules = ruleset(inp.rules)
     ctx = EntryContext(inp, rules)
-    fired: dict[str, Why] = {}
-    for rule_id, check in CHECKS.items():
-        if rules.active[rule_id]:
-            why = check(ctx, rules.params[rule_id])
-            if why is not None:
-                fired[rule_id] = why
+    fired: dict[str, Why] = rules.fire(CHECKS, ctx)
     suppressed = suppress(rules, fired)
     # Last: it counts this entry's infection rules, once all have fired and none suppressed.
     due_with_infection(ctx, fired)
@@ -225,14 +220,17 @@ def symptoms_of(why: Mapping[str, Any]) -> dict[str, int]:
         named = why.get("vaccines") or [str(why.get("plan", "")).strip().lower()]
         return dict.fromkeys(named, 1)
     symptoms = why.get("symptoms") or {}
-    return {c: (g["to"] if isinstance(g, dict) else g) for c, g in symptoms.items()}
+    return {
+        code: (grade["to"] if isinstance(grade, dict) else grade)
+        for code, grade in symptoms.items()
+    }
 
 
 def unchanged(last: PriorAlert, why: Mapping[str, Any]) -> bool:
     """No grade above the last notified one and nothing new (a rule with no symptoms of its
     own is unchanged while it keeps firing)."""
     before, now = symptoms_of(last.detail), symptoms_of(why)
-    return all(g <= before.get(c, 0) for c, g in now.items())
+    return all(grade <= before.get(code, 0) for code, grade in now.items())
 
 
 def persisted(

@@ -42,12 +42,7 @@ def periodic(rule_id: str) -> Callable[[PeriodicCheck], PeriodicCheck]:
 def evaluate_sweep(inp: SweepInput) -> SweepResult:
     """Run the periodic rules as of `inp.as_of` (see the module docstring)."""
     rules = ruleset(inp.rules)
-    found: dict[str, Found] = {}
-    for rule_id, check in PERIODIC_CHECKS.items():
-        if rules.active[rule_id]:
-            result = check(inp, rules.params[rule_id])
-            if result is not None:
-                found[rule_id] = result
+    found: dict[str, Found] = rules.fire(PERIODIC_CHECKS, inp)
     pre_dose = pre_dose_check(
         inp.profile, inp.injections, inp.prior_alerts, as_of=inp.as_of, rules=rules
     )
@@ -104,17 +99,17 @@ def diary_gap(inp: SweepInput, rule_id: str, days: int) -> Found | None:
 
 
 @periodic("DIARY-GAP-2")
-def diary_gap_reminder(inp: SweepInput, p: dict[str, Any]) -> Found | None:
-    return diary_gap(inp, "DIARY-GAP-2", p["days"])
+def diary_gap_reminder(inp: SweepInput, params: dict[str, Any]) -> Found | None:
+    return diary_gap(inp, "DIARY-GAP-2", params["days"])
 
 
 @periodic("DIARY-GAP-3")
-def diary_gap_outreach(inp: SweepInput, p: dict[str, Any]) -> Found | None:
-    return diary_gap(inp, "DIARY-GAP-3", p["days"])
+def diary_gap_outreach(inp: SweepInput, params: dict[str, Any]) -> Found | None:
+    return diary_gap(inp, "DIARY-GAP-3", params["days"])
 
 
 @periodic("DIARY-FOLLOWUP")
-def no_news_after_warning(inp: SweepInput, p: dict[str, Any]) -> Found | None:
+def no_news_after_warning(inp: SweepInput, params: dict[str, Any]) -> Found | None:
     """The latest entry-based CONTACT/URGENT alert, with no entry since, `hours` ago."""
     warnings = [
         a
@@ -125,33 +120,33 @@ def no_news_after_warning(inp: SweepInput, p: dict[str, Any]) -> Found | None:
         return None
     last = max(warnings, key=lambda a: a.at)
     later = any(last.at < t <= inp.as_of for t in inp.entry_times)
-    if later or inp.as_of - last.at < timedelta(hours=p["hours"]):
+    if later or inp.as_of - last.at < timedelta(hours=params["hours"]):
         return None
     why = {
         "warning_rule": last.rule_id,
         "warning_level": last.level,
         "warning_at": last.at.isoformat(),
-        "thresholds": {"hours": p["hours"]},
+        "thresholds": {"hours": params["hours"]},
     }
     return f"DIARY-FOLLOWUP:{last.at.isoformat()}", why
 
 
 @periodic("INJ-MISSED")
-def missed_injection(inp: SweepInput, p: dict[str, Any]) -> Found | None:
+def missed_injection(inp: SweepInput, params: dict[str, Any]) -> Found | None:
     """The missed dose, the first one included when the team planned it (first_dose_at)."""
     dose = dosing.missed_dose(
         [(i.at, i.dose) for i in inp.injections if i.at <= inp.as_of],
         tz=zone(inp.profile.timezone),
         as_of=inp.as_of,
         first_dose_at=inp.profile.first_dose_at,
-        grace_days=p["grace_days"],
+        grace_days=params["grace_days"],
     )
     if dose is None:
         return None
     why = {
         "dose": dose.number,
         "due": dose.due.isoformat(),
-        "thresholds": {"grace_days": p["grace_days"]},
+        "thresholds": {"grace_days": params["grace_days"]},
     }
     return f"INJ-MISSED:{dose.number}:{dose.due.isoformat()}", why
 

@@ -32,8 +32,13 @@ def _name(key: str) -> str:
     return symptom_labels().get(key) or LABELS.get(key) or key.replace("_", " ")
 
 
-LABELS = {"value_c": "°C", "threshold_c": "threshold °C", "min_grade": "min grade",
-          "min_gap_minutes": "min gap (min)", "window_hours": "window (h)"}  # fmt: skip
+LABELS = {
+    "value_c": "°C",
+    "threshold_c": "threshold °C",
+    "min_grade": "min grade",
+    "min_gap_minutes": "min gap (min)",
+    "window_hours": "window (h)",
+}
 
 
 def _when(text: str) -> str | None:

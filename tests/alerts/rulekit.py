@@ -48,17 +48,31 @@ def entry(
     for name, value in (vit or {}).items():
         vitals[name] = value if isinstance(value, Vital) else Vital(value)
     return Entry(
-        id=next(_ids), at=at, temperatures=readings, symptoms=sym or {},
-        red_flags=frozenset(rf), vitals=vitals, **fields,
-    )  # fmt: skip
+        id=next(_ids),
+        at=at,
+        temperatures=readings,
+        symptoms=sym or {},
+        red_flags=frozenset(rf),
+        vitals=vitals,
+        **fields,
+    )
 
 
 def profile(er=(), hbv=False, tz="Europe/London", enrolled_at=None, first_dose_at=None) -> Profile:
     return Profile(tz, frozenset(er), hbv, enrolled_at, first_dose_at)
 
 
-def run(e: Entry, *, history=(), injections=(), er=(), hbv=False, prior=(), rules=None,
-        first_dose_at=None):  # fmt: skip
+def run(
+    e: Entry,
+    *,
+    history=(),
+    injections=(),
+    er=(),
+    hbv=False,
+    prior=(),
+    rules=None,
+    first_dose_at=None,
+):
     return evaluate(
         EvaluationInput(
             profile=profile(er, hbv, first_dose_at=first_dose_at),
@@ -76,12 +90,14 @@ def fired(e: Entry, **kw) -> list[str]:
 
 
 def prior(rule_id, level, at, *, team=True, entry_id=1, key=None, detail=None) -> PriorAlert:
-    return PriorAlert(rule_id, level, at, entry_id, key or f"{rule_id}:{at.date()}", team,
-                      detail or {})  # fmt: skip
+    return PriorAlert(
+        rule_id, level, at, entry_id, key or f"{rule_id}:{at.date()}", team, detail or {}
+    )
 
 
-def sweep(as_of, entry_times=(), *, injections=(), prior_alerts=(), enrolled_at=T0,
-          first_dose_at=None):  # fmt: skip
+def sweep(
+    as_of, entry_times=(), *, injections=(), prior_alerts=(), enrolled_at=T0, first_dose_at=None
+):
     return evaluate_sweep(
         SweepInput(
             profile=profile(enrolled_at=enrolled_at, first_dose_at=first_dose_at),

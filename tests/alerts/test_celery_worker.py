@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -20,17 +19,9 @@ from django.utils import timezone
 from alerts.models import Alert, Notification
 from diary_site.celery_app import app
 from symptoms.models import DiaryEntry
+from tests.concurrency import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def wait_for(check: Callable[[], bool], seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def submit(client, **data):

@@ -21,8 +21,9 @@ def utc(*args) -> datetime:
 @pytest.fixture
 def watch_item(bob):
     """A WATCH alert for Bob (37.6 °C with a cold) on 10 June at 07:00 London time."""
-    entry = make_entry(bob, utc(2026, 6, 10, 6, 0), temp="37.6", symptoms={"sore_throat": 1},
-                       note="private words")  # fmt: skip
+    entry = make_entry(
+        bob, utc(2026, 6, 10, 6, 0), temp="37.6", symptoms={"sore_throat": 1}, note="private words"
+    )
     services.entry_evaluate(entry.pk, now=utc(2026, 6, 10, 6, 0))
     assert list(Alert.objects.values_list("level", "rule__rule_id")) == [("WATCH", "T-LOW-1")]
     return entry
@@ -41,8 +42,15 @@ def test_digest_at_the_teams_local_time_once_with_counts_only(alice, erin, charl
     text = message.subject + message.body + message.alternatives[0][0]
     assert "1 item to watch" in message.subject  # T-LOW-1 (a cold with 37.6 is not RESP-URTI)
     assert reverse("team:watch") in message.body
-    for private in ("37.6", "sore", "throat", "Bob", "Baker", bob_reference(watch_item),
-                    "private words"):  # fmt: skip
+    for private in (
+        "37.6",
+        "sore",
+        "throat",
+        "Bob",
+        "Baker",
+        bob_reference(watch_item),
+        "private words",
+    ):
         assert private not in text
 
 

@@ -26,8 +26,9 @@ def evaluate(patient, at, **fields):
 
 
 def team_rules(entry) -> list[str]:
-    return sorted(Alert.objects.filter(entry=entry, team_alert=True).values_list(
-        "rule__rule_id", flat=True))  # fmt: skip
+    return sorted(
+        Alert.objects.filter(entry=entry, team_alert=True).values_list("rule__rule_id", flat=True)
+    )
 
 
 def test_a_urine_symptom_that_clears_and_comes_back_reaches_the_team(bob, alice):
@@ -144,8 +145,9 @@ def test_the_injection_form_says_talk_to_the_team_and_tells_them_once(client, bo
         assert "Talk to your team before this dose" in page
         assert "Possible urine infection" in page
         assert f'href="tel:{bob.team.phone.replace(" ", "")}"' in page
-    assert Alert.objects.filter(patient=bob, rule__rule_id="INJ-DUE-INF",
-                                team_alert=True).count() == 1  # fmt: skip
+    assert (
+        Alert.objects.filter(patient=bob, rule__rule_id="INJ-DUE-INF", team_alert=True).count() == 1
+    )
 
 
 def test_the_injection_form_is_quiet_without_an_infection(client, bob):
@@ -196,9 +198,13 @@ def test_the_team_is_told_once_per_dose_even_weeks_later(bob, alice):
 
 @pytest.mark.parametrize(
     ("rule_id", "name", "value", "ok"),
-    [("INJ-DUE-INF", "lookback_days", 14, True), ("INJ-DUE-INF", "lookback_days", 15, False),
-     ("NEURO-PROG", "episode_days", 30, False), ("DIARY-GAP-3", "days", 21, True)],
-)  # fmt: skip
+    [
+        ("INJ-DUE-INF", "lookback_days", 14, True),
+        ("INJ-DUE-INF", "lookback_days", 15, False),
+        ("NEURO-PROG", "episode_days", 30, False),
+        ("DIARY-GAP-3", "days", 21, True),
+    ],
+)
 def test_a_rule_window_longer_than_the_history_read_is_refused(rule_id, name, value, ok):
     from django.core.exceptions import ValidationError
 

@@ -27,8 +27,9 @@ def test_the_next_visit_asks_and_the_answer_shows_on_the_alert(client, bob, alic
     entry = warned(bob, 3)
     client.force_login(bob.user)
     assert "Did you reach someone" in client.get(TODAY).content.decode()
-    response = client.post(reverse("symptoms:follow_up", args=[entry.pk]), {"answer": "gp"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("symptoms:follow_up", args=[entry.pk]), {"answer": "gp"}, follow=True
+    )
     assert "Your team can see your answer" in response.content.decode()
     assert "Did you reach someone" not in client.get(TODAY).content.decode()
     client.force_login(alice)
@@ -50,8 +51,9 @@ def test_not_asked_after_a_calm_entry_or_after_three_days(client, bob):
 def test_not_yet_a_day_after_the_prompt_alerts_the_team_once(client, bob, alice):
     entry = warned(bob, 25)
     client.force_login(bob.user)
-    response = client.post(reverse("symptoms:follow_up", args=[entry.pk]),
-                           {"answer": "not_yet"}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("symptoms:follow_up", args=[entry.pk]), {"answer": "not_yet"}, follow=True
+    )
     assert "Please phone your MS team today" in response.content.decode()
     outreach = Alert.objects.filter(rule__rule_id="DIARY-FOLLOWUP", team_alert=True)
     assert outreach.count() == 1

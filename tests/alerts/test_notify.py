@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import smtplib
-import threading
 from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from alerts import notify, services
 from alerts.models import Alert, EscalationStep, Notification
 from tests.alerts.factories import make_entry
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -24,6 +23,15 @@ def fever_alert(bob, at, temp="38.5", **kwargs) -> Alert:
     entry = make_entry(bob, at, temp=temp, note="my secret note", **kwargs)
     services.entry_evaluate(entry.pk, now=at)
     return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
+
+
+def urgent_alert(bob, at) -> Alert:
+    """38.6 °C with low immunoglobulins: T-FEV-ER-1, URGENT, with its escalation steps."""
+    bob.er_low_ig = True
+    bob.save()
+    entry = make_entry(bob, at, temp="38.6")
+    services.entry_evaluate(entry.pk, now=at)
+    return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
 
 
 def test_it_notifies_the_primaries_in_app_and_by_email(bob, alice, charlie, erin, mailoutbox):
@@ -45,8 +53,19 @@ def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
     notify.notifications_sweep()
     message = mailoutbox[0]
     text = message.subject + message.body + message.alternatives[0][0]
-    for secret in ("38.7", "38,7", "chills", "Chills", "dysuria", "urine", "my secret note",
-                   "Robert", "Zebedee", "fever", "Fever"):  # fmt: skip
+    for secret in (
+        "38.7",
+        "38,7",
+        "chills",
+        "Chills",
+        "dysuria",
+        "urine",
+        "my secret note",
+        "Robert",
+        "Zebedee",
+        "fever",
+        "Fever",
+    ):
         assert secret not in text
     assert bob.reference in text
     assert f"/team/alerts/{alert.pk}/" in "".join(m.body for m in mailoutbox)
@@ -70,37 +89,15 @@ def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
 def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailoutbox):
     fever_alert(bob, timezone.now())
     email = Notification.objects.get(channel="email")
-    results = []
-    barrier = threading.Barrier(2)
-
-    errors = []
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            results.append(notify.notification_send(email.pk))
-        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = race(lambda: notify.notification_send(email.pk))
     assert errors == []
     assert sorted(results) == ["not pending", "sent"]
     assert len(mailoutbox) == 1
 
 
 def test_unacknowledged_urgent_re_notifies_after_15_minutes_and_adds_the_backup(bob, alice, erin):
-    bob.er_low_ig = True
-    bob.save()
     at = timezone.now()
-    entry = make_entry(bob, at, temp="38.6")
-    services.entry_evaluate(entry.pk, now=at)
-    urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
+    urgent = urgent_alert(bob, at)
     step = EscalationStep.objects.get(alert=urgent, step=1)
     assert step.due_at == at + timedelta(minutes=15)
     assert notify.escalations_sweep(now=at + timedelta(minutes=14)) == 0
@@ -116,11 +113,7 @@ def test_unacknowledged_urgent_re_notifies_after_15_minutes_and_adds_the_backup(
 
 def test_acknowledging_before_the_first_step_stops_all_reminders(bob, alice, erin):
     at = timezone.now()
-    bob.er_low_ig = True
-    bob.save()
-    entry = make_entry(bob, at, temp="38.6")
-    services.entry_evaluate(entry.pk, now=at)
-    urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
+    urgent = urgent_alert(bob, at)
     assert urgent.acknowledge(by=alice, now=at + timedelta(minutes=5))
     assert not urgent.acknowledge(by=alice)
     notify.escalations_sweep(now=at + timedelta(hours=2))
@@ -130,11 +123,7 @@ def test_acknowledging_before_the_first_step_stops_all_reminders(bob, alice, eri
 
 def test_acknowledging_after_the_first_step_cancels_pending_reminders(bob, alice, erin):
     at = timezone.now()
-    bob.er_low_ig = True
-    bob.save()
-    entry = make_entry(bob, at, temp="38.6")
-    services.entry_evaluate(entry.pk, now=at)
-    urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
+    urgent = urgent_alert(bob, at)
     notify.escalations_sweep(now=at + timedelta(minutes=16))
     assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 4
     urgent.acknowledge(by=alice, now=at + timedelta(minutes=17))

@@ -106,5 +106,10 @@ def test_every_rule_a_patient_sees_has_a_page_except_diary_reminders():
         "rule_id", flat=True
     )
     # Diary reminders have their own wording; PRO-* cover any symptom, so no single page fits.
-    assert sorted(without) == ["DIARY-FOLLOWUP", "DIARY-GAP-2", "DIARY-GAP-3", "PRO-SEV",
-                               "PRO-WORSEN-2"]  # fmt: skip
+    assert sorted(without) == [
+        "DIARY-FOLLOWUP",
+        "DIARY-GAP-2",
+        "DIARY-GAP-3",
+        "PRO-SEV",
+        "PRO-WORSEN-2",
+    ]

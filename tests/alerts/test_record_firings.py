@@ -90,10 +90,15 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
     rows = services.rule_rows()
     # The episodes exist already (an earlier alert), so neither writer waits on the other's.
     Episode.objects.bulk_create(
-        Episode(patient=p, key="DIARY-GAP-3:2026-11-25", opened_at=now, last_alert_at=now,
-                highest_level=Level.CONTACT)
+        Episode(
+            patient=p,
+            key="DIARY-GAP-3:2026-11-25",
+            opened_at=now,
+            last_alert_at=now,
+            highest_level=Level.CONTACT,
+        )
         for p in patients
-    )  # fmt: skip
+    )
     real = services.bulk_create_with_history
 
     def other_worker() -> None:
@@ -119,9 +124,12 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
 
 def fever(bob, rule_id: str, level: str, at) -> services.NewFiring:
     return services.NewFiring(
-        patient=bob, entry=None, team_alert=level in (Level.CONTACT, Level.URGENT), at=at,
+        patient=bob,
+        entry=None,
+        team_alert=level in (Level.CONTACT, Level.URGENT),
+        at=at,
         firing=rules.Firing(rule_id=rule_id, level=level, episode_key="fever:1", why={}),
-    )  # fmt: skip
+    )
 
 
 def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):

@@ -16,15 +16,27 @@ from alerts.rules.sweep import PERIODIC_CHECKS
 pytestmark = pytest.mark.django_db
 
 # A.0 "Precedence and suppression": INJ-IRR-24 never suppresses these families.
-NEVER_SUPPRESSED = ("T-FEV-", "SEP-RF", "INJ-ANAPH", "RESP-SEV", "NEURO-", "GU-", "HZ-", "HBV-",
-                    "VIT-", "PRO-SEV")  # fmt: skip
+NEVER_SUPPRESSED = (
+    "T-FEV-",
+    "SEP-RF",
+    "INJ-ANAPH",
+    "RESP-SEV",
+    "NEURO-",
+    "GU-",
+    "HZ-",
+    "HBV-",
+    "VIT-",
+    "PRO-SEV",
+)
 
 
 def test_only_the_three_rules_the_specification_names_can_be_explained_by_a_reaction():
     explained = {r: d.explained_by_reaction for r, d in DEFAULT_RULES.items()}
     assert {r for r, how in explained.items() if how is not Reaction.NEVER} == {
-        "INF-FLU", "T-LOW-1", "PRO-WORSEN-2"
-    }  # fmt: skip
+        "INF-FLU",
+        "T-LOW-1",
+        "PRO-WORSEN-2",
+    }
     assert explained["PRO-WORSEN-2"] is Reaction.IF_MILD_REACTION_SYMPTOMS
     for rule_id, how in explained.items():
         if rule_id.startswith(NEVER_SUPPRESSED):
@@ -41,9 +53,11 @@ def test_every_rule_has_exactly_one_condition():
     entry = {r for r, d in DEFAULT_RULES.items() if d.kind is Kind.ENTRY}
     periodic = {r for r, d in DEFAULT_RULES.items() if d.kind is Kind.PERIODIC}
     assert set(CHECKS) == entry
-    assert set(PERIODIC_CHECKS) == periodic == {
-        "DIARY-GAP-2", "DIARY-GAP-3", "DIARY-FOLLOWUP", "INJ-MISSED"
-    }  # fmt: skip
+    assert (
+        set(PERIODIC_CHECKS)
+        == periodic
+        == {"DIARY-GAP-2", "DIARY-GAP-3", "DIARY-FOLLOWUP", "INJ-MISSED"}
+    )
     assert len(DEFAULT_RULES) == 51
 
 

@@ -8,22 +8,19 @@ import pytest
 
 from symptoms.readings import to_celsius
 from tests.alerts.rulekit import entry, fired
-
-# Hand-derived: C = (F - 32) * 5/9 in decimals, rounded half-up to 0.1.
-TABLE = [
-    ("95.0", "35.0"), ("96.7", "35.9"), ("96.8", "36.0"), ("99.4", "37.4"), ("99.5", "37.5"),
-    ("100.2", "37.9"), ("100.3", "37.9"), ("100.4", "38.0"), ("100.8", "38.2"),
-    ("100.9", "38.3"), ("101.0", "38.3"), ("102.3", "39.1"), ("96.75", "36.0"),
-]  # fmt: skip
+from tests.symptoms.fahrenheit import FAHRENHEIT_TO_CELSIUS
 
 
-@pytest.mark.parametrize(("fahrenheit", "celsius"), TABLE)
+# The form keeps one decimal; the conversion itself takes more (96.75 °F is 35.97 °C).
+@pytest.mark.parametrize(("fahrenheit", "celsius"), [*FAHRENHEIT_TO_CELSIUS, ("96.75", "36.0")])
 def test_fahrenheit_to_celsius(fahrenheit, celsius):
     assert to_celsius(Decimal(fahrenheit), "F") == Decimal(celsius)
 
 
-@pytest.mark.parametrize(("value", "rounded"), [("37.45", "37.5"), ("37.449", "37.4"),
-                                                ("37.95", "38.0"), ("38.25", "38.3")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [("37.45", "37.5"), ("37.449", "37.4"), ("37.95", "38.0"), ("38.25", "38.3")],
+)
 def test_celsius_rounds_half_up_not_to_even(value, rounded):
     assert to_celsius(Decimal(value), "C") == Decimal(rounded)
 
@@ -41,12 +38,16 @@ def test_unknown_unit_is_an_error():
 @pytest.mark.parametrize(
     ("fahrenheit", "er", "expected"),
     [
-        ("99.4", False, []), ("99.5", False, ["T-LOW-1"]), ("100.3", False, ["T-LOW-1"]),
-        ("100.4", False, ["T-FEV-1"]), ("100.8", True, ["T-FEV-1"]),
-        ("100.9", True, ["T-FEV-1", "T-FEV-ER-1"]), ("96.8", False, []),
+        ("99.4", False, []),
+        ("99.5", False, ["T-LOW-1"]),
+        ("100.3", False, ["T-LOW-1"]),
+        ("100.4", False, ["T-FEV-1"]),
+        ("100.8", True, ["T-FEV-1"]),
+        ("100.9", True, ["T-FEV-1", "T-FEV-ER-1"]),
+        ("96.8", False, []),
         ("96.7", False, ["T-HYPO-0"]),
     ],
-)  # fmt: skip
+)
 def test_rules_compare_the_rounded_celsius_value(fahrenheit, er, expected):
     result = fired(entry(t=fahrenheit, unit="F"), er=["low_ig"] if er else ())
     assert result == expected

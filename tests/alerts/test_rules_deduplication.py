@@ -20,8 +20,16 @@ KEY = "GU-UTI:2026-02-20"
 
 def told(at, *, resolved_at=None, entry_id=1, symptoms=UTI) -> PriorAlert:
     """The team alert of the episode (GU-UTI, CONTACT)."""
-    return PriorAlert("GU-UTI", "CONTACT", at, entry_id, KEY, True, {"symptoms": dict(symptoms)},
-                      resolved_at=resolved_at)  # fmt: skip
+    return PriorAlert(
+        "GU-UTI",
+        "CONTACT",
+        at,
+        entry_id,
+        KEY,
+        True,
+        {"symptoms": dict(symptoms)},
+        resolved_at=resolved_at,
+    )
 
 
 def story(*days_ago_with_uti, told_days_ago: float, without=()):
@@ -34,8 +42,9 @@ def story(*days_ago_with_uti, told_days_ago: float, without=()):
         e = entry(T0 - ago * D, sym=UTI if ago in days_ago_with_uti else {})
         history.append(e)
         if ago in days_ago_with_uti:
-            alerts.append(PriorAlert("GU-UTI", "CONTACT", e.at, e.id, KEY, False,
-                                     {"symptoms": dict(UTI)}))  # fmt: skip
+            alerts.append(
+                PriorAlert("GU-UTI", "CONTACT", e.at, e.id, KEY, False, {"symptoms": dict(UTI)})
+            )
     return history, alerts
 
 
@@ -56,8 +65,9 @@ def notified(history, alerts, *, symptoms=UTI, windows=None, at=T0) -> bool:
         ("a day with no entry at all", (1,), (), True),
     ],
 )
-def test_a_persistent_symptom_must_be_there_on_every_entry_and_day(case, with_uti, without,
-                                                                   expected):  # fmt: skip
+def test_a_persistent_symptom_must_be_there_on_every_entry_and_day(
+    case, with_uti, without, expected
+):
     history, alerts = story(*with_uti, told_days_ago=3, without=without)
     assert notified(history, alerts) is expected, case
 
@@ -84,8 +94,9 @@ def test_a_symptom_that_cleared_while_another_kept_the_rule_firing_is_a_recurren
     for ago in (2, 1):
         e = entry(T0 - ago * D, sym=frequency)
         history.append(e)
-        alerts.append(PriorAlert("GU-UTI", "CONTACT", e.at, e.id, KEY, False,
-                                 {"symptoms": frequency}))  # fmt: skip
+        alerts.append(
+            PriorAlert("GU-UTI", "CONTACT", e.at, e.id, KEY, False, {"symptoms": frequency})
+        )
     assert notified(history, alerts, symptoms=both) is True
     assert notified(history, alerts, symptoms=frequency) is False  # frequency never cleared
 
@@ -107,8 +118,11 @@ def test_a_persistent_symptom_that_worsens_renotifies():
 def test_an_alert_the_team_resolved_closes_its_episode(resolved_ago, expected):
     first = entry(T0 - 2 * H, sym=UTI)
     resolved_at = None if resolved_ago is None else T0 - resolved_ago
-    result = run(entry(sym=UTI), history=[first],
-                 prior=[told(first.at, entry_id=first.id, resolved_at=resolved_at)])  # fmt: skip
+    result = run(
+        entry(sym=UTI),
+        history=[first],
+        prior=[told(first.at, entry_id=first.id, resolved_at=resolved_at)],
+    )
     assert ("GU-UTI" in result.team_alerts) is expected
     (firing,) = result.fired
     # A new episode gets its own key, even on the day the closed one began.
@@ -117,8 +131,16 @@ def test_an_alert_the_team_resolved_closes_its_episode(resolved_ago, expected):
 
 def test_a_new_episode_on_the_day_a_closed_one_began_gets_a_key_of_its_own():
     first = entry(T0 - 2 * H, sym=UTI)
-    same_day = PriorAlert("GU-UTI", "CONTACT", first.at, first.id, "GU-UTI:2026-03-02", True,
-                          {"symptoms": UTI}, resolved_at=T0 - H)  # fmt: skip
+    same_day = PriorAlert(
+        "GU-UTI",
+        "CONTACT",
+        first.at,
+        first.id,
+        "GU-UTI:2026-03-02",
+        True,
+        {"symptoms": UTI},
+        resolved_at=T0 - H,
+    )
     (firing,) = run(entry(sym=UTI), history=[first], prior=[same_day]).fired
     assert firing.episode_key == "GU-UTI:2026-03-02T08:00:00+00:00"
 
@@ -169,5 +191,12 @@ def evaluate_with(e, earlier, windows):
     from alerts.rules import EvaluationInput
     from tests.alerts.rulekit import profile
 
-    return evaluate(EvaluationInput(profile=profile(), injections=(), entry=e,
-                                    prior_alerts=tuple(earlier), rules=RuleSet(windows=windows)))  # fmt: skip
+    return evaluate(
+        EvaluationInput(
+            profile=profile(),
+            injections=(),
+            entry=e,
+            prior_alerts=tuple(earlier),
+            rules=RuleSet(windows=windows),
+        )
+    )

@@ -45,8 +45,9 @@ def test_pro_worsen_is_suppressed_only_for_reaction_symptoms_up_to_grade_2():
 
 def test_w24_readings_do_not_count_for_two_raised_days():
     yesterday = entry(T0 - D - 2 * H, t="37.6")  # 06:00 yesterday
-    assert "T-LOW-2D" not in fired(entry(t="37.6", sym={"headache": 1}),
-                                   history=[yesterday], injections=[INJ])  # fmt: skip
+    assert "T-LOW-2D" not in fired(
+        entry(t="37.6", sym={"headache": 1}), history=[yesterday], injections=[INJ]
+    )
     # The same reading 25 h after the injection counts (yesterday's was before it).
     assert "T-LOW-2D" in fired(entry(t="37.6"), history=[yesterday], injections=[T0 - 25 * H])
     # A reading of yesterday's inside that injection's W24 does not.
@@ -284,10 +285,24 @@ def test_a_false_live_match_no_longer_swallows_a_real_plan_the_next_day():
 
 
 def test_a_different_live_vaccine_is_a_change_for_the_team():
-    earlier = [prior("VAC-LIVE", "CONTACT", T0 - 2 * D, key="VAC-LIVE:x",
-                     detail={"vaccines": ["yellow fever"]}),
-               prior("VAC-LIVE", "CONTACT", T0 - D, key="VAC-LIVE:x", team=False, entry_id=2,
-                     detail={"vaccines": ["yellow fever"]})]  # fmt: skip
+    earlier = [
+        prior(
+            "VAC-LIVE",
+            "CONTACT",
+            T0 - 2 * D,
+            key="VAC-LIVE:x",
+            detail={"vaccines": ["yellow fever"]},
+        ),
+        prior(
+            "VAC-LIVE",
+            "CONTACT",
+            T0 - D,
+            key="VAC-LIVE:x",
+            team=False,
+            entry_id=2,
+            detail={"vaccines": ["yellow fever"]},
+        ),
+    ]
     same = run(entry(planned_vaccine="yellow fever"), prior=earlier)
     other = run(entry(planned_vaccine="yellow fever and MMR"), prior=earlier)
     assert (same.team_alerts, other.team_alerts) == ((), ("VAC-LIVE",))
@@ -322,8 +337,9 @@ def test_the_pre_dose_check_counts_every_infection_rule_of_the_entry():
 
 
 def test_the_team_is_told_once_per_dose_whichever_path_raised_it():
-    earlier = [prior("INJ-DUE-INF", "CONTACT", T0 - 30 * H, entry_id=None,
-                     key="INJ-DUE-INF:5:2026-03-03")]  # fmt: skip
+    earlier = [
+        prior("INJ-DUE-INF", "CONTACT", T0 - 30 * H, entry_id=None, key="INJ-DUE-INF:5:2026-03-03")
+    ]
     result = run(entry(sym={"dysuria": 1}), injections=[dose(T0 - 27 * D, 4)], prior=earlier)
     assert "INJ-DUE-INF" in result.rule_ids
     assert "INJ-DUE-INF" not in result.team_alerts

@@ -6,8 +6,14 @@ import pytest
 
 from tests.alerts.rulekit import T0, D, H, entry, fired, prior, run
 
-NEURO = ("weakness_one_side", "clumsiness", "vision_change", "confusion_memory",
-         "personality_change", "speech_difficulty")  # fmt: skip
+NEURO = (
+    "weakness_one_side",
+    "clumsiness",
+    "vision_change",
+    "confusion_memory",
+    "personality_change",
+    "speech_difficulty",
+)
 
 
 @pytest.mark.parametrize("code", NEURO)

@@ -80,8 +80,10 @@ def test_same_rule_within_24_hours_is_not_renotified(ago, notified):
 
 def test_a_deduplicated_firing_does_not_restart_the_24_hours():
     # Notified 30 h ago; a de-duplicated firing 10 h ago is not a notification.
-    earlier = [prior("T-FEV-1", "CONTACT", T0 - 30 * H),
-               prior("T-FEV-1", "CONTACT", T0 - 10 * H, team=False)]  # fmt: skip
+    earlier = [
+        prior("T-FEV-1", "CONTACT", T0 - 30 * H),
+        prior("T-FEV-1", "CONTACT", T0 - 10 * H, team=False),
+    ]
     assert "T-FEV-1" in run(entry(t="38.0"), prior=earlier).team_alerts
 
 
@@ -123,10 +125,20 @@ def test_persistent_symptom_renotifies_when_worse_or_after_7_days(ago, grade, no
 
 
 def test_persistent_symptom_renotifies_for_a_new_symptom_of_the_rule():
-    earlier = [prior("GU-UTI", "CONTACT", T0 - 2 * D, detail={"symptoms": {"dysuria": 1}},
-                     key="GU-UTI:first"),
-               prior("GU-UTI", "CONTACT", T0 - D, team=False, entry_id=2, key="GU-UTI:first",
-                     detail={"symptoms": {"dysuria": 1}})]  # fmt: skip
+    earlier = [
+        prior(
+            "GU-UTI", "CONTACT", T0 - 2 * D, detail={"symptoms": {"dysuria": 1}}, key="GU-UTI:first"
+        ),
+        prior(
+            "GU-UTI",
+            "CONTACT",
+            T0 - D,
+            team=False,
+            entry_id=2,
+            key="GU-UTI:first",
+            detail={"symptoms": {"dysuria": 1}},
+        ),
+    ]
     result = run(entry(sym={"dysuria": 1, "urine_cloudy_bloody": 1}), prior=earlier)
     assert "GU-UTI" in result.team_alerts
 

@@ -41,9 +41,12 @@ def test_gap_alerts_are_raised_once_per_gap():
     first = sweep(at(6), [at(2)], enrolled_at=at(1))
     gap3 = next(f for f in first.fired if f.rule_id == "DIARY-GAP-3")
     assert first.team_alerts == ("DIARY-GAP-3",)
-    again = sweep(at(7), [at(2)], enrolled_at=at(1),
-                  prior_alerts=[prior("DIARY-GAP-3", "CONTACT", at(6), entry_id=None,
-                                      key=gap3.episode_key)])  # fmt: skip
+    again = sweep(
+        at(7),
+        [at(2)],
+        enrolled_at=at(1),
+        prior_alerts=[prior("DIARY-GAP-3", "CONTACT", at(6), entry_id=None, key=gap3.episode_key)],
+    )
     assert again.team_alerts == ()
     assert [d.rule_id for d in again.deduplicated] == ["DIARY-GAP-3"]
 
@@ -82,9 +85,12 @@ def test_follow_up_ignores_watch_and_sweep_alerts():
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [(at(30, 23, 59), False), (at(31, 23, 59), False), (datetime(2026, 4, 1, 0, 0, tzinfo=LONDON),
-                                                        True)],
-)  # fmt: skip
+    [
+        (at(30, 23, 59), False),
+        (at(31, 23, 59), False),
+        (datetime(2026, 4, 1, 0, 0, tzinfo=LONDON), True),
+    ],
+)
 def test_missed_dose_after_due_day_plus_one(as_of, expected):
     # Dose 4 on 03-02: dose 5 due 03-30; missed from 04-01 (the end of 03-31).
     result = sweep(as_of, [as_of - H], injections=[Injection(at(2), 4)])
@@ -122,8 +128,9 @@ def test_the_sweep_asks_for_a_check_when_a_dose_falls_due_during_an_infection():
     assert check.episode_key == "INJ-DUE-INF:5:2026-03-30"
     assert check.why["infection_rules"] == ["GU-UTI"]
     raised = PriorAlert("INJ-DUE-INF", "CONTACT", as_of, None, check.episode_key, True, {})
-    again = sweep(as_of + 6 * H, [as_of - H], injections=[Injection(at(2), 4)],
-                  prior_alerts=[uti, raised])  # fmt: skip
+    again = sweep(
+        as_of + 6 * H, [as_of - H], injections=[Injection(at(2), 4)], prior_alerts=[uti, raised]
+    )
     assert "INJ-DUE-INF" not in again.team_alerts  # once per dose
 
 

@@ -7,8 +7,17 @@ import pytest
 from alerts.rules import Vital
 from tests.alerts.rulekit import T0, M, entry, fired, run, temp
 
-VITALS = {"VIT-HR-H", "VIT-HR-M", "VIT-RR-H", "VIT-RR-M", "VIT-SPO2-H", "VIT-SPO2-M",
-          "VIT-SBP-H", "VIT-SBP-M", "VIT-NEWS2"}  # fmt: skip
+VITALS = {
+    "VIT-HR-H",
+    "VIT-HR-M",
+    "VIT-RR-H",
+    "VIT-RR-M",
+    "VIT-SPO2-H",
+    "VIT-SPO2-M",
+    "VIT-SBP-H",
+    "VIT-SBP-M",
+    "VIT-NEWS2",
+}
 
 
 def vital_rules(**kw):

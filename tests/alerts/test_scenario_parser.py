@@ -166,9 +166,12 @@ def test_it_keeps_the_vaccine_text_and_the_patients_own_tick_apart():
 
 
 def test_it_reads_the_first_dose_the_team_planned_in_local_time():
-    text = json.dumps({"patient": {"timezone": "Australia/Sydney",
-                                   "first_dose_at": "2026-03-02T09:00"},
-                       "events": [{"at": "2026-03-01T08:00", "type": "tick"}]})  # fmt: skip
+    text = json.dumps(
+        {
+            "patient": {"timezone": "Australia/Sydney", "first_dose_at": "2026-03-02T09:00"},
+            "events": [{"at": "2026-03-01T08:00", "type": "tick"}],
+        }
+    )
     scenario = load_scenario(text, CATALOGUE)
     assert scenario.first_dose_at.isoformat() == "2026-03-02T09:00:00+11:00"
 
@@ -181,12 +184,18 @@ def test_it_reads_the_injection_form_event():
 @pytest.mark.parametrize(
     ("event", "message_part", "field"),
     [
-        ({"at": "2026-03-02T08:00", "type": "resolve", "rules": ["GU-UIT"]}, "unknown rule id",
-         "rules"),
-        (entry(planned_vaccine={"text": "", "live": True}), "which vaccine",
-         "planned_vaccine.text"),
+        (
+            {"at": "2026-03-02T08:00", "type": "resolve", "rules": ["GU-UIT"]},
+            "unknown rule id",
+            "rules",
+        ),
+        (
+            entry(planned_vaccine={"text": "", "live": True}),
+            "which vaccine",
+            "planned_vaccine.text",
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_refuses_what_the_form_and_the_rule_table_would(event, message_part, field):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(doc(event), CATALOGUE)

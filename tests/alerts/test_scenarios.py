@@ -91,19 +91,33 @@ def test_it_exits_2_naming_event_and_field_for_what_the_form_would_refuse(tmp_pa
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("value", "unit", "accepted"),
-    [("99.45", "F", False), ("99.5", "F", True), ("37.55", "C", False), ("46.0", "C", False),
-     ("30.0", "C", True)],
-)  # fmt: skip
+    [
+        ("99.45", "F", False),
+        ("99.5", "F", True),
+        ("37.55", "C", False),
+        ("46.0", "C", False),
+        ("30.0", "C", True),
+    ],
+)
 def test_the_form_and_replay_accept_the_same_readings(bob, value, unit, accepted, tmp_path):
     from symptoms.forms import EntryForm
     from symptoms.models import Symptom
 
-    form = EntryForm({"client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e", "temperature": value,
-                      "unit": unit, "confirm_unusual": "on"},
-                     symptoms=list(Symptom.objects.all()), patient_zone=bob.zone)  # fmt: skip
+    form = EntryForm(
+        {
+            "client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e",
+            "temperature": value,
+            "unit": unit,
+            "confirm_unusual": "on",
+        },
+        symptoms=list(Symptom.objects.all()),
+        patient_zone=bob.zone,
+    )
     scenario = tmp_path / "one.json"
-    scenario.write_text(f'{{"events": [{{"at": "2026-03-01T08:00", "type": "entry", '
-                        f'"temperature": {{"value": {value}, "unit": "{unit}"}}}}]}}')  # fmt: skip
+    scenario.write_text(
+        f'{{"events": [{{"at": "2026-03-01T08:00", "type": "entry", '
+        f'"temperature": {{"value": {value}, "unit": "{unit}"}}}}]}}'
+    )
     try:
         replay_json(scenario)
         replayed = True

@@ -26,10 +26,14 @@ def make_patients(team, n: int, now) -> list[Patient]:
         for i, u in enumerate(users)
     )
     DiaryEntry.objects.bulk_create(
-        DiaryEntry(patient=p, recorded_at=now - timedelta(days=d, minutes=5),
-                   local_day=p.local_day(now - timedelta(days=d, minutes=5)))
-        for p in patients for d in (0, 1, 2)
-    )  # fmt: skip
+        DiaryEntry(
+            patient=p,
+            recorded_at=now - timedelta(days=d, minutes=5),
+            local_day=p.local_day(now - timedelta(days=d, minutes=5)),
+        )
+        for p in patients
+        for d in (0, 1, 2)
+    )
     return patients
 
 
@@ -55,9 +59,10 @@ def test_the_batched_sweep_finds_the_one_patient_who_stopped(team_a):
     quiet = patients[17]
     DiaryEntry.objects.filter(patient=quiet).delete()
     DiaryEntry.objects.create(
-        patient=quiet, recorded_at=now - timedelta(days=4),
+        patient=quiet,
+        recorded_at=now - timedelta(days=4),
         local_day=quiet.local_day(now - timedelta(days=4)),
-    )  # fmt: skip
+    )
     Patient.objects.filter(pk=quiet.pk).update(enrolled_at=now - timedelta(days=10))
     services.periodic_rules_sweep(now=now, batch=7)
     fired = Alert.objects.values_list("patient_id", "rule__rule_id")
@@ -99,15 +104,18 @@ def test_it_sees_each_patient_as_the_entry_evaluator_does(team_a, monkeypatch):
     )
     seen = []
     evaluate = services.rules.evaluate_sweep
-    monkeypatch.setattr(services.rules, "evaluate_sweep",
-                        lambda inp: seen.append(inp.profile) or evaluate(inp))  # fmt: skip
+    monkeypatch.setattr(
+        services.rules, "evaluate_sweep", lambda inp: seen.append(inp.profile) or evaluate(inp)
+    )
     services.periodic_rules_sweep(now=now, batch=3)
     expected = [services._profile(p) for p in Patient.objects.order_by("pk")]
     assert seen == expected
     assert {p.elevated_risk for p in expected} == {
-        frozenset(), frozenset({"low_ig", "cytopenia"}), frozenset({"immunosuppressant"}),
+        frozenset(),
+        frozenset({"low_ig", "cytopenia"}),
+        frozenset({"immunosuppressant"}),
         frozenset({"recurrent_infection"}),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.django_db

@@ -47,16 +47,27 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"],
-    }  # fmt: skip
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, stack):
-    return {**browser_context_args, "base_url": stack.url, "viewport": DESKTOP,
-            "locale": "en-GB", "timezone_id": "Europe/London"}  # fmt: skip
+    return {
+        **browser_context_args,
+        "base_url": stack.url,
+        "viewport": DESKTOP,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
 
 
 @pytest.fixture
@@ -80,14 +91,31 @@ class Journey:
 
     def watch(self, page: Page) -> Page:
         page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
-        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
-                and self.errors.append(f"{page.url}: {r.status} for {r.url}"))  # fmt: skip
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and r.request.resource_type != "document"
+                and self.errors.append(f"{page.url}: {r.status} for {r.url}")
+            ),
+        )
         # ERR_ABORTED: the page navigated away first (the queue is reloaded in a loop).
-        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
-                and self.errors.append(f"{page.url}: failed {r.url} ({r.failure})"))  # fmt: skip
+        page.on(
+            "requestfailed",
+            lambda r: (
+                "ERR_ABORTED" not in (r.failure or "")
+                and self.errors.append(f"{page.url}: failed {r.url} ({r.failure})")
+            ),
+        )
         # "Failed to load resource" repeats a response above, without its address.
-        page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
-                and self.errors.append(f"{page.url}: console: {m.text}"))  # fmt: skip
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and "Failed to load resource" not in m.text
+                and self.errors.append(f"{page.url}: console: {m.text}")
+            ),
+        )
         return page
 
     def step(self, page: Page, label: str, *, axe: bool = True) -> None:
@@ -106,11 +134,20 @@ def check_accessibility(page: Page, where: str) -> None:
     results = Axe().run(page)
     violations = results.response["violations"]
     blocking = [v for v in violations if v.get("impact") in BLOCKING]
-    AXE_REPORT.append({
-        "step": where, "url": page.url,
-        "violations": [{"rule": v["id"], "impact": v.get("impact"),
-                        "elements": [n["target"] for n in v["nodes"]]} for v in violations],
-    })  # fmt: skip
+    AXE_REPORT.append(
+        {
+            "step": where,
+            "url": page.url,
+            "violations": [
+                {
+                    "rule": v["id"],
+                    "impact": v.get("impact"),
+                    "elements": [n["target"] for n in v["nodes"]],
+                }
+                for v in violations
+            ],
+        }
+    )
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(str(n["target"]) for n in v["nodes"][:5])

@@ -50,8 +50,13 @@ class E2EStack:
 
 
 def start_stack(workdir: Path, logs: Path) -> E2EStack:
-    stack = new_stack(workdir, logs, suffix="e2e", settings="diary_site.test_settings",
-                      env={"DJANGO_DEBUG": "false"})  # fmt: skip
+    stack = new_stack(
+        workdir,
+        logs,
+        suffix="e2e",
+        settings="diary_site.test_settings",
+        env={"DJANGO_DEBUG": "false"},
+    )
     try:
         stack.manage("migrate", "--no-input")
         stack.manage("seed_demo")

@@ -29,8 +29,9 @@ def set_fever_threshold(dana: Page, value: str) -> None:
     dana.get_by_role("link", name="Alert rules").click()
     dana.get_by_role("link", name=re.compile(r"^T-FEV-1$")).click()
     params = dana.get_by_label("Params")
-    params.fill(re.sub(r'"threshold_c": "[0-9.]+"', f'"threshold_c": "{value}"',
-                       params.input_value()))  # fmt: skip
+    params.fill(
+        re.sub(r'"threshold_c": "[0-9.]+"', f'"threshold_c": "{value}"', params.input_value())
+    )
     dana.get_by_role("button", name="Save", exact=True).click()
     expect(dana.locator(".messagelist")).to_contain_text("was changed successfully")
 
@@ -38,7 +39,9 @@ def set_fever_threshold(dana: Page, value: str) -> None:
 def reference_of(stack: Stack, username: str) -> str:
     return stack.query(
         "SELECT p.reference FROM patients_patient p JOIN patients_user u ON u.id = p.user_id "
-        "WHERE u.username = %s", (username,))[0][0]  # fmt: skip
+        "WHERE u.username = %s",
+        (username,),
+    )[0][0]
 
 
 def snapshot_of_fever_alert(dana: Page, reference: str) -> str:
@@ -51,7 +54,8 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
     # Before the change: Hannah's 38.1 °C fires T-FEV-1 at the default 38.0 °C.
     hannah = record_temperature(browser, browser_context_args, stack, journey, "hannah", "38.1")
     expect(hannah.get_by_role("region", name="Contact your care team today")).to_contain_text(
-        "You have a fever")  # fmt: skip
+        "You have a fever"
+    )
 
     dana = journey.watch(browser.new_context(**browser_context_args).new_page())
     log_in(dana, stack, "dana")

@@ -30,8 +30,9 @@ def resolve(page: Page, action: str, note: str = "") -> None:
     act.get_by_role("button", name="Resolve").click()
 
 
-def test_alice_sees_and_handles_bobs_alert_charlie_cannot(browser, browser_context_args,
-                                                          phone, stack, journey):  # fmt: skip
+def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
+    browser, browser_context_args, phone, stack, journey
+):
     alice = journey.watch(browser.new_context(**browser_context_args).new_page())
     log_in(alice, stack, "alice")
     expect(alice.get_by_role("heading", name=re.compile("Triage"))).to_be_visible()
@@ -76,7 +77,8 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(browser, browser_conte
     expect(why).to_contain_text("SEP-RF")
     expect(why).to_contain_text("Extreme shivering or severe muscle pain")
     expect(alice.get_by_role("region", name="What the patient was told")).to_contain_text(
-        "Call the emergency number now")  # fmt: skip
+        "Call the emergency number now"
+    )
     expect(alice.get_by_role("region", name="The entry")).to_contain_text("38.6")
     journey.step(alice, "alert detail")
     alert_url = alice.url
@@ -87,7 +89,8 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(browser, browser_conte
     resolve(alice, "Sent to the emergency department", "Told to go to ED; team aware")
     alice.goto(alert_url)
     expect(alice.get_by_role("region", name="Act")).to_contain_text(
-        "Resolved by alice: Sent to the emergency department.")  # fmt: skip
+        "Resolved by alice: Sent to the emergency department."
+    )
     journey.step(alice, "resolved")
 
     # The same entry's fever alert shows the reading against the rule's threshold.

@@ -13,8 +13,9 @@ from tests.e2e.stack import DEMO_PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_fiona_records_100_3_f_with_the_keyboard_only(browser, browser_context_args, stack,
-                                                      journey):  # fmt: skip
+def test_fiona_records_100_3_f_with_the_keyboard_only(
+    browser, browser_context_args, stack, journey
+):
     context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
     page = journey.watch(context.new_page())
     page.goto("/accounts/login/")

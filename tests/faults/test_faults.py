@@ -9,11 +9,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -29,21 +27,14 @@ from django.utils import timezone
 from alerts import services
 from alerts.models import Alert, Notification
 from scripts.services import with_database
+from scripts.stack import CELERY
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry
+from tests.concurrency import race, wait_for
 from tests.conftest import point_celery_at
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def database_url() -> str:
@@ -55,15 +46,31 @@ def database_url() -> str:
 def celery_worker(broker: str, tmp_path: Path, queues: str = "") -> Iterator[subprocess.Popen]:
     """A real worker process on the test database (all queues, or only `queues`);
     stopped (or found dead) by PID."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "diary_site.test_settings",
-           "DATABASE_URL": database_url(), "REDIS_URL": broker, "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "diary_site.test_settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": broker,
+        "PYTHONUNBUFFERED": "1",
+    }
     log = (tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log").open("w")
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "diary_site", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
-         *(["-Q", queues] if queues else [])],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            *CELERY,
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "info",
+            *(["-Q", queues] if queues else []),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         assert wait_for(lambda: "ready" in (tmp_path / log.name).read_text(), 30), (
             "worker did not start"
@@ -116,11 +123,13 @@ def test_a_redis_outage_loses_no_entry(client, bob, alice, private_redis, tmp_pa
     assert fired.count() == 20  # every entry has its fever alert, once
 
 
-def test_a_worker_killed_mid_evaluation_leaves_the_alerts_exactly_once(bob, alice, private_redis,
-                                                                       tmp_path):  # fmt: skip
+def test_a_worker_killed_mid_evaluation_leaves_the_alerts_exactly_once(
+    bob, alice, private_redis, tmp_path
+):
     """(b) SIGKILL the worker while it is inside evaluate_entry; the sweep finishes the job."""
-    entry = make_entry(bob, timezone.now() - timedelta(minutes=5), temp="38.6",
-                       symptoms={"chills": 2})  # fmt: skip
+    entry = make_entry(
+        bob, timezone.now() - timedelta(minutes=5), temp="38.6", symptoms={"chills": 2}
+    )
     DiaryEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     # Hold a lock the evaluation needs, so the worker is stuck mid-task when it dies.
     blocker = psycopg.connect(database_url(), autocommit=False)
@@ -155,8 +164,7 @@ def _waiting_on_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_terminated_database_connection_does_not_fail_the_next_task(bob, private_redis,
-                                                                      tmp_path):  # fmt: skip
+def test_a_terminated_database_connection_does_not_fail_the_next_task(bob, private_redis, tmp_path):
     """(c) pg_terminate_backend on the worker's connection mid-task; the next task succeeds."""
     # Their own publishes are lost: the worker runs only the two tasks sent below.
     with mock.patch("symptoms.services.publish_task_on_commit"):
@@ -197,23 +205,7 @@ def test_one_entry_submitted_twice_and_evaluated_by_two_workers(client, bob, ali
             reverse("symptoms:today"), {"client_key": key, "unit": "C", "temperature": "38.4"}
         )
     entry = DiaryEntry.objects.get(patient=bob)
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def evaluate() -> None:
-        try:
-            barrier.wait()
-            services.entry_evaluate(entry.pk)
-        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=evaluate) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = race(lambda: services.entry_evaluate(entry.pk))
     services.entry_evaluate(entry.pk)  # and once more, late
     assert errors == []
     assert Alert.objects.filter(entry=entry, rule__rule_id="T-FEV-1").count() == 1

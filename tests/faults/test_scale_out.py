@@ -41,8 +41,10 @@ def test_two_workers_evaluate_each_entry_once(client, team_a, alice, private_red
             evaluate_entry.apply_async(args=[entry_id])  # every entry delivered twice
         assert wait_for(lambda: evaluated(ids), 60)
         team_alerts = Alert.objects.filter(team_alert=True)
-        assert wait_for(lambda: Notification.objects.filter(status="sent").count()
-                        == 2 * team_alerts.count(), 60)  # fmt: skip
+        assert wait_for(
+            lambda: Notification.objects.filter(status="sent").count() == 2 * team_alerts.count(),
+            60,
+        )
 
     assert len(ids) == 30
     # Each entry: exactly its two rules, once each; never a duplicate alert.

@@ -30,16 +30,24 @@ ENTRY = st.fixed_dictionaries(
         "temperature": NUMBERISH,
         "unit": st.one_of(st.sampled_from(["C", "F", "K", ""]), TEXT),
         "site": st.one_of(st.sampled_from(["mouth", "armpit", "ear", "nose"]), TEXT),
-        "measured_at": st.one_of(st.sampled_from(["2026-11-25T08:00", "2099-01-01T00:00",
-                                                  "yesterday", ""]), TEXT),  # fmt: skip
-        "heart_rate": NUMBERISH, "resp_rate": NUMBERISH, "spo2": NUMBERISH,
-        "systolic_bp": NUMBERISH, "note": st.text(max_size=3000),
-        "planned_vaccine": st.text(max_size=200), "planned_vaccine_live": st.sampled_from(["on", ""]),
-        "s_cough": GRADE, "s_chills": GRADE, "s_might_die": st.sampled_from(["on", "", "x"]),
-        "s_unknown_code": GRADE, "confirm_unusual": st.sampled_from(["on", ""]),
+        "measured_at": st.one_of(
+            st.sampled_from(["2026-11-25T08:00", "2099-01-01T00:00", "yesterday", ""]), TEXT
+        ),
+        "heart_rate": NUMBERISH,
+        "resp_rate": NUMBERISH,
+        "spo2": NUMBERISH,
+        "systolic_bp": NUMBERISH,
+        "note": st.text(max_size=3000),
+        "planned_vaccine": st.text(max_size=200),
+        "planned_vaccine_live": st.sampled_from(["on", ""]),
+        "s_cough": GRADE,
+        "s_chills": GRADE,
+        "s_might_die": st.sampled_from(["on", "", "x"]),
+        "s_unknown_code": GRADE,
+        "confirm_unusual": st.sampled_from(["on", ""]),
         "action": st.sampled_from(["fine", "save", ""]),
     },
-)  # fmt: skip
+)
 
 
 def counts(patient):
@@ -64,9 +72,16 @@ def test_the_diary_form(client, bob, data):
         assert after[0] in (before[0], before[0] + 1)  # one entry at most (or a repeat key)
 
 
-@given(data=st.fixed_dictionaries({}, optional={"given_at": TEXT | st.sampled_from(
-    ["2026-11-25T08:00", "2099-01-01T00:00", "2000-01-01T00:00"]),
-    "site": st.sampled_from(["thigh", "abdomen", "upper_arm", "foot"]) | TEXT}))  # fmt: skip
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "given_at": TEXT
+            | st.sampled_from(["2026-11-25T08:00", "2099-01-01T00:00", "2000-01-01T00:00"]),
+            "site": st.sampled_from(["thigh", "abdomen", "upper_arm", "foot"]) | TEXT,
+        },
+    )
+)
 def test_the_injection_form(client, bob, data):
     client.force_login(bob.user)
     before = Injection.objects.count()
@@ -80,11 +95,17 @@ def test_the_injection_form(client, bob, data):
         )
 
 
-@given(data=st.fixed_dictionaries({}, optional={
-    "temperature_unit": st.sampled_from(["C", "F", "X"]) | TEXT,
-    "timezone": st.sampled_from(["Europe/London", "Mars/Base", ""]) | TEXT,
-    "reminder_time": st.sampled_from(["09:00", "23:30", "25:00", ""]) | TEXT,
-    "reminders_enabled": st.sampled_from(["on", ""])}))  # fmt: skip
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "temperature_unit": st.sampled_from(["C", "F", "X"]) | TEXT,
+            "timezone": st.sampled_from(["Europe/London", "Mars/Base", ""]) | TEXT,
+            "reminder_time": st.sampled_from(["09:00", "23:30", "25:00", ""]) | TEXT,
+            "reminders_enabled": st.sampled_from(["on", ""]),
+        },
+    )
+)
 def test_the_settings_form(client, bob, data):
     client.force_login(bob.user)
     before = Patient.objects.values_list("temperature_unit", "timezone", "reminder_time").get(
@@ -99,11 +120,20 @@ def test_the_settings_form(client, bob, data):
         assert after == before
 
 
-@given(data=st.fixed_dictionaries({}, optional={
-    "first_name": TEXT, "last_name": TEXT, "email": st.emails() | TEXT,
-    "team": st.sampled_from(["1", "999", "x", ""]), "timezone": TEXT | st.just("Europe/Paris"),
-    "temperature_unit": st.sampled_from(["C", "F", "?"]),
-    "first_dose_at": TEXT | st.just("2026-12-01T10:00")}))  # fmt: skip
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "first_name": TEXT,
+            "last_name": TEXT,
+            "email": st.emails() | TEXT,
+            "team": st.sampled_from(["1", "999", "x", ""]),
+            "timezone": TEXT | st.just("Europe/Paris"),
+            "temperature_unit": st.sampled_from(["C", "F", "?"]),
+            "first_dose_at": TEXT | st.just("2026-12-01T10:00"),
+        },
+    )
+)
 def test_the_enrolment_form(client, alice, data):
     client.force_login(alice)
     before = Patient.objects.count()
@@ -113,31 +143,47 @@ def test_the_enrolment_form(client, alice, data):
         assert Patient.objects.count() == before
 
 
-CATALOGUE = Catalogue(graded=frozenset({"cough", "chills"}), flags=frozenset({"jaundice"}),
-                      red_flags=frozenset({"might_die"}))  # fmt: skip
+CATALOGUE = Catalogue(
+    graded=frozenset({"cough", "chills"}),
+    flags=frozenset({"jaundice"}),
+    red_flags=frozenset({"might_die"}),
+)
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
     max_leaves=20,
 )
 EVENT = st.fixed_dictionaries(
-    {"at": st.sampled_from(["2026-03-02T08:00", "2026-13-02T08:00", "yesterday"]) | TEXT,
-     "type": st.sampled_from(["entry", "injection", "tick", "party"])},
-    optional={"temperature": JSONISH | st.fixed_dictionaries({"value": JSONISH, "unit": JSONISH}),
-              "symptoms": st.dictionaries(st.sampled_from(["cough", "chills", "jaundice", "nope"]),
-                                          JSONISH, max_size=3),
-              "red_flags": JSONISH, "vitals": JSONISH, "planned_vaccine": JSONISH,
-              "antipyretic_6h": JSONISH, "reported_by": JSONISH, "dose": JSONISH},
-)  # fmt: skip
+    {
+        "at": st.sampled_from(["2026-03-02T08:00", "2026-13-02T08:00", "yesterday"]) | TEXT,
+        "type": st.sampled_from(["entry", "injection", "tick", "party"]),
+    },
+    optional={
+        "temperature": JSONISH | st.fixed_dictionaries({"value": JSONISH, "unit": JSONISH}),
+        "symptoms": st.dictionaries(
+            st.sampled_from(["cough", "chills", "jaundice", "nope"]), JSONISH, max_size=3
+        ),
+        "red_flags": JSONISH,
+        "vitals": JSONISH,
+        "planned_vaccine": JSONISH,
+        "antipyretic_6h": JSONISH,
+        "reported_by": JSONISH,
+        "dose": JSONISH,
+    },
+)
 SCENARIO = st.one_of(
     JSONISH,
     st.fixed_dictionaries(
-        {"patient": st.fixed_dictionaries({"timezone": st.sampled_from(["Europe/London", "Nowhere"])},
-                                          optional={"elevated_risk": JSONISH, "hbv_risk": JSONISH}),
-         "events": st.lists(EVENT, max_size=5)},
+        {
+            "patient": st.fixed_dictionaries(
+                {"timezone": st.sampled_from(["Europe/London", "Nowhere"])},
+                optional={"elevated_risk": JSONISH, "hbv_risk": JSONISH},
+            ),
+            "events": st.lists(EVENT, max_size=5),
+        },
         optional={"name": JSONISH},
     ),
-)  # fmt: skip
+)
 
 
 @given(data=SCENARIO)

@@ -12,17 +12,22 @@ pytestmark = pytest.mark.django_db
 
 ANY_TEXT = st.text(max_size=60)  # every code point, NUL and controls included
 PARAMS = st.dictionaries(
-    st.sampled_from(["q", "rule", "level", "team", "status", "page", "sort", "days", "next",
-                     "x"]) | ANY_TEXT,
-    ANY_TEXT, max_size=4,
-)  # fmt: skip
+    st.sampled_from(["q", "rule", "level", "team", "status", "page", "sort", "days", "next", "x"])
+    | ANY_TEXT,
+    ANY_TEXT,
+    max_size=4,
+)
 GETS = {
-    "alice": ["team:triage", "team:watch", "team:inbox", "team:patients",
-              "team:enrol"],
-    "bob": ["symptoms:today", "symptoms:history", "patients:injections", "patients:settings",
-            "patients:caregiving"],
+    "alice": ["team:triage", "team:watch", "team:inbox", "team:patients", "team:enrol"],
+    "bob": [
+        "symptoms:today",
+        "symptoms:history",
+        "patients:injections",
+        "patients:settings",
+        "patients:caregiving",
+    ],
     None: ["login", "password_reset", "patients:help"],
-}  # fmt: skip
+}
 ALLOWED = (200, 204, 302, 400, 404)
 
 
@@ -41,15 +46,18 @@ def test_query_strings(client, alice, bob, who, index, params):
     assert response.status_code in ALLOWED
 
 
-HEADERS = st.fixed_dictionaries({}, optional={
-    "HTTP_HX_REQUEST": st.sampled_from(["true", "false", ""]) | ANY_TEXT,
-    "HTTP_HX_CURRENT_URL": ANY_TEXT | st.just("http://testserver/team/?level=URGENT"),
-    "HTTP_X_DIARY_BACKGROUND": st.sampled_from(["1", "0"]) | ANY_TEXT,
-    "HTTP_X_FORWARDED_FOR": ANY_TEXT | st.just("198.51.100.9, 10.0.0.1"),
-    "HTTP_ACCEPT_LANGUAGE": ANY_TEXT | st.sampled_from(["es", "de-DE,de;q=0.9", "*"]),
-    "HTTP_USER_AGENT": ANY_TEXT,
-    "HTTP_REFERER": ANY_TEXT,
-})  # fmt: skip
+HEADERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "HTTP_HX_REQUEST": st.sampled_from(["true", "false", ""]) | ANY_TEXT,
+        "HTTP_HX_CURRENT_URL": ANY_TEXT | st.just("http://testserver/team/?level=URGENT"),
+        "HTTP_X_DIARY_BACKGROUND": st.sampled_from(["1", "0"]) | ANY_TEXT,
+        "HTTP_X_FORWARDED_FOR": ANY_TEXT | st.just("198.51.100.9, 10.0.0.1"),
+        "HTTP_ACCEPT_LANGUAGE": ANY_TEXT | st.sampled_from(["es", "de-DE,de;q=0.9", "*"]),
+        "HTTP_USER_AGENT": ANY_TEXT,
+        "HTTP_REFERER": ANY_TEXT,
+    },
+)
 
 
 def _latin1(headers: dict) -> dict:
@@ -65,12 +73,27 @@ def test_headers(client, alice, bob, who, index, headers):
     assert response.status_code in ALLOWED
 
 
-CHARSETS = st.sampled_from(["utf-8", "UTF-8", "utf-16", "utf-16-le", "latin-1", "cp1252",
-                            "shift_jis", "us-ascii", "nonsense", ""])  # fmt: skip
+CHARSETS = st.sampled_from(
+    [
+        "utf-8",
+        "UTF-8",
+        "utf-16",
+        "utf-16-le",
+        "latin-1",
+        "cp1252",
+        "shift_jis",
+        "us-ascii",
+        "nonsense",
+        "",
+    ]
+)
 
 
-@given(charset=CHARSETS, route=st.sampled_from(["login", "password_reset", "symptoms:today"]),
-       body=st.text(max_size=80))  # fmt: skip
+@given(
+    charset=CHARSETS,
+    route=st.sampled_from(["login", "password_reset", "symptoms:today"]),
+    body=st.text(max_size=80),
+)
 def test_form_posts_in_any_charset(client, bob, charset, route, body):
     if route == "symptoms:today":
         client.force_login(bob.user)

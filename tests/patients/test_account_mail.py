@@ -57,9 +57,13 @@ def test_one_client_gets_at_most_twenty_reset_requests_an_hour(client, bob):
 
 def test_the_limits_fail_open_when_the_cache_is_down(client, bob, settings):
     """A cache outage must never stop a patient resetting their password."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/1",
-                                   "OPTIONS": {"socket_connect_timeout": 0.2}}}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/1",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
     assert ask_reset(client, bob.user.email)["Location"] == reverse("password_reset_done")
     assert AccountEmail.objects.filter(user=bob.user).count() == 1
 
@@ -68,8 +72,9 @@ def test_the_task_carries_only_an_id_and_the_link_is_made_when_sending(
     bob, django_capture_on_commit_callbacks
 ):
     published = []
-    with mock.patch("diary_site.publisher.publish_task",
-                    lambda name, *args: published.append((name, args))):  # fmt: skip
+    with mock.patch(
+        "diary_site.publisher.publish_task", lambda name, *args: published.append((name, args))
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             email = account_email_queue(bob.user, AccountEmail.Kind.PASSWORD_RESET)
     # An id only: no address, no link, no token.
@@ -84,8 +89,11 @@ def test_a_failed_send_is_retried_with_backoff_then_given_up(bob):
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException):
         assert account_emails_send(now=now) == 0
         email.refresh_from_db()
-        assert (email.status, email.attempts, email.due_at) == ("pending", 1,
-                                                                now + timedelta(minutes=2))  # fmt: skip
+        assert (email.status, email.attempts, email.due_at) == (
+            "pending",
+            1,
+            now + timedelta(minutes=2),
+        )
         assert account_emails_send(now=now) == 0  # not due yet: not tried again
         later = now
         for backoff in (2, 4, 8, 16):  # minutes after attempts 1 to 4

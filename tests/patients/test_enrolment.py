@@ -14,9 +14,17 @@ from tests.conftest import PASSWORD, log_in
 
 
 def enrol_data(team, **extra):
-    return {"first_name": "Nina", "last_name": "North", "email": "nina@example.org",
-            "team": team.pk, "timezone": "Europe/Paris", "temperature_unit": "C",
-            "first_dose_at": "2026-12-01T10:00", "er_low_ig": "on", **extra}  # fmt: skip
+    return {
+        "first_name": "Nina",
+        "last_name": "North",
+        "email": "nina@example.org",
+        "team": team.pk,
+        "timezone": "Europe/Paris",
+        "temperature_unit": "C",
+        "first_dose_at": "2026-12-01T10:00",
+        "er_low_ig": "on",
+        **extra,
+    }
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -82,17 +90,23 @@ def test_risk_flags_change_with_history(client, alice, bob):
 @pytest.mark.django_db
 def test_charlie_cannot_change_bobs_flags_or_carers(client, charlie, bob):
     client.force_login(charlie)
-    assert client.post(reverse("team:risk", args=[bob.pk]),
-                       {"hbv_risk": "on"}).status_code == 404  # fmt: skip
-    assert client.post(reverse("team:caregivers", args=[bob.pk]),
-                       {"first_name": "X", "email": "x@example.org"}).status_code == 404  # fmt: skip
+    assert client.post(reverse("team:risk", args=[bob.pk]), {"hbv_risk": "on"}).status_code == 404
+    assert (
+        client.post(
+            reverse("team:caregivers", args=[bob.pk]), {"first_name": "X", "email": "x@example.org"}
+        ).status_code
+        == 404
+    )
     bob.refresh_from_db()
     assert not bob.hbv_risk and not Caregiver.objects.exists()
 
 
 def invite(client, patient, email, first_name="Carl", **extra):
-    return client.post(reverse("team:caregivers", args=[patient.pk]),
-                       {"first_name": first_name, "email": email, **extra}, follow=True)  # fmt: skip
+    return client.post(
+        reverse("team:caregivers", args=[patient.pk]),
+        {"first_name": first_name, "email": email, **extra},
+        follow=True,
+    )
 
 
 REPLY = "if it can be used for a caregiver"
@@ -115,8 +129,9 @@ def test_a_new_address_gets_an_account_and_an_invitation_and_must_accept(client,
     client.logout()
     log_in(client, carer.user.username)
     assert client.get(reverse("home"))["Location"] == reverse("patients:caregiving")
-    answer = client.post(reverse("patients:caregiving"), {"caregiver": carer.pk,
-                                                          "answer": "accept"})  # fmt: skip
+    answer = client.post(
+        reverse("patients:caregiving"), {"caregiver": carer.pk, "answer": "accept"}
+    )
     assert answer["Location"] == reverse("symptoms:today")
     carer.refresh_from_db()
     assert carer.active and carer.accepted_at is not None
@@ -147,8 +162,12 @@ def test_an_existing_account_is_asked_not_linked(client, alice, bob, dave):
 @pytest.mark.parametrize("who", ["alice", "erin", "dana", "bob_himself"])
 def test_staff_and_the_patient_never_become_caregivers(client, alice, erin, dana, bob, who):
     """charlie once linked alice (team A) to his patient and she read its entries."""
-    address = {"alice": alice.email, "erin": erin.email, "dana": dana.email,
-               "bob_himself": bob.user.email}[who]  # fmt: skip
+    address = {
+        "alice": alice.email,
+        "erin": erin.email,
+        "dana": dana.email,
+        "bob_himself": bob.user.email,
+    }[who]
     client.force_login(alice)
     page = invite(client, bob, address).content.decode()
     assert REPLY in page  # the same reply as for anyone
@@ -161,8 +180,9 @@ def test_the_reply_never_tells_whose_address_it_is(client, charlie, team_b, alic
     """With bob@example.org the reply once named a team A patient."""
     from patients.models import Patient
 
-    zed = Patient.objects.create(user=User.objects.create_user("zed", "zed@example.org", "x"),
-                                 team=team_b)  # fmt: skip
+    zed = Patient.objects.create(
+        user=User.objects.create_user("zed", "zed@example.org", "x"), team=team_b
+    )
     client.force_login(charlie)
     replies = {}
     for address in ("bob@example.org", "alice@example.org", "nobody-yet@example.org"):
@@ -179,8 +199,9 @@ def test_someone_elses_request_cannot_be_answered(client, alice, bob, dave, caro
     invite(client, bob, dave.user.email)
     carer = Caregiver.objects.get(patient=bob, user=dave.user)
     client.force_login(carol.user)
-    response = client.post(reverse("patients:caregiving"), {"caregiver": carer.pk,
-                                                            "answer": "accept"})  # fmt: skip
+    response = client.post(
+        reverse("patients:caregiving"), {"caregiver": carer.pk, "answer": "accept"}
+    )
     assert response.status_code == 404
     carer.refresh_from_db()
     assert not carer.active

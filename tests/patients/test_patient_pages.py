@@ -62,14 +62,20 @@ def test_settings_change_unit_zone_and_reminder(client, bob):
     client.force_login(bob.user)
     response = client.post(
         SETTINGS,
-        {"temperature_unit": "F", "timezone": "America/New_York", "reminders_enabled": "on",
-         "reminder_time": "19:30"},
-    )  # fmt: skip
+        {
+            "temperature_unit": "F",
+            "timezone": "America/New_York",
+            "reminders_enabled": "on",
+            "reminder_time": "19:30",
+        },
+    )
     assert response.status_code == 302
     bob.refresh_from_db()
     assert (bob.temperature_unit, bob.timezone, bob.reminder_time.strftime("%H:%M")) == (
-        "F", "America/New_York", "19:30",
-    )  # fmt: skip
+        "F",
+        "America/New_York",
+        "19:30",
+    )
 
 
 @pytest.mark.django_db

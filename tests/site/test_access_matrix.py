@@ -111,17 +111,35 @@ def world(bob, dave, carol, alice, charlie, dana):
     entry = make_entry(bob, timezone.now(), temp="38.4")
     services.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(entry=entry, team_alert=True).first()
-    users = {"bob": bob.user, "dave": dave.user, "carol": carol.user, "alice": alice,
-             "charlie": charlie, "dana": dana}  # fmt: skip
+    users = {
+        "bob": bob.user,
+        "dave": dave.user,
+        "carol": carol.user,
+        "alice": alice,
+        "charlie": charlie,
+        "dana": dana,
+    }
     args = {
-        "symptoms:result": [entry.pk], "symptoms:edit": [entry.pk],
-        "symptoms:follow_up": [entry.pk], "patients:education": ["sepsis-signs"],
+        "symptoms:result": [entry.pk],
+        "symptoms:edit": [entry.pk],
+        "symptoms:follow_up": [entry.pk],
+        "patients:education": ["sepsis-signs"],
         "patients:reminders_off": [opt_out_token(bob)],
         "password_reset_confirm": ["MQ", "set-password"],
-        **{f"team:{n}": [bob.pk] for n in ("risk", "caregivers", "patient", "export_csv",
-                                            "summary", "summary_pdf", "export_fhir")},
+        **{
+            f"team:{n}": [bob.pk]
+            for n in (
+                "risk",
+                "caregivers",
+                "patient",
+                "export_csv",
+                "summary",
+                "summary_pdf",
+                "export_fhir",
+            )
+        },
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
-    }  # fmt: skip
+    }
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
         "team:resolve": {"action": "no_action"},
@@ -188,8 +206,9 @@ def test_nobody_answers_someone_elses_caregiving_request(client, world, role, ca
     dave = world["users"]["dave"].patient
     request = Caregiver.objects.create(patient=dave, user=carol.user, active=False)
     client.force_login(world["users"][role])
-    response = client.post(reverse("patients:caregiving"), {"caregiver": request.pk,
-                                                            "answer": "accept"})  # fmt: skip
+    response = client.post(
+        reverse("patients:caregiving"), {"caregiver": request.pk, "answer": "accept"}
+    )
     assert response.status_code == 404
     request.refresh_from_db()
     assert not request.active
@@ -207,8 +226,9 @@ def test_missing_and_not_yours_are_the_same_404(client, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("bob", 302), ("alice", 302),
-                                              ("dana", 200)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("role", "status"), [("anonymous", 302), ("bob", 302), ("alice", 302), ("dana", 200)]
+)
 def test_only_administrators_reach_the_admin(client, world, role, status):
     if role != "anonymous":
         client.force_login(world["users"][role])

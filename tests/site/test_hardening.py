@@ -48,15 +48,23 @@ def test_the_lockout_counts_the_client_not_the_proxy(client, settings, bob):
     """Five failures from one client lock that client; another behind the same proxy is not."""
     settings.DIARY_PROXY_COUNT = 1
     for _ in range(5):
-        client.post(reverse("login"), {"username": "bob", "password": "wrong"},
-                    REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.9")  # fmt: skip
+        client.post(
+            reverse("login"),
+            {"username": "bob", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.5",
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
     from axes.models import AccessAttempt
 
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.9"]
     from tests.conftest import PASSWORD
 
-    other = client.post(reverse("login"), {"username": "bob", "password": PASSWORD},
-                        REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.10")  # fmt: skip
+    other = client.post(
+        reverse("login"),
+        {"username": "bob", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="198.51.100.10",
+    )
     assert other.status_code == 302
 
 
@@ -126,8 +134,9 @@ def test_a_probe_of_many_ids_is_one_row_per_route_and_minute(client, charlie, ca
 
 
 def test_the_error_mail_carries_no_form_data_query_or_local_variables(settings):
-    request = RequestFactory().post("/diary/?q=Bob+Baker", {"temperature": "39.4",
-                                                           "note": "my secret note"})  # fmt: skip
+    request = RequestFactory().post(
+        "/diary/?q=Bob+Baker", {"temperature": "39.4", "note": "my secret note"}
+    )
     secret_temperature = "39.4"  # a local variable of the failing code  # noqa: F841
     try:
         raise ValueError("boom")
@@ -141,17 +150,24 @@ def test_the_error_mail_carries_no_form_data_query_or_local_variables(settings):
 
 def test_sentry_events_are_scrubbed():
     event = {
-        "request": {"url": "https://diary.example.org/team/patients/?q=Bob", "method": "GET",
-                    "query_string": "q=Bob", "data": {"note": "secret"}, "cookies": {"s": "x"},
-                    "headers": {"Cookie": "sessionid=x"}},
+        "request": {
+            "url": "https://diary.example.org/team/patients/?q=Bob",
+            "method": "GET",
+            "query_string": "q=Bob",
+            "data": {"note": "secret"},
+            "cookies": {"s": "x"},
+            "headers": {"Cookie": "sessionid=x"},
+        },
         "user": {"id": 7, "email": "alice@example.org", "ip_address": "198.51.100.9"},
         "extra": {"entry": "39.4"},
         "exception": {"values": [{"stacktrace": {"frames": [{"vars": {"t": "39.4"}}]}}]},
-        "breadcrumbs": {"values": [
-            {"category": "query", "data": {"params": ["Bob"]}},
-            {"category": "httplib", "data": {"url": "https://x/?q=Bob"}},
-        ]},
-    }  # fmt: skip
+        "breadcrumbs": {
+            "values": [
+                {"category": "query", "data": {"params": ["Bob"]}},
+                {"category": "httplib", "data": {"url": "https://x/?q=Bob"}},
+            ]
+        },
+    }
     text = str(scrub_event(event, {}))
     assert "team/patients/" in text and "'id': 7" in text
     for secret in ("Bob", "secret", "39.4", "sessionid", "alice@", "198.51"):
@@ -163,11 +179,18 @@ def test_sentry_events_are_scrubbed():
 
 def test_a_first_dose_in_year_9999_is_refused_and_every_page_keeps_working(client, alice, team_a):
     client.force_login(alice)
-    response = client.post(reverse("team:enrol"), {
-        "first_name": "Pago", "last_name": "Pago", "email": "pago@example.org",
-        "team": team_a.pk, "timezone": "Pacific/Pago_Pago", "temperature_unit": "C",
-        "first_dose_at": "9999-12-31T23:59",
-    })  # fmt: skip
+    response = client.post(
+        reverse("team:enrol"),
+        {
+            "first_name": "Pago",
+            "last_name": "Pago",
+            "email": "pago@example.org",
+            "team": team_a.pk,
+            "timezone": "Pacific/Pago_Pago",
+            "temperature_unit": "C",
+            "first_dose_at": "9999-12-31T23:59",
+        },
+    )
     assert response.status_code == 200
     assert "within the next year" in response.content.decode()
     assert 'value="Pago"' in response.content.decode()  # nothing typed is lost
@@ -185,9 +208,15 @@ def test_the_database_refuses_an_absurd_date_whatever_writes_it(bob):
 
 def test_the_admin_refuses_an_injection_in_year_9999(client, dana, bob):
     client.force_login(dana)
-    response = client.post("/admin/patients/injection/add/", {
-        "patient": bob.pk, "given_at_0": "9999-12-31", "given_at_1": "23:59", "site": "thigh",
-    })  # fmt: skip
+    response = client.post(
+        "/admin/patients/injection/add/",
+        {
+            "patient": bob.pk,
+            "given_at_0": "9999-12-31",
+            "given_at_1": "23:59",
+            "site": "thigh",
+        },
+    )
     assert response.status_code == 200
     assert "between the years 2000 and 2099" in response.content.decode()
 
@@ -195,8 +224,9 @@ def test_the_admin_refuses_an_injection_in_year_9999(client, dana, bob):
 # Input no page can read ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("route", "query"), [("team:triage", "?rule=T-FEV-1%00"),
-                                              ("team:patients", "?q=bob%00baker")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("route", "query"), [("team:triage", "?rule=T-FEV-1%00"), ("team:patients", "?q=bob%00baker")]
+)
 def test_a_nul_byte_in_a_query_is_a_clear_400(client, alice, route, query):
     client.force_login(alice)
     response = client.get(reverse(route) + query)
@@ -209,28 +239,42 @@ def test_a_form_in_another_charset_is_a_clear_400_even_on_the_login_page(client,
     if signed_in:
         client.force_login(bob.user)
     body = "username=bob&password=x"  # the test client encodes it as the charset says
-    response = client.post(reverse("login"), body,
-                           content_type="application/x-www-form-urlencoded; charset=utf-16")  # fmt: skip
+    response = client.post(
+        reverse("login"), body, content_type="application/x-www-form-urlencoded; charset=utf-16"
+    )
     assert response.status_code == 400
     assert "Something was wrong with that request" in response.content.decode()
 
 
 def test_a_nul_byte_in_a_form_field_keeps_what_was_typed(client, bob):
     client.force_login(bob.user)
-    response = client.post(reverse("symptoms:today"), {
-        "client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e", "unit": "C",
-        "temperature": "38.2", "note": "bad\x00byte", "action": "save",
-    })  # fmt: skip
+    response = client.post(
+        reverse("symptoms:today"),
+        {
+            "client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e",
+            "unit": "C",
+            "temperature": "38.2",
+            "note": "bad\x00byte",
+            "action": "save",
+        },
+    )
     assert response.status_code == 200
     assert 'value="38.2"' in response.content.decode()
 
 
 def test_an_overlong_address_at_enrolment_is_a_form_error(client, alice, team_a):
     client.force_login(alice)
-    response = client.post(reverse("team:enrol"), {
-        "first_name": "Long", "last_name": "Address", "email": "a" * 250 + "@example.org",
-        "team": team_a.pk, "timezone": "Europe/London", "temperature_unit": "C",
-    })  # fmt: skip
+    response = client.post(
+        reverse("team:enrol"),
+        {
+            "first_name": "Long",
+            "last_name": "Address",
+            "email": "a" * 250 + "@example.org",
+            "team": team_a.pk,
+            "timezone": "Europe/London",
+            "temperature_unit": "C",
+        },
+    )
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
 
@@ -271,11 +315,19 @@ def test_with_a_sentry_dsn_errors_go_to_sentry_scrubbed_and_not_by_mail():
         "print(o['send_default_pii'], o['include_local_variables'], o['max_request_body_size'], "
         "o['before_send'].__name__, settings.ADMINS)"
     )
-    env = {**os.environ, "SENTRY_DSN": "https://public@sentry.example.invalid/1",
-           "DJANGO_ADMINS": "oncall@example.org", "DJANGO_SETTINGS_MODULE": "diary_site.settings",
-           "DJANGO_DEBUG": "true"}  # fmt: skip
+    env = {
+        **os.environ,
+        "SENTRY_DSN": "https://public@sentry.example.invalid/1",
+        "DJANGO_ADMINS": "oncall@example.org",
+        "DJANGO_SETTINGS_MODULE": "diary_site.settings",
+        "DJANGO_DEBUG": "true",
+    }
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", probe], cwd=Path(__file__).parents[2], env=env,
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.split() == ["False", "False", "never", "scrub_event", "[]"], done.stderr

@@ -37,8 +37,11 @@ def test_it_lands_each_role_after_the_login_form(client, alice):
     )
     # A clinician gives her second factor first, then lands on the triage queue.
     assert response.redirect_chain[-1][0] == reverse("two_factor_verify") + "?next=/"
-    response = client.post(reverse("two_factor_verify"),
-                           {"code": totp_code(alice.otp_device), "next": "/"}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("two_factor_verify"),
+        {"code": totp_code(alice.otp_device), "next": "/"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == reverse("team:triage")
 
 

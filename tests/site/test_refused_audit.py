@@ -33,7 +33,13 @@ def test_a_clinician_probing_another_teams_alert_is_recorded(client, charlie, bo
     assert response.status_code == 404
     row = RefusedRequest.objects.get()
     assert (row.user, row.method, row.path, row.route, row.status, row.ip) == (
-        charlie, "GET", url, "team:alert", 404, "203.0.113.7")  # fmt: skip
+        charlie,
+        "GET",
+        url,
+        "team:alert",
+        404,
+        "203.0.113.7",
+    )
     # The query string is never kept; the log names the user by id only.
     assert "q=anything" not in row.path
     [record] = [r for r in caplog.records if r.name == "security"]

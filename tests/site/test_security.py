@@ -67,8 +67,11 @@ def test_clinicians_are_logged_out_after_30_idle_minutes(client, alice, bob):
     assert client.get(reverse("team:triage")).status_code == 302  # the session is gone
 
 
-POLL = {"HTTP_HX_REQUEST": "true", "HTTP_X_DIARY_BACKGROUND": "1",
-        "HTTP_HX_CURRENT_URL": "http://testserver/team/?level=URGENT"}  # fmt: skip
+POLL = {
+    "HTTP_HX_REQUEST": "true",
+    "HTTP_X_DIARY_BACKGROUND": "1",
+    "HTTP_HX_CURRENT_URL": "http://testserver/team/?level=URGENT",
+}
 
 
 @pytest.mark.django_db
@@ -187,9 +190,14 @@ def test_the_print_button_script_carries_the_pages_nonce(client, alice, bob):
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("short-pass1", False), ("password1234", False), ("123456789012", False),
-     ("bobbaker2026", False), ("tulip-harbour-lantern", True)],
-)  # fmt: skip
+    [
+        ("short-pass1", False),
+        ("password1234", False),
+        ("123456789012", False),
+        ("bobbaker2026", False),
+        ("tulip-harbour-lantern", True),
+    ],
+)
 @pytest.mark.django_db
 def test_password_rules(bob, password, ok):
     bob.user.first_name, bob.user.last_name = "Bob", "Baker"
@@ -218,8 +226,12 @@ def deploy_check(**overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deployment_check_passes_with_production_values():
@@ -246,8 +258,12 @@ def test_production_refuses_to_start_without_a_mail_server():
     env.pop("EMAIL_URL")
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "EMAIL_URL" in result.stderr
 
@@ -261,8 +277,12 @@ def test_production_logs_are_one_json_object_per_line(settings):
     formatter = logging.config.DictConfigurator(settings.LOGGING).configure_formatter(
         settings.LOGGING["formatters"]["json"]
     )
-    record = logging.LogRecord("security", logging.WARNING, __file__, 1, "refused user=%s", (7,),
-                               None)  # fmt: skip
+    record = logging.LogRecord(
+        "security", logging.WARNING, __file__, 1, "refused user=%s", (7,), None
+    )
     line = json.loads(formatter.format(record))
-    assert (line["level"], line["logger"], line["message"]) == ("WARNING", "security",
-                                                                 "refused user=7")  # fmt: skip
+    assert (line["level"], line["logger"], line["message"]) == (
+        "WARNING",
+        "security",
+        "refused user=7",
+    )

@@ -80,9 +80,13 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     env.pop("DATABASE_URL", None)
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_manage_py_works_in_an_unconfigured_checkout_and_says_so():

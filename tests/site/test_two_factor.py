@@ -91,8 +91,10 @@ def test_patients_may_turn_it_on_and_then_it_is_required(client, bob):
 @pytest.mark.django_db
 def test_next_after_the_code_stays_on_this_site(client, alice):
     password_login(client, "alice")
-    response = client.post(reverse("two_factor_verify"),
-                           {"code": totp_code(alice.otp_device), "next": "https://evil.example/"})  # fmt: skip
+    response = client.post(
+        reverse("two_factor_verify"),
+        {"code": totp_code(alice.otp_device), "next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("home")
 
 
@@ -120,10 +122,15 @@ def test_adding_an_authenticator_later_needs_the_password_and_tells_the_person(c
     assert "That is not your password" in refused.content.decode()
     device.refresh_from_db()
     assert not device.confirmed  # a stolen session cannot add its own app
-    assert client.post(reverse("two_factor_setup"),
-                       {"code": totp_code(device), "password": "wrong"}).status_code == 200  # fmt: skip
-    done = client.post(reverse("two_factor_setup"),
-                       {"code": totp_code(device, ahead=1), "password": PASSWORD})  # fmt: skip
+    assert (
+        client.post(
+            reverse("two_factor_setup"), {"code": totp_code(device), "password": "wrong"}
+        ).status_code
+        == 200
+    )
+    done = client.post(
+        reverse("two_factor_setup"), {"code": totp_code(device, ahead=1), "password": PASSWORD}
+    )
     assert "backup" in done.content.decode().lower()
     device.refresh_from_db()
     assert device.confirmed

@@ -33,8 +33,16 @@ def test_today_page_preselects_the_patients_unit_and_groups(bob_client, bob):
     bob.save()
     html = bob_client.get(TODAY).content.decode()
     assert re.search(r'value="F"\s+checked', html)
-    for group in ("General", "Nose, throat and chest", "Urinary", "Skin", "Injection site",
-                  "Liver", "Nerves, vision and speech", "Any of these right now?"):  # fmt: skip
+    for group in (
+        "General",
+        "Nose, throat and chest",
+        "Urinary",
+        "Skin",
+        "Injection site",
+        "Liver",
+        "Nerves, vision and speech",
+        "Any of these right now?",
+    ):
         assert group in html
     assert "Very severe" in html
     assert "I feel fine" in html
@@ -61,8 +69,7 @@ def test_i_feel_fine_in_one_tap(bob_client, bob):
         ({"s_might_die": "on"}, "might_die", "Seek medical attention now"),
     ],
 )
-def test_i_feel_fine_never_drops_symptoms_the_patient_entered(bob_client, bob, post, code,
-                                                              heading):  # fmt: skip
+def test_i_feel_fine_never_drops_symptoms_the_patient_entered(bob_client, bob, post, code, heading):
     response = bob_client.post(TODAY, entry_post(action="fine", **post), follow=True)
     entry = DiaryEntry.objects.get(patient=bob)
     assert not entry.feels_fine
@@ -273,10 +280,12 @@ def test_the_result_page_reads_the_entry_once(bob_client, bob):
         page = bob_client.get(response["Location"])
     assert "Contact your care team today" in page.content.decode()
     entry_reads = [
-        q["sql"] for q in ctx.captured_queries
-        if q["sql"].startswith('SELECT "symptoms_diaryentry"') and '"id" = ' in q["sql"]
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "symptoms_diaryentry"')
+        and '"id" = ' in q["sql"]
         and "NOT (" not in q["sql"]  # the history read excludes the entry itself
-    ]  # fmt: skip
+    ]
     assert len(entry_reads) == 1, entry_reads
     assert len(ctx.captured_queries) <= 16
 
@@ -347,9 +356,15 @@ def test_history_ignores_bad_day_counts(bob_client, days):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("text", "live"), [("Yellow fever jab", True), ("MMR", True),
-                                            ("flu injection", False),
-                                            ("non-live flu vaccine", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "live"),
+    [
+        ("Yellow fever jab", True),
+        ("MMR", True),
+        ("flu injection", False),
+        ("non-live flu vaccine", False),
+    ],
+)
 def test_a_named_live_vaccine_counts_even_unticked(bob_client, bob, text, live):
     answer = bob_client.post(TODAY, entry_post(planned_vaccine=text), follow=True)
     entry = DiaryEntry.objects.get(patient=bob)

@@ -11,6 +11,7 @@ import pytest
 
 from symptoms.forms import EntryForm
 from symptoms.models import Symptom, TemperatureReading
+from tests.symptoms.fahrenheit import FAHRENHEIT_TO_CELSIUS
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -66,14 +67,26 @@ def test_temperature_bounds(unit, value, confirm, outcome):
 @pytest.mark.parametrize(
     ("field", "value", "ok"),
     [
-        ("heart_rate", "24", False), ("heart_rate", "25", True), ("heart_rate", "250", True),
-        ("heart_rate", "251", False), ("resp_rate", "3", False), ("resp_rate", "4", True),
-        ("resp_rate", "60", True), ("resp_rate", "61", False), ("spo2", "49", False),
-        ("spo2", "50", True), ("spo2", "100", True), ("spo2", "101", False),
-        ("systolic_bp", "49", False), ("systolic_bp", "50", True), ("systolic_bp", "260", True),
-        ("systolic_bp", "261", False), ("heart_rate", "ninety", False), ("spo2", "97.5", False),
+        ("heart_rate", "24", False),
+        ("heart_rate", "25", True),
+        ("heart_rate", "250", True),
+        ("heart_rate", "251", False),
+        ("resp_rate", "3", False),
+        ("resp_rate", "4", True),
+        ("resp_rate", "60", True),
+        ("resp_rate", "61", False),
+        ("spo2", "49", False),
+        ("spo2", "50", True),
+        ("spo2", "100", True),
+        ("spo2", "101", False),
+        ("systolic_bp", "49", False),
+        ("systolic_bp", "50", True),
+        ("systolic_bp", "260", True),
+        ("systolic_bp", "261", False),
+        ("heart_rate", "ninety", False),
+        ("spo2", "97.5", False),
     ],
-)  # fmt: skip
+)
 def test_vital_bounds(field, value, ok):
     form = make_form(**{field: value})
     assert form.is_valid() is ok
@@ -82,8 +95,9 @@ def test_vital_bounds(field, value, ok):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("grade", "ok"), [("-1", False), ("0", True), ("4", True), ("5", False),
-                                           ("x", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("grade", "ok"), [("-1", False), ("0", True), ("4", True), ("5", False), ("x", False)]
+)
 def test_grades_are_0_to_4(grade, ok):
     form = make_form(s_cough=grade)
     assert form.is_valid() is ok
@@ -132,16 +146,8 @@ def test_live_vaccine_needs_its_name():
     assert form.errors["planned_vaccine"]
 
 
-# Hand-derived with C = (F - 32) * 5/9, rounded half-up to 0.1 (clinical-rules.md A.0).
-FAHRENHEIT = [
-    ("95.0", "35.0"), ("96.7", "35.9"), ("96.8", "36.0"), ("99.4", "37.4"), ("99.5", "37.5"),
-    ("100.2", "37.9"), ("100.3", "37.9"), ("100.4", "38.0"), ("100.8", "38.2"),
-    ("100.9", "38.3"), ("101.0", "38.3"), ("102.3", "39.1"),
-]  # fmt: skip
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(("fahrenheit", "celsius"), FAHRENHEIT)
+@pytest.mark.parametrize(("fahrenheit", "celsius"), FAHRENHEIT_TO_CELSIUS)
 def test_fahrenheit_is_stored_as_entered_with_rounded_celsius(bob, fahrenheit, celsius):
     from tests.alerts.factories import make_entry
 

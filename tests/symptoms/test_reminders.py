@@ -95,8 +95,7 @@ def test_reminders_that_are_no_longer_needed_are_skipped(bob):
 def test_reminder_email_has_no_health_data_and_a_working_opt_out(client, bob):
     bob.user.email = "bob@example.org"
     bob.user.save()
-    make_entry(bob, utc(2026, 6, 9, 8, 0), temp="38.9", note="secret note",
-               symptoms={"cough": 3})  # fmt: skip
+    make_entry(bob, utc(2026, 6, 9, 8, 0), temp="38.9", note="secret note", symptoms={"cough": 3})
     reminders.daily_reminders_sweep(now=utc(2026, 6, 10, 9, 0))
     reminders.reminders_send(now=utc(2026, 6, 10, 9, 0))
     message = mail.outbox[0]
@@ -149,9 +148,13 @@ def test_settings_refuse_a_reminder_at_night(client, bob):
     client.force_login(bob.user)
     response = client.post(
         reverse("patients:settings"),
-        {"temperature_unit": "C", "timezone": "Europe/London", "reminders_enabled": "on",
-         "reminder_time": "23:30"},
-    )  # fmt: skip
+        {
+            "temperature_unit": "C",
+            "timezone": "Europe/London",
+            "reminders_enabled": "on",
+            "reminder_time": "23:30",
+        },
+    )
     assert response.status_code == 200
     assert "we do not send reminders at night" in response.content.decode()
 

@@ -9,8 +9,15 @@ from team.templatetags.alert_format import label, why_text
 
 @pytest.mark.django_db
 def test_readings_thresholds_and_changes():
-    readings = [{"value": "101.1", "unit": "F", "value_c": "38.4", "confirmed": True,
-                 "at": "2026-11-23T08:15:00+00:00"}]  # fmt: skip
+    readings = [
+        {
+            "value": "101.1",
+            "unit": "F",
+            "value_c": "38.4",
+            "confirmed": True,
+            "at": "2026-11-23T08:15:00+00:00",
+        }
+    ]
     assert why_text(readings) == "101.1 °F (38.4 °C), re-measure at 23 Nov 08:15"
     assert why_text({"threshold_c": "38.3"}) == "threshold °C 38.3"
     assert why_text({"chills": {"from": 0, "to": 2}}) == "Chills or shivering 0 → 2"

@@ -206,12 +206,18 @@ def test_each_step_of_an_alert_is_in_its_history_with_who_and_when(client, alice
     client.post(reverse("team:acknowledge", args=[alert.pk]))
     client.post(reverse("team:snooze", args=[alert.pk]), {"hours": 4})
     login(client, erin)
-    client.post(reverse("team:resolve", args=[alert.pk]), {"action": "advised_gp",
-                                                           "note": "GP tomorrow"})  # fmt: skip
-    steps = [(getattr(h.history_user, "username", None), h.status, h.snoozed_until is not None)
-             for h in alert.history.order_by("history_date")]  # fmt: skip
-    assert steps[-3:] == [("alice", "acknowledged", False), ("alice", "acknowledged", True),
-                          ("erin", "resolved", True)]  # fmt: skip
+    client.post(
+        reverse("team:resolve", args=[alert.pk]), {"action": "advised_gp", "note": "GP tomorrow"}
+    )
+    steps = [
+        (getattr(h.history_user, "username", None), h.status, h.snoozed_until is not None)
+        for h in alert.history.order_by("history_date")
+    ]
+    assert steps[-3:] == [
+        ("alice", "acknowledged", False),
+        ("alice", "acknowledged", True),
+        ("erin", "resolved", True),
+    ]
 
 
 def test_two_nurses_resolving_at_once_resolve_it_once(alice, erin, alert):

@@ -24,8 +24,14 @@ def story(bob):
     now = timezone.now()
     bob.injections.create(given_at=now - timedelta(days=6), dose_number=7, site="thigh")
     make_entry(bob, now - timedelta(days=2), temp="99.1", unit="F", symptoms={"cough": 1})
-    fever = make_entry(bob, now - timedelta(hours=3), temp="38.4", symptoms={"chills": 2},
-                       red_flags=("might_die",), note="=HYPERLINK(\"x\")")  # fmt: skip
+    fever = make_entry(
+        bob,
+        now - timedelta(hours=3),
+        temp="38.4",
+        symptoms={"chills": 2},
+        red_flags=("might_die",),
+        note='=HYPERLINK("x")',
+    )
     services.entry_evaluate(fever.pk)
     return fever
 
@@ -77,9 +83,12 @@ def test_fhir_bundle_validates_and_carries_loinc_and_ucum(client, alice, bob, st
     kinds = [e.resource.__resource_type__ for e in bundle.entry]
     assert kinds.count("Patient") == 1
     assert "MedicationAdministration" in kinds and "Flag" in kinds
-    temps = [e["resource"] for e in data["entry"]
-             if e["resource"]["resourceType"] == "Observation"
-             and e["resource"]["code"]["coding"][0]["code"] == "8310-5"]  # fmt: skip
+    temps = [
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        and e["resource"]["code"]["coding"][0]["code"] == "8310-5"
+    ]
     units = sorted((t["valueQuantity"]["value"], t["valueQuantity"]["code"]) for t in temps)
     assert units == [(38.4, "Cel"), (99.1, "[degF]")]
     assert all(t["valueQuantity"]["system"] == "http://unitsofmeasure.org" for t in temps)

@@ -23,16 +23,22 @@ def detail(patient, **params):
 
 @pytest.fixture
 def fever(bob):
-    entry = make_entry(bob, timezone.now() - timedelta(hours=2), temp="38.4",
-                       symptoms={"chills": 2}, antipyretic_6h=True)  # fmt: skip
+    entry = make_entry(
+        bob,
+        timezone.now() - timedelta(hours=2),
+        temp="38.4",
+        symptoms={"chills": 2},
+        antipyretic_6h=True,
+    )
     services.entry_evaluate(entry.pk)
     bob.injections.create(given_at=timezone.now() - timedelta(days=5), dose_number=6)
     return entry
 
 
 @pytest.mark.django_db
-def test_alert_cards_show_rule_readings_thresholds_and_the_patients_message(client, alice, bob,
-                                                                           fever):  # fmt: skip
+def test_alert_cards_show_rule_readings_thresholds_and_the_patients_message(
+    client, alice, bob, fever
+):
     client.force_login(alice)
     html = client.get(detail(bob)).content.decode()
     assert "T-FEV-1" in html and "INF-FLU" in html
@@ -63,8 +69,9 @@ def test_resolving_from_the_patient_page_returns_there(client, alice, bob, fever
 def test_next_never_leaves_the_site(client, alice, bob, fever):
     client.force_login(alice)
     alert = Alert.objects.get(entry=fever, rule__rule_id="T-FEV-1")
-    response = client.post(reverse("team:acknowledge", args=[alert.pk]),
-                           {"next": "https://evil.example/"})  # fmt: skip
+    response = client.post(
+        reverse("team:acknowledge", args=[alert.pk]), {"next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("team:alert", args=[alert.pk])
 
 
@@ -91,8 +98,12 @@ def test_others_get_404_and_nothing_is_logged(client, bob, fever, who, request):
 def test_same_queries_for_7_and_90_days(client, alice, bob):
     now = timezone.now()
     for day in range(85):
-        entry = make_entry(bob, now - timedelta(days=day, hours=1), temp="37.6" if day % 9 else "38.2",
-                           symptoms={"cough": day % 3})  # fmt: skip
+        entry = make_entry(
+            bob,
+            now - timedelta(days=day, hours=1),
+            temp="37.6" if day % 9 else "38.2",
+            symptoms={"cough": day % 3},
+        )
         services.entry_evaluate(entry.pk, now=entry.recorded_at)
     for day in (3, 31, 59):
         bob.injections.create(given_at=now - timedelta(days=day), dose_number=10 - day // 28)

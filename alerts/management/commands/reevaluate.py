@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("--since must be a date like 2026-03-01", returncode=2) from exc
         start = datetime.combine(since, time.min, tzinfo=UTC)
         ids = list(
-            DiaryEntry.objects.filter(recorded_at__gte=start)
+            DiaryEntry.objects.since(start)
             .order_by("recorded_at", "pk")
             .values_list("pk", flat=True)
         )

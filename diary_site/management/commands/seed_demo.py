@@ -234,10 +234,14 @@ class Command(BaseCommand):
             entry_record(
                 patient=patient,
                 entered_by=patient.user,
-                data=EntryData(grades=grades, readings=(Reading(value, spec.unit, site="mouth"),),
-                               recorded_at=at, feels_fine=not grades),
+                data=EntryData(
+                    grades=grades,
+                    readings=(Reading(value, spec.unit, site="mouth"),),
+                    recorded_at=at,
+                    feels_fine=not grades,
+                ),
                 catalogue=symptoms,
-            )  # fmt: skip
+            )
             self.created += 1
 
     def _evaluate(self, patient: Patient, now: datetime, *, handled_by: User) -> None:
