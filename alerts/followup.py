@@ -21,6 +21,31 @@ from symptoms.models import DiaryEntry
 
 ASK_WITHIN = timedelta(days=3)
 FOLLOWUP_AFTER = timedelta(hours=24)
+# A "reached someone" answer settles the advice; "not yet" does not.
+REACHED = frozenset(FollowUp.Answer.values) - {FollowUp.Answer.NOT_YET}
+
+
+def standing_advice(patient: Patient, *, now: datetime | None = None) -> Alert | None:
+    """Today's highest advice that still stands: the latest CONTACT or URGENT alert of the
+    patient's local day that the team has not resolved and whose entry the patient has not
+    answered "yes, I reached someone" for. Shown on every later result, on Today and on the
+    history, to the patient and the caregiver alike, so that a later, milder entry never
+    reads as "nothing needs action" while it stands."""
+    now = now or timezone.now()
+    candidates = (
+        Alert.objects.filter(
+            patient=patient,
+            entry__local_day=patient.today(now=now),
+            level__in=(Level.CONTACT, Level.URGENT),
+            fired_at__lte=now,
+        )
+        .exclude(status=Alert.Status.RESOLVED)
+        .exclude(entry__follow_up__answer__in=REACHED)
+        .select_related("entry", "rule")
+    )
+    return max(
+        candidates, key=lambda alert: (rules.RANK[alert.level], alert.fired_at), default=None
+    )
 
 
 def entry_to_ask_about(patient: Patient, *, now: datetime | None = None) -> DiaryEntry | None:

@@ -282,6 +282,13 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"{self.rule.rule_id} {self.level} for {self.patient}"
 
+    def later_amendments(self) -> list:
+        """Changes the patient made to the entry after this alert fired (the alert stands:
+        it was raised on what the entry said then)."""
+        if self.entry_id is None:
+            return []
+        return [a for a in self.entry.amendments.all() if a.amended_at > self.fired_at]
+
     # The lifecycle. Each step claims the row (SELECT … FOR UPDATE) and checks its status,
     # so two nurses acting at once change it once, and saves it, so that the history shows
     # who did what and when (QuerySet.update() left no history at all).

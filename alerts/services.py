@@ -78,6 +78,11 @@ class Prompt:
     def is_team_level(self) -> bool:
         return self.level in (Level.CONTACT, Level.URGENT)
 
+    @property
+    def lower_reasons(self) -> tuple[Reason, ...]:
+        """The reasons below the prompt's level (folded under an URGENT prompt)."""
+        return tuple(reason for reason in self.reasons if reason.level != self.level)
+
 
 # Inputs -----------------------------------------------------------------------------
 
@@ -348,6 +353,46 @@ def entry_prompt(entry: DiaryEntry, *, loaded: bool = False) -> Prompt:
         entry = _load_entry(entry.pk) or entry
     evaluation = rules.evaluate(evaluation_input(entry))
     return prompt_from(evaluation, at=entry.recorded_at)
+
+
+@dataclass(frozen=True)
+class EntryAdvice:
+    """What the diary advised after one entry, and why (the history's day-by-day list)."""
+
+    entry: DiaryEntry
+    level: str
+    key: str  # the prompt's key: thank_you | keep_monitoring | contact_today | seek_now
+    reasons: tuple[str, ...]  # the rules' titles, most serious first
+
+
+def entries_advice(patient: Patient, *, since: datetime) -> list[EntryAdvice]:
+    """Each entry since `since`, newest first, with the advice it got: the alerts its
+    evaluation recorded (every firing is recorded, de-duplicated or not). Two queries."""
+    entries = list(
+        DiaryEntry.objects.for_patient(patient)
+        .since(since)
+        .prefetch_related(*ENTRY_PARTS, "amendments")
+    )
+    fired: dict[int, list[Alert]] = {}
+    for alert in (
+        Alert.objects.filter(entry__in=entries).select_related("rule").order_by("fired_at")
+    ):
+        fired.setdefault(alert.entry_id, []).append(alert)
+    advice = []
+    for entry in entries:
+        alerts = sorted(fired.get(entry.pk, []), key=lambda a: -LEVEL_RANK[a.level])
+        level = rules.level_max(a.level for a in alerts)
+        advice.append(
+            EntryAdvice(
+                entry=entry,
+                level=level,
+                key=rules.PROMPT_KEYS[level],
+                reasons=tuple(
+                    dict.fromkeys(a.snapshot.get("title") or a.rule.title for a in alerts)
+                ),
+            )
+        )
+    return advice
 
 
 def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> bool:

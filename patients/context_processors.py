@@ -4,10 +4,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from patients.models import User
+
 
 def role(request: HttpRequest) -> dict[str, Any]:
-    """Expose the user's role to templates (navigation differs per role)."""
+    """Expose the user's role to templates (navigation differs per role), and for a
+    caregiver the patient whose diary they keep (`kept_for`): every page then says whose
+    diary it is, in the third person ("Bob's diary")."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_role": None}
-    return {"user_role": user.role}
+        return {"user_role": None, "kept_for": None}
+    role = user.role  # a query or two: read it once
+    kept_for = None
+    if role == User.Role.CAREGIVER:
+        kept = user.kept_diary()
+        kept_for = kept[0] if kept else None
+    return {"user_role": role, "kept_for": kept_for}

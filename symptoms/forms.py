@@ -14,16 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField
-from symptoms.models import Symptom
+from symptoms.models import GRADE_LABELS, Symptom
 from symptoms.readings import VITAL_LIMITS, temperature_problem, to_celsius
 
-GRADE_CHOICES = [
-    (0, _("None")),
-    (1, _("Mild")),
-    (2, _("Moderate")),
-    (3, _("Severe")),
-    (4, _("Very severe")),
-]
+GRADE_CHOICES = list(GRADE_LABELS.items())
 # Readings outside symptoms.validation's limits are refused; outside this plausible band
 # the patient is asked "is this right?".
 CHECK_ABOVE_C = Decimal("41.0")
@@ -38,15 +32,35 @@ MAX_BACKDATE = timedelta(days=7)
 SYMPTOM_PREFIX = "s_"
 
 
+class TypedDecimalField(forms.DecimalField):
+    """A decimal as people type it: "38,6" (a decimal comma, as most of Europe writes it)
+    is 38.6. Only a single comma with no point is read as the decimal mark; anything else
+    with a comma is refused as a number, never read as 386."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+# Infection symptoms (the rules' INF group) change what to do with the temperature beside
+# them, so the form asks for one (docs/clinical-safety.md, decision 36).
+NEEDS_TEMPERATURE_GROUP = "INF"
+
+
 class EntryForm(forms.Form):
     """One diary entry. Symptom fields are named s_<code> and added from the catalogue."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
-    temperature = forms.DecimalField(
+    temperature = TypedDecimalField(
         label=_("Temperature"),
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        # Text, not number: a number input drops "38,6" in most browsers' English locales.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+    no_thermometer = forms.BooleanField(label=_("I have no thermometer"), required=False)
     unit = forms.ChoiceField(
         label=_("Unit"), choices=[("C", "°C"), ("F", "°F")], widget=forms.RadioSelect
     )
@@ -81,9 +95,10 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, **kwargs):
+    def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, recent=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.symptoms = symptoms
+        self.recent = frozenset(recent)
         self.zone = patient_zone
         self.now = now or timezone.now()
         for symptom in symptoms:
@@ -121,16 +136,29 @@ class EntryForm(forms.Form):
     # Grouping for the template ---------------------------------------------------------
 
     def symptom_groups(self):
-        """[(group label, [bound fields])] for graded/flag symptoms, in catalogue order."""
+        """[(group label, [(symptom, bound field)], open?)] for the symptoms not in
+        recent_fields(), in catalogue order. A group is open when something in it is
+        recorded or has an error: the patient opens the others by saying "yes" to them."""
         groups: dict[str, list] = {}
         labels = dict(Symptom.DisplayGroup.choices)
         for symptom in self.symptoms:
-            if symptom.is_red_flag:
+            if symptom.is_red_flag or symptom.code in self.recent:
                 continue
             groups.setdefault(symptom.display_group, []).append(
                 (symptom, self[SYMPTOM_PREFIX + symptom.code])
             )
-        return [(labels[key], items) for key, items in groups.items()]
+        return [
+            (labels[key], items, any(_recorded(field) for _symptom, field in items))
+            for key, items in groups.items()
+        ]
+
+    def recent_fields(self):
+        """The symptoms the patient reported in the last days, first on the form."""
+        return [
+            (s, self[SYMPTOM_PREFIX + s.code])
+            for s in self.symptoms
+            if s.code in self.recent and not s.is_red_flag
+        ]
 
     def red_flag_fields(self):
         return [(s, self[SYMPTOM_PREFIX + s.code]) for s in self.symptoms if s.is_red_flag]
@@ -189,9 +217,53 @@ class EntryForm(forms.Form):
                     )
         if data.get("planned_vaccine_live") and not data.get("planned_vaccine"):
             self.add_error("planned_vaccine", _("Please say which vaccine you plan to have."))
+        if not self.errors:
+            self._check_something_to_record(data)
         return data
 
+    def _check_something_to_record(self, data: dict) -> None:
+        """No empty entry; a symptom that needs a temperature asks for one. Never in the way
+        of a red flag: an entry with a warning sign always saves, at once."""
+        grades = self.grades()
+        if any(s.is_red_flag for s in self.symptoms if grades.get(s.code)):
+            return
+        has_temperature = data.get("temperature") is not None
+        fine = self.data.get("action") == "fine"
+        recorded = (
+            has_temperature
+            or grades
+            or any(data.get(name) is not None for name in VITAL_LABELS)
+            or data.get("note")
+            or data.get("planned_vaccine")
+            or data.get("antipyretic_6h")
+        )
+        if not recorded and not fine:
+            raise forms.ValidationError(
+                _(
+                    "There is nothing to save yet. Type your temperature or choose how you "
+                    "feel below — or press “I feel fine — save”."
+                ),
+                code="empty",
+            )
+        needing = [
+            s.label
+            for s in self.symptoms
+            if grades.get(s.code) and NEEDS_TEMPERATURE_GROUP in s.group_list
+        ]
+        if needing and not has_temperature and not data.get("no_thermometer"):
+            self.needs_temperature = True
+            self.add_error(
+                "temperature",
+                _(
+                    "You said you have %(symptoms)s. Please take your temperature and type it "
+                    "here: it changes what you should do. If you have no thermometer, tick "
+                    "“I have no thermometer” and save."
+                )
+                % {"symptoms": ", ".join(str(label).lower() for label in needing)},
+            )
+
     needs_confirmation = False
+    needs_temperature = False
 
     # Results --------------------------------------------------------------------------
 
@@ -202,14 +274,16 @@ class EntryForm(forms.Form):
         result = {}
         for symptom in self.symptoms:
             value = self.cleaned_data.get(SYMPTOM_PREFIX + symptom.code)
-            grade = (
-                int(value)
-                if symptom.kind == Symptom.Kind.GRADED and not symptom.is_red_flag
-                else int(bool(value))
-            )  # noqa: E501
+            graded = symptom.kind == Symptom.Kind.GRADED and not symptom.is_red_flag
+            grade = int(value or 0) if graded else int(bool(value))
             if grade:
                 result[symptom.code] = grade
         return result
+
+
+def _recorded(field) -> bool:
+    """Whether a bound field holds something (a grade above None, a tick) or an error."""
+    return bool(field.errors) or str(field.value()) not in ("", "0", "None", "False")
 
 
 def _style_widgets(form: forms.Form) -> None:

@@ -61,9 +61,11 @@ def build_history(
             if report.grade:
                 code_day = grades_by_symptom[report.symptom]
                 code_day[entry.local_day] = max(code_day.get(entry.local_day, 0), report.grade)
-                row["flagged"][report.symptom.label] = max(
-                    row["flagged"].get(report.symptom.label, 0), report.grade
-                )
+                # The day's worst grade of each symptom, in words ("Moderate", "ticked").
+                worst = row.setdefault("worst", {})
+                if report.grade > worst.get(report.symptom.label, 0):
+                    worst[report.symptom.label] = report.grade
+                    row["flagged"][report.symptom.label] = report.grade_words
     for row in day_rows.values():
         row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
     day_list = [start + timedelta(days=i) for i in range(days)]

@@ -21,6 +21,16 @@ from patients.models import (
 )
 from symptoms.readings import to_celsius  # one conversion for storage, forms and rules
 
+# The words for a symptom's grade, everywhere a grade is shown (the form, the result, the
+# history, the team's pages): never "2/4".
+GRADE_LABELS = {
+    0: _("None"),
+    1: _("Mild"),
+    2: _("Moderate"),
+    3: _("Severe"),
+    4: _("Very severe"),
+}
+
 
 class Symptom(models.Model):
     """One item of the catalogue. `code` is the stable id used by rules and exports."""
@@ -103,6 +113,9 @@ class DiaryEntry(models.Model):
     antipyretic_6h = models.BooleanField(default=False)
     planned_vaccine = models.CharField(max_length=120, blank=True)
     planned_vaccine_live = models.BooleanField(default=False)
+    # The patient said they have no thermometer (a symptom that needs a reading was saved
+    # without one): the team sees it beside the entry.
+    no_thermometer = models.BooleanField(default=False)
     heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
     heart_rate_confirmed = models.BooleanField(default=False)
     resp_rate = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -152,6 +165,27 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class EntryAmendment(models.Model):
+    """A change to an entry after it was saved: what it said before and after, in words.
+
+    The entry is re-evaluated after a change; an alert already raised stays (it can be
+    resolved only by the team), and the nurse reads this beside it.
+    """
+
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.CASCADE, related_name="amendments")
+    amended_at = models.DateTimeField(default=timezone.now)
+    amended_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["amended_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} amended {self.amended_at:%Y-%m-%d %H:%M}"
 
 
 class TemperatureReading(models.Model):
@@ -212,3 +246,12 @@ class SymptomReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.symptom.code}={self.grade}"
+
+    @property
+    def is_graded(self) -> bool:
+        return self.symptom.kind == Symptom.Kind.GRADED and not self.symptom.is_red_flag
+
+    @property
+    def grade_words(self) -> str:
+        """ "Moderate" for a graded symptom, "ticked" for a flag: never "2/4"."""
+        return str(GRADE_LABELS[self.grade] if self.is_graded else _("ticked"))

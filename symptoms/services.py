@@ -9,13 +9,26 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from diary_site.publisher import publish_task_on_commit
 from patients.models import Caregiver, Patient, User
-from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
+from symptoms.models import (
+    DiaryEntry,
+    EntryAmendment,
+    Symptom,
+    SymptomReport,
+    TemperatureReading,
+)
 
 VITALS = ("heart_rate", "resp_rate", "spo2", "systolic_bp")
+VITAL_NAMES = {
+    "heart_rate": _("Heart rate"),
+    "resp_rate": _("Breathing rate"),
+    "spo2": _("Oxygen level"),
+    "systolic_bp": _("Blood pressure (top number)"),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ class EntryData:
     planned_vaccine_live: bool = False  # the patient's own tick; VAC-LIVE reads the text too
     note: str = ""
     feels_fine: bool = False
+    no_thermometer: bool = False
 
     @classmethod
     def from_form(cls, cleaned: dict, grades: dict[str, int], *, feels_fine: bool) -> EntryData:
@@ -65,6 +79,7 @@ class EntryData:
             planned_vaccine_live=bool(cleaned.get("planned_vaccine_live")),
             note=cleaned.get("note") or "",
             feels_fine=feels_fine,
+            no_thermometer=bool(cleaned.get("no_thermometer")) and temperature is None,
         )
 
 
@@ -78,6 +93,7 @@ def _fields(data: EntryData, at: datetime, patient: Patient) -> dict:
         "recorded_at": at,
         "local_day": patient.local_day(at),
         "feels_fine": data.feels_fine,
+        "no_thermometer": data.no_thermometer,
         "note": data.note,
         "antipyretic_6h": data.antipyretic_6h,
         "planned_vaccine": data.planned_vaccine,
@@ -158,9 +174,17 @@ def entry_record(
 
 @transaction.atomic
 def entry_update(
-    *, entry: DiaryEntry, data: EntryData, catalogue: dict[str, Symptom] | None = None
+    *,
+    entry: DiaryEntry,
+    data: EntryData,
+    by: User | None = None,
+    catalogue: dict[str, Symptom] | None = None,
+    now: datetime | None = None,
 ) -> DiaryEntry:
-    """Replace an entry's contents (history keeps the old rows) and re-evaluate it."""
+    """Amend an entry: history keeps the old rows, an EntryAmendment says in words what
+    changed (the nurse reads it beside any alert already raised), and the entry is
+    re-evaluated. Alerts already raised stay: a change can add alerts, never cancel one."""
+    before = entry_summary(entry)
     at = data.recorded_at or entry.recorded_at
     for name, value in _fields(data, at, entry.patient).items():
         setattr(entry, name, value)
@@ -172,8 +196,46 @@ def entry_update(
     for report in entry.reports.all():
         report.delete()
     _write_details(entry, data, at, catalogue)
+    changes = amendment_text(before, entry_summary(entry))
+    if changes:
+        EntryAmendment.objects.create(
+            entry=entry, amended_by=by, amended_at=now or timezone.now(), summary=changes
+        )
     _schedule_evaluation(entry)
     return entry
+
+
+def entry_summary(entry: DiaryEntry) -> dict[str, str]:
+    """What an entry says, item by item in words (for amendments): {item: value}."""
+    summary: dict[str, str] = {}
+    for reading in TemperatureReading.objects.filter(entry=entry):
+        summary[str(_("Temperature"))] = f"{reading.value} °{reading.unit}"
+    for report in SymptomReport.objects.filter(entry=entry).select_related("symptom"):
+        if report.grade:
+            summary[report.symptom.label] = report.grade_words
+    for name in VITALS:
+        value = getattr(entry, name)
+        if value is not None:
+            summary[str(VITAL_NAMES[name])] = str(value)
+    if entry.antipyretic_6h:
+        summary[str(_("Fever medicine in the last 6 hours"))] = str(_("yes"))
+    if entry.note:
+        summary[str(_("Note"))] = entry.note
+    return summary
+
+
+def amendment_text(before: dict[str, str], after: dict[str, str]) -> str:
+    """ "Temperature: 39.4 °C → 37.0 °C; Chills or shivering: Moderate → none"."""
+    none = str(_("none"))
+    parts = []
+    for item in [*before, *(key for key in after if key not in before)]:
+        old, new = before.get(item, none), after.get(item, none)
+        if old != new:
+            if item == str(_("Note")):
+                parts.append(str(_("Note changed")))
+            else:
+                parts.append(f"{item}: {old} → {new}")
+    return "; ".join(parts)
 
 
 def _schedule_evaluation(entry: DiaryEntry) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.followup import entry_to_ask_about, follow_up_answer
+from alerts.followup import entry_to_ask_about, follow_up_answer, standing_advice
 from alerts.models import FollowUp
+from alerts.rules import RANK
 from alerts.services import (
     ENTRY_PARTS,
+    entries_advice,
     entry_prompt,
     remeasure_requested,
     temperature_thresholds,
@@ -25,8 +27,10 @@ from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
-from symptoms.models import DiaryEntry, Symptom
+from symptoms.models import DiaryEntry, Symptom, SymptomReport
 from symptoms.services import VITALS, EntryData, entry_record, entry_update
+
+RECENT_DAYS = timedelta(days=7)
 
 
 def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Patient]:
@@ -61,6 +65,16 @@ def _initial_from(entry: DiaryEntry | None, patient: Patient) -> dict:
     return initial
 
 
+def _recent_symptoms(patient: Patient) -> set[str]:
+    """Codes of the symptoms reported in the last RECENT_DAYS (shown first on the form)."""
+    since = timezone.now() - RECENT_DAYS
+    return set(
+        SymptomReport.objects.filter(
+            entry__patient=patient, entry__recorded_at__gte=since, grade__gt=0
+        ).values_list("symptom__code", flat=True)
+    )
+
+
 def _entry_data(request: HttpRequest, form: EntryForm) -> EntryData:
     """What a valid form says.
 
@@ -92,6 +106,8 @@ def today(request: HttpRequest) -> HttpResponse:
             if not created:
                 messages.info(request, _("This entry was already saved."))
             return redirect("symptoms:result", pk=entry.pk)
+        # Shown again with what was typed: the recent symptoms first, as before.
+        form.recent = frozenset(_recent_symptoms(patient))
     else:
         previous = None
         if request.GET.get("same"):
@@ -103,7 +119,12 @@ def today(request: HttpRequest) -> HttpResponse:
         initial = _initial_from(previous, patient)
         initial["client_key"] = uuid.uuid4()
         initial["confirmed"] = remeasure_requested(patient)
-        form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone)
+        form = EntryForm(
+            initial=initial,
+            symptoms=symptoms,
+            patient_zone=patient.zone,
+            recent=_recent_symptoms(patient),
+        )
     day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
     todays = (
         DiaryEntry.objects.for_patient(patient)
@@ -121,6 +142,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "todays": todays,
             "ask_about": ask,
             "follow_up_choices": FollowUp.Answer.choices,
+            "standing": standing_advice(patient),
         },
     )
 
@@ -128,10 +150,14 @@ def today(request: HttpRequest) -> HttpResponse:
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     entry, patient = _get_entry_for_user(request, pk)
+    prompt = entry_prompt(entry, loaded=True)
+    standing = standing_advice(patient)
+    if standing is not None and RANK[standing.level] <= RANK[prompt.level]:
+        standing = None  # this entry's own advice says as much, or more
     return render(
         request,
         "symptoms/result.html",
-        {"entry": entry, "patient": patient, "prompt": entry_prompt(entry, loaded=True)},
+        {"entry": entry, "patient": patient, "prompt": prompt, "standing": standing},
     )
 
 
@@ -146,7 +172,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
-            entry_update(entry=entry, data=data, catalogue={s.code: s for s in symptoms})
+            entry_update(
+                entry=entry, data=data, by=request.user, catalogue={s.code: s for s in symptoms}
+            )
             messages.success(request, _("Your changes are saved."))
             return redirect("symptoms:result", pk=entry.pk)
     else:
@@ -205,5 +233,12 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "symptoms/history.html",
-        {**context, "patient": patient, "choices": HISTORY_DAYS, "now": timezone.now()},
+        {
+            **context,
+            "patient": patient,
+            "choices": HISTORY_DAYS,
+            "now": timezone.now(),
+            "standing": standing_advice(patient),
+            "advice": entries_advice(patient, since=context["since"]),
+        },
     )

@@ -340,7 +340,9 @@ def summary_pdf(patient: Patient, history: dict, alerts, *, generated_at: dateti
         with pdf.table(col_widths=(30, 25, 125), text_align="LEFT") as table:
             table.row(["Day", "Max temp", "Symptoms"])
             for row in rows:
-                symptoms = ", ".join(f"{label} {grade}" for label, grade in row["flagged"].items())
+                symptoms = ", ".join(
+                    f"{label} ({words.lower()})" for label, words in row["flagged"].items()
+                )
                 table.row(
                     [
                         f"{row['day']:%a %d %b}",

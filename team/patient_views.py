@@ -36,6 +36,7 @@ from patients import dosing, enrolment
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
+from symptoms.models import EntryAmendment
 from team import exports
 from team.forms import CaregiverForm, EnrolForm, ResolveForm, RiskFlagsForm, SnoozeForm
 
@@ -131,9 +132,13 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=context["since"])
-        .select_related("rule", "acknowledged_by", "resolved_by")
+        .select_related("rule", "acknowledged_by", "resolved_by", "entry")
+        .prefetch_related("entry__amendments")
         .order_by("-fired_at")
     )
+    amendments = EntryAmendment.objects.filter(
+        entry__patient=patient, amended_at__gte=context["since"]
+    ).select_related("entry", "amended_by")
     follow_ups = {
         f.entry_id: f
         for f in FollowUp.objects.filter(entry__patient=patient, answered_at__gte=context["since"])
@@ -149,7 +154,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         + [
             {"at": n.sent_at or n.created_at, "kind": "notification", "notification": n}
             for n in notifications
-        ],
+        ]
+        + [{"at": a.amended_at, "kind": "amended", "amendment": a} for a in amendments],
         key=lambda item: item["at"],
         reverse=True,
     )

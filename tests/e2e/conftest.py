@@ -21,7 +21,7 @@ from tests.e2e.stack import DEMO_PASSWORD, ROOT, E2EStack, start_stack
 
 ARTIFACTS = ROOT / "e2e-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 BLOCKING = {"serious", "critical"}
 
@@ -72,7 +72,7 @@ def browser_context_args(browser_context_args, stack):
 
 @pytest.fixture
 def phone(browser, browser_context_args) -> Iterator[Page]:
-    """A page on a 390 × 844 phone screen."""
+    """A page on a 360 × 740 phone screen."""
     context = browser.new_context(
         **{**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
     )
@@ -180,6 +180,15 @@ def go(page: Page, link: str) -> None:
     if toggle.is_visible():
         toggle.click()
     nav.get_by_role("link", name=link, exact=True).click()
+
+
+def grade(page: Page, symptom: str, words: str) -> None:
+    """Choose a symptom's grade on the diary form, opening its body-system group first
+    (the groups stay closed until the patient says they have something in them)."""
+    scale = page.get_by_role("group", name=symptom)
+    if not scale.is_visible():
+        page.locator("details.symptom-group", has=scale).locator("summary").click()
+    scale.get_by_text(words, exact=True).click()
 
 
 FOCUSED_NAME = """() => {

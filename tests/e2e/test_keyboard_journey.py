@@ -32,6 +32,8 @@ def test_fiona_records_100_3_f_with_the_keyboard_only(
     assert tab_to(page, "Unit › °C", limit=1)  # her usual unit is chosen
     page.keyboard.press("ArrowRight")  # arrows move within a radio group
     expect(page.get_by_role("radio", name="°F")).to_be_checked()
+    tab_to(page, "General")  # the body-system group opens when she says yes to it
+    page.keyboard.press("Enter")
     tab_to(page, re.compile(r"^Headache › "))
     page.keyboard.press("ArrowRight")
     expect(

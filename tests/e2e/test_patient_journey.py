@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import go, log_in
+from tests.e2e.conftest import go, grade, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -17,8 +17,8 @@ def record(page: Page, temperature: str, unit: str, grades: dict[str, str] | Non
     expect(page.get_by_role("heading", name="Today's diary")).to_be_visible()
     page.get_by_label("Your temperature").fill(temperature)
     page.get_by_role("group", name="Unit").get_by_text(unit, exact=True).click()
-    for symptom, grade in (grades or {}).items():
-        page.get_by_role("group", name=symptom).get_by_text(grade, exact=True).click()
+    for symptom, words in (grades or {}).items():
+        grade(page, symptom, words)
     page.get_by_role("button", name="Save", exact=True).click()
 
 
@@ -69,5 +69,5 @@ def test_bob_records_his_day_on_a_phone(phone, stack, journey):
 
     # Nothing is wider than the phone.
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"page is {width} px wide on a 390 px phone"
+    assert width <= 360, f"page is {width} px wide on a 360 px phone"
     journey.assert_no_script_errors()
