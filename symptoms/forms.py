@@ -14,16 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField
-from symptoms.models import Symptom
+from symptoms.models import GRADE_LABELS, Symptom
 from symptoms.readings import VITAL_LIMITS, temperature_problem, to_celsius
 
-GRADE_CHOICES = [
-    (0, _("None")),
-    (1, _("Mild")),
-    (2, _("Moderate")),
-    (3, _("Severe")),
-    (4, _("Very severe")),
-]
+GRADE_CHOICES = list(GRADE_LABELS.items())
 # Readings outside symptoms.validation's limits are refused; outside this plausible band
 # the patient is asked "is this right?".
 CHECK_ABOVE_C = Decimal("41.0")

@@ -21,6 +21,16 @@ from patients.models import (
 )
 from symptoms.readings import to_celsius  # one conversion for storage, forms and rules
 
+# The words for a graded symptom's 0–4, from None to Very severe: the diary form's choices,
+# the charts' legend and the history tables all read these.
+GRADE_LABELS = {
+    0: _("None"),
+    1: _("Mild"),
+    2: _("Moderate"),
+    3: _("Severe"),
+    4: _("Very severe"),
+}
+
 
 class Symptom(models.Model):
     """One item of the catalogue. `code` is the stable id used by rules and exports."""
