@@ -52,9 +52,10 @@ def build_history(
             entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
         )
         for reading in entry.temperatures.all():
-            points.append(
-                charts.Point(offset(reading.measured_at), charts.to_unit(reading.value_c, unit))
-            )
+            at = offset(reading.measured_at)
+            # A back-dated reading can be older than the period's first day.
+            if 0 <= at < days:
+                points.append(charts.Point(at, charts.to_unit(reading.value_c, unit)))
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
         for report in entry.reports.all():
@@ -68,7 +69,12 @@ def build_history(
         row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
     day_list = [start + timedelta(days=i) for i in range(days)]
     heat_rows = [
-        (symptom.label, [by_day.get(d, 0) for d in day_list])
+        charts.HeatRow(
+            label=symptom.label,
+            grades=[by_day.get(d, 0) for d in day_list],
+            yes_no=symptom.kind == Symptom.Kind.FLAG,
+            warning_sign=symptom.is_red_flag,
+        )
         for symptom, by_day in sorted(grades_by_symptom.items(), key=lambda kv: kv[0].order)
     ]
     return {
