@@ -7,10 +7,11 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from patients.models import Patient
 from symptoms import charts
-from symptoms.models import DiaryEntry, Symptom, SymptomReport
+from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 
 HISTORY_DAYS = (7, 30, 90)
 
@@ -24,10 +25,16 @@ def history_days(raw: str | None, default: int = 30) -> int:
 
 
 def build_history(
-    patient: Patient, *, days: int, unit: str, thresholds: list[charts.Threshold]
+    patient: Patient,
+    *,
+    days: int,
+    unit: str,
+    thresholds: list[charts.Threshold],
+    now: datetime | None = None,
 ) -> dict:
-    """`thresholds`: the warning lines, from the rules as the admin last saved them."""
-    today_local = patient.today()
+    """The last `days` days, ending today in the patient's zone. `thresholds`: the warning
+    lines, from the rules as the admin last saved them."""
+    today_local = patient.today(now=now)
     start = today_local - timedelta(days=days - 1)
     since = datetime.combine(start, time.min, tzinfo=patient.zone)
     entries = list(
@@ -55,9 +62,10 @@ def build_history(
             at = offset(reading.measured_at)
             # A back-dated reading can be older than the period's first day.
             if 0 <= at < days:
-                points.append(charts.Point(at, charts.to_unit(reading.value_c, unit)))
+                points.append(charts.Point(at, _shown(reading, unit)))
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
+                row["max_shown"] = _shown(reading, unit)
         for report in entry.reports.all():
             if report.grade:
                 code_day = grades_by_symptom[report.symptom]
@@ -65,8 +73,14 @@ def build_history(
                 row["flagged"][report.symptom.label] = max(
                     row["flagged"].get(report.symptom.label, 0), report.grade
                 )
+                row.setdefault("kinds", {})[report.symptom.label] = report.symptom
     for row in day_rows.values():
-        row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
+        row.setdefault("max_shown", None)
+        kinds = row.pop("kinds", {})
+        row["symptoms"] = [
+            {"label": label, "grade": grade, "words": _grade_words(kinds[label], grade)}
+            for label, grade in row["flagged"].items()
+        ]
     day_list = [start + timedelta(days=i) for i in range(days)]
     heat_rows = [
         charts.HeatRow(
@@ -97,3 +111,17 @@ def build_history(
         "injections": injections,
         "since": since,
     }
+
+
+def _grade_words(symptom: Symptom, grade: int) -> str:
+    if symptom.is_red_flag:
+        return _("Yes (warning sign)")
+    if symptom.kind == Symptom.Kind.FLAG:
+        return _("Yes")
+    return GRADE_LABELS[min(grade, 4)]
+
+
+def _shown(reading, unit: str):
+    """A reading in the display unit: as the patient typed it when the units agree (100.3 °F,
+    not 100.2 °F back from its 37.9 °C)."""
+    return reading.value if reading.unit == unit else charts.to_unit(reading.value_c, unit)
