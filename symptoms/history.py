@@ -24,10 +24,16 @@ def history_days(raw: str | None, default: int = 30) -> int:
 
 
 def build_history(
-    patient: Patient, *, days: int, unit: str, thresholds: list[charts.Threshold]
+    patient: Patient,
+    *,
+    days: int,
+    unit: str,
+    thresholds: list[charts.Threshold],
+    now: datetime | None = None,
 ) -> dict:
-    """`thresholds`: the warning lines, from the rules as the admin last saved them."""
-    today_local = patient.today()
+    """The last `days` days, ending today in the patient's zone. `thresholds`: the warning
+    lines, from the rules as the admin last saved them."""
+    today_local = patient.today(now=now)
     start = today_local - timedelta(days=days - 1)
     since = datetime.combine(start, time.min, tzinfo=patient.zone)
     entries = list(
@@ -52,25 +58,36 @@ def build_history(
             entry.local_day, {"day": entry.local_day, "max_c": None, "flagged": {}}
         )
         for reading in entry.temperatures.all():
-            points.append(
-                charts.Point(offset(reading.measured_at), charts.to_unit(reading.value_c, unit))
-            )
+            at = offset(reading.measured_at)
+            # A back-dated reading can be older than the period's first day.
+            if 0 <= at < days:
+                points.append(charts.Point(at, _shown(reading, unit)))
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
+                row["max_shown"] = _shown(reading, unit)
         for report in entry.reports.all():
             if report.grade:
                 code_day = grades_by_symptom[report.symptom]
                 code_day[entry.local_day] = max(code_day.get(entry.local_day, 0), report.grade)
-                # The day's worst grade of each symptom, in words ("Moderate", "ticked").
-                worst = row.setdefault("worst", {})
-                if report.grade > worst.get(report.symptom.label, 0):
-                    worst[report.symptom.label] = report.grade
-                    row["flagged"][report.symptom.label] = report.grade_words
+                row["flagged"][report.symptom.label] = max(
+                    row["flagged"].get(report.symptom.label, 0), report.grade
+                )
+                row.setdefault("kinds", {})[report.symptom.label] = report.symptom
     for row in day_rows.values():
-        row["max_shown"] = charts.to_unit(row["max_c"], unit) if row["max_c"] is not None else None
+        row.setdefault("max_shown", None)
+        kinds = row.pop("kinds", {})
+        row["symptoms"] = [
+            {"label": label, "grade": grade, "words": kinds[label].grade_words(grade)}
+            for label, grade in row["flagged"].items()
+        ]
     day_list = [start + timedelta(days=i) for i in range(days)]
     heat_rows = [
-        (symptom.label, [by_day.get(d, 0) for d in day_list])
+        charts.HeatRow(
+            label=symptom.label,
+            grades=[by_day.get(d, 0) for d in day_list],
+            yes_no=symptom.kind == Symptom.Kind.FLAG,
+            warning_sign=symptom.is_red_flag,
+        )
         for symptom, by_day in sorted(grades_by_symptom.items(), key=lambda kv: kv[0].order)
     ]
     return {
@@ -93,3 +110,9 @@ def build_history(
         "injections": injections,
         "since": since,
     }
+
+
+def _shown(reading, unit: str):
+    """A reading in the display unit: as the patient typed it when the units agree (100.3 °F,
+    not 100.2 °F back from its 37.9 °C)."""
+    return reading.value if reading.unit == unit else charts.to_unit(reading.value_c, unit)

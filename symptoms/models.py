@@ -22,7 +22,7 @@ from patients.models import (
 from symptoms.readings import to_celsius  # one conversion for storage, forms and rules
 
 # The words for a symptom's grade, everywhere a grade is shown (the form, the result, the
-# history, the team's pages): never "2/4".
+# charts' legend, the history, the team's pages): never "2/4".
 GRADE_LABELS = {
     0: _("None"),
     1: _("Mild"),
@@ -67,6 +67,15 @@ class Symptom(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.code})"
+
+    def grade_words(self, grade: int) -> str:
+        """A grade of this symptom in words: "Moderate"; "Yes" for a yes-or-no symptom,
+        "Yes (warning sign)" for a red flag. The one home of these words."""
+        if self.is_red_flag:
+            return str(_("Yes (warning sign)"))
+        if self.kind == Symptom.Kind.FLAG:
+            return str(_("Yes"))
+        return str(GRADE_LABELS[min(grade, 4)])
 
     @property
     def group_list(self) -> list[str]:
@@ -253,5 +262,5 @@ class SymptomReport(models.Model):
 
     @property
     def grade_words(self) -> str:
-        """ "Moderate" for a graded symptom, "ticked" for a flag: never "2/4"."""
-        return str(GRADE_LABELS[self.grade] if self.is_graded else _("ticked"))
+        """ "Moderate", "Yes" or "Yes (warning sign)": never "2/4"."""
+        return self.symptom.grade_words(self.grade)

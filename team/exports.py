@@ -341,7 +341,7 @@ def summary_pdf(patient: Patient, history: dict, alerts, *, generated_at: dateti
             table.row(["Day", "Max temp", "Symptoms"])
             for row in rows:
                 symptoms = ", ".join(
-                    f"{label} ({words.lower()})" for label, words in row["flagged"].items()
+                    f"{s['label']} ({str(s['words']).lower()})" for s in row["symptoms"]
                 )
                 table.row(
                     [
