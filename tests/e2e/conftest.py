@@ -185,9 +185,12 @@ def go(page: Page, link: str) -> None:
 def grade(page: Page, symptom: str, words: str) -> None:
     """Choose a symptom's grade on the diary form, opening its body-system group first
     (the groups stay closed until the patient says they have something in them)."""
+    hidden_too = page.get_by_role("group", name=symptom, include_hidden=True)
+    hidden_too.wait_for(state="attached")
     scale = page.get_by_role("group", name=symptom)
-    if not scale.is_visible():
-        page.locator("details.symptom-group", has=scale).locator("summary").click()
+    closed = page.locator("details.symptom-group:not([open])", has=hidden_too)
+    if closed.count():
+        closed.locator("summary").click()
     scale.get_by_text(words, exact=True).click()
 
 
