@@ -77,6 +77,11 @@ class AccountPasswordResetForm(PasswordResetForm):
 
 
 class InjectionForm(forms.Form):
+    """One dose. `client_key` makes a double tap or a retry log one dose; the "are you
+    sure?" is answered with the confirm button, whose value is the time it asked about."""
+
+    # Not required: a page cached before the key existed still saves (without the key).
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     given_at = LocalDateTimeField(label=_("When did you inject?"))
     site = forms.ChoiceField(
         label=_("Where?"), choices=Injection.Site.choices, widget=forms.RadioSelect
@@ -96,3 +101,9 @@ class InjectionForm(forms.Form):
         if value < self.now - timedelta(days=365):
             raise forms.ValidationError(_("Please enter an injection from the last year."))
         return value
+
+    def confirmed(self) -> bool:
+        """The patient pressed "Yes, save it" for the very time the question was about;
+        a time changed since then is asked about afresh."""
+        answer = self.data.get("confirm", "")
+        return bool(answer) and answer == self.data.get(self.add_prefix("given_at"), "")

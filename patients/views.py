@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from diary_site.limits import over_limit
 from patients import display_zone, enrolment
 from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
+from patients.injections import injection_correct, injection_record, injection_remove
 from patients.models import Caregiver, Injection, Patient
 from symptoms.reminders import patient_from_token
 
@@ -37,38 +39,142 @@ def education_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "patients/education.html", {"page": page})
 
 
+def _saved_message(request: HttpRequest, result) -> None:
+    if not result.created:
+        # A double tap or a retry: the first press saved it.
+        messages.success(
+            request, _("Injection saved. You pressed Save more than once; it is logged once.")
+        )
+    elif result.injection.off_schedule:
+        messages.success(
+            request,
+            _(
+                "Injection saved. We have let your care team know it was not on the expected "
+                "date. They may contact you to check your next doses."
+            ),
+        )
+    else:
+        messages.success(request, _("Injection saved."))
+
+
 @login_required
 def injections(request: HttpRequest) -> HttpResponse:
     patient, _caregiver = diary_owner(request)
     now = timezone.now()
+    question = None
     if request.method == "POST":
         form = InjectionForm(request.POST, zone=patient.zone, now=now)
         if form.is_valid():
-            due = patient.next_dose_due()
-            Injection.objects.create(
+            result = injection_record(
                 patient=patient,
+                logged_by=request.user,
+                client_key=form.cleaned_data["client_key"] or uuid.uuid4(),
                 given_at=form.cleaned_data["given_at"],
                 site=form.cleaned_data["site"],
-                dose_number=due.number if due else patient.injections.count() + 1,
-                logged_by=request.user,
+                confirmed=form.confirmed(),
             )
-            messages.success(request, _("Injection saved."))
-            return redirect("patients:injections")
+            if result.question is None:
+                _saved_message(request, result)
+                return redirect("patients:injections")
+            question = result.question
     else:
         local_now = now.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M")
-        form = InjectionForm(initial={"given_at": local_now, "site": "thigh"}, zone=patient.zone)
+        form = InjectionForm(
+            initial={"given_at": local_now, "site": "thigh", "client_key": uuid.uuid4()},
+            zone=patient.zone,
+        )
+    past = list(patient.injections.order_by("-given_at")[:24])
     return render(
         request,
         "patients/injections.html",
         {
             "patient": patient,
-            "form": form,
-            "past": patient.injections.order_by("-given_at")[:24],
+            "past": past,
+            # Doses logged in the last day: the patient's side may still change them.
+            "correctable": {i.pk for i in past if i.can_be_corrected(now=now)},
             "upcoming": patient.dose_schedule(count=4),
             "missed": patient.missed_dose(now=now),
+            "form": form,
+            "question": question,
             # A dose due during an infection: talk to the team first (INJ-DUE-INF).
             "pre_dose": injection_pre_dose_check(patient, now=now),
         },
+    )
+
+
+def _correctable(request: HttpRequest, pk: int) -> tuple[Patient, Injection | None]:
+    """The dose, if this person keeps its diary (else 404) and may still change it (else
+    None, with a message saying who can)."""
+    patient, _caregiver = diary_owner(request)
+    injection = get_object_or_404(patient.injections, pk=pk)
+    if not injection.can_be_corrected():
+        messages.info(
+            request,
+            _(
+                "A dose can be changed or removed here only in the first day after it was "
+                "logged. If this one is wrong, please tell your care team: they can correct it."
+            ),
+        )
+        return patient, None
+    return patient, injection
+
+
+@login_required
+def injection_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the time or site of a dose logged in the last day."""
+    patient, injection = _correctable(request, pk)
+    if injection is None:
+        return redirect("patients:injections")
+    now = timezone.now()
+    question = None
+    if request.method == "POST":
+        form = InjectionForm(request.POST, zone=patient.zone, now=now)
+        if form.is_valid():
+            result = injection_correct(
+                injection=injection,
+                given_at=form.cleaned_data["given_at"],
+                site=form.cleaned_data["site"],
+                by=request.user,
+                confirmed=form.confirmed(),
+            )
+            if result.question is None:
+                if result.injection.off_schedule:
+                    messages.success(
+                        request,
+                        _(
+                            "Your change is saved. We have let your care team know the dose "
+                            "was not on the expected date."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your change is saved."))
+                return redirect("patients:injections")
+            question = result.question
+    else:
+        local = injection.given_at.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M")
+        form = InjectionForm(initial={"given_at": local, "site": injection.site}, zone=patient.zone)
+    return render(
+        request,
+        "patients/injection_change.html",
+        {"patient": patient, "injection": injection, "form": form, "question": question},
+    )
+
+
+@login_required
+def injection_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a dose logged in error in the last day, after a confirmation step."""
+    patient, injection = _correctable(request, pk)
+    if injection is None:
+        return redirect("patients:injections")
+    if request.method == "POST":
+        injection_remove(injection=injection, by=request.user)
+        messages.success(
+            request,
+            _("The dose is removed. Your next dates below are worked out without it."),
+        )
+        return redirect("patients:injections")
+    return render(
+        request, "patients/injection_remove.html", {"patient": patient, "injection": injection}
     )
 
 
