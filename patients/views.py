@@ -22,6 +22,7 @@ from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
 from patients.injections import injection_correct, injection_record, injection_remove
 from patients.models import Caregiver, Injection, Patient
+from patients.timezones import zone_label
 from symptoms.reminders import patient_from_token
 
 logger = logging.getLogger("security")
@@ -183,7 +184,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     patient, caregiver = diary_owner(request)
     if caregiver is not None:
         # Settings belong to the patient; a caregiver only fills in the diary.
-        return render(request, "patients/settings.html", {"patient": patient, "readonly": True})
+        return render(
+            request,
+            "patients/settings.html",
+            {"patient": patient, "readonly": True, "zone": zone_label(patient.timezone)},
+        )
     form = SettingsForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
