@@ -316,6 +316,12 @@ class Caregiver(models.Model):
     added_at = models.DateTimeField(default=dj_timezone.now)
     # An existing account is asked first: the link is active only once its owner accepts.
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Ended by the patient, or by the caregiver. The row stays (entries they made name it)
+    # and is inactive; its history says who ended it and when.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

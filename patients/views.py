@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,7 +219,8 @@ def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def caregiving(request: HttpRequest) -> HttpResponse:
-    """Requests to help with someone's diary, for the person asked: accept or decline."""
+    """Helping with someone's diary, for the person asked: accept or decline a request,
+    see whose diary they fill in (and stop), and see a link that was ended."""
     pending = Caregiver.objects.filter(
         user=request.user, active=False, accepted_at__isnull=True
     ).select_related("patient__user", "patient__team", "added_by")
@@ -236,7 +237,55 @@ def caregiving(request: HttpRequest) -> HttpResponse:
             return redirect("symptoms:today")
         messages.info(request, _("You said no. Nothing has changed."))
         return redirect("patients:caregiving")
-    return render(request, "patients/caregiving.html", {"pending": pending})
+    links = Caregiver.objects.filter(user=request.user).select_related("patient__user")
+    return render(
+        request,
+        "patients/caregiving.html",
+        {
+            "pending": pending,
+            "helping": links.filter(active=True),
+            "ended": links.filter(active=False, removed_at__isnull=False).order_by("-removed_at"),
+        },
+    )
+
+
+@login_required
+def caregiving_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    """The caregiver stops helping, after a confirmation step."""
+    caregiver = get_object_or_404(
+        Caregiver.objects.select_related("patient__user"), pk=pk, user=request.user, active=True
+    )
+    if request.method == "POST":
+        enrolment.caregiver_remove(caregiver, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            _("You no longer fill in the diary for %(name)s. Entries you made stay in it.")
+            % {"name": caregiver.patient.user.first_name},
+        )
+        return redirect("patients:caregiving")
+    return render(request, "patients/caregiver_remove.html", {"caregiver": caregiver, "own": True})
+
+
+@login_required
+def caregiver_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient removes a caregiver, after a confirmation step. Only the patient: a
+    caregiver cannot remove another (404, as for anything not theirs)."""
+    patient, caregiver_of = diary_owner(request)
+    if caregiver_of is not None:
+        raise Http404
+    caregiver = get_object_or_404(patient.caregivers.select_related("user"), pk=pk, active=True)
+    if request.method == "POST":
+        enrolment.caregiver_remove(caregiver, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            _(
+                "%(name)s can no longer fill in your diary. Entries they made stay in it, "
+                "marked as made by them."
+            )
+            % {"name": caregiver.user.get_full_name() or caregiver.user.username},
+        )
+        return redirect("patients:settings")
+    return render(request, "patients/caregiver_remove.html", {"caregiver": caregiver, "own": False})
 
 
 def _posted_address(group: str, request: HttpRequest) -> str:

@@ -67,6 +67,9 @@ EXPECTED = {
     "patients:reminders_off": ("get", EVERYONE),  # the signed token is the credential
     # Requests to help with a diary: each person sees and answers only their own.
     "patients:caregiving": ("get", SIGNED_IN),
+    # Ending Carol's help: Bob removes her, or she stops (each GET only asks).
+    "patients:caregiver_remove": ("get", {"anonymous": LOGIN, "bob": OK, "*": NF}),
+    "patients:caregiving_stop": ("get", {"anonymous": LOGIN, "carol": OK, "*": NF}),
     "team:patients": ("get", CLINICIAN_PAGE),
     "team:enrol": ("get", CLINICIAN_PAGE),
     "team:patient": ("get", BOBS_CLINICAL),
@@ -131,6 +134,8 @@ def world(bob, dave, carol, alice, charlie, dana):
         "patients:reminders_off": [opt_out_token(bob)],
         "patients:injection_change": [dose.pk],
         "patients:injection_remove": [dose.pk],
+        "patients:caregiver_remove": [carol.pk],
+        "patients:caregiving_stop": [carol.pk],
         "password_reset_confirm": ["MQ", "set-password"],
         **{
             f"team:{n}": [bob.pk]
