@@ -102,6 +102,30 @@ def missed_dose(
     return None
 
 
+def _due_before(
+    injections: Sequence[tuple[datetime, int | None]],
+    given_at: datetime,
+    *,
+    tz: ZoneInfo,
+    first_dose_at: datetime | None,
+) -> DueDose | None:
+    before = [(at, number) for at, number in injections if at < given_at]
+    return next_due(before, tz=tz, first_dose_at=first_dose_at)
+
+
+def number_at(
+    injections: Sequence[tuple[datetime, int | None]],
+    given_at: datetime,
+    *,
+    tz: ZoneInfo,
+    first_dose_at: datetime | None = None,
+) -> int:
+    """The number of a dose given at `given_at`: the one the schedule expects next after
+    the doses logged before it."""
+    due = _due_before(injections, given_at, tz=tz, first_dose_at=first_dose_at)
+    return due.number if due is not None else sum(at < given_at for at, _n in injections) + 1
+
+
 @dataclass(frozen=True, slots=True)
 class DoseQuestion:
     """Why a dose about to be logged needs an "are you sure?": it is a second dose on a
@@ -132,9 +156,8 @@ def dose_question(
     Any dose on the same local day counts as a repeat, whichever was given first.
     """
     day = given_at.astimezone(tz).date()
-    before = [(at, number) for at, number in injections if at < given_at]
-    due = next_due(before, tz=tz, first_dose_at=first_dose_at)
-    number = due.number if due is not None else len(before) + 1
+    due = _due_before(injections, given_at, tz=tz, first_dose_at=first_dose_at)
+    number = number_at(injections, given_at, tz=tz, first_dose_at=first_dose_at)
     expected = due.due if due is not None else None
     same_day = sorted(at for at, _number in injections if at.astimezone(tz).date() == day)
     if same_day:

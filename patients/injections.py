@@ -29,17 +29,19 @@ class DoseResult:
     question: dosing.DoseQuestion | None = None
 
 
-def _question(
-    patient: Patient, given_at: datetime, *, leaving_out: Injection | None = None
-) -> dosing.DoseQuestion | None:
+def _doses(
+    patient: Patient, *, leaving_out: Injection | None = None
+) -> list[tuple[datetime, int | None]]:
+    """The patient's logged doses as (time, number), the one being corrected left out."""
     doses = patient.injections.order_by("given_at")
     if leaving_out is not None:
         doses = doses.exclude(pk=leaving_out.pk)
+    return list(doses.values_list("given_at", "dose_number"))
+
+
+def _question(patient: Patient, doses, given_at: datetime) -> dosing.DoseQuestion | None:
     return dosing.dose_question(
-        list(doses.values_list("given_at", "dose_number")),
-        given_at,
-        tz=patient.zone,
-        first_dose_at=patient.first_dose_at,
+        doses, given_at, tz=patient.zone, first_dose_at=patient.first_dose_at
     )
 
 
@@ -72,7 +74,8 @@ def injection_record(
     existing = patient.injections.filter(client_key=client_key).first()
     if existing is not None:
         return DoseResult(existing)
-    question = _question(patient, given_at)
+    doses = _doses(patient)
+    question = _question(patient, doses, given_at)
     if question is not None and not confirmed:
         return DoseResult(None, question=question)
     injection = Injection(
@@ -80,7 +83,9 @@ def injection_record(
         client_key=client_key,
         given_at=given_at,
         site=site,
-        dose_number=question.number if question else _number(patient, given_at),
+        dose_number=dosing.number_at(
+            doses, given_at, tz=patient.zone, first_dose_at=patient.first_dose_at
+        ),
         logged_by=logged_by,
     )
     _mark(injection, question)
@@ -97,14 +102,6 @@ def injection_record(
     return DoseResult(injection, created=True)
 
 
-def _number(patient: Patient, given_at: datetime) -> int:
-    doses = list(
-        patient.injections.filter(given_at__lt=given_at).values_list("given_at", "dose_number")
-    )
-    due = dosing.next_due(doses, tz=patient.zone, first_dose_at=patient.first_dose_at)
-    return due.number if due is not None else len(doses) + 1
-
-
 @transaction.atomic
 def injection_correct(
     *,
@@ -117,7 +114,8 @@ def injection_correct(
     """Change a dose's time or site (history keeps what it said). The schedule follows
     at once: every due date is counted from the logged doses. A corrected time the
     schedule did not expect asks first, as logging does, and tells the team again."""
-    question = _question(injection.patient, given_at, leaving_out=injection)
+    patient = injection.patient
+    question = _question(patient, _doses(patient, leaving_out=injection), given_at)
     if question is not None and not confirmed:
         return DoseResult(None, question=question)
     was_flagged = (injection.off_schedule, injection.expected_on)

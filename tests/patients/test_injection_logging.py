@@ -275,3 +275,14 @@ def test_bad_input_on_a_correction_keeps_what_was_typed(client, bob):
     html = response.content.decode()
     assert response.status_code == 200
     assert "in the future" in html and 'value="2099-01-01T10:00"' in html
+
+
+@pytest.mark.django_db
+def test_the_submit_path_is_held_to_nine_queries(
+    client, bob, on_schedule, django_assert_num_queries
+):
+    """Session, user, patient, the key, the doses, and the insert with its history."""
+    client.force_login(bob.user)
+    with django_assert_num_queries(9):
+        response = post_dose(client, bob, timezone.now() - timedelta(minutes=5))
+    assert response.status_code == 302
