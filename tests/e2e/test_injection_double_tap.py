@@ -99,3 +99,26 @@ def test_a_double_tap_on_save_logs_one_dose(small_phone, stack, journey):
 
     assert page_width(page) <= 360, f"page is {page_width(page)} px wide on a 360 px phone"
     journey.assert_no_script_errors()
+
+
+def test_the_settings_page_fits_a_small_phone_at_200_percent_text(small_phone, stack, journey):
+    """The country-and-city time-zone select and the helpers list, at 360 px and 200 % text."""
+    page = journey.watch(small_phone)
+    log_in(page, stack, "ian")
+    go(page, "Settings")
+    zone = page.get_by_label("Your time zone")
+    expect(zone).to_have_value("America/New_York")
+    expect(zone.locator("option:checked").first).to_have_text(
+        re.compile("United States — New York")
+    )
+    zone.select_option(label="Canada — Toronto: Eastern - ON & QC (most areas)")
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page_width(page) <= 360, f"page is {page_width(page)} px wide at 200 % text"
+    journey.step(page, "settings at 200 percent")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    expect(page.get_by_label("Your time zone")).to_have_value("America/Toronto")
+    page.get_by_label("Your time zone").select_option("America/New_York")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    journey.assert_no_script_errors()
