@@ -35,8 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("symptoms:today")
     if role == User.Role.CAREGIVER:
         return redirect("symptoms:today")
-    if request.user.caregiving.filter(active=False, accepted_at__isnull=True).exists():
-        return redirect("patients:caregiving")  # asked to help: answer first
+    if request.user.caregiving.filter(active=False).exists():
+        # Asked to help (answer first), or a link that was ended (the page says so).
+        return redirect("patients:caregiving")
     return render(request, "no_role.html", status=403)
 
 

@@ -100,3 +100,68 @@ def missed_dose(
     if as_of.astimezone(tz).date() > upcoming.due + timedelta(days=grace_days):
         return upcoming
     return None
+
+
+def _due_before(
+    injections: Sequence[tuple[datetime, int | None]],
+    given_at: datetime,
+    *,
+    tz: ZoneInfo,
+    first_dose_at: datetime | None,
+) -> DueDose | None:
+    before = [(at, number) for at, number in injections if at < given_at]
+    return next_due(before, tz=tz, first_dose_at=first_dose_at)
+
+
+def number_at(
+    injections: Sequence[tuple[datetime, int | None]],
+    given_at: datetime,
+    *,
+    tz: ZoneInfo,
+    first_dose_at: datetime | None = None,
+) -> int:
+    """The number of a dose given at `given_at`: the one the schedule expects next after
+    the doses logged before it."""
+    due = _due_before(injections, given_at, tz=tz, first_dose_at=first_dose_at)
+    return due.number if due is not None else sum(at < given_at for at, _n in injections) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class DoseQuestion:
+    """Why a dose about to be logged needs an "are you sure?": it is a second dose on a
+    day that already has one (`repeat_of` is that dose's time), or it comes before the
+    date the schedule expects (`expected`)."""
+
+    number: int
+    expected: date | None
+    repeat_of: datetime | None = None
+
+    @property
+    def repeat(self) -> bool:
+        return self.repeat_of is not None
+
+
+def dose_question(
+    injections: Sequence[tuple[datetime, int | None]],
+    given_at: datetime,
+    *,
+    tz: ZoneInfo,
+    first_dose_at: datetime | None = None,
+) -> DoseQuestion | None:
+    """Check a dose given at `given_at` against the doses logged already (the dose being
+    corrected left out); None when it is where the schedule expects it, or later.
+
+    The expected date comes from the doses logged before it, exactly as next_due gives it
+    (weeks 0, 1, 2, 4, then every 4 weeks; with none logged, the team's first-dose date).
+    Any dose on the same local day counts as a repeat, whichever was given first.
+    """
+    day = given_at.astimezone(tz).date()
+    due = _due_before(injections, given_at, tz=tz, first_dose_at=first_dose_at)
+    number = number_at(injections, given_at, tz=tz, first_dose_at=first_dose_at)
+    expected = due.due if due is not None else None
+    same_day = sorted(at for at, _number in injections if at.astimezone(tz).date() == day)
+    if same_day:
+        return DoseQuestion(number=number, expected=expected, repeat_of=same_day[-1])
+    if expected is not None and day < expected:
+        return DoseQuestion(number=number, expected=expected)
+    return None

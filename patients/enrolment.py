@@ -109,6 +109,11 @@ def caregiver_invite(patient: Patient, data: dict, *, invited_by: User) -> None:
     )
     if caregiver.active:
         return  # helping already: nothing to ask
+    if caregiver.removed_at is not None:
+        # Asked again after the link was ended: a new request, answered afresh.
+        caregiver.accepted_at = caregiver.removed_at = caregiver.removed_by = None
+        caregiver._history_user = invited_by
+        caregiver.save(update_fields=["accepted_at", "removed_at", "removed_by"])
     account_email_queue(user, kind, caregiver=caregiver)
 
 
@@ -121,3 +126,22 @@ def caregiver_answer(caregiver: Caregiver, *, accept: bool, now) -> None:
     caregiver.active = True
     caregiver.accepted_at = now
     caregiver.save(update_fields=["active", "accepted_at"])
+
+
+@transaction.atomic
+def caregiver_remove(caregiver: Caregiver, *, by: User, now) -> bool:
+    """End a caregiver's access: the patient removes them, or they stop helping. From the
+    next request on they cannot open the diary (User.kept_diary reads `active`). The row
+    stays, because entries they made name it; the history says who ended it and when.
+    False if it had ended already (a second tap, or both at once)."""
+    row = Caregiver.objects.select_for_update().filter(pk=caregiver.pk, active=True).first()
+    if row is None:
+        return False
+    row.active, row.removed_at, row.removed_by = False, now, by
+    row._history_user = by
+    row._change_reason = (
+        "stopped helping" if by.pk == row.user_id else "removed by the patient's side"
+    )
+    row.save(update_fields=["active", "removed_at", "removed_by"])
+    caregiver.refresh_from_db()
+    return True

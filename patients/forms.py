@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
@@ -20,10 +19,16 @@ from patients.models import (
     User,
     in_quiet_hours,
 )
+from patients.timezones import zone_choices
 
 
 class SettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(label=_("Your time zone"))
+    timezone = forms.ChoiceField(
+        label=_("Your time zone"),
+        error_messages={
+            "invalid_choice": _("Please pick your country and the nearest city from the list.")
+        },
+    )
 
     class Meta:
         model = Patient
@@ -52,11 +57,13 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        others = sorted(available_timezones() - set(COMMON_ZONES))
-        self.fields["timezone"].choices = [
-            (_("Common"), [(z, z.replace("_", " ")) for z in COMMON_ZONES]),
-            (_("All time zones"), [(z, z.replace("_", " ")) for z in others]),
-        ]
+        # By country and city; a zone saved before that is no longer offered stays choosable.
+        current = self.instance.timezone if self.instance.pk else None
+        self.fields["timezone"].choices = zone_choices(common=COMMON_ZONES, current=current)
+        self.fields["timezone"].help_text = _(
+            "Pick your country, then the city nearest to you that has the same time. Your "
+            "reminders and the days in your diary follow it."
+        )
 
 
 class AccountPasswordResetForm(PasswordResetForm):
@@ -77,6 +84,11 @@ class AccountPasswordResetForm(PasswordResetForm):
 
 
 class InjectionForm(forms.Form):
+    """One dose. `client_key` makes a double tap or a retry log one dose; the "are you
+    sure?" is answered with the confirm button, whose value is the time it asked about."""
+
+    # Not required: a page cached before the key existed still saves (without the key).
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     given_at = LocalDateTimeField(label=_("When did you inject?"))
     site = forms.ChoiceField(
         label=_("Where?"), choices=Injection.Site.choices, widget=forms.RadioSelect
@@ -96,3 +108,9 @@ class InjectionForm(forms.Form):
         if value < self.now - timedelta(days=365):
             raise forms.ValidationError(_("Please enter an injection from the last year."))
         return value
+
+    def confirmed(self) -> bool:
+        """The patient pressed "Yes, save it" for the very time the question was about;
+        a time changed since then is asked about afresh."""
+        answer = self.data.get("confirm", "")
+        return bool(answer) and answer == self.data.get(self.add_prefix("given_at"), "")

@@ -4,7 +4,8 @@
 worker to send it after commit; `account_emails_send` (the task, and beat every minute)
 sends what is due, with retries. Mail that cannot be sent now is not lost, and nothing
 secret (a reset token, a link) ever waits in Redis or a log: links are made when sending.
-E-mails carry no health data and never name a patient.
+E-mails carry no health data and never name a patient. The one e-mail to clinicians here,
+DOSE_CHECK, names the patient's reference only, like the alert e-mails.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from diary_site.publisher import publish_task_on_commit
-from patients.models import AccountEmail, Caregiver, User
+from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
 
 logger = logging.getLogger(__name__)
 
@@ -38,18 +39,38 @@ TEMPLATES = {
     Kind.PASSWORD_RESET: "password-reset",
     Kind.DEVICE_ADDED: "security-notice",
     Kind.CODES_REGENERATED: "security-notice",
+    Kind.DOSE_CHECK: "dose-check",
 }
 
 
 def account_email_queue(
-    user: User, kind: str, *, caregiver: Caregiver | None = None, now: datetime | None = None
+    user: User,
+    kind: str,
+    *,
+    caregiver: Caregiver | None = None,
+    patient: Patient | None = None,
+    now: datetime | None = None,
 ) -> AccountEmail:
     """Write the e-mail to send (in the caller's transaction); a worker sends it after commit."""
     email = AccountEmail.objects.create(
-        user=user, kind=kind, caregiver=caregiver, due_at=now or timezone.now()
+        user=user, kind=kind, caregiver=caregiver, patient=patient, due_at=now or timezone.now()
     )
     publish_task_on_commit("patients.tasks.send_account_email", email.pk)
     return email
+
+
+def dose_check_queue(injection: Injection) -> list[AccountEmail]:
+    """Tell the patient's care team that a confirmed dose is outside the schedule: one
+    e-mail to each primary clinician (every member when the team has no primary), in the
+    caller's transaction. The dose itself carries the mark the team's page shows."""
+    members = CareTeamMembership.objects.filter(
+        team_id=injection.patient.team_id, user__is_active=True
+    ).select_related("user")
+    primaries = [m.user for m in members if m.role == CareTeamMembership.Role.PRIMARY]
+    recipients = primaries or [m.user for m in members]
+    return [
+        account_email_queue(user, Kind.DOSE_CHECK, patient=injection.patient) for user in recipients
+    ]
 
 
 def set_password_link(user: User) -> str:
@@ -73,6 +94,9 @@ def _context(email: AccountEmail) -> dict:
     elif email.kind == Kind.CAREGIVER_CONSENT:
         # Accepting needs the person signed in as themselves: the link carries no token.
         context["link"] = settings.DIARY_BASE_URL + reverse("patients:caregiving")
+    elif email.kind == Kind.DOSE_CHECK:
+        context["reference"] = email.patient.reference
+        context["link"] = settings.DIARY_BASE_URL + reverse("team:patient", args=[email.patient_id])
     return context
 
 
@@ -100,7 +124,7 @@ def account_emails_send(*, now: datetime | None = None, only: int | None = None)
         ).update(status=AccountEmail.Status.SENDING, attempts=F("attempts") + 1)
         if not claimed:
             continue
-        email = AccountEmail.objects.select_related("user", "caregiver").get(pk=email_id)
+        email = AccountEmail.objects.select_related("user", "caregiver", "patient").get(pk=email_id)
         sent += _send(email, now=now)
     return sent
 

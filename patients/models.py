@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -293,6 +293,15 @@ class Patient(models.Model):
             first_dose_at=self.first_dose_at,
         )
 
+    def removed_injections(self, limit: int = 10):
+        """Doses removed after logging (their deletion history rows: what, who, when),
+        newest first; the team's page shows them next to the doses."""
+        return (
+            Injection.history.filter(patient_id=self.pk, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        )
+
 
 class Caregiver(models.Model):
     """A person the care team has allowed to fill in the diary for a patient."""
@@ -307,6 +316,12 @@ class Caregiver(models.Model):
     added_at = models.DateTimeField(default=dj_timezone.now)
     # An existing account is asked first: the link is active only once its owner accepts.
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Ended by the patient, or by the caregiver. The row stays (entries they made name it)
+    # and is inactive; its history says who ended it and when.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -326,6 +341,13 @@ class Injection(models.Model):
         ABDOMEN = "abdomen", _("Tummy (abdomen)")
         UPPER_ARM = "upper_arm", _("Upper arm")
 
+    class OffSchedule(models.TextChoices):
+        EARLY = "early", _("Before the expected date")
+        REPEAT = "repeat", _("A second dose on the same day")
+
+    # The patient or caregiver may correct or remove a dose this long after logging it.
+    CORRECTION_WINDOW = timedelta(days=1)
+
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="injections")
     given_at = models.DateTimeField(validators=[validate_clinical_time])
     dose_number = models.PositiveIntegerField(null=True, blank=True)
@@ -334,6 +356,12 @@ class Injection(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's key: a double tap or a retried request logs one dose. Empty for doses
+    # logged before it existed and for doses entered in the admin.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The patient confirmed a dose the schedule did not expect; the team was told.
+    off_schedule = models.CharField(max_length=8, choices=OffSchedule.choices, blank=True)
+    expected_on = models.DateField(_("date the schedule expected"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -349,10 +377,23 @@ class Injection(models.Model):
                 name="patients_injection_dose_positive",
             ),
             clinical_time_constraint("given_at", "patients_injection_time_sane"),
+            # injection_record relies on it: a repeated client key logs nothing new.
+            models.UniqueConstraint(
+                fields=["patient", "client_key"],
+                name="patients_injection_client_key_unique",
+                condition=Q(client_key__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.patient} dose {self.dose_number or '?'} at {self.given_at:%Y-%m-%d %H:%M}"
+
+    def correctable_until(self) -> datetime:
+        return self.created_at + self.CORRECTION_WINDOW
+
+    def can_be_corrected(self, *, now: datetime | None = None) -> bool:
+        """Whether the patient (or caregiver) may still change or remove it."""
+        return (now or dj_timezone.now()) < self.correctable_until()
 
 
 class PatientReminder(models.Model):
@@ -393,7 +434,8 @@ class PatientReminder(models.Model):
 
 
 class AccountEmail(models.Model):
-    """An e-mail about an account: an invitation, a password reset, a security notice.
+    """An e-mail about an account: an invitation, a password reset, a security notice; or
+    a notice to a clinician that a patient's dose needs a check (DOSE_CHECK).
 
     Written in the same transaction as what it is about (the outbox), then sent by a worker
     with retries; the beat sweep picks up any whose publish was lost. Links and tokens are
@@ -410,6 +452,7 @@ class AccountEmail(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset")
         DEVICE_ADDED = "device_added", _("Notice: an authenticator app was added")
         CODES_REGENERATED = "codes_regenerated", _("Notice: new backup codes were made")
+        DOSE_CHECK = "dose_check", _("Notice to the team: a dose outside the schedule")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to send")
@@ -422,6 +465,10 @@ class AccountEmail(models.Model):
     # CAREGIVER_CONSENT: the link to accept.
     caregiver = models.ForeignKey(
         "Caregiver", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # DOSE_CHECK (to a clinician): the patient whose page to open.
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

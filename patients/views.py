@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,9 @@ from diary_site.limits import over_limit
 from patients import display_zone, enrolment
 from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
+from patients.injections import injection_correct, injection_record, injection_remove
 from patients.models import Caregiver, Injection, Patient
+from patients.timezones import zone_label
 from symptoms.reminders import patient_from_token
 
 logger = logging.getLogger("security")
@@ -37,38 +40,142 @@ def education_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "patients/education.html", {"page": page})
 
 
+def _saved_message(request: HttpRequest, result) -> None:
+    if not result.created:
+        # A double tap or a retry: the first press saved it.
+        messages.success(
+            request, _("Injection saved. You pressed Save more than once; it is logged once.")
+        )
+    elif result.injection.off_schedule:
+        messages.success(
+            request,
+            _(
+                "Injection saved. We have let your care team know it was not on the expected "
+                "date. They may contact you to check your next doses."
+            ),
+        )
+    else:
+        messages.success(request, _("Injection saved."))
+
+
 @login_required
 def injections(request: HttpRequest) -> HttpResponse:
     patient, _caregiver = diary_owner(request)
     now = timezone.now()
+    question = None
     if request.method == "POST":
         form = InjectionForm(request.POST, zone=patient.zone, now=now)
         if form.is_valid():
-            due = patient.next_dose_due()
-            Injection.objects.create(
+            result = injection_record(
                 patient=patient,
+                logged_by=request.user,
+                client_key=form.cleaned_data["client_key"] or uuid.uuid4(),
                 given_at=form.cleaned_data["given_at"],
                 site=form.cleaned_data["site"],
-                dose_number=due.number if due else patient.injections.count() + 1,
-                logged_by=request.user,
+                confirmed=form.confirmed(),
             )
-            messages.success(request, _("Injection saved."))
-            return redirect("patients:injections")
+            if result.question is None:
+                _saved_message(request, result)
+                return redirect("patients:injections")
+            question = result.question
     else:
         local_now = now.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M")
-        form = InjectionForm(initial={"given_at": local_now, "site": "thigh"}, zone=patient.zone)
+        form = InjectionForm(
+            initial={"given_at": local_now, "site": "thigh", "client_key": uuid.uuid4()},
+            zone=patient.zone,
+        )
+    past = list(patient.injections.order_by("-given_at")[:24])
     return render(
         request,
         "patients/injections.html",
         {
             "patient": patient,
-            "form": form,
-            "past": patient.injections.order_by("-given_at")[:24],
+            "past": past,
+            # Doses logged in the last day: the patient's side may still change them.
+            "correctable": {i.pk for i in past if i.can_be_corrected(now=now)},
             "upcoming": patient.dose_schedule(count=4),
             "missed": patient.missed_dose(now=now),
+            "form": form,
+            "question": question,
             # A dose due during an infection: talk to the team first (INJ-DUE-INF).
             "pre_dose": injection_pre_dose_check(patient, now=now),
         },
+    )
+
+
+def _correctable(request: HttpRequest, pk: int) -> tuple[Patient, Injection | None]:
+    """The dose, if this person keeps its diary (else 404) and may still change it (else
+    None, with a message saying who can)."""
+    patient, _caregiver = diary_owner(request)
+    injection = get_object_or_404(patient.injections, pk=pk)
+    if not injection.can_be_corrected():
+        messages.info(
+            request,
+            _(
+                "A dose can be changed or removed here only in the first day after it was "
+                "logged. If this one is wrong, please tell your care team: they can correct it."
+            ),
+        )
+        return patient, None
+    return patient, injection
+
+
+@login_required
+def injection_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the time or site of a dose logged in the last day."""
+    patient, injection = _correctable(request, pk)
+    if injection is None:
+        return redirect("patients:injections")
+    now = timezone.now()
+    question = None
+    if request.method == "POST":
+        form = InjectionForm(request.POST, zone=patient.zone, now=now)
+        if form.is_valid():
+            result = injection_correct(
+                injection=injection,
+                given_at=form.cleaned_data["given_at"],
+                site=form.cleaned_data["site"],
+                by=request.user,
+                confirmed=form.confirmed(),
+            )
+            if result.question is None:
+                if result.injection.off_schedule:
+                    messages.success(
+                        request,
+                        _(
+                            "Your change is saved. We have let your care team know the dose "
+                            "was not on the expected date."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your change is saved."))
+                return redirect("patients:injections")
+            question = result.question
+    else:
+        local = injection.given_at.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M")
+        form = InjectionForm(initial={"given_at": local, "site": injection.site}, zone=patient.zone)
+    return render(
+        request,
+        "patients/injection_change.html",
+        {"patient": patient, "injection": injection, "form": form, "question": question},
+    )
+
+
+@login_required
+def injection_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a dose logged in error in the last day, after a confirmation step."""
+    patient, injection = _correctable(request, pk)
+    if injection is None:
+        return redirect("patients:injections")
+    if request.method == "POST":
+        injection_remove(injection=injection, by=request.user)
+        messages.success(
+            request,
+            _("The dose is removed. Your next dates below are worked out without it."),
+        )
+        return redirect("patients:injections")
+    return render(
+        request, "patients/injection_remove.html", {"patient": patient, "injection": injection}
     )
 
 
@@ -77,7 +184,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     patient, caregiver = diary_owner(request)
     if caregiver is not None:
         # Settings belong to the patient; a caregiver only fills in the diary.
-        return render(request, "patients/settings.html", {"patient": patient, "readonly": True})
+        return render(
+            request,
+            "patients/settings.html",
+            {"patient": patient, "readonly": True, "zone": zone_label(patient.timezone)},
+        )
     form = SettingsForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -108,7 +219,8 @@ def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def caregiving(request: HttpRequest) -> HttpResponse:
-    """Requests to help with someone's diary, for the person asked: accept or decline."""
+    """Helping with someone's diary, for the person asked: accept or decline a request,
+    see whose diary they fill in (and stop), and see a link that was ended."""
     pending = Caregiver.objects.filter(
         user=request.user, active=False, accepted_at__isnull=True
     ).select_related("patient__user", "patient__team", "added_by")
@@ -125,7 +237,55 @@ def caregiving(request: HttpRequest) -> HttpResponse:
             return redirect("symptoms:today")
         messages.info(request, _("You said no. Nothing has changed."))
         return redirect("patients:caregiving")
-    return render(request, "patients/caregiving.html", {"pending": pending})
+    links = Caregiver.objects.filter(user=request.user).select_related("patient__user")
+    return render(
+        request,
+        "patients/caregiving.html",
+        {
+            "pending": pending,
+            "helping": links.filter(active=True),
+            "ended": links.filter(active=False, removed_at__isnull=False).order_by("-removed_at"),
+        },
+    )
+
+
+@login_required
+def caregiving_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    """The caregiver stops helping, after a confirmation step."""
+    caregiver = get_object_or_404(
+        Caregiver.objects.select_related("patient__user"), pk=pk, user=request.user, active=True
+    )
+    if request.method == "POST":
+        enrolment.caregiver_remove(caregiver, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            _("You no longer fill in the diary for %(name)s. Entries you made stay in it.")
+            % {"name": caregiver.patient.user.first_name},
+        )
+        return redirect("patients:caregiving")
+    return render(request, "patients/caregiver_remove.html", {"caregiver": caregiver, "own": True})
+
+
+@login_required
+def caregiver_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient removes a caregiver, after a confirmation step. Only the patient: a
+    caregiver cannot remove another (404, as for anything not theirs)."""
+    patient, caregiver_of = diary_owner(request)
+    if caregiver_of is not None:
+        raise Http404
+    caregiver = get_object_or_404(patient.caregivers.select_related("user"), pk=pk, active=True)
+    if request.method == "POST":
+        enrolment.caregiver_remove(caregiver, by=request.user, now=timezone.now())
+        messages.success(
+            request,
+            _(
+                "%(name)s can no longer fill in your diary. Entries they made stay in it, "
+                "marked as made by them."
+            )
+            % {"name": caregiver.user.get_full_name() or caregiver.user.username},
+        )
+        return redirect("patients:settings")
+    return render(request, "patients/caregiver_remove.html", {"caregiver": caregiver, "own": False})
 
 
 def _posted_address(group: str, request: HttpRequest) -> str:

@@ -52,6 +52,12 @@ def test_bob_records_his_day_on_a_phone(phone, stack, journey):
     form = page.get_by_role("region", name="Log an injection")
     form.get_by_text("Tummy (abdomen)").click()
     form.get_by_role("button", name="Save injection").click()
+    # His last dose was three days ago: the diary asks before logging an early dose.
+    question = page.get_by_role("alert", name=re.compile("Are you sure"))
+    expect(question).to_contain_text("is expected on")
+    journey.step(page, "early dose question")
+    question.get_by_role("button", name="Yes, save this injection").click()
+    expect(page.get_by_text("We have let your care team know")).to_be_visible()
     logged = page.get_by_role("region", name="Logged injections")
     expect(logged.get_by_role("row").nth(1)).to_contain_text(re.compile("tummy|abdomen", re.I))
     journey.step(page, "injection logged")

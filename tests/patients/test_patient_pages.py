@@ -85,7 +85,7 @@ def test_settings_refuse_an_unknown_time_zone(client, bob):
         SETTINGS, {"temperature_unit": "C", "timezone": "Mars/Olympus", "reminder_time": "09:00"}
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Please pick your country and the nearest city" in response.content.decode()
     bob.refresh_from_db()
     assert bob.timezone == "Europe/London"
 

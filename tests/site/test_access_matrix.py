@@ -60,10 +60,16 @@ EXPECTED = {
     "patients:help": ("get", EVERYONE),
     "patients:education": ("get", EVERYONE),
     "patients:injections": ("get", PATIENT_PAGE),
+    # A dose of Bob's logged just now (the GET of "remove" only asks).
+    "patients:injection_change": ("get", BOBS_OBJECT),
+    "patients:injection_remove": ("get", BOBS_OBJECT),
     "patients:settings": ("get", PATIENT_PAGE),
     "patients:reminders_off": ("get", EVERYONE),  # the signed token is the credential
     # Requests to help with a diary: each person sees and answers only their own.
     "patients:caregiving": ("get", SIGNED_IN),
+    # Ending Carol's help: Bob removes her, or she stops (each GET only asks).
+    "patients:caregiver_remove": ("get", {"anonymous": LOGIN, "bob": OK, "*": NF}),
+    "patients:caregiving_stop": ("get", {"anonymous": LOGIN, "carol": OK, "*": NF}),
     "team:patients": ("get", CLINICIAN_PAGE),
     "team:enrol": ("get", CLINICIAN_PAGE),
     "team:patient": ("get", BOBS_CLINICAL),
@@ -111,6 +117,7 @@ def world(bob, dave, carol, alice, charlie, dana):
     entry = make_entry(bob, timezone.now(), temp="38.4")
     services.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(entry=entry, team_alert=True).first()
+    dose = bob.injections.create(given_at=timezone.now(), dose_number=1)
     users = {
         "bob": bob.user,
         "dave": dave.user,
@@ -125,6 +132,10 @@ def world(bob, dave, carol, alice, charlie, dana):
         "symptoms:follow_up": [entry.pk],
         "patients:education": ["sepsis-signs"],
         "patients:reminders_off": [opt_out_token(bob)],
+        "patients:injection_change": [dose.pk],
+        "patients:injection_remove": [dose.pk],
+        "patients:caregiver_remove": [carol.pk],
+        "patients:caregiving_stop": [carol.pk],
         "password_reset_confirm": ["MQ", "set-password"],
         **{
             f"team:{n}": [bob.pk]
