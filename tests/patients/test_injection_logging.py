@@ -56,7 +56,7 @@ def test_it_logs_one_dose_for_two_posts_with_one_client_key(client, bob, on_sche
     assert "it is logged once" in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_logs_one_dose_when_two_taps_race(bob, on_schedule):
     """The unique constraint, not the look-up, decides when both requests run at once."""
     from patients.injections import injection_record
