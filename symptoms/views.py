@@ -21,6 +21,7 @@ from alerts.services import (
     remeasure_requested,
     temperature_thresholds,
 )
+from diary_site.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
@@ -92,6 +93,12 @@ def today(request: HttpRequest) -> HttpResponse:
             if not created:
                 messages.info(request, _("This entry was already saved."))
             return redirect("symptoms:result", pk=entry.pk)
+    elif is_offline_copy(request):
+        # The service worker's copy, for opening the form offline: the empty form only; the
+        # script gives it a client key of its own each time (docs/security.md).
+        form = EntryForm(
+            initial=_initial_from(None, patient), symptoms=symptoms, patient_zone=patient.zone
+        )
     else:
         previous = None
         if request.GET.get("same"):
@@ -104,13 +111,17 @@ def today(request: HttpRequest) -> HttpResponse:
         initial["client_key"] = uuid.uuid4()
         initial["confirmed"] = remeasure_requested(patient)
         form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone)
-    day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
-    todays = (
-        DiaryEntry.objects.for_patient(patient)
-        .since(day_start)
-        .prefetch_related("temperatures", "reports__symptom")
-    )
-    ask = entry_to_ask_about(patient)
+    if is_offline_copy(request):
+        # None of this person's entries, questions or messages in the copy.
+        extra = {"todays": [], "ask_about": None, "messages": ()}
+    else:
+        day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
+        todays = (
+            DiaryEntry.objects.for_patient(patient)
+            .since(day_start)
+            .prefetch_related("temperatures", "reports__symptom")
+        )
+        extra = {"todays": todays, "ask_about": entry_to_ask_about(patient)}
     return render(
         request,
         "symptoms/today.html",
@@ -118,9 +129,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "form": form,
             "patient": patient,
             "caregiver": caregiver,
-            "todays": todays,
-            "ask_about": ask,
             "follow_up_choices": FollowUp.Answer.choices,
+            **extra,
         },
     )
 
