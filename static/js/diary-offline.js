@@ -354,7 +354,7 @@
       notice("restored", "info", fill(T.restored, label(draft.savedAt)), {
         actions: [{
           text: T.discard,
-          style: "btn-outline-secondary",
+          style: "btn-outline-dark",
           onClick: () => {
             removeDraft();
             form.reset();
@@ -423,5 +423,5 @@
     }
   }
 
-  start().catch(() => {});
+  start().catch((error) => console.error("diary-offline:", error));
 })();
