@@ -70,6 +70,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
+    // Other forms (the team's, the admin's) are left to the browser.
+    if (request.method !== "GET" && url.pathname !== TODAY) return;
     // Always the network first: a page is never served from a cache while online. A
     // failed POST of the diary form lands on the form's copy, where the script finds
     // the entry it kept and queues it.
