@@ -86,7 +86,10 @@ def config(request: HttpRequest, context: Any) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated)
     # From the context processor (patients.context_processors.role): no second look-up.
     role = context.get("user_role") if signed_in else None
-    patient = context.get("patient")
+    diary_user = role in DIARY_ROLES
+    # A clinician's page about a patient is not that patient's diary (and its patient may
+    # not have the team loaded: no extra query).
+    patient = context.get("patient") if diary_user else None
     team = getattr(patient, "team", None)
     emergency = getattr(team, "emergency_number", "") or "999"
     match = getattr(request, "resolver_match", None)
@@ -96,7 +99,7 @@ def config(request: HttpRequest, context: Any) -> dict[str, Any]:
         saved = str(entry.client_key)
     return {
         "signedIn": signed_in,
-        "diaryUser": role in DIARY_ROLES,
+        "diaryUser": diary_user,
         # The start of this user's owner keys: logging out clears their unsent typing.
         "user": f"u{user.pk}-" if signed_in else None,
         "owner": owner_key(user.pk, patient.pk) if signed_in and patient is not None else None,

@@ -269,3 +269,14 @@ def test_login_from_the_diary_returns_to_the_diary(client):
     response = client.get(TODAY)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={TODAY}"
+
+
+@pytest.mark.django_db
+def test_a_clinicians_page_about_a_patient_gives_the_script_no_diary(rf, alice, bob):
+    from diary_site import offline
+
+    request = rf.get("/team/")
+    request.user = alice
+    config = offline.config(request, {"patient": bob, "user_role": "clinician"})
+    assert config["owner"] is None and config["diaryUser"] is False
+    assert config["timeZone"] is None
