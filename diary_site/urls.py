@@ -16,6 +16,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, PDFs).
     path("favicon.ico", views.favicon, name="favicon"),
+    # The installable app: its manifest, and a service worker at the root (its scope).
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline_page, name="offline"),
+    path("session/token/", views.session_token, name="session_token"),
     path("accounts/2fa/", two_factor.verify, name="two_factor_verify"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     # Before Django's own: limited, and through the account-mail outbox.

@@ -1,22 +1,33 @@
-"""Project-level views: the role-based home redirect and the health check."""
+"""Project-level views: the role-based home redirect, the health check, and what makes the
+diary an installable app that keeps what was typed (manifest, service worker, the CSRF page)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from functools import lru_cache
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from alerts.models import Heartbeat
 from alerts.tasks import BEAT
+from diary_site import offline
 from patients.models import User
 
 # Each dependency check gives up after this many seconds.
@@ -97,6 +108,112 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
     Resolved per request: the hashed name exists only after collectstatic."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# What the service worker keeps so that the diary opens offline: the layout's static files
+# (no health data). The diary form itself is cached per person (diary_site/offline.py).
+APP_SHELL = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "css/app.css",
+    "img/favicon.svg",
+    "img/icon-192.png",
+    "js/outbox.js",
+    "js/diary-offline.js",
+)
+THEME_COLOUR = "#0a58ca"  # the navigation bar's blue (static/css/app.css)
+
+
+@lru_cache(maxsize=1)
+def _shell_version() -> str:
+    """Changes whenever a shell file or the worker's own template changes, so browsers
+    install the new worker and drop the old caches."""
+    digest = hashlib.sha256(render_to_string("sw.js", {"config": "{}"}).encode())
+    for name in APP_SHELL:
+        found = finders.find(name)
+        path = found if found else staticfiles_storage.path(name)
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """/sw.js, at the root so that it may control /diary/. Rendered, so the shell's URLs
+    are the hashed names of the deployment. Browsers revalidate it on every visit."""
+    config = {
+        "version": _shell_version(),
+        "shell": [static(name) for name in APP_SHELL] + [reverse("offline")],
+        "outbox": static("js/outbox.js"),
+        "today": reverse("symptoms:today"),
+        "offlineParam": offline.OFFLINE_COPY_PARAM,
+        "offlineCache": offline.OFFLINE_COPY_CACHE,
+        "offlinePage": reverse("offline"),
+        "staticUrl": static(""),
+    }
+    body = render_to_string("sw.js", {"config": json.dumps(config)})
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    # The worker's scope is the whole site (the default for a script at the root).
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: "Add to home screen" opens today's diary, full screen."""
+    icons = [
+        {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("img/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    body = {
+        "id": reverse("symptoms:today"),
+        "name": _("Kesimpta symptom diary"),
+        "short_name": _("Diary"),
+        "description": _("Your daily temperature and symptoms, for you and your MS team."),
+        "lang": settings.LANGUAGE_CODE,
+        "start_url": reverse("symptoms:today"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return JsonResponse(
+        body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@never_cache
+def session_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token and whose diary this session keeps, for sending an entry kept on
+    the phone: the script sends only the entries of this same person (diary_site/offline.py).
+    401 when signed out, so the script knows to wait for a login instead of posting."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signedIn": False}, status=401)
+    kept = request.user.kept_diary()
+    owner = offline.owner_key(request.user.pk, kept[0].pk) if kept else None
+    return JsonResponse({"signedIn": True, "owner": owner, "csrfToken": get_token(request)})
+
+
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page it has no copy of, with no one's data."""
+    return render(request, "offline.html", {"offline_fallback": True})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a calm page in the site's layout instead of Django's bare 403.
+
+    It happens when a form stayed open while the person logged in again in another tab.
+    Nothing from the refused form is shown or logged; on the diary, the offline script
+    has kept what was typed and sends it from the diary page."""
+    diary = request.path.startswith(reverse("symptoms:today"))
+    return render(request, "csrf_failure.html", {"diary": diary}, status=403)
 
 
 @require_POST

@@ -23,6 +23,7 @@ from alerts.services import (
     remeasure_requested,
     temperature_thresholds,
 )
+from diary_site.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
@@ -108,6 +109,12 @@ def today(request: HttpRequest) -> HttpResponse:
             return redirect("symptoms:result", pk=entry.pk)
         # Shown again with what was typed: the recent symptoms first, as before.
         form.recent = frozenset(_recent_symptoms(patient))
+    elif is_offline_copy(request):
+        # The service worker's copy, for opening the form offline: the empty form only; the
+        # script gives it a client key of its own each time (docs/security.md).
+        form = EntryForm(
+            initial=_initial_from(None, patient), symptoms=symptoms, patient_zone=patient.zone
+        )
     else:
         previous = None
         if request.GET.get("same"):
@@ -125,13 +132,21 @@ def today(request: HttpRequest) -> HttpResponse:
             patient_zone=patient.zone,
             recent=_recent_symptoms(patient),
         )
-    day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
-    todays = (
-        DiaryEntry.objects.for_patient(patient)
-        .since(day_start)
-        .prefetch_related("temperatures", "reports__symptom")
-    )
-    ask = entry_to_ask_about(patient)
+    if is_offline_copy(request):
+        # None of this person's entries, questions, advice or messages in the copy.
+        extra = {"todays": [], "ask_about": None, "messages": (), "standing": None}
+    else:
+        day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
+        todays = (
+            DiaryEntry.objects.for_patient(patient)
+            .since(day_start)
+            .prefetch_related("temperatures", "reports__symptom")
+        )
+        extra = {
+            "todays": todays,
+            "ask_about": entry_to_ask_about(patient),
+            "standing": standing_advice(patient),
+        }
     return render(
         request,
         "symptoms/today.html",
@@ -139,10 +154,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "form": form,
             "patient": patient,
             "caregiver": caregiver,
-            "todays": todays,
-            "ask_about": ask,
             "follow_up_choices": FollowUp.Answer.choices,
-            "standing": standing_advice(patient),
+            **extra,
         },
     )
 

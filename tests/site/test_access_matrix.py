@@ -35,6 +35,12 @@ EXPECTED = {
     "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
     "healthz": ("get", {"*": (OK, 503)}),
     "favicon": ("get", {"*": 301}),
+    # The installable app: nobody's data in any of them.
+    "manifest": ("get", EVERYONE),
+    "service_worker": ("get", EVERYONE),
+    "offline": ("get", EVERYONE),
+    # A fresh CSRF token for sending an entry kept on the phone; 401 tells it to wait.
+    "session_token": ("get", {"anonymous": 401, "*": OK}),
     "login": ("get", EVERYONE),
     # Second factor: required for staff (who have a device here), optional for patients.
     "two_factor_verify": (
