@@ -127,7 +127,9 @@ def parse_scenario(data: Any, catalogue: Catalogue) -> Scenario:
             f"unknown time zone {tz_name!r}", field_name="patient.timezone"
         ) from exc
     risk = patient.get("elevated_risk", [])
-    if not isinstance(risk, list) or any(r not in ELEVATED_RISK for r in risk):
+    if not isinstance(risk, list) or any(
+        not isinstance(r, str) or r not in ELEVATED_RISK for r in risk
+    ):
         raise ScenarioError(
             f"must be a list of: {', '.join(ELEVATED_RISK)} (got {risk!r})",
             field_name="patient.elevated_risk",
@@ -228,7 +230,7 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         # The care team resolves the patient's open team alerts (all, or of these rules).
         "resolve": {"at", "type", "rules"},
     }
-    if kind not in allowed:
+    if not isinstance(kind, str) or kind not in allowed:
         raise fail(f"must be one of {', '.join(allowed)} (got {kind!r})", "type")
     unknown = set(raw) - allowed[kind]
     if unknown:
@@ -308,7 +310,7 @@ def _parse_temperatures(raw: Any, fail) -> tuple[ScenarioTemperature, ...]:
         if unknown:
             raise fail(f"unknown field(s): {', '.join(sorted(unknown))}", name)
         unit = item.get("unit", "C")
-        if unit not in TEMPERATURE_LIMITS:
+        if not isinstance(unit, str) or unit not in TEMPERATURE_LIMITS:
             raise fail(f"unit must be C or F (got {unit!r})", f"{name}.unit")
         value = _number(item.get("value"))
         if value is None:

@@ -200,3 +200,17 @@ def test_it_refuses_what_the_form_and_the_rule_table_would(event, message_part, 
     with pytest.raises(ScenarioError) as caught:
         load_scenario(doc(event), CATALOGUE)
     assert f"field '{field}'" in str(caught.value) and message_part in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        # Found by the fuzzer: a list where a word belongs was a TypeError, not a message.
+        doc(entry(temperature={"value": 38, "unit": []})),
+        doc({"at": "2026-03-02T08:00", "type": ["entry"]}),
+        doc(elevated_risk=[["low_ig"]]),
+    ],
+)
+def test_a_list_where_a_word_belongs_is_a_clear_error(scenario):
+    with pytest.raises(ScenarioError):
+        load_scenario(scenario, CATALOGUE)
