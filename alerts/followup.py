@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from alerts import rules
@@ -27,11 +28,16 @@ REACHED = frozenset(FollowUp.Answer.values) - {FollowUp.Answer.NOT_YET}
 
 def standing_advice(patient: Patient, *, now: datetime | None = None) -> Alert | None:
     """Today's highest advice that still stands: the latest CONTACT or URGENT alert of the
-    patient's local day that the team has not resolved and whose entry the patient has not
-    answered "yes, I reached someone" for. Shown on every later result, on Today and on the
-    history, to the patient and the caregiver alike, so that a later, milder entry never
-    reads as "nothing needs action" while it stands."""
+    patient's local day that the team has not resolved and that no "yes, I reached
+    someone" answer has settled. An answer settles the alerts recorded before it, on any
+    of the patient's entries (the question is asked about the latest warning only); an
+    alert recorded after it (a changed entry raising URGENT) stands again. Shown on every
+    later result, on Today and on the history, to the patient and the caregiver alike, so
+    that a later, milder entry never reads as "nothing needs action" while it stands."""
     now = now or timezone.now()
+    reached_at = FollowUp.objects.filter(
+        entry__patient=patient, answer__in=REACHED, answered_at__lte=now
+    ).aggregate(latest=Max("answered_at"))["latest"]
     candidates = (
         Alert.objects.filter(
             patient=patient,
@@ -40,9 +46,10 @@ def standing_advice(patient: Patient, *, now: datetime | None = None) -> Alert |
             fired_at__lte=now,
         )
         .exclude(status=Alert.Status.RESOLVED)
-        .exclude(entry__follow_up__answer__in=REACHED)
         .select_related("entry", "rule")
     )
+    if reached_at is not None:
+        candidates = candidates.filter(created_at__gt=reached_at)
     return max(
         candidates, key=lambda alert: (rules.RANK[alert.level], alert.fired_at), default=None
     )

@@ -205,7 +205,7 @@ class EntryForm(forms.Form):
             else:
                 celsius = to_celsius(value, unit)
                 unusual = celsius > CHECK_ABOVE_C or celsius < CHECK_BELOW_C
-                if unusual and not data.get("confirm_unusual"):
+                if unusual and not data.get("confirm_unusual") and not self._red_flag_ticked():
                     self.needs_confirmation = True
                     self.add_error(
                         "temperature",
@@ -221,12 +221,18 @@ class EntryForm(forms.Form):
             self._check_something_to_record(data)
         return data
 
+    def _red_flag_ticked(self) -> bool:
+        """A warning sign is ticked: the entry saves at once, nothing is asked first."""
+        return any(
+            s.is_red_flag and self.cleaned_data.get(SYMPTOM_PREFIX + s.code) for s in self.symptoms
+        )
+
     def _check_something_to_record(self, data: dict) -> None:
         """No empty entry; a symptom that needs a temperature asks for one. Never in the way
         of a red flag: an entry with a warning sign always saves, at once."""
-        grades = self.grades()
-        if any(s.is_red_flag for s in self.symptoms if grades.get(s.code)):
+        if self._red_flag_ticked():
             return
+        grades = self.grades()
         has_temperature = data.get("temperature") is not None
         fine = self.data.get("action") == "fine"
         recorded = (

@@ -217,6 +217,14 @@ def entry_summary(entry: DiaryEntry) -> dict[str, str]:
         value = getattr(entry, name)
         if value is not None:
             summary[str(VITAL_NAMES[name])] = str(value)
+    summary[str(_("Time"))] = timezone.localtime(entry.recorded_at, entry.patient.zone).strftime(
+        "%d %b %H:%M"
+    )
+    if entry.feels_fine:
+        summary[str(_("Feeling fine"))] = str(_("yes"))
+    if entry.planned_vaccine:
+        live = f" ({_('live')})" if entry.planned_vaccine_live else ""
+        summary[str(_("Planned vaccine"))] = f"{entry.planned_vaccine}{live}"
     if entry.antipyretic_6h:
         summary[str(_("Fever medicine in the last 6 hours"))] = str(_("yes"))
     if entry.note:

@@ -198,6 +198,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             temperature=reading.value if reading else None,
             confirmed=reading.confirmed if reading else False,
             note=entry.note,
+            no_thermometer=entry.no_thermometer,
             planned_vaccine=entry.planned_vaccine,
             planned_vaccine_live=entry.planned_vaccine_live,
             measured_at=entry.recorded_at.astimezone(patient.zone).strftime("%Y-%m-%dT%H:%M"),

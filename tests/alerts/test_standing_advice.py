@@ -125,3 +125,25 @@ def test_an_amended_entry_shows_on_the_nurses_alert(client, bob, alice, now):
     assert "Temperature: 39.4 °C → 37.0 °C" in page
     timeline = client.get(reverse("team:patient", args=[bob.pk])).content.decode()
     assert "Entry amended" in timeline and "39.4 °C → 37.0 °C" in timeline
+
+
+def test_a_yes_settles_what_came_before_it_not_what_comes_after(bob, now, time_machine):
+    """A "yes, I reached someone" settles the alerts recorded before it, on any entry; an
+    URGENT alert recorded after it (the entry changed) stands again."""
+    first = evaluated(bob, now - timedelta(hours=2), temp="38.4")  # CONTACT
+    urgent = evaluated(bob, now - timedelta(hours=1), red_flags=("slurred_speech_confusion",))
+    follow_up_answer(first, answer=FollowUp.Answer.GP, user=bob.user, now=now)
+    assert standing_advice(bob, now=now) is None  # the later yes settles the urgent one too
+    time_machine.move_to(now + timedelta(minutes=30), tick=False)
+    raised = evaluated(bob, now + timedelta(minutes=30), red_flags=("might_die",))
+    assert standing_advice(bob).entry == raised
+    assert urgent != raised
+
+
+def test_a_milder_result_under_standing_urgent_advice_asks_no_remeasure(client, bob, now):
+    evaluated(bob, now - timedelta(hours=1), red_flags=("slurred_speech_confusion",))
+    later = evaluated(bob, now, temp="37.6")  # "slightly raised": measure again, normally
+    client.force_login(bob.user)
+    page = client.get(reverse("symptoms:result", args=[later.pk])).content.decode()
+    assert "Earlier advice still stands: seek medical attention now" in page
+    assert "Measure your temperature again" not in page

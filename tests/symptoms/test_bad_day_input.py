@@ -139,3 +139,10 @@ def test_editing_an_entry_records_an_amendment_and_re_evaluates(bob):
     assert amendment.amended_by == bob.user
     entry.refresh_from_db()
     assert entry.evaluation_state == DiaryEntry.EvaluationState.PENDING
+
+
+def test_a_red_flag_saves_even_with_a_reading_that_would_be_questioned():
+    """41.5 °C is asked about ("is this right?") — but never with a warning sign ticked."""
+    flag = Symptom.objects.filter(is_red_flag=True).first()
+    assert not make_form(temperature="41.5").is_valid()
+    assert make_form(temperature="41.5", **{f"s_{flag.code}": "on"}).is_valid()
