@@ -172,6 +172,24 @@ class CareTeamMembership(models.Model):
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
+def validate_phone(value: str) -> None:
+    """A number a phone can dial: digits, spaces, dashes, brackets, one leading +."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    allowed = set("0123456789 -()")
+    body = value[1:] if value.startswith("+") else value
+    if not set(body) <= allowed or not 6 <= len(digits) <= 15:
+        raise ValidationError(
+            _("Enter a phone number with 6 to 15 digits, for example +44 20 7946 0000.")
+        )
+
+
+def phone_for_tel(value: str) -> str:
+    """The number as a tel: link wants it: + and digits only."""
+    return ("+" if value.strip().startswith("+") else "") + "".join(
+        ch for ch in value if ch.isdigit()
+    )
+
+
 def new_reference() -> str:
     """A short, non-identifying reference used in e-mails and URLs (never the name).
 
@@ -213,6 +231,22 @@ class Patient(models.Model):
     er_recurrent_infection = models.BooleanField(_("chronic or recurrent infection"), default=False)
     er_cytopenia = models.BooleanField(_("neutropenia or lymphopenia"), default=False)
     hbv_risk = models.BooleanField(_("hepatitis B risk (HBsAg or HBcAb positive)"), default=False)
+    # Identity and contact for the care team (never shown on the patient's own pages).
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    hospital_number = models.CharField(
+        _("hospital number"),
+        max_length=20,
+        blank=True,
+        db_index=True,  # the team's search finds a patient by it
+        help_text=_("The hospital's own record number (MRN / NHS number)."),
+    )
+    phone = models.CharField(
+        _("phone number"),
+        max_length=25,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("The number the team calls. Digits, spaces and a leading + only."),
+    )
 
     history = HistoricalRecords(excluded_fields=["reminder_time"])
     objects = PatientQuerySet.as_manager()
@@ -239,6 +273,11 @@ class Patient(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.username
+
+    @property
+    def tel(self) -> str:
+        """The phone number for a tel: link ("" when there is none)."""
+        return phone_for_tel(self.phone) if self.phone else ""
 
     @property
     def zone(self) -> ZoneInfo:
