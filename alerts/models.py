@@ -248,6 +248,18 @@ class Alert(models.Model):
     )
     resolution_note = models.TextField(blank=True)
     snoozed_until = models.DateTimeField(null=True, blank=True)
+    snoozed_at = models.DateTimeField(null=True, blank=True)
+    snoozed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who is dealing with this patient's alerts ("I'll take this", or passed on by a colleague).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owned_at = models.DateTimeField(null=True, blank=True)
+    owned_by = models.ForeignKey(  # who made them the owner (themself, or a colleague)
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["snapshot", "why"])
     objects = AlertQuerySet.as_manager()
@@ -281,6 +293,21 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.rule_id} {self.level} for {self.patient}"
+
+    def entry_team_alerts(self) -> AlertQuerySet:
+        """The team alerts raised with this one: the entry's (alerts/notify.py notice_leads
+        sends one message for them all), or just this one for a sweep alert."""
+        if self.entry_id is None:
+            return Alert.objects.filter(pk=self.pk)
+        return Alert.objects.filter(entry_id=self.entry_id, team_alert=True)
+
+    def waiting(self) -> bool:
+        """Is anyone still to acknowledge this alert or those raised with it? The lead
+        alert's reminders go on until the last of them is acknowledged."""
+        return self.status == self.Status.OPEN or (
+            self.entry_id is not None
+            and self.entry_team_alerts().filter(status=self.Status.OPEN).exists()
+        )
 
     def later_amendments(self) -> list:
         """Changes the patient made to the entry after this alert fired (the alert stands:
@@ -344,7 +371,7 @@ class Alert(models.Model):
         )
         if row is None:
             return False
-        row.snoozed_until = until
+        row.snoozed_until, row.snoozed_at, row.snoozed_by = until, timezone.now(), by
         row._save_by(by)
         self.refresh_from_db()
         return True
@@ -387,7 +414,12 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not needed (acknowledged)")
 
+    class Kind(models.TextChoices):
+        ALERT = "alert", _("New alert or reminder")
+        HANDOVER = "handover", _("Passed to you by a colleague")
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALERT)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -408,7 +440,7 @@ class Notification(models.Model):
         constraints = [
             # A task run twice, or two workers, write each notice once.
             models.UniqueConstraint(
-                fields=["alert", "recipient", "channel", "step"],
+                fields=["alert", "recipient", "channel", "step", "kind"],
                 name="alerts_notification_unique",
             ),
         ]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from alerts.models import Alert, EscalationStep, Level, Notification
+from alerts.models import LEVEL_RANK, Alert, EscalationStep, Level, Notification
 from alerts.transports import TRANSPORTS, TransportError
 from diary_site.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, Patient
@@ -86,12 +86,52 @@ def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: date
     return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
 
 
-def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
-    """Write the first notices (primaries) and plan the first escalations in the caller's
-    transaction; after commit, a worker sends them.
+def notice_leads(alerts: list[Alert]) -> list[Alert]:
+    """One alert per entry (its highest level, then its first rule) carries the entry's
+    notices and escalation: one message per recipient per entry, listing its rules, not
+    one per rule. Alerts without an entry (the periodic sweep's) lead themselves."""
+    leads: dict[object, Alert] = {}
+    for alert in alerts:
+        key = alert.entry_id if alert.entry_id is not None else ("alert", alert.pk)
+        best = leads.get(key)
+        if best is None or (LEVEL_RANK[alert.level], -alert.rule_id) > (
+            LEVEL_RANK[best.level],
+            -best.rule_id,
+        ):
+            leads[key] = alert
+    return list(leads.values())
 
-    At most four statements for any number of alerts: the teams (unless loaded), their
-    primaries, the notices and the escalation steps (the sweep's busy tick opens hundreds).
+
+def _inherit_owners(alerts: list[Alert], now: datetime) -> dict[int, int]:
+    """A patient someone has taken keeps that owner for new alerts: {patient_id: owner_id}.
+
+    One read, then one update per owner (never per alert)."""
+    owners = dict(
+        Alert.objects.team_alerts()
+        .open()
+        .filter(patient_id__in={a.patient_id for a in alerts}, owner__isnull=False)
+        .exclude(pk__in=[a.pk for a in alerts])
+        .order_by("owned_at")  # the latest hand-over wins
+        .values_list("patient_id", "owner_id")
+    )
+    by_owner: dict[int, list[int]] = {}
+    for alert in alerts:
+        if alert.patient_id in owners and alert.owner_id is None:
+            alert.owner_id, alert.owned_at = owners[alert.patient_id], now
+            by_owner.setdefault(alert.owner_id, []).append(alert.pk)
+    for owner_id, ids in by_owner.items():
+        Alert.objects.filter(pk__in=ids).update(owner_id=owner_id, owned_at=now)
+    return owners
+
+
+def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
+    """Write the first notices (primaries, and the patient's owner if someone has taken
+    the patient) and plan the first escalations in the caller's transaction; after
+    commit, a worker sends them. One lead alert per entry carries them (notice_leads).
+
+    A fixed number of statements for any number of alerts: the teams (unless loaded),
+    their primaries, the owners, the notices and the escalation steps (the sweep's busy
+    tick opens hundreds), plus one update per owner whose patient has new alerts.
     """
     if not alerts:
         return
@@ -106,12 +146,16 @@ def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None
         team_id__in=team_ids, role=CareTeamMembership.Role.PRIMARY, user__is_active=True
     ).values_list("team_id", "user_id"):
         primaries[team_id].append(user_id)
+    owners = _inherit_owners(alerts, now)
+    leads = notice_leads(alerts)
+
+    def recipients(alert: Alert) -> list[int]:
+        people = list(primaries[alert.patient.team_id])
+        owner = owners.get(alert.patient_id)
+        return people + [owner] if owner and owner not in people else people
+
     Notification.objects.bulk_create(
-        [
-            row
-            for alert in alerts
-            for row in _notifications(alert, primaries[alert.patient.team_id], 0, now)
-        ],
+        [row for alert in leads for row in _notifications(alert, recipients(alert), 0, now)],
         ignore_conflicts=True,  # a redelivered task finds the rows already there
     )
     EscalationStep.objects.bulk_create(
@@ -121,7 +165,7 @@ def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None
                 step=1,
                 due_at=next_escalation_due(alert, now, teams[alert.patient.team_id]),
             )
-            for alert in alerts
+            for alert in leads
         ],
         ignore_conflicts=True,
     )
@@ -140,7 +184,11 @@ def notification_send(notification_id: int, *, now: datetime | None = None) -> s
     notification = Notification.objects.select_related("alert__patient", "recipient").get(
         pk=notification_id
     )
-    if notification.alert.status != Alert.Status.OPEN and notification.step > 0:
+    if (
+        notification.kind == Notification.Kind.ALERT
+        and notification.step > 0
+        and not notification.alert.waiting()
+    ):
         Notification.objects.filter(pk=notification_id).update(status=Notification.Status.CANCELLED)
         return "cancelled"
     try:
@@ -186,7 +234,7 @@ def escalations_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) 
     for step in steps:
         with transaction.atomic():
             alert = step.alert
-            if alert.status != Alert.Status.OPEN:
+            if not alert.waiting():  # everyone's alerts on the entry are acknowledged
                 outcome = alert.status
             elif alert.snoozed_until and alert.snoozed_until > now:
                 EscalationStep.objects.filter(pk=step.pk).update(due_at=alert.snoozed_until)

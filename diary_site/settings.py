@@ -105,6 +105,13 @@ ROOT_URLCONF = "diary_site.urls"
 # `make bench` adds /bench/insert/, its bare-insert baseline; never set it in production.
 BENCH_ENDPOINTS = env.bool("DIARY_BENCH_ENDPOINTS", default=False)
 WSGI_APPLICATION = "diary_site.wsgi.application"
+
+# How soon the team should acknowledge an alert: the queue marks a patient overdue past it
+# and the clinic report measures against it (docs/clinical-safety.md "Response targets").
+RESPONSE_TARGET_URGENT_MINUTES = env.int("DIARY_RESPONSE_URGENT_MINUTES", default=15)
+RESPONSE_TARGET_CONTACT_WORKING_HOURS = env.float(
+    "DIARY_RESPONSE_CONTACT_WORKING_HOURS", default=4.0
+)
 ASGI_APPLICATION = "diary_site.asgi.application"
 
 TEMPLATES = [

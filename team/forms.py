@@ -97,10 +97,16 @@ class CaregiverForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    """What the team did. Nothing is chosen for the nurse; an URGENT alert needs a note."""
+
     action = forms.ChoiceField(
         label=_("Action taken"),
-        choices=ResolutionAction.choices,
+        choices=[("", "—"), *ResolutionAction.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "required": _("Choose the action you took."),
+            "invalid_choice": _("Choose the action you took."),
+        },
     )
     note = forms.CharField(
         label=_("Note"),
@@ -108,6 +114,36 @@ class ResolveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+    def __init__(self, *args, urgent: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.urgent = urgent
+        if urgent:
+            self.fields["note"].label = _("Note (needed for an URGENT alert)")
+            self.fields["note"].widget.attrs["required"] = "required"
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if self.urgent and not note:
+            raise forms.ValidationError(
+                _("Say what was done for this URGENT alert: who you spoke to and the advice.")
+            )
+        return note
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(
+        label=_("Pass to"),
+        queryset=User.objects.none(),
+        empty_label="—",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={"required": _("Choose the colleague to pass this patient to.")},
+    )
+
+    def __init__(self, *args, colleagues, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = colleagues
+        self.fields["to"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class SnoozeForm(forms.Form):

@@ -5,20 +5,30 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, level_rank
+from alerts.triage import (
+    patient_acknowledge,
+    patient_assign,
+    patient_claim,
+    patient_queue,
+    patient_resolve,
+    queue_counts,
+    team_colleagues,
+)
 from patients.access import clinician_required
-from patients.models import AccessLog, CareTeam
+from patients.models import AccessLog, CareTeam, Patient
 from patients.sessions import is_background
-from team.forms import ResolveForm, SnoozeForm
+from team.forms import AssignForm, ResolveForm, SnoozeForm
 
 
 def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
@@ -31,8 +41,8 @@ def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
     )
 
 
-# Rows per page: enough for a morning's queue, small enough to render fast on a busy day
-# (bench: the 2,000-patient team's queue; docs/operations.md).
+# Patients per page: enough for a Monday morning, small enough to render fast on a busy
+# day (bench: the 2,000-patient team's queue; docs/operations.md).
 TRIAGE_PAGE = 50
 
 
@@ -45,64 +55,61 @@ def _page_query(request: HttpRequest, page: int) -> str:
 
 @clinician_required
 def triage(request: HttpRequest) -> HttpResponse:
-    """Open team alerts of the clinician's teams: URGENT first, then CONTACT, oldest first.
+    """One row per patient with open team alerts: the highest level first, then the longest
+    waiting; the values that fired, what the patient was told, the owner, overdue marks.
 
-    Filters (team, level, status, rule) are plain GET parameters, so the page works
+    Filters (team, level, status, owner, rule) are plain GET parameters, so the page works
     without JavaScript; with HTMX the table refreshes itself every 30 s.
     """
     teams = list(CareTeam.objects.for_clinician(request.user).order_by("name"))
     team_ids = [t.pk for t in teams]
-    chosen = {
-        "team": request.GET.get("team", ""),
-        "level": request.GET.get("level", ""),
-        "status": request.GET.get("status", ""),
-        "rule": request.GET.get("rule", ""),
-    }
+    chosen = {key: request.GET.get(key, "") for key in ("team", "level", "status", "owner", "rule")}
     alerts = Alert.objects.for_clinician(request.user).team_alerts().open()
     if chosen["team"].isdigit() and int(chosen["team"]) in team_ids:
         alerts = alerts.filter(patient__team_id=int(chosen["team"]))
     if chosen["status"] in (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED):
         alerts = alerts.filter(status=chosen["status"])
+    if chosen["owner"] == "me":
+        alerts = alerts.filter(owner=request.user)
+    elif chosen["owner"] == "none":
+        alerts = alerts.filter(owner__isnull=True)
     if chosen["rule"]:
         alerts = alerts.filter(rule__rule_id=chosen["rule"])
-    counts = dict(alerts.values_list("level").annotate(n=Count("pk")).order_by())
+    all_levels = queue_counts(alerts)
     if chosen["level"] in (Level.URGENT, Level.CONTACT):
         alerts = alerts.filter(level=chosen["level"])
     page = int(chosen_page) if (chosen_page := request.GET.get("page", "")).isdigit() else 1
     page = min(max(page, 1), 10_000)
     start = (page - 1) * TRIAGE_PAGE
-    rows = list(
-        alerts.select_related("rule", "patient__user", "patient__team").order_by(
-            level_rank().desc(), "fired_at", "pk"
-        )[start : start + TRIAGE_PAGE + 1]  # one more than shown: is there a next page?
-    )
+    rows, has_next = patient_queue(alerts, start=start, size=TRIAGE_PAGE)
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
-    has_next = len(rows) > TRIAGE_PAGE
-    rows = rows[:TRIAGE_PAGE]
-    total = (
-        counts.get(chosen["level"], 0)
-        if chosen["level"] in (Level.URGENT, Level.CONTACT)
-        else counts.get(Level.URGENT, 0) + counts.get(Level.CONTACT, 0)
-    )
+    shown = queue_counts(alerts) if chosen["level"] else all_levels
+    now = timezone.now()
     context = {
-        "alerts": rows,
+        "rows": [(row, row.overdue(now)) for row in rows],
         "counts": {
-            Level.URGENT: counts.get(Level.URGENT, 0),
-            Level.CONTACT: counts.get(Level.CONTACT, 0),
+            "urgent": all_levels["urgent"],
+            "contact": all_levels["patients"] - all_levels["urgent"],
+            "patients": all_levels["patients"],
+            "alerts": all_levels["alerts"],
         },
-        "level": chosen["level"],
         "chosen": chosen,
         "teams": teams,
-        "rule_ids": list(AlertRule.objects.order_by("rule_id").values_list("rule_id", flat=True)),
+        "rules": list(AlertRule.objects.order_by("title").values_list("rule_id", "title")),
         "page": {
             "first": start + 1,
             "last": start + len(rows),
-            "total": total,
+            "total": shown["patients"],
             "previous": _page_query(request, page - 1) if page > 1 else "",
             "next": _page_query(request, page + 1) if has_next else "",
         },
-        "refreshed_at": timezone.now(),
+        "targets": {
+            "urgent_minutes": settings.RESPONSE_TARGET_URGENT_MINUTES,
+            "contact_hours": settings.RESPONSE_TARGET_CONTACT_WORKING_HOURS,
+        },
+        "refreshed_at": now,
+        "back": request.get_full_path(),
     }
     if not is_background(request):  # the 30 s refresh of a page already logged is not
         AccessLog.record(request, None, AccessLog.Action.LIST)
@@ -128,6 +135,43 @@ def watch(request: HttpRequest) -> HttpResponse:
     return render(request, "team/watch.html", {"alerts": alerts})
 
 
+def _alert_page(request: HttpRequest, alert: Alert, *, resolve_form=None, status=200):
+    patient = alert.patient
+    open_alerts = list(
+        Alert.objects.filter(patient=patient)
+        .team_alerts()
+        .open()
+        .select_related("rule", "owner", "acknowledged_by", "snoozed_by")
+        .order_by(level_rank().desc(), "fired_at", "pk")
+    )
+    owners = {a.owner_id: a for a in open_alerts if a.owner_id}
+    urgent = any(a.level == Level.URGENT for a in open_alerts) or alert.level == Level.URGENT
+    return render(
+        request,
+        "team/detail.html",
+        {
+            "alert": alert,
+            "patient": patient,
+            "open_alerts": open_alerts,
+            "owner_alert": max(owners.values(), key=lambda a: a.owned_at) if owners else None,
+            "related": (
+                Alert.objects.filter(entry=alert.entry).exclude(pk=alert.pk).select_related("rule")
+                if alert.entry_id
+                else Alert.objects.none()
+            ),
+            "notifications": alert.notifications.select_related("recipient").order_by("created_at"),
+            "resolve_form": resolve_form or ResolveForm(urgent=urgent),
+            "assign_form": AssignForm(colleagues=team_colleagues(patient.team)),
+            "snooze_form": SnoozeForm(),
+            "follow_up": FollowUp.objects.filter(entry_id=alert.entry_id).first()
+            if alert.entry_id
+            else None,
+            "back": request.get_full_path(),
+        },
+        status=status,
+    )
+
+
 @clinician_required
 def alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
@@ -138,25 +182,7 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         channel=Notification.Channel.IN_APP,
         read_at__isnull=True,
     ).update(read_at=timezone.now())
-    related = (
-        Alert.objects.filter(entry=alert.entry).exclude(pk=alert.pk).select_related("rule")
-        if alert.entry_id
-        else Alert.objects.none()
-    )
-    return render(
-        request,
-        "team/detail.html",
-        {
-            "alert": alert,
-            "related": related,
-            "notifications": alert.notifications.select_related("recipient").order_by("created_at"),
-            "resolve_form": ResolveForm(),
-            "snooze_form": SnoozeForm(),
-            "follow_up": FollowUp.objects.filter(entry_id=alert.entry_id).first()
-            if alert.entry_id
-            else None,
-        },
-    )
+    return _alert_page(request, alert)
 
 
 @require_POST
@@ -174,10 +200,10 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, urgent=alert.level == Level.URGENT)
     if not form.is_valid():
-        messages.error(request, _("Choose the action you took."))
-        return _back(request, "team:alert", pk=alert.pk)
+        messages.error(request, _("The alert is not resolved yet: see below."))
+        return _alert_page(request, alert, resolve_form=form, status=400)
     alert.resolve(
         by=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
     )
@@ -198,6 +224,129 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
         )
     return _back(request, "team:alert", pk=alert.pk)
+
+
+# A patient's open alerts together: the queue's row and the alert page act on them all,
+# or on the ones ticked.
+
+
+def _get_patient_for_clinician(request: HttpRequest, pk: int) -> Patient:
+    return get_object_or_404(
+        Patient.objects.filter(
+            team__in=CareTeam.objects.for_clinician(request.user)
+        ).select_related("user", "team"),
+        pk=pk,
+    )
+
+
+def _chosen_ids(request: HttpRequest) -> list[int] | None:
+    """The alerts ticked on the page; None (all of them) when the form lists none."""
+    ids = [int(v) for v in request.POST.getlist("alert") if v.isdigit()]
+    return ids or None
+
+
+@require_POST
+@clinician_required
+def patient_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _get_patient_for_clinician(request, pk)
+    result = patient_claim(patient=patient, by=request.user)
+    if result.claimed:
+        messages.success(
+            request,
+            _("You have taken %(name)s. Their alerts are acknowledged: reminders have stopped.")
+            % {"name": patient.display_name},
+        )
+    elif result.owner is not None:
+        messages.warning(
+            request,
+            _("%(owner)s has already taken %(name)s. Pass it on from the alert page if needed.")
+            % {
+                "owner": result.owner.get_full_name() or result.owner.username,
+                "name": patient.display_name,
+            },
+        )
+    else:
+        messages.info(request, _("%(name)s has no open alerts.") % {"name": patient.display_name})
+    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    return _back(request, "team:triage")
+
+
+@require_POST
+@clinician_required
+def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _get_patient_for_clinician(request, pk)
+    form = AssignForm(request.POST, colleagues=team_colleagues(patient.team))
+    if not form.is_valid():
+        messages.error(request, form.errors["to"][0])
+        return _back(request, "team:triage")
+    to = form.cleaned_data["to"]
+    changed = patient_assign(patient=patient, to=to, by=request.user)
+    who = to.get_full_name() or to.username
+    if changed:
+        messages.success(
+            request,
+            _("%(name)s is now with %(who)s; they have been told.")
+            % {"name": patient.display_name, "who": who},
+        )
+    else:
+        messages.info(
+            request,
+            _("Nothing to pass on: no open alerts not already with %(who)s.") % {"who": who},
+        )
+    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    return _back(request, "team:triage")
+
+
+@require_POST
+@clinician_required
+def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _get_patient_for_clinician(request, pk)
+    done = patient_acknowledge(patient=patient, by=request.user, ids=_chosen_ids(request))
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "Acknowledged %(n)d alert. Its reminders have stopped.",
+                "Acknowledged %(n)d alerts. Their reminders have stopped.",
+                done,
+            )
+            % {"n": done},
+        )
+    else:
+        messages.info(request, _("Those alerts were already acknowledged."))
+    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    return _back(request, "team:triage")
+
+
+@require_POST
+@clinician_required
+def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _get_patient_for_clinician(request, pk)
+    ids = _chosen_ids(request)
+    chosen = Alert.objects.filter(patient=patient).team_alerts().open()
+    if ids is not None:
+        chosen = chosen.filter(pk__in=ids)
+    form = ResolveForm(request.POST, urgent=chosen.filter(level=Level.URGENT).exists())
+    if not form.is_valid():
+        messages.error(request, _("Nothing is resolved yet: see below."))
+        page_alert = chosen.select_related("rule", "patient__user", "patient__team", "entry")
+        lead = page_alert.order_by(level_rank().desc(), "fired_at").first()
+        if lead is None:
+            return _back(request, "team:triage")
+        return _alert_page(request, lead, resolve_form=form, status=400)
+    done = patient_resolve(
+        patient=patient,
+        by=request.user,
+        action=form.cleaned_data["action"],
+        note=form.cleaned_data["note"],
+        ids=ids,
+    )
+    messages.success(
+        request,
+        ngettext("Resolved %(n)d alert.", "Resolved %(n)d alerts.", done) % {"n": done},
+    )
+    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    return redirect("team:triage")
 
 
 def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:

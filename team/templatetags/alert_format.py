@@ -7,7 +7,10 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from patients.models import Patient
 from symptoms.models import Symptom
 
 register = template.Library()
@@ -16,16 +19,22 @@ register = template.Library()
 # severe muscle pain", not "extreme_shivering". Reloaded every few minutes in each
 # process, so a label edited in the admin shows without a restart.
 _LABELS_TTL = 300.0
-_symptom_labels: tuple[float, dict[str, str]] = (0.0, {})
+
+
+_symptom_rows: tuple[float, dict[str, Symptom]] = (0.0, {})
+
+
+def symptoms_by_code() -> dict[str, Symptom]:
+    global _symptom_rows
+    loaded_at, rows = _symptom_rows
+    if time.monotonic() - loaded_at > _LABELS_TTL or not rows:
+        rows = {s.code: s for s in Symptom.objects.all()}
+        _symptom_rows = (time.monotonic(), rows)
+    return rows
 
 
 def symptom_labels() -> dict[str, str]:
-    global _symptom_labels
-    loaded_at, labels = _symptom_labels
-    if time.monotonic() - loaded_at > _LABELS_TTL or not labels:
-        labels = dict(Symptom.objects.values_list("code", "label"))
-        _symptom_labels = (time.monotonic(), labels)
-    return labels
+    return {code: s.label for code, s in symptoms_by_code().items()}
 
 
 def _name(key: str) -> str:
@@ -77,8 +86,14 @@ def describe(value) -> str:
         looks_iso = len(value) >= 10 and value[:4].isdigit() and value[4] == "-"
         if looks_iso:
             return _when(value) or value
-        return symptom_labels().get(value, value)
+        return symptom_labels().get(value) or _er_reason(value) or value
     return str(value)
+
+
+def _er_reason(code: str) -> str | None:
+    """An elevated-risk reason in words ("low_ig" → "IgG or IgM below normal")."""
+    field = Patient.ER_FIELDS.get(code)
+    return str(Patient._meta.get_field(field).verbose_name) if field else None
 
 
 @register.filter
@@ -90,3 +105,87 @@ def why_text(value) -> str:
 @register.filter
 def label(key: str) -> str:
     return str(key).replace("_", " ").capitalize()
+
+
+# The values that made alerts fire, in words and units, for the queue's one line per
+# patient: "39.4 °C", "Breathlessness: severe", "Warning sign: new confusion".
+
+_VITALS = {
+    "heart_rate": (_("Pulse"), "/min"),
+    "resp_rate": (_("Breathing"), "/min"),
+    "systolic_bp": (_("Systolic BP"), " mmHg"),
+    "spo2": (_("Oxygen"), " %"),
+}
+
+
+def _grade_text(code: str, grade) -> str:
+    if isinstance(grade, dict):  # a rise: {"from": 0, "to": 2}
+        grade = grade.get("to", 0)
+    symptom = symptoms_by_code().get(code)
+    if symptom is None:
+        return code.replace("_", " ")
+    if symptom.is_red_flag:
+        return str(_("Warning sign: %(name)s") % {"name": symptom.label})
+    if symptom.kind == Symptom.Kind.FLAG or not isinstance(grade, int):
+        return symptom.label
+    return f"{symptom.label}: {symptom.grade_words(grade).lower()}"
+
+
+def _hours_after(hours) -> str:
+    minutes = round(float(hours) * 60)
+    if minutes < 90:
+        return str(_("%(n)d minutes after the injection") % {"n": minutes})
+    return str(_("%(n)d hours after the injection") % {"n": round(minutes / 60)})
+
+
+def fired_values_of(whys: list[dict]) -> list[str]:
+    """The readings, symptoms and vitals of several alerts' "why", each said once, the
+    highest temperature first. Keys this does not know are left to the rule's title."""
+    out: list[str] = []
+    readings = [r for why in whys for r in why.get("readings", []) if isinstance(r, dict)]
+    if readings:
+        top = max(readings, key=lambda r: float(r.get("value_c") or r.get("value") or 0))
+        out.append(_reading({k: v for k, v in top.items() if k != "at"}))
+    else:
+        temps = [why[k] for why in whys for k in ("temperature_c",) if why.get(k)]
+        if temps:
+            out.append(f"{max(temps, key=float)} °C")
+    grades: dict[str, object] = {}
+    for why in whys:
+        symptoms = why.get("symptoms")
+        if isinstance(symptoms, dict):
+            for code, grade in symptoms.items():
+                grades.setdefault(code, grade)
+        for code in why.get("red_flags") or []:
+            grades.setdefault(code, 1)
+    out += [_grade_text(code, grade) for code, grade in grades.items()]
+    for why in whys:
+        for key, (name, unit) in _VITALS.items():
+            value = why.get(key)
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                out.append(f"{name} {value}{unit}")
+        if why.get("hours_since_injection") is not None:
+            out.append(_hours_after(why["hours_since_injection"]))
+    return list(dict.fromkeys(out))
+
+
+@register.filter
+def fired_values(alerts) -> list[str]:
+    return fired_values_of([a.why for a in alerts if isinstance(a.why, dict)])
+
+
+@register.filter
+def duration_words(value) -> str:
+    """A timedelta as a nurse reads it: "25 min", "3 h 10 min", "2 days 10 h"."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return str(
+            ngettext("%(d)d day %(h)d h", "%(d)d days %(h)d h", days) % {"d": days, "h": hours}
+        )
+    if hours:
+        return str(_("%(h)d h %(m)d min") % {"h": hours, "m": minutes})
+    return str(_("%(m)d min") % {"m": minutes})

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alerts import notify, services
 from alerts.models import Alert, EscalationStep, Notification
+from alerts.triage import patient_acknowledge
 from tests.alerts.factories import make_entry
 from tests.concurrency import race
 
@@ -114,7 +115,8 @@ def test_unacknowledged_urgent_re_notifies_after_15_minutes_and_adds_the_backup(
 def test_acknowledging_before_the_first_step_stops_all_reminders(bob, alice, erin):
     at = timezone.now()
     urgent = urgent_alert(bob, at)
-    assert urgent.acknowledge(by=alice, now=at + timedelta(minutes=5))
+    # The entry raised T-FEV-1 too: the nurse acknowledges the patient's alerts together.
+    assert patient_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=5)) == 2
     assert not urgent.acknowledge(by=alice)
     notify.escalations_sweep(now=at + timedelta(hours=2))
     assert not Notification.objects.filter(alert=urgent, step__gt=0).exists()
@@ -126,7 +128,7 @@ def test_acknowledging_after_the_first_step_cancels_pending_reminders(bob, alice
     urgent = urgent_alert(bob, at)
     notify.escalations_sweep(now=at + timedelta(minutes=16))
     assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 4
-    urgent.acknowledge(by=alice, now=at + timedelta(minutes=17))
+    patient_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=17))
     assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 0
     notify.escalations_sweep(now=at + timedelta(minutes=45))
     assert not Notification.objects.filter(alert=urgent, step=2).exists()

@@ -92,6 +92,11 @@ EXPECTED = {
     "team:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:snooze": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # A patient's open alerts together: take, pass on, acknowledge, resolve.
+    "team:patient_claim": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:patient_assign": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:patient_acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:patient_resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
 }
 
 
@@ -153,6 +158,10 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "summary",
                 "summary_pdf",
                 "export_fhir",
+                "patient_claim",
+                "patient_assign",
+                "patient_acknowledge",
+                "patient_resolve",
             )
         },
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
@@ -160,6 +169,7 @@ def world(bob, dave, carol, alice, charlie, dana):
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
         "team:resolve": {"action": "no_action"},
+        "team:patient_resolve": {"action": "no_action"},
         "team:snooze": {"hours": "2"},
         "team:risk": {"hbv_risk": "on"},
         "team:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
