@@ -33,24 +33,29 @@ from symptoms.charts import (
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 from team.templatetags.alert_format import describe
 
-CSV_HEADER = [
-    "recorded_at_local",
-    "local_day",
-    "reported_by",
-    "temperatures",
-    "max_temperature_c",
-    "symptoms",
-    "red_flags",
-    "heart_rate",
-    "resp_rate",
-    "spo2",
-    "systolic_bp",
-    "antipyretic_6h",
-    "planned_vaccine",
-    "planned_vaccine_live",
-    "feels_fine",
-    "note",
-]
+
+def csv_header() -> list[str]:
+    """The CSV's column names, with their units, in the reader's language."""
+    return [
+        _("Recorded at (patient's local time)"),
+        _("Day"),
+        _("Reported by"),
+        _("Temperatures"),
+        _("Highest temperature (°C)"),
+        _("Symptoms (how bad)"),
+        _("Warning signs"),
+        _("Heart rate (beats per minute)"),
+        _("Breathing rate (breaths per minute)"),
+        _("Oxygen saturation SpO2 (%)"),
+        _("Systolic blood pressure (mmHg)"),
+        _("Fever medicine in the last 6 hours"),
+        _("Planned vaccine"),
+        _("Planned vaccine is live"),
+        _("Feels fine"),
+        _("Note"),
+    ]
+
+
 SYMPTOM_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/symptom"
 RULE_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/alert-rule"
 REFERENCE_SYSTEM = "https://kesimpta-diary.example/fhir/NamingSystem/patient-reference"
@@ -74,9 +79,11 @@ def _entries(patient: Patient, since: datetime | None = None):
 
 
 def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
-    """Yield the CSV a line at a time; entries are read in chunks, never all at once."""
+    """Yield the CSV a line at a time; entries are read in chunks, never all at once.
+    Values in words and units, as the PDF has them: "38.4 °C", "Chills: Moderate",
+    "Feeling you might die: yes, reported", "Yes"/"No"; never a code or a bare grade."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+    yield writer.writerow(csv_header())
     for entry in _entries(patient).iterator(chunk_size=chunk_size):
         temps = list(entry.temperatures.all())
         reports = [r for r in entry.reports.all() if r.grade]
@@ -84,27 +91,42 @@ def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
             [
                 entry.recorded_at.astimezone(patient.zone).isoformat(timespec="minutes"),
                 entry.local_day.isoformat(),
-                entry.reported_by,
-                "; ".join(
-                    f"{t.value} {t.unit}{' (re-measure)' if t.confirmed else ''}" for t in temps
-                ),
+                entry.get_reported_by_display(),
+                "; ".join(_reading_text(t) for t in temps),
                 max((t.value_c for t in temps), default=""),
                 "; ".join(
-                    f"{r.symptom.code}={r.grade}" for r in reports if not r.symptom.is_red_flag
+                    f"{r.symptom.label}: {r.grade_words}"
+                    for r in reports
+                    if not r.symptom.is_red_flag
                 ),
-                "; ".join(r.symptom.code for r in reports if r.symptom.is_red_flag),
+                "; ".join(
+                    _("%(symptom)s: yes, reported") % {"symptom": r.symptom.label}
+                    for r in reports
+                    if r.symptom.is_red_flag
+                ),
                 entry.heart_rate or "",
                 entry.resp_rate or "",
                 entry.spo2 or "",
                 entry.systolic_bp or "",
-                entry.antipyretic_6h,
+                _yes_no(entry.antipyretic_6h),
                 _safe(entry.planned_vaccine),
                 # Live as VAC-LIVE reads it: the patient's tick, or a live vaccine named.
-                vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live),
-                entry.feels_fine,
+                _yes_no(vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live)),
+                _yes_no(entry.feels_fine),
                 _safe(entry.note),
             ]
         )
+
+
+def _reading_text(reading) -> str:
+    text = f"{reading.value} °{reading.unit}"
+    if reading.unit != "C":
+        text += f" ({reading.value_c} °C)"
+    return text + (f" ({_('re-measure')})" if reading.confirmed else "")
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("Yes") if value else _("No"))
 
 
 def _safe(text: str) -> str:
