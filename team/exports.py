@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -434,9 +435,10 @@ def summary_pdf(
             pdf.ln(5)
         pdf.set_x(x)
         pdf.set_text_color(*MUTED)
-        pdf.cell(38, 5, label)
+        label_w = 30 if i % 2 else 38
+        pdf.cell(label_w, 5, label)
         pdf.set_text_color(*INK)
-        pdf.cell(half - 38, 5, str(value))
+        pdf.cell(half - label_w, 5, str(value))
     pdf.ln(7)
 
     def heading(title: str) -> None:
@@ -463,8 +465,10 @@ def summary_pdf(
     if not team_alerts:
         pdf.cell(0, 5, _("None in this period."), new_x="LMARGIN", new_y="NEXT")
     symptoms = {s.code: s for s in Symptom.objects.all()} if team_alerts else {}
-    for alert in team_alerts:
-        _alert_block(pdf, alert, zone, symptoms)
+    # The values' times in the patient's zone, as every other time on the page.
+    with timezone.override(zone):
+        for alert in team_alerts:
+            _alert_block(pdf, alert, zone, symptoms)
 
     heading(_("Days (highest temperature, symptoms and how bad)"))
     rows = history["rows"]
@@ -473,6 +477,7 @@ def summary_pdf(
         pdf.cell(0, 5, _("No entries in this period."), new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.set_fill_color(255, 255, 255)
+        pdf.set_draw_color(*GRID)
         with pdf.table(
             cell_fill_color=None,
             col_widths=(24, 30, 78, 48),
@@ -592,13 +597,13 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
         pdf.set_xy(left + plot_w + 1, y(value) - 2)
         pdf.cell(33, 4, f"{value} °{unit} {threshold.label}")
 
-    fever = min((t.value_c for t in thresholds), default=None)
+    lowest = min((t.value_c for t in thresholds), default=None)
     pdf.set_draw_color(*LINE_BLUE)
     pdf.set_line_width(0.35)
     for (a, va, _c), (b, vb, _d) in zip(points, points[1:], strict=False):
         pdf.line(x(a), y(va), x(b), y(vb))
     for at, value, value_c in points:
-        colour = ABOVE_RED if fever is not None and value_c >= fever else LINE_BLUE
+        colour = ABOVE_RED if lowest is not None and value_c >= lowest else LINE_BLUE
         pdf.set_fill_color(*colour)
         pdf.circle(x(at), y(value), 0.8, style="F")
     pdf.set_line_width(0.2)
@@ -611,8 +616,8 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
             0,
             4,
             _(
-                "%(count)s readings. Dashed red lines: the rules' current warning thresholds; "
-                "dotted lines: injections."
+                "%(count)s readings; red: at or above a warning line. Dashed red lines: the "
+                "rules' current warning thresholds; dotted lines: injections."
             )
             % {"count": len(points)},
         )
