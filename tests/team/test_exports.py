@@ -113,9 +113,13 @@ def test_fhir_bundle_validates_and_carries_loinc_and_ucum(client, alice, bob, st
 
 @pytest.mark.django_db
 def test_printable_and_pdf_summaries(client, alice, bob, story):
+    fever = bob.alerts.get(rule__rule_id="T-FEV-1")
+    fever.resolve(by=alice, action="phoned_patient", note="Paracetamol, call back at 6.")
     client.force_login(alice)
     html = client.get(url("summary", bob), {"days": 90}).content.decode()
-    assert "Last 90 days" in html and "@media print" in html and "T-FEV-1" in html
+    assert "Last 90 days" in html and "@media print" in html
+    assert fever.snapshot["title"] in html and "T-FEV-1" not in html  # words, not codes
+    assert "Resolved by Alice" in html and "Paracetamol, call back at 6." in html
     pdf = client.get(url("summary_pdf", bob), {"days": 30})
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
