@@ -305,6 +305,8 @@ FONT = "DejaVu"
 # fpdf2 subsets the font with fontTools, which logs the glyphs used at INFO: the letters
 # of a patient's name and notes must not reach the logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+# ...and fpdf2 warns with the characters the font lacks: the page itself says so instead.
+logging.getLogger("fpdf.output").setLevel(logging.ERROR)
 INK = (33, 37, 41)
 MUTED = (95, 104, 112)
 GRID = (222, 226, 230)
@@ -397,6 +399,23 @@ def summary_pdf(
     pdf.cell(0, 8, _("Symptom diary summary"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 13)
     pdf.cell(0, 7, patient.display_name, new_x="LMARGIN", new_y="NEXT")
+    if _lacks_glyphs(pdf, patient.display_name):
+        # DejaVu has no Chinese, Japanese or Korean: never let a name vanish silently.
+        pdf.set_font(FONT, "B", 9)
+        pdf.set_text_color(*ABOVE_RED)
+        pdf.multi_cell(
+            0,
+            5,
+            _(
+                "This name has letters this PDF cannot show. Check the name in the diary "
+                "under reference %(ref)s before filing."
+            )
+            % {"ref": patient.reference},
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(*INK)
     pdf.ln(1)
     days = history["day_list"]
     unit = history["unit"]
@@ -521,6 +540,12 @@ def summary_pdf(
             new_y="NEXT",
         )
     return bytes(pdf.output())
+
+
+def _lacks_glyphs(pdf: FPDF, text: str) -> bool:
+    """True if the current font cannot draw some character of `text`."""
+    cmap = pdf.current_font.cmap
+    return any(ord(c) not in cmap for c in text if not c.isspace())
 
 
 def _temperature_text(row: dict, unit: str) -> str:
@@ -704,6 +729,7 @@ def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) ->
         width - 22,
         5,
         f"{title} — {_moment(alert.fired_at, zone)}",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -714,7 +740,7 @@ def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) ->
         pdf.set_text_color(*MUTED)
         pdf.cell(30, 4.5, label)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(width - 52, 4.5, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width - 52, 4.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
 
     if values := _values_text(alert.why or {}, symptoms):
         line(_("Values"), values)

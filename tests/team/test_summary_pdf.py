@@ -119,6 +119,27 @@ def test_a_fahrenheit_patient_reads_in_their_unit_with_celsius_beside(client, al
 
 
 @pytest.mark.django_db
+def test_a_name_the_font_cannot_draw_is_flagged_not_dropped(client, alice, bob, caplog):
+    """DejaVu Sans has Greek and Cyrillic but no Chinese: the page says so, the logs don't."""
+    bob.user.first_name, bob.user.last_name = "芳", "王"
+    bob.user.save()
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, bob))
+    assert f"Check the name in the diary under reference {bob.reference}" in text.replace("\n", " ")
+    assert "王" not in caplog.text and "\\u738b" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_latin_or_greek_name_has_no_such_warning(client, alice, lukasz, caplog):
+    lukasz.user.last_name = "Żółć-Παπαδοπούλου"
+    lukasz.user.save()
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "Łukasz Żółć-Παπαδοπούλου" in text and "cannot show" not in text
+    assert "Lslash" not in caplog.text  # fontTools spelled the name out in glyph names
+
+
+@pytest.mark.django_db
 def test_it_renders_for_a_patient_with_no_entries(client, alice, dave):
     client.force_login(alice)
     text, pages = pdf_text(get_pdf(client, dave))
