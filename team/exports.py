@@ -6,36 +6,59 @@ Every export is written to the AccessLog by the view that serves it.
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from alerts.models import Alert
+from alerts.models import LEVEL_RANK, Alert
 from alerts.rules import vaccine_plan_is_live
 from patients.models import Patient
-from symptoms.models import DiaryEntry, SymptomReport
+from symptoms.charts import (
+    GRADE_FILL,
+    WARNING_FILL,
+    YES_FILL,
+    Threshold,
+    temperature_axis,
+    to_unit,
+)
+from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
+from team.templatetags.alert_format import describe
 
-CSV_HEADER = [
-    "recorded_at_local",
-    "local_day",
-    "reported_by",
-    "temperatures",
-    "max_temperature_c",
-    "symptoms",
-    "red_flags",
-    "heart_rate",
-    "resp_rate",
-    "spo2",
-    "systolic_bp",
-    "antipyretic_6h",
-    "planned_vaccine",
-    "planned_vaccine_live",
-    "feels_fine",
-    "note",
-]
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+
+def csv_header() -> list[str]:
+    """The CSV's column names, with their units, in the reader's language."""
+    return [
+        _("Recorded at (patient's local time)"),
+        _("Day"),
+        _("Reported by"),
+        _("Temperatures"),
+        _("Highest temperature (°C)"),
+        _("Symptoms (how bad)"),
+        _("Warning signs"),
+        _("Heart rate (beats per minute)"),
+        _("Breathing rate (breaths per minute)"),
+        _("Oxygen saturation SpO2 (%)"),
+        _("Systolic blood pressure (mmHg)"),
+        _("Fever medicine in the last 6 hours"),
+        _("Planned vaccine"),
+        _("Planned vaccine is live"),
+        _("Feels fine"),
+        _("Note"),
+    ]
+
+
 SYMPTOM_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/symptom"
 RULE_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/alert-rule"
 REFERENCE_SYSTEM = "https://kesimpta-diary.example/fhir/NamingSystem/patient-reference"
@@ -59,9 +82,11 @@ def _entries(patient: Patient, since: datetime | None = None):
 
 
 def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
-    """Yield the CSV a line at a time; entries are read in chunks, never all at once."""
+    """Yield the CSV a line at a time; entries are read in chunks, never all at once.
+    Values in words and units, as the PDF has them: "38.4 °C", "Chills: Moderate",
+    "Feeling you might die: yes, reported", "Yes"/"No"; never a code or a bare grade."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+    yield writer.writerow(csv_header())
     for entry in _entries(patient).iterator(chunk_size=chunk_size):
         temps = list(entry.temperatures.all())
         reports = [r for r in entry.reports.all() if r.grade]
@@ -69,27 +94,42 @@ def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
             [
                 entry.recorded_at.astimezone(patient.zone).isoformat(timespec="minutes"),
                 entry.local_day.isoformat(),
-                entry.reported_by,
-                "; ".join(
-                    f"{t.value} {t.unit}{' (re-measure)' if t.confirmed else ''}" for t in temps
-                ),
+                entry.get_reported_by_display(),
+                "; ".join(_reading_text(t) for t in temps),
                 max((t.value_c for t in temps), default=""),
                 "; ".join(
-                    f"{r.symptom.code}={r.grade}" for r in reports if not r.symptom.is_red_flag
+                    f"{r.symptom.label}: {r.grade_words}"
+                    for r in reports
+                    if not r.symptom.is_red_flag
                 ),
-                "; ".join(r.symptom.code for r in reports if r.symptom.is_red_flag),
+                "; ".join(
+                    _("%(symptom)s: yes, reported") % {"symptom": r.symptom.label}
+                    for r in reports
+                    if r.symptom.is_red_flag
+                ),
                 entry.heart_rate or "",
                 entry.resp_rate or "",
                 entry.spo2 or "",
                 entry.systolic_bp or "",
-                entry.antipyretic_6h,
+                _yes_no(entry.antipyretic_6h),
                 _safe(entry.planned_vaccine),
                 # Live as VAC-LIVE reads it: the patient's tick, or a live vaccine named.
-                vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live),
-                entry.feels_fine,
+                _yes_no(vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live)),
+                _yes_no(entry.feels_fine),
                 _safe(entry.note),
             ]
         )
+
+
+def _reading_text(reading) -> str:
+    text = f"{reading.value} °{reading.unit}"
+    if reading.unit != "C":
+        text += f" ({reading.value_c} °C)"
+    return text + (f" ({_('re-measure')})" if reading.confirmed else "")
+
+
+def _yes_no(value: bool) -> str:
+    return str(_("Yes") if value else _("No"))
 
 
 def _safe(text: str) -> str:
@@ -260,119 +300,522 @@ def _temperature(value: Decimal, unit: str) -> dict:
 
 # PDF summary ---------------------------------------------------------------------------
 
+# DejaVu Sans ships in the repository (licence beside it): fpdf2's core fonts are Latin-1
+# ("Łukasz" came out as "?ukasz") and a newcomer's machine may have no system fonts.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+# fpdf2 subsets the font with fontTools, which logs the glyphs used at INFO: the letters
+# of a patient's name and notes must not reach the logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+# ...and fpdf2 warns with the characters the font lacks: the page itself says so instead.
+logging.getLogger("fpdf.output").setLevel(logging.ERROR)
+INK = (33, 37, 41)
+MUTED = (95, 104, 112)
+GRID = (222, 226, 230)
+LINE_BLUE = (31, 95, 158)
+ABOVE_RED = (176, 42, 55)
+THRESHOLD_INK = (176, 42, 55)
+LEVEL_INK = {"URGENT": (176, 42, 55), "CONTACT": (168, 96, 0), "WATCH": (31, 95, 158)}
 
-def summary_pdf(patient: Patient, history: dict, alerts, *, generated_at: datetime) -> bytes:
-    """A plain pre-visit summary: daily maxima and symptoms, alerts, injections."""
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _day(value) -> str:
+    return date_format(value, "j M Y")
+
+
+def _moment(value: datetime, zone) -> str:
+    return date_format(value.astimezone(zone), "j M Y H:i")
+
+
+def _document(*, running_head: str, confidential: str) -> FPDF:
+    """An empty summary document. fpdf2 takes about 0.4 s to import: load it only when a PDF
+    is asked for, not in every process that imports the exports."""
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
-    def text(value) -> str:
-        # The core fonts are Latin-1: replace what they cannot draw rather than fail.
-        return (
-            str(value)
-            .replace("\u2014", "-")
-            .replace("\u2013", "-")
-            .encode("latin-1", "replace")
-            .decode("latin-1")
-        )
+    class SummaryPDF(FPDF):
+        """A4 with the patient's identifiers on every page after the first, and a footer that
+        says the page holds health data, with "page x of y"."""
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 15)
-    pdf.cell(
-        0,
-        9,
-        text(f"Symptom diary summary - {patient.display_name} ({patient.reference})"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("helvetica", "", 10)
-    start = history["day_list"][0]
-    pdf.cell(
-        0,
-        6,
-        text(
-            f"Last {history['days']} days, {start:%d %b %Y} to "
-            f"{history['day_list'][-1]:%d %b %Y}. Team: {patient.team.name}. "
-            f"Generated {generated_at:%d %b %Y %H:%M} UTC."
+        def __init__(self, *, running_head: str, confidential: str) -> None:
+            super().__init__(format="A4")
+            self.running_head = running_head
+            self.confidential = confidential
+            self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+            self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+            self.set_margins(15, 15, 15)
+            self.set_auto_page_break(auto=True, margin=18)
+            self.set_text_color(*INK)
+
+        def header(self) -> None:
+            if self.page_no() == 1:
+                return
+            self.set_font(FONT, "", 8)
+            self.set_text_color(*MUTED)
+            self.cell(0, 5, self.running_head, new_x="LMARGIN", new_y="NEXT")
+            self.set_draw_color(*GRID)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(3)
+            self.set_text_color(*INK)
+
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font(FONT, "", 7)
+            self.set_text_color(*MUTED)
+            width = self.w - self.l_margin - self.r_margin
+            self.cell(width * 0.78, 5, self.confidential)
+            pages = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+            self.cell(width * 0.22, 5, pages, align="R")
+            self.set_text_color(*INK)
+
+    pdf = SummaryPDF(running_head=running_head, confidential=confidential)
+    pdf.headings_style = FontFace(emphasis="BOLD", fill_color=(241, 243, 245))
+    return pdf
+
+
+def summary_pdf(
+    patient: Patient,
+    history: dict,
+    alerts,
+    *,
+    thresholds: list[Threshold],
+    generated_at: datetime,
+) -> bytes:
+    """A pre-visit summary a doctor can file: identifiers, the temperature chart with the
+    rules' warning lines, the symptoms by day, the team's alerts with who acted and what
+    they did, and the injections. `history` is symptoms.history.build_history's, in the
+    patient's unit; `thresholds` are the same warning lines (alerts.services)."""
+    zone = patient.zone
+    dob = _day(patient.date_of_birth) if patient.date_of_birth else _("not recorded")
+    hospital_number = patient.hospital_number or _("not recorded")
+    pdf = _document(
+        running_head=_("%(name)s · ref %(ref)s · born %(dob)s · hospital no. %(number)s")
+        % {
+            "name": patient.display_name,
+            "ref": patient.reference,
+            "dob": dob,
+            "number": hospital_number,
+        },
+        confidential=_(
+            "Confidential: contains health data. Patient-reported diary; alerts follow written "
+            "rules and are not a diagnosis."
         ),
-        new_x="LMARGIN",
-        new_y="NEXT",
     )
-    risk = ", ".join(sorted(patient.elevated_risk)) or "none"
-    pdf.cell(
-        0,
-        6,
-        text(f"Elevated-risk reasons: {risk}. HBV risk: {'yes' if patient.hbv_risk else 'no'}."),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    pdf.set_font(FONT, "B", 15)
+    pdf.cell(0, 8, _("Symptom diary summary"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 13)
+    pdf.cell(0, 7, patient.display_name, new_x="LMARGIN", new_y="NEXT")
+    if _lacks_glyphs(pdf, patient.display_name):
+        # DejaVu has no Chinese, Japanese or Korean: never let a name vanish silently.
+        pdf.set_font(FONT, "B", 9)
+        pdf.set_text_color(*ABOVE_RED)
+        pdf.multi_cell(
+            0,
+            5,
+            _(
+                "This name has letters this PDF cannot show. Check the name in the diary "
+                "under reference %(ref)s before filing."
+            )
+            % {"ref": patient.reference},
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(*INK)
+    pdf.ln(1)
+    days = history["day_list"]
+    unit = history["unit"]
+    identifiers = [
+        (_("Reference"), patient.reference),
+        (_("Date of birth"), dob),
+        (_("Hospital number"), hospital_number),
+        (_("Phone"), patient.phone or _("not recorded")),
+        (_("Care team"), patient.team.name),
+        (
+            _("Period covered"),
+            _("%(start)s – %(end)s (%(days)s days)")
+            % {"days": history["days"], "start": _day(days[0]), "end": _day(days[-1])},
+        ),
+        (
+            _("Generated at"),
+            date_format(generated_at.astimezone(zone), "j M Y H:i T"),
+        ),
+        (_("Times shown in"), patient.timezone),
+        (
+            _("Elevated-risk reasons"),
+            ", ".join(
+                str(Patient._meta.get_field(field).verbose_name)
+                for field in Patient.ER_FIELDS.values()
+                if getattr(patient, field)
+            )
+            or _("none"),
+        ),
+        (_("Hepatitis B risk"), _("Yes") if patient.hbv_risk else _("No")),
+    ]
+    pdf.set_font(FONT, "", 9)
+    half = width / 2
+    for i, (label, value) in enumerate(identifiers):
+        x = pdf.l_margin + (half if i % 2 else 0)
+        if i % 2 == 0 and i:
+            pdf.ln(5)
+        pdf.set_x(x)
+        pdf.set_text_color(*MUTED)
+        label_w = 30 if i % 2 else 38
+        pdf.cell(label_w, 5, label)
+        pdf.set_text_color(*INK)
+        pdf.cell(half - label_w, 5, str(value))
+    pdf.ln(7)
 
     def heading(title: str) -> None:
-        pdf.ln(3)
-        pdf.set_font("helvetica", "B", 12)
-        pdf.cell(0, 7, text(title), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("helvetica", "", 9)
+        if pdf.get_y() > pdf.h - 45:
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 8.5)
 
-    heading("Team alerts")
-    team_alerts = [a for a in alerts if a.team_alert]
+    heading(_("Temperature (°%(unit)s)") % {"unit": unit})
+    _temperature_chart(pdf, patient, history, thresholds, unit=unit)
+
+    heat_rows = history["heat_rows"]
+    if heat_rows:
+        heading(_("Symptoms by day"))
+        _symptom_chart(pdf, days, heat_rows)
+
+    heading(_("Team alerts"))
+    # Most serious first, then in the order they fired.
+    team_alerts = sorted(
+        (a for a in alerts if a.team_alert), key=lambda a: (-LEVEL_RANK[a.level], a.fired_at)
+    )
     if not team_alerts:
-        pdf.cell(0, 5, "None in this period.", new_x="LMARGIN", new_y="NEXT")
-    else:
-        with pdf.table(col_widths=(28, 18, 90, 44), text_align="LEFT") as table:
-            table.row(["When", "Level", "Rule", "Outcome"])
-            for a in team_alerts:
-                outcome = a.get_resolution_action_display() or a.get_status_display()
-                table.row(
-                    [
-                        text(f"{a.fired_at.astimezone(patient.zone):%d %b %H:%M}"),
-                        a.level,
-                        text(f"{a.snapshot.get('rule_id')} {a.snapshot.get('title')}"),
-                        text(outcome),
-                    ]
-                )
+        pdf.cell(0, 5, _("None in this period."), new_x="LMARGIN", new_y="NEXT")
+    symptoms = {s.code: s for s in Symptom.objects.all()} if team_alerts else {}
+    # The values' times in the patient's zone, as every other time on the page.
+    with timezone.override(zone):
+        for alert in team_alerts:
+            _alert_block(pdf, alert, zone, symptoms)
 
-    heading("Days (highest temperature, symptoms graded 0-4)")
+    heading(_("Days (highest temperature, symptoms and how bad)"))
     rows = history["rows"]
+    warning = {row.label for row in heat_rows if row.warning_sign}
     if not rows:
-        pdf.cell(0, 5, "No entries in this period.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, _("No entries in this period."), new_x="LMARGIN", new_y="NEXT")
     else:
-        with pdf.table(col_widths=(30, 25, 125), text_align="LEFT") as table:
-            table.row(["Day", "Max temp", "Symptoms"])
+        pdf.set_fill_color(255, 255, 255)
+        pdf.set_draw_color(*GRID)
+        with pdf.table(
+            cell_fill_color=None,
+            col_widths=(24, 30, 78, 48),
+            text_align="LEFT",
+            line_height=4.5,
+            headings_style=pdf.headings_style,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
+            table.row(
+                [_("Day"), _("Highest temperature"), _("Symptoms (how bad)"), _("Warning signs")]
+            )
             for row in rows:
-                symptoms = ", ".join(
-                    f"{s['label']} ({str(s['words']).lower()})" for s in row["symptoms"]
-                )
+                graded = [s for s in row["symptoms"] if s["label"] not in warning]
+                flags = [s["label"] for s in row["symptoms"] if s["label"] in warning]
                 table.row(
                     [
-                        f"{row['day']:%a %d %b}",
-                        f"{row['max_c']} C" if row["max_c"] is not None else "-",
-                        text(symptoms or "-"),
+                        date_format(row["day"], "D j M"),
+                        _temperature_text(row, unit),
+                        ", ".join(f"{s['label']} ({str(s['words']).lower()})" for s in graded)
+                        or "—",
+                        "; ".join(_("%(symptom)s: yes, reported") % {"symptom": f} for f in flags)
+                        or "—",
                     ]
                 )
 
-    heading("Injections")
+    heading(_("Injections"))
     injections = history["injections"]
     if not injections:
-        pdf.cell(0, 5, "None logged in this period.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, _("None logged in this period."), new_x="LMARGIN", new_y="NEXT")
     for injection in injections:
         pdf.cell(
             0,
             5,
-            text(
-                f"{injection.given_at.astimezone(patient.zone):%d %b %Y %H:%M} - "
-                f"dose {injection.dose_number or '?'} "
-                f"({injection.get_site_display() or 'site not recorded'})"
-            ),
+            _("%(when)s — dose %(dose)s (%(site)s)")
+            % {
+                "when": _moment(injection.given_at, zone),
+                "dose": injection.dose_number or "?",
+                "site": injection.get_site_display() or _("site not recorded"),
+            },
             new_x="LMARGIN",
             new_y="NEXT",
         )
-    pdf.ln(4)
-    pdf.set_font("helvetica", "I", 8)
-    pdf.multi_cell(
-        0,
-        4,
-        "Patient-reported data from the Kesimpta symptom diary. Alerts follow "
-        "written rules and are not a diagnosis.",
-    )
     return bytes(pdf.output())
+
+
+def _lacks_glyphs(pdf: FPDF, text: str) -> bool:
+    """True if the current font cannot draw some character of `text`."""
+    cmap = pdf.current_font.cmap
+    return any(ord(c) not in cmap for c in text if not c.isspace())
+
+
+def _temperature_text(row: dict, unit: str) -> str:
+    if row["max_c"] is None:
+        return "—"
+    if unit == "F":
+        return f"{row['max_shown']} °F ({row['max_c']} °C)"
+    return f"{row['max_c']} °C"
+
+
+def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *, unit: str):
+    """Readings as a line with points, the warning lines dashed, injections dotted."""
+    days = history["days"]
+    start = history["day_list"][0]
+    zone = patient.zone
+    points = []
+    for entry in history["entries"]:
+        for reading in entry.temperatures.all():
+            local = reading.measured_at.astimezone(zone)
+            at = (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
+            if 0 <= at < days:
+                value = reading.value if reading.unit == unit else to_unit(reading.value_c, unit)
+                points.append((at, Decimal(value), reading.value_c))
+    points.sort()
+    lines = [(to_unit(t.value_c, unit), t) for t in thresholds]
+    axis = temperature_axis([p[1] for p in points] + [v for v, _t in lines], unit)
+    left, top = pdf.l_margin + 16, pdf.get_y() + 2
+    plot_w, plot_h = pdf.w - pdf.r_margin - left - 34, 52
+    low, high = float(axis.low), float(axis.high)
+
+    def x(day_index: float) -> float:
+        return left + plot_w * day_index / days
+
+    def y(value) -> float:
+        return top + plot_h * (high - float(value)) / (high - low)
+
+    pdf.set_line_width(0.2)
+    pdf.set_font(FONT, "", 6.5)
+    ticks = axis.ticks
+    every = max(1, len(ticks) // 8)
+    for i, tick in enumerate(ticks):
+        pdf.set_draw_color(*GRID)
+        pdf.line(left, y(tick), left + plot_w, y(tick))
+        if i % every == 0:
+            pdf.set_text_color(*MUTED)
+            pdf.set_xy(pdf.l_margin, y(tick) - 2)
+            pdf.cell(15, 4, f"{axis.label(tick)} °{unit}", align="R")
+    step = 1 if days <= 7 else 7 if days <= 31 else 14
+    for back in range(0, days, step):
+        index = days - 1 - back
+        pdf.set_draw_color(*GRID)
+        pdf.line(x(index + 0.5), top + plot_h, x(index + 0.5), top + plot_h + 1)
+        pdf.set_xy(x(index + 0.5) - 8, top + plot_h + 1)
+        pdf.cell(16, 4, date_format(history["day_list"][index], "j M"), align="C")
+    pdf.set_draw_color(*MUTED)
+    pdf.rect(left, top, plot_w, plot_h)
+
+    for injection in history["injections"]:
+        local = injection.given_at.astimezone(zone)
+        at = (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
+        pdf.set_draw_color(*MUTED)
+        pdf.set_dash_pattern(dash=0.4, gap=0.8)
+        pdf.line(x(at), top, x(at), top + plot_h)
+        pdf.set_dash_pattern()
+        pdf.set_xy(x(at) - 8, top - 3.5)
+        pdf.cell(16, 3.5, _("injection"), align="C")
+
+    pdf.set_text_color(*THRESHOLD_INK)
+    for value, threshold in lines:
+        pdf.set_draw_color(*THRESHOLD_INK)
+        pdf.set_dash_pattern(dash=1.6, gap=1.0)
+        pdf.line(left, y(value), left + plot_w, y(value))
+        pdf.set_dash_pattern()
+        pdf.set_xy(left + plot_w + 1, y(value) - 2)
+        pdf.cell(33, 4, f"{value} °{unit} {threshold.label}")
+
+    lowest = min((t.value_c for t in thresholds), default=None)
+    pdf.set_draw_color(*LINE_BLUE)
+    pdf.set_line_width(0.35)
+    for (a, va, _c), (b, vb, _d) in zip(points, points[1:], strict=False):
+        pdf.line(x(a), y(va), x(b), y(vb))
+    for at, value, value_c in points:
+        colour = ABOVE_RED if lowest is not None and value_c >= lowest else LINE_BLUE
+        pdf.set_fill_color(*colour)
+        pdf.circle(x(at), y(value), 0.8, style="F")
+    pdf.set_line_width(0.2)
+    pdf.set_text_color(*MUTED)
+    pdf.set_xy(pdf.l_margin, top + plot_h + 5)
+    if not points:
+        pdf.cell(0, 4, _("No temperatures recorded in this period."))
+    else:
+        pdf.cell(
+            0,
+            4,
+            _(
+                "%(count)s readings; red: at or above a warning line. Dashed red lines: the "
+                "rules' current warning thresholds; dotted lines: injections."
+            )
+            % {"count": len(points)},
+        )
+    pdf.set_text_color(*INK)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_xy(pdf.l_margin, top + plot_h + 10)
+
+
+def _symptom_chart(pdf: FPDF, day_list: list, heat_rows) -> None:
+    """One strip of days per symptom, shaded by its highest grade that day."""
+    days = len(day_list)
+    label_w = 52
+    left = pdf.l_margin + label_w
+    cell_w = (pdf.w - pdf.r_margin - left) / days
+    cell_h = 3.6
+    pdf.set_font(FONT, "", 7)
+    for row in heat_rows:
+        if pdf.get_y() > pdf.h - 25:
+            pdf.add_page()
+        y = pdf.get_y()
+        label = row.label + (f" ({_('warning sign')})" if row.warning_sign else "")
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(label_w - 1, cell_h, _fit(pdf, label, label_w - 2))
+        for i, grade in enumerate(row.grades):
+            if grade == 0:
+                fill = _rgb(GRADE_FILL[0])
+            elif row.warning_sign:
+                fill = _rgb(WARNING_FILL)
+            elif row.yes_no:
+                fill = _rgb(YES_FILL)
+            else:
+                fill = _rgb(GRADE_FILL[min(grade, 4)])
+            pdf.set_fill_color(*fill)
+            pdf.rect(left + i * cell_w + 0.15, y + 0.3, cell_w - 0.3, cell_h - 0.6, style="F")
+        pdf.set_y(y + cell_h)
+    pdf.set_font(FONT, "", 6)
+    pdf.set_text_color(*MUTED)
+    step = 1 if days <= 7 else 7 if days <= 31 else 14
+    y = pdf.get_y()
+    for back in range(0, days, step):
+        index = days - 1 - back
+        pdf.set_xy(left + (index + 0.5) * cell_w - 8, y)
+        pdf.cell(16, 3.5, date_format(day_list[index], "j M"), align="C")
+    pdf.set_text_color(*INK)
+    pdf.set_xy(pdf.l_margin, y + 3.5)
+    pdf.ln(1.5)
+    pdf.set_font(FONT, "", 6.5)
+    pdf.set_x(left)
+    for grade in range(1, 5):
+        pdf.set_fill_color(*_rgb(GRADE_FILL[grade]))
+        pdf.rect(pdf.get_x(), pdf.get_y() + 0.8, 3, 2.4, style="F")
+        pdf.set_x(pdf.get_x() + 3.5)
+        pdf.cell(pdf.get_string_width(str(GRADE_LABELS[grade])) + 3, 4, str(GRADE_LABELS[grade]))
+    for colour, words in ((YES_FILL, _("Yes")), (WARNING_FILL, _("Warning sign reported"))):
+        pdf.set_fill_color(*_rgb(colour))
+        pdf.rect(pdf.get_x(), pdf.get_y() + 0.8, 3, 2.4, style="F")
+        pdf.set_x(pdf.get_x() + 3.5)
+        pdf.cell(pdf.get_string_width(words) + 3, 4, words)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(5)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) -> None:
+    """One team alert: level, the rule, the values, what the patient was told, and who
+    acknowledged and resolved it, when, how, with the note."""
+    if pdf.get_y() > pdf.h - 40:
+        pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    snapshot = alert.snapshot or {}
+    pdf.set_font(FONT, "B", 9)
+    pdf.set_text_color(*LEVEL_INK.get(alert.level, INK))
+    pdf.cell(22, 5, alert.level)
+    pdf.set_text_color(*INK)
+    title = snapshot.get("title") or alert.rule.title
+    pdf.multi_cell(
+        width - 22,
+        5,
+        f"{title} — {_moment(alert.fired_at, zone)}",
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FONT, "", 8.5)
+
+    def line(label: str, value: str) -> None:
+        pdf.set_x(pdf.l_margin + 22)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(30, 4.5, label)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(width - 52, 4.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
+
+    if values := _values_text(alert.why or {}, symptoms):
+        line(_("Values"), values)
+    line(_("Patient was told"), snapshot.get("patient_message") or "—")
+    if alert.acknowledged_at:
+        line(
+            _("Acknowledged"),
+            _("by %(who)s at %(when)s")
+            % {"who": _person(alert.acknowledged_by), "when": _moment(alert.acknowledged_at, zone)},
+        )
+    else:
+        line(_("Acknowledged"), _("not yet"))
+    if alert.resolved_at:
+        line(
+            _("Resolved"),
+            _("by %(who)s at %(when)s: %(action)s")
+            % {
+                "who": _person(alert.resolved_by),
+                "when": _moment(alert.resolved_at, zone),
+                "action": alert.get_resolution_action_display() or _("no action recorded"),
+            },
+        )
+        line(_("Resolution note"), alert.resolution_note or "—")
+    else:
+        line(_("Status"), str(alert.get_status_display()))
+    pdf.ln(1.5)
+
+
+def _values_text(why: dict, symptoms: dict[str, Symptom]) -> str:
+    """What the patient reported that fired the rule, in words and units: "38.4 °C at…",
+    "Chills or shivering: Moderate", "Feeling you might die: yes, reported". The rule's
+    own thresholds are left out: the title says what the rule is."""
+
+    def label(code: str) -> str:
+        return symptoms[code].label if code in symptoms else code.replace("_", " ")
+
+    def words(code: str, grade) -> str:
+        if isinstance(grade, dict) and {"from", "to"} <= grade.keys():
+            return f"{words(code, grade['from'])} → {words(code, grade['to'])}"
+        if not isinstance(grade, int):
+            return describe(grade)
+        if grade == 0:
+            return str(GRADE_LABELS[0])
+        return symptoms[code].grade_words(grade) if code in symptoms else str(grade)
+
+    parts = []
+    for key, value in why.items():
+        if key == "thresholds":
+            continue
+        if key == "symptoms" and isinstance(value, dict):
+            parts.append(", ".join(f"{label(c)}: {words(c, g)}" for c, g in value.items()))
+        elif key == "red_flags" and isinstance(value, (list, tuple)):
+            parts.append(
+                "; ".join(_("%(symptom)s: yes, reported") % {"symptom": label(c)} for c in value)
+            )
+        elif key == "readings":
+            parts.append(describe(value))
+        else:
+            parts.append(f"{key.replace('_', ' ')}: {describe(value)}")
+    return "; ".join(p for p in parts if p)
+
+
+def _person(user) -> str:
+    if user is None:
+        return _("a former team member")
+    return user.get_full_name() or user.username

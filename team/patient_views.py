@@ -255,15 +255,17 @@ def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 def _summary_context(request: HttpRequest, patient: Patient) -> dict:
     days = 90 if request.GET.get("days") == "90" else 30
+    thresholds = temperature_thresholds(patient)
+    # The chart in the unit the patient measures in; the day rows give °C as well.
     history = build_history(
-        patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
+        patient, days=days, unit=patient.temperature_unit, thresholds=thresholds
     )
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
-        .select_related("rule")
+        .select_related("rule", "acknowledged_by", "resolved_by")
         .order_by("fired_at")
     )
-    return {"history": history, "alerts": alerts, "days": days}
+    return {"history": history, "alerts": alerts, "days": days, "thresholds": thresholds}
 
 
 @clinician_required
@@ -291,7 +293,11 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
     context = _summary_context(request, patient)
     pdf = exports.summary_pdf(
-        patient, context["history"], context["alerts"], generated_at=timezone.now()
+        patient,
+        context["history"],
+        context["alerts"],
+        thresholds=context["thresholds"],
+        generated_at=timezone.now(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     return _attachment(response, f"{patient.reference}-summary-{context['days']}d.pdf")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alerts import services
 from patients.models import AccessLog
-from symptoms.models import DiaryEntry
+from symptoms.models import DiaryEntry, Symptom
 from tests.alerts.factories import make_entry
 
 EXPORTS = ["export_csv", "summary", "summary_pdf", "export_fhir"]
@@ -47,9 +47,26 @@ def test_csv_has_every_entry_in_local_time_and_defuses_formulas(client, alice, b
     assert response.streaming and response["Content-Type"] == "text/csv"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 2
-    assert rows[0]["temperatures"] == "99.1 F" and rows[0]["max_temperature_c"] == "37.3"
-    assert rows[1]["symptoms"] == "chills=2" and rows[1]["red_flags"] == "might_die"
-    assert rows[1]["note"].startswith("'=")  # not run as a formula in a spreadsheet
+    assert rows[0]["Temperatures"] == "99.1 °F (37.3 °C)"
+    assert rows[0]["Highest temperature (°C)"] == "37.3"
+    labels = dict(Symptom.objects.values_list("code", "label"))
+    assert rows[0]["Symptoms (how bad)"] == f"{labels['cough']}: Mild"
+    assert rows[1]["Symptoms (how bad)"] == f"{labels['chills']}: Moderate"
+    assert rows[1]["Warning signs"] == f"{labels['might_die']}: yes, reported"
+    assert rows[1]["Reported by"] == "Patient" and rows[1]["Feels fine"] == "No"
+    assert rows[1]["Note"].startswith("'=")  # not run as a formula in a spreadsheet
+
+
+@pytest.mark.django_db
+def test_csv_headers_carry_units_and_no_codes(client, alice, bob, story):
+    client.force_login(alice)
+    response = client.get(url("export_csv", bob))
+    body = b"".join(response.streaming_content).decode()
+    header = next(csv.reader(io.StringIO(body)))
+    assert "Highest temperature (°C)" in header and "Systolic blood pressure (mmHg)" in header
+    assert not any("_" in column for column in header)  # words, not field names
+    for code in ("might_die", "chills=", "True", "False"):
+        assert code not in body
 
 
 @pytest.mark.django_db
@@ -63,7 +80,7 @@ def test_csv_of_10000_entries_streams_in_chunks(client, alice, bob, django_asser
     response = client.get(url("export_csv", bob))
     stream = iter(response.streaming_content)
     header = next(stream)
-    assert header.startswith(b"recorded_at_local")
+    assert header.startswith(b"Recorded at")
     # The first rows arrive after reading one chunk, not the whole table.
     with django_assert_max_num_queries(4):
         first = next(stream)
@@ -96,9 +113,13 @@ def test_fhir_bundle_validates_and_carries_loinc_and_ucum(client, alice, bob, st
 
 @pytest.mark.django_db
 def test_printable_and_pdf_summaries(client, alice, bob, story):
+    fever = bob.alerts.get(rule__rule_id="T-FEV-1")
+    fever.resolve(by=alice, action="phoned_patient", note="Paracetamol, call back at 6.")
     client.force_login(alice)
     html = client.get(url("summary", bob), {"days": 90}).content.decode()
-    assert "Last 90 days" in html and "@media print" in html and "T-FEV-1" in html
+    assert "Last 90 days" in html and "@media print" in html
+    assert fever.snapshot["title"] in html and "T-FEV-1" not in html  # words, not codes
+    assert "Resolved by Alice" in html and "Paracetamol, call back at 6." in html
     pdf = client.get(url("summary_pdf", bob), {"days": 30})
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

@@ -1,0 +1,208 @@
+"""The PDF summary a doctor reads: a Unicode font, identifiers, the chart with the rules'
+warning lines, units, warning signs in words, who acted and their note; read back with a
+PDF text extractor."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from alerts import services
+from alerts.models import Alert, AlertRule, ResolutionAction
+from symptoms.models import DiaryEntry, Symptom, TemperatureReading
+from tests.alerts.factories import make_entry
+
+NOTE = "Rang back; Δρ. Παπαδοπούλου at the GP will see him today."
+
+
+def pdf_text(response) -> tuple[str, int]:
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    import os
+
+    if os.environ.get("DUMP_PDF"):
+        open(os.environ["DUMP_PDF"], "wb").write(response.content)
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def get_pdf(client, patient, days=30):
+    return client.get(reverse("team:summary_pdf", args=[patient.pk]), {"days": days})
+
+
+@pytest.fixture
+def lukasz(bob):
+    """Bob renamed: a name the Latin-1 core fonts turned into "?ukasz ?ó??"."""
+    bob.user.first_name, bob.user.last_name = "Łukasz", "Żółć"
+    bob.user.save()
+    bob.date_of_birth = date(1984, 3, 7)
+    bob.hospital_number = "RX4 123 456"
+    bob.phone = "+44 7700 900123"
+    bob.save()
+    return bob
+
+
+@pytest.fixture
+def fever(lukasz, alice):
+    now = timezone.now()
+    lukasz.injections.create(given_at=now - timedelta(days=6), dose_number=7, site="thigh")
+    make_entry(lukasz, now - timedelta(days=2), temp="37.1", symptoms={"cough": 1})
+    entry = make_entry(
+        lukasz,
+        now - timedelta(hours=3),
+        temp="38.4",
+        symptoms={"chills": 2},
+        red_flags=("might_die",),
+    )
+    services.entry_evaluate(entry.pk)
+    alert = Alert.objects.filter(patient=lukasz, team_alert=True).order_by("-level").first()
+    assert alert.resolve(by=alice, action=ResolutionAction.SENT_ED, note=NOTE)
+    return alert
+
+
+@pytest.mark.django_db
+def test_it_embeds_a_unicode_font_and_shows_identifiers(client, alice, lukasz, fever):
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "Łukasz Żółć" in text and "?ukasz" not in text
+    for identifier in (lukasz.reference, "7 Mar 1984", "RX4 123 456", "+44 7700 900123", "Team A"):
+        assert identifier in text
+    assert "Period covered" in text and "(30 days)" in text
+    assert "Generated at" in text and "Europe/London" in text
+    assert "Page 1 of 2" in text or "Page 1 of 1" in text
+    assert "Confidential: contains health data" in text
+
+
+@pytest.mark.django_db
+def test_it_shows_units_warning_signs_in_words_and_who_resolved(client, alice, lukasz, fever):
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "38.4 °C" in text and "38.0 °C" in text  # a day's highest, the fever line
+    assert " C " not in text.replace("°C", "")  # never a bare "C" for degrees
+    red_flag = Symptom.objects.get(code="might_die").label
+    assert f"{red_flag}: yes, reported" in text
+    chills = Symptom.objects.get(code="chills").label
+    assert f"{chills} (moderate)" in text  # the day's row
+    assert f"{chills}: Moderate" in text  # the values that fired, never grade "2"
+    assert fever.snapshot["title"] in text
+    assert fever.snapshot["patient_message"].split()[0] in text
+    assert "Sent to the emergency department" in text
+    assert "alice" in text.lower() and "Resolution note" in text
+    assert NOTE in text.replace("\n", " ")  # Greek as well as Polish
+
+
+@pytest.mark.django_db
+def test_the_fever_line_is_read_from_the_rule_row(client, alice, lukasz, fever):
+    rule = AlertRule.objects.get(rule_id="T-FEV-1")
+    rule.params = {**rule.params, "threshold_c": "38.3"}
+    rule.save()
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "38.3 °C fever" in text and "38.0 °C fever" not in text
+
+
+@pytest.mark.django_db
+def test_a_fahrenheit_patient_reads_in_their_unit_with_celsius_beside(client, alice, lukasz):
+    lukasz.temperature_unit = "F"
+    lukasz.save()
+    make_entry(lukasz, timezone.now() - timedelta(hours=2), temp="101.1", unit="F")
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "Temperature (°F)" in text
+    assert "101.1 °F (38.4 °C)" in text
+
+
+@pytest.mark.django_db
+def test_a_name_the_font_cannot_draw_is_flagged_not_dropped(client, alice, bob, caplog):
+    """DejaVu Sans has Greek and Cyrillic but no Chinese: the page says so, the logs don't."""
+    bob.user.first_name, bob.user.last_name = "芳", "王"
+    bob.user.save()
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, bob))
+    assert f"Check the name in the diary under reference {bob.reference}" in text.replace("\n", " ")
+    assert "王" not in caplog.text and "\\u738b" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_latin_or_greek_name_has_no_such_warning(client, alice, lukasz, caplog):
+    lukasz.user.last_name = "Żółć-Παπαδοπούλου"
+    lukasz.user.save()
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    assert "Łukasz Żółć-Παπαδοπούλου" in text and "cannot show" not in text
+    assert "Lslash" not in caplog.text  # fontTools spelled the name out in glyph names
+
+
+@pytest.mark.django_db
+def test_it_renders_for_a_patient_with_no_entries(client, alice, dave):
+    client.force_login(alice)
+    text, pages = pdf_text(get_pdf(client, dave))
+    assert pages == 1
+    assert "No temperatures recorded in this period." in text
+    assert "No entries in this period." in text and "None in this period." in text
+    assert "Date of birth" in text and "not recorded" in text
+
+
+def add_days(patient, first: int, last: int) -> None:
+    """One entry a day with one reading, `first` to `last` days ago, written in bulk."""
+    now = timezone.now()
+    entries = DiaryEntry.objects.bulk_create(
+        DiaryEntry(
+            patient=patient,
+            recorded_at=now - timedelta(days=d),
+            local_day=patient.local_day(now - timedelta(days=d)),
+        )
+        for d in range(first, last + 1)
+    )
+    TemperatureReading.objects.bulk_create(
+        TemperatureReading(
+            entry=e,
+            value=Decimal("36.6") + Decimal(i % 20) / 10,
+            value_c=Decimal("36.6") + Decimal(i % 20) / 10,
+            unit="C",
+            measured_at=e.recorded_at,
+        )
+        for i, e in enumerate(entries)
+    )
+
+
+# Session, user, second factor, membership, patient, access log; the rules and engine
+# settings (warning lines); entries, readings, reports, injections; alerts.
+SUMMARY_QUERIES = 13
+
+
+@pytest.mark.django_db
+def test_the_query_count_is_the_same_for_10_and_90_days_of_entries(
+    client, alice, lukasz, django_assert_num_queries
+):
+    client.force_login(alice)
+    get_pdf(client, lukasz, days=90)  # warm the per-process symptom-label cache
+    add_days(lukasz, 0, 9)
+    with django_assert_num_queries(SUMMARY_QUERIES):
+        text, _pages = pdf_text(get_pdf(client, lukasz, days=90))
+    assert "10 readings" in text
+    add_days(lukasz, 10, 89)
+    with django_assert_num_queries(SUMMARY_QUERIES):
+        text, pages = pdf_text(get_pdf(client, lukasz, days=90))
+    assert "90 readings" in text and pages >= 2
+    assert "Łukasz Żółć" in text.split("Page 2 of")[1]  # identifiers on every page
+
+
+@pytest.mark.django_db
+def test_every_time_is_in_the_patients_zone(client, alice, lukasz):
+    lukasz.timezone = "Asia/Tokyo"
+    lukasz.save()
+    at = timezone.now() - timedelta(hours=2)
+    services.entry_evaluate(make_entry(lukasz, at, temp="38.6").pk)
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    tokyo = at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"38.6 °C at {tokyo:%d %b %H:%M}" in text  # the values that fired
+    assert f"{tokyo.day} {tokyo:%b %Y %H:%M}" in text  # when the alert fired
+    assert "Times shown in Asia/Tokyo" in text
