@@ -14,7 +14,9 @@ from patients.care import MAX_PAUSE_DAYS
 class QuietForm(forms.Form):
     """One rule or one symptom (a single choice: "rule:ID" or "symptom:code")."""
 
-    subject = forms.ChoiceField(label=_("What to quiet"))
+    # A select whose value is checked in clean_subject, so that a refused choice (an URGENT
+    # rule) gets its own message rather than "not one of the available choices".
+    subject = forms.CharField(label=_("What to quiet"), widget=forms.Select)
     reason = forms.CharField(
         label=_("Reason (kept with every quieted alert)"),
         max_length=1000,
@@ -33,7 +35,7 @@ class QuietForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rules = {row.rule_id: row for row in rules}
         self.symptoms = {s.code: s for s in symptoms}
-        self.fields["subject"].choices = [
+        self.fields["subject"].widget.choices = [
             ("", _("Choose a rule or a symptom")),
             (
                 _("A rule (never an URGENT one)"),
@@ -51,9 +53,10 @@ class QuietForm(forms.Form):
     def clean_subject(self) -> str:
         value = self.cleaned_data["subject"]
         kind, _sep, name = value.partition(":")
-        if kind == "rule" and name in self.rules:
-            if self.rules[name].level == Level.URGENT:
+        if kind == "rule" and (name not in self.rules or self.rules[name].level == Level.URGENT):
+            if AlertRule.objects.filter(rule_id=name, level=Level.URGENT).exists():
                 raise forms.ValidationError(_("URGENT rules can never be quieted."))
+        if kind == "rule" and name in self.rules:
             return value
         if kind == "symptom" and name in self.symptoms:
             return value
