@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
 from alerts import services
@@ -145,3 +146,40 @@ def test_the_periodic_sweep_records_a_quieted_diary_gap_without_telling(bob, ali
     gap = Alert.objects.get(patient=bob, rule=rule)
     assert gap.team_alert is False and gap.why["quieted"]["reason"] == "travelling"
     assert not Notification.objects.filter(alert=gap).exists()
+
+
+def test_the_patient_is_still_told_to_contact_the_team(client, bob, alice):
+    """The team chose not to be paged; the patient's advice does not change (only "we have
+    let them know" goes, because nobody was told)."""
+    now = timezone.now()
+    quieting_add(
+        patient=bob, symptom_code="fatigue", reason="baseline", days=30, by=alice,
+        now=now - timedelta(minutes=1),
+    )  # fmt: skip
+    entry = make_entry(bob, now, symptoms={"fatigue": 3})
+    client.force_login(bob.user)
+    html = client.get(reverse("symptoms:result", args=[entry.pk])).content.decode()
+    assert "Contact your care team today" in html
+    assert "Please phone your MS team today." in html
+    assert "We have also let them know" not in html
+    prompt = services.entry_prompt(entry)
+    assert prompt.level == Level.CONTACT and prompt.team_alerted is False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_nurses_quieting_the_same_symptom_at_once_make_one_quiet(bob, alice, erin):
+    from tests.concurrency import race
+
+    nurses = iter([alice, erin])
+
+    def add():
+        try:
+            quieting_add(patient=bob, symptom_code="fatigue", reason="r", days=30, by=next(nurses))
+        except QuietRefused:
+            return "refused"
+        return "added"
+
+    results, errors = race(add)
+    assert errors == []
+    assert sorted(results) == ["added", "refused"]
+    assert Quieting.objects.filter(patient=bob).count() == 1

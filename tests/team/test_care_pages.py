@@ -231,3 +231,25 @@ def test_a_discharged_patient_cannot_add_entries_and_is_told_whom_to_call(client
     assert response.status_code == 200
     assert "was not saved" in response.content.decode()
     assert not DiaryEntry.objects.filter(patient=bob).exists()
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_care_page_reads_a_fixed_number_of_queries(
+    client, alice, bob, count, django_assert_num_queries
+):
+    now = timezone.now()
+    for n in range(count):
+        Quieting.objects.create(
+            patient=bob,
+            symptom_code=f"code{n}",
+            reason="r",
+            starts_at=now - timedelta(days=40 + n),
+            expires_at=now - timedelta(days=10) if n % 2 else now + timedelta(days=5),
+            created_by=alice,
+            lifted_by=alice if n % 3 == 0 else None,
+        )
+    client.force_login(alice)
+    client.get(reverse("team:care", args=[bob.pk]))  # warm the session and the catalogue
+    with django_assert_num_queries(11):
+        response = client.get(reverse("team:care", args=[bob.pk]))
+    assert response.status_code == 200
