@@ -59,7 +59,9 @@ def quieting_add(
         raise QuietRefused(_("Give the reason."))
     # Lock the patient so two nurses quieting the same thing at once make one quiet.
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    same = Quieting.objects.filter(patient=patient).active(now)
+    # Not yet ended, whenever it started (a concurrent add may have taken `now` a moment
+    # after ours).
+    same = Quieting.objects.filter(patient=patient, lifted_at__isnull=True, expires_at__gt=now)
     same = same.filter(rule=rule) if rule is not None else same.filter(symptom_code=symptom_code)
     if same.exists():
         raise QuietRefused(_("This is quieted already for this patient."))

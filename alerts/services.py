@@ -835,11 +835,12 @@ class PreDoseCheck:
     level: str  # INJ-DUE-INF's level (CONTACT by default)
     infection_titles: tuple[str, ...]  # the infection rules that fired, in words
     team: object  # the patient's CareTeam, for its phone numbers
+    quieted: bool = False  # the team quieted INJ-DUE-INF for this patient: not told
 
     @property
     def team_told(self) -> bool:
         """A team-level rule: its alert was opened (now or by the sweep or an entry)."""
-        return self.level in TEAM_LEVELS
+        return self.level in TEAM_LEVELS and not self.quieted
 
 
 def injection_pre_dose_check(
@@ -871,7 +872,11 @@ def injection_pre_dose_check(
     key, why = check
     level = configs.levels["INJ-DUE-INF"]
     told = Alert.objects.filter(patient=patient, rule__rule_id="INJ-DUE-INF", episode_key=key)
+    # The team may have quieted the pre-dose check for this patient (never when URGENT).
+    quiet = rules.quieted_by(patient_quiets(patient, at=now), "INJ-DUE-INF", level, why)
     if not told.exists():
+        if quiet is not None:
+            why = {**why, "quieted": quiet.marker()}
         firing = rules.Firing(rule_id="INJ-DUE-INF", level=level, episode_key=key, why=why)
         with transaction.atomic():
             made = record_firings(
@@ -880,7 +885,7 @@ def injection_pre_dose_check(
                         patient=patient,
                         entry=None,
                         firing=firing,
-                        team_alert=level in TEAM_LEVELS,
+                        team_alert=level in TEAM_LEVELS and quiet is None,
                         at=now,
                     )
                 ],
@@ -895,6 +900,7 @@ def injection_pre_dose_check(
         level=level,
         infection_titles=titles,
         team=patient.team,
+        quieted=quiet is not None,
     )
 
 

@@ -183,3 +183,22 @@ def test_two_nurses_quieting_the_same_symptom_at_once_make_one_quiet(bob, alice,
     assert errors == []
     assert sorted(results) == ["added", "refused"]
     assert Quieting.objects.filter(patient=bob).count() == 1
+
+
+def test_a_quieted_pre_dose_check_on_the_injection_form_is_recorded_not_told(bob, alice):
+    from patients.models import Injection
+    from tests.alerts.test_engine_second_pass import uti_alert
+
+    now = timezone.now()
+    uti_alert(bob, now - timedelta(days=2))
+    Injection.objects.create(patient=bob, given_at=now - timedelta(days=27), dose_number=4)
+    Alert.objects.filter(rule__rule_id="INJ-DUE-INF").delete()  # as if only the form asked
+    rule = AlertRule.objects.get(rule_id="INJ-DUE-INF")
+    quieting_add(
+        patient=bob, rule=rule, reason="dose agreed", days=5, by=alice,
+        now=now - timedelta(minutes=1),
+    )  # fmt: skip
+    check = services.injection_pre_dose_check(bob, now=now)
+    assert check is not None and check.team_told is False
+    alert = Alert.objects.get(patient=bob, rule=rule)
+    assert alert.team_alert is False and alert.why["quieted"]["reason"] == "dose agreed"
