@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from alerts.models import Alert, AlertRule, EducationPage, EngineSettings, Episode
+from alerts.models import Alert, AlertRule, EducationPage, EngineSettings, Episode, Quieting
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
 
@@ -105,3 +105,15 @@ class EducationPageAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "summary", "body")
     filter_horizontal = ("rules",)
     prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Quieting)
+class QuietingAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Quiets are set and lifted by the care team on the patient's care page (URGENT rules
+    # refused there); the admin only shows them, with their history.
+
+    list_display = ("patient", "rule", "symptom_code", "starts_at", "expires_at", "lifted_at")
+    list_filter = ("rule",)
+    search_fields = ("patient__reference", "rule__rule_id", "symptom_code")
+    list_select_related = ("rule", "patient")
+    raw_id_fields = ("patient", "rule", "created_by", "lifted_by")

@@ -573,3 +573,90 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_answer_display()} (entry {self.entry_id})"
+
+
+class QuietingQuerySet(models.QuerySet):
+    def active(self, now: datetime) -> QuietingQuerySet:
+        """The quiets in force at `now` (started, not expired, not lifted by then)."""
+        return self.filter(
+            Q(lifted_at__isnull=True) | Q(lifted_at__gt=now), starts_at__lte=now, expires_at__gt=now
+        )
+
+    def as_rules(self, now: datetime) -> dict[int, list[rules.Quiet]]:
+        """The quiets in force at `now` as the evaluator's plain values, by patient id."""
+        found: dict[int, list[rules.Quiet]] = {}
+        for quiet in self.active(now).select_related("rule", "created_by"):
+            found.setdefault(quiet.patient_id, []).append(quiet.as_rule())
+        return found
+
+
+class Quieting(models.Model):
+    """The team's decision not to be paged about one rule, or one symptom, for one patient
+    until `expires_at` (docs/clinical-safety.md, "Quieting a rule for one patient").
+
+    A quieted firing is still recorded (team_alert=False, why["quieted"]): the timeline and
+    the digest show it, the patient's advice is unchanged. URGENT firings are never quieted
+    (alerts.rules.engine.quieted_by).
+    """
+
+    MAX_DAYS = 90
+    DEFAULT_DAYS = 30
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="quietings"
+    )
+    rule = models.ForeignKey(
+        AlertRule, on_delete=models.PROTECT, null=True, blank=True, related_name="quietings"
+    )
+    symptom_code = models.CharField(max_length=40, blank=True)
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = QuietingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            # A quiet is about one rule or one symptom, never both or neither (the engine
+            # matches on exactly one of them).
+            models.CheckConstraint(
+                condition=(Q(rule__isnull=False) & Q(symptom_code=""))
+                | (Q(rule__isnull=True) & ~Q(symptom_code="")),
+                name="alerts_quieting_rule_xor_symptom",
+            ),
+            # A quiet always ends: nobody silences a patient for ever by mistake.
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("starts_at")),
+                name="alerts_quieting_expires_after_start",
+            ),
+        ]
+        indexes = [
+            # evaluation_input and the periodic sweep read a patient's quiets in force.
+            models.Index(fields=["patient", "expires_at"], name="alerts_quieting_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} quiet {self.rule.rule_id if self.rule_id else self.symptom_code}"
+
+    @property
+    def subject(self) -> str:
+        return self.rule.rule_id if self.rule_id else self.symptom_code
+
+    def as_rule(self) -> rules.Quiet:
+        """The plain value the evaluator reads."""
+        return rules.Quiet(
+            rule_id=self.rule.rule_id if self.rule_id else "",
+            symptom_code=self.symptom_code,
+            reason=self.reason,
+            until=self.expires_at,
+            by=self.created_by.get_full_name() if self.created_by else "",
+        )

@@ -29,6 +29,7 @@ from alerts.models import (
     EngineSettings,
     Episode,
     Level,
+    Quieting,
 )
 from alerts.notify import alerts_open_team_notices
 from patients.models import Injection, Patient
@@ -43,7 +44,7 @@ HISTORY_WINDOW = timedelta(days=rules.HISTORY_DAYS)
 # Pending entries younger than this are left to the task published at submit.
 SWEEP_GRACE = timedelta(seconds=60)
 SWEEP_BATCH = 200
-# Patients per batch in the periodic sweep: three reads per batch, whatever its size, and
+# Patients per batch in the periodic sweep: four reads per batch, whatever its size, and
 # a fixed number of writes for its new alerts (bench, 100,000 patients: batches of 1,000
 # took 9-11 s, of 5,000 6-8 s; a batch's transaction stays well under a second).
 PERIODIC_BATCH = 5000
@@ -124,7 +125,13 @@ def _profile(patient: Patient) -> rules.Profile:
         hbv_risk=patient.hbv_risk,
         enrolled_at=patient.enrolled_at,
         first_dose_at=patient.first_dose_at,
+        resumed_at=patient.paused_until,
     )
+
+
+def patient_quiets(patient: Patient, *, at: datetime) -> tuple[rules.Quiet, ...]:
+    """The team's quiets for the patient in force at `at` (one query)."""
+    return tuple(Quieting.objects.filter(patient=patient).as_rules(at).get(patient.pk, ()))
 
 
 def _entry_input(entry: DiaryEntry) -> rules.Entry:
@@ -222,10 +229,11 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         ).select_related("rule")
         prior = [_prior_alert(a) for a in older] + prior
     plain_history = [_entry_input(e) for e in history]
+    quiets = patient_quiets(patient, at=entry.recorded_at)
     for index, earlier_entry in enumerate(history):
         # (A failed entry never records alerts: nothing to add for it.)
         if earlier_entry.evaluation_state == DiaryEntry.EvaluationState.PENDING:
-            prior = _with_pending(prior, plain_history, index, profile, injections, configs)
+            prior = _with_pending(prior, plain_history, index, profile, injections, configs, quiets)
     return rules.EvaluationInput(
         profile=profile,
         injections=injections,
@@ -233,10 +241,13 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         history=tuple(plain_history),
         prior_alerts=tuple(sorted(prior, key=lambda a: a.at)),
         rules=configs,
+        quiets=quiets,
     )
 
 
-def _with_pending(prior, history, index, profile, injections, configs) -> list[rules.PriorAlert]:
+def _with_pending(
+    prior, history, index, profile, injections, configs, quiets=()
+) -> list[rules.PriorAlert]:
     """Add what an earlier entry still waiting for its task will record.
 
     The prompt is computed in the request, often before the previous entry's task has run
@@ -253,6 +264,7 @@ def _with_pending(prior, history, index, profile, injections, configs) -> list[r
             history=tuple(history[:index]),
             prior_alerts=tuple(a for a in prior if a.at <= pending.at),
             rules=configs,
+            quiets=quiets,
         )
     )
     team = set(result.team_alerts)
@@ -689,8 +701,8 @@ def _sweep_batch(
 ) -> dict[int, rules.SweepResult]:
     """Evaluate the periodic rules for a batch of patients in a fixed number of queries.
 
-    `profiles` maps patient ids to their profiles. Three reads for the whole batch (entry
-    times, recent alerts, injections), one more when a patient has no entry in the window
+    `profiles` maps patient ids to their profiles. Four reads for the whole batch (entry
+    times, recent alerts, injections, quiets), one more when a patient has no entry in the window
     (their last entry) and one when something fired (older alerts of the same episodes);
     writes only for firings whose (rule, episode) has no alert yet, so a steady state
     writes nothing. The patients with something new are loaded in one more read, unless
@@ -760,6 +772,8 @@ def _sweep_batch(
     ):
         if pk in injections:
             injections[pk].append(rules.Injection(at=at, dose=dose))
+    # The team's quiets in force (few rows: one read for the batch).
+    quiets = Quieting.objects.filter(**in_batch).as_rules(now)
     results: dict[int, rules.SweepResult] = {}
     new: list[tuple[int, rules.Firing, bool]] = []
     for pk, profile in profiles.items():
@@ -771,6 +785,7 @@ def _sweep_batch(
                 injections=tuple(injections[pk]),
                 prior_alerts=tuple(prior[pk]),
                 rules=configs,
+                quiets=tuple(quiets.get(pk, ())),
             )
         )
         results[pk] = result
@@ -820,11 +835,12 @@ class PreDoseCheck:
     level: str  # INJ-DUE-INF's level (CONTACT by default)
     infection_titles: tuple[str, ...]  # the infection rules that fired, in words
     team: object  # the patient's CareTeam, for its phone numbers
+    quieted: bool = False  # the team quieted INJ-DUE-INF for this patient: not told
 
     @property
     def team_told(self) -> bool:
         """A team-level rule: its alert was opened (now or by the sweep or an entry)."""
-        return self.level in TEAM_LEVELS
+        return self.level in TEAM_LEVELS and not self.quieted
 
 
 def injection_pre_dose_check(
@@ -856,7 +872,11 @@ def injection_pre_dose_check(
     key, why = check
     level = configs.levels["INJ-DUE-INF"]
     told = Alert.objects.filter(patient=patient, rule__rule_id="INJ-DUE-INF", episode_key=key)
+    # The team may have quieted the pre-dose check for this patient (never when URGENT).
+    quiet = rules.quieted_by(patient_quiets(patient, at=now), "INJ-DUE-INF", level, why)
     if not told.exists():
+        if quiet is not None:
+            why = {**why, "quieted": quiet.marker()}
         firing = rules.Firing(rule_id="INJ-DUE-INF", level=level, episode_key=key, why=why)
         with transaction.atomic():
             made = record_firings(
@@ -865,7 +885,7 @@ def injection_pre_dose_check(
                         patient=patient,
                         entry=None,
                         firing=firing,
-                        team_alert=level in TEAM_LEVELS,
+                        team_alert=level in TEAM_LEVELS and quiet is None,
                         at=now,
                     )
                 ],
@@ -880,11 +900,14 @@ def injection_pre_dose_check(
         level=level,
         infection_titles=titles,
         team=patient.team,
+        quieted=quiet is not None,
     )
 
 
 def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_BATCH) -> int:
-    """Run the periodic rules for every enrolled patient, a batch at a time.
+    """Run the periodic rules for every enrolled patient the team is monitoring (not
+    paused, not discharged, an active account: Patient.objects.monitored), a batch at a
+    time.
 
     Idempotent (one alert per rule and episode key) and set-based: a constant number of
     queries per batch, plus writes for what is new.
@@ -897,13 +920,15 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
     # The few patients with something new are loaded by the batch.
     er_fields = list(Patient.ER_FIELDS.values())
     patients = (
-        Patient.objects.filter(enrolled_at__lte=now)
+        Patient.objects.monitored(now)
+        .filter(enrolled_at__lte=now)
         .order_by("pk")
         .values_list(
             "pk",
             "timezone",
             EpochMicroseconds("enrolled_at"),
             EpochMicroseconds("first_dose_at"),
+            EpochMicroseconds("paused_until"),
             "hbv_risk",
             *er_fields,
         )
@@ -920,8 +945,9 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
                 hbv_risk=hbv,
                 elevated_risk=Patient.er_reasons(tuple(flags)),
                 first_dose_at=instant(first_dose),
+                resumed_at=instant(resumed),
             )
-            for pk, tz, enrolled, first_dose, hbv, *flags in chunk
+            for pk, tz, enrolled, first_dose, resumed, hbv, *flags in chunk
         }
         with transaction.atomic():
             _sweep_batch(profiles, now=now, configs=configs, rows=rows)

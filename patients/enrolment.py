@@ -8,8 +8,11 @@ expires after PASSWORD_RESET_TIMEOUT). No e-mail carries health data or names a 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.db import transaction
+from django.utils import timezone
 
 from patients.mail import account_email_queue
 from patients.models import AccountEmail, Caregiver, Patient, User
@@ -51,12 +54,34 @@ def enrol_patient(data: dict, *, invited_by: User) -> Patient:
     return patient
 
 
-def patient_invitation_resend(patient: Patient) -> bool:
-    """Send the invitation again, for a patient who never chose a password."""
-    if patient.user.has_usable_password() or not patient.user.is_active:
-        return False
-    account_email_queue(patient.user, AccountEmail.Kind.INVITE_PATIENT)
-    return True
+# One invitation per patient per this long, however often the button is pressed.
+INVITATION_RESEND_INTERVAL = timedelta(minutes=10)
+
+
+class Resend(StrEnum):
+    SENT = "sent"
+    TOO_SOON = "too_soon"  # an invitation went within INVITATION_RESEND_INTERVAL
+    NOT_NEEDED = "not_needed"  # the patient has a password, or the account is closed
+
+
+@transaction.atomic
+def patient_invitation_resend(*, patient: Patient, now: datetime | None = None) -> Resend:
+    """Send the invitation again through the account-mail outbox, for a patient who never
+    chose a password; at most once per INVITATION_RESEND_INTERVAL (two nurses pressing at
+    once send one: the user row is locked while checking)."""
+    now = now or timezone.now()
+    user = User.objects.select_for_update().get(pk=patient.user_id)
+    if user.has_usable_password() or not user.is_active or patient.discharged_at:
+        return Resend.NOT_NEEDED
+    recent = AccountEmail.objects.filter(
+        user=user,
+        kind=AccountEmail.Kind.INVITE_PATIENT,
+        created_at__gt=now - INVITATION_RESEND_INTERVAL,
+    )
+    if recent.exists():
+        return Resend.TOO_SOON
+    account_email_queue(user, AccountEmail.Kind.INVITE_PATIENT, now=now)
+    return Resend.SENT
 
 
 def can_be_caregiver(user: User, patient: Patient) -> bool:

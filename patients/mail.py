@@ -52,8 +52,9 @@ def account_email_queue(
     now: datetime | None = None,
 ) -> AccountEmail:
     """Write the e-mail to send (in the caller's transaction); a worker sends it after commit."""
+    now = now or timezone.now()
     email = AccountEmail.objects.create(
-        user=user, kind=kind, caregiver=caregiver, patient=patient, due_at=now or timezone.now()
+        user=user, kind=kind, caregiver=caregiver, patient=patient, due_at=now, created_at=now
     )
     publish_task_on_commit("patients.tasks.send_account_email", email.pk)
     return email

@@ -149,6 +149,19 @@ class CareTeam(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def is_paused(self, *, now: datetime | None = None) -> bool:
+        """Reminders and periodic rules paused by the team (ends by itself at paused_until)."""
+        return self.paused_until is not None and self.paused_until > (now or dj_timezone.now())
+
+    @property
+    def is_discharged(self) -> bool:
+        return self.discharged_at is not None
+
+    @property
+    def resumes_on(self) -> date | None:
+        """The local day reminders start again (the pause covers the days before it)."""
+        return self.local_day(self.paused_until) if self.paused_until else None
+
 
 class CareTeamMembership(models.Model):
     class Role(models.TextChoices):
@@ -204,6 +217,14 @@ class PatientQuerySet(models.QuerySet):
         """The patients of the clinician's teams (CareTeam.objects.for_clinician)."""
         return self.filter(team__in=CareTeam.objects.for_clinician(user))
 
+    def monitored(self, now: datetime) -> PatientQuerySet:
+        """The patients the periodic jobs (daily reminders, the periodic rules) are for: an
+        active account, not discharged, not paused at `now`. Entries of anyone are
+        evaluated whatever this says."""
+        return self.filter(user__is_active=True, discharged_at__isnull=True).exclude(
+            paused_until__gt=now
+        )
+
 
 class Patient(models.Model):
     """A patient's profile: the inputs the rules read, preferences, team."""
@@ -248,6 +269,16 @@ class Patient(models.Model):
         help_text=_("The number the team calls. Digits, spaces and a leading + only."),
     )
 
+    # Care settings (team/care_views.py, patients/care.py). A pause stops the reminders
+    # and the periodic rules until `paused_until` (the local midnight the diary resumes);
+    # the value stays once it has passed, so the missed-diary rules never count the days
+    # of the pause. Entries made during a pause are evaluated as always.
+    paused_until = models.DateTimeField(_("reminders paused until"), null=True, blank=True)
+    pause_reason = models.CharField(_("reason for the pause"), max_length=200, blank=True)
+    # Discharged: the end of care. The diary takes no more entries (nobody reads them).
+    discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
+    discharge_reason = models.CharField(_("reason for discharge"), max_length=200, blank=True)
+
     history = HistoricalRecords(excluded_fields=["reminder_time"])
     objects = PatientQuerySet.as_manager()
 
@@ -282,6 +313,19 @@ class Patient(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def is_paused(self, *, now: datetime | None = None) -> bool:
+        """Reminders and periodic rules paused by the team (ends by itself at paused_until)."""
+        return self.paused_until is not None and self.paused_until > (now or dj_timezone.now())
+
+    @property
+    def is_discharged(self) -> bool:
+        return self.discharged_at is not None
+
+    @property
+    def resumes_on(self) -> date | None:
+        """The local day reminders start again (the pause covers the days before it)."""
+        return self.local_day(self.paused_until) if self.paused_until else None
 
     # The ER reasons in the vocabulary of the rules and scenario files, and their fields.
     ER_FIELDS = {
@@ -543,6 +587,8 @@ class AccessLog(models.Model):
         LIST = "list", _("Viewed a list of patients or alerts")
         ADMIN = "admin", _("Viewed clinical records in the admin")
         HISTORY = "history", _("Viewed a change history in the admin")
+        CARE = "care", _("Changed care settings (quiet, pause, discharge)")
+        INVITE = "invite", _("Sent the invitation again")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # Empty for a list: what it showed is the route's (the page, not its query).

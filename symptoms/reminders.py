@@ -49,9 +49,12 @@ def daily_reminders_sweep(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     by_day: dict[date, list[int]] = defaultdict(list)
-    for pk, zone_name, at in Patient.objects.filter(
-        reminders_enabled=True, user__is_active=True
-    ).values_list("pk", "timezone", "reminder_time"):
+    # Not while the team has paused the diary or discharged the patient.
+    for pk, zone_name, at in (
+        Patient.objects.monitored(now)
+        .filter(reminders_enabled=True)
+        .values_list("pk", "timezone", "reminder_time")
+    ):
         tz = ZoneInfo(zone_name)
         local = now.astimezone(tz)
         if in_quiet_hours(local.time()):
@@ -113,7 +116,8 @@ def reminders_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> i
             continue
         daily = reminder.kind == PatientReminder.Kind.DAILY
         stale = daily and reminder.local_day != patient.local_day(now)
-        if stale or not patient.reminders_enabled:
+        paused = patient.is_paused(now=now) or patient.is_discharged
+        if stale or paused or not patient.reminders_enabled or not patient.user.is_active:
             # A daily reminder belongs to its day; a missed-days one waits out the night.
             _finish(reminder, PatientReminder.Status.SKIPPED, "no longer due")
             continue

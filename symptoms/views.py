@@ -91,6 +91,9 @@ def _entry_data(request: HttpRequest, form: EntryForm) -> EntryData:
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     patient, caregiver = diary_owner(request)
+    if patient.is_discharged:
+        # Nobody reads this diary any more: take no entry, and say whom to call instead.
+        return _discharged(request, patient)
     symptoms = _catalogue()
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
@@ -160,6 +163,13 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _discharged(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The page a discharged patient sees instead of the diary form (nothing is saved)."""
+    if request.method == "POST":
+        messages.error(request, _("This entry was not saved: the diary is closed."))
+    return render(request, "symptoms/discharged.html", {"patient": patient})
+
+
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     entry, patient = _get_entry_for_user(request, pk)
@@ -177,6 +187,8 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry, patient = _get_entry_for_user(request, pk)
+    if patient.is_discharged:
+        return _discharged(request, patient)
     if entry.local_day != patient.today():
         messages.info(request, _("You can change an entry only on the day you made it."))
         return redirect("symptoms:history")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from team import patient_views, views
+from team import care_views, patient_views, views
 
 app_name = "team"
 
@@ -33,4 +33,15 @@ urlpatterns = [
     path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),
     path("patients/<int:pk>/summary.pdf", patient_views.summary_pdf, name="summary_pdf"),
     path("patients/<int:pk>/fhir.json", patient_views.export_fhir, name="export_fhir"),
+    path("patients/<int:pk>/care/", care_views.care_settings, name="care"),
+    path("patients/<int:pk>/care/quiet/", care_views.quiet_add, name="quiet_add"),
+    path(
+        "patients/<int:pk>/care/quiet/<int:quiet_pk>/lift/",
+        care_views.quiet_lift,
+        name="quiet_lift",
+    ),
+    path("patients/<int:pk>/care/pause/", care_views.pause, name="pause"),
+    path("patients/<int:pk>/care/resume/", care_views.resume, name="resume"),
+    path("patients/<int:pk>/care/discharge/", care_views.discharge, name="discharge"),
+    path("patients/<int:pk>/invitation/", care_views.invitation_resend, name="invitation"),
 ]

@@ -51,6 +51,7 @@ from alerts.rules.levels import (
     level_max,
 )
 from alerts.rules.pre_dose import dose_due_soon, pre_dose_check, pre_dose_key
+from alerts.rules.quiet import quieted_by
 from alerts.rules.sweep import evaluate_sweep
 from alerts.rules.vaccines import LIVE_VACCINES, live_vaccines_named, vaccine_plan_is_live
 from alerts.rules.values import (
@@ -62,6 +63,7 @@ from alerts.rules.values import (
     Injection,
     PriorAlert,
     Profile,
+    Quiet,
     Suppression,
     SweepInput,
     SweepResult,
@@ -95,6 +97,7 @@ __all__ = [
     "Param",
     "PriorAlert",
     "Profile",
+    "Quiet",
     "Reaction",
     "RuleConfig",
     "RuleDefinition",
@@ -112,5 +115,6 @@ __all__ = [
     "params_to_json",
     "pre_dose_check",
     "pre_dose_key",
+    "quieted_by",
     "vaccine_plan_is_live",
 ]

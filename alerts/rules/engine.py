@@ -14,6 +14,7 @@ from alerts.rules.config import EngineWindows, RuleSet, ruleset
 from alerts.rules.definitions import DEFAULT_RULES, Reaction, is_infection_rule
 from alerts.rules.levels import CONTACT, PROMPT_KEYS, RANK, TEAM_LEVELS, URGENT, level_max
 from alerts.rules.pre_dose import pre_dose_check
+from alerts.rules.quiet import quieted_by
 from alerts.rules.values import (
     Deduplication,
     Evaluation,
@@ -37,7 +38,7 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
     # Last: it counts this entry's infection rules, once all have fired and none suppressed.
     due_with_infection(ctx, fired)
     levels = escalate(rules, inp.profile, fired)
-    firings, team, deduplicated = decide(ctx, levels, fired)
+    firings, team, deduplicated, quieted = decide(ctx, levels, fired)
     level = level_max(levels.values())
     remeasure = [
         minutes
@@ -52,6 +53,7 @@ def evaluate(inp: EvaluationInput) -> Evaluation:
         team_alerts=team,
         deduplicated=deduplicated,
         remeasure_minutes=min(remeasure) if remeasure else None,
+        quieted=quieted,
     )
 
 
@@ -128,30 +130,40 @@ def escalate(rules: RuleSet, profile: Profile, fired: dict[str, Why]) -> dict[st
 
 def decide(
     ctx: EntryContext, levels: dict[str, str], whys: dict[str, Why]
-) -> tuple[tuple[Firing, ...], tuple[str, ...], tuple[Deduplication, ...]]:
-    """The firings with their episodes, the rules the team is told about, and why the
-    others are not."""
+) -> tuple[tuple[Firing, ...], tuple[str, ...], tuple[Deduplication, ...], tuple[str, ...]]:
+    """The firings with their episodes, the rules the team is told about, why the others
+    are not, and the ones the team quieted for this patient (marked in their why)."""
     at = ctx.entry.at
     by_rule: dict[str, list[PriorAlert]] = {}
     for alert in sorted(ctx.inp.prior_alerts, key=lambda a: a.at):
         if alert.at <= at:
             by_rule.setdefault(alert.rule_id, []).append(alert)
-    firings, team, deduplicated = [], [], []
+    firings, team, deduplicated, quieted = [], [], [], []
     for rule_id in sorted(levels):
         level = levels[rule_id]
         prior = by_rule.get(rule_id, [])
         key = ctx.episode_keys.get(rule_id) or episode_key(
             rule_id, at, ctx.tz, prior, ctx.rules.windows
         )
-        firings.append(Firing(rule_id, level, key, whys[rule_id]))
+        why = whys[rule_id]
+        quiet = None
+        if level in TEAM_LEVELS and rule_id != "RISK-ESC":
+            quiet = quieted_by(ctx.inp.quiets, rule_id, level, why)
+        if quiet is not None:
+            why = {**why, "quieted": quiet.marker()}
+        firings.append(Firing(rule_id, level, key, why))
         if level not in TEAM_LEVELS or rule_id == "RISK-ESC":
+            continue
+        if quiet is not None:
+            # Recorded (team_alert=False) for the timeline; not the team's queue or inbox.
+            quieted.append(rule_id)
             continue
         held_back = deduplication(ctx, rule_id, level, whys[rule_id], prior, key)
         if held_back is None:
             team.append(rule_id)
         else:
             deduplicated.append(held_back)
-    return tuple(firings), tuple(team), tuple(deduplicated)
+    return tuple(firings), tuple(team), tuple(deduplicated), tuple(quieted)
 
 
 def episode_key(

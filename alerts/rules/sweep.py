@@ -16,6 +16,7 @@ from alerts.rules.config import ruleset
 from alerts.rules.definitions import DEFAULT_RULES, Kind
 from alerts.rules.levels import TEAM_LEVELS, level_max
 from alerts.rules.pre_dose import pre_dose_check
+from alerts.rules.quiet import quieted_by
 from alerts.rules.values import Deduplication, Firing, SweepInput, SweepResult, zone
 from patients import dosing
 
@@ -49,15 +50,20 @@ def evaluate_sweep(inp: SweepInput) -> SweepResult:
     if pre_dose is not None:
         found["INJ-DUE-INF"] = pre_dose
 
-    firings, team, deduplicated = [], [], []
+    firings, team, deduplicated, quieted = [], [], [], []
     seen = {(a.rule_id, a.episode_key) for a in inp.prior_alerts}
     for rule_id in sorted(found):
         key, why = found[rule_id]
         level = rules.levels[rule_id]
+        quiet = quieted_by(inp.quiets, rule_id, level, why) if level in TEAM_LEVELS else None
+        if quiet is not None:
+            why = {**why, "quieted": quiet.marker()}
         firings.append(Firing(rule_id, level, key, why))
         if level not in TEAM_LEVELS:
             continue
-        if (rule_id, key) in seen:
+        if quiet is not None:
+            quieted.append(rule_id)
+        elif (rule_id, key) in seen:
             deduplicated.append(Deduplication(rule_id, "already raised for this episode"))
         else:
             team.append(rule_id)
@@ -66,6 +72,7 @@ def evaluate_sweep(inp: SweepInput) -> SweepResult:
         level=level_max(f.level for f in firings),
         team_alerts=tuple(team),
         deduplicated=tuple(deduplicated),
+        quieted=tuple(quieted),
     )
 
 
@@ -77,6 +84,11 @@ def missed_days(inp: SweepInput) -> list[date]:
     entry_days = {t.astimezone(tz).date() for t in inp.entry_times if t <= inp.as_of}
     enrolled = inp.profile.enrolled_at
     first_day = enrolled.astimezone(tz).date() if enrolled else None
+    resumed = inp.profile.resumed_at
+    if resumed is not None and resumed <= inp.as_of:
+        # The days of a pause are not missed days: count from the day the diary resumed.
+        resumed_day = resumed.astimezone(tz).date()
+        first_day = resumed_day if first_day is None else max(first_day, resumed_day)
     missed: list[date] = []
     day = today - timedelta(days=1)
     while day not in entry_days and (first_day is None or day >= first_day):
@@ -114,7 +126,11 @@ def no_news_after_warning(inp: SweepInput, params: dict[str, Any]) -> Found | No
     warnings = [
         a
         for a in inp.prior_alerts
-        if a.level in TEAM_LEVELS and a.entry_id is not None and a.at <= inp.as_of
+        if a.level in TEAM_LEVELS
+        and a.entry_id is not None
+        and a.at <= inp.as_of
+        # A warning the team quieted does not page them a day later either.
+        and "quieted" not in a.detail
     ]
     if not warnings:
         return None

@@ -30,6 +30,9 @@ class Profile:
     enrolled_at: datetime | None = None
     # The first dose the team planned, for the dose rules before any dose is logged.
     first_dose_at: datetime | None = None
+    # The end of the latest pause the team set (Patient.paused_until), once passed: the
+    # missed-diary rules never count a day before it.
+    resumed_at: datetime | None = None
 
     @property
     def er(self) -> bool:
@@ -91,6 +94,27 @@ class PriorAlert:
     resolved_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """The team's quiet of one rule (rule_id) or one symptom (symptom_code) for this
+    patient, in force now (alerts.models.Quieting). Never applies to an URGENT firing."""
+
+    rule_id: str = ""
+    symptom_code: str = ""
+    reason: str = ""
+    until: datetime | None = None
+    by: str = ""
+
+    def marker(self) -> dict[str, str]:
+        """What the recorded alert's why keeps (why["quieted"])."""
+        return {
+            "subject": self.rule_id or self.symptom_code,
+            "reason": self.reason,
+            "until": self.until.isoformat() if self.until else "",
+            "by": self.by,
+        }
+
+
 @dataclass(frozen=True)
 class EvaluationInput:
     profile: Profile
@@ -99,6 +123,7 @@ class EvaluationInput:
     history: tuple[Entry, ...] = ()  # earlier entries, oldest first
     prior_alerts: tuple[PriorAlert, ...] = ()
     rules: RuleSet | Mapping[str, RuleConfig] | None = None
+    quiets: tuple[Quiet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,7 @@ class SweepInput:
     injections: tuple[Injection, ...] = ()
     prior_alerts: tuple[PriorAlert, ...] = ()
     rules: RuleSet | Mapping[str, RuleConfig] | None = None
+    quiets: tuple[Quiet, ...] = ()
 
 
 # Outputs ------------------------------------------------------------------------------
@@ -146,6 +172,8 @@ class Evaluation:
     team_alerts: tuple[str, ...]
     deduplicated: tuple[Deduplication, ...]
     remeasure_minutes: int | None
+    # Team-level firings the team quieted for this patient: recorded, not told.
+    quieted: tuple[str, ...] = ()
 
     @property
     def rule_ids(self) -> list[str]:
@@ -158,3 +186,4 @@ class SweepResult:
     level: str
     team_alerts: tuple[str, ...]
     deduplicated: tuple[Deduplication, ...]
+    quieted: tuple[str, ...] = ()

@@ -8,13 +8,15 @@ yours" give the same 404. Refused POSTs leave the object unchanged.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alerts import services
-from alerts.models import Alert
+from alerts.models import Alert, Quieting
 from patients.models import RefusedRequest
 from symptoms.reminders import opt_out_token
 from tests.alerts.factories import make_entry
@@ -97,6 +99,14 @@ EXPECTED = {
     "team:patient_assign": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:patient_acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:patient_resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # Care settings (team/care_views.py).
+    "team:care": ("get", BOBS_CLINICAL),
+    "team:quiet_add": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:quiet_lift": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:pause": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:resume": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:discharge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
 }
 
 
@@ -129,6 +139,13 @@ def world(bob, dave, carol, alice, charlie, dana):
     services.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(entry=entry, team_alert=True).first()
     dose = bob.injections.create(given_at=timezone.now(), dose_number=1)
+    quiet = Quieting.objects.create(
+        patient=bob,
+        symptom_code="fatigue",
+        reason="baseline",
+        expires_at=timezone.now() + timedelta(days=30),
+        created_by=alice,
+    )
     users = {
         "bob": bob.user,
         "dave": dave.user,
@@ -162,8 +179,15 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "patient_assign",
                 "patient_acknowledge",
                 "patient_resolve",
+                "care",
+                "quiet_add",
+                "pause",
+                "resume",
+                "discharge",
+                "invitation",
             )
         },
+        "team:quiet_lift": [bob.pk, quiet.pk],
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
     }
     posts = {
@@ -173,6 +197,12 @@ def world(bob, dave, carol, alice, charlie, dana):
         "team:snooze": {"hours": "2"},
         "team:risk": {"hbv_risk": "on"},
         "team:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
+        "team:quiet_add": {"subject": "rule:PRO-SEV", "reason": "baseline", "days": "30"},
+        "team:pause": {
+            "resume_on": (bob.today() + timedelta(days=3)).isoformat(),
+            "reason": "holiday",
+        },
+        "team:discharge": {"reason": "end of care", "confirm": "on"},
     }
     return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
 
