@@ -43,7 +43,12 @@ def _name(key: str) -> str:
 
 LABELS = {
     "value_c": "°C",
-    "threshold_c": "threshold °C",
+    "threshold_c": "threshold",
+    "fever_c": "fever",
+    "below_c": "below",
+    "low_c": "from",
+    "high_c": "below",
+    "at_or_below_c": "at or below",
     "min_grade": "min grade",
     "min_gap_minutes": "min gap (min)",
     "window_hours": "window (h)",
@@ -71,13 +76,29 @@ def _reading(item: dict) -> str:
     return f"{text} at {when}" if when else text
 
 
+def _pair(key: str, value) -> str:
+    """ "threshold 38.3 °C" for a value in °C, else "name value"."""
+    if key.endswith("_c") and isinstance(value, (str, int, float)) and key != "value_c":
+        return f"{_name(key)} {value} °C"
+    symptom = symptoms_by_code().get(key)
+    if symptom is not None and isinstance(value, int) and not isinstance(value, bool):
+        return _grade_text(key, value)
+    if symptom is not None and isinstance(value, dict) and {"from", "to"} <= set(value):
+        words = [
+            symptom.grade_words(int(value[k])).lower() if value[k] else str(_("none"))
+            for k in ("from", "to")
+        ]
+        return f"{symptom.label}: {words[0]} → {words[1]}"
+    return f"{_name(key)} {describe(value)}"
+
+
 def describe(value) -> str:
     if isinstance(value, dict):
         if "value" in value and "unit" in value:
             return _reading(value)
         if "from" in value and "to" in value and len(value) == 2:
             return f"{value['from']} → {value['to']}"
-        return ", ".join(f"{_name(k)} {describe(v)}" for k, v in value.items())
+        return ", ".join(_pair(k, v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return "; ".join(describe(v) for v in value) or "none"
     if isinstance(value, bool):

@@ -19,8 +19,8 @@ def test_readings_thresholds_and_changes():
         }
     ]
     assert why_text(readings) == "101.1 °F (38.4 °C), re-measure at 23 Nov 08:15"
-    assert why_text({"threshold_c": "38.3"}) == "threshold °C 38.3"
-    assert why_text({"chills": {"from": 0, "to": 2}}) == "Chills or shivering 0 → 2"
+    assert why_text({"threshold_c": "38.3"}) == "threshold 38.3 °C"
+    assert why_text({"chills": {"from": 0, "to": 2}}) == "Chills or shivering: none → moderate"
     assert why_text([]) == "none"
     assert why_text(True) == "yes"
     assert why_text("2026-11-20") == "20 Nov"
@@ -32,5 +32,32 @@ def test_symptom_codes_read_as_the_labels_patients_see():
     assert why_text(["extreme_shivering", "might_die"]) == (
         "Extreme shivering or severe muscle pain; Feeling you might die"
     )
-    assert why_text({"cough": 2, "min_grade": 2}) == "Cough 2, min grade 2"
+    assert why_text({"cough": 2, "min_grade": 2}) == "Cough: moderate, min grade 2"
     assert why_text("not_a_code") == "not_a_code"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("whys", "expected"),
+    [
+        ([{"readings": [{"value": "39.4", "unit": "C", "value_c": "39.4"}]}], ["39.4 °C"]),
+        (  # the highest reading of several alerts, said once
+            [
+                {"readings": [{"value": "38.1", "unit": "C", "value_c": "38.1"}]},
+                {"readings": [{"value": "102.2", "unit": "F", "value_c": "39.0"}]},
+            ],
+            ["102.2 °F (39.0 °C)"],
+        ),
+        ([{"symptoms": {"breathless": 3}}], ["More breathless than usual: severe"]),
+        ([{"symptoms": {"chills": {"from": 0, "to": 2}}}], ["Chills or shivering: moderate"]),
+        ([{"red_flags": ["might_die"]}], ["Warning sign: Feeling you might die"]),
+        ([{"heart_rate": 131, "temperature_c": "38.2"}], ["38.2 °C", "Pulse 131/min"]),
+        ([{"hours_since_injection": "0.04"}], ["2 minutes after the injection"]),
+        ([{"hours_since_injection": 30}], ["30 hours after the injection"]),
+        ([{"days": 3, "thresholds": {"days": 3}}], []),  # left to the rule's title
+    ],
+)
+def test_the_values_that_fired_in_words_and_units(whys, expected):
+    from team.templatetags.alert_format import fired_values_of
+
+    assert fired_values_of(whys) == expected

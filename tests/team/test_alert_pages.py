@@ -33,7 +33,7 @@ def test_alice_sees_bobs_alert_first_in_her_queue_with_the_why(client, alice, al
     assert alert.patient.reference in queue and alert.patient.display_name in queue
     assert "38.5 °C" in queue  # the value that fired, with its unit, on the row
     page = client.get(reverse("team:alert", args=[alert.pk])).content.decode()
-    assert "threshold °C 38.0" in page  # the threshold it fired on, in words
+    assert "threshold 38.0 °C" in page  # the threshold it fired on, in words
     assert "38.5" in page
     assert "You have a fever" in page  # the message the patient saw
 
