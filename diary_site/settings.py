@@ -175,6 +175,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind DJANGO_PROXY_COUNT trusted proxies (docs/security.md), the client's address is
 # the one the outermost proxy saw; one function for the lockout, the audit and the limits.
 DIARY_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
+# Response targets the clinic report measures against (docs/clinical-safety.md): an URGENT
+# alert acknowledged within these minutes, a CONTACT one within these working hours.
+RESPONSE_TARGET_URGENT_MINUTES = env.int("DIARY_RESPONSE_TARGET_URGENT_MINUTES", default=15)
+RESPONSE_TARGET_CONTACT_WORKING_HOURS = env.int(
+    "DIARY_RESPONSE_TARGET_CONTACT_WORKING_HOURS", default=4
+)
 AXES_CLIENT_IP_CALLABLE = "diary_site.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
