@@ -24,10 +24,12 @@ def bar_chart(
     summary: str,
     bars: Sequence[tuple[str, float | None, str]],
     benchmark: tuple[str, float] | None = None,
+    reference: int | None = None,
 ) -> str:
     """An SVG of one bar per (label, value, value shown as text); None draws no bar.
 
-    `benchmark` (label, value) draws a dashed reference line at that value.
+    `benchmark` (label, value) draws a dashed reference line at that value; `reference` is
+    the index of a bar that is someone else's figure, drawn outlined and dashed, not filled.
     """
     values = [v for _label, v, _text in bars if v is not None]
     top = max(values + ([benchmark[1]] if benchmark else []) + [0.0])
@@ -37,11 +39,16 @@ def bar_chart(
     for i, (label, value, text) in enumerate(bars):
         y = i * (BAR_HEIGHT + GAP)
         width = 0 if value is None else plot * value / top
+        style = (
+            f'fill="{BACKGROUND}" stroke="{BENCHMARK}" stroke-width="2" stroke-dasharray="5 3"'
+            if i == reference
+            else f'fill="{READING}"'
+        )
         rows.append(
             f'<text x="{LABEL_WIDTH - 1}%" y="{y + BAR_HEIGHT * 0.72:.2f}em" '
             f'text-anchor="end" fill="{INK}">{escape(label)}</text>'
             f'<rect x="{LABEL_WIDTH}%" y="{y:.2f}em" width="{width:.2f}%" '
-            f'height="{BAR_HEIGHT}em" fill="{READING}"/>'
+            f'height="{BAR_HEIGHT}em" {style}/>'
             f'<text x="{LABEL_WIDTH + width + 1:.2f}%" y="{y + BAR_HEIGHT * 0.72:.2f}em" '
             f'fill="{INK_SOFT}">{escape(text)}</text>'
         )

@@ -90,6 +90,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     _pct(figures.BENCHMARK_ALERTING_SHARE),
                 ),
             ],
+            reference=2,
         ),
         "within": bar_chart(
             summary=_("Share of team alerts acknowledged within target, by level"),
