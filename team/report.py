@@ -230,7 +230,7 @@ def report_build(*, team_ids: Sequence[int], days: int, now: datetime) -> Report
         team_alerting_entries=entry_figures["team_alerting"],
         level_counts=level_counts,
         rules=rules,
-        responses=_responses(team_ids=team_ids, start=start, end=end, now=now),
+        responses=_responses(team_ids=team_ids, start=start, end=end),
         escalations=escalations,
         quieted=_quieted_counts(team_ids=team_ids, start=start, end=end),
     )
@@ -294,13 +294,11 @@ def response_targets() -> dict[str, tuple[float, str]]:
     }
 
 
-def _responses(
-    *, team_ids: list[int], start: datetime, end: datetime, now: datetime
-) -> list[Response]:
+def _responses(*, team_ids: list[int], start: datetime, end: datetime) -> list[Response]:
     """Median and 90th percentile times per team level, computed by PostgreSQL (one query).
 
     Percentiles ignore alerts not acknowledged (or not resolved) yet: percentile_cont skips
-    NULLs. `now` is unused by the SQL; it is there so a caller's clock is the only clock.
+    NULLs.
     """
     targets = response_targets()
     params = {
