@@ -238,13 +238,16 @@ def report_build(*, team_ids: Sequence[int], days: int, now: datetime) -> Report
 
 # Working seconds of the alert's team between the firing and `stop`: the overlap of the
 # interval with each weekday's working day, in the team's time zone (as add_working_hours).
+# d is a local timestamp without time zone (hence the casts: generate_series over dates
+# would yield timestamptz in the session's zone), and `local AT TIME ZONE zone` is the
+# instant, so DST days have their true length.
 _WORKING_SECONDS = """
 (SELECT COALESCE(SUM(GREATEST(0, EXTRACT(EPOCH FROM
         LEAST({stop}, (d + t.working_day_end) AT TIME ZONE t.timezone)
         - GREATEST(a.fired_at, (d + t.working_day_start) AT TIME ZONE t.timezone)))), 0)
    FROM generate_series(
-        (a.fired_at AT TIME ZONE t.timezone)::date,
-        ({stop} AT TIME ZONE t.timezone)::date,
+        (a.fired_at AT TIME ZONE t.timezone)::date::timestamp,
+        ({stop} AT TIME ZONE t.timezone)::date::timestamp,
         interval '1 day') AS d
   WHERE EXTRACT(ISODOW FROM d) < 6)
 """

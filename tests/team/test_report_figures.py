@@ -176,3 +176,31 @@ def test_period_boundaries(team_a, bob, days, offset, counted):
     assert report.entries == int(counted)
     assert report.level_counts.get("CONTACT", 0) == int(counted)
     assert report.patient_days == pytest.approx(days)
+
+
+@pytest.mark.parametrize(
+    ("zone", "fired", "hours"),
+    [
+        ("Europe/London", datetime(2026, 3, 9, 12, tzinfo=UTC), 3),  # within one day
+        ("Europe/London", datetime(2026, 3, 6, 17, tzinfo=UTC), 2),  # over a weekend
+        ("Europe/London", datetime(2026, 3, 27, 16, tzinfo=UTC), 4),  # over the spring DST
+        ("Europe/London", datetime(2026, 10, 23, 15, 30, tzinfo=UTC), 5.5),  # autumn DST
+        ("Europe/London", datetime(2026, 3, 7, 10, tzinfo=UTC), 1),  # fired on a Saturday
+        ("America/New_York", datetime(2026, 3, 6, 21, tzinfo=UTC), 2),  # 16:00 local Friday
+    ],
+)
+def test_contact_working_hours_agree_with_the_escalation_clock(team_a, bob, zone, fired, hours):
+    """The report's SQL and alerts.notify.add_working_hours count the same working time."""
+    from alerts.notify import add_working_hours
+
+    team_a.timezone = zone
+    team_a.save()
+    bob.enrolled_at = fired - timedelta(days=30)
+    bob.save()
+    acked = add_working_hours(fired, hours, team_a)
+    data.alert(bob, data.rule("RPT-C1", "CONTACT"), fired_at=fired, acknowledged_at=acked)
+    _urgent, contact = report_build(
+        team_ids=[team_a.pk], days=7, now=fired + timedelta(days=1)
+    ).responses
+    assert contact.ack_median == pytest.approx(hours)
+    assert contact.within_target == int(hours <= 4)
