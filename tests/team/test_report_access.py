@@ -106,3 +106,16 @@ def test_a_period_not_offered_gets_a_message_not_an_error(client, alice, days):
 def test_the_nav_links_to_the_report(client, alice):
     log_in(client, alice.username)
     assert reverse("team:report") in client.get(reverse("team:triage")).content.decode()
+
+
+def test_clinic_level_adds_up_every_team_the_clinician_is_on(client, alice, team_b, team_a_alerts):
+    from patients.models import CareTeamMembership
+
+    CareTeamMembership.objects.create(team=team_b, user=alice, role="backup")
+    (other,) = data.patients(team_b, 1, enrolled_at=timezone.now() - timezone.timedelta(days=60))
+    data.alert(other, team_a_alerts, fired_at=timezone.now() - timezone.timedelta(hours=1))
+    log_in(client, alice.username)
+    clinic = client.get(reverse("team:report"), {"days": 7}).context["report"]
+    only_b = client.get(reverse("team:report"), {"days": 7, "team": team_b.pk}).context["report"]
+    assert clinic.level_counts == {"URGENT": 8} and clinic.patients == 2
+    assert only_b.level_counts == {"URGENT": 1} and only_b.patients == 1
