@@ -283,6 +283,8 @@ class Alert(models.Model):
         indexes = [
             # The evaluator reads a patient's recent alerts for de-duplication.
             models.Index(fields=["patient", "fired_at"], name="alerts_alert_patient_time"),
+            # The clinic report (team/report.py) reads one period's alerts of many patients.
+            models.Index(fields=["fired_at"], name="alerts_alert_time"),
             # The triage queue lists open team alerts.
             models.Index(
                 fields=["status", "level", "fired_at"],
@@ -481,6 +483,12 @@ class EscalationStep(models.Model):
                 fields=["due_at"],
                 name="alerts_escalation_due",
                 condition=Q(processed_at__isnull=True),
+            ),
+            # The clinic report (team/report.py) counts re-notifications by when they ran.
+            models.Index(
+                fields=["processed_at"],
+                name="alerts_escalation_renotified",
+                condition=Q(outcome="renotified"),
             ),
         ]
 

@@ -107,10 +107,10 @@ BENCH_ENDPOINTS = env.bool("DIARY_BENCH_ENDPOINTS", default=False)
 WSGI_APPLICATION = "diary_site.wsgi.application"
 
 # How soon the team should acknowledge an alert: the queue marks a patient overdue past it
-# and the clinic report measures against it (docs/clinical-safety.md "Response targets").
-RESPONSE_TARGET_URGENT_MINUTES = env.int("DIARY_RESPONSE_URGENT_MINUTES", default=15)
+# and the clinic report measures against it (docs/clinical-safety.md item 37).
+RESPONSE_TARGET_URGENT_MINUTES = env.int("DIARY_RESPONSE_TARGET_URGENT_MINUTES", default=15)
 RESPONSE_TARGET_CONTACT_WORKING_HOURS = env.float(
-    "DIARY_RESPONSE_CONTACT_WORKING_HOURS", default=4.0
+    "DIARY_RESPONSE_TARGET_CONTACT_WORKING_HOURS", default=4.0
 )
 ASGI_APPLICATION = "diary_site.asgi.application"
 
@@ -182,6 +182,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind DJANGO_PROXY_COUNT trusted proxies (docs/security.md), the client's address is
 # the one the outermost proxy saw; one function for the lockout, the audit and the limits.
 DIARY_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
 AXES_CLIENT_IP_CALLABLE = "diary_site.client_ip.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -164,6 +164,8 @@ class DiaryEntry(models.Model):
         indexes = [
             # History pages and the evaluator read a patient's entries by time.
             models.Index(fields=["patient", "recorded_at"], name="symptoms_entry_patient_time"),
+            # The clinic report (team/report.py) reads one period's entries of many patients.
+            models.Index(fields=["recorded_at"], name="symptoms_entry_time"),
             # The evaluation sweep scans pending entries only.
             models.Index(
                 fields=["recorded_at"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from team import care_views, patient_views, views
+from team import care_views, patient_views, report_views, views
 
 app_name = "team"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("alerts/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("alerts/<int:pk>/snooze/", views.snooze, name="snooze"),
+    path("report/", report_views.report, name="report"),
+    path("report.csv", report_views.report_csv, name="report_csv"),
     path("patients/", patient_views.patient_list, name="patients"),
     path("patients/new/", patient_views.enrol, name="enrol"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),

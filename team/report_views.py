@@ -1,0 +1,131 @@
+"""The clinic report pages: one team or all the clinician's teams, last 7 / 30 / 90 days."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patients.access import clinician_required
+from patients.models import CareTeam
+from team import report as figures
+from team.exports import _safe
+from team.report_charts import bar_chart
+
+
+def _scope(request: HttpRequest) -> tuple[list[CareTeam], CareTeam | None, int]:
+    """The clinician's teams, the chosen one (None: all of them) and the period in days.
+
+    A team that is not the clinician's is a 404 (as every page about another team's data);
+    a period that is not offered falls back to the default with a message.
+    """
+    teams = list(CareTeam.objects.for_clinician(request.user).order_by("name"))
+    chosen = None
+    team_param = request.GET.get("team", "")
+    if team_param:
+        chosen = next((t for t in teams if team_param.isdigit() and t.pk == int(team_param)), None)
+        if chosen is None:
+            raise Http404
+    days_param = request.GET.get("days", "")
+    days = figures.DEFAULT_PERIOD
+    if days_param:
+        if days_param.isdigit() and int(days_param) in figures.PERIODS:
+            days = int(days_param)
+        else:
+            messages.warning(
+                request, _("Choose a period of 7, 30 or 90 days; showing the last 30 days.")
+            )
+    return teams, chosen, days
+
+
+def _build(request: HttpRequest):
+    teams, chosen, days = _scope(request)
+    team_ids = [chosen.pk] if chosen else [t.pk for t in teams]
+    built = figures.report_build(team_ids=team_ids, days=days, now=timezone.now())
+    scope = chosen.name if chosen else _("All my teams")
+    return teams, chosen, days, built, scope
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
+
+
+def _n(value: float | None, places: int = 1) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+@clinician_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The report page: figures, a chart and a data table for each."""
+    teams, chosen, days, built, scope = _build(request)
+    charts = {
+        "levels": bar_chart(
+            summary=_("Alerts per 100 patient-weeks by level"),
+            bars=[(str(level), rate, _n(rate)) for level, _count, rate in built.level_rates],
+        ),
+        "rules": bar_chart(
+            summary=_("Alerts per 100 patient-weeks by rule"),
+            bars=[
+                (r.rule_id, r.per_100_patient_weeks, _n(r.per_100_patient_weeks))
+                for r in built.rules
+            ],
+        ),
+        "alerting": bar_chart(
+            summary=_("Share of entries that raised an alert, beside the oncology benchmark"),
+            bars=[
+                (_("Any alert (ours)"), built.alerting_share, _pct(built.alerting_share)),
+                (
+                    _("Team alert (ours)"),
+                    built.team_alerting_share,
+                    _pct(built.team_alerting_share),
+                ),
+                (
+                    _("Oncology ePRO"),
+                    figures.BENCHMARK_ALERTING_SHARE,
+                    _pct(figures.BENCHMARK_ALERTING_SHARE),
+                ),
+            ],
+            reference=2,
+        ),
+        "within": bar_chart(
+            summary=_("Share of team alerts acknowledged within target, by level"),
+            bars=[
+                (r.level, r.within_target_share, _pct(r.within_target_share))
+                for r in built.responses
+            ],
+        ),
+    }
+    context = {
+        "teams": teams,
+        "chosen": chosen,
+        "days": days,
+        "periods": figures.PERIODS,
+        "report": built,
+        "scope": scope,
+        "charts": charts,  # SVG, escaped in bar_chart
+        "benchmark": figures.BENCHMARK_ALERTING_SHARE,
+        "escalations": [
+            (str(lv), built.escalations.get(lv, 0)) for lv in figures.TEAM_LEVELS_ORDER
+        ],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "team/report/report.html", context)
+
+
+@clinician_required
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """The same figures as the page, one figure a row."""
+    _teams, chosen, days, built, scope = _build(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in figures.report_csv_rows(built, scope=scope):
+        writer.writerow([_safe(cell) for cell in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"clinic-report-{chosen.pk if chosen else 'all'}-{days}d.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
