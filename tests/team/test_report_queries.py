@@ -14,10 +14,9 @@ from tests.team import report_data as data
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, second factor, role, the user's teams, then the five report queries
-# (patients, entries, alerts by rule, escalations, response-time percentiles) and the
-# quiets; the page
-# also asks the role again for the navigation. Pinned: a change here is a change to read.
+# Session, user, second factor, role, the user's teams, then the six report queries
+# (patients, entries, alerts by rule, escalations, response-time percentiles, quiets);
+# the page also asks the role again for the navigation. Pinned: a change here is a change to read.
 PAGE_QUERIES = 12
 CSV_QUERIES = 11
 
