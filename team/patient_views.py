@@ -28,6 +28,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alerts.models import LEVEL_RANK, Alert, FollowUp, Notification, level_rank
@@ -38,7 +39,7 @@ from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports
-from team.forms import CaregiverForm, EnrolForm, ResolveForm, RiskFlagsForm, SnoozeForm
+from team.forms import CaregiverForm, EnrolForm, RiskFlagsForm
 
 PAGE_SIZE = 25
 Download = TypeVar("Download", bound=HttpResponseBase)
@@ -122,7 +123,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One patient at a glance: chart, heat-map, alert cards with their why, and a timeline."""
+    """One patient at a glance: who they are, the chart and heat-map, their open alerts in a
+    compact list (the alert page acts on them), care settings, and a filtered timeline."""
     patient = get_object_or_404(
         Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
     )
@@ -159,6 +161,12 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         key=lambda item: item["at"],
         reverse=True,
     )
+    shown = [k for k in request.GET.getlist("show") if k in TIMELINE_FILTERS] or list(
+        TIMELINE_DEFAULT
+    )
+    hidden = len(timeline)
+    timeline = [item for item in timeline if TIMELINE_KIND[item["kind"]] in shown]
+    hidden -= len(timeline)
     open_alerts = [a for a in alerts if a.team_alert and a.status != Alert.Status.RESOLVED]
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return render(
@@ -170,8 +178,10 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "choices": HISTORY_DAYS,
             "open_alerts": open_alerts,
             "timeline": timeline,
-            "resolve_form": ResolveForm(),
-            "snooze_form": SnoozeForm(),
+            "timeline_filters": [
+                (key, label, key in shown) for key, label in TIMELINE_FILTERS.items()
+            ],
+            "timeline_hidden": hidden,
             "next_dose": patient.next_dose_due(),
             "risk_form": RiskFlagsForm(instance=patient),
             "risk_history": _risk_history(patient),
@@ -179,6 +189,26 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "caregivers": patient.caregivers.filter(active=True).select_related("user"),
         },
     )
+
+
+# The timeline's filters: what each kind of item is, and what shows without asking (the
+# messages to the team are many and rarely what a nurse is looking for).
+TIMELINE_FILTERS = {
+    "entries": gettext_lazy("Entries and doses"),
+    "alerts": gettext_lazy("Alerts"),
+    "actions": gettext_lazy("Team actions"),
+    "messages": gettext_lazy("Messages to the team"),
+}
+TIMELINE_DEFAULT = ("entries", "alerts", "actions")
+TIMELINE_KIND = {
+    "entry": "entries",
+    "injection": "entries",
+    "amended": "entries",
+    "alert": "alerts",
+    "acknowledged": "actions",
+    "resolved": "actions",
+    "notification": "messages",
+}
 
 
 RISK_FIELDS = (

@@ -210,3 +210,9 @@ def duration_words(value) -> str:
     if hours:
         return str(_("%(h)d h %(m)d min") % {"h": hours, "m": minutes})
     return str(_("%(m)d min") % {"m": minutes})
+
+
+@register.filter
+def fired_why(why) -> list[str]:
+    """One alert's values in words and units (see fired_values_of)."""
+    return fired_values_of([why]) if isinstance(why, dict) else []

@@ -36,18 +36,34 @@ def fever(bob):
 
 
 @pytest.mark.django_db
-def test_alert_cards_show_rule_readings_thresholds_and_the_patients_message(
-    client, alice, bob, fever
-):
+def test_the_page_leads_with_the_chart_and_lists_open_alerts_in_words(client, alice, bob, fever):
     client.force_login(alice)
     html = client.get(detail(bob)).content.decode()
-    assert "T-FEV-1" in html and "INF-FLU" in html
-    assert "38.4" in html and "threshold" in html.lower()
-    assert "Kesimpta affects your immune system" in html  # what the patient was told
+    assert html.index("chart-heading") < html.index("open-heading") < html.index("timeline-heading")
+    assert "<svg" in html
+    open_list = html.split('id="open-heading"')[1].split("</section>")[0]
+    assert "2 open alerts" in html
+    assert "Fever" in open_list and "38.4 °C" in open_list
+    assert "Chills or shivering: moderate" in open_list
+    assert "T-FEV-1" not in open_list and "INF-FLU" not in open_list  # words, not codes
+    assert "<form" not in open_list  # one place to act: the alert page
     assert "fever medicine in last 6 h" in html
     assert "Injection" in html and "dose 6" in html
-    assert "In the app to alice" in html and "E-mail to alice" in html
-    assert "<svg" in html
+
+
+@pytest.mark.django_db
+def test_the_timeline_hides_messages_until_asked(client, alice, bob, fever):
+    client.force_login(alice)
+    html = client.get(detail(bob)).content.decode()
+    assert "in the app to alice" not in html.lower()
+    assert "items hidden by these filters" in html or "item hidden by these filters" in html
+    html = client.get(
+        reverse("team:patient", args=[bob.pk]), {"show": ["messages"]}
+    ).content.decode()
+    assert "in the app to alice" in html.lower() and "e-mail to alice" in html.lower()
+    assert "dose 6" not in html  # entries and doses are off in this view
+    bad = client.get(reverse("team:patient", args=[bob.pk]), {"show": ["nonsense"]})
+    assert bad.status_code == 200 and "dose 6" in bad.content.decode()  # back to the default
 
 
 @pytest.mark.django_db
@@ -62,7 +78,7 @@ def test_resolving_from_the_patient_page_returns_there(client, alice, bob, fever
     alert.refresh_from_db()
     assert alert.status == Alert.Status.RESOLVED
     html = client.get(detail(bob)).content.decode()
-    assert "resolved by alice: Phoned the patient" in html
+    assert "resolved by alice: phoned the patient" in html.lower()
 
 
 @pytest.mark.django_db
