@@ -3,6 +3,7 @@ caregivers, and the exports (each one in the access log)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypeVar
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Replace
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -65,6 +66,40 @@ def _open_rank():
     return Coalesce(Subquery(alerts, output_field=IntegerField()), Value(0))
 
 
+HOSPITAL_COMPACT = Replace(F("hospital_number"), Value(" "), Value(""))
+DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d")
+
+
+def _typed_date(text: str):
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(query: str) -> Q:
+    """What a nurse types to find a patient: a name in any order ("bob baker", "Baker
+    Bob"), part of the reference ("6SHK"), a hospital number (or its start; spaces do not
+    matter), or a date of birth as 31/12/1960, 31.12.1960 or 1960-12-31. The queryset
+    needs the `hospital_compact` annotation (HOSPITAL_COMPACT)."""
+    born = _typed_date(query)
+    if born is not None:
+        return Q(date_of_birth=born)
+    compact = query.replace(" ", "")
+    words = [w for w in query.split() if w]
+    by_name = Q()
+    for word in words:
+        by_name &= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+    return (
+        by_name
+        | Q(reference__icontains=compact)
+        | Q(hospital_number__istartswith=query)
+        | Q(hospital_compact__iexact=compact)
+    )
+
+
 @clinician_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     """The clinician's patients, most urgent first; search by name or reference."""
@@ -83,10 +118,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         )
     )
     if query:
-        patients = patients.filter(
-            Q(reference__iexact=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
+        patients = patients.annotate(hospital_compact=HOSPITAL_COMPACT).filter(
+            patient_search(query)
         )
     patients = patients.order_by(*SORTS[sort], "pk")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -38,7 +38,7 @@ def test_urgent_patients_first_with_silence_and_next_dose(client, alice, bob, da
     client.force_login(alice)
     html = client.get(LIST).content.decode()
     assert html.index("Bob") < html.index("Dave")
-    assert "URGENT" in html and "low_ig" in html
+    assert "URGENT" in html and "IgG or IgM below normal" in html and "low_ig" not in html
     assert "4 days ago" in html and "silent" in html
     assert "Dose 7" in html and "missed" in html
 
