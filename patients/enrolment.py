@@ -49,6 +49,9 @@ def enrol_patient(data: dict, *, invited_by: User) -> Patient:
         er_recurrent_infection=data.get("er_recurrent_infection", False),
         er_cytopenia=data.get("er_cytopenia", False),
         hbv_risk=data.get("hbv_risk", False),
+        date_of_birth=data.get("date_of_birth"),
+        hospital_number=data.get("hospital_number", "").strip(),
+        phone=data.get("phone", "").strip(),
     )
     account_email_queue(user, AccountEmail.Kind.INVITE_PATIENT)
     return patient
@@ -170,3 +173,27 @@ def caregiver_remove(caregiver: Caregiver, *, by: User, now) -> bool:
     row.save(update_fields=["active", "removed_at", "removed_by"])
     caregiver.refresh_from_db()
     return True
+
+
+@transaction.atomic
+def patient_identity_update(*, patient: Patient, data: dict, by: User) -> list[str]:
+    """Save the team's edit of who the patient is; history records who and when.
+    Returns the names of the fields that changed."""
+    changed = []
+    user = patient.user
+    for field in ("first_name", "last_name"):
+        if getattr(user, field) != data[field]:
+            setattr(user, field, data[field])
+            changed.append(field)
+    if changed:
+        user.save(update_fields=["first_name", "last_name"])
+    for field in ("date_of_birth", "hospital_number", "phone"):
+        value = data.get(field)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(patient, field) != value:
+            setattr(patient, field, value)
+            changed.append(field)
+    if changed:
+        patient._history_user = by
+        patient.save()
+    return changed

@@ -306,6 +306,15 @@ class Patient(models.Model):
         return self.user.get_full_name() or self.user.username
 
     @property
+    def age(self) -> int | None:
+        """Age in whole years today (None without a date of birth)."""
+        if self.date_of_birth is None:
+            return None
+        today = dj_timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def tel(self) -> str:
         """The phone number for a tel: link ("" when there is none)."""
         return phone_for_tel(self.phone) if self.phone else ""

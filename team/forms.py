@@ -11,13 +11,27 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.models import ResolutionAction
 from diary_site.fields import LocalDateTimeField
-from patients.models import COMMON_ZONES, Patient, User
+from patients.models import COMMON_ZONES, Patient, User, validate_phone
 
 
 class EnrolForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail (the invitation goes here)"), max_length=254)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        help_text=_("For example 31/12/1960."),
+    )
+    hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=25,
+        required=False,
+        validators=[validate_phone],
+        help_text=_("The number the team calls, e.g. +44 7700 900123."),
+    )
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
     timezone = forms.ChoiceField(label=_("Time zone"))
     temperature_unit = forms.ChoiceField(
@@ -59,6 +73,9 @@ class EnrolForm(forms.Form):
             raise forms.ValidationError(_("A patient with this e-mail is already enrolled."))
         return email
 
+    def clean_date_of_birth(self):
+        return clean_birth_date(self.cleaned_data.get("date_of_birth"))
+
     def clean_first_dose_at(self):
         # Django read the wall-clock time in the clinician's zone; it is the patient's.
         value = self.cleaned_data.get("first_dose_at")
@@ -75,6 +92,55 @@ class EnrolForm(forms.Form):
                 _("The first dose must be within the next year (or the last two years).")
             )
         return value
+
+
+def clean_birth_date(value):
+    """A date of birth a person can have: not in the future, not over 120 years ago."""
+    today = dj_timezone.localdate()
+    if value is not None and not today.replace(year=today.year - 120) <= value <= today:
+        raise forms.ValidationError(
+            _("Check the date of birth: it is in the future or too long ago.")
+        )
+    return value
+
+
+class IdentityForm(forms.Form):
+    """Who the patient is and how to reach them: the team edits it, with history
+    (patients.enrolment.patient_identity_update)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        help_text=_("For example 31/12/1960."),
+    )
+    hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=25,
+        required=False,
+        validators=[validate_phone],
+        help_text=_("The number the team calls, e.g. +44 7700 900123."),
+    )
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "first_name": patient.user.first_name,
+                "last_name": patient.user.last_name,
+                "date_of_birth": patient.date_of_birth,
+                "hospital_number": patient.hospital_number,
+                "phone": patient.phone,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_date_of_birth(self):
+        return clean_birth_date(self.cleaned_data.get("date_of_birth"))
 
 
 class RiskFlagsForm(forms.ModelForm):

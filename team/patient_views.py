@@ -40,7 +40,7 @@ from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports
-from team.forms import CaregiverForm, EnrolForm, RiskFlagsForm
+from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
 
 PAGE_SIZE = 25
 Download = TypeVar("Download", bound=HttpResponseBase)
@@ -393,6 +393,46 @@ def enrol(request: HttpRequest) -> HttpResponse:
         )
         return redirect("team:patient", pk=patient.pk)
     return render(request, "team/enrol.html", {"form": form})
+
+
+@clinician_required
+def patient_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team edits who the patient is and how to reach them (with history)."""
+    patient = _patient_for(request, pk)
+    form = IdentityForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        changed = enrolment.patient_identity_update(
+            patient=patient, data=form.cleaned_data, by=request.user
+        )
+        messages.success(
+            request, _("Details saved.") if changed else _("Nothing changed: the details stand.")
+        )
+        return redirect("team:patient", pk=patient.pk)
+    AccessLog.record(request, patient, AccessLog.Action.VIEW)
+    return render(
+        request,
+        "team/patient_details.html",
+        {"patient": patient, "form": form, "changes": _identity_history(patient)},
+    )
+
+
+IDENTITY_FIELDS = ("date_of_birth", "hospital_number", "phone")
+
+
+def _identity_history(patient: Patient, limit: int = 5) -> list[dict]:
+    """The last changes to the identity fields: when and who."""
+    records = list(patient.history.select_related("history_user").order_by("-history_date")[:30])
+    changes = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        fields = [
+            str(Patient._meta.get_field(f).verbose_name)
+            for f in IDENTITY_FIELDS
+            if older is None or getattr(newer, f) != getattr(older, f)
+        ]
+        if older is not None and not fields:
+            continue
+        changes.append({"at": newer.history_date, "by": newer.history_user, "fields": fields})
+    return changes[:limit]
 
 
 @require_POST

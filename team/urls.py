@@ -29,6 +29,7 @@ urlpatterns = [
         name="patient_acknowledge",
     ),
     path("patients/<int:pk>/resolve/", views.patient_resolve_view, name="patient_resolve"),
+    path("patients/<int:pk>/details/", patient_views.patient_details, name="patient_details"),
     path("patients/<int:pk>/risk/", patient_views.risk_flags, name="risk"),
     path("patients/<int:pk>/caregivers/", patient_views.add_caregiver, name="caregivers"),
     path("patients/<int:pk>/entries.csv", patient_views.export_csv, name="export_csv"),
