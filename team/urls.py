@@ -11,6 +11,7 @@ app_name = "team"
 urlpatterns = [
     path("", views.triage, name="triage"),
     path("notifications/", views.inbox, name="inbox"),
+    path("notifications/read/", views.inbox_read_all, name="inbox_read_all"),
     path("watch/", views.watch, name="watch"),
     path("alerts/<int:pk>/", views.alert, name="alert"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),

@@ -361,13 +361,42 @@ def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:
 
 @clinician_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The clinician's in-app notifications, newest first."""
-    notifications = (
+    """The clinician's in-app notifications, newest first: the patient by name, the level,
+    and the reasons of the entry (one notice per entry lists them all)."""
+    notifications = list(
         Notification.objects.filter(recipient=request.user, channel=Notification.Channel.IN_APP)
         .exclude(status=Notification.Status.CANCELLED)
-        .select_related("alert__rule", "alert__patient")[:100]
+        .select_related("alert__rule", "alert__patient__user", "alert__owned_by")[:100]
     )
+    entry_ids = {n.alert.entry_id for n in notifications if n.alert.entry_id}
+    reasons: dict[int, list[str]] = {}
+    for entry_id, title in (
+        Alert.objects.filter(entry_id__in=entry_ids, team_alert=True)
+        .order_by(level_rank().desc(), "pk")
+        .values_list("entry_id", "rule__title")
+    ):
+        reasons.setdefault(entry_id, []).append(title)
+    rows = [
+        (n, reasons.get(n.alert.entry_id) or [n.alert.snapshot.get("title") or n.alert.rule.title])
+        for n in notifications
+    ]
     failed = Notification.objects.filter(
         alert__in=Alert.objects.for_clinician(request.user), status=Notification.Status.FAILED
-    ).select_related("alert", "recipient")[:50]
-    return render(request, "team/inbox.html", {"notifications": notifications, "failed": failed})
+    ).select_related("alert__patient__user", "recipient")[:50]
+    unread = sum(1 for n in notifications if n.read_at is None)
+    return render(request, "team/inbox.html", {"rows": rows, "failed": failed, "unread": unread})
+
+
+@require_POST
+@clinician_required
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark every in-app notification of the clinician read (the alerts stay as they are)."""
+    done = Notification.objects.filter(
+        recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    messages.success(
+        request,
+        ngettext("Marked %(n)d notification as read.", "Marked %(n)d notifications as read.", done)
+        % {"n": done},
+    )
+    return redirect("team:inbox")

@@ -92,6 +92,10 @@ EXPECTED = {
     "team:report": ("get", CLINICIAN_PAGE),
     "team:report_csv": ("get", CLINICIAN_PAGE),
     "team:inbox": ("get", CLINICIAN_PAGE),
+    "team:inbox_read_all": (
+        "post",
+        {"anonymous": LOGIN, "alice": REDIRECT, "charlie": REDIRECT, "*": NF},
+    ),
     "team:watch": ("get", CLINICIAN_PAGE),
     "team:alert": ("get", BOBS_CLINICAL),
     "team:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
