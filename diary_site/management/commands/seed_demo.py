@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.models import Alert, ResolutionAction
 from alerts.services import entry_evaluate
+from alerts.triage import patient_claim
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.readings import temperature_problem
@@ -46,6 +47,12 @@ class DemoPatient:
     # {days_ago: (temperature °C or None, {code: grade})}: the story on top of calm days.
     story: dict[int, tuple[float | None, dict[str, int]]] = field(default_factory=dict)
     skip_days: tuple[int, ...] = ()
+    # Who the team knows them as (the nurse's pages and the PDF).
+    born: str = ""
+    hospital_number: str = ""
+    phone: str = ""
+    # A clinician who took this patient's weekend alerts ("I'll take this").
+    taken_by: str = ""
 
 
 PATIENTS = [
@@ -53,6 +60,9 @@ PATIENTS = [
         "bob",
         "Bob",
         "Baker",
+        born="1968-04-12",
+        hospital_number="RX4 210 118",
+        phone="+44 7700 900101",
         # His latest monthly dose was three days ago, in the evening.
         first_dose_days_ago=171,
         story={
@@ -65,6 +75,9 @@ PATIENTS = [
         "fiona",
         "Fiona",
         "Fraser",
+        born="1985-09-03",
+        hospital_number="RX4 331 904",
+        phone="+44 7700 900102",
         story={
             12: (36.9, {"runny_nose": 1, "sore_throat": 1}),
             11: (37.2, {"runny_nose": 2, "sore_throat": 2, "sneezing": 1}),
@@ -76,6 +89,9 @@ PATIENTS = [
         "george",
         "George",
         "Grant",
+        born="1959-01-27",
+        hospital_number="RX4 118 552",
+        phone="+44 7700 900103",
         unit="F",
         elevated_risk=("low_ig",),
         story={
@@ -87,6 +103,9 @@ PATIENTS = [
         "hannah",
         "Hannah",
         "Hughes",
+        born="1992-06-15",
+        hospital_number="RX4 402 277",
+        phone="+44 7700 900104",
         first_dose_days_ago=15,
         story={15: (37.8, {"headache": 2, "myalgia": 1, "chills": 1}), 14: (36.9, {"fatigue": 1})},
     ),
@@ -94,6 +113,9 @@ PATIENTS = [
         "ian",
         "Ian",
         "Irving",
+        born="1977-11-30",
+        hospital_number="RX4 515 630",
+        phone="+1 212 555 0134",
         timezone="America/New_York",
         unit="F",
         hbv_risk=True,
@@ -103,8 +125,23 @@ PATIENTS = [
         "julia",
         "Julia",
         "Jones",
+        born="1981-02-08",
+        hospital_number="RX4 626 019",
+        phone="+44 7700 900106",
         # Stopped logging: the missed-diary rules should notice her.
         skip_days=(0, 1, 2, 3),
+    ),
+    DemoPatient(
+        "lukasz",
+        "Łukasz",
+        "Żółć",
+        timezone="Europe/Warsaw",
+        born="1984-03-07",
+        hospital_number="RX4 123 456",
+        phone="+48 600 700 800",
+        # A fever with a cough on Sunday; Erin took it on Sunday evening.
+        story={1: (38.3, {"cough": 2, "sore_throat": 2})},
+        taken_by="erin",
     ),
 ]
 
@@ -150,6 +187,9 @@ class Command(BaseCommand):
             if not patient.entries.exists():
                 self._history(patient, spec, now)
                 self._evaluate(patient, now, handled_by=alice)
+                if spec.taken_by:
+                    owner = User.objects.get(username=spec.taken_by)
+                    patient_claim(patient=patient, by=owner, now=now - timedelta(hours=12))
         bob = Patient.objects.get(user__username="bob")
         carer = self._user("carol", "Carol", "Baker")
         _, made = Caregiver.objects.get_or_create(
@@ -206,6 +246,10 @@ class Command(BaseCommand):
             },
         )
         self.created += made
+        if spec.born and patient.date_of_birth is None:  # demo data from before the fields
+            patient.date_of_birth = date.fromisoformat(spec.born)
+            patient.hospital_number, patient.phone = spec.hospital_number, spec.phone
+            patient.save(update_fields=["date_of_birth", "hospital_number", "phone"])
         return patient
 
     def _history(self, patient: Patient, spec: DemoPatient, now: datetime) -> None:
