@@ -139,7 +139,7 @@ PATIENTS = [
         born="1984-03-07",
         hospital_number="RX4 123 456",
         phone="+48 600 700 800",
-        # A fever with a cough on Sunday; Erin took it on Sunday evening.
+        # A fever with a cough yesterday morning; Erin, the backup, took it overnight.
         story={1: (38.3, {"cough": 2, "sore_throat": 2})},
         taken_by="erin",
     ),
