@@ -264,7 +264,11 @@ def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
             {
                 "at": newer.history_date,
                 "by": newer.history_user,
-                "flags": [f for f in RISK_FIELDS if getattr(newer, f)],
+                "flags": [
+                    str(Patient._meta.get_field(f).verbose_name)
+                    for f in RISK_FIELDS
+                    if getattr(newer, f)
+                ],
             }
         )
     return changes[:limit]
