@@ -104,6 +104,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "diary_site.urls"
 # `make bench` adds /bench/insert/, its bare-insert baseline; never set it in production.
 BENCH_ENDPOINTS = env.bool("DIARY_BENCH_ENDPOINTS", default=False)
+
+# A rule change needs a second person to approve it (alerts.approve_rule_change). A clinic
+# with one administrator may allow self-approval explicitly; each one is recorded as such.
+DIARY_SINGLE_APPROVER_CLINIC = env.bool("DIARY_SINGLE_APPROVER_CLINIC", default=False)
 WSGI_APPLICATION = "diary_site.wsgi.application"
 
 # How soon the team should acknowledge an alert: the queue marks a patient overdue past it
