@@ -353,7 +353,9 @@ class AlertAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(AuditedReadsMixin, admin.ModelAdmin):
+class EpisodeAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Episodes group alerts for de-duplication; the evaluator keeps them, never the admin.
+
     list_display = ("patient", "key", "highest_level", "opened_at", "last_alert_at")
     search_fields = ("patient__reference", "key")
     raw_id_fields = ("patient",)

@@ -52,7 +52,8 @@ DIARY_BASE_URL = env.str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with clinical content grouped apart from technical sections.
+    "diary_site.apps.DiaryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
