@@ -4,7 +4,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -30,8 +30,10 @@ from alerts.models import (
     EngineSettings,
     Episode,
     RuleDraft,
+    WhatIfRun,
     rule_changes,
 )
+from alerts.whatif import whatif_run_request
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
 
@@ -193,6 +195,16 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
                 name="alerts_alertrule_review",
             ),
             path(
+                "<int:rule_pk>/drafts/<int:draft_pk>/try/",
+                view(self.try_view),
+                name="alerts_alertrule_try",
+            ),
+            path(
+                "<int:rule_pk>/drafts/<int:draft_pk>/try/<int:run_pk>/",
+                view(self.run_view),
+                name="alerts_alertrule_run",
+            ),
+            path(
                 "<int:rule_pk>/rollback/",
                 view(self.rollback_view),
                 name="alerts_alertrule_rollback",
@@ -244,6 +256,49 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
             "error": error,
         }
         return TemplateResponse(request, "admin/alerts/alertrule/review.html", context)
+
+    def _draft(self, request, rule_pk: int, draft_pk: int) -> RuleDraft:
+        draft = get_object_or_404(
+            RuleDraft.objects.select_related("rule"), pk=draft_pk, rule_id=rule_pk
+        )
+        if not self.has_view_permission(request, draft.rule):
+            raise PermissionDenied
+        return draft
+
+    def try_view(self, request, rule_pk: int, draft_pk: int):
+        """Queue "try this draft on the last N days" (POST); its page shows the progress."""
+        draft = self._draft(request, rule_pk, draft_pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:alerts_alertrule_review", args=[rule_pk, draft_pk])
+            )
+        try:
+            days = int(request.POST.get("days", ""))
+            run = whatif_run_request(draft=draft, days=days, by=request.user)
+        except (ValueError, ValidationError):
+            self.message_user(request, _("Choose a number of days from 1 to 366."), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:alerts_alertrule_review", args=[rule_pk, draft_pk])
+            )
+        return HttpResponseRedirect(
+            reverse("admin:alerts_alertrule_run", args=[rule_pk, draft_pk, run.pk])
+        )
+
+    def run_view(self, request, rule_pk: int, draft_pk: int, run_pk: int):
+        draft = self._draft(request, rule_pk, draft_pk)
+        run = get_object_or_404(WhatIfRun, pk=run_pk, draft=draft)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Draft %(id)s of %(rule)s on the last %(days)s days")
+            % {"id": draft.pk, "rule": draft.rule.rule_id, "days": run.days},
+            "draft": draft,
+            "rule": draft.rule,
+            "run": run,
+            "finished": run.status in (WhatIfRun.Status.DONE, WhatIfRun.Status.FAILED),
+            "changes": draft.changes(),
+        }
+        return TemplateResponse(request, "admin/alerts/alertrule/try.html", context)
 
     def rollback_view(self, request, rule_pk: int):
         """Draft a return to an earlier version (reviewed like any other change)."""

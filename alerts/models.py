@@ -157,6 +157,44 @@ class RuleDraft(models.Model):
         return rule_changes(self.rule, self.proposed())
 
 
+class WhatIfRun(models.Model):
+    """One "try this draft on the last N days" run: its progress and result live here
+    (never in Redis); the task is given this row's id only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    draft = models.ForeignKey(RuleDraft, on_delete=models.CASCADE, related_name="runs")
+    days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # Counts and patient references only (alerts/whatif.py WhatIf.as_json).
+    result = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Try of draft {self.draft_id} over {self.days} days ({self.status})"
+
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 100 * self.done // self.total if self.total else 0
+
+
 def _words(name: str, value) -> str:
     if name == "active":
         return str(_("on") if value else _("off"))

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from alerts import rules
-from alerts.models import DRAFT_FIELDS, AlertRule, RuleDraft
+from alerts.models import DRAFT_FIELDS, AlertRule, Level, RuleDraft, WhatIfRun
 from alerts.services import (
     ENTRY_PARTS,
     HISTORY_WINDOW,
@@ -30,6 +30,7 @@ from alerts.services import (
     rule_configs,
     rule_rows,
 )
+from diary_site.publisher import publish_task_on_commit
 from patients.models import CareTeam, Injection
 from symptoms.models import DiaryEntry
 
@@ -74,6 +75,47 @@ class WhatIf:
     lost: set[tuple[str, str]] = field(default_factory=set)
     gained_examples: list[Example] = field(default_factory=list)
     lost_examples: list[Example] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """Counts, rule ids and patient references: what the run page shows side by side."""
+        levels = [level.value for level in (Level.URGENT, Level.CONTACT, Level.WATCH)]
+        rule_ids = sorted(set(self.live.firings_by_rule) | set(self.draft.firings_by_rule))
+        return {
+            "days": self.days,
+            "entries": self.entries,
+            "levels": [
+                {
+                    "level": level,
+                    "live": self.live.firings_by_level[level],
+                    "draft": self.draft.firings_by_level[level],
+                    "live_team": self.live.team_alerts_by_level[level],
+                    "draft_team": self.draft.team_alerts_by_level[level],
+                }
+                for level in levels
+            ],
+            "rules": [
+                {
+                    "rule_id": rule_id,
+                    "live": self.live.firings_by_rule[rule_id],
+                    "draft": self.draft.firings_by_rule[rule_id],
+                }
+                for rule_id in rule_ids
+                if self.live.firings_by_rule[rule_id] != self.draft.firings_by_rule[rule_id]
+            ],
+            "gained": [{"team": t, "reference": r} for t, r in sorted(self.gained)],
+            "lost": [{"team": t, "reference": r} for t, r in sorted(self.lost)],
+            "gained_examples": [_example_json(e) for e in self.gained_examples],
+            "lost_examples": [_example_json(e) for e in self.lost_examples],
+        }
+
+
+def _example_json(example: Example) -> dict:
+    return {
+        "reference": example.reference,
+        "entry_id": example.entry_id,
+        "at": example.at.isoformat(),
+        "rules": list(example.rules),
+    }
 
 
 def ruleset_with_draft(draft: RuleDraft, rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
@@ -228,3 +270,49 @@ def _compare(result: WhatIf, entry: DiaryEntry, live, draft) -> None:
             people.add(who)
             if len(examples) < EXAMPLES:
                 examples.append(Example(who[1], entry.pk, entry.recorded_at, tuple(sorted(more))))
+
+
+# As a background run, with its progress and result in a database row --------------------
+
+RUN_TASK = "alerts.tasks.try_rule_draft"
+
+
+def whatif_run_request(*, draft: RuleDraft, days: int, by) -> WhatIfRun:
+    """Queue a what-if of `draft`; a worker runs it (the task is given the row's id)."""
+    run = WhatIfRun(draft=draft, days=days, requested_by=by)
+    run.full_clean()
+    run.save()
+    publish_task_on_commit(RUN_TASK, run.pk)
+    return run
+
+
+def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun | None:
+    """Run a queued what-if once (a conditional claim: a redelivered task does nothing)."""
+    claimed = WhatIfRun.objects.filter(pk=run_id, status=WhatIfRun.Status.QUEUED).update(
+        status=WhatIfRun.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    run = WhatIfRun.objects.select_related("draft__rule").get(pk=run_id)
+
+    def progress(done: int, total: int) -> None:
+        WhatIfRun.objects.filter(pk=run_id).update(done=done, total=total)
+
+    try:
+        result = rule_draft_try(draft=run.draft, days=run.days, now=now, progress=progress)
+    except Exception as exc:
+        WhatIfRun.objects.filter(pk=run_id).update(
+            status=WhatIfRun.Status.FAILED,
+            error=type(exc).__name__,  # never the message: it may quote an entry
+            finished_at=timezone.now(),
+        )
+        raise
+    WhatIfRun.objects.filter(pk=run_id).update(
+        status=WhatIfRun.Status.DONE,
+        result=result.as_json(),
+        done=result.entries,
+        total=result.entries,
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run

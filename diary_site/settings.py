@@ -369,6 +369,8 @@ CELERY_TASK_ROUTES = {
     "symptoms.tasks.send_patient_reminders": {"queue": "notification"},
     "patients.tasks.send_account_email": {"queue": "notification"},
     "patients.tasks.send_due_account_emails": {"queue": "notification"},
+    # Minutes of replay: on the default queue, never ahead of an entry's evaluation.
+    "alerts.tasks.try_rule_draft": {"queue": "celery"},
 }
 
 # Every periodic job, in UTC. Exactly one beat process may run (docs/operations.md).

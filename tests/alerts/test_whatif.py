@@ -162,3 +162,48 @@ def test_the_command_refuses_bad_input_clearly(db, args, message):
 
     with pytest.raises(CommandError, match=message):
         call_command("try_rules", *args)
+
+
+def test_the_admin_runs_it_as_a_task_with_progress_and_the_result_in_a_row(client, clinic, dana):
+    from alerts.models import WhatIfRun
+    from alerts.tasks import try_rule_draft
+
+    seed(clinic, days=5)
+    rule = AlertRule.objects.get(rule_id="T-FEV-1")
+    draft = rule_draft_create(
+        rule=rule, by=dana, reason="try", proposed={"params": {"threshold_c": "37.8"}}
+    )
+    client.force_login(dana)
+    review = client.get(f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/")
+    assert "Try this draft on the last" in review.content.decode()
+    queued = client.post(
+        f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/try/", {"days": "30"}
+    )
+    run = WhatIfRun.objects.get()
+    assert queued["Location"].endswith(f"/try/{run.pk}/")
+    waiting = client.get(queued["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in waiting and "<progress" in waiting
+
+    try_rule_draft(run.pk)  # the task, given the row's id only
+    try_rule_draft(run.pk)  # redelivered: claimed already, nothing runs twice
+    run.refresh_from_db()
+    assert run.status == WhatIfRun.Status.DONE and run.done == run.total == 15
+    expected = rule_draft_try(draft=draft, days=30)
+    assert run.result == expected.as_json()
+    page = client.get(queued["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page and "Nothing was written" in page
+    assert 'id="whatif-levels"' in page and "T-FEV-1" in page
+
+
+@pytest.mark.parametrize("days", ["0", "400", "many"])
+def test_the_admin_refuses_a_bad_number_of_days(client, clinic, dana, days):
+    from alerts.models import WhatIfRun
+
+    rule = AlertRule.objects.get(rule_id="T-FEV-1")
+    draft = rule_draft_create(rule=rule, by=dana, reason="try", proposed={"active": False})
+    client.force_login(dana)
+    response = client.post(
+        f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/try/", {"days": days}, follow=True
+    )
+    assert response.status_code == 200 and "from 1 to 366" in response.content.decode()
+    assert not WhatIfRun.objects.exists()
