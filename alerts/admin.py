@@ -33,6 +33,7 @@ from alerts.models import (
     WhatIfRun,
     rule_changes,
 )
+from alerts.rules_admin import draft_message_problems
 from alerts.whatif import whatif_run_request
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
@@ -72,6 +73,10 @@ class AlertRuleForm(forms.ModelForm):
             AlertRule(rule_id=self.instance.rule_id, **self.live), proposed
         ):
             raise forms.ValidationError(_("Nothing would change: the values are the live ones."))
+        live = AlertRule(rule_id=self.instance.rule_id, **self.live)
+        for name, problems in draft_message_problems(live, proposed).items():
+            if name in self.fields:
+                self.add_error(name, problems)
         return cleaned
 
 
@@ -108,7 +113,15 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
         ),
         (
             gettext_lazy("Messages"),
-            {"fields": ("patient_message", "clinician_summary", "rationale")},
+            {
+                "fields": ("patient_message", "clinician_summary", "rationale"),
+                "description": gettext_lazy(
+                    "Name the rule's numbers with placeholders, filled in from the parameters "
+                    "wherever the message is shown: {threshold_c} °C ({threshold_c_f} °F), "
+                    "{remeasure_minutes} minutes. A number typed in that is a parameter is "
+                    "refused: it would stay behind when the parameter changes."
+                ),
+            },
         ),
         (gettext_lazy("Why"), {"fields": ("reason",)}),
         (None, {"fields": ("updated_at",)}),

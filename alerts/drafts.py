@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import DRAFT_FIELDS, AlertRule, RuleDraft, rule_changes
-from alerts.rules_admin import validate_rule_row
+from alerts.rules_admin import (
+    MESSAGE_FIELDS,
+    draft_message_problems,
+    validate_rule_row,
+    with_placeholders,
+)
 
 APPROVE_PERMISSION = "alerts.approve_rule_change"
 # simple_history keeps the change reason in a 100-character column.
@@ -46,6 +51,11 @@ def rule_draft_create(
     if not rule_changes(rule, values):
         raise DraftRefused(_("Nothing would change: the draft is the same as the live rule."))
     _validate(rule, values)
+    problems = draft_message_problems(rule, values)
+    if problems:
+        raise DraftRefused(
+            "; ".join(f"{field}: {p}" for field, found in problems.items() for p in found)
+        )
     return RuleDraft.objects.create(
         rule=rule,
         based_on_version=rule.version,
@@ -63,11 +73,14 @@ def rule_draft_rollback(*, rule: AlertRule, to_version: int, by, reason: str) ->
         raise DraftRefused(
             _("There is no version %(version)s of this rule.") % {"version": to_version}
         )
+    proposed = {name: getattr(past, name) for name in DRAFT_FIELDS}
+    for name in MESSAGE_FIELDS:  # an older message may still have its numbers typed in
+        proposed[name] = with_placeholders(proposed[name], proposed["params"])
     return rule_draft_create(
         rule=rule,
         by=by,
         reason=reason,
-        proposed={name: getattr(past, name) for name in DRAFT_FIELDS},
+        proposed=proposed,
         restores_version=to_version,
     )
 

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from alerts import rules
 from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, EngineWindows
-from alerts.rules_admin import validate_rule_row
+from alerts.rules_admin import render_message, validate_rule_row
 from patients.models import CareTeam
 
 
@@ -71,6 +71,10 @@ class AlertRule(models.Model):
     def clean(self) -> None:
         validate_rule_row(self)
 
+    def rendered(self, field: str) -> str:
+        """A message with its {placeholders} filled in from the current parameters."""
+        return render_message(getattr(self, field), self.params, self.remeasure_minutes)
+
     def snapshot(self) -> dict:
         """The values an alert fired on, kept with the alert forever."""
         return {
@@ -79,8 +83,9 @@ class AlertRule(models.Model):
             "title": self.title,
             "level": self.level,
             "params": self.params,
-            "patient_message": self.patient_message,
-            "clinician_summary": self.clinician_summary,
+            # The words as shown then, placeholders filled in from these parameters.
+            "patient_message": self.rendered("patient_message"),
+            "clinician_summary": self.rendered("clinician_summary"),
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
 

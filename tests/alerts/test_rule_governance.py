@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -219,3 +220,79 @@ def test_charlie_has_no_admin_and_nothing_changes(client, charlie, dana):
     )
     assert response.status_code == 302 and "/login" in response["Location"]
     assert fever_rule().version == 1
+
+
+@pytest.mark.parametrize(
+    ("proposed", "refused"),
+    [
+        ({"clinician_summary": "Reading at or above 38.0 °C."}, "names 38.0"),
+        ({"patient_message": "Measure again in 60 minutes."}, "names 60 minutes"),
+        ({"patient_message": "Above {threshold} °C."}, "{threshold} is not a parameter"),
+        # The old threshold left behind in a message when the threshold changes.
+        (
+            {"params": {"threshold_c": "37.8"}, "patient_message": "Over 38.0 °C is a fever."},
+            "names 38.0",
+        ),
+        ({"patient_message": "Over {threshold_c} °C ({threshold_c_f} °F)."}, None),
+        ({"patient_message": "Measure again in {remeasure_minutes} minutes."}, None),
+    ],
+)
+def test_a_message_that_hard_codes_a_parameters_number_is_refused(dana, proposed, refused):
+    rule = fever_rule()
+    if refused is None:
+        assert rule_draft_create(rule=rule, by=dana, reason="words", proposed=proposed)
+        return
+    with pytest.raises(DraftRefused, match=re.escape(refused)):
+        rule_draft_create(rule=rule, by=dana, reason="words", proposed=proposed)
+
+
+def test_the_admin_form_says_which_message_hard_codes_a_number(client, dana):
+    client.force_login(dana)
+    rule = fever_rule()
+    response = client.post(
+        CHANGE.format(rule.pk), change_form(rule, clinician_summary="Reading ≥38.0 °C.")
+    )
+    assert response.status_code == 200
+    assert "write {threshold_c} instead" in response.content.decode()
+    assert not RuleDraft.objects.exists()
+
+
+def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, bob):
+    from alerts.services import entry_prompt
+
+    rule = fever_rule()
+    assert "{threshold_c}" in rule.clinician_summary  # the seeded words, with placeholders
+    draft = rule_draft_create(
+        rule=rule,
+        by=dana,
+        reason="words",
+        proposed={
+            "params": {"threshold_c": "37.8"},
+            "patient_message": "Your temperature is {threshold_c} °C or more. "
+            "Measure again in {remeasure_minutes} minutes.",
+        },
+    )
+    rule_draft_approve(draft=draft, by=erik)
+    entry = make_entry(bob, timezone.now(), temp="37.9")
+    prompt = entry_prompt(entry)
+    fever = next(r for r in prompt.reasons if r.rule_id == "T-FEV-1")
+    assert fever.message == "Your temperature is 37.8 °C or more. Measure again in 60 minutes."
+    entry_evaluate(entry.pk)
+    snapshot = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1").snapshot
+    assert snapshot["patient_message"] == fever.message
+    assert "37.8" in snapshot["clinician_summary"] and "{" not in snapshot["clinician_summary"]
+
+
+def test_the_seeded_messages_read_as_before_with_their_placeholders():
+    """alerts/migrations/0013 wrote the numbers as placeholders; the words are unchanged."""
+    import importlib
+
+    seeded = importlib.import_module("alerts.migrations.0003_seed_alert_rules").RULES
+    rows = {r.rule_id: r for r in AlertRule.objects.all()}
+    placeholders = 0
+    for spec in seeded:
+        row = rows[spec["rule_id"]]
+        for field in ("patient_message", "clinician_summary"):
+            placeholders += getattr(row, field).count("{")
+            assert row.rendered(field) == spec.get(field, ""), (spec["rule_id"], field)
+    assert placeholders > 20
