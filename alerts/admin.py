@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,6 +34,8 @@ from alerts.models import (
     WhatIfRun,
     rule_changes,
 )
+from alerts.rules import DEFAULT_RULES
+from alerts.rules.definitions import Param, params_to_json
 from alerts.rules_admin import draft_message_problems
 from alerts.whatif import whatif_run_request
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
@@ -45,6 +48,34 @@ class VersionedAdmin(SimpleHistoryAdmin):
         if change and form.changed_data:
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+
+PARAM_PREFIX = "param_"
+
+
+def param_field(name: str, param: Param) -> forms.Field:
+    """One parameter as a typed form field, with its unit and bounds from the declaration."""
+    help_text = _("From %(low)s to %(high)s %(unit)s.") % {
+        "low": param.low,
+        "high": param.high,
+        "unit": param.unit,
+    }
+    if param.limit:
+        help_text += " " + _("At most %(high)s: %(why)s.") % {
+            "high": param.high,
+            "why": param.limit,
+        }
+    common = {"label": f"{name} ({param.unit})", "help_text": help_text}
+    if isinstance(param.default, Decimal):
+        return forms.DecimalField(
+            max_digits=4,
+            decimal_places=1,
+            min_value=param.low,
+            max_value=param.high,
+            step_size=Decimal("0.1"),
+            **common,
+        )
+    return forms.IntegerField(min_value=param.low, max_value=param.high, **common)
 
 
 class AlertRuleForm(forms.ModelForm):
@@ -65,9 +96,29 @@ class AlertRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.live = {name: copy.deepcopy(getattr(self.instance, name)) for name in DRAFT_FIELDS}
+        for name in self.param_names():
+            if name in (self.instance.params or {}):
+                self.initial.setdefault(PARAM_PREFIX + name, self.instance.params[name])
+
+    def param_names(self) -> list[str]:
+        return [f[len(PARAM_PREFIX) :] for f in self.fields if f.startswith(PARAM_PREFIX)]
 
     def clean(self):
         cleaned = super().clean()
+        names = self.param_names()
+        if names and all(PARAM_PREFIX + n in cleaned for n in names):
+            values = {n: cleaned[PARAM_PREFIX + n] for n in names}
+            params = params_to_json(
+                {
+                    n: v.quantize(Decimal("0.1")) if isinstance(v, Decimal) else v
+                    for n, v in values.items()
+                }
+            )
+            definition = DEFAULT_RULES[self.instance.rule_id]
+            problems = definition.param_problems(params)
+            if problems:
+                raise forms.ValidationError("; ".join(problems))
+            cleaned["params"] = self.instance.params = params
         proposed = {name: cleaned.get(name, self.live[name]) for name in DRAFT_FIELDS}
         if self.instance.pk and not rule_changes(
             AlertRule(rule_id=self.instance.rule_id, **self.live), proposed
@@ -105,7 +156,7 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
             {
                 "fields": ("params", "remeasure_minutes"),
                 "description": gettext_lazy(
-                    "Thresholds in °C, windows in hours/minutes/days, grades 0–4. Saving "
+                    "Each parameter with its unit and the range it may take. Saving "
                     "writes a draft: the live rule changes only once a second person approves "
                     "it. Try a draft with `manage.py try_rules DRAFT_ID --days 90`."
                 ),
@@ -126,6 +177,28 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
         (gettext_lazy("Why"), {"fields": ("reason",)}),
         (None, {"fields": ("updated_at",)}),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        definition = DEFAULT_RULES.get(obj.rule_id) if obj is not None else None
+        if definition is not None:
+            fields = {
+                PARAM_PREFIX + name: param_field(name, param)
+                for name, param in definition.params.items()
+            }
+            kwargs["form"] = type("TypedAlertRuleForm", (AlertRuleForm,), fields)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        definition = DEFAULT_RULES.get(obj.rule_id) if obj is not None else None
+        if definition is None:
+            return self.fieldsets
+        typed = tuple(PARAM_PREFIX + name for name in definition.params)
+        fieldsets = []
+        for title, options in self.fieldsets:
+            if "params" in options["fields"]:
+                options = {**options, "fields": (*typed, "remeasure_minutes")}
+            fieldsets.append((title, options))
+        return tuple(fieldsets)
 
     @admin.display(description=gettext_lazy("drafts waiting"))
     def drafts_waiting(self, obj) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
@@ -36,7 +35,7 @@ def change_form(rule: AlertRule, **changes) -> dict:
         "title": rule.title,
         "level": rule.level,
         "active": "on" if rule.active else "",
-        "params": json.dumps(rule.params),
+        **{f"param_{name}": value for name, value in rule.params.items()},
         "remeasure_minutes": rule.remeasure_minutes or "",
         "patient_message": rule.patient_message,
         "clinician_summary": rule.clinician_summary,
@@ -74,9 +73,7 @@ def loosen_fever(dana) -> RuleDraft:
 def test_it_keeps_a_one_person_loosening_of_t_fev_1_as_a_draft(client, dana):
     client.force_login(dana)
     rule = fever_rule()
-    response = client.post(
-        CHANGE.format(rule.pk), change_form(rule, params='{"threshold_c": "38.3"}')
-    )
+    response = client.post(CHANGE.format(rule.pk), change_form(rule, param_threshold_c="38.3"))
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.params == {"threshold_c": "38.0"} and rule.version == 1
@@ -85,6 +82,8 @@ def test_it_keeps_a_one_person_loosening_of_t_fev_1_as_a_draft(client, dana):
     assert draft.created_by == dana and draft.reason == "Audit of last quarter's fevers"
     page = client.get(CHANGE.format(rule.pk)).content.decode()
     assert f"Draft {draft.pk}" in page and "38.0 °C → 38.3 °C" in page
+    assert 'name="param_threshold_c"' in page and "From 30.0 to 45.0 °C" in page
+    assert 'name="params"' not in page
     # Dana cannot publish her own draft.
     review = f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/"
     refused = client.post(review, {"action": "approve"})
@@ -97,7 +96,9 @@ def test_it_keeps_a_one_person_loosening_of_t_fev_1_as_a_draft(client, dana):
     ("changes", "message"),
     [
         ({"reason": ""}, "This field is required"),
-        ({"params": '{"threshold_c": "60"}'}, "between 30.0 and 45.0"),
+        ({"param_threshold_c": "60"}, "less than or equal to 45.0"),
+        ({"param_threshold_c": "37.85"}, "no more than 1 decimal place"),
+        ({"param_threshold_c": "warm"}, "Enter a number"),
         ({}, "Nothing would change"),
     ],
 )
@@ -296,3 +297,17 @@ def test_the_seeded_messages_read_as_before_with_their_placeholders():
             placeholders += getattr(row, field).count("{")
             assert row.rendered(field) == spec.get(field, ""), (spec["rule_id"], field)
     assert placeholders > 20
+
+
+def test_the_typed_editor_stores_each_parameter_as_the_rule_declares_it(client, dana):
+    client.force_login(dana)
+    rule = AlertRule.objects.get(rule_id="T-FEV-ER-2")
+    response = client.post(
+        CHANGE.format(rule.pk),
+        change_form(rule, param_threshold_c="38", param_min_gap_minutes="45"),
+    )
+    assert response.status_code == 302
+    draft = RuleDraft.objects.get()
+    # "38" is 38.0 (no change), the minutes a whole number.
+    assert draft.params == {"threshold_c": "38.0", "min_gap_minutes": 45, "window_hours": 24}
+    assert [what for what, _before, _after in draft.changes()] == ["min_gap_minutes"]
