@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts import rules
-from alerts.rules import HISTORY_DAYS, EngineWindows
-from alerts.rules_admin import validate_rule_row
+from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, EngineWindows
+from alerts.rules_admin import render_message, validate_rule_row
 from patients.models import CareTeam
 
 
@@ -71,6 +71,10 @@ class AlertRule(models.Model):
     def clean(self) -> None:
         validate_rule_row(self)
 
+    def rendered(self, field: str) -> str:
+        """A message with its {placeholders} filled in from the current parameters."""
+        return render_message(getattr(self, field), self.params, self.remeasure_minutes)
+
     def snapshot(self) -> dict:
         """The values an alert fired on, kept with the alert forever."""
         return {
@@ -79,10 +83,156 @@ class AlertRule(models.Model):
             "title": self.title,
             "level": self.level,
             "params": self.params,
-            "patient_message": self.patient_message,
-            "clinician_summary": self.clinician_summary,
+            # The words as shown then, placeholders filled in from these parameters.
+            "patient_message": self.rendered("patient_message"),
+            "clinician_summary": self.rendered("clinician_summary"),
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
+
+
+# What a rule change may propose: the rest of the row (id, family, version) is code's.
+DRAFT_FIELDS = (
+    "title",
+    "level",
+    "active",
+    "params",
+    "remeasure_minutes",
+    "patient_message",
+    "clinician_summary",
+    "rationale",
+)
+
+
+class RuleDraft(models.Model):
+    """A proposed change to one AlertRule, with its reason, waiting for a second person.
+
+    The live row changes only when someone with alerts.approve_rule_change approves the
+    draft (alerts/drafts.py rule_draft_approve), never the author themself unless the clinic
+    is configured as a one-person clinic (settings.DIARY_SINGLE_APPROVER_CLINIC).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Waiting for review")
+        PUBLISHED = "published", _("Approved and published")
+        REJECTED = "rejected", _("Rejected")
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.PROTECT, related_name="drafts")
+    based_on_version = models.PositiveIntegerField(
+        help_text=_("The rule's version when the draft was written.")
+    )
+    # Set when the draft restores an earlier version (a rollback).
+    restores_version = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=120)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    active = models.BooleanField(default=True)
+    params = models.JSONField(default=dict, blank=True)
+    remeasure_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    patient_message = models.TextField()
+    clinician_summary = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    reason = models.TextField(_("reason for the change"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # The author approved it themself (allowed only in a configured one-person clinic).
+    self_approved = models.BooleanField(default=False)
+    published_version = models.PositiveIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("approve_rule_change", _("Can approve a change to an alert rule"))]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} of {self.rule.rule_id}"
+
+    def proposed(self) -> dict:
+        return {name: getattr(self, name) for name in DRAFT_FIELDS}
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) in words, one per changed value, against the live rule."""
+        return rule_changes(self.rule, self.proposed())
+
+
+class WhatIfRun(models.Model):
+    """One "try this draft on the last N days" run: its progress and result live here
+    (never in Redis); the task is given this row's id only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    draft = models.ForeignKey(RuleDraft, on_delete=models.CASCADE, related_name="runs")
+    days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # Counts and patient references only (alerts/whatif.py WhatIf.as_json).
+    result = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Try of draft {self.draft_id} over {self.days} days ({self.status})"
+
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 100 * self.done // self.total if self.total else 0
+
+
+def _words(name: str, value) -> str:
+    if name == "active":
+        return str(_("on") if value else _("off"))
+    if name == "level":
+        return str(Level(value).label) + f" ({value})" if value in Level.values else str(value)
+    if value in (None, ""):
+        return str(_("(none)"))
+    return str(value)
+
+
+def rule_changes(rule: AlertRule, proposed: dict) -> list[tuple[str, str, str]]:
+    """What `proposed` changes in `rule`, in words: each parameter on its own line."""
+    definition = DEFAULT_RULES.get(rule.rule_id)
+    changes = []
+    for name in DRAFT_FIELDS:
+        before, after = getattr(rule, name), proposed.get(name, getattr(rule, name))
+        if name == "params":
+            before, after = before or {}, after or {}
+            for key in sorted(set(before) | set(after)):
+                if str(before.get(key)) != str(after.get(key)):
+                    known = definition is not None and key in definition.params
+                    unit = definition.params[key].unit if known else ""
+                    changes.append(
+                        (
+                            f"{key}",
+                            f"{before.get(key, '—')} {unit}".strip(),
+                            f"{after.get(key, '—')} {unit}".strip(),
+                        )
+                    )
+        elif before != after:
+            label = str(AlertRule._meta.get_field(name).verbose_name)
+            changes.append((label, _words(name, before), _words(name, after)))
+    return changes
 
 
 class EngineSettings(models.Model):

@@ -3,6 +3,8 @@ parameters it has, their types and the range each may take (alerts/rules/definit
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,3 +24,119 @@ def validate_rule_row(rule: Any) -> None:
     problems = definition.param_problems(rule.params)
     if problems:
         raise ValidationError({"params": "; ".join(problems)})
+
+
+# Messages name the rule's numbers through placeholders, rendered from its parameters:
+# "{threshold_c} °C", "in {remeasure_minutes} minutes". A number typed into the message
+# would stay behind when the parameter changes.
+MESSAGE_FIELDS = ("patient_message", "clinician_summary")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DECIMAL_NUMBER = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+MINUTES = re.compile(r"(?<![\d.])(\d+)\s*(?:min\b|mins\b|minutes?\b)", re.IGNORECASE)
+
+
+def message_values(params: dict, remeasure_minutes: int | None) -> dict[str, str]:
+    """Each placeholder's words: every parameter, its Fahrenheit for a °C one (`{name_f}`),
+    and the re-measure minutes."""
+    values = {name: str(value) for name, value in (params or {}).items()}
+    for name, value in list(values.items()):
+        if name.endswith("_c") and "." in value:
+            try:
+                fahrenheit = Decimal(value) * 9 / 5 + 32
+            except InvalidOperation:
+                continue
+            values[f"{name}_f"] = str(fahrenheit.quantize(Decimal("0.1")))
+    if remeasure_minutes is not None:
+        values["remeasure_minutes"] = str(remeasure_minutes)
+    return values
+
+
+def render_message(text: str, params: dict, remeasure_minutes: int | None) -> str:
+    """The message with each known {placeholder} replaced; unknown ones are left as typed."""
+    values = message_values(params, remeasure_minutes)
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
+
+
+def message_problems(
+    text: str,
+    *,
+    values: dict[str, Any],
+    remeasure_minutes: int | None,
+    placeholders: bool = True,
+) -> list[str]:
+    """What is wrong with a message: an unknown placeholder, or a number that is one of
+    the rule's parameters (°C values, and the re-measure minutes) typed in by hand.
+
+    `values` are the parameter values to look for (the proposed ones and the live ones, so
+    that an old threshold left in a message is caught when the threshold changes).
+    """
+    known = set(message_values(values, remeasure_minutes))
+    problems = [
+        f"{{{name}}} is not a parameter of this rule"
+        for name in PLACEHOLDER.findall(text or "")
+        if placeholders and name not in known
+    ]
+    decimals = {}
+    for name, value in values.items():
+        try:
+            if isinstance(value, int | str) and "." in str(value):
+                decimals.setdefault(Decimal(str(value)), name)
+        except InvalidOperation:
+            continue
+    for token in DECIMAL_NUMBER.findall(text or ""):
+        name = decimals.get(Decimal(token))
+        if name is not None:
+            problems.append(f"it names {token}, the value of {name}: write {{{name}}} instead")
+    if remeasure_minutes is not None:
+        for token in MINUTES.findall(text or ""):
+            if int(token) == remeasure_minutes:
+                problems.append(
+                    f"it names {token} minutes, the re-measure time: write "
+                    "{remeasure_minutes} instead"
+                )
+    return problems
+
+
+def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, list[str]]:
+    """Per message field: numbers typed in that are the proposed value of a parameter, or
+    the live value of a parameter the draft changes (it would be left behind)."""
+    params = proposed.get("params") or {}
+    live_params = live.params or {}
+    changed = {n: v for n, v in live_params.items() if str(params.get(n)) != str(v)}
+    minutes = proposed.get("remeasure_minutes")
+    found = {}
+    for field in MESSAGE_FIELDS:
+        text = proposed.get(field) or ""
+        problems = message_problems(text, values=params, remeasure_minutes=minutes)
+        old_minutes = live.remeasure_minutes if live.remeasure_minutes != minutes else None
+        left_behind = message_problems(
+            text, values=changed, remeasure_minutes=old_minutes, placeholders=False
+        )
+        problems += [p for p in left_behind if p not in problems]
+        if problems:
+            found[field] = problems
+    return found
+
+
+CELSIUS_WITH_F = re.compile(r"(?<![\d.])(\d+\.\d+) °C \((\d+\.\d+) °F\)")
+
+
+def with_placeholders(text: str, params: dict) -> str:
+    """`text` with the numbers that are a °C parameter's value written as its placeholder
+    (an older version's message, restored by a rollback; alerts/migrations/0013)."""
+    names: dict[Decimal, str] = {}
+    for name, value in (params or {}).items():
+        if isinstance(value, str) and "." in value:
+            names.setdefault(Decimal(value), name)
+
+    def celsius(match: re.Match) -> str:
+        name = names.get(Decimal(match.group(1)))
+        if name and name.endswith("_c"):
+            return f"{{{name}}} °C ({{{name}_f}} °F)"
+        return match.group(0)
+
+    def number(match: re.Match) -> str:
+        name = names.get(Decimal(match.group(0)))
+        return f"{{{name}}}" if name else match.group(0)
+
+    return DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))

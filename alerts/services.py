@@ -328,7 +328,7 @@ def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
             rule_id=f.rule_id,
             level=f.level,
             title=rows[f.rule_id].title if f.rule_id in rows else f.rule_id,
-            message=rows[f.rule_id].patient_message if f.rule_id in rows else "",
+            message=rows[f.rule_id].rendered("patient_message") if f.rule_id in rows else "",
         )
         for f in fired
     )

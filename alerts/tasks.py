@@ -16,6 +16,7 @@ from alerts.followup import follow_ups_sweep
 from alerts.models import Heartbeat
 from alerts.notify import escalations_sweep, notifications_sweep
 from alerts.services import entry_evaluate, pending_entries_sweep, periodic_rules_sweep
+from alerts.whatif import whatif_run_execute
 
 BEAT = "beat"
 logger = logging.getLogger(__name__)
@@ -67,3 +68,9 @@ def send_watch_digests() -> None:
     sent = digests_sweep()
     if sent:
         logger.info("sent %s WATCH digests", sent)
+
+
+@shared_task(ignore_result=True, soft_time_limit=600, time_limit=660)
+def try_rule_draft(run_id: int) -> None:
+    """Run a queued "try this draft on the last N days" (alerts.models.WhatIfRun)."""
+    whatif_run_execute(run_id)

@@ -9,7 +9,7 @@ class ReadOnlyAdminMixin:
     """Rows shown in the admin but never added, changed or deleted there (audit trails,
     and alerts, which clinicians handle on the dashboard where each step is audited)."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:  # obj: inlines pass the parent
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class DiarySiteConfig(AppConfig):
@@ -11,3 +12,9 @@ class DiarySiteConfig(AppConfig):
 
     def ready(self) -> None:
         from diary_site import checks  # noqa: F401 — registers the checks
+
+
+class DiaryAdminConfig(AdminConfig):
+    """django.contrib.admin with the diary's site (diary_site/admin_site.py)."""
+
+    default_site = "diary_site.admin_site.DiaryAdminSite"

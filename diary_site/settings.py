@@ -52,7 +52,8 @@ DIARY_BASE_URL = env.str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with clinical content grouped apart from technical sections.
+    "diary_site.apps.DiaryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -104,6 +105,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "diary_site.urls"
 # `make bench` adds /bench/insert/, its bare-insert baseline; never set it in production.
 BENCH_ENDPOINTS = env.bool("DIARY_BENCH_ENDPOINTS", default=False)
+
+# A rule change needs a second person to approve it (alerts.approve_rule_change). A clinic
+# with one administrator may allow self-approval explicitly; each one is recorded as such.
+DIARY_SINGLE_APPROVER_CLINIC = env.bool("DIARY_SINGLE_APPROVER_CLINIC", default=False)
 WSGI_APPLICATION = "diary_site.wsgi.application"
 
 # How soon the team should acknowledge an alert: the queue marks a patient overdue past it
@@ -365,6 +370,8 @@ CELERY_TASK_ROUTES = {
     "symptoms.tasks.send_patient_reminders": {"queue": "notification"},
     "patients.tasks.send_account_email": {"queue": "notification"},
     "patients.tasks.send_due_account_emails": {"queue": "notification"},
+    # Minutes of replay: on the default queue, never ahead of an entry's evaluation.
+    "alerts.tasks.try_rule_draft": {"queue": "celery"},
 }
 
 # Every periodic job, in UTC. Exactly one beat process may run (docs/operations.md).

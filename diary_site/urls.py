@@ -8,9 +8,6 @@ from diary_site import views
 from patients import two_factor
 from patients import views as patient_views
 
-admin.site.site_header = "Kesimpta diary administration"
-admin.site.site_title = "Kesimpta diary admin"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

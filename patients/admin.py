@@ -23,6 +23,13 @@ from patients.models import (
 class DiaryUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a patient's account would delete their diary with it: deactivate it
+        # (Active off) instead. No bulk delete either, for the same reason.
+        if obj is None or hasattr(obj, "patient"):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class MembershipInline(admin.TabularInline):
     model = CareTeamMembership
@@ -63,6 +70,11 @@ class PatientAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
 
     def audited_patient(self, obj):
         return obj
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A patient is deactivated or discharged, never deleted: their diary, alerts and
+        # audit trail stay. A data-protection erase is a separate, logged procedure.
+        return False
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

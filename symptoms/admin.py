@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import AuditedReadsMixin
+from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
 
@@ -19,20 +19,23 @@ class SymptomAdmin(SimpleHistoryAdmin):
         return ("code", "is_red_flag") if obj else ()
 
 
-class TemperatureInline(admin.TabularInline):
+class TemperatureInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TemperatureReading
     extra = 0
     readonly_fields = ("value_c",)
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SymptomReport
     extra = 0
     autocomplete_fields = ("symptom",)
 
 
 @admin.register(DiaryEntry)
-class DiaryEntryAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
+class DiaryEntryAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # A diary entry is a clinical record: the patient amends it in the diary (each change
+    # kept as an amendment); the admin only shows it.
+
     list_display = ("patient", "recorded_at", "local_day", "reported_by", "evaluation_state")
     list_filter = ("evaluation_state", "reported_by")
     search_fields = ("patient__reference",)

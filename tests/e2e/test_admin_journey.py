@@ -1,4 +1,5 @@
-"""Dana changes the fever threshold in the admin; new entries use it, old alerts keep theirs."""
+"""Dana drafts a fever threshold change in the admin; it goes live only once Sam approves
+it; new entries use it, old alerts keep theirs."""
 
 from __future__ import annotations
 
@@ -24,16 +25,31 @@ def record_temperature(browser, context_args, stack: Stack, journey, who: str, v
     return page
 
 
-def set_fever_threshold(dana: Page, value: str) -> None:
+def draft_fever_threshold(dana: Page, value: str) -> None:
     dana.goto("/admin/")
     dana.get_by_role("link", name="Alert rules").click()
     dana.get_by_role("link", name=re.compile(r"^T-FEV-1$")).click()
-    params = dana.get_by_label("Params")
-    params.fill(
-        re.sub(r'"threshold_c": "[0-9.]+"', f'"threshold_c": "{value}"', params.input_value())
-    )
-    dana.get_by_role("button", name="Save", exact=True).click()
-    expect(dana.locator(".messagelist")).to_contain_text("was changed successfully")
+    dana.get_by_label(re.compile(r"^threshold_c")).fill(value)  # one typed field per parameter
+    dana.get_by_label("Reason for the change").fill(f"Fever line at {value} (journey)")
+    dana.get_by_role("button", name="Save as draft for review").click()
+    expect(dana.locator(".messagelist")).to_contain_text("saved as draft")
+
+
+def open_latest_draft(page: Page) -> None:
+    page.goto("/admin/alerts/alertrule/?q=T-FEV-1")
+    page.get_by_role("link", name=re.compile(r"^T-FEV-1$")).click()
+    page.locator("#rule-drafts").get_by_role("link", name=re.compile(r"^Draft \d+")).first.click()
+
+
+def approve_latest_draft(sam: Page) -> None:
+    open_latest_draft(sam)
+    sam.get_by_role("button", name="Approve and publish").click()
+    expect(sam.locator(".messagelist")).to_contain_text("Published")
+
+
+def set_fever_threshold(dana: Page, sam: Page, value: str) -> None:
+    draft_fever_threshold(dana, value)
+    approve_latest_draft(sam)
 
 
 def reference_of(stack: Stack, username: str) -> str:
@@ -61,14 +77,25 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
     log_in(dana, stack, "dana")
     expect(dana.get_by_role("heading", name=re.compile("Site administration"))).to_be_visible()
     journey.step(dana, "admin home")
+    sam = journey.watch(browser.new_context(**browser_context_args).new_page())
+    log_in(sam, stack, "sam")
     try:
-        set_fever_threshold(dana, "37.8")
-        journey.step(dana, "threshold changed")
+        draft_fever_threshold(dana, "37.8")
+        journey.step(dana, "change drafted")
+        # Dana cannot publish her own change: the live rule still says 38.0.
+        open_latest_draft(dana)
+        expect(dana.locator("#draft-changes")).to_contain_text("38.0 °C")
+        expect(dana.locator("#draft-changes")).to_contain_text("37.8 °C")
+        expect(dana.get_by_role("button", name="Approve and publish")).to_have_count(0)
+        expect(dana.get_by_role("main")).to_contain_text("A second person must approve")
+        journey.step(dana, "cannot approve her own draft")
+        approve_latest_draft(sam)
+        journey.step(sam, "second administrator approves")
         dana.get_by_role("link", name=re.compile(r"^T-FEV-1")).first.click()
         dana.get_by_role("link", name="History").click()
         history = dana.get_by_role("main").get_by_role("table").first
-        expect(history).to_contain_text("dana")
-        expect(history).to_contain_text(re.compile(r"Params", re.I))
+        expect(history).to_contain_text("sam")
+        expect(history).to_contain_text("Fever line at 37.8")
         journey.step(dana, "rule history")
 
         # After: 37.9 °C was "slightly raised"; with the new threshold it is a fever.
@@ -85,5 +112,5 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
         assert '"threshold_c": "38.0"' in old and '"version": 1' in old, old
         journey.step(dana, "earlier alert keeps its snapshot")
     finally:
-        set_fever_threshold(dana, "38.0")  # the other journeys expect the default
+        set_fever_threshold(dana, sam, "38.0")  # the other journeys expect the default
     journey.assert_no_script_errors()

@@ -32,6 +32,7 @@ def test_it_creates_the_named_people_with_their_roles(db):
     assert User.objects.get(username="alice").role == User.Role.CLINICIAN
     assert User.objects.get(username="charlie").role == User.Role.CLINICIAN
     assert User.objects.get(username="dana").role == User.Role.ADMINISTRATOR
+    assert User.objects.get(username="sam").role == User.Role.ADMINISTRATOR
     assert CareTeamMembership.objects.get(user__username="alice").team.name == "Team A"
     assert CareTeamMembership.objects.get(user__username="charlie").team.name == "Team B"
     for username in ("bob", "alice", "charlie", "dana"):

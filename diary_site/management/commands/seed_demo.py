@@ -162,7 +162,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         self.stdout.write(
             "Logins (password diary-demo-2026): bob (patient), alice (clinician, team A), "
-            "charlie (clinician, team B), dana (administrator). Staff codes: "
+            "charlie (clinician, team B), dana and sam (administrators). Staff codes: "
             "python manage.py demo_code alice"
         )
 
@@ -178,7 +178,9 @@ class Command(BaseCommand):
             )
             self.created += made
         self._user("dana", "Dana", "Davies", staff=True)
-        for username in ("alice", "erin", "charlie", "dana"):
+        # A second administrator: a rule change needs a second person to approve it.
+        self._user("sam", "Sam", "Shah", staff=True)
+        for username in ("alice", "erin", "charlie", "dana", "sam"):
             self._demo_authenticator(User.objects.get(username=username))
         now = timezone.now()
         alice = User.objects.get(username="alice")

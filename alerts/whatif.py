@@ -1,0 +1,318 @@
+"""What a rule draft would have done: the clinic's real entries of the last N days replayed
+through the real evaluator with the draft's rules and with the live ones. Nothing is written.
+
+Entries are streamed in batches (one query for a batch and two for its readings and
+reports, whatever its size), each patient's in order; every entry is evaluated as its
+task would have evaluated it, with the two weeks of history before it and the alerts that
+rule set would itself have recorded before it (so de-duplication follows each rule set).
+The first two weeks before the window are replayed too, uncounted, to warm that history.
+
+Not replayed: the periodic sweeps (missed diary, missed dose) and the injection form's
+pre-dose check, which do not run on an entry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from alerts import rules
+from alerts.models import DRAFT_FIELDS, AlertRule, Level, RuleDraft, WhatIfRun
+from alerts.services import (
+    ENTRY_PARTS,
+    HISTORY_WINDOW,
+    _entry_input,
+    _profile,
+    rule_configs,
+    rule_rows,
+)
+from diary_site.publisher import publish_task_on_commit
+from patients.models import CareTeam, Injection
+from symptoms.models import DiaryEntry
+
+BATCH = 500
+EXAMPLES = 5
+
+
+@dataclass
+class Outcome:
+    """What one rule set did over the window."""
+
+    firings_by_level: Counter = field(default_factory=Counter)
+    team_alerts_by_level: Counter = field(default_factory=Counter)
+    firings_by_rule: Counter = field(default_factory=Counter)
+
+    @property
+    def firings(self) -> int:
+        return sum(self.firings_by_level.values())
+
+    @property
+    def team_alerts(self) -> int:
+        return sum(self.team_alerts_by_level.values())
+
+
+@dataclass(frozen=True)
+class Example:
+    reference: str
+    entry_id: int
+    at: datetime
+    rules: tuple[str, ...]
+
+
+@dataclass
+class WhatIf:
+    days: int
+    since: datetime
+    entries: int = 0
+    live: Outcome = field(default_factory=Outcome)
+    draft: Outcome = field(default_factory=Outcome)
+    # Patient references (with their team's name) who would gain / lose a firing.
+    gained: set[tuple[str, str]] = field(default_factory=set)
+    lost: set[tuple[str, str]] = field(default_factory=set)
+    gained_examples: list[Example] = field(default_factory=list)
+    lost_examples: list[Example] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """Counts, rule ids and patient references: what the run page shows side by side."""
+        levels = [level.value for level in (Level.URGENT, Level.CONTACT, Level.WATCH)]
+        rule_ids = sorted(set(self.live.firings_by_rule) | set(self.draft.firings_by_rule))
+        return {
+            "days": self.days,
+            "entries": self.entries,
+            "levels": [
+                {
+                    "level": level,
+                    "live": self.live.firings_by_level[level],
+                    "draft": self.draft.firings_by_level[level],
+                    "live_team": self.live.team_alerts_by_level[level],
+                    "draft_team": self.draft.team_alerts_by_level[level],
+                }
+                for level in levels
+            ],
+            "rules": [
+                {
+                    "rule_id": rule_id,
+                    "live": self.live.firings_by_rule[rule_id],
+                    "draft": self.draft.firings_by_rule[rule_id],
+                }
+                for rule_id in rule_ids
+                if self.live.firings_by_rule[rule_id] != self.draft.firings_by_rule[rule_id]
+            ],
+            "gained": [{"team": t, "reference": r} for t, r in sorted(self.gained)],
+            "lost": [{"team": t, "reference": r} for t, r in sorted(self.lost)],
+            "gained_examples": [_example_json(e) for e in self.gained_examples],
+            "lost_examples": [_example_json(e) for e in self.lost_examples],
+        }
+
+
+def _example_json(example: Example) -> dict:
+    return {
+        "reference": example.reference,
+        "entry_id": example.entry_id,
+        "at": example.at.isoformat(),
+        "rules": list(example.rules),
+    }
+
+
+def ruleset_with_draft(draft: RuleDraft, rows: dict[str, AlertRule] | None = None) -> rules.RuleSet:
+    """The live rules with the draft's rule as the draft proposes it."""
+    rows = dict(rule_rows() if rows is None else rows)
+    live = rows[draft.rule.rule_id]
+    proposed = AlertRule(pk=live.pk, rule_id=live.rule_id, version=live.version + 1)
+    for name in DRAFT_FIELDS:
+        setattr(proposed, name, getattr(draft, name))
+    rows[live.rule_id] = proposed
+    return rule_configs(rows)
+
+
+def rule_draft_try(
+    *,
+    draft: RuleDraft,
+    days: int,
+    teams: Iterable[CareTeam] | None = None,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> WhatIf:
+    """The what-if of `draft` over the last `days` days (of `teams`, or every team)."""
+    rows = rule_rows()
+    return whatif(
+        draft_rules=ruleset_with_draft(draft, rows),
+        live_rules=rule_configs(rows),
+        days=days,
+        teams=teams,
+        now=now,
+        progress=progress,
+    )
+
+
+def whatif(
+    *,
+    draft_rules: rules.RuleSet,
+    live_rules: rules.RuleSet,
+    days: int,
+    teams: Iterable[CareTeam] | None = None,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = BATCH,
+) -> WhatIf:
+    """Replay the entries of the last `days` days with both rule sets; write nothing."""
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    entries = DiaryEntry.objects.filter(
+        recorded_at__gte=since - HISTORY_WINDOW, recorded_at__lte=now
+    )
+    injections_of = Injection.objects.filter(given_at__lte=now)
+    if teams is not None:
+        entries = entries.filter(patient__team__in=list(teams))
+        injections_of = injections_of.filter(patient__team__in=list(teams))
+    total = entries.filter(recorded_at__gte=since).count()
+    injections: dict[int, list[rules.Injection]] = defaultdict(list)
+    for patient_id, at, dose in injections_of.order_by("given_at").values_list(
+        "patient_id", "given_at", "dose_number"
+    ):
+        injections[patient_id].append(rules.Injection(at=at, dose=dose))
+    result = WhatIf(days=days, since=since)
+    stream = (
+        entries.select_related("patient__team")
+        .prefetch_related(*ENTRY_PARTS)
+        .order_by("patient_id", "recorded_at", "pk")
+        .iterator(chunk_size=batch)
+    )
+    state: _PatientReplay | None = None
+    for entry in stream:
+        if state is None or state.patient_id != entry.patient_id:
+            state = _PatientReplay(entry.patient, injections[entry.patient_id])
+        counted = entry.recorded_at >= since
+        live, draft = state.step(entry, live_rules, draft_rules)
+        if not counted:
+            continue
+        result.entries += 1
+        _count(result.live, live)
+        _count(result.draft, draft)
+        _compare(result, entry, live, draft)
+        if progress is not None and (result.entries % batch == 0 or result.entries == total):
+            progress(result.entries, total)
+    if progress is not None and result.entries < total:
+        progress(total, total)
+    return result
+
+
+class _PatientReplay:
+    """One patient's entries, in order, with what each rule set would have recorded."""
+
+    def __init__(self, patient, injections: list[rules.Injection]) -> None:
+        self.patient_id = patient.pk
+        self.patient = patient
+        self.profile = _profile(patient)
+        self.injections = injections
+        self.history: list[rules.Entry] = []
+        self.prior: dict[str, list[rules.PriorAlert]] = {"live": [], "draft": []}
+
+    def step(self, entry: DiaryEntry, live_rules, draft_rules):
+        plain = _entry_input(entry)
+        since = plain.at - HISTORY_WINDOW
+        recent = [e for e in self.history if e.at >= since]
+        history = tuple(recent) if recent else tuple(self.history[-1:])
+        injections = tuple(i for i in self.injections if i.at <= plain.at)
+        out = []
+        for name, ruleset in (("live", live_rules), ("draft", draft_rules)):
+            prior = [a for a in self.prior[name] if a.at >= since]
+            evaluation = rules.evaluate(
+                rules.EvaluationInput(
+                    profile=self.profile,
+                    injections=injections,
+                    entry=plain,
+                    history=history,
+                    prior_alerts=tuple(prior),
+                    rules=ruleset,
+                )
+            )
+            team = set(evaluation.team_alerts)
+            prior.extend(
+                rules.PriorAlert(
+                    rule_id=f.rule_id,
+                    level=f.level,
+                    at=plain.at,
+                    entry_id=plain.id,
+                    episode_key=f.episode_key,
+                    team_alert=f.rule_id in team,
+                    detail=f.why,
+                )
+                for f in evaluation.fired
+            )
+            self.prior[name] = prior
+            out.append(evaluation)
+        self.history = [*recent, plain] if recent else [*self.history[-1:], plain]
+        return out
+
+
+def _count(outcome: Outcome, evaluation: rules.Evaluation) -> None:
+    team = set(evaluation.team_alerts)
+    for firing in evaluation.fired:
+        outcome.firings_by_level[firing.level] += 1
+        outcome.firings_by_rule[firing.rule_id] += 1
+        if firing.rule_id in team:
+            outcome.team_alerts_by_level[firing.level] += 1
+
+
+def _compare(result: WhatIf, entry: DiaryEntry, live, draft) -> None:
+    live_rules, draft_rules = set(live.rule_ids), set(draft.rule_ids)
+    who = (entry.patient.team.name, entry.patient.reference)
+    for more, people, examples in (
+        (draft_rules - live_rules, result.gained, result.gained_examples),
+        (live_rules - draft_rules, result.lost, result.lost_examples),
+    ):
+        if more:
+            people.add(who)
+            if len(examples) < EXAMPLES:
+                examples.append(Example(who[1], entry.pk, entry.recorded_at, tuple(sorted(more))))
+
+
+# As a background run, with its progress and result in a database row --------------------
+
+RUN_TASK = "alerts.tasks.try_rule_draft"
+
+
+def whatif_run_request(*, draft: RuleDraft, days: int, by) -> WhatIfRun:
+    """Queue a what-if of `draft`; a worker runs it (the task is given the row's id)."""
+    run = WhatIfRun(draft=draft, days=days, requested_by=by)
+    run.full_clean()
+    run.save()
+    publish_task_on_commit(RUN_TASK, run.pk)
+    return run
+
+
+def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun | None:
+    """Run a queued what-if once (a conditional claim: a redelivered task does nothing)."""
+    claimed = WhatIfRun.objects.filter(pk=run_id, status=WhatIfRun.Status.QUEUED).update(
+        status=WhatIfRun.Status.RUNNING
+    )
+    if not claimed:
+        return None
+    run = WhatIfRun.objects.select_related("draft__rule").get(pk=run_id)
+
+    def progress(done: int, total: int) -> None:
+        WhatIfRun.objects.filter(pk=run_id).update(done=done, total=total)
+
+    try:
+        result = rule_draft_try(draft=run.draft, days=run.days, now=now, progress=progress)
+    except Exception as exc:
+        WhatIfRun.objects.filter(pk=run_id).update(
+            status=WhatIfRun.Status.FAILED,
+            error=type(exc).__name__,  # never the message: it may quote an entry
+            finished_at=timezone.now(),
+        )
+        raise
+    WhatIfRun.objects.filter(pk=run_id).update(
+        status=WhatIfRun.Status.DONE,
+        result=result.as_json(),
+        done=result.entries,
+        total=result.entries,
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,74 @@
+"""Clinical records are append-only in the admin; technical sections sit apart."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import Alert
+from alerts.services import entry_evaluate
+from patients.models import Patient
+from symptoms.models import DiaryEntry
+from tests.alerts.factories import make_entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(bob):
+    entry = make_entry(bob, timezone.now(), temp="38.4")
+    entry_evaluate(entry.pk)
+    return {"entry": entry, "alert": Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")}
+
+
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("/admin/symptoms/diaryentry/{entry}/delete/", "entry"),
+        ("/admin/patients/patient/{patient}/delete/", "patient"),
+        ("/admin/patients/user/{user}/delete/", "patient's account"),
+    ],
+)
+def test_the_admin_refuses_to_delete_a_diary_entry_or_a_patient(
+    client, dana, bob, records, url, what
+):
+    client.force_login(dana)
+    target = url.format(entry=records["entry"].pk, patient=bob.pk, user=bob.user_id)
+    assert client.get(target).status_code == 403, what
+    assert client.post(target, {"post": "yes"}).status_code == 403, what
+    assert DiaryEntry.objects.filter(pk=records["entry"].pk).exists()
+    assert Patient.objects.filter(pk=bob.pk, user__isnull=False).exists()
+
+
+@pytest.mark.parametrize("action", ["delete_selected"])
+@pytest.mark.parametrize("changelist", ["/admin/symptoms/diaryentry/", "/admin/patients/patient/"])
+def test_no_bulk_delete_of_clinical_records(client, dana, records, changelist, action):
+    client.force_login(dana)
+    page = client.get(changelist).content.decode()
+    assert action not in page
+
+
+def test_the_admin_refuses_to_change_an_alert_or_a_diary_entry(client, dana, records):
+    client.force_login(dana)
+    alert, entry = records["alert"], records["entry"]
+    response = client.post(
+        f"/admin/alerts/alert/{alert.pk}/change/", {"status": "resolved", "level": "WATCH"}
+    )
+    assert response.status_code == 403
+    alert.refresh_from_db()
+    assert (alert.status, alert.level) == ("open", "CONTACT")
+    page = client.get(f"/admin/symptoms/diaryentry/{entry.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/symptoms/diaryentry/{entry.pk}/change/", {}).status_code == 403
+
+
+def test_the_admin_index_puts_technical_sections_after_the_clinical_ones(client, dana):
+    client.force_login(dana)
+    page = client.get("/admin/").content.decode()
+    clinical = page.index("Clinical records")
+    rules = page.index("Clinical rules and content")
+    technical = page.index("Technical: sign-in lockouts")
+    assert clinical < rules < technical
+    assert page.index("Diary entries") < rules
+    assert page.index("TOTP devices") > technical
+    assert page.index("Access attempts") > technical
