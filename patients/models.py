@@ -149,19 +149,6 @@ class CareTeam(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def is_paused(self, *, now: datetime | None = None) -> bool:
-        """Reminders and periodic rules paused by the team (ends by itself at paused_until)."""
-        return self.paused_until is not None and self.paused_until > (now or dj_timezone.now())
-
-    @property
-    def is_discharged(self) -> bool:
-        return self.discharged_at is not None
-
-    @property
-    def resumes_on(self) -> date | None:
-        """The local day reminders start again (the pause covers the days before it)."""
-        return self.local_day(self.paused_until) if self.paused_until else None
-
 
 class CareTeamMembership(models.Model):
     class Role(models.TextChoices):

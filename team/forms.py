@@ -14,14 +14,14 @@ from diary_site.fields import LocalDateTimeField
 from patients.models import COMMON_ZONES, Patient, User, validate_phone
 
 
-class EnrolForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail (the invitation goes here)"), max_length=254)
+class IdentityFields(forms.Form):
+    """Who the patient is and how to reach them: at enrolment and on "Edit details"."""
+
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         required=False,
         input_formats=["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
         help_text=_("For example 31/12/1960."),
     )
     hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
@@ -32,6 +32,24 @@ class EnrolForm(forms.Form):
         validators=[validate_phone],
         help_text=_("The number the team calls, e.g. +44 7700 900123."),
     )
+
+    def clean_date_of_birth(self):
+        """A date of birth a person can have: not in the future, not over 120 years ago."""
+        value = self.cleaned_data.get("date_of_birth")
+        today = dj_timezone.localdate()
+        if value is not None and not today.replace(year=today.year - 120) <= value <= today:
+            raise forms.ValidationError(
+                _("Check the date of birth: it is in the future or too long ago.")
+            )
+        return value
+
+
+class EnrolForm(IdentityFields):
+    field_order = ["first_name", "last_name", "email", "date_of_birth", "hospital_number", "phone"]
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail (the invitation goes here)"), max_length=254)
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
     timezone = forms.ChoiceField(label=_("Time zone"))
     temperature_unit = forms.ChoiceField(
@@ -73,9 +91,6 @@ class EnrolForm(forms.Form):
             raise forms.ValidationError(_("A patient with this e-mail is already enrolled."))
         return email
 
-    def clean_date_of_birth(self):
-        return clean_birth_date(self.cleaned_data.get("date_of_birth"))
-
     def clean_first_dose_at(self):
         # Django read the wall-clock time in the clinician's zone; it is the patient's.
         value = self.cleaned_data.get("first_dose_at")
@@ -94,37 +109,14 @@ class EnrolForm(forms.Form):
         return value
 
 
-def clean_birth_date(value):
-    """A date of birth a person can have: not in the future, not over 120 years ago."""
-    today = dj_timezone.localdate()
-    if value is not None and not today.replace(year=today.year - 120) <= value <= today:
-        raise forms.ValidationError(
-            _("Check the date of birth: it is in the future or too long ago.")
-        )
-    return value
-
-
-class IdentityForm(forms.Form):
+class IdentityForm(IdentityFields):
     """Who the patient is and how to reach them: the team edits it, with history
     (patients.enrolment.patient_identity_update)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        help_text=_("For example 31/12/1960."),
-    )
-    hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
-    phone = forms.CharField(
-        label=_("Phone number"),
-        max_length=25,
-        required=False,
-        validators=[validate_phone],
-        help_text=_("The number the team calls, e.g. +44 7700 900123."),
-    )
+
+    field_order = ["first_name", "last_name"]
 
     def __init__(self, *args, patient: Patient, **kwargs):
         kwargs.setdefault(
@@ -138,9 +130,6 @@ class IdentityForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-
-    def clean_date_of_birth(self):
-        return clean_birth_date(self.cleaned_data.get("date_of_birth"))
 
 
 class RiskFlagsForm(forms.ModelForm):
