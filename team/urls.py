@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from team import care_views, patient_views, report_views, views
+from team import care_views, patient_views, report_views, rule_views, views
 
 app_name = "team"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("alerts/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("alerts/<int:pk>/snooze/", views.snooze, name="snooze"),
+    path("rule-changes/", rule_views.rule_changes_list, name="rule_changes"),
+    path("rule-changes/<int:pk>/", rule_views.rule_change, name="rule_change"),
     path("report/", report_views.report, name="report"),
     path("report.csv", report_views.report_csv, name="report_csv"),
     path("patients/", patient_views.patient_list, name="patients"),

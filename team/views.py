@@ -15,7 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from alerts.models import Alert, AlertRule, FollowUp, Level, Notification, level_rank
+from alerts.drafts import APPROVE_PERMISSION
+from alerts.models import (
+    Alert,
+    AlertRule,
+    FollowUp,
+    Level,
+    Notification,
+    RuleDraft,
+    level_rank,
+)
 from alerts.triage import (
     patient_acknowledge,
     patient_assign,
@@ -115,6 +124,12 @@ def triage(request: HttpRequest) -> HttpResponse:
         AccessLog.record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "team/_triage_table.html", context)
+    # A clinical lead (the approval permission) sees how many rule changes wait for her.
+    context["rule_changes"] = (
+        RuleDraft.objects.filter(status=RuleDraft.Status.DRAFT).count()
+        if request.user.has_perm(APPROVE_PERMISSION)
+        else None
+    )
     context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()

@@ -1,5 +1,6 @@
-"""Dana drafts a fever threshold change in the admin; it goes live only once Sam approves
-it; new entries use it, old alerts keep theirs."""
+"""Dana drafts a fever threshold change in the admin and tries it on the clinic's last 90
+days; she cannot publish it alone; Alice, a clinical lead with the approval permission,
+approves it on the team's side. New entries use it, old alerts keep theirs."""
 
 from __future__ import annotations
 
@@ -89,12 +90,33 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
         expect(dana.get_by_role("button", name="Approve and publish")).to_have_count(0)
         expect(dana.get_by_role("main")).to_contain_text("A second person must approve")
         journey.step(dana, "cannot approve her own draft")
-        approve_latest_draft(sam)
-        journey.step(sam, "second administrator approves")
+        # What would it have done? The real evaluator over the clinic's last 90 days.
+        dana.locator("#try-draft").get_by_role("button", name="Try it").click()
+        expect(dana.locator("#run-status")).to_contain_text("Done", timeout=60_000)
+        levels = dana.locator("#whatif-levels")
+        expect(levels.get_by_role("row").filter(has_text="CONTACT")).to_be_visible()
+        journey.step(dana, "what the draft would have done")
+        draft_url = dana.url
+
+        # Alice, the clinical lead, reviews it on the team's side and approves it.
+        alice = journey.watch(browser.new_context(**browser_context_args).new_page())
+        log_in(alice, stack, "alice")
+        alice.get_by_role("link", name=re.compile("Rule changes to review")).click()
+        alice.get_by_role("link", name="Fever").click()
+        expect(alice.get_by_role("table", name="What changes")).to_contain_text("37.8 °C")
+        expect(alice.get_by_role("region", name="What it would have done")).to_contain_text(
+            "CONTACT"
+        )
+        journey.step(alice, "clinical lead reviews the change")
+        alice.get_by_role("button", name="Approve and publish").click()
+        expect(alice.get_by_role("main")).to_contain_text("Published")
+        journey.step(alice, "clinical lead approves")
+        assert draft_url
+        dana.goto("/admin/alerts/alertrule/?q=T-FEV-1")
         dana.get_by_role("link", name=re.compile(r"^T-FEV-1")).first.click()
         dana.get_by_role("link", name="History").click()
         history = dana.get_by_role("main").get_by_role("table").first
-        expect(history).to_contain_text("sam")
+        expect(history).to_contain_text("alice")
         expect(history).to_contain_text("Fever line at 37.8")
         journey.step(dana, "rule history")
 

@@ -90,6 +90,9 @@ EXPECTED = {
     "team:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:triage": ("get", CLINICIAN_PAGE),
     "team:report": ("get", CLINICIAN_PAGE),
+    # A clinical lead's review of rule changes: the approval permission, else not found.
+    "team:rule_changes": ("get", {"anonymous": LOGIN, "*": NF}),
+    "team:rule_change": ("get", {"anonymous": LOGIN, "*": NF}),
     "team:report_csv": ("get", CLINICIAN_PAGE),
     "team:inbox": ("get", CLINICIAN_PAGE),
     "team:inbox_read_all": (
@@ -196,6 +199,7 @@ def world(bob, dave, carol, alice, charlie, dana):
             )
         },
         "team:quiet_lift": [bob.pk, quiet.pk],
+        "team:rule_change": [1],  # no draft: not found for everyone but the login page
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
     }
     posts = {

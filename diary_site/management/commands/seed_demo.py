@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -162,7 +163,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         self.stdout.write(
             "Logins (password diary-demo-2026): bob (patient), alice (clinician, team A), "
-            "charlie (clinician, team B), dana and sam (administrators). Staff codes: "
+            "charlie (clinician, team B), dana and sam (administrators); alice may approve rule "
+            "changes. Staff codes: "
             "python manage.py demo_code alice"
         )
 
@@ -184,6 +186,10 @@ class Command(BaseCommand):
             self._demo_authenticator(User.objects.get(username=username))
         now = timezone.now()
         alice = User.objects.get(username="alice")
+        # Alice is the team's clinical lead: she may approve a rule change (team/rule_views.py).
+        alice.user_permissions.add(
+            Permission.objects.get(codename="approve_rule_change", content_type__app_label="alerts")
+        )
         for spec in PATIENTS:
             patient = self._patient(spec, team_a, now)
             if not patient.entries.exists():
