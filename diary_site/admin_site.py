@@ -17,6 +17,7 @@ SECTIONS = (
             "symptoms.diaryentry",
             "alerts.alert",
             "alerts.episode",
+            "alerts.quieting",
         ),
     ),
     (
@@ -24,6 +25,7 @@ SECTIONS = (
         (
             "alerts.alertrule",
             "alerts.ruledraft",
+            "alerts.whatifrun",
             "alerts.enginesettings",
             "alerts.educationpage",
             "symptoms.symptom",

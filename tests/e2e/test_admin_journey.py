@@ -114,7 +114,7 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
         assert draft_url
         dana.goto("/admin/alerts/alertrule/?q=T-FEV-1")
         dana.get_by_role("link", name=re.compile(r"^T-FEV-1")).first.click()
-        dana.get_by_role("link", name="History").click()
+        dana.get_by_role("link", name="History", exact=True).click()
         history = dana.get_by_role("main").get_by_role("table").first
         expect(history).to_contain_text("alice")
         expect(history).to_contain_text("Fever line at 37.8")

@@ -70,5 +70,6 @@ def test_the_admin_index_puts_technical_sections_after_the_clinical_ones(client,
     technical = page.index("Technical: sign-in lockouts")
     assert clinical < rules < technical
     assert page.index("Diary entries") < rules
+    assert clinical < page.index("Quietings") < rules  # a team's quiet is a clinical record
     assert page.index("TOTP devices") > technical
     assert page.index("Access attempts") > technical
