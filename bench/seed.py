@@ -289,8 +289,39 @@ def measure() -> None:
     )
 
 
+def whatif() -> None:
+    """The what-if of a T-FEV-1 draft (37.8 °C) over the big team's last 90 days: entries
+    replayed per second, the reads included, both rule sets evaluated per entry."""
+    from alerts.drafts import rule_draft_create
+    from alerts.models import AlertRule
+    from alerts.whatif import rule_draft_try
+
+    lead, _ = User.objects.get_or_create(username="benchlead", defaults={"is_staff": True})
+    draft = rule_draft_create(
+        rule=AlertRule.objects.get(rule_id="T-FEV-1"),
+        by=lead,
+        reason="bench: what-if rate",
+        proposed={"params": {"threshold_c": "37.8"}},
+    )
+    started = time.monotonic()
+    result = rule_draft_try(draft=draft, days=90, teams=[CareTeam.objects.get(name="Bench big")])
+    elapsed = time.monotonic() - started
+    print(
+        json.dumps(
+            {
+                "whatif_entries_per_s": round(result.entries / elapsed),
+                "whatif_entries": result.entries,
+                "whatif_s": round(elapsed, 1),
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"people": lambda: people(args[0]), "scale": lambda: scale(int(args[0])), "measure": measure}[
-        command
-    ]()
+    {
+        "people": lambda: people(args[0]),
+        "scale": lambda: scale(int(args[0])),
+        "measure": measure,
+        "whatif": whatif,
+    }[command]()
