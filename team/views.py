@@ -247,10 +247,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_patient_for_clinician(request: HttpRequest, pk: int) -> Patient:
     return get_object_or_404(
-        Patient.objects.filter(
-            team__in=CareTeam.objects.for_clinician(request.user)
-        ).select_related("user", "team"),
-        pk=pk,
+        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
     )
 
 

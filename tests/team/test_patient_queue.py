@@ -147,3 +147,28 @@ def test_the_queue_runs_the_same_queries_for_20_and_2000_patients(client, alice,
     html = client.get(url).content.decode()
     assert "2000 patients with open alerts" in html and html.count("data-patient=") == 50
     assert "Showing patients 1–50 of 2000" in html
+
+
+# CONTACT: 4 hours of the team's working day (Mon–Fri 08:00–18:00 in its zone), not 4 hours
+# on the clock. Fired Friday 15:00 London: 3 hours that day, 1 on Monday, due Monday 09:00.
+@pytest.mark.parametrize(
+    ("now", "overdue"),
+    [
+        ("2026-11-27T17:59+00:00", None),  # Friday, nearly 3 working hours in
+        ("2026-11-28T12:00+00:00", None),  # the weekend does not count
+        ("2026-11-30T08:59+00:00", None),  # Monday, a minute short of 4 working hours
+        ("2026-11-30T09:00+00:00", None),  # exactly at the target: not yet overdue
+        ("2026-11-30T09:30+00:00", timedelta(minutes=30)),
+    ],
+)
+def test_a_contact_is_overdue_after_four_working_hours(team_a, bob, now, overdue):
+    from datetime import datetime
+
+    from alerts.triage import response_overdue
+
+    fired = datetime.fromisoformat("2026-11-27T15:00+00:00")
+    team_a.timezone = "Europe/London"
+    alert = Alert(level="CONTACT", fired_at=fired, status=Alert.Status.OPEN)
+    assert response_overdue(alert, team_a, datetime.fromisoformat(now)) == overdue
+    alert.status = Alert.Status.ACKNOWLEDGED  # someone is on it: never overdue
+    assert response_overdue(alert, team_a, datetime.fromisoformat(now)) is None
