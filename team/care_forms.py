@@ -32,6 +32,9 @@ class QuietForm(forms.Form):
     )
 
     def __init__(self, *args, rules: list[AlertRule], symptoms: list, **kwargs) -> None:
+        # The care page holds three forms with a "reason" each: ids of their own, so each
+        # label names its own field (for a click and for a screen reader).
+        kwargs.setdefault("auto_id", "quiet-%s")
         super().__init__(*args, **kwargs)
         self.rules = {row.rule_id: row for row in rules}
         self.symptoms = {s.code: s for s in symptoms}
@@ -82,6 +85,7 @@ class PauseForm(forms.Form):
     reason = forms.CharField(label=_("Reason (for example holiday, hospital stay)"), max_length=200)
 
     def __init__(self, *args, today: date, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "pause-%s")
         super().__init__(*args, **kwargs)
         self.today = today
 
@@ -98,6 +102,11 @@ class PauseForm(forms.Form):
 
 class DischargeForm(forms.Form):
     reason = forms.CharField(label=_("Reason for discharge"), max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "discharge-%s")
+        super().__init__(*args, **kwargs)
+
     confirm = forms.BooleanField(
         label=_(
             "I understand: reminders and the missed-diary checks stop, and the patient can no "

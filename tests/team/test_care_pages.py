@@ -253,3 +253,14 @@ def test_the_care_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(reverse("team:care", args=[bob.pk]))
     assert response.status_code == 200
+
+
+def test_each_form_on_the_care_page_has_ids_of_its_own(client, alice, bob):
+    """Three forms ask for a reason: each label must name its own field."""
+    import re
+
+    client.force_login(alice)
+    html = client.get(reverse("team:care", args=[bob.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="discharge-reason"' in html and 'id="discharge-reason"' in html
