@@ -4,6 +4,7 @@ import copy
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -37,7 +38,7 @@ from alerts.models import (
 )
 from alerts.rules import DEFAULT_RULES
 from alerts.rules.definitions import Param, params_to_json
-from alerts.rules_admin import draft_message_problems
+from alerts.rules_admin import RULE_TEXT_FIELDS, draft_message_problems, in_each_language
 from alerts.whatif import whatif_run_request
 from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
 
@@ -79,6 +80,23 @@ def param_field(name: str, param: Param) -> forms.Field:
     return forms.IntegerField(min_value=param.low, max_value=param.high, **common)
 
 
+def label_languages(form: forms.ModelForm, fields) -> None:
+    """Label each language's column in words ("Patient message — Español"); English is
+    required, the others may wait for a translator (English is shown meanwhile)."""
+    names = dict(settings.LANGUAGES)
+    for field in fields:
+        base = str(form._meta.model._meta.get_field(field).verbose_name)
+        for code, column in zip(
+            settings.MODELTRANSLATION_LANGUAGES, in_each_language(field), strict=True
+        ):
+            if column in form.fields:
+                form.fields[column].label = f"{base[:1].upper()}{base[1:]} — {names[code]}"
+                if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+                    form.fields[column].required = field != "clinician_summary"
+                else:
+                    form.fields[column].required = False
+
+
 class AlertRuleForm(forms.ModelForm):
     """The rule's values, and why they are being changed (the change becomes a draft)."""
 
@@ -97,6 +115,7 @@ class AlertRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.live = {name: copy.deepcopy(getattr(self.instance, name)) for name in DRAFT_FIELDS}
+        label_languages(self, RULE_TEXT_FIELDS)
         for name in self.param_names():
             if name in (self.instance.params or {}):
                 self.initial.setdefault(PARAM_PREFIX + name, self.instance.params[name])
@@ -151,7 +170,19 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
     search_fields = ("rule_id", "title", "patient_message")
     readonly_fields = ("rule_id", "family", "version", "updated_at")
     fieldsets = (
-        (None, {"fields": ("rule_id", "family", "title", "level", "active", "version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "rule_id",
+                    "family",
+                    in_each_language("title"),
+                    "level",
+                    "active",
+                    "version",
+                )
+            },
+        ),
         (
             gettext_lazy("Parameters"),
             {
@@ -166,12 +197,19 @@ class AlertRuleAdmin(SimpleHistoryAdmin):
         (
             gettext_lazy("Messages"),
             {
-                "fields": ("patient_message", "clinician_summary", "rationale"),
+                "fields": (
+                    in_each_language("patient_message"),
+                    in_each_language("clinician_summary"),
+                    "rationale",
+                ),
                 "description": gettext_lazy(
-                    "Name the rule's numbers with placeholders, filled in from the parameters "
-                    "wherever the message is shown: {threshold_c} °C ({threshold_c_f} °F), "
-                    "{remeasure_minutes} minutes. A number typed in that is a parameter is "
-                    "refused: it would stay behind when the parameter changes."
+                    "Each message in every language, side by side; English is required, and a "
+                    "language left empty shows the English words. Name the rule's numbers "
+                    "with placeholders, filled in from the parameters wherever the message is "
+                    "shown: {threshold_c} °C ({threshold_c_f} °F), {remeasure_minutes} "
+                    "minutes, and use the same placeholders in every language. A number typed "
+                    "in that is a parameter is refused: it would stay behind when the "
+                    "parameter changes."
                 ),
             },
         ),

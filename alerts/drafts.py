@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from alerts.models import DRAFT_FIELDS, AlertRule, RuleDraft, rule_changes
 from alerts.rules_admin import (
     MESSAGE_FIELDS,
+    RULE_TEXT_FIELDS,
     draft_message_problems,
+    english,
     validate_rule_row,
     with_placeholders,
 )
@@ -47,6 +49,8 @@ def rule_draft_create(
     reason = (reason or "").strip()
     if not reason:
         raise DraftRefused(_("Say why the rule is being changed."))
+    # "patient_message" without a language means the English words.
+    proposed = {english(k) if k in RULE_TEXT_FIELDS else k: v for k, v in proposed.items()}
     values = {name: proposed.get(name, getattr(rule, name)) for name in DRAFT_FIELDS}
     if not rule_changes(rule, values):
         raise DraftRefused(_("Nothing would change: the draft is the same as the live rule."))
@@ -75,7 +79,8 @@ def rule_draft_rollback(*, rule: AlertRule, to_version: int, by, reason: str) ->
         )
     proposed = {name: getattr(past, name) for name in DRAFT_FIELDS}
     for name in MESSAGE_FIELDS:  # an older message may still have its numbers typed in
-        proposed[name] = with_placeholders(proposed[name], proposed["params"])
+        if proposed.get(name):
+            proposed[name] = with_placeholders(proposed[name], proposed["params"])
     return rule_draft_create(
         rule=rule,
         by=by,

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from alerts import rules
 from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, EngineWindows
-from alerts.rules_admin import render_message, validate_rule_row
+from alerts.rules_admin import in_each_language, render_message, validate_rule_row
 from patients.models import CareTeam
 
 
@@ -60,7 +61,8 @@ class AlertRule(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # title, patient_message and clinician_summary have one column per language, and the
+    # history (with every language) is registered after them: alerts/translation.py.
 
     class Meta:
         ordering = ["rule_id"]
@@ -83,22 +85,39 @@ class AlertRule(models.Model):
             "title": self.title,
             "level": self.level,
             "params": self.params,
-            # The words as shown then, placeholders filled in from these parameters.
-            "patient_message": self.rendered("patient_message"),
-            "clinician_summary": self.rendered("clinician_summary"),
+            # The words as shown then, placeholders filled in from these parameters: English
+            # here, and each language that had its own words under "words" (Alert.words).
+            **self.words_in(settings.MODELTRANSLATION_DEFAULT_LANGUAGE),
+            "words": {
+                code: self.words_in(code)
+                for code in settings.MODELTRANSLATION_LANGUAGES
+                if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+                and getattr(self, build_localized_fieldname("patient_message", code))
+            },
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
 
+    def words_in(self, code: str) -> dict[str, str]:
+        """The title and both messages in one language (English where it has none yet)."""
+        with translation.override(code):
+            return {
+                "title": self.title,
+                "patient_message": self.rendered("patient_message"),
+                "clinician_summary": self.rendered("clinician_summary"),
+            }
+
 
 # What a rule change may propose: the rest of the row (id, family, version) is code's.
+# The words are proposed in every language at once (alerts/translation.py): "title_en_gb",
+# "title_es", "title_de", and the same for both messages.
 DRAFT_FIELDS = (
-    "title",
+    *in_each_language("title"),
     "level",
     "active",
     "params",
     "remeasure_minutes",
-    "patient_message",
-    "clinician_summary",
+    *in_each_language("patient_message"),
+    *in_each_language("clinician_summary"),
     "rationale",
 )
 
@@ -145,7 +164,7 @@ class RuleDraft(models.Model):
     self_approved = models.BooleanField(default=False)
     published_version = models.PositiveIntegerField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    # Per-language messages and the history: alerts/translation.py.
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -210,6 +229,13 @@ def _words(name: str, value) -> str:
     return str(value)
 
 
+def _words_differ(before, after) -> bool:
+    """An untranslated column is empty or None: both mean "shows the English"."""
+    if isinstance(before, str | None) and isinstance(after, str | None):
+        return (before or "") != (after or "")
+    return before != after
+
+
 def rule_changes(rule: AlertRule, proposed: dict) -> list[tuple[str, str, str]]:
     """What `proposed` changes in `rule`, in words: each parameter on its own line."""
     definition = DEFAULT_RULES.get(rule.rule_id)
@@ -229,7 +255,7 @@ def rule_changes(rule: AlertRule, proposed: dict) -> list[tuple[str, str, str]]:
                             f"{after.get(key, '—')} {unit}".strip(),
                         )
                     )
-        elif before != after:
+        elif _words_differ(before, after):
             label = str(AlertRule._meta.get_field(name).verbose_name)
             changes.append((label, _words(name, before), _words(name, after)))
     return changes
@@ -445,6 +471,25 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.rule_id} {self.level} for {self.patient}"
+
+    def said(self, field: str) -> str:
+        """The rule's words as they were when this fired, in the reader's language: its
+        own translation then, else the English then (older alerts kept English only)."""
+        snapshot = self.snapshot or {}
+        words = (snapshot.get("words") or {}).get(translation.get_language()) or {}
+        return words.get(field) or snapshot.get(field) or ""
+
+    @property
+    def title_words(self) -> str:
+        return self.said("title") or self.rule.title
+
+    @property
+    def patient_words(self) -> str:
+        return self.said("patient_message")
+
+    @property
+    def summary_words(self) -> str:
+        return self.said("clinician_summary") or self.title_words
 
     def entry_team_alerts(self) -> AlertQuerySet:
         """The team alerts raised with this one: the entry's (alerts/notify.py notice_leads
@@ -662,7 +707,7 @@ class EducationPage(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[rules])
+    # Per-language title, summary and body, and the history: alerts/translation.py.
 
     class Meta:
         ordering = ["order", "title"]

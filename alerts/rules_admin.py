@@ -7,7 +7,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from modeltranslation.utils import build_localized_fieldname
 
 from alerts.rules import DEFAULT_RULES, NONE, Level
 
@@ -29,10 +32,27 @@ def validate_rule_row(rule: Any) -> None:
 # Messages name the rule's numbers through placeholders, rendered from its parameters:
 # "{threshold_c} °C", "in {remeasure_minutes} minutes". A number typed into the message
 # would stay behind when the parameter changes.
-MESSAGE_FIELDS = ("patient_message", "clinician_summary")
+RULE_TEXT_FIELDS = ("title", "patient_message", "clinician_summary")
+
+
+def in_each_language(field: str) -> tuple[str, ...]:
+    """A translated field's columns, English first: ("title_en_gb", "title_es", "title_de")."""
+    return tuple(
+        build_localized_fieldname(field, code) for code in settings.MODELTRANSLATION_LANGUAGES
+    )
+
+
+def english(field: str) -> str:
+    return build_localized_fieldname(field, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+
+
+MESSAGE_FIELDS = (*in_each_language("patient_message"), *in_each_language("clinician_summary"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-DECIMAL_NUMBER = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
-MINUTES = re.compile(r"(?<![\d.])(\d+)\s*(?:min\b|mins\b|minutes?\b)", re.IGNORECASE)
+# "38.0", and "38,0" as Spanish and German write it.
+DECIMAL_NUMBER = re.compile(r"(?<![\d.,])\d+[.,]\d+(?![\d.,])")
+MINUTES = re.compile(
+    r"(?<![\d.])(\d+)\s*(?:min\b|mins\b|minutes?\b|minutos?\b|minuten?\b)", re.IGNORECASE
+)
 
 
 def message_values(params: dict, remeasure_minutes: int | None) -> dict[str, str]:
@@ -53,8 +73,21 @@ def message_values(params: dict, remeasure_minutes: int | None) -> dict[str, str
 
 def render_message(text: str, params: dict, remeasure_minutes: int | None) -> str:
     """The message with each known {placeholder} replaced; unknown ones are left as typed."""
-    values = message_values(params, remeasure_minutes)
+    values = {
+        name: _localised(value) for name, value in message_values(params, remeasure_minutes).items()
+    }
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
+
+
+def _localised(value: str) -> str:
+    """A decimal in the active language's way: "38.0" in English, "38,0" in Spanish."""
+    if "." not in value:
+        return value
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return formats.number_format(number, decimal_pos=-number.as_tuple().exponent)
 
 
 def message_problems(
@@ -84,7 +117,7 @@ def message_problems(
         except InvalidOperation:
             continue
     for token in DECIMAL_NUMBER.findall(text or ""):
-        name = decimals.get(Decimal(token))
+        name = decimals.get(Decimal(token.replace(",", ".")))
         if name is not None:
             problems.append(f"it names {token}, the value of {name}: write {{{name}}} instead")
     if remeasure_minutes is not None:
@@ -113,6 +146,15 @@ def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, lis
             text, values=changed, remeasure_minutes=old_minutes, placeholders=False
         )
         problems += [p for p in left_behind if p not in problems]
+        english_field = english(field.rsplit("_", 2)[0] if field.endswith("_en_gb") else field)
+        if text and field != english_field:
+            theirs = set(PLACEHOLDER.findall(proposed.get(english_field) or ""))
+            ours = set(PLACEHOLDER.findall(text))
+            if ours != theirs:
+                problems.append(
+                    "it must use the same placeholders as the English message: "
+                    + (", ".join(f"{{{n}}}" for n in sorted(theirs)) or "none")
+                )
         if problems:
             found[field] = problems
     return found
@@ -136,7 +178,7 @@ def with_placeholders(text: str, params: dict) -> str:
         return match.group(0)
 
     def number(match: re.Match) -> str:
-        name = names.get(Decimal(match.group(0)))
+        name = names.get(Decimal(match.group(0).replace(",", ".")))
         return f"{{{name}}}" if name else match.group(0)
 
     return DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))

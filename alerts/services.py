@@ -399,9 +399,7 @@ def entries_advice(patient: Patient, *, since: datetime) -> list[EntryAdvice]:
                 entry=entry,
                 level=level,
                 key=rules.PROMPT_KEYS[level],
-                reasons=tuple(
-                    dict.fromkeys(a.snapshot.get("title") or a.rule.title for a in alerts)
-                ),
+                reasons=tuple(dict.fromkeys(a.title_words for a in alerts)),
             )
         )
     return advice

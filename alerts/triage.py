@@ -213,7 +213,7 @@ class PatientRow:
     @property
     def told(self) -> str:
         """What the patient was told on screen: the highest alert's message."""
-        return self.lead.snapshot.get("patient_message", "")
+        return self.lead.patient_words
 
     @property
     def follow_up(self):

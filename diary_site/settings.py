@@ -52,6 +52,8 @@ DIARY_BASE_URL = env.str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
+    # Per-language columns for the clinical content (alerts/translation.py); before the admin.
+    "modeltranslation",
     # django.contrib.admin, with clinical content grouped apart from technical sections.
     "diary_site.apps.DiaryAdminConfig",
     "django.contrib.auth",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's chosen language wins over the browser's (patients/languages.py).
+    "patients.languages.PersonLanguageMiddleware",
     # Signed-in pages and exports: Cache-Control: no-store, private; Vary: HX-Request.
     "diary_site.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -248,9 +252,21 @@ CONTENT_SECURITY_POLICY = {
 
 # Internationalisation
 # ------------------------------------------------------------------------------
+# Shipped languages (docs/clinical-safety.md, "Languages"): each person's choice is
+# User.language, else the browser's (LocaleMiddleware), else English. The catalogues are
+# locale/<lang>/LC_MESSAGES/django.po, compiled by `make messages` (scripts/compile_messages.py).
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+LANGUAGES = [("en-gb", "English"), ("es", "Español"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "diary_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Clinical content (rule messages, education pages, symptom labels): one column per language;
+# a missing translation falls back to English and is listed for the administrator.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_LANGUAGES = ("en-gb", "es", "de")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
+MODELTRANSLATION_AUTO_POPULATE = False
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -23,6 +23,8 @@ urlpatterns = [
     # Before Django's own: limited, and through the account-mail outbox.
     path("accounts/password_reset/", patient_views.PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The language switcher on every page (patients/languages.py).
+    path("i18n/setlang/", patient_views.set_language, name="set_language"),
     path("diary/", include("symptoms.urls")),
     path("team/", include("team.urls")),
     path("patients/", include("patients.urls")),

@@ -9,4 +9,4 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from patients import display_zone, sessions, two_factor  # noqa: F401 — login signals
+        from patients import display_zone, languages, sessions, two_factor  # noqa: F401 — login signals

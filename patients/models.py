@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -70,6 +71,13 @@ def in_quiet_hours(local: time) -> bool:
 
 class User(AbstractUser):
     """A person who logs in. The role follows from what is attached to the account."""
+
+    # The language of this person's pages and of every e-mail sent to them
+    # (patients/languages.py). Blank until they choose, or until their first login, when the
+    # login page's language (their browser's) is kept.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
 
     class Role(models.TextChoices):
         PATIENT = "patient", _("Patient")

@@ -13,15 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from alerts.models import EducationPage
 from alerts.services import injection_pre_dose_check
 from diary_site.limits import over_limit
-from patients import display_zone, enrolment
+from patients import display_zone, enrolment, languages
 from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
 from patients.injections import injection_correct, injection_record, injection_remove
-from patients.models import Caregiver, Injection, Patient
+from patients.models import Caregiver, Injection, Patient, User
 from patients.timezones import zone_label
 from symptoms.reminders import patient_from_token
 
@@ -312,3 +314,14 @@ class PasswordReset(PasswordResetView):
         else:
             form.save()
         return HttpResponseRedirect(self.get_success_url())
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher on every page: Django's own view (cookie, safe redirect back),
+    and for a signed-in person their choice is kept for their pages and their e-mails."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in languages.SHIPPED:
+        User.objects.filter(pk=request.user.pk).update(language=code)
+    return response

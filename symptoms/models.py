@@ -60,7 +60,7 @@ class Symptom(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
+    # label and help_text have one column per language; history: symptoms/translation.py.
 
     class Meta:
         ordering = ["order", "code"]

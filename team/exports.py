@@ -731,12 +731,11 @@ def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) ->
     if pdf.get_y() > pdf.h - 40:
         pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    snapshot = alert.snapshot or {}
     pdf.set_font(FONT, "B", 9)
     pdf.set_text_color(*LEVEL_INK.get(alert.level, INK))
     pdf.cell(22, 5, alert.level)
     pdf.set_text_color(*INK)
-    title = snapshot.get("title") or alert.rule.title
+    title = alert.title_words
     pdf.multi_cell(
         width - 22,
         5,
@@ -756,7 +755,7 @@ def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) ->
 
     if values := _values_text(alert.why or {}, symptoms):
         line(_("Values"), values)
-    line(_("Patient was told"), snapshot.get("patient_message") or "—")
+    line(_("Patient was told"), alert.patient_words or "—")
     if alert.acknowledged_at:
         line(
             _("Acknowledged"),

@@ -389,7 +389,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     ):
         reasons.setdefault(entry_id, []).append(title)
     rows = [
-        (n, reasons.get(n.alert.entry_id) or [n.alert.snapshot.get("title") or n.alert.rule.title])
+        (n, reasons.get(n.alert.entry_id) or [n.alert.title_words])
         for n in notifications
     ]
     failed = Notification.objects.filter(

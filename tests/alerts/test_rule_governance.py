@@ -17,6 +17,7 @@ from alerts.drafts import (
     rule_draft_rollback,
 )
 from alerts.models import Alert, AlertRule, RuleDraft
+from alerts.rules_admin import RULE_TEXT_FIELDS
 from alerts.services import entry_evaluate
 from tests.alerts.factories import make_entry
 from tests.conftest import make_user, with_second_factor
@@ -32,18 +33,19 @@ def fever_rule() -> AlertRule:
 
 def change_form(rule: AlertRule, **changes) -> dict:
     data = {
-        "title": rule.title,
+        "title_en_gb": rule.title,
         "level": rule.level,
         "active": "on" if rule.active else "",
         **{f"param_{name}": value for name, value in rule.params.items()},
         "remeasure_minutes": rule.remeasure_minutes or "",
-        "patient_message": rule.patient_message,
-        "clinician_summary": rule.clinician_summary,
+        "patient_message_en_gb": rule.patient_message,
+        "clinician_summary_en_gb": rule.clinician_summary,
         "rationale": rule.rationale,
         "reason": "Audit of last quarter's fevers",
         "_save": "Save",
     }
-    data.update(changes)
+    # A message without a language is the English column of the editor.
+    data.update({f"{k}_en_gb" if k in RULE_TEXT_FIELDS else k: v for k, v in changes.items()})
     return {k: v for k, v in data.items() if v != "" or k in ("reason", "remeasure_minutes")}
 
 
