@@ -388,10 +388,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         .values_list("entry_id", "rule__title")
     ):
         reasons.setdefault(entry_id, []).append(title)
-    rows = [
-        (n, reasons.get(n.alert.entry_id) or [n.alert.title_words])
-        for n in notifications
-    ]
+    rows = [(n, reasons.get(n.alert.entry_id) or [n.alert.title_words]) for n in notifications]
     failed = Notification.objects.filter(
         alert__in=Alert.objects.for_clinician(request.user), status=Notification.Status.FAILED
     ).select_related("alert__patient__user", "recipient")[:50]
