@@ -11,7 +11,8 @@ WITH_POSTGRES := $(BIN)/python -m scripts.services with-postgres
 CHROMIUM ?= /usr/bin/chromium
 PIP_VERSION := 26.3
 
-.PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock static clean
+.PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock static clean \
+  messages mo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +30,25 @@ $(VENV)/.installed-dev: requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## messages: re-collect the marked strings into locale/<lang>/LC_MESSAGES/django.po (needs
+## GNU gettext's xgettext), then compile. Translate the new entries, then commit the .po files.
+messages: install-dev
+	$(BIN)/python -m scripts.messages update
+	$(BIN)/python -m scripts.messages compile
+
+## mo: the compiled catalogues (.mo, not committed), rebuilt when a .po is newer (polib).
+mo: install
+	$(BIN)/python -m scripts.messages compile
+
 ## run: web on 127.0.0.1:$(PORT), one Celery worker, one beat, private PostgreSQL and
 ## Redis unless DATABASE_URL / REDIS_URL are set; migrations and the demo data first.
-run: install-dev
+run: install-dev mo
 	$(BIN)/python scripts/run_dev.py
 
 ## test: lint, the whole test suite, then the browser journeys when Chromium is installed
 ## (`apt-get install -y chromium`), on a private PostgreSQL unless DATABASE_URL is set.
 ## `make test PYTEST_ARGS="tests/alerts -x"` runs a part of the suite (and no journeys).
-test: install-dev
+test: install-dev mo
 	$(WITH_POSTGRES) $(MAKE) --no-print-directory lint suite
 
 ## lint: ruff, the architecture (import-linter: the apps depend one way, no cycles), and
@@ -57,7 +68,7 @@ suite: install-dev
 
 ## e2e: the patient, clinician and administrator journeys in real Chromium, with axe-core.
 ## Starts its own database, Redis, gunicorn, Celery worker and beat; artefacts in e2e-artifacts/.
-e2e: install-dev
+e2e: install-dev mo
 	$(WITH_POSTGRES) $(MAKE) --no-print-directory e2e-suite
 
 e2e-suite: install-dev
@@ -71,7 +82,7 @@ fuzz: install-dev
 ## bench: throughput, latency and scale figures as ratios against same-run baselines
 ## (quick mode < 5 min; `make bench BENCH_ARGS=--full` for the long run). The private
 ## PostgreSQL keeps fsync on here, as a deployment does.
-bench: install-dev
+bench: install-dev mo
 	$(WITH_POSTGRES) --durable $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## lock: re-resolve both lock files from requirements*.in (docs/operations.md, "Upgrading").
@@ -83,7 +94,7 @@ lock: install-dev
 
 ## static: collect and compress the static files into staticfiles/, at build time (a release
 ## step's files are thrown away by most platforms). Needs no database or mail server.
-static: install
+static: install mo
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build/none \
 	  EMAIL_URL=dummymail:// $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, Digest, Level
+from patients.languages import speaking_to
 from patients.models import CareTeam, CareTeamMembership
 from symptoms.reminders import due_at, in_quiet_hours
 
@@ -96,10 +97,11 @@ def _email(user, team: CareTeam, count: int) -> None:
         "count": count,
         "link": settings.DIARY_BASE_URL + reverse("team:watch"),
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/digest-subject.txt", ctx).strip(),
-        body=render_to_string("emails/digest-body.txt", ctx),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/digest-body.html", ctx), "text/html")
+    with speaking_to(user):  # in the clinician's language (patients/languages.py)
+        message = EmailMultiAlternatives(
+            subject=render_to_string("emails/digest-subject.txt", ctx).strip(),
+            body=render_to_string("emails/digest-body.txt", ctx),
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string("emails/digest-body.html", ctx), "text/html")
     message.send()

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from alerts.models import Level, Notification
+from patients.languages import speaking_to
 
 
 class TransportError(Exception):
@@ -61,14 +62,15 @@ class Email(Transport):
         address = notification.recipient.email
         if not address:
             raise TransportError("the recipient has no e-mail address", permanent=True)
-        ctx = self.context(notification)
-        subject = render_to_string("emails/alert-subject.txt", ctx).strip()
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/alert-body.txt", ctx),
-            to=[address],
-        )
-        message.attach_alternative(render_to_string("emails/alert-body.html", ctx), "text/html")
+        with speaking_to(notification.recipient):  # in the clinician's language
+            ctx = self.context(notification)
+            subject = render_to_string("emails/alert-subject.txt", ctx).strip()
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("emails/alert-body.txt", ctx),
+                to=[address],
+            )
+            message.attach_alternative(render_to_string("emails/alert-body.html", ctx), "text/html")
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:

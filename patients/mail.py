@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from diary_site.publisher import publish_task_on_commit
+from patients.languages import speaking_to
 from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
 
 logger = logging.getLogger(__name__)
@@ -102,13 +103,14 @@ def _context(email: AccountEmail) -> dict:
 
 
 def _message(email: AccountEmail) -> EmailMessage:
-    context = _context(email)
     name = TEMPLATES[email.kind]
-    return EmailMessage(
-        subject=render_to_string(f"emails/{name}-subject.txt", context).strip(),
-        body=render_to_string(f"emails/{name}-body.txt", context),
-        to=[email.user.email],
-    )
+    with speaking_to(email.user):  # in the recipient's language (patients/languages.py)
+        context = _context(email)
+        return EmailMessage(
+            subject=render_to_string(f"emails/{name}-subject.txt", context).strip(),
+            body=render_to_string(f"emails/{name}-body.txt", context),
+            to=[email.user.email],
+        )
 
 
 def account_emails_send(*, now: datetime | None = None, only: int | None = None) -> int:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.languages import speaking_to
 from patients.models import Patient, PatientReminder, in_quiet_hours
 from symptoms.models import DiaryEntry
 
@@ -168,17 +169,18 @@ def _email(reminder: PatientReminder) -> None:
         "link": settings.DIARY_BASE_URL + reverse("symptoms:today"),
         "opt_out": opt_out,
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("emails/reminder-subject.txt", ctx).strip(),
-        body=render_to_string("emails/reminder-body.txt", ctx),
-        to=[user.email],
-        # RFC 8058: mail apps can offer a one-click "unsubscribe" that POSTs to opt_out.
-        headers={
-            "List-Unsubscribe": f"<{opt_out}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(render_to_string("emails/reminder-body.html", ctx), "text/html")
+    with speaking_to(user):  # in the patient's language (patients/languages.py)
+        message = EmailMultiAlternatives(
+            subject=render_to_string("emails/reminder-subject.txt", ctx).strip(),
+            body=render_to_string("emails/reminder-body.txt", ctx),
+            to=[user.email],
+            # RFC 8058: mail apps can offer a one-click "unsubscribe" that POSTs to opt_out.
+            headers={
+                "List-Unsubscribe": f"<{opt_out}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(render_to_string("emails/reminder-body.html", ctx), "text/html")
     message.send()
 
 

@@ -17,7 +17,7 @@ from alerts.drafts import (
     rule_draft_rollback,
 )
 from alerts.models import Alert, AlertRule, RuleDraft
-from alerts.rules_admin import RULE_TEXT_FIELDS
+from alerts.rules_admin import RULE_TEXT_FIELDS, in_each_language
 from alerts.services import entry_evaluate
 from tests.alerts.factories import make_entry
 from tests.conftest import make_user, with_second_factor
@@ -33,13 +33,16 @@ def fever_rule() -> AlertRule:
 
 def change_form(rule: AlertRule, **changes) -> dict:
     data = {
-        "title_en_gb": rule.title,
+        # The editor shows every language's words side by side.
+        **{
+            column: getattr(rule, column) or ""
+            for field in RULE_TEXT_FIELDS
+            for column in in_each_language(field)
+        },
         "level": rule.level,
         "active": "on" if rule.active else "",
         **{f"param_{name}": value for name, value in rule.params.items()},
         "remeasure_minutes": rule.remeasure_minutes or "",
-        "patient_message_en_gb": rule.patient_message,
-        "clinician_summary_en_gb": rule.clinician_summary,
         "rationale": rule.rationale,
         "reason": "Audit of last quarter's fevers",
         "_save": "Save",

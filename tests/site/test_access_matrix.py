@@ -51,6 +51,8 @@ EXPECTED = {
     ),
     "two_factor_setup": ("get", SIGNED_IN),
     "logout": ("post", {"*": LOGIN}),  # back to the login page
+    # The language switcher: anyone, back to the page they were on (or home).
+    "set_language": ("post", {"*": REDIRECT}),
     "password_change": ("get", SIGNED_IN),
     "password_change_done": ("get", SIGNED_IN),
     "password_reset": ("get", EVERYONE),
