@@ -8,7 +8,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from patients.models import Patient
 from symptoms.models import Symptom
@@ -38,20 +38,20 @@ def symptom_labels() -> dict[str, str]:
 
 
 def _name(key: str) -> str:
-    return symptom_labels().get(key) or LABELS.get(key) or key.replace("_", " ")
+    return symptom_labels().get(key) or str(LABELS.get(key) or key.replace("_", " "))
 
 
 LABELS = {
     "value_c": "°C",
-    "threshold_c": "threshold",
-    "fever_c": "fever",
-    "below_c": "below",
-    "low_c": "from",
-    "high_c": "below",
-    "at_or_below_c": "at or below",
-    "min_grade": "min grade",
-    "min_gap_minutes": "min gap (min)",
-    "window_hours": "window (h)",
+    "threshold_c": _("threshold"),
+    "fever_c": _("fever"),
+    "below_c": _("below"),
+    "low_c": pgettext_lazy("lower bound", "from"),
+    "high_c": _("below"),
+    "at_or_below_c": _("at or below"),
+    "min_grade": _("min grade"),
+    "min_gap_minutes": _("min gap (min)"),
+    "window_hours": _("window (h)"),
 }
 
 
@@ -71,9 +71,9 @@ def _reading(item: dict) -> str:
     if unit == "F" and item.get("value_c") is not None:
         text += f" ({item['value_c']} °C)"
     if item.get("confirmed"):
-        text += ", re-measure"
+        text += str(_(", re-measure"))
     when = _when(item.get("at", "")) if item.get("at") else None
-    return f"{text} at {when}" if when else text
+    return str(_("%(reading)s at %(when)s") % {"reading": text, "when": when}) if when else text
 
 
 def _pair(key: str, value) -> str:
@@ -100,9 +100,9 @@ def describe(value) -> str:
             return f"{value['from']} → {value['to']}"
         return ", ".join(_pair(k, v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return "; ".join(describe(v) for v in value) or "none"
+        return "; ".join(describe(v) for v in value) or str(_("none"))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(_("yes") if value else _("no"))
     if isinstance(value, str):
         looks_iso = len(value) >= 10 and value[:4].isdigit() and value[4] == "-"
         if looks_iso:
