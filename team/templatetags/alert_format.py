@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from patients.models import Patient
 from symptoms.models import Symptom
+from symptoms.readings import local_number
 
 register = template.Library()
 
@@ -67,9 +68,9 @@ def _when(text: str) -> str | None:
 
 def _reading(item: dict) -> str:
     unit = item.get("unit", "C")
-    text = f"{item['value']} °{unit}"
+    text = f"{local_number(item['value'])} °{unit}"
     if unit == "F" and item.get("value_c") is not None:
-        text += f" ({item['value_c']} °C)"
+        text += f" ({local_number(item['value_c'])} °C)"
     if item.get("confirmed"):
         text += str(_(", re-measure"))
     when = _when(item.get("at", "")) if item.get("at") else None
@@ -79,7 +80,7 @@ def _reading(item: dict) -> str:
 def _pair(key: str, value) -> str:
     """ "threshold 38.3 °C" for a value in °C, else "name value"."""
     if key.endswith("_c") and isinstance(value, (str, int, float)) and key != "value_c":
-        return f"{_name(key)} {value} °C"
+        return f"{_name(key)} {local_number(value)} °C"
     symptom = symptoms_by_code().get(key)
     if symptom is not None and isinstance(value, int) and not isinstance(value, bool):
         return _grade_text(key, value)
@@ -170,7 +171,7 @@ def fired_values_of(whys: list[dict]) -> list[str]:
     else:
         temps = [why[k] for why in whys for k in ("temperature_c",) if why.get(k)]
         if temps:
-            out.append(f"{max(temps, key=float)} °C")
+            out.append(f"{local_number(max(temps, key=float))} °C")
     grades: dict[str, object] = {}
     for why in whys:
         symptoms = why.get("symptoms")
@@ -184,7 +185,7 @@ def fired_values_of(whys: list[dict]) -> list[str]:
         for key, (name, unit) in _VITALS.items():
             value = why.get(key)
             if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-                out.append(f"{name} {value}{unit}")
+                out.append(f"{name} {local_number(value)}{unit}")
         if why.get("hours_since_injection") is not None:
             out.append(_hours_after(why["hours_since_injection"]))
     return list(dict.fromkeys(out))
