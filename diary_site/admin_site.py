@@ -41,8 +41,8 @@ TECHNICAL = _("Technical: sign-in lockouts, authenticator devices")
 
 
 class DiaryAdminSite(admin.AdminSite):
-    site_header = "Kesimpta diary administration"
-    site_title = "Kesimpta diary admin"
+    site_header = _("Kesimpta diary administration")
+    site_title = _("Kesimpta diary admin")
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

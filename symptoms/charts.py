@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from symptoms.models import GRADE_LABELS
+from symptoms.readings import local_number
 
 # Layout, in em of the chart's font size (1rem: the reader's text size).
 TEXT = 0.8125  # axis text, relative to the chart
@@ -122,7 +123,7 @@ class Axis:
         return self.height * float((self.high - value) / (self.high - self.low))
 
     def label(self, value: Decimal) -> str:
-        return str(value.quantize(Decimal("1") if self.step >= 1 else Decimal("0.1")))
+        return local_number(value.quantize(Decimal("1") if self.step >= 1 else Decimal("0.1")))
 
 
 def temperature_axis(values: Sequence[Decimal], unit: str, *, height: float = PLOT_HEIGHT) -> Axis:
@@ -254,7 +255,14 @@ def temperature_chart(
                 f'stroke="{colour}" stroke-width="1"/>'
             )
         margin.append(
-            _text("100%", label_at + 0.35 * TEXT, str(value), dx=0.5, fill=colour, weight="bold")
+            _text(
+                "100%",
+                label_at + 0.35 * TEXT,
+                local_number(value),
+                dx=0.5,
+                fill=colour,
+                weight="bold",
+            )
         )
     if leaders:
         margin.append(f'<svg x="100%" overflow="visible">{"".join(leaders)}</svg>')
@@ -279,7 +287,7 @@ def temperature_chart(
         shared.append(
             f'<circle cx="{_x(p.day_index, days)}" cy="{y(p.value):.3f}em" r="4.5" '
             f'fill="{READING}" stroke="{BACKGROUND}" stroke-width="1.5">'
-            f"<title>{escape(when)}: {p.value} °{unit}</title></circle>"
+            f"<title>{escape(when)}: {local_number(p.value)} °{unit}</title></circle>"
         )
     shared.append(_hline(bottom, AXIS))
     labels = day_labels(start, days)
@@ -288,7 +296,7 @@ def temperature_chart(
     # The key, one item a line: what each mark means, in words.
     key = [(_key_dot(READING), _("Temperature reading"))]
     key += [
-        (_key_line(colour, dash), f"{value} °{unit}: {threshold.label}")
+        (_key_line(colour, dash), f"{local_number(value)} °{unit}: {threshold.label}")
         for value, threshold, (colour, dash) in zip(
             lines, thresholds, THRESHOLD_STYLES, strict=False
         )
@@ -327,9 +335,9 @@ def temperature_summary(
             len(points),
         ) % {
             "count": len(points),
-            "high": highest.value,
+            "high": local_number(highest.value),
             "high_day": _spoken_day(start + timedelta(days=int(highest.day_index))),
-            "last": latest.value,
+            "last": local_number(latest.value),
             "last_day": _spoken_day(start + timedelta(days=int(latest.day_index))),
             "unit": unit,
         }
@@ -337,7 +345,7 @@ def temperature_summary(
         words += " " + _("No readings in this period.")
     if lines:
         words += " " + _("Warning lines at %(values)s °%(unit)s.") % {
-            "values": ", ".join(str(v) for v in lines),
+            "values": ", ".join(local_number(v) for v in lines),
             "unit": unit,
         }
     return words

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField
 from symptoms.models import GRADE_LABELS, Symptom
-from symptoms.readings import VITAL_LIMITS, temperature_problem, to_celsius
+from symptoms.readings import VITAL_LIMITS, local_number, temperature_problem, to_celsius
 
 GRADE_CHOICES = list(GRADE_LABELS.items())
 # Readings outside symptoms.validation's limits are refused; outside this plausible band
@@ -213,7 +213,7 @@ class EntryForm(forms.Form):
                             "%(value)s °%(unit)s is very unusual. Please measure again to check. "
                             "If it is right, tick “Yes, this reading is right” and save."
                         )
-                        % {"value": value, "unit": unit},
+                        % {"value": local_number(value), "unit": unit},
                     )
         if data.get("planned_vaccine_live") and not data.get("planned_vaccine"):
             self.add_error("planned_vaccine", _("Please say which vaccine you plan to have."))

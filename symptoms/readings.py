@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 TENTH = Decimal("0.1")
@@ -37,6 +38,23 @@ def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
     return number.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def local_number(value: Decimal | float | int | str) -> str:
+    """A number for people to read, with the active language's decimal separator and the
+    decimal places it was given with ("38.4" in en-gb, "38,4" in es and de). Machine formats
+    (CSV cells, FHIR, input values, SVG coordinates) keep str() and its dot."""
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(number, decimal_pos=places)
+
+
 def temperature_problem(value: Decimal, unit: str) -> str | None:
     """Why the diary would not record this reading, or None when it would."""
     if unit not in TEMPERATURE_LIMITS:
@@ -48,7 +66,12 @@ def temperature_problem(value: Decimal, unit: str) -> str | None:
         return _(
             "%(value)s °%(unit)s is not a body temperature we can record. Please check the "
             "reading (it must be between %(low)s and %(high)s °%(unit)s)."
-        ) % {"value": value, "unit": unit, "low": low, "high": high}
+        ) % {
+            "value": local_number(value),
+            "unit": unit,
+            "low": local_number(low),
+            "high": local_number(high),
+        }
     if value != value.quantize(TENTH):
         return _("Please give the temperature to one decimal place, like 37.5.")
     return None

@@ -21,6 +21,7 @@ from symptoms.models import (
     SymptomReport,
     TemperatureReading,
 )
+from symptoms.readings import local_number
 
 VITALS = ("heart_rate", "resp_rate", "spo2", "systolic_bp")
 VITAL_NAMES = {
@@ -209,7 +210,7 @@ def entry_summary(entry: DiaryEntry) -> dict[str, str]:
     """What an entry says, item by item in words (for amendments): {item: value}."""
     summary: dict[str, str] = {}
     for reading in TemperatureReading.objects.filter(entry=entry):
-        summary[str(_("Temperature"))] = f"{reading.value} °{reading.unit}"
+        summary[str(_("Temperature"))] = f"{local_number(reading.value)} °{reading.unit}"
     for report in SymptomReport.objects.filter(entry=entry).select_related("symptom"):
         if report.grade:
             summary[report.symptom.label] = report.grade_words

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from patients.access import clinician_required
@@ -56,7 +57,8 @@ def _pct(value: float | None) -> str:
 
 
 def _n(value: float | None, places: int = 1) -> str:
-    return "—" if value is None else f"{value:.{places}f}"
+    # Round first: number_format cuts extra decimals off rather than rounding them.
+    return "—" if value is None else number_format(round(value, places), decimal_pos=places)
 
 
 @clinician_required

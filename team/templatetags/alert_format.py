@@ -8,10 +8,11 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from patients.models import Patient
 from symptoms.models import Symptom
+from symptoms.readings import local_number
 
 register = template.Library()
 
@@ -38,20 +39,20 @@ def symptom_labels() -> dict[str, str]:
 
 
 def _name(key: str) -> str:
-    return symptom_labels().get(key) or LABELS.get(key) or key.replace("_", " ")
+    return symptom_labels().get(key) or str(LABELS.get(key) or key.replace("_", " "))
 
 
 LABELS = {
     "value_c": "°C",
-    "threshold_c": "threshold",
-    "fever_c": "fever",
-    "below_c": "below",
-    "low_c": "from",
-    "high_c": "below",
-    "at_or_below_c": "at or below",
-    "min_grade": "min grade",
-    "min_gap_minutes": "min gap (min)",
-    "window_hours": "window (h)",
+    "threshold_c": _("threshold"),
+    "fever_c": _("fever"),
+    "below_c": _("below"),
+    "low_c": pgettext_lazy("lower bound", "from"),
+    "high_c": _("below"),
+    "at_or_below_c": _("at or below"),
+    "min_grade": _("min grade"),
+    "min_gap_minutes": _("min gap (min)"),
+    "window_hours": _("window (h)"),
 }
 
 
@@ -67,19 +68,19 @@ def _when(text: str) -> str | None:
 
 def _reading(item: dict) -> str:
     unit = item.get("unit", "C")
-    text = f"{item['value']} °{unit}"
+    text = f"{local_number(item['value'])} °{unit}"
     if unit == "F" and item.get("value_c") is not None:
-        text += f" ({item['value_c']} °C)"
+        text += f" ({local_number(item['value_c'])} °C)"
     if item.get("confirmed"):
-        text += ", re-measure"
+        text += str(_(", re-measure"))
     when = _when(item.get("at", "")) if item.get("at") else None
-    return f"{text} at {when}" if when else text
+    return str(_("%(reading)s at %(when)s") % {"reading": text, "when": when}) if when else text
 
 
 def _pair(key: str, value) -> str:
     """ "threshold 38.3 °C" for a value in °C, else "name value"."""
     if key.endswith("_c") and isinstance(value, (str, int, float)) and key != "value_c":
-        return f"{_name(key)} {value} °C"
+        return f"{_name(key)} {local_number(value)} °C"
     symptom = symptoms_by_code().get(key)
     if symptom is not None and isinstance(value, int) and not isinstance(value, bool):
         return _grade_text(key, value)
@@ -100,9 +101,9 @@ def describe(value) -> str:
             return f"{value['from']} → {value['to']}"
         return ", ".join(_pair(k, v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return "; ".join(describe(v) for v in value) or "none"
+        return "; ".join(describe(v) for v in value) or str(_("none"))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(_("yes") if value else _("no"))
     if isinstance(value, str):
         looks_iso = len(value) >= 10 and value[:4].isdigit() and value[4] == "-"
         if looks_iso:
@@ -170,7 +171,7 @@ def fired_values_of(whys: list[dict]) -> list[str]:
     else:
         temps = [why[k] for why in whys for k in ("temperature_c",) if why.get(k)]
         if temps:
-            out.append(f"{max(temps, key=float)} °C")
+            out.append(f"{local_number(max(temps, key=float))} °C")
     grades: dict[str, object] = {}
     for why in whys:
         symptoms = why.get("symptoms")
@@ -184,7 +185,7 @@ def fired_values_of(whys: list[dict]) -> list[str]:
         for key, (name, unit) in _VITALS.items():
             value = why.get(key)
             if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-                out.append(f"{name} {value}{unit}")
+                out.append(f"{name} {local_number(value)}{unit}")
         if why.get("hours_since_injection") is not None:
             out.append(_hours_after(why["hours_since_injection"]))
     return list(dict.fromkeys(out))
