@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from alerts.drafts import (
@@ -40,7 +41,11 @@ from alerts.rules import DEFAULT_RULES
 from alerts.rules.definitions import Param, params_to_json
 from alerts.rules_admin import RULE_TEXT_FIELDS, draft_message_problems, in_each_language
 from alerts.whatif import whatif_run_request
-from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
+from diary_site.admin_mixins import (
+    AuditedReadsMixin,
+    ReadOnlyAdminMixin,
+    TranslatedContentMixin,
+)
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -152,7 +157,7 @@ class AlertRuleForm(forms.ModelForm):
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(SimpleHistoryAdmin):
+class AlertRuleAdmin(TranslatedContentMixin, SimpleHistoryAdmin):
     """Saving a rule writes a draft (alerts/drafts.py); a second person publishes it."""
 
     form = AlertRuleForm
@@ -542,12 +547,13 @@ class EpisodeAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EducationPage)
-class EducationPageAdmin(SimpleHistoryAdmin):
+class EducationPageAdmin(TranslatedContentMixin, TranslationAdmin, SimpleHistoryAdmin):
+    # Each language's title, summary and body side by side (django-modeltranslation).
     list_display = ("title", "slug", "published", "order", "updated_at")
     list_filter = ("published",)
-    search_fields = ("title", "summary", "body")
+    search_fields = ("title_en_gb", "title_es", "title_de", "summary_en_gb", "body_en_gb")
     filter_horizontal = ("rules",)
-    prepopulated_fields = {"slug": ("title",)}
+    prepopulated_fields = {"slug": ("title_en_gb",)}
 
 
 @admin.register(Quieting)

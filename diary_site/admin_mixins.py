@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
 from patients.models import AccessLog
 
 
@@ -56,3 +62,76 @@ class AuditedReadsMixin:
         if getattr(response, "status_code", 200) == 200:
             self._audit(request, self.get_object(request, object_id), "history")
         return response
+
+
+def _translated_fields(model) -> tuple[str, ...]:
+    from modeltranslation.translator import translator
+
+    return tuple(translator.get_options_for_model(model).fields)
+
+
+def _missing_in(code: str, model) -> Q:
+    """Rows with English words in a field whose `code` column is still empty."""
+    missing = Q()
+    for field in _translated_fields(model):
+        english = build_localized_fieldname(field, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+        column = build_localized_fieldname(field, code)
+        missing |= (Q(**{f"{column}__isnull": True}) | Q(**{column: ""})) & ~Q(**{english: ""})
+    return missing
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """ "Translation missing: Español": the rows a translator still has to do (patients
+    meanwhile read the English words)."""
+
+    title = _("translation missing")
+    parameter_name = "missing_translation"
+
+    def lookups(self, request, model_admin):
+        names = dict(settings.LANGUAGES)
+        return [
+            (code, names[code])
+            for code in settings.MODELTRANSLATION_LANGUAGES
+            if code != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        ]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code not in dict(self.lookups(request, None)):
+            return queryset
+        return queryset.filter(_missing_in(code, queryset.model))
+
+
+class TranslatedContentMixin:
+    """Clinical content with one column per language: the list says which languages are
+    still missing (English is shown to those readers meanwhile) and filters by it."""
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), MissingTranslationFilter)
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "missing_languages")
+
+    @admin.display(description=_("translation missing"))
+    def missing_languages(self, obj) -> str:
+        names = dict(settings.LANGUAGES)
+        missing = []
+        for code in settings.MODELTRANSLATION_LANGUAGES:
+            if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+                continue
+            for field in _translated_fields(type(obj)):
+                english = (
+                    getattr(
+                        obj,
+                        build_localized_fieldname(
+                            field, settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+                        ),
+                        "",
+                    )
+                    or ""
+                )
+                theirs = getattr(obj, build_localized_fieldname(field, code), "") or ""
+                if english and not theirs:
+                    missing.append(names[code])
+                    break
+        return ", ".join(missing) or "—"

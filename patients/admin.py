@@ -39,7 +39,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(CareTeam)
 class CareTeamAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "phone", "urgent_phone", "timezone")
+    list_display = ("name", "country", "emergency_number", "phone", "urgent_phone", "timezone")
     search_fields = ("name",)
     inlines = [MembershipInline]
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField
+from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
     COMMON_ZONES,
@@ -23,6 +25,14 @@ from patients.timezones import zone_choices
 
 
 class SettingsForm(forms.ModelForm):
+    # The person's own language: their pages and every e-mail to them (patients/languages.py).
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        required=False,  # a form sent without it keeps the language as it is
+        help_text=_("Your pages and the e-mails we send you use this language."),
+    )
     timezone = forms.ChoiceField(
         label=_("Your time zone"),
         error_messages={
@@ -59,6 +69,8 @@ class SettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # By country and city; a zone saved before that is no longer offered stays choosable.
         current = self.instance.timezone if self.instance.pk else None
+        if self.instance.pk:
+            self.fields["language"].initial = languages.language_of(self.instance.user)
         self.fields["timezone"].choices = zone_choices(common=COMMON_ZONES, current=current)
         self.fields["timezone"].help_text = _(
             "Pick your country, then the city nearest to you that has the same time. Your "

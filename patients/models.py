@@ -118,8 +118,47 @@ class CareTeamQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+# The public emergency number of each country a team may be in (the prompt's "Call …").
+EMERGENCY_NUMBERS = {
+    "GB": "999",
+    "IE": "112",
+    "ES": "112",
+    "DE": "112",
+    "AT": "112",
+    "CH": "112",
+    "FR": "112",
+    "IT": "112",
+    "PT": "112",
+    "NL": "112",
+    "US": "911",
+    "CA": "911",
+    "MX": "911",
+    "AR": "911",
+    "CL": "131",
+    "CO": "123",
+}
+
+
 class CareTeam(models.Model):
     """An MS team. Its phone numbers appear in every CONTACT and URGENT prompt."""
+
+    class Country(models.TextChoices):
+        GB = "GB", _("United Kingdom")
+        IE = "IE", _("Ireland")
+        ES = "ES", _("Spain")
+        DE = "DE", _("Germany")
+        AT = "AT", _("Austria")
+        CH = "CH", _("Switzerland")
+        FR = "FR", _("France")
+        IT = "IT", _("Italy")
+        PT = "PT", _("Portugal")
+        NL = "NL", _("Netherlands")
+        US = "US", _("United States")
+        CA = "CA", _("Canada")
+        MX = "MX", _("Mexico")
+        AR = "AR", _("Argentina")
+        CL = "CL", _("Chile")
+        CO = "CO", _("Colombia")
 
     name = models.CharField(max_length=100, unique=True)
     phone = models.CharField(_("team phone (working hours)"), max_length=40)
@@ -130,7 +169,13 @@ class CareTeam(models.Model):
         default=_("Call NHS 111, or 999 in an emergency"),
         help_text=_("What a patient should do when the team is closed."),
     )
-    emergency_number = models.CharField(max_length=10, default="999")
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default="GB")
+    emergency_number = models.CharField(
+        _("emergency number"),
+        max_length=10,
+        blank=True,
+        help_text=_("Leave empty for the country's public emergency number."),
+    )
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
     )
@@ -150,6 +195,20 @@ class CareTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # No number set, or the old country's number on a team that moved: the country's.
+        if not self.emergency_number or (
+            self.emergency_number in EMERGENCY_NUMBERS.values() and self._country_changed()
+        ):
+            self.emergency_number = EMERGENCY_NUMBERS[self.country]
+        super().save(*args, **kwargs)
+
+    def _country_changed(self) -> bool:
+        if self.pk is None:
+            return False
+        before = type(self).objects.filter(pk=self.pk).values_list("country", flat=True).first()
+        return before is not None and before != self.country
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -194,6 +194,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if code := form.cleaned_data.get("language"):
+            User.objects.filter(pk=patient.user_id).update(language=code)
+            translation.activate(code)  # "Settings saved." in the new language
         display_zone.remember(request, form.instance.timezone)
         messages.success(request, _("Settings saved."))
         return redirect("patients:settings")

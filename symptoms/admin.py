@@ -1,18 +1,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
+from diary_site.admin_mixins import (
+    AuditedReadsMixin,
+    ReadOnlyAdminMixin,
+    TranslatedContentMixin,
+)
 from symptoms.models import DiaryEntry, Symptom, SymptomReport, TemperatureReading
 
 
 @admin.register(Symptom)
-class SymptomAdmin(SimpleHistoryAdmin):
+class SymptomAdmin(TranslatedContentMixin, TranslationAdmin, SimpleHistoryAdmin):
+    # Each language's label and help text (django-modeltranslation).
     list_display = ("code", "label", "kind", "display_group", "order", "active")
     list_filter = ("kind", "display_group", "is_red_flag", "active")
     list_editable = ("order", "active")
-    search_fields = ("code", "label")
+    search_fields = ("code", "label_en_gb", "label_es", "label_de")
 
     def get_readonly_fields(self, request, obj=None):
         # Codes are stable ids used by rules, scenario files and exports.

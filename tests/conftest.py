@@ -26,7 +26,13 @@ def pytest_configure(config):
 
     The clock starts there and ticks on (time-machine). Just after midnight is where tests
     that build "an hour ago" and mean "today" break; CI once failed at 00:35 UTC.
+
+    The compiled catalogues are rebuilt first when a .po is newer (as `make test` does), so
+    a direct `pytest` run never reads stale translations.
     """
+    from scripts.messages import compile_all
+
+    compile_all()
     if at := os.environ.get("DIARY_TEST_CLOCK"):
         import time_machine
 
