@@ -229,6 +229,21 @@ def _words(name: str, value) -> str:
     return str(value)
 
 
+def _field_words(name: str) -> str:
+    """A field's name in words; a language's column says which ("Patient message — Español")."""
+    languages = dict(settings.LANGUAGES)
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        suffix = "_" + code.replace("-", "_")
+        if name.endswith(suffix) and name[: -len(suffix)] in (
+            "title",
+            "patient_message",
+            "clinician_summary",
+        ):
+            base = str(AlertRule._meta.get_field(name[: -len(suffix)]).verbose_name)
+            return f"{base[:1].upper()}{base[1:]} — {languages[code]}"
+    return str(AlertRule._meta.get_field(name).verbose_name)
+
+
 def _words_differ(before, after) -> bool:
     """An untranslated column is empty or None: both mean "shows the English"."""
     if isinstance(before, str | None) and isinstance(after, str | None):
@@ -256,7 +271,7 @@ def rule_changes(rule: AlertRule, proposed: dict) -> list[tuple[str, str, str]]:
                         )
                     )
         elif _words_differ(before, after):
-            label = str(AlertRule._meta.get_field(name).verbose_name)
+            label = _field_words(name)
             changes.append((label, _words(name, before), _words(name, after)))
     return changes
 

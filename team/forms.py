@@ -21,7 +21,8 @@ class IdentityFields(forms.Form):
         label=_("Date of birth"),
         required=False,
         input_formats=["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d/%m/%Y"),
+        # Shown the reader's way (31/12/1960; 31.12.1960 in German); any of these is read.
+        widget=forms.DateInput(),
         help_text=_("For example 31/12/1960."),
     )
     hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
