@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -166,8 +167,11 @@ class CareTeam(models.Model):
     out_of_hours = models.CharField(
         _("out-of-hours route"),
         max_length=200,
-        default=_("Call NHS 111, or 999 in an emergency"),
-        help_text=_("What a patient should do when the team is closed."),
+        blank=True,
+        help_text=_(
+            "What a patient should do when the team is closed, in each language. Leave it "
+            "empty for the country's usual words."
+        ),
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default="GB")
     emergency_number = models.CharField(
@@ -187,7 +191,7 @@ class CareTeam(models.Model):
     digest_time = models.TimeField(_("WATCH digest time"), default=time(8, 0))
     members = models.ManyToManyField(User, through="CareTeamMembership", related_name="care_teams")
 
-    history = HistoricalRecords()
+    # out_of_hours has one column per language; history: patients/translation.py.
     objects = CareTeamQuerySet.as_manager()
 
     class Meta:
@@ -202,7 +206,20 @@ class CareTeam(models.Model):
             self.emergency_number in EMERGENCY_NUMBERS.values() and self._country_changed()
         ):
             self.emergency_number = EMERGENCY_NUMBERS[self.country]
+        # No out-of-hours words: the country's usual ones, in every language.
+        for code in settings.MODELTRANSLATION_LANGUAGES:
+            column = "out_of_hours_" + code.replace("-", "_")
+            if not getattr(self, column, None):
+                with translation.override(code):
+                    setattr(self, column, str(self.usual_out_of_hours()))
         super().save(*args, **kwargs)
+
+    def usual_out_of_hours(self) -> str:
+        if self.country == "GB":
+            return _("Call NHS 111, or 999 in an emergency")
+        return _("Call your out-of-hours doctor, or %(number)s in an emergency") % {
+            "number": self.emergency_number or EMERGENCY_NUMBERS[self.country]
+        }
 
     def _country_changed(self) -> bool:
         if self.pk is None:

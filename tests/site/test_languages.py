@@ -207,3 +207,15 @@ def test_a_spanish_team_calls_112_and_a_team_that_moves_gets_its_new_number(db):
     team.country = "ES"
     team.save()
     assert team.emergency_number == "061"
+
+
+def test_the_out_of_hours_words_are_the_countrys_in_each_language(db):
+    uk = CareTeam.objects.create(name="London", phone="020 0000 0000")
+    madrid = CareTeam.objects.create(name="Madrid", phone="91 000 00 00", country="ES")
+    with translation.override("es"):
+        assert uk.out_of_hours == said("es", "Call NHS 111, or 999 in an emergency")
+        assert "112" in madrid.out_of_hours and madrid.out_of_hours != madrid.out_of_hours_en_gb
+    with translation.override("de"):
+        usual = said("de", "Call your out-of-hours doctor, or %(number)s in an emergency")
+        assert madrid.out_of_hours == usual % {"number": "112"}
+    assert madrid.out_of_hours_en_gb == ("Call your out-of-hours doctor, or 112 in an emergency")
