@@ -41,9 +41,12 @@ class Zone:
 
     def label(self) -> str:
         """ "United Kingdom — London"; "United States — Denver: Mountain (most areas)"."""
+        # The tz table's English name; translated where the catalogue has it (the teams'
+        # countries), else left as the table spells it.
+        country = _(self.country)
         if self.note.startswith(self.city):  # "Buenos Aires (BA, CF)": the note says it all
-            return f"{_(self.country)} — {self.note}"
-        where = f"{_(self.country)} — {self.city}"
+            return f"{country} — {self.note}"
+        where = f"{country} — {self.city}"
         return f"{where}: {self.note}" if self.note else where
 
 

@@ -268,11 +268,12 @@ def temperature_chart(
         margin.append(f'<svg x="100%" overflow="visible">{"".join(leaders)}</svg>')
 
     shown_injections = [offset for offset in injections if 0 <= offset <= days]
+    injection_words = escape(_("Injection"))  # outside the f-string, where makemessages sees it
     for offset in shown_injections:
         x = _x(offset, days)
         shared.append(
             f'<line x1="{x}" x2="{x}" y1="{PLOT_TOP}em" y2="{bottom}em" '
-            f'stroke="{INJECTION}" stroke-width="2"><title>{_("Injection")}</title></line>'
+            f'stroke="{INJECTION}" stroke-width="2"><title>{injection_words}</title></line>'
         )
 
     for a, b in zip(shown, shown[1:], strict=False):

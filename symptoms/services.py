@@ -224,7 +224,7 @@ def entry_summary(entry: DiaryEntry) -> dict[str, str]:
     if entry.feels_fine:
         summary[str(_("Feeling fine"))] = str(_("yes"))
     if entry.planned_vaccine:
-        live = f" ({_('live')})" if entry.planned_vaccine_live else ""
+        live = " (" + _("live") + ")" if entry.planned_vaccine_live else ""
         summary[str(_("Planned vaccine"))] = f"{entry.planned_vaccine}{live}"
     if entry.antipyretic_6h:
         summary[str(_("Fever medicine in the last 6 hours"))] = str(_("yes"))

@@ -31,6 +31,7 @@ from symptoms.charts import (
     to_unit,
 )
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
+from symptoms.readings import local_number
 from team.templatetags.alert_format import describe
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def _reading_text(reading) -> str:
     text = f"{reading.value} °{reading.unit}"
     if reading.unit != "C":
         text += f" ({reading.value_c} °C)"
-    return text + (f" ({_('re-measure')})" if reading.confirmed else "")
+    return text + (" (" + _("re-measure") + ")" if reading.confirmed else "")
 
 
 def _yes_no(value: bool) -> str:
@@ -366,9 +367,13 @@ def _document(*, running_head: str, confidential: str) -> FPDF:
             self.set_font(FONT, "", 7)
             self.set_text_color(*MUTED)
             width = self.w - self.l_margin - self.r_margin
-            self.cell(width * 0.78, 5, self.confidential)
             pages = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
-            self.cell(width * 0.22, 5, pages, align="R")
+            pages_w = self.get_string_width(pages) + 4
+            top = self.get_y()
+            # The notice wraps (German is longer) rather than run into the page number.
+            self.multi_cell(width - pages_w, 3, self.confidential, new_x="RIGHT", new_y="TOP")
+            self.set_xy(self.l_margin + width - pages_w, top)
+            self.cell(pages_w, 3, pages, align="R")
             self.set_text_color(*INK)
 
     pdf = SummaryPDF(running_head=running_head, confidential=confidential)
@@ -460,14 +465,19 @@ def summary_pdf(
     ]
     pdf.set_font(FONT, "", 9)
     half = width / 2
+    # Each column's labels as wide as its longest, in the reader's language (German is long).
+    label_widths = [
+        min(half * 0.55, 3 + max(pdf.get_string_width(str(label)) for label, _v in column))
+        for column in (identifiers[0::2], identifiers[1::2])
+    ]
     for i, (label, value) in enumerate(identifiers):
         x = pdf.l_margin + (half if i % 2 else 0)
         if i % 2 == 0 and i:
             pdf.ln(5)
         pdf.set_x(x)
         pdf.set_text_color(*MUTED)
-        label_w = 30 if i % 2 else 38
-        pdf.cell(label_w, 5, label)
+        label_w = label_widths[i % 2]
+        pdf.cell(label_w, 5, _fit(pdf, str(label), label_w - 1))
         pdf.set_text_color(*INK)
         pdf.cell(half - label_w, 5, str(value))
     pdf.ln(7)
@@ -632,7 +642,7 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
         pdf.line(left, y(value), left + plot_w, y(value))
         pdf.set_dash_pattern()
         pdf.set_xy(left + plot_w + 1, y(value) - 2)
-        pdf.cell(33, 4, f"{value} °{unit} {threshold.label}")
+        pdf.cell(33, 4, f"{local_number(value)} °{unit} {threshold.label}")
 
     lowest = min((t.value_c for t in thresholds), default=None)
     pdf.set_draw_color(*LINE_BLUE)
@@ -675,7 +685,7 @@ def _symptom_chart(pdf: FPDF, day_list: list, heat_rows) -> None:
         if pdf.get_y() > pdf.h - 25:
             pdf.add_page()
         y = pdf.get_y()
-        label = row.label + (f" ({_('warning sign')})" if row.warning_sign else "")
+        label = row.label + (" (" + _("warning sign") + ")" if row.warning_sign else "")
         pdf.set_xy(pdf.l_margin, y)
         pdf.cell(label_w - 1, cell_h, _fit(pdf, label, label_w - 2))
         for i, grade in enumerate(row.grades):
@@ -746,12 +756,16 @@ def _alert_block(pdf: FPDF, alert: Alert, zone, symptoms: dict[str, Symptom]) ->
     )
     pdf.set_font(FONT, "", 8.5)
 
+    # The labels' column fits the longest of them in the reader's language.
+    labels = (_("Values"), _("Patient was told"), _("Acknowledged"), _("Resolved"))
+    label_w = max(30, 3 + max(pdf.get_string_width(words) for words in labels))
+
     def line(label: str, value: str) -> None:
         pdf.set_x(pdf.l_margin + 22)
         pdf.set_text_color(*MUTED)
-        pdf.cell(30, 4.5, label)
+        pdf.cell(label_w, 4.5, label)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(width - 52, 4.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width - 22 - label_w, 4.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
 
     if values := _values_text(alert.why or {}, symptoms):
         line(_("Values"), values)

@@ -53,6 +53,7 @@ LABELS = {
     "min_grade": _("min grade"),
     "min_gap_minutes": _("min gap (min)"),
     "window_hours": _("window (h)"),
+    "previous_entry": _("previous entry"),
 }
 
 

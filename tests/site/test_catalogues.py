@@ -3,6 +3,7 @@ and the committed .po files are what makemessages collects from today's code."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -91,3 +92,22 @@ def test_makemessages_leaves_the_catalogues_unchanged(tmp_path):
         assert sorted(set(collected) - set(committed)) == [], f"{code}: new strings"
         assert sorted(set(committed) - set(collected)) == [], f"{code}: strings no longer used"
         assert collected == committed
+
+
+# gettext inside an f-string runs, but makemessages never sees it: the words would stay
+# English in every language without the check above noticing.
+HIDDEN = re.compile(r"""\bf(["']).*?\{\s*(?:_|gettext|pgettext|ngettext)\(""")
+
+
+def test_no_translated_words_hide_inside_an_f_string():
+    files = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=messages.ROOT, capture_output=True, check=True, text=True
+    ).stdout.split()
+    hidden = [
+        f"{name}:{number}"
+        for name in files
+        if not name.startswith(("tests/", "bench/", "scripts/")) and "/migrations/" not in name
+        for number, line in enumerate((messages.ROOT / name).read_text().splitlines(), 1)
+        if HIDDEN.search(line)
+    ]
+    assert hidden == []
