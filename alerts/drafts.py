@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.models import DRAFT_FIELDS, AlertRule, RuleDraft, rule_changes
@@ -24,6 +24,7 @@ from alerts.rules_admin import (
     RULE_TEXT_FIELDS,
     draft_message_problems,
     english,
+    in_each_language,
     validate_rule_row,
     with_placeholders,
 )
@@ -78,6 +79,12 @@ def rule_draft_rollback(*, rule: AlertRule, to_version: int, by, reason: str) ->
             _("There is no version %(version)s of this rule.") % {"version": to_version}
         )
     proposed = {name: getattr(past, name) for name in DRAFT_FIELDS}
+    # A version saved before its translations existed (NULL, not empty) keeps today's: a
+    # rollback restores the rule, it does not take a language's words away.
+    for field in RULE_TEXT_FIELDS:
+        for name in in_each_language(field)[1:]:  # English first; the translations after it
+            if proposed[name] is None:
+                proposed[name] = getattr(rule, name)
     for name in MESSAGE_FIELDS:  # an older message may still have its numbers typed in
         if proposed.get(name):
             proposed[name] = with_placeholders(proposed[name], proposed["params"])
@@ -128,7 +135,9 @@ def rule_draft_approve(
         rule.version += 1
         rule._history_user = by
         rule._change_reason = _change_reason(row, self_approval)
-        rule.save()
+        # In English, so the table's original columns (read by no page) keep the English.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            rule.save()
         row.status = RuleDraft.Status.PUBLISHED
         row.reviewed_by, row.reviewed_at, row.review_note = by, now, note.strip()
         row.self_approved = self_approval

@@ -184,3 +184,19 @@ def with_placeholders(text: str, params: dict) -> str:
         return f"{{{name}}}" if name else match.group(0)
 
     return DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))
+
+
+def in_reader_language(path: str):
+    """A translated column read in the reader's language, English where it has none, for
+    queries through another model (modeltranslation rewrites only its own models' queries):
+    `in_reader_language("rule__title")`."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Coalesce, NullIf
+    from django.utils import translation
+
+    code = translation.get_language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if code not in settings.MODELTRANSLATION_LANGUAGES:
+        code = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    ours = build_localized_fieldname(path, code)
+    english = build_localized_fieldname(path, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    return Coalesce(NullIf(F(ours), Value("")), F(english), output_field=CharField())

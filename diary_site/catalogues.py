@@ -14,11 +14,18 @@ from pathlib import Path
 
 import polib
 
-PLACEHOLDERS = re.compile(r"%\((\w+)\)[sdif]|\{(\w+)\}|%[sdif]")
+# %(name)s, %(value).1f, %s, {name}; and %% (a literal percent sign in a python-format string).
+PLACEHOLDERS = re.compile(r"%(?:\(\w+\))?[-+ #0]*\d*(?:\.\d+)?[sdifrxX]|\{\w+\}")
+PERCENT = re.compile(r"%%")
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(m.group(0) for m in PLACEHOLDERS.finditer(text or ""))
+    return sorted(m.group(0) for m in PLACEHOLDERS.finditer(PERCENT.sub("", text or "")))
+
+
+def lone_percent(text: str) -> bool:
+    """A % that is neither a placeholder nor %%: rendering the string would fail."""
+    return "%" in PLACEHOLDERS.sub("", PERCENT.sub("", text or ""))
 
 
 def catalogue_problems(path: Path | str) -> list[str]:
@@ -37,11 +44,13 @@ def catalogue_problems(path: Path | str) -> list[str]:
                 problems.append(f"{name}: not translated (plural forms)")
                 continue
             singular, plural = placeholders(entry.msgid), placeholders(entry.msgid_plural)
-            for text in forms:
-                # A plural form may leave out the count ("one entry" for %(count)s).
-                if not set(placeholders(text)) <= set(singular) | set(plural):
-                    problems.append(f"{name}: placeholders differ from the English")
-                    break
+            # A form may leave out the count ("one entry" for %(count)s), never add one; the
+            # last (the general plural) has every placeholder of the English plural.
+            wrong = any(not set(placeholders(t)) <= set(singular) | set(plural) for t in forms)
+            if wrong or set(placeholders(forms[-1])) != set(plural):
+                problems.append(f"{name}: placeholders differ from the English")
+            elif "python-format" in entry.flags and any(lone_percent(t) for t in forms):
+                problems.append(f"{name}: a lone % (write %%)")
             continue
         if not entry.msgstr:
             problems.append(f"{name}: not translated")
@@ -50,4 +59,6 @@ def catalogue_problems(path: Path | str) -> list[str]:
                 f"{name}: placeholders differ from the English "
                 f"({', '.join(placeholders(entry.msgid)) or 'none'})"
             )
+        elif "python-format" in entry.flags and lone_percent(entry.msgstr):
+            problems.append(f"{name}: a lone % (write %%)")
     return problems

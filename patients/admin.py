@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin
+from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin, TranslatedContentMixin
 from patients.mail import account_email_queue
 from patients.models import (
     AccessLog,
@@ -38,7 +39,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(CareTeam)
-class CareTeamAdmin(SimpleHistoryAdmin):
+class CareTeamAdmin(TranslatedContentMixin, TranslationAdmin, SimpleHistoryAdmin):
+    # The out-of-hours words per language (django-modeltranslation), never the bare field.
     list_display = ("name", "country", "emergency_number", "phone", "urgent_phone", "timezone")
     search_fields = ("name",)
     inlines = [MembershipInline]

@@ -140,6 +140,10 @@ EMERGENCY_NUMBERS = {
 }
 
 
+def _column(code: str) -> str:
+    return "out_of_hours_" + code.replace("-", "_")
+
+
 class CareTeam(models.Model):
     """An MS team. Its phone numbers appear in every CONTACT and URGENT prompt."""
 
@@ -201,31 +205,45 @@ class CareTeam(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        before = self._country_before()
+        moved = before is not None and before != self.country
         # No number set, or the old country's number on a team that moved: the country's.
         if not self.emergency_number or (
-            self.emergency_number in EMERGENCY_NUMBERS.values() and self._country_changed()
+            moved and self.emergency_number == EMERGENCY_NUMBERS[before]
         ):
             self.emergency_number = EMERGENCY_NUMBERS[self.country]
-        # No out-of-hours words: the country's usual ones, in every language.
-        for code in settings.MODELTRANSLATION_LANGUAGES:
-            column = "out_of_hours_" + code.replace("-", "_")
-            if not getattr(self, column, None):
-                with translation.override(code):
-                    setattr(self, column, str(self.usual_out_of_hours()))
+        # Out-of-hours words: none in English means the country's usual words in every
+        # language; a team that moved gets its new country's where it had the old one's.
+        # A clinic's own English words are kept, and shown to readers it has none for.
+        usual = self._usual_words(self.country, self.emergency_number)
+        old = self._usual_words(before, EMERGENCY_NUMBERS[before]) if moved else {}
+        english = _column(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+        if not getattr(self, english, None) or (moved and getattr(self, english) == old[english]):
+            for column, words in usual.items():
+                current = getattr(self, column, None)
+                if column == english or not current or current == old.get(column):
+                    setattr(self, column, words)
         super().save(*args, **kwargs)
 
-    def usual_out_of_hours(self) -> str:
-        if self.country == "GB":
-            return _("Call NHS 111, or 999 in an emergency")
-        return _("Call your out-of-hours doctor, or %(number)s in an emergency") % {
-            "number": self.emergency_number or EMERGENCY_NUMBERS[self.country]
-        }
+    @staticmethod
+    def _usual_words(country: str, number: str) -> dict[str, str]:
+        """The country's usual out-of-hours words, per language column."""
+        words = {}
+        for code in settings.MODELTRANSLATION_LANGUAGES:
+            with translation.override(code):
+                if country == "GB":
+                    text = str(_("Call NHS 111, or 999 in an emergency"))
+                else:
+                    text = _("Call your out-of-hours doctor, or %(number)s in an emergency") % {
+                        "number": number
+                    }
+            words[_column(code)] = text
+        return words
 
-    def _country_changed(self) -> bool:
+    def _country_before(self) -> str | None:
         if self.pk is None:
-            return False
-        before = type(self).objects.filter(pk=self.pk).values_list("country", flat=True).first()
-        return before is not None and before != self.country
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("country", flat=True).first()
 
     @property
     def zone(self) -> ZoneInfo:

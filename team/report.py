@@ -46,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, Greatest
 
 from alerts.models import Alert, EscalationStep, Level, Quieting
+from alerts.rules_admin import in_reader_language
 from patients.models import Patient
 from symptoms.models import DiaryEntry, Symptom
 
@@ -186,7 +187,8 @@ def report_build(*, team_ids: Sequence[int], days: int, now: datetime) -> Report
     rows = list(
         Alert.objects.filter(patient__team_id__in=team_ids, fired_at__gte=start, fired_at__lt=end)
         .filter(Q(team_alert=True) | Q(level=Level.WATCH))
-        .values("level", "rule__rule_id", "rule__title")
+        .annotate(rule_title=in_reader_language("rule__title"))
+        .values("level", "rule__rule_id", "rule_title")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -198,7 +200,7 @@ def report_build(*, team_ids: Sequence[int], days: int, now: datetime) -> Report
         rules.append(
             RuleRate(
                 rule_id=row["rule__rule_id"],
-                title=row["rule__title"],
+                title=row["rule_title"],
                 level=row["level"],
                 count=row["n"],
                 per_100_patient_weeks=100 * row["n"] / patient_weeks if patient_weeks else None,
@@ -349,17 +351,22 @@ def _quieted_counts(*, team_ids: list[int], start: datetime, end: datetime) -> l
     """Rules and symptoms the team quieted for a patient during the period: how many
     patients each, in one aggregate. Counts only; never the reason (free text may hold
     health data)."""
-    label = Symptom.objects.filter(code=OuterRef("symptom_code")).values("label")[:1]
+    label = (
+        Symptom.objects.filter(code=OuterRef("symptom_code"))
+        .annotate(words=in_reader_language("label"))
+        .values("words")[:1]
+    )
     rows = (
         Quieting.objects.filter(patient__team_id__in=team_ids, starts_at__lt=end)
         .filter(expires_at__gte=start)
         .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gte=start))
-        .values("rule__title", "symptom_code")
+        .annotate(rule_title=in_reader_language("rule__title"))
+        .values("rule_title", "symptom_code")
         .annotate(n=Count("patient_id", distinct=True), label=Subquery(label))
-        .order_by("-n", "rule__title", "symptom_code")
+        .order_by("-n", "rule_title", "symptom_code")
     )
     return [
-        {"what": row["rule__title"] or row["label"] or row["symptom_code"], "n": row["n"]}
+        {"what": row["rule_title"] or row["label"] or row["symptom_code"], "n": row["n"]}
         for row in rows
     ]
 

@@ -25,6 +25,7 @@ from alerts.models import (
     RuleDraft,
     level_rank,
 )
+from alerts.rules_admin import in_reader_language
 from alerts.triage import (
     patient_acknowledge,
     patient_assign,
@@ -385,7 +386,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for entry_id, title in (
         Alert.objects.filter(entry_id__in=entry_ids, team_alert=True)
         .order_by(level_rank().desc(), "pk")
-        .values_list("entry_id", "rule__title")
+        .annotate(rule_title=in_reader_language("rule__title"))
+        .values_list("entry_id", "rule_title")
     ):
         reasons.setdefault(entry_id, []).append(title)
     rows = [(n, reasons.get(n.alert.entry_id) or [n.alert.title_words]) for n in notifications]

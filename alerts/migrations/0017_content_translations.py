@@ -6,9 +6,21 @@ import json
 from pathlib import Path
 
 from django.db import migrations
+from django.utils import timezone
 
 FILES = Path(__file__).resolve().parents[2] / "diary_site" / "content_translations"
 LANGUAGES = ("es", "de")
+REASON = "Spanish and German draft translations added (to be reviewed)"
+
+
+def record(apps, model_name, row, when):
+    """A history row for the change, as the admin would write: a rollback to this version
+    then restores these words too."""
+    history = apps.get_model("alerts", f"Historical{model_name}")
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+    history.objects.create(
+        **values, history_date=when, history_type="~", history_change_reason=REASON
+    )
 
 
 def fill(apps, schema_editor):
@@ -29,6 +41,7 @@ def fill(apps, schema_editor):
                         changed.append(column)
                 if changed:
                     row.save(update_fields=changed)
+                    record(apps, model_name, row, timezone.now())
 
 
 def empty(apps, schema_editor):

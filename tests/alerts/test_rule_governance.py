@@ -199,6 +199,29 @@ def test_a_rollback_is_a_reviewed_draft_restoring_the_earlier_version(dana, erik
     assert fever_rule().params == {"threshold_c": "38.3"}
     rule = rule_draft_approve(draft=rollback, by=erik)
     assert rule.version == 3 and rule.params == {"threshold_c": "38.0"}
+    # The translations came with a history row of version 1: a rollback keeps them.
+    assert rule.title_es and rule.patient_message_de
+    assert rule.title_es == rule.history.filter(version=1).first().title_es
+
+
+def test_a_rollback_to_a_version_from_before_any_translation_keeps_todays(dana, erik):
+    rule = fever_rule()
+    rule.history.filter(version=1).update(title_es=None, patient_message_es=None)
+    rule_draft_approve(draft=loosen_fever(dana), by=erik)
+    rollback = rule_draft_rollback(rule=fever_rule(), to_version=1, by=dana, reason="Back")
+    assert rollback.title_es == rule.title_es and rollback.patient_message_es
+    assert [what for what, _b, _a in rollback.changes()] == ["threshold_c"]
+
+
+def test_an_approval_by_a_spanish_reader_keeps_the_english_columns_english(dana, erik):
+    from django.db import connection
+    from django.utils import translation
+
+    with translation.override("es"):
+        rule_draft_approve(draft=loosen_fever(dana), by=erik)
+    with connection.cursor() as cursor:
+        cursor.execute("select title from alerts_alertrule where rule_id = 'T-FEV-1'")
+        assert cursor.fetchone()[0] == fever_rule().title_en_gb
 
 
 def test_a_second_administrator_approves_in_the_admin_from_a_page_saying_what_changes(

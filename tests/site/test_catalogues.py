@@ -57,6 +57,26 @@ def _po(tmp_path: Path, *entries: polib.POEntry) -> Path:
             ),
             ["'%(count)s entry': not translated (plural forms)"],
         ),
+        (
+            polib.POEntry(
+                msgid="%(count)s entry at %(temp)s",
+                msgid_plural="%(count)s entries at %(temp)s",
+                msgstr_plural={0: "una entrada a %(temp)s", 1: "%(count)s entradas"},
+            ),
+            ["'%(count)s entry at %(temp)s': placeholders differ from the English"],
+        ),
+        (
+            polib.POEntry(
+                msgid="%(share).0f %% alert",
+                msgstr="%(share).0f % alertan",
+                flags=["python-format"],
+            ),
+            ["'%(share).0f %% alert': a lone % (write %%)"],
+        ),
+        (
+            polib.POEntry(msgid="%(share).1f %%", msgstr="%(share).1f %%", flags=["python-format"]),
+            [],
+        ),
     ],
 )
 def test_the_check_finds_an_untranslated_string_or_a_lost_placeholder(tmp_path, entry, expected):

@@ -219,3 +219,20 @@ def test_the_out_of_hours_words_are_the_countrys_in_each_language(db):
         usual = said("de", "Call your out-of-hours doctor, or %(number)s in an emergency")
         assert madrid.out_of_hours == usual % {"number": "112"}
     assert madrid.out_of_hours_en_gb == ("Call your out-of-hours doctor, or 112 in an emergency")
+
+
+def test_a_clinics_own_out_of_hours_words_are_kept_and_a_move_refreshes_the_usual_ones(db):
+    own = CareTeam.objects.create(
+        name="Leeds", phone="0113 000 0000", out_of_hours="Ring the MS hotline 0800 000 000"
+    )
+    own.save()
+    with translation.override("es"):
+        assert own.out_of_hours == "Ring the MS hotline 0800 000 000"  # theirs, not NHS 111
+    moving = CareTeam.objects.create(name="Moving", phone="020 0000 0000")
+    moving.country = "ES"
+    moving.save()
+    assert moving.emergency_number == "112"
+    usual = said("de", "Call your out-of-hours doctor, or %(number)s in an emergency")
+    with translation.override("de"):
+        assert moving.out_of_hours == usual % {"number": "112"}
+    assert "999" not in moving.out_of_hours_en_gb + moving.out_of_hours_es

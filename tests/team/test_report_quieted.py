@@ -42,3 +42,20 @@ def test_quiets_overlapping_the_period_are_counted_by_patient(team_a, team_b, bo
     fatigue = Symptom.objects.get(code="fatigue").label
     assert report.quieted == [{"what": fatigue, "n": 2}]
     assert "baseline" not in str(report.quieted)  # counts only, never the reason
+
+
+@pytest.mark.parametrize("code", ["es", "de"])
+def test_a_spanish_or_german_reader_gets_the_report_in_their_words(team_a, bob, code):
+    from django.utils import translation
+
+    rule = AlertRule.objects.get(rule_id="T-FEV-1")
+    day = timedelta(days=1)
+    quiet(bob, symptom="fatigue", starts=NOW - 2 * day, expires=NOW + day)
+    quiet(bob, rule=rule, starts=NOW - 2 * day, expires=NOW + day)
+    Symptom.objects.filter(code="fatigue").update(**{f"label_{code}": ""})  # not translated
+    with translation.override(code):
+        report = report_build(team_ids=[team_a.pk], days=7, now=NOW)
+    fatigue = Symptom.objects.get(code="fatigue").label_en_gb  # English meanwhile
+    assert sorted(q["what"] for q in report.quieted) == sorted(
+        [getattr(rule, f"title_{code}"), fatigue]
+    )
