@@ -37,6 +37,11 @@ def keep_login_language(sender, request, user, **kwargs) -> None:
     """A person who has not chosen keeps the language their login page was shown in."""
     if request is None or user.language:
         return
+    asked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.META.get(
+        "HTTP_ACCEPT_LANGUAGE"
+    )
+    if not asked:  # the browser said nothing: nothing to keep (pages and e-mails: English)
+        return
     code = translation.get_language_from_request(request)
     if code in SHIPPED:
         type(user).objects.filter(pk=user.pk, language="").update(language=code)

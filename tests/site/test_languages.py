@@ -161,6 +161,8 @@ def test_the_switcher_keeps_each_persons_choice(client, who, bob, carol, alice):
 
 def test_an_unknown_language_is_ignored(client, bob):
     client.force_login(bob.user)
+    bob.user.refresh_from_db()
+    assert bob.user.language == ""  # the test browser asked for no language: none kept
     client.post(reverse("set_language"), {"language": "de"})
     client.post(reverse("set_language"), {"language": "xx"})
     bob.user.refresh_from_db()
