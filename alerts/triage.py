@@ -21,6 +21,7 @@ from alerts.models import LEVEL_RANK, Alert, FollowUp, Level, Notification, leve
 from alerts.notify import add_working_hours
 from diary_site.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, Patient, User
+from symptoms.models import TemperatureReading
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,16 @@ class PatientRow:
     patient: Patient
     alerts: list[Alert]
     follow_ups: dict = field(default_factory=dict)
+    # The patient's latest temperature, newer than the alerts' own readings when a later
+    # entry was de-duplicated (no new alert): the nurse sees where the patient is now.
+    latest_reading: TemperatureReading | None = None
+
+    @property
+    def newer_reading(self) -> TemperatureReading | None:
+        reading = self.latest_reading
+        if reading is None or reading.entry.recorded_at <= max(a.fired_at for a in self.alerts):
+            return None
+        return reading
 
     @property
     def lead(self) -> Alert:
@@ -226,7 +237,7 @@ class PatientRow:
 
 def patient_queue(alerts, *, start: int, size: int) -> tuple[list[PatientRow], bool]:
     """Rows `start` to `start + size` of the queue over the open team alerts `alerts`:
-    the highest level first, then the longest waiting. Three queries for any page and
+    the highest level first, then the longest waiting. Four queries for any page and
     any clinic size. Returns the rows and whether there is a next page."""
     ranked = list(
         alerts.values("patient_id")
@@ -249,6 +260,14 @@ def patient_queue(alerts, *, start: int, size: int) -> tuple[list[PatientRow], b
         row.alerts.append(alert)
     entry_ids = [a.entry_id for row in rows.values() for a in row.alerts if a.entry_id]
     follow_ups = {f.entry_id: f for f in FollowUp.objects.filter(entry_id__in=entry_ids)}
+    latest = (
+        TemperatureReading.objects.filter(entry__patient_id__in=page)
+        .select_related("entry")
+        .order_by("entry__patient_id", "-entry__recorded_at", "-value_c")
+        .distinct("entry__patient_id")
+    )
+    for reading in latest:
+        rows[reading.entry.patient_id].latest_reading = reading
     for row in rows.values():
         row.follow_ups = follow_ups
     return [rows[pk] for pk in page if rows[pk].alerts], has_next

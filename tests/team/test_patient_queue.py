@@ -172,3 +172,26 @@ def test_a_contact_is_overdue_after_four_working_hours(team_a, bob, now, overdue
     assert response_overdue(alert, team_a, datetime.fromisoformat(now)) == overdue
     alert.status = Alert.Status.ACKNOWLEDGED  # someone is on it: never overdue
     assert response_overdue(alert, team_a, datetime.fromisoformat(now)) is None
+
+
+def test_a_later_reading_that_raised_no_new_alert_is_shown_beside_the_older_one(client, alice, bob):
+    now = timezone.now()
+    first = make_entry(bob, now - timedelta(hours=2), temp="38.1")
+    services.entry_evaluate(first.pk)
+    later = make_entry(bob, now - timedelta(minutes=5), temp="38.9")
+    services.entry_evaluate(later.pk)
+    assert not Alert.objects.filter(entry=later, team_alert=True).exists()  # de-duplicated
+    client.force_login(alice)
+    (row,) = rows(client)
+    assert row.newer_reading.entry == later
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "Latest temperature: 38.9 °C" in html
+
+
+def test_no_latest_line_when_the_alerts_already_show_the_latest_reading(client, alice, bob):
+    entry = make_entry(bob, timezone.now(), temp="38.4")
+    services.entry_evaluate(entry.pk)
+    client.force_login(alice)
+    (row,) = rows(client)
+    assert row.newer_reading is None
+    assert "Latest temperature" not in client.get(reverse("team:triage")).content.decode()
