@@ -15,7 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from alerts import rules
 from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, EngineWindows
-from alerts.rules_admin import in_each_language, render_message, validate_rule_row
+from alerts.rules_admin import (
+    RULE_TEXT_FIELDS,
+    in_each_language,
+    render_message,
+    validate_rule_row,
+)
 from patients.models import CareTeam
 
 
@@ -234,11 +239,7 @@ def _field_words(name: str) -> str:
     languages = dict(settings.LANGUAGES)
     for code in settings.MODELTRANSLATION_LANGUAGES:
         suffix = "_" + code.replace("-", "_")
-        if name.endswith(suffix) and name[: -len(suffix)] in (
-            "title",
-            "patient_message",
-            "clinician_summary",
-        ):
+        if name.endswith(suffix) and name[: -len(suffix)] in RULE_TEXT_FIELDS:
             base = str(AlertRule._meta.get_field(name[: -len(suffix)]).verbose_name)
             return f"{base[:1].upper()}{base[1:]} — {languages[code]}"
     return str(AlertRule._meta.get_field(name).verbose_name)
