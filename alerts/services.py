@@ -10,11 +10,12 @@ The diary calls `entry_prompt(entry)` in the request right after submit: the sam
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, F, Func, Max, Prefetch
+from django.db.models import BigIntegerField, F, Func, Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
@@ -34,8 +35,9 @@ from alerts.models import (
 from alerts.notify import alerts_open_team_notices
 from patients.models import Injection, Patient
 from symptoms.charts import Threshold
-from symptoms.models import DiaryEntry, SymptomReport
+from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
 from symptoms.reminders import gap_reminders
+from symptoms.services import VITALS
 
 logger = logging.getLogger(__name__)
 
@@ -134,29 +136,54 @@ def patient_quiets(patient: Patient, *, at: datetime) -> tuple[rules.Quiet, ...]
     return tuple(Quieting.objects.filter(patient=patient).as_rules(at).get(patient.pk, ()))
 
 
+# What the evaluator reads of an entry row and of its temperature rows (plain_entries).
+ENTRY_FIELDS = (
+    "id",
+    "recorded_at",
+    *(name for vital in VITALS for name in (vital, f"{vital}_confirmed")),
+    "antipyretic_6h",
+    "planned_vaccine_live",
+    "planned_vaccine",
+    "reported_by",
+)
+TEMPERATURE_FIELDS = ("value", "unit", "measured_at", "confirmed", "site")
+
+
 def _entry_input(entry: DiaryEntry) -> rules.Entry:
     """Plain values of an entry whose temperatures and reports are prefetched."""
+    return _plain_entry(
+        entry,
+        entry.temperatures.all(),
+        ((r.symptom.code, r.symptom.is_red_flag, r.grade) for r in entry.reports.all()),
+    )
+
+
+def _plain_entry(entry, temperatures, reports) -> rules.Entry:
+    """The evaluator's entry from anything with ENTRY_FIELDS as attributes (a DiaryEntry
+    or a row), its temperatures (TEMPERATURE_FIELDS as attributes) in order of measure,
+    and its reports as (code, is_red_flag, grade)."""
     symptoms: dict[str, int] = {}
     red_flags: set[str] = set()
-    for report in entry.reports.all():
-        if report.symptom.is_red_flag:
-            if report.grade:
-                red_flags.add(report.symptom.code)
-        elif report.grade:
-            symptoms[report.symptom.code] = report.grade
+    for code, is_red_flag, grade in reports:
+        if not grade:
+            continue
+        if is_red_flag:
+            red_flags.add(code)
+        else:
+            symptoms[code] = grade
     vitals = {
         name: rules.Vital(value=value, confirmed=getattr(entry, f"{name}_confirmed"))
-        for name in ("heart_rate", "resp_rate", "spo2", "systolic_bp")
+        for name in VITALS
         if (value := getattr(entry, name)) is not None
     }
     return rules.Entry(
-        id=entry.pk,
+        id=entry.id,
         at=entry.recorded_at,
         temperatures=tuple(
             rules.Temperature(
                 value=t.value, unit=t.unit, at=t.measured_at, confirmed=t.confirmed, site=t.site
             )
-            for t in entry.temperatures.all()
+            for t in temperatures
         ),
         symptoms=symptoms,
         red_flags=frozenset(red_flags),
@@ -166,6 +193,65 @@ def _entry_input(entry: DiaryEntry) -> rules.Entry:
         planned_vaccine=entry.planned_vaccine,
         reported_by=entry.reported_by,
     )
+
+
+def plain_entries(
+    entries: QuerySet[DiaryEntry], *, batch: int
+) -> Iterator[list[tuple[int, rules.Entry]]]:
+    """`entries` as the evaluator's entries with their patient's id, each patient's in time
+    order, in lists of `batch` (what a replay of a clinic's months reads; _entry_input
+    gives the same per entry).
+
+    Three queries in all, whatever the number: the entries, their readings and their
+    reports, each streamed in the same order and merged, and no model instances.
+    """
+    order = ("patient_id", "recorded_at", "pk")
+    rows = entries.order_by(*order).values_list("patient_id", *ENTRY_FIELDS, named=True)
+    of_entries = entries.order_by().values("pk")
+    by_entry = ("entry__patient_id", "entry__recorded_at", "entry_id")
+    temperatures = _Merged(
+        TemperatureReading.objects.filter(entry__in=of_entries)
+        .order_by(*by_entry, "measured_at", "pk")
+        .values_list(*by_entry, *TEMPERATURE_FIELDS, named=True),
+        batch,
+    )
+    reports = _Merged(
+        SymptomReport.objects.filter(entry__in=of_entries)
+        .order_by(*by_entry)
+        .values_list(*by_entry, "symptom__code", "symptom__is_red_flag", "grade"),
+        batch,
+    )
+    chunk: list[tuple[int, rules.Entry]] = []
+    for row in rows.iterator(chunk_size=batch):
+        key = (row.patient_id, row.recorded_at, row.id)
+        chunk.append(
+            (
+                row.patient_id,
+                _plain_entry(row, temperatures.take(key), (r[3:] for r in reports.take(key))),
+            )
+        )
+        if len(chunk) == batch:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Merged:
+    """Rows in the entries' order, taken entry by entry: those of an entry that is not
+    among them (written while the stream ran) are passed over."""
+
+    def __init__(self, rows: QuerySet, batch: int) -> None:
+        self.rows = rows.iterator(chunk_size=batch)
+        self.next = next(self.rows, None)
+
+    def take(self, key: tuple) -> list:
+        taken = []
+        while self.next is not None and tuple(self.next[:3]) <= key:
+            if tuple(self.next[:3]) == key:
+                taken.append(self.next)
+            self.next = next(self.rows, None)
+        return taken
 
 
 def _prior_alert(alert: Alert) -> rules.PriorAlert:

@@ -1,8 +1,9 @@
 """What a rule draft would have done: the clinic's real entries of the last N days replayed
 through the real evaluator with the draft's rules and with the live ones. Nothing is written.
 
-Entries are streamed in batches (one query for a batch and two for its readings and
-reports, whatever its size), each patient's in order; every entry is evaluated as its
+Entries are streamed in batches as plain values (a query for a batch, its readings, its
+reports and its patients, whatever its size: alerts.services.plain_entries), each
+patient's in order; every entry is evaluated as its
 task would have evaluated it, with the two weeks of history before it and the alerts that
 rule set would itself have recorded before it (so de-duplication follows each rule set).
 The first two weeks before the window are replayed too, uncounted, to warm that history.
@@ -13,7 +14,7 @@ pre-dose check, which do not run on an entry.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,16 +23,9 @@ from django.utils import timezone
 
 from alerts import rules
 from alerts.models import DRAFT_FIELDS, AlertRule, Level, RuleDraft, WhatIfRun
-from alerts.services import (
-    ENTRY_PARTS,
-    HISTORY_WINDOW,
-    _entry_input,
-    _profile,
-    rule_configs,
-    rule_rows,
-)
+from alerts.services import HISTORY_WINDOW, _profile, plain_entries, rule_configs, rule_rows
 from diary_site.publisher import publish_task_on_commit
-from patients.models import CareTeam, Injection
+from patients.models import CareTeam, Injection, Patient
 from symptoms.models import DiaryEntry
 
 BATCH = 500
@@ -176,26 +170,23 @@ def whatif(
     ):
         injections[patient_id].append(rules.Injection(at=at, dose=dose))
     result = WhatIf(days=days, since=since)
-    stream = (
-        entries.select_related("patient__team")
-        .prefetch_related(*ENTRY_PARTS)
-        .order_by("patient_id", "recorded_at", "pk")
-        .iterator(chunk_size=batch)
-    )
     state: _PatientReplay | None = None
-    for entry in stream:
-        if state is None or state.patient_id != entry.patient_id:
-            state = _PatientReplay(entry.patient, injections[entry.patient_id])
-        counted = entry.recorded_at >= since
-        live, draft = state.step(entry, live_rules, draft_rules)
-        if not counted:
-            continue
-        result.entries += 1
-        _count(result.live, live)
-        _count(result.draft, draft)
-        _compare(result, entry, live, draft)
-        if progress is not None and (result.entries % batch == 0 or result.entries == total):
-            progress(result.entries, total)
+    ordered = entries.order_by("patient_id", "recorded_at", "pk")
+    for chunk in plain_entries(ordered, batch=batch):
+        patients = Patient.objects.select_related("team").in_bulk({p for p, _e in chunk})
+        for patient_id, entry in chunk:
+            if state is None or state.patient_id != patient_id:
+                state = _PatientReplay(patients[patient_id], injections[patient_id])
+            live, draft = state.step(entry, live_rules, draft_rules)
+            if entry.at < since:
+                continue
+            result.entries += 1
+            _count(result.live, live)
+            _count(result.draft, draft)
+            if draft is not live:
+                _compare(result, state.patient, entry, live, draft)
+            if progress is not None and (result.entries % batch == 0 or result.entries == total):
+                progress(result.entries, total)
     if progress is not None and result.entries < total:
         progress(total, total)
     return result
@@ -204,50 +195,73 @@ def whatif(
 class _PatientReplay:
     """One patient's entries, in order, with what each rule set would have recorded."""
 
-    def __init__(self, patient, injections: list[rules.Injection]) -> None:
+    def __init__(self, patient: Patient, injections: list[rules.Injection]) -> None:
         self.patient_id = patient.pk
         self.patient = patient
         self.profile = _profile(patient)
         self.injections = injections
-        self.history: list[rules.Entry] = []
-        self.prior: dict[str, list[rules.PriorAlert]] = {"live": [], "draft": []}
+        self.given: tuple[rules.Injection, ...] = ()
+        # Oldest first; trimmed from the left as the entries move on.
+        self.history: deque[rules.Entry] = deque()
+        self.prior = {"live": deque(), "draft": deque()}
 
-    def step(self, entry: DiaryEntry, live_rules, draft_rules):
-        plain = _entry_input(entry)
+    def step(self, plain: rules.Entry, live_rules, draft_rules):
         since = plain.at - HISTORY_WINDOW
-        recent = [e for e in self.history if e.at >= since]
-        history = tuple(recent) if recent else tuple(self.history[-1:])
-        injections = tuple(i for i in self.injections if i.at <= plain.at)
-        out = []
-        for name, ruleset in (("live", live_rules), ("draft", draft_rules)):
-            prior = [a for a in self.prior[name] if a.at >= since]
-            evaluation = rules.evaluate(
+        # The two weeks before the entry, or else the one entry before it, however old
+        # ("worsening" compares with it), as the entry's task is given.
+        history = self.history
+        while len(history) > 1 and history[0].at < since:
+            history.popleft()
+        given = len(self.given)
+        if given < len(self.injections) and self.injections[given].at <= plain.at:
+            self.given = tuple(i for i in self.injections if i.at <= plain.at)
+        names = ("live", "draft")
+        for name in names:
+            prior = self.prior[name]
+            while prior and prior[0].at < since:
+                prior.popleft()
+        # The same entry under both rule sets: a check runs once unless the draft could
+        # change what it finds, and while the two agree they are one evaluation
+        # (rules.evaluate_pair), their alerts the same objects (compared by identity).
+        out = rules.evaluate_pair(
+            *(
                 rules.EvaluationInput(
                     profile=self.profile,
-                    injections=injections,
+                    injections=self.given,
                     entry=plain,
-                    history=history,
-                    prior_alerts=tuple(prior),
+                    history=tuple(history),
+                    prior_alerts=tuple(self.prior[name]),
                     rules=ruleset,
                 )
+                for name, ruleset in zip(names, (live_rules, draft_rules), strict=True)
             )
-            team = set(evaluation.team_alerts)
-            prior.extend(
-                rules.PriorAlert(
-                    rule_id=f.rule_id,
-                    level=f.level,
-                    at=plain.at,
-                    entry_id=plain.id,
-                    episode_key=f.episode_key,
-                    team_alert=f.rule_id in team,
-                    detail=f.why,
-                )
-                for f in evaluation.fired
-            )
-            self.prior[name] = prior
-            out.append(evaluation)
-        self.history = [*recent, plain] if recent else [*self.history[-1:], plain]
+        )
+        recorded = None
+        for name, evaluation in zip(names, out, strict=True):
+            if recorded is None or evaluation is not out[0]:
+                recorded = _recorded(plain, evaluation)
+            self.prior[name].extend(recorded)
+        if history and history[0].at < since:
+            history.popleft()  # no longer needed once this entry is the one before
+        history.append(plain)
         return out
+
+
+def _recorded(plain: rules.Entry, evaluation: rules.Evaluation) -> list[rules.PriorAlert]:
+    """The alerts the entry's task would have recorded for this evaluation."""
+    team = set(evaluation.team_alerts)
+    return [
+        rules.PriorAlert(
+            rule_id=f.rule_id,
+            level=f.level,
+            at=plain.at,
+            entry_id=plain.id,
+            episode_key=f.episode_key,
+            team_alert=f.rule_id in team,
+            detail=f.why,
+        )
+        for f in evaluation.fired
+    ]
 
 
 def _count(outcome: Outcome, evaluation: rules.Evaluation) -> None:
@@ -259,9 +273,9 @@ def _count(outcome: Outcome, evaluation: rules.Evaluation) -> None:
             outcome.team_alerts_by_level[firing.level] += 1
 
 
-def _compare(result: WhatIf, entry: DiaryEntry, live, draft) -> None:
+def _compare(result: WhatIf, patient: Patient, entry: rules.Entry, live, draft) -> None:
     live_rules, draft_rules = set(live.rule_ids), set(draft.rule_ids)
-    who = (entry.patient.team.name, entry.patient.reference)
+    who = (patient.team.name, patient.reference)
     for more, people, examples in (
         (draft_rules - live_rules, result.gained, result.gained_examples),
         (live_rules - draft_rules, result.lost, result.lost_examples),
@@ -269,7 +283,7 @@ def _compare(result: WhatIf, entry: DiaryEntry, live, draft) -> None:
         if more:
             people.add(who)
             if len(examples) < EXAMPLES:
-                examples.append(Example(who[1], entry.pk, entry.recorded_at, tuple(sorted(more))))
+                examples.append(Example(who[1], entry.id, entry.at, tuple(sorted(more))))
 
 
 # As a background run, with its progress and result in a database row --------------------

@@ -10,7 +10,8 @@ Where things are:
   explained by an injection reaction).
 - config.py — RuleSet, the definitions overlaid by the admin's rows, and the engine windows.
 - checks.py — the condition of each entry rule, one function per rule.
-- engine.py — evaluate(): checks, suppression, pre-dose, RISK-ESC, episodes, de-duplication.
+- engine.py — evaluate(): checks, suppression, pre-dose, RISK-ESC, episodes, de-duplication;
+  evaluate_pair(): one entry under a draft and the live rules, for the what-if.
 - pre_dose.py — INJ-DUE-INF, shared by an entry, the sweep and the injection form.
 - sweep.py — the periodic rules.
 - levels.py, codes.py, values.py, vaccines.py — levels, symptom groups, inputs and outputs,
@@ -37,7 +38,7 @@ from alerts.rules.definitions import (
     RuleDefinition,
     params_to_json,
 )
-from alerts.rules.engine import evaluate
+from alerts.rules.engine import evaluate, evaluate_pair
 from alerts.rules.levels import (
     CONTACT,
     LEVELS,
@@ -109,6 +110,7 @@ __all__ = [
     "Vital",
     "dose_due_soon",
     "evaluate",
+    "evaluate_pair",
     "evaluate_sweep",
     "level_max",
     "live_vaccines_named",

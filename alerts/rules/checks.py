@@ -11,6 +11,7 @@ alerts/rules/engine.py.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,7 +21,7 @@ from alerts.rules import codes
 from alerts.rules.config import RuleSet
 from alerts.rules.definitions import DEFAULT_RULES, Kind
 from alerts.rules.vaccines import live_vaccines_named, vaccine_plan_is_live
-from alerts.rules.values import Entry, EvaluationInput, Temperature, zone
+from alerts.rules.values import Entry, EvaluationInput, PriorAlert, Temperature, zone
 
 Why = dict[str, Any]
 Params = Mapping[str, Any]
@@ -42,12 +43,25 @@ def check(rule_id: str) -> Callable[[Check], Check]:
     return register
 
 
+# What a check read besides its own parameters and the entry's facts (EntryContext.reads).
+PRIOR_ALERTS = "prior alerts"
+
+
 class EntryContext:
-    """Derived facts about one entry, computed once and shared by the checks."""
+    """Derived facts about one entry, computed once and shared by the checks.
+
+    A check reads another rule's parameters through param() and the earlier alerts through
+    prior_alerts, never through `inp` or `rules`: with `reads` set to a list, those two log
+    (the check running, what it read: a rule id or PRIOR_ALERTS), which is how the engine
+    knows that a check's result under one rule set holds under another
+    (engine.evaluate_pair; it sets `running` before each check).
+    """
 
     def __init__(self, inp: EvaluationInput, rules: RuleSet) -> None:
         self.inp = inp
         self.rules = rules
+        self.reads: list[tuple[str, str]] | None = None
+        self.running = ""
         self.profile = inp.profile
         self.entry = entry = inp.entry
         self.tz = zone(inp.profile.timezone)
@@ -68,7 +82,23 @@ class EntryContext:
 
     def param(self, rule_id: str, name: str) -> Any:
         """Another rule's parameter, where the specification ties two rules together."""
+        if self.reads is not None:
+            self.reads.append((self.running, rule_id))
         return self.rules.param(rule_id, name)
+
+    @property
+    def prior_alerts(self) -> tuple[PriorAlert, ...]:
+        """The patient's earlier alerts (those the rule set being evaluated recorded)."""
+        if self.reads is not None:
+            self.reads.append((self.running, PRIOR_ALERTS))
+        return self.inp.prior_alerts
+
+    def under(self, inp: EvaluationInput, rules: RuleSet) -> EntryContext:
+        """The same entry's facts for another rule set and its earlier alerts (`inp` must
+        differ from this context's only in those two)."""
+        other = copy.copy(self)
+        other.inp, other.rules, other.reads, other.episode_keys = inp, rules, None, {}
+        return other
 
     def grade(self, code: str) -> int:
         return self.entry.symptoms.get(code, 0)
@@ -664,7 +694,7 @@ def nerve_symptoms_changing(ctx: EntryContext, params: Params) -> Why | None:
     window = timedelta(days=params["episode_days"])
     open_episode = any(
         a.rule_id in ("NEURO-NEW", "NEURO-PROG") and timedelta(0) <= ctx.entry.at - a.at <= window
-        for a in ctx.inp.prior_alerts
+        for a in ctx.prior_alerts
     )
     if not open_episode:
         return None
@@ -744,7 +774,7 @@ def reaction_lasting(ctx: EntryContext, params: Params) -> Why | None:
     window = timedelta(hours=ctx.param("INJ-IRR-24", "window_hours"))
     reacted = any(
         a.rule_id == "INJ-IRR-24" and timedelta(0) <= a.at - injection <= window
-        for a in ctx.inp.prior_alerts
+        for a in ctx.prior_alerts
     )
     if not reacted:
         return None

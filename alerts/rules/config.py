@@ -46,6 +46,10 @@ class RuleConfig:
     remeasure_minutes: int | None = None
 
 
+# In RuleSet.differing: what differs is not only which checks find something.
+ENGINE_SETTINGS = "levels, re-measure times or windows"
+
+
 class RuleSet:
     """Typed, merged rule configuration: the definitions overlaid by the stored values.
 
@@ -53,7 +57,7 @@ class RuleSet:
     no stored row keeps its definition's values.
     """
 
-    __slots__ = ("levels", "active", "params", "remeasure_minutes", "windows")
+    __slots__ = ("levels", "active", "params", "remeasure_minutes", "windows", "_compared")
 
     def __init__(
         self,
@@ -65,6 +69,7 @@ class RuleSet:
         self.active: dict[str, bool] = {}
         self.params: dict[str, dict[str, Any]] = {}
         self.remeasure_minutes: dict[str, int | None] = {}
+        self._compared: tuple[RuleSet, frozenset[str]] | None = None
         configs = configs or {}
         for rule_id, definition in DEFAULT_RULES.items():
             config = configs.get(rule_id)
@@ -84,6 +89,28 @@ class RuleSet:
 
     def param(self, rule_id: str, name: str) -> Any:
         return self.params[rule_id][name]
+
+    def differing(self, other: RuleSet) -> frozenset[str]:
+        """The rules whose checks may find differently under `other` (their parameters or
+        their switch differ: levels and words do not change what a check finds), and
+        ENGINE_SETTINGS when any level, re-measure time or window differs. Kept for the
+        last set compared, which is the same one entry after entry in a what-if."""
+        if self._compared is not None and self._compared[0] is other:
+            return self._compared[1]
+        found = {
+            rule_id
+            for rule_id in DEFAULT_RULES
+            if self.params[rule_id] != other.params[rule_id]
+            or self.active[rule_id] != other.active[rule_id]
+        }
+        if (self.levels, self.remeasure_minutes, self.windows) != (
+            other.levels,
+            other.remeasure_minutes,
+            other.windows,
+        ):
+            found.add(ENGINE_SETTINGS)
+        self._compared = (other, frozenset(found))
+        return self._compared[1]
 
     def fire(
         self, checks: Mapping[str, Callable[[Any, dict[str, Any]], Any]], subject: Any

@@ -9,8 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.rules import codes
-from alerts.rules.checks import CHECKS, EntryContext, Why
-from alerts.rules.config import EngineWindows, RuleSet, ruleset
+from alerts.rules.checks import CHECKS, PRIOR_ALERTS, EntryContext, Why
+from alerts.rules.config import ENGINE_SETTINGS, EngineWindows, RuleSet, ruleset
 from alerts.rules.definitions import DEFAULT_RULES, Reaction, is_infection_rule
 from alerts.rules.levels import CONTACT, PROMPT_KEYS, RANK, TEAM_LEVELS, URGENT, level_max
 from alerts.rules.pre_dose import pre_dose_check
@@ -27,17 +27,84 @@ from alerts.rules.values import (
 
 REACTION_RULE = "INJ-IRR-24"
 REACTION_REASON = "explained by a likely injection reaction (within 24 h of the injection)"
+# What conclude() reads of a rule set besides the firings: suppression (REACTION_RULE's
+# parameters), the pre-dose check, RISK-ESC, and every level, re-measure time and window.
+CONCLUSION_READS = frozenset({REACTION_RULE, "INJ-DUE-INF", "RISK-ESC", ENGINE_SETTINGS})
 
 
 def evaluate(inp: EvaluationInput) -> Evaluation:
     """Evaluate one entry against every active rule (see alerts/rules/__init__.py)."""
     rules = ruleset(inp.rules)
     ctx = EntryContext(inp, rules)
-    fired: dict[str, Why] = rules.fire(CHECKS, ctx)
+    return conclude(ctx, rules.fire(CHECKS, ctx))
+
+
+def evaluate_pair(first: EvaluationInput, second: EvaluationInput) -> tuple[Evaluation, Evaluation]:
+    """One entry under two rule sets (a draft and the live rules), each evaluation exactly
+    what evaluate() gives for its input; the inputs may differ only in their rules and
+    earlier alerts.
+
+    A check is run again for the second rule set only when its result could differ: its
+    rule's parameters or switch differ, it read a rule's parameters that differ, or it read
+    the earlier alerts and those differ (what each check read is traced on the first run).
+    When the checks found the same, the earlier alerts are the same and nothing the
+    conclusion reads differs, the second evaluation is the first. This is what lets the
+    what-if replay a clinic's entries at nearly the rate of one evaluation.
+    """
+    if (first.entry, first.profile, first.history, first.injections, first.quiets) != (
+        second.entry,
+        second.profile,
+        second.history,
+        second.injections,
+        second.quiets,
+    ):
+        raise ValueError("evaluate_pair: the two inputs must be of the same entry")
+    rules, other = ruleset(first.rules), ruleset(second.rules)
+    ctx = EntryContext(first, rules)
+    ctx.reads = reads = []
+    fired: dict[str, Why] = {}
+    for rule_id, check in CHECKS.items():
+        if rules.active[rule_id]:
+            ctx.running = rule_id
+            result = check(ctx, rules.params[rule_id])
+            if result is not None:
+                fired[rule_id] = result
+    ctx.reads = None
+    differing = rules.differing(other)
+    same_prior = first.prior_alerts == second.prior_alerts
+    if not same_prior:
+        differing = differing | {PRIOR_ALERTS}
+    # Switched on or off, or changed, or reading what changed (one off in the second set
+    # is simply not run).
+    rerun = {rule_id for rule_id in differing if rule_id in CHECKS}
+    rerun.update(reader for reader, read in reads if read in differing)
+    other_ctx = ctx.under(second, other)
+    if not rerun:
+        other_fired = dict(fired)
+    else:
+        other_fired = {}
+        for rule_id, check in CHECKS.items():
+            if not other.active[rule_id]:
+                continue
+            result = (
+                check(other_ctx, other.params[rule_id]) if rule_id in rerun else fired.get(rule_id)
+            )
+            if result is not None:
+                other_fired[rule_id] = result
+    if same_prior and differing.isdisjoint(CONCLUSION_READS) and other_fired == fired:
+        evaluation = conclude(ctx, fired)
+        return evaluation, evaluation
+    return conclude(ctx, fired), conclude(other_ctx, other_fired)
+
+
+def conclude(ctx: EntryContext, fired: dict[str, Why]) -> Evaluation:
+    """From the checks' findings (consumed) to the evaluation: suppression, pre-dose,
+    RISK-ESC, episodes and de-duplication."""
+    rules = ctx.rules
     suppressed = suppress(rules, fired)
     # Last: it counts this entry's infection rules, once all have fired and none suppressed.
     due_with_infection(ctx, fired)
-    levels = escalate(rules, inp.profile, fired)
+    levels = escalate(rules, ctx.profile, fired)
     firings, team, deduplicated, quieted = decide(ctx, levels, fired)
     level = level_max(levels.values())
     remeasure = [
@@ -135,9 +202,13 @@ def decide(
     are not, and the ones the team quieted for this patient (marked in their why)."""
     at = ctx.entry.at
     by_rule: dict[str, list[PriorAlert]] = {}
-    for alert in sorted(ctx.inp.prior_alerts, key=lambda a: a.at):
-        if alert.at <= at:
-            by_rule.setdefault(alert.rule_id, []).append(alert)
+    if levels:
+        # Only the firing rules' earlier alerts, each rule's oldest first.
+        for alert in ctx.inp.prior_alerts:
+            if alert.rule_id in levels and alert.at <= at:
+                by_rule.setdefault(alert.rule_id, []).append(alert)
+        for prior in by_rule.values():
+            prior.sort(key=lambda a: a.at)
     firings, team, deduplicated, quieted = [], [], [], []
     for rule_id in sorted(levels):
         level = levels[rule_id]

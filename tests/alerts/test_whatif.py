@@ -207,3 +207,25 @@ def test_the_admin_refuses_a_bad_number_of_days(client, clinic, dana, days):
     )
     assert response.status_code == 200 and "from 1 to 366" in response.content.decode()
     assert not WhatIfRun.objects.exists()
+
+
+def test_its_batched_reads_give_each_entry_as_the_task_reads_it(clinic):
+    """plain_entries (the what-if's three streams) and _entry_input (the task's read of one
+    entry) agree, readings, symptoms, red flags and vitals included, in each patient's order."""
+    from alerts.services import ENTRY_PARTS, _entry_input, plain_entries
+
+    seed(clinic, days=4)
+    bob = clinic[0]
+    make_entry(bob, NOW - timedelta(minutes=5), temp="101.3", unit="F", red_flags=("wheeze",))
+    make_entry(bob, NOW - timedelta(minutes=3), symptoms={"cough": 3}, vitals={"heart_rate": (121, True)})
+    make_entry(bob, NOW - timedelta(minutes=1))  # nothing but the entry itself
+    entries = DiaryEntry.objects.all()
+    expected = [
+        (e.patient_id, _entry_input(e))
+        for e in entries.prefetch_related(*ENTRY_PARTS).order_by("patient_id", "recorded_at", "pk")
+    ]
+    for batch in (1, 4, 500):
+        got = [pair for chunk in plain_entries(entries, batch=batch) for pair in chunk]
+        assert got == expected
+    assert {e.red_flags for _p, e in got} >= {frozenset({"wheeze"})}
+    assert any(e.vitals for _p, e in got) and any(not e.temperatures for _p, e in got)
