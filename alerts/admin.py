@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
@@ -40,7 +41,7 @@ from alerts.models import (
 from alerts.rules import DEFAULT_RULES
 from alerts.rules.definitions import Param, params_to_json
 from alerts.rules_admin import RULE_TEXT_FIELDS, draft_message_problems, in_each_language
-from alerts.whatif import whatif_run_request
+from alerts.whatif import RUN_GRACE, whatif_run_request
 from diary_site.admin_mixins import (
     AuditedReadsMixin,
     ReadOnlyAdminMixin,
@@ -426,6 +427,7 @@ class AlertRuleAdmin(TranslatedContentMixin, SimpleHistoryAdmin):
             "rule": draft.rule,
             "run": run,
             "finished": run.status in (WhatIfRun.Status.DONE, WhatIfRun.Status.FAILED),
+            "waiting_long": timezone.now() - run.created_at > RUN_GRACE,
             "changes": draft.changes(),
         }
         return TemplateResponse(request, "admin/alerts/alertrule/try.html", context)

@@ -16,7 +16,7 @@ from alerts.followup import follow_ups_sweep
 from alerts.models import Heartbeat
 from alerts.notify import escalations_sweep, notifications_sweep
 from alerts.services import entry_evaluate, pending_entries_sweep, periodic_rules_sweep
-from alerts.whatif import whatif_run_execute
+from alerts.whatif import whatif_run_execute, whatif_runs_recover
 
 BEAT = "beat"
 logger = logging.getLogger(__name__)
@@ -70,7 +70,17 @@ def send_watch_digests() -> None:
         logger.info("sent %s WATCH digests", sent)
 
 
-@shared_task(ignore_result=True, soft_time_limit=600, time_limit=660)
+# Under the broker's visibility timeout (600 s), or Redis hands the message to a second
+# worker while the first still runs it (alerts.whatif.RUN_TIME_LIMIT is the hard limit).
+@shared_task(ignore_result=True, soft_time_limit=540, time_limit=580)
 def try_rule_draft(run_id: int) -> None:
     """Run a queued "try this draft on the last N days" (alerts.models.WhatIfRun)."""
     whatif_run_execute(run_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
+def recover_whatif_runs() -> None:
+    """Publish again the what-ifs whose message was lost; fail the interrupted ones (beat)."""
+    again, failed = whatif_runs_recover()
+    if again or failed:
+        logger.info("what-if runs: %s published again, %s marked failed", again, failed)

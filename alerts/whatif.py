@@ -289,6 +289,14 @@ def _compare(result: WhatIf, patient: Patient, entry: rules.Entry, live, draft) 
 # As a background run, with its progress and result in a database row --------------------
 
 RUN_TASK = "alerts.tasks.try_rule_draft"
+# alerts.tasks.try_rule_draft's hard time limit (under the broker's visibility timeout).
+RUN_TIME_LIMIT = timedelta(seconds=580)
+# A run still queued after this had its message lost (Redis restarted, a failed
+# publish): it is published again, and given up after RUN_GIVE_UP with no worker taking it.
+RUN_GRACE = timedelta(seconds=60)
+RUN_GIVE_UP = timedelta(hours=1)
+NOT_STARTED = "NotStarted"
+INTERRUPTED = "Interrupted"
 
 
 def whatif_run_request(*, draft: RuleDraft, days: int, by) -> WhatIfRun:
@@ -303,7 +311,7 @@ def whatif_run_request(*, draft: RuleDraft, days: int, by) -> WhatIfRun:
 def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun | None:
     """Run a queued what-if once (a conditional claim: a redelivered task does nothing)."""
     claimed = WhatIfRun.objects.filter(pk=run_id, status=WhatIfRun.Status.QUEUED).update(
-        status=WhatIfRun.Status.RUNNING
+        status=WhatIfRun.Status.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return None
@@ -330,3 +338,27 @@ def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun
     )
     run.refresh_from_db()
     return run
+
+
+def whatif_runs_recover(*, now: datetime | None = None) -> tuple[int, int]:
+    """Runs whose task will never come (beat, every minute): a run queued for longer than
+    RUN_GRACE is published again (a second message is harmless: the claim runs it once),
+    and given up after RUN_GIVE_UP; a run still "running" past the task's hard time limit
+    was interrupted (its worker killed or restarted) and is marked failed, so its page
+    stops waiting and says to try again. Returns (published again, marked failed)."""
+    now = now or timezone.now()
+    runs = WhatIfRun.objects
+    failed = runs.filter(status=WhatIfRun.Status.QUEUED, created_at__lt=now - RUN_GIVE_UP).update(
+        status=WhatIfRun.Status.FAILED, error=NOT_STARTED, finished_at=now
+    )
+    failed += runs.filter(
+        status=WhatIfRun.Status.RUNNING, started_at__lt=now - RUN_TIME_LIMIT
+    ).update(status=WhatIfRun.Status.FAILED, error=INTERRUPTED, finished_at=now)
+    lost = list(
+        runs.filter(status=WhatIfRun.Status.QUEUED, created_at__lt=now - RUN_GRACE).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in lost:
+        publish_task_on_commit(RUN_TASK, run_id)
+    return len(lost), failed

@@ -388,6 +388,7 @@ CELERY_TASK_ROUTES = {
     "patients.tasks.send_due_account_emails": {"queue": "notification"},
     # Minutes of replay: on the default queue, never ahead of an entry's evaluation.
     "alerts.tasks.try_rule_draft": {"queue": "celery"},
+    "alerts.tasks.recover_whatif_runs": {"queue": "celery"},
 }
 
 # Every periodic job, in UTC. Exactly one beat process may run (docs/operations.md).
@@ -431,6 +432,11 @@ CELERY_BEAT_SCHEDULE = {
     "watch-digests": {
         "task": "alerts.tasks.send_watch_digests",
         "schedule": crontab(minute="*/5"),
+    },
+    # every minute: what-if runs whose message was lost, or whose worker was killed
+    "recover-whatif-runs": {
+        "task": "alerts.tasks.recover_whatif_runs",
+        "schedule": crontab(minute="*"),
     },
 }
 

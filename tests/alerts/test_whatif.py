@@ -217,7 +217,9 @@ def test_its_batched_reads_give_each_entry_as_the_task_reads_it(clinic):
     seed(clinic, days=4)
     bob = clinic[0]
     make_entry(bob, NOW - timedelta(minutes=5), temp="101.3", unit="F", red_flags=("wheeze",))
-    make_entry(bob, NOW - timedelta(minutes=3), symptoms={"cough": 3}, vitals={"heart_rate": (121, True)})
+    make_entry(
+        bob, NOW - timedelta(minutes=3), symptoms={"cough": 3}, vitals={"heart_rate": (121, True)}
+    )
     make_entry(bob, NOW - timedelta(minutes=1))  # nothing but the entry itself
     entries = DiaryEntry.objects.all()
     expected = [
@@ -229,3 +231,55 @@ def test_its_batched_reads_give_each_entry_as_the_task_reads_it(clinic):
         assert got == expected
     assert {e.red_flags for _p, e in got} >= {frozenset({"wheeze"})}
     assert any(e.vitals for _p, e in got) and any(not e.temperatures for _p, e in got)
+
+
+def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails(
+    client, clinic, dana, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis restarted before a worker took the run, or the worker died mid-run: the beat
+    sweep publishes a queued run again (a second message is harmless), gives up on one no
+    worker took within the hour, and marks a run stuck past the task's time limit failed,
+    so its page stops waiting and says what to do."""
+    from alerts.models import WhatIfRun
+    from alerts.tasks import recover_whatif_runs, try_rule_draft
+    from alerts.whatif import RUN_TASK, whatif_run_request
+
+    published = []
+    monkeypatch.setattr(
+        "diary_site.publisher.publish_task", lambda name, *args: published.append((name, args))
+    )
+    seed(clinic, days=3)
+    rule = AlertRule.objects.get(rule_id="T-FEV-1")
+    draft = rule_draft_create(
+        rule=rule, by=dana, reason="try", proposed={"params": {"threshold_c": "37.8"}}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lost = whatif_run_request(draft=draft, days=30, by=dana)
+        fresh = whatif_run_request(draft=draft, days=30, by=dana)
+        forgotten = whatif_run_request(draft=draft, days=30, by=dana)
+        stuck = whatif_run_request(draft=draft, days=30, by=dana)
+    published.clear()  # those messages were lost
+    now = timezone.now()
+    WhatIfRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(minutes=3))
+    WhatIfRun.objects.filter(pk=forgotten.pk).update(created_at=now - timedelta(hours=2))
+    WhatIfRun.objects.filter(pk=stuck.pk).update(
+        status=WhatIfRun.Status.RUNNING, started_at=now - timedelta(minutes=15)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_whatif_runs()
+    assert published == [(RUN_TASK, (lost.pk,))]  # not the fresh one: its task may yet come
+    status = dict(WhatIfRun.objects.values_list("pk", "status"))
+    assert status[forgotten.pk] == status[stuck.pk] == WhatIfRun.Status.FAILED
+    assert status[lost.pk] == status[fresh.pk] == WhatIfRun.Status.QUEUED
+
+    try_rule_draft(lost.pk)  # the message sent again reaches a worker
+    lost.refresh_from_db()
+    assert lost.status == WhatIfRun.Status.DONE and lost.started_at is not None
+
+    client.force_login(dana)
+    base = f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/try"
+    page = client.get(f"{base}/{stuck.pk}/").content.decode()
+    assert "stopped before it finished" in page and 'http-equiv="refresh"' not in page
+    page = client.get(f"{base}/{forgotten.pk}/").content.decode()
+    assert "No worker took this run within an hour" in page
