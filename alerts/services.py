@@ -353,18 +353,24 @@ def _with_pending(
             quiets=quiets,
         )
     )
-    team = set(result.team_alerts)
-    return prior + [
+    return prior + recorded_alerts(pending, result)
+
+
+def recorded_alerts(entry: rules.Entry, evaluation: rules.Evaluation) -> list[rules.PriorAlert]:
+    """The alerts the entry's task records for this evaluation, as the next entry's
+    evaluation sees them (the pending entries before it; the what-if's replay)."""
+    team = set(evaluation.team_alerts)
+    return [
         rules.PriorAlert(
             rule_id=f.rule_id,
             level=f.level,
-            at=pending.at,
-            entry_id=pending.id,
+            at=entry.at,
+            entry_id=entry.id,
             episode_key=f.episode_key,
             team_alert=f.rule_id in team,
             detail=f.why,
         )
-        for f in result.fired
+        for f in evaluation.fired
     ]
 
 

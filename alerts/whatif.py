@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from alerts import rules
 from alerts.models import DRAFT_FIELDS, AlertRule, Level, RuleDraft, WhatIfRun
-from alerts.services import HISTORY_WINDOW, _profile, plain_entries, rule_configs, rule_rows
+from alerts.services import (
+    HISTORY_WINDOW,
+    _profile,
+    plain_entries,
+    recorded_alerts,
+    rule_configs,
+    rule_rows,
+)
 from diary_site.publisher import publish_task_on_commit
 from patients.models import CareTeam, Injection, Patient
 from symptoms.models import DiaryEntry
@@ -239,29 +246,12 @@ class _PatientReplay:
         recorded = None
         for name, evaluation in zip(names, out, strict=True):
             if recorded is None or evaluation is not out[0]:
-                recorded = _recorded(plain, evaluation)
+                recorded = recorded_alerts(plain, evaluation)
             self.prior[name].extend(recorded)
         if history and history[0].at < since:
             history.popleft()  # no longer needed once this entry is the one before
         history.append(plain)
         return out
-
-
-def _recorded(plain: rules.Entry, evaluation: rules.Evaluation) -> list[rules.PriorAlert]:
-    """The alerts the entry's task would have recorded for this evaluation."""
-    team = set(evaluation.team_alerts)
-    return [
-        rules.PriorAlert(
-            rule_id=f.rule_id,
-            level=f.level,
-            at=plain.at,
-            entry_id=plain.id,
-            episode_key=f.episode_key,
-            team_alert=f.rule_id in team,
-            detail=f.why,
-        )
-        for f in evaluation.fired
-    ]
 
 
 def _count(outcome: Outcome, evaluation: rules.Evaluation) -> None:
