@@ -87,7 +87,13 @@ def rule_draft_rollback(*, rule: AlertRule, to_version: int, by, reason: str) ->
                 proposed[name] = getattr(rule, name)
     for name in MESSAGE_FIELDS:  # an older message may still have its numbers typed in
         if proposed.get(name):
-            proposed[name] = with_placeholders(proposed[name], proposed["params"])
+            proposed[name] = with_placeholders(
+                proposed[name],
+                proposed["params"],
+                rule_id=rule.rule_id,
+                remeasure_minutes=proposed.get("remeasure_minutes"),
+                language=name.rsplit("_", 1)[-1] if not name.endswith("_en_gb") else "en_gb",
+            )
     return rule_draft_create(
         rule=rule,
         by=by,

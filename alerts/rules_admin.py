@@ -55,6 +55,41 @@ MINUTES = re.compile(
 )
 
 
+# The words after a whole number that say it is a parameter of this unit (English,
+# Spanish, German): "24 h", "2 consecutive days", "131/min", "90 mmHg", "92 %", "2 grades".
+UNIT_WORDS = {
+    "hours": r"h\b|hrs?\b|hours?\b|horas?\b|Stunden?\b",
+    "days": r"days?\b|d[ií]as?\b|Tag(?:e|en)?\b",
+    "minutes": r"min\b|mins\b|minutes?\b|minutos?\b|Minuten?\b",
+    "per minute": r"/\s?min\b|per minute\b|a minute\b|por minuto\b|pro Minute\b",
+    "%": r"%",
+    "mmHg": r"mm\s?Hg\b",
+    "grades": r"grades?\b|grados?\b|Grade?\b|Stufen?\b",
+}
+# "24 h", "2 consecutive days" (one word between), and both ends of "91–130/min".
+WHOLE_NUMBER = r"(?<![\d.,{{])(\d+)(?:\s*[–-]\s*(\d+))?\s*(?:\w+\s+)?(?:{words})"
+# The re-measure time written in hours: "in 1 hour", "en 1 hora", "in 1 Stunde".
+HOURS = re.compile(r"(?<![\d.,{])(\d+)\s*(?:h\b|hours?\b|horas?\b|Stunden?\b)", re.IGNORECASE)
+
+
+def whole_number_mentions(text: str, units: dict[str, str], values: dict[str, Any]):
+    """(token, parameter) for each whole number in `text` written with the unit of a
+    parameter (`units`: name to unit) whose value (`values`) it is."""
+    found = []
+    by_unit: dict[str, dict[int, str]] = {}
+    for name, value in values.items():
+        unit = units.get(name)
+        if unit in UNIT_WORDS and isinstance(value, int) and not isinstance(value, bool):
+            by_unit.setdefault(unit, {}).setdefault(value, name)
+    for unit, names in by_unit.items():
+        pattern = re.compile(WHOLE_NUMBER.format(words=UNIT_WORDS[unit]), re.IGNORECASE)
+        for match in pattern.finditer(text or ""):
+            for token in match.groups():
+                if token is not None and int(token) in names:
+                    found.append((token, names[int(token)], unit))
+    return found
+
+
 def message_values(params: dict, remeasure_minutes: int | None) -> dict[str, str]:
     """Each placeholder's words: every parameter, its Fahrenheit for a °C one (`{name_f}`),
     and the re-measure minutes."""
@@ -96,12 +131,14 @@ def message_problems(
     values: dict[str, Any],
     remeasure_minutes: int | None,
     placeholders: bool = True,
+    units: dict[str, str] | None = None,
 ) -> list[str]:
     """What is wrong with a message: an unknown placeholder, or a number that is one of
     the rule's parameters (°C values, and the re-measure minutes) typed in by hand.
 
     `values` are the parameter values to look for (the proposed ones and the live ones, so
-    that an old threshold left in a message is caught when the threshold changes).
+    that an old threshold left in a message is caught when the threshold changes); `units`
+    (name to unit) lets whole numbers be recognised by the unit written after them.
     """
     known = set(message_values(values, remeasure_minutes))
     problems = [
@@ -120,12 +157,20 @@ def message_problems(
         name = decimals.get(Decimal(token.replace(",", ".")))
         if name is not None:
             problems.append(f"it names {token}, the value of {name}: write {{{name}}} instead")
+    for token, name, unit in whole_number_mentions(text, units or {}, values):
+        problems.append(f"it names {token} {unit}, the value of {name}: write {{{name}}} instead")
     if remeasure_minutes is not None:
         for token in MINUTES.findall(text or ""):
             if int(token) == remeasure_minutes:
                 problems.append(
                     f"it names {token} minutes, the re-measure time: write "
                     "{remeasure_minutes} instead"
+                )
+        for token in HOURS.findall(text or ""):
+            if int(token) * 60 == remeasure_minutes:
+                problems.append(
+                    f"it names {token} hour(s), the re-measure time: write "
+                    "{remeasure_minutes} minutes instead"
                 )
     return problems
 
@@ -137,13 +182,14 @@ def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, lis
     live_params = live.params or {}
     changed = {n: v for n, v in live_params.items() if str(params.get(n)) != str(v)}
     minutes = proposed.get("remeasure_minutes")
+    units = {name: p.unit for name, p in DEFAULT_RULES[live.rule_id].params.items()}
     found = {}
     for field in MESSAGE_FIELDS:
         text = proposed.get(field) or ""
-        problems = message_problems(text, values=params, remeasure_minutes=minutes)
+        problems = message_problems(text, values=params, remeasure_minutes=minutes, units=units)
         old_minutes = live.remeasure_minutes if live.remeasure_minutes != minutes else None
         left_behind = message_problems(
-            text, values=changed, remeasure_minutes=old_minutes, placeholders=False
+            text, values=changed, remeasure_minutes=old_minutes, placeholders=False, units=units
         )
         problems += [p for p in left_behind if p not in problems]
         english_field = english(next(b for b in RULE_TEXT_FIELDS if field.startswith(b + "_")))
@@ -165,9 +211,18 @@ def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, lis
 CELSIUS_WITH_F = re.compile(r"(?<![\d.])(\d+\.\d+) °C \((\d+\.\d+) °F\)")
 
 
-def with_placeholders(text: str, params: dict) -> str:
-    """`text` with the numbers that are a °C parameter's value written as its placeholder
-    (an older version's message, restored by a rollback; alerts/migrations/0013)."""
+def with_placeholders(
+    text: str,
+    params: dict,
+    *,
+    rule_id: str = "",
+    remeasure_minutes: int | None = None,
+    language: str = "en_gb",
+) -> str:
+    """`text` with the numbers that are the rule's parameters written as placeholders: °C
+    values, whole numbers written with their unit, the re-measure time written in hours,
+    and the "37.9 °C" below a high_c (an older version's message, restored by a rollback;
+    alerts/migrations/0015 and 0019). `language` is the column's code (en_gb, es, de)."""
     names: dict[Decimal, str] = {}
     for name, value in (params or {}).items():
         if isinstance(value, str) and "." in value:
@@ -183,7 +238,57 @@ def with_placeholders(text: str, params: dict) -> str:
         name = names.get(Decimal(match.group(0).replace(",", ".")))
         return f"{{{name}}}" if name else match.group(0)
 
-    return DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))
+    text = DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))
+    definition = DEFAULT_RULES.get(rule_id)
+    if definition is None:
+        return text
+    for unit, words in UNIT_WORDS.items():
+        whole: dict[int, str] = {}
+        for name, param in definition.params.items():
+            value = (params or {}).get(name)
+            if param.unit == unit and isinstance(value, int) and not isinstance(value, bool):
+                whole.setdefault(value, name)
+        if whole:
+            pattern = re.compile(WHOLE_NUMBER.format(words=words), re.IGNORECASE)
+            text = pattern.sub(lambda m, whole=whole: _named(m, whole), text)
+    if rule_id == "VIT-SPO2-M":
+        # 94 is both `high` and `unconfirmed_at_or_below`: "≤94 % not yet re-checked" is the latter.
+        text = text.replace("≤{high}", "≤{unconfirmed_at_or_below}")
+    if remeasure_minutes and remeasure_minutes % 60 == 0 and language in MINUTES_WORD:
+        hours = remeasure_minutes // 60
+        text = HOURS.sub(
+            lambda m: (
+                f"{{remeasure_minutes}} {MINUTES_WORD[language]}"
+                if int(m.group(1)) == hours
+                else m.group(0)
+            ),
+            text,
+        )
+    if "high_c" in (params or {}) and language in BELOW_HIGH:
+        text = RANGE_TO_HIGH.sub(BELOW_HIGH[language], text)
+    return text
+
+
+MINUTES_WORD = {"en_gb": "minutes", "es": "minutos", "de": "Minuten"}
+BELOW_HIGH = {
+    "en_gb": "{low_c} °C to below {high_c} °C",
+    "es": "{low_c} °C a menos de {high_c} °C",
+    "de": "{low_c} °C bis unter {high_c} °C",
+}
+# "{low_c}–37.9 °C": the tenth below high_c, typed in.
+RANGE_TO_HIGH = re.compile(r"\{low_c\}–\d+[.,]\d °C")
+
+
+def _named(match: re.Match, whole: dict[int, str]) -> str:
+    """The WHOLE_NUMBER match with each number that is a parameter as its placeholder."""
+    out, last = [], match.start()
+    for group in (1, 2):
+        token = match.group(group)
+        if token is not None and int(token) in whole:
+            out += [match.string[last : match.start(group)], f"{{{whole[int(token)]}}}"]
+            last = match.end(group)
+    out.append(match.string[last : match.end()])
+    return "".join(out)
 
 
 def in_reader_language(path: str):

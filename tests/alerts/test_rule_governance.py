@@ -313,7 +313,8 @@ def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, 
 
 
 def test_the_seeded_messages_read_as_before_with_their_placeholders():
-    """alerts/migrations/0013 wrote the numbers as placeholders; the words are unchanged."""
+    """alerts/migrations/0015 and 0019 wrote the numbers as placeholders; the words are
+    unchanged but for 0019's two rewordings of the same meaning."""
     import importlib
 
     seeded = importlib.import_module("alerts.migrations.0003_seed_alert_rules").RULES
@@ -323,8 +324,13 @@ def test_the_seeded_messages_read_as_before_with_their_placeholders():
         row = rows[spec["rule_id"]]
         for field in ("patient_message", "clinician_summary"):
             placeholders += getattr(row, field).count("{")
-            assert row.rendered(field) == spec.get(field, ""), (spec["rule_id"], field)
-    assert placeholders > 20
+            expected = (
+                spec.get(field, "")
+                .replace("in 1 hour", "in 60 minutes")
+                .replace("37.5–37.9 °C", "37.5 °C to below 38.0 °C")
+            )
+            assert row.rendered(field) == expected, (spec["rule_id"], field)
+    assert placeholders > 40
 
 
 def test_the_typed_editor_stores_each_parameter_as_the_rule_declares_it(client, dana):
@@ -339,3 +345,85 @@ def test_the_typed_editor_stores_each_parameter_as_the_rule_declares_it(client, 
     # "38" is 38.0 (no change), the minutes a whole number.
     assert draft.params == {"threshold_c": "38.0", "min_gap_minutes": 45, "window_hours": 24}
     assert [what for what, _before, _after in draft.changes()] == ["min_gap_minutes"]
+
+
+def _rule(rule_id):
+    return AlertRule.objects.get(rule_id=rule_id)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "proposed", "refused"),
+    [
+        # The re-measure time written in hours, in each language.
+        ("T-FEV-1", {"patient_message": "Measure again in 1 hour."}, "names 1 hour"),
+        ("T-FEV-1", {"patient_message_es": "Vuelva a medirse en 1 hora."}, "names 1 hour"),
+        ("T-FEV-1", {"patient_message_de": "Messen Sie in 1 Stunde noch einmal."}, "names 1 hour"),
+        # Whole-number parameters, known by the unit written after them.
+        ("INJ-FEV", {"clinician_summary": "Fever within 24 h of a dose."}, "names 24 hours"),
+        ("DIARY-GAP-2", {"clinician_summary": "No entry on 2 consecutive days."}, "names 2 days"),
+        ("VIT-HR-M", {"clinician_summary": "Heart rate 91–130/min."}, "names 91 per minute"),
+        ("VIT-HR-M", {"clinician_summary": "Heart rate 91–130/min."}, "names 130 per minute"),
+        ("VIT-SPO2-H", {"clinician_summary_es": "SpO2 ≤92 % al recomprobar."}, "names 92 %"),
+        ("VIT-SBP-H", {"clinician_summary": "Systolic ≤90 mmHg."}, "names 90 mmHg"),
+        ("PRO-WORSEN-2", {"clinician_summary": "Up by 2 grades."}, "names 2 grades"),
+        (
+            "INJ-MISSED",
+            {"clinician_summary_de": "Dosis + 1 Tag nicht eingetragen."},
+            "names 1 days",
+        ),
+        # A number that is not this rule's parameter, or not with its unit, is words.
+        ("INJ-FEV", {"clinician_summary": "Fever within {window_hours} h, not after 48 h."}, None),
+        ("DIARY-GAP-2", {"clinician_summary": "No entry on {days} days; 2 reminders."}, None),
+        ("T-FEV-1", {"patient_message": "Measure again in 2 hours."}, None),
+    ],
+)
+def test_a_whole_number_or_hours_that_is_a_parameter_is_refused(dana, rule_id, proposed, refused):
+    rule = _rule(rule_id)
+    if refused is None:
+        assert rule_draft_create(rule=rule, by=dana, reason="words", proposed=proposed)
+        return
+    with pytest.raises(DraftRefused, match=re.escape(refused)):
+        rule_draft_create(rule=rule, by=dana, reason="words", proposed=proposed)
+
+
+def test_every_seeded_message_passes_the_check_in_every_language():
+    """The seeded words use placeholders for every number that is a parameter (migrations
+    0015 and 0019): an administrator who opens a rule is not refused for words they did
+    not write, and the words follow the parameters."""
+    from alerts.rules_admin import MESSAGE_FIELDS, draft_message_problems
+
+    found = {}
+    for rule in AlertRule.objects.all():
+        proposed = {field: getattr(rule, field) for field in MESSAGE_FIELDS}
+        proposed |= {
+            "params": rule.params,
+            "remeasure_minutes": rule.remeasure_minutes,
+            "patient_message_en_gb": rule.patient_message_en_gb,
+        }
+        problems = draft_message_problems(rule, proposed)
+        if problems:
+            found[rule.rule_id] = problems
+    assert found == {}
+    t_low = _rule("T-LOW-1")
+    assert "{remeasure_minutes} minutes" in t_low.patient_message_en_gb
+    assert t_low.clinician_summary_en_gb == "Reading {low_c} °C to below {high_c} °C."
+    assert t_low.history.first().history_change_reason.startswith("Whole numbers")
+
+
+def test_a_rollback_to_words_with_numbers_typed_in_writes_them_as_placeholders(dana, erik):
+    """A version saved before the placeholders came in is restored, not refused."""
+    rule = fever_rule()
+    rule.history.filter(version=1).update(
+        patient_message_en_gb="You have a fever. Measure again in 1 hour.",
+        patient_message_de="Sie haben Fieber. Messen Sie in 1 Stunde noch einmal.",
+        clinician_summary_en_gb="Reading ≥38.0 °C.",
+    )
+    rule_draft_approve(draft=loosen_fever(dana), by=erik)
+    rollback = rule_draft_rollback(rule=fever_rule(), to_version=1, by=dana, reason="Back")
+    assert rollback.patient_message_en_gb == (
+        "You have a fever. Measure again in {remeasure_minutes} minutes."
+    )
+    assert rollback.patient_message_de == (
+        "Sie haben Fieber. Messen Sie in {remeasure_minutes} Minuten noch einmal."
+    )
+    assert rollback.clinician_summary_en_gb == "Reading ≥{threshold_c} °C."
