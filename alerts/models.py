@@ -210,7 +210,9 @@ class WhatIfRun(models.Model):
     result = models.JSONField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # When a worker claimed it (alerts.whatif.whatif_runs_recover reads it).
+    # When its task was last published, and when a worker claimed it
+    # (alerts.whatif.whatif_runs_recover reads both).
+    published_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

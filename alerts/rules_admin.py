@@ -61,15 +61,17 @@ UNIT_WORDS = {
     "hours": r"h\b|hrs?\b|hours?\b|horas?\b|Stunden?\b",
     "days": r"days?\b|d[ií]as?\b|Tag(?:e|en)?\b",
     "minutes": r"min\b|mins\b|minutes?\b|minutos?\b|Minuten?\b",
-    "per minute": r"/\s?min\b|per minute\b|a minute\b|por minuto\b|pro Minute\b",
+    "per minute": r"/\s?min\b|per minute\b|a minute\b|por minuto\b|pro Minute\b|[lr]pm\b",
     "%": r"%",
     "mmHg": r"mm\s?Hg\b",
-    "grades": r"grades?\b|grados?\b|Grade?\b|Stufen?\b",
+    # Not "grado(s)" or "Grad(e)": in Spanish and German those are mostly degrees.
+    "grades": r"grades?\b|Stufen?\b",
 }
-# "24 h", "2 consecutive days" (one word between), and both ends of "91–130/min".
-WHOLE_NUMBER = r"(?<![\d.,{{])(\d+)(?:\s*[–-]\s*(\d+))?\s*(?:\w+\s+)?(?:{words})"
+# "24 h", "2 consecutive days" (one word between), and both ends of "91–130/min"; not
+# the "2" of "SpO2" or of "2nd day".
+WHOLE_NUMBER = r"(?<![\w.,{{])(\d+)(?:\s*[–-]\s*(\d+))?(?:\s+[^\W\d_]+)?\s*(?:{words})"
 # The re-measure time written in hours: "in 1 hour", "en 1 hora", "in 1 Stunde".
-HOURS = re.compile(r"(?<![\d.,{])(\d+)\s*(?:h\b|hours?\b|horas?\b|Stunden?\b)", re.IGNORECASE)
+HOURS = re.compile(r"(?<![\w.,{])(\d+)\s*(?:h\b|hours?\b|horas?\b|Stunden?\b)", re.IGNORECASE)
 
 
 def whole_number_mentions(text: str, units: dict[str, str], values: dict[str, Any]):
@@ -251,7 +253,9 @@ def with_placeholders(
         if whole:
             pattern = re.compile(WHOLE_NUMBER.format(words=words), re.IGNORECASE)
             text = pattern.sub(lambda m, whole=whole: _named(m, whole), text)
-    if rule_id == "VIT-SPO2-M":
+    if rule_id == "VIT-SPO2-M" and (params or {}).get("high") == (params or {}).get(
+        "unconfirmed_at_or_below"
+    ):
         # 94 is both `high` and `unconfirmed_at_or_below`: "≤94 % not yet re-checked" is the latter.
         text = text.replace("≤{high}", "≤{unconfirmed_at_or_below}")
     if remeasure_minutes and remeasure_minutes % 60 == 0 and language in MINUTES_WORD:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from alerts import rules
@@ -279,11 +280,14 @@ def _compare(result: WhatIf, patient: Patient, entry: rules.Entry, live, draft) 
 # As a background run, with its progress and result in a database row --------------------
 
 RUN_TASK = "alerts.tasks.try_rule_draft"
-# alerts.tasks.try_rule_draft's hard time limit (under the broker's visibility timeout).
+# alerts.tasks.try_rule_draft's hard time limit (under the broker's visibility timeout),
+# and a margin for the kill and for clocks: a run "running" past both was interrupted.
 RUN_TIME_LIMIT = timedelta(seconds=580)
-# A run still queued after this had its message lost (Redis restarted, a failed
-# publish): it is published again, and given up after RUN_GIVE_UP with no worker taking it.
-RUN_GRACE = timedelta(seconds=60)
+RUN_STUCK_AFTER = RUN_TIME_LIMIT + timedelta(seconds=120)
+# A run still queued this long after its task was published had its message lost (Redis
+# restarted, a failed publish) or waits behind others: it is published again, at most
+# this often, and given up after RUN_GIVE_UP with no worker taking it.
+RUN_GRACE = timedelta(minutes=2)
 RUN_GIVE_UP = timedelta(hours=1)
 NOT_STARTED = "NotStarted"
 INTERRUPTED = "Interrupted"
@@ -291,7 +295,7 @@ INTERRUPTED = "Interrupted"
 
 def whatif_run_request(*, draft: RuleDraft, days: int, by) -> WhatIfRun:
     """Queue a what-if of `draft`; a worker runs it (the task is given the row's id)."""
-    run = WhatIfRun(draft=draft, days=days, requested_by=by)
+    run = WhatIfRun(draft=draft, days=days, requested_by=by, published_at=timezone.now())
     run.full_clean()
     run.save()
     publish_task_on_commit(RUN_TASK, run.pk)
@@ -306,20 +310,22 @@ def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun
     if not claimed:
         return None
     run = WhatIfRun.objects.select_related("draft__rule").get(pk=run_id)
+    # Every write after the claim: not once the run was marked interrupted.
+    running = WhatIfRun.objects.filter(pk=run_id, status=WhatIfRun.Status.RUNNING)
 
     def progress(done: int, total: int) -> None:
-        WhatIfRun.objects.filter(pk=run_id).update(done=done, total=total)
+        running.update(done=done, total=total)
 
     try:
         result = rule_draft_try(draft=run.draft, days=run.days, now=now, progress=progress)
     except Exception as exc:
-        WhatIfRun.objects.filter(pk=run_id).update(
+        running.update(
             status=WhatIfRun.Status.FAILED,
             error=type(exc).__name__,  # never the message: it may quote an entry
             finished_at=timezone.now(),
         )
         raise
-    WhatIfRun.objects.filter(pk=run_id).update(
+    running.update(
         status=WhatIfRun.Status.DONE,
         result=result.as_json(),
         done=result.entries,
@@ -331,24 +337,29 @@ def whatif_run_execute(run_id: int, *, now: datetime | None = None) -> WhatIfRun
 
 
 def whatif_runs_recover(*, now: datetime | None = None) -> tuple[int, int]:
-    """Runs whose task will never come (beat, every minute): a run queued for longer than
-    RUN_GRACE is published again (a second message is harmless: the claim runs it once),
-    and given up after RUN_GIVE_UP; a run still "running" past the task's hard time limit
-    was interrupted (its worker killed or restarted) and is marked failed, so its page
-    stops waiting and says to try again. Returns (published again, marked failed)."""
+    """Runs whose task will never come (beat, every minute): a run queued RUN_GRACE after
+    its task was published is published again (a second message is harmless: the claim
+    runs it once; at most once per RUN_GRACE, so a busy queue is not flooded), and given
+    up after RUN_GIVE_UP; a run still "running" past the task's hard time limit and a
+    margin was interrupted (its worker killed or restarted) and is marked failed, so its
+    page stops waiting and says to try again. Returns (published again, marked failed)."""
     now = now or timezone.now()
     runs = WhatIfRun.objects
     failed = runs.filter(status=WhatIfRun.Status.QUEUED, created_at__lt=now - RUN_GIVE_UP).update(
         status=WhatIfRun.Status.FAILED, error=NOT_STARTED, finished_at=now
     )
-    failed += runs.filter(
-        status=WhatIfRun.Status.RUNNING, started_at__lt=now - RUN_TIME_LIMIT
-    ).update(status=WhatIfRun.Status.FAILED, error=INTERRUPTED, finished_at=now)
-    lost = list(
-        runs.filter(status=WhatIfRun.Status.QUEUED, created_at__lt=now - RUN_GRACE).values_list(
-            "pk", flat=True
-        )
+    # (A run claimed before started_at was recorded counts from its request.)
+    stuck = Q(started_at__lt=now - RUN_STUCK_AFTER) | Q(
+        started_at__isnull=True, created_at__lt=now - RUN_STUCK_AFTER
     )
+    failed += runs.filter(stuck, status=WhatIfRun.Status.RUNNING).update(
+        status=WhatIfRun.Status.FAILED, error=INTERRUPTED, finished_at=now
+    )
+    due = Q(published_at__lt=now - RUN_GRACE) | Q(
+        published_at__isnull=True, created_at__lt=now - RUN_GRACE
+    )
+    lost = list(runs.filter(due, status=WhatIfRun.Status.QUEUED).values_list("pk", flat=True))
+    runs.filter(pk__in=lost).update(published_at=now)
     for run_id in lost:
         publish_task_on_commit(RUN_TASK, run_id)
     return len(lost), failed

@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='started_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name='whatifrun',
+            name='published_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
     ]

@@ -375,6 +375,14 @@ def _rule(rule_id):
         ("INJ-FEV", {"clinician_summary": "Fever within {window_hours} h, not after 48 h."}, None),
         ("DIARY-GAP-2", {"clinician_summary": "No entry on {days} days; 2 reminders."}, None),
         ("T-FEV-1", {"patient_message": "Measure again in 2 hours."}, None),
+        ("DIARY-GAP-2", {"clinician_summary": "A reminder on the 2nd day."}, None),
+        (
+            "INJ-IRR-24",
+            {"clinician_summary_de": "{window_hours} h: {low_c} bis {high_c} °C, 2 Grad mehr."},
+            None,
+        ),
+        ("VIT-SPO2-H", {"clinician_summary_de": "SpO2 92 % beim Nachmessen."}, "names 92 %"),
+        ("VIT-HR-M", {"clinician_summary_es": "FC 91–130 lpm."}, "names 130 per minute"),
     ],
 )
 def test_a_whole_number_or_hours_that_is_a_parameter_is_refused(dana, rule_id, proposed, refused):

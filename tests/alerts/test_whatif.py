@@ -260,22 +260,48 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
         stuck = whatif_run_request(draft=draft, days=30, by=dana)
     published.clear()  # those messages were lost
     now = timezone.now()
-    WhatIfRun.objects.filter(pk=lost.pk).update(created_at=now - timedelta(minutes=3))
+    WhatIfRun.objects.filter(pk=lost.pk).update(
+        created_at=now - timedelta(minutes=3), published_at=now - timedelta(minutes=3)
+    )
     WhatIfRun.objects.filter(pk=forgotten.pk).update(created_at=now - timedelta(hours=2))
     WhatIfRun.objects.filter(pk=stuck.pk).update(
         status=WhatIfRun.Status.RUNNING, started_at=now - timedelta(minutes=15)
+    )
+    # Claimed before started_at was recorded (a worker of the previous release).
+    older = whatif_run_request(draft=draft, days=30, by=dana)
+    WhatIfRun.objects.filter(pk=older.pk).update(
+        status=WhatIfRun.Status.RUNNING, created_at=now - timedelta(minutes=20)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
         recover_whatif_runs()
     assert published == [(RUN_TASK, (lost.pk,))]  # not the fresh one: its task may yet come
     status = dict(WhatIfRun.objects.values_list("pk", "status"))
-    assert status[forgotten.pk] == status[stuck.pk] == WhatIfRun.Status.FAILED
+    assert status[forgotten.pk] == status[stuck.pk] == status[older.pk] == "failed"
     assert status[lost.pk] == status[fresh.pk] == WhatIfRun.Status.QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_whatif_runs()  # a minute later: not sent again so soon (a busy queue)
+    assert published == [(RUN_TASK, (lost.pk,))]
 
     try_rule_draft(lost.pk)  # the message sent again reaches a worker
     lost.refresh_from_db()
     assert lost.status == WhatIfRun.Status.DONE and lost.started_at is not None
+
+    # A run marked interrupted whose worker was alive after all does not come back as done.
+    from alerts.whatif import whatif_run_execute
+
+    late = whatif_run_request(draft=draft, days=30, by=dana)
+
+    def interrupted_meanwhile(done, total):
+        WhatIfRun.objects.filter(pk=late.pk).update(status=WhatIfRun.Status.FAILED)
+
+    monkeypatch.setattr(
+        "alerts.whatif.rule_draft_try",
+        lambda **kw: rule_draft_try(**{**kw, "progress": interrupted_meanwhile}),
+    )
+    whatif_run_execute(late.pk)
+    late.refresh_from_db()
+    assert late.status == WhatIfRun.Status.FAILED and late.result is None
 
     client.force_login(dana)
     base = f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/try"
