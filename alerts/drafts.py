@@ -25,6 +25,7 @@ from alerts.rules_admin import (
     draft_message_problems,
     english,
     in_each_language,
+    language_of,
     validate_rule_row,
     with_placeholders,
 )
@@ -92,7 +93,7 @@ def rule_draft_rollback(*, rule: AlertRule, to_version: int, by, reason: str) ->
                 proposed["params"],
                 rule_id=rule.rule_id,
                 remeasure_minutes=proposed.get("remeasure_minutes"),
-                language=name.rsplit("_", 1)[-1] if not name.endswith("_en_gb") else "en_gb",
+                language=language_of(name),
             )
     return rule_draft_create(
         rule=rule,

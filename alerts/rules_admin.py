@@ -35,6 +35,15 @@ def validate_rule_row(rule: Any) -> None:
 RULE_TEXT_FIELDS = ("title", "patient_message", "clinician_summary")
 
 
+def language_of(column: str) -> str:
+    """The language code a translated column is in: "patient_message_es" is "es"."""
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        suffix = build_localized_fieldname("", code)
+        if column.endswith(suffix):
+            return suffix[1:]
+    return build_localized_fieldname("", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)[1:]
+
+
 def in_each_language(field: str) -> tuple[str, ...]:
     """A translated field's columns, English first: ("title_en_gb", "title_es", "title_de")."""
     return tuple(
@@ -71,20 +80,31 @@ UNIT_WORDS = {
 # the "2" of "SpO2" or of "2nd day".
 WHOLE_NUMBER = r"(?<![\w.,{{])(\d+)(?:\s*[–-]\s*(\d+))?(?:\s+[^\W\d_]+)?\s*(?:{words})"
 # The re-measure time written in hours: "in 1 hour", "en 1 hora", "in 1 Stunde".
-HOURS = re.compile(r"(?<![\w.,{])(\d+)\s*(?:h\b|hours?\b|horas?\b|Stunden?\b)", re.IGNORECASE)
+HOURS = re.compile(rf"(?<![\w.,{{])(\d+)\s*(?:{UNIT_WORDS['hours']})", re.IGNORECASE)
 
 
-def whole_number_mentions(text: str, units: dict[str, str], values: dict[str, Any]):
-    """(token, parameter) for each whole number in `text` written with the unit of a
-    parameter (`units`: name to unit) whose value (`values`) it is."""
-    found = []
+def units_of(rule_id: str) -> dict[str, str]:
+    """Each parameter's unit, as the rule declares it."""
+    definition = DEFAULT_RULES.get(rule_id)
+    return {name: p.unit for name, p in definition.params.items()} if definition else {}
+
+
+def _whole_numbers(units: dict[str, str], values: dict[str, Any]):
+    """Per unit: its pattern, and the whole-number parameters of that unit by value."""
     by_unit: dict[str, dict[int, str]] = {}
-    for name, value in values.items():
+    for name, value in (values or {}).items():
         unit = units.get(name)
         if unit in UNIT_WORDS and isinstance(value, int) and not isinstance(value, bool):
             by_unit.setdefault(unit, {}).setdefault(value, name)
     for unit, names in by_unit.items():
-        pattern = re.compile(WHOLE_NUMBER.format(words=UNIT_WORDS[unit]), re.IGNORECASE)
+        yield unit, re.compile(WHOLE_NUMBER.format(words=UNIT_WORDS[unit]), re.IGNORECASE), names
+
+
+def whole_number_mentions(text: str, units: dict[str, str], values: dict[str, Any]):
+    """(token, parameter, unit) for each whole number in `text` written with the unit of
+    a parameter (`units`: name to unit) whose value (`values`) it is."""
+    found = []
+    for unit, pattern, names in _whole_numbers(units, values):
         for match in pattern.finditer(text or ""):
             for token in match.groups():
                 if token is not None and int(token) in names:
@@ -184,7 +204,7 @@ def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, lis
     live_params = live.params or {}
     changed = {n: v for n, v in live_params.items() if str(params.get(n)) != str(v)}
     minutes = proposed.get("remeasure_minutes")
-    units = {name: p.unit for name, p in DEFAULT_RULES[live.rule_id].params.items()}
+    units = units_of(live.rule_id)
     found = {}
     for field in MESSAGE_FIELDS:
         text = proposed.get(field) or ""
@@ -241,18 +261,10 @@ def with_placeholders(
         return f"{{{name}}}" if name else match.group(0)
 
     text = DECIMAL_NUMBER.sub(number, CELSIUS_WITH_F.sub(celsius, text or ""))
-    definition = DEFAULT_RULES.get(rule_id)
-    if definition is None:
+    if rule_id not in DEFAULT_RULES:
         return text
-    for unit, words in UNIT_WORDS.items():
-        whole: dict[int, str] = {}
-        for name, param in definition.params.items():
-            value = (params or {}).get(name)
-            if param.unit == unit and isinstance(value, int) and not isinstance(value, bool):
-                whole.setdefault(value, name)
-        if whole:
-            pattern = re.compile(WHOLE_NUMBER.format(words=words), re.IGNORECASE)
-            text = pattern.sub(lambda m, whole=whole: _named(m, whole), text)
+    for _unit, pattern, whole in _whole_numbers(units_of(rule_id), params):
+        text = pattern.sub(lambda m, whole=whole: _named(m, whole), text)
     if rule_id == "VIT-SPO2-M" and (params or {}).get("high") == (params or {}).get(
         "unconfirmed_at_or_below"
     ):

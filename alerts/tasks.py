@@ -16,7 +16,7 @@ from alerts.followup import follow_ups_sweep
 from alerts.models import Heartbeat
 from alerts.notify import escalations_sweep, notifications_sweep
 from alerts.services import entry_evaluate, pending_entries_sweep, periodic_rules_sweep
-from alerts.whatif import whatif_run_execute, whatif_runs_recover
+from alerts.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
 
 BEAT = "beat"
 logger = logging.getLogger(__name__)
@@ -71,8 +71,12 @@ def send_watch_digests() -> None:
 
 
 # Under the broker's visibility timeout (600 s), or Redis hands the message to a second
-# worker while the first still runs it (alerts.whatif.RUN_TIME_LIMIT is the hard limit).
-@shared_task(ignore_result=True, soft_time_limit=540, time_limit=580)
+# worker while the first still runs it.
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=RUN_TIME_LIMIT.total_seconds() - 40,
+    time_limit=RUN_TIME_LIMIT.total_seconds(),
+)
 def try_rule_draft(run_id: int) -> None:
     """Run a queued "try this draft on the last N days" (alerts.models.WhatIfRun)."""
     whatif_run_execute(run_id)

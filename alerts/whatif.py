@@ -179,8 +179,7 @@ def whatif(
         injections[patient_id].append(rules.Injection(at=at, dose=dose))
     result = WhatIf(days=days, since=since)
     state: _PatientReplay | None = None
-    ordered = entries.order_by("patient_id", "recorded_at", "pk")
-    for chunk in plain_entries(ordered, batch=batch):
+    for chunk in plain_entries(entries, batch=batch):
         patients = Patient.objects.select_related("team").in_bulk({p for p, _e in chunk})
         for patient_id, entry in chunk:
             if state is None or state.patient_id != patient_id:

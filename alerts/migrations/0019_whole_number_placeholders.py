@@ -11,6 +11,8 @@ from alerts.rules_admin import with_placeholders
 LANGUAGES = ("en_gb", "es", "de")
 FIELDS = ("patient_message", "clinician_summary")
 REASON = "Whole numbers and the re-measure time written as placeholders (same meaning)"
+
+
 def forwards(apps, schema_editor):
     AlertRule = apps.get_model("alerts", "AlertRule")
     history = apps.get_model("alerts", "HistoricalAlertRule")
