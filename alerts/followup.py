@@ -1,8 +1,9 @@
-"""'Did you reach someone?' after a CONTACT or URGENT prompt.
+"""'Did you reach someone?' while advice stands, and "not yet" a day later.
 
-The next visit to the diary asks it. "Not yet" a day (FOLLOWUP_AFTER) after the prompt
-opens a team alert (DIARY-FOLLOWUP, team outreach), once per prompt, either when the
-patient answers or from the periodic sweep if they answered earlier.
+The standing advice asks it (templates/alerts/_standing.html). A "yes" is recorded on the
+concern (alerts.concerns.concern_reached). "Not yet" a day (FOLLOWUP_AFTER) after the entry
+that raised the advice opens a team alert (DIARY-FOLLOWUP, team outreach), once per entry,
+either when the patient answers or from the periodic sweep if they answered earlier.
 """
 
 from __future__ import annotations
@@ -10,84 +11,32 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from alerts import rules
+from alerts.concerns import REACHED_BY_ANSWER, concern_not_yet, concern_reached
+from alerts.firings import NewFiring, firings_record
 from alerts.models import Alert, AlertRule, FollowUp, Level
-from alerts.notify import alerts_open_team_notices
-from alerts.services import NewFiring, record_firings
 from patients.models import Patient
-from symptoms.models import DiaryEntry
 
-ASK_WITHIN = timedelta(days=3)
 FOLLOWUP_AFTER = timedelta(hours=24)
-# A "reached someone" answer settles the advice; "not yet" does not.
-REACHED = frozenset(FollowUp.Answer.values) - {FollowUp.Answer.NOT_YET}
-
-
-def standing_advice(patient: Patient, *, now: datetime | None = None) -> Alert | None:
-    """Today's highest advice that still stands: the latest CONTACT or URGENT alert of the
-    patient's local day that the team has not resolved and that no "yes, I reached
-    someone" answer has settled. An answer settles the alerts recorded before it, on any
-    of the patient's entries (the question is asked about the latest warning only); an
-    alert recorded after it (a changed entry raising URGENT) stands again. Shown on every
-    later result, on Today and on the history, to the patient and the caregiver alike, so
-    that a later, milder entry never reads as "nothing needs action" while it stands."""
-    now = now or timezone.now()
-    reached_at = FollowUp.objects.filter(
-        entry__patient=patient, answer__in=REACHED, answered_at__lte=now
-    ).aggregate(latest=Max("answered_at"))["latest"]
-    candidates = (
-        Alert.objects.filter(
-            patient=patient,
-            entry__local_day=patient.today(now=now),
-            level__in=(Level.CONTACT, Level.URGENT),
-            fired_at__lte=now,
-        )
-        .exclude(status=Alert.Status.RESOLVED)
-        .select_related("entry", "rule")
-    )
-    if reached_at is not None:
-        candidates = candidates.filter(created_at__gt=reached_at)
-    return max(
-        candidates, key=lambda alert: (rules.RANK[alert.level], alert.fired_at), default=None
-    )
-
-
-def entry_to_ask_about(patient: Patient, *, now: datetime | None = None) -> DiaryEntry | None:
-    """The latest entry of the last 3 days whose prompt was CONTACT/URGENT, if not yet answered
-    (or answered "not yet")."""
-    now = now or timezone.now()
-    latest_warning = (
-        Alert.objects.filter(
-            patient=patient,
-            entry__isnull=False,
-            level__in=(Level.CONTACT, Level.URGENT),
-            fired_at__gte=now - ASK_WITHIN,
-            fired_at__lte=now,
-        )
-        .select_related("entry")
-        .order_by("-fired_at")
-        .first()
-    )
-    if latest_warning is None:
-        return None
-    entry = latest_warning.entry
-    answer = FollowUp.objects.filter(entry=entry).values_list("answer", flat=True).first()
-    if answer is not None and answer != FollowUp.Answer.NOT_YET:
-        return None
-    return entry
 
 
 @transaction.atomic
-def follow_up_answer(entry: DiaryEntry, *, answer: str, user, now: datetime | None = None):
+def follow_up_answer(patient: Patient, *, answer: str, user, now: datetime | None = None):
+    """Record the answer to "Did you reach someone?" about the patient's open concern.
+    Returns the concern (None when none is open: nothing changes)."""
     now = now or timezone.now()
-    follow_up, _ = FollowUp.objects.update_or_create(
-        entry=entry, defaults={"answer": answer, "answered_at": now, "answered_by": user}
-    )
-    escalate_if_due(follow_up, now=now)
-    return follow_up
+    if answer in REACHED_BY_ANSWER:
+        return concern_reached(patient=patient, who=REACHED_BY_ANSWER[answer], by=user, now=now)
+    if answer != FollowUp.Answer.NOT_YET:
+        raise ValueError(f"unknown answer {answer!r}")
+    concern = concern_not_yet(patient=patient, by=user, now=now)
+    for follow_up in FollowUp.objects.filter(
+        entry__patient=patient, answer=FollowUp.Answer.NOT_YET, escalated_at__isnull=True
+    ).select_related("entry__patient"):
+        escalate_if_due(follow_up, now=now)
+    return concern
 
 
 def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
@@ -108,7 +57,7 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
             "answered_at": follow_up.answered_at.isoformat(),
         },
     )
-    made = record_firings(
+    made = firings_record(
         [
             NewFiring(
                 patient=entry.patient,
@@ -119,12 +68,10 @@ def escalate_if_due(follow_up: FollowUp, *, now: datetime) -> Alert | None:
             )
         ],
         rows={"DIARY-FOLLOWUP": rule},
+        now=now,
     )
-    alert = made[0] if made else None
     FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=now)
-    if alert is not None and alert.team_alert:
-        alerts_open_team_notices([alert], now=now)
-    return alert
+    return made[0] if made else None
 
 
 def follow_ups_sweep(*, now: datetime | None = None) -> int:

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from alerts import rules
 from alerts.rules import DEFAULT_RULES, HISTORY_DAYS, EngineWindows
+from alerts.rules.concern import standing_level
 from alerts.rules_admin import (
     RULE_TEXT_FIELDS,
     in_each_language,
@@ -443,18 +445,10 @@ class Alert(models.Model):
         max_length=30, choices=ResolutionAction.choices, blank=True
     )
     resolution_note = models.TextField(blank=True)
-    snoozed_until = models.DateTimeField(null=True, blank=True)
-    snoozed_at = models.DateTimeField(null=True, blank=True)
-    snoozed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Who is dealing with this patient's alerts ("I'll take this", or passed on by a colleague).
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    owned_at = models.DateTimeField(null=True, blank=True)
-    owned_by = models.ForeignKey(  # who made them the owner (themself, or a colleague)
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    # The patient's concern this alert joined (clinical-rules.md §5): every CONTACT or URGENT
+    # firing the team did not quiet. WATCH and quieted firings have none.
+    concern = models.ForeignKey(
+        "Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
     )
 
     history = HistoricalRecords(excluded_fields=["snapshot", "why"])
@@ -511,21 +505,6 @@ class Alert(models.Model):
     def summary_words(self) -> str:
         return self.said("clinician_summary") or self.title_words
 
-    def entry_team_alerts(self) -> AlertQuerySet:
-        """The team alerts raised with this one: the entry's (alerts/notify.py notice_leads
-        sends one message for them all), or just this one for a sweep alert."""
-        if self.entry_id is None:
-            return Alert.objects.filter(pk=self.pk)
-        return Alert.objects.filter(entry_id=self.entry_id, team_alert=True)
-
-    def waiting(self) -> bool:
-        """Is anyone still to acknowledge this alert or those raised with it? The lead
-        alert's reminders go on until the last of them is acknowledged."""
-        return self.status == self.Status.OPEN or (
-            self.entry_id is not None
-            and self.entry_team_alerts().filter(status=self.Status.OPEN).exists()
-        )
-
     def later_amendments(self) -> list:
         """Changes the patient made to the entry after this alert fired (the alert stands:
         it was raised on what the entry said then)."""
@@ -533,30 +512,22 @@ class Alert(models.Model):
             return []
         return [a for a in self.entry.amendments.all() if a.amended_at > self.fired_at]
 
-    # The lifecycle. Each step claims the row (SELECT … FOR UPDATE) and checks its status,
-    # so two nurses acting at once change it once, and saves it, so that the history shows
-    # who did what and when (QuerySet.update() left no history at all).
+    # The lifecycle of one alert: the concern's services (alerts/concerns.py) call these,
+    # with the patient's row locked. Each claims the row (SELECT … FOR UPDATE), checks its
+    # status and saves it, so the history shows who did what and when.
 
-    @transaction.atomic
-    def acknowledge(self, *, by, now: datetime | None = None) -> bool:
-        """Someone is on it: reminders stop on every channel. False if it was not open."""
-        now = now or timezone.now()
-        claimed = Alert.objects.select_for_update().filter(pk=self.pk, status=self.Status.OPEN)
-        row = claimed.first()
+    def acknowledge(self, *, by, now: datetime) -> bool:
+        """Someone is on it. False if it was not open."""
+        row = Alert.objects.select_for_update().filter(pk=self.pk, status=self.Status.OPEN).first()
         if row is None:
             return False
         row.status, row.acknowledged_at, row.acknowledged_by = self.Status.ACKNOWLEDGED, now, by
         row._save_by(by)
         self.refresh_from_db()
-        row.notifications.filter(status=Notification.Status.PENDING, step__gt=0).update(
-            status=Notification.Status.CANCELLED
-        )
         return True
 
-    @transaction.atomic
-    def resolve(self, *, by, action: str, note: str = "", now: datetime | None = None) -> bool:
-        """Done, with the action taken: reminders stop. False if it was resolved already."""
-        now = now or timezone.now()
+    def resolve(self, *, by, action: str, note: str = "", now: datetime) -> bool:
+        """Done, with the action taken. False if it was resolved already."""
         row = (
             Alert.objects.select_for_update()
             .filter(pk=self.pk)
@@ -569,26 +540,6 @@ class Alert(models.Model):
         row.resolution_action, row.resolution_note = action, note
         row.acknowledged_at = row.acknowledged_at or now
         row.acknowledged_by_id = row.acknowledged_by_id or by.pk
-        row._save_by(by)
-        self.refresh_from_db()
-        row.notifications.filter(status=Notification.Status.PENDING).exclude(
-            step=0, channel=Notification.Channel.IN_APP
-        ).update(status=Notification.Status.CANCELLED)
-        return True
-
-    @transaction.atomic
-    def snooze(self, *, by, until: datetime) -> bool:
-        """Delay this alert's escalation; a higher-level alert is a new alert, never hidden.
-        False if it was resolved already."""
-        row = (
-            Alert.objects.select_for_update()
-            .filter(pk=self.pk)
-            .exclude(status=self.Status.RESOLVED)
-            .first()
-        )
-        if row is None:
-            return False
-        row.snoozed_until, row.snoozed_at, row.snoozed_by = until, timezone.now(), by
         row._save_by(by)
         self.refresh_from_db()
         return True
@@ -608,16 +559,323 @@ class Heartbeat(models.Model):
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
+class ConcernQuerySet(models.QuerySet):
+    def open(self) -> ConcernQuerySet:
+        return self.filter(status=Concern.Status.OPEN)
+
+    def for_clinician(self, user) -> ConcernQuerySet:
+        """The concerns of the clinician's patients (CareTeam.objects.for_clinician)."""
+        return self.filter(patient__team__in=CareTeam.objects.for_clinician(user))
+
+    def in_queue_order(self, now: datetime) -> ConcernQuerySet:
+        """The team's queue order (clinical-rules.md §5): (1) unacknowledged URGENT, longest
+        waiting first; (2) unacknowledged CONTACT past its response target; (3) other
+        unacknowledged CONTACT; (4) acknowledged, still open, by level, then by the next due
+        action (a call back asked for, then the oldest acknowledgement)."""
+        unacknowledged = Q(acknowledged_at__isnull=True)
+        group = Case(
+            When(unacknowledged & Q(level=Level.URGENT), then=Value(1)),
+            When(unacknowledged & Q(due_at__lte=now), then=Value(2)),
+            When(unacknowledged, then=Value(3)),
+            default=Value(4),
+            output_field=IntegerField(),
+        )
+        next_due = Coalesce(
+            Case(
+                When(
+                    callback_requested_at__isnull=False,
+                    callback_done_at__isnull=True,
+                    then=F("callback_requested_at"),
+                )
+            ),
+            F("acknowledged_at"),
+        )
+        return self.annotate(
+            queue_group=group, queue_rank=level_rank(), next_due_at=next_due
+        ).order_by(
+            "queue_group",
+            # Groups 1–3: longest waiting first; group 4: URGENT first.
+            Case(When(queue_group=4, then=-F("queue_rank")), default=Value(0)),
+            Case(When(queue_group=4, then=F("next_due_at")), default=F("waiting_since")),
+            "pk",
+        )
+
+
+class Concern(models.Model):
+    """What stands for one patient (docs/clinical-rules.md §5): one open per patient.
+
+    It opens with the first entry or sweep at CONTACT or URGENT; later firings join it. Its
+    level is the highest of its unresolved alerts. The patient's standing advice, the team's
+    queue row and every message about the patient read this row. Every change is a
+    ConcernEvent (who, when, what), written by alerts/concerns.py with the patient's row
+    locked.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Reached(models.TextChoices):
+        """Whom the patient (or caregiver) says they reached (§5 "reached")."""
+
+        GP = "gp", _("the GP")
+        NHS_111 = "111", _("NHS 111 or the out-of-hours service")
+        ED = "ed", _("the emergency department or an ambulance")
+        TEAM = "team", _("the MS care team")
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="concerns"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The highest level of its unresolved alerts (the last one it had, once resolved).
+    level = models.CharField(max_length=8, choices=Level.choices)
+    # The alert whose reason is read first (alerts.rules.concern.lead).
+    lead = models.ForeignKey(
+        Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The same among the alerts whose advice the patient was given (all but LAB-*): the
+    # standing advice reads these two.
+    advice_level = models.CharField(max_length=8, choices=Level.choices, default=Level.NONE)
+    advice_lead = models.ForeignKey(
+        Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    # When it reached its level.
+    level_since = models.DateTimeField()
+    # Since when it has been waiting for someone to acknowledge it (None: acknowledged),
+    # and when it should be acknowledged by (the response target of its level).
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who is dealing with it ("I'll take this", or passed on by a colleague).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owned_at = models.DateTimeField(null=True, blank=True)
+    owned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The patient or caregiver says they reached someone: the advice no longer stands until
+    # a rise or a new URGENT firing (which clear these).
+    reached = models.CharField(max_length=4, choices=Reached.choices, blank=True)
+    reached_at = models.DateTimeField(null=True, blank=True)
+    reached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # "Ask the team to call me", and the team's "called back".
+    callback_requested_at = models.DateTimeField(null=True, blank=True)
+    callback_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    callback_done_at = models.DateTimeField(null=True, blank=True)
+    callback_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Reminders to the team held back until then (a higher level is a new wait, never held).
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    snoozed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_action = models.CharField(
+        max_length=30, choices=ResolutionAction.choices, blank=True
+    )
+    resolution_note = models.TextField(blank=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            # One open concern per patient (§5): alerts/concerns.py locks the patient's row
+            # first; this keeps it so even if a path forgot.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status="open"),
+                name="alerts_concern_one_open",
+            ),
+            # An open concern is at CONTACT or URGENT.
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(level__in=["CONTACT", "URGENT"]),
+                name="alerts_concern_open_level",
+            ),
+        ]
+        indexes = [
+            # The team's queue reads the open concerns in its order.
+            models.Index(
+                fields=["level", "waiting_since"],
+                name="alerts_concern_queue",
+                condition=Q(status="open"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} concern for {self.patient}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def standing(self) -> str:
+        """The level of the advice that stands for the patient (NONE when none)."""
+        if not self.is_open:
+            return rules.NONE
+        return standing_level(self.advice_level, reached=bool(self.reached))
+
+    @property
+    def callback_waiting(self) -> bool:
+        return self.callback_requested_at is not None and self.callback_done_at is None
+
+    def overdue(self, now: datetime) -> timedelta | None:
+        """How long past its response target it is while nobody has acknowledged it."""
+        if self.acknowledged_at is not None or self.due_at is None or now <= self.due_at:
+            return None
+        return now - self.due_at
+
+
+class ConcernEvent(models.Model):
+    """One change of a concern: who, when, what (append-only). The concern's timeline, the
+    messages (each message is about one event) and the report read these."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        RAISED = "raised", _("Level raised")
+        URGENT = "urgent", _("A new URGENT warning")
+        JOINED = "joined", _("More warnings added")
+        TAKEN = "taken", _("Taken")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        PASSED = "passed", _("Passed on")
+        REACHED = "reached", _("The patient reached someone")
+        NOT_YET = "not_yet", _("The patient has not reached anyone yet")
+        CALLBACK = "callback", _("The patient asked for a call back")
+        CALLED_BACK = "called_back", _("Called back")
+        OVERDUE = "overdue", _("Past its response target")
+        REMINDER = "reminder", _("Reminder")
+        SNOOZED = "snoozed", _("Reminders snoozed")
+        RESOLVED_SOME = "resolved_some", _("Some alerts resolved")
+        RESOLVED = "resolved", _("Resolved")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The concern's level after the change.
+    level = models.CharField(max_length=8, choices=Level.choices)
+    entry = models.ForeignKey(
+        "symptoms.DiaryEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Rule ids, alert ids, whom the patient reached, the action and the note: never a
+    # reading or a symptom (those are in the alerts).
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            # The concern page and the patient's timeline read a concern's events in order.
+            models.Index(fields=["concern", "at"], name="alerts_concern_event_time"),
+            # The clinic report counts reminders and messages by when they happened.
+            models.Index(fields=["kind", "at"], name="alerts_concern_event_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_words(self) -> str:
+        """The action the team recorded on resolving, in words ("Phoned the patient")."""
+        action = (self.detail or {}).get("action", "")
+        return str(ResolutionAction(action).label) if action in ResolutionAction.values else ""
+
+    @property
+    def reached_words(self) -> str:
+        who = (self.detail or {}).get("who", "")
+        return str(Concern.Reached(who).label) if who in Concern.Reached.values else ""
+
+
+class EntryOutcome(models.Model):
+    """What the diary concluded about one entry and what it told the patient, written in the
+    transaction that saved the entry (clinical-rules.md §5, "Recorded once").
+
+    The result page, "read the advice again", the history and the queue read this row;
+    nothing evaluates a saved entry again with today's rules. A change to the entry is
+    evaluated as a new revision; the earlier revisions stay.
+    """
+
+    entry = models.ForeignKey(
+        "symptoms.DiaryEntry", on_delete=models.CASCADE, related_name="outcomes"
+    )
+    # 0: as saved; n: after its n-th change.
+    revision = models.PositiveSmallIntegerField(default=0)
+    recorded_at = models.DateTimeField()
+    level = models.CharField(max_length=8, choices=Level.choices)
+    # thank_you | keep_monitoring | contact_today | seek_now
+    prompt_key = models.CharField(max_length=20)
+    # Fired rule ids (sorted), [{rule_id, reason}] suppressed, rule ids told to the team,
+    # [{rule_id, reason, since}] held back by de-duplication, rule ids the team quieted.
+    rules = models.JSONField(default=list)
+    suppressed = models.JSONField(default=list, blank=True)
+    team_alerts = models.JSONField(default=list, blank=True)
+    deduplicated = models.JSONField(default=list, blank=True)
+    quieted = models.JSONField(default=list, blank=True)
+    remeasure_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The advice as shown: [{rule_id, level, version, reported, words: {language: {title,
+    # message}}}], the lead first, then most serious first in the rule table's order.
+    reasons = models.JSONField(default=list, blank=True)
+    # The education pages linked from it (slugs).
+    pages = models.JSONField(default=list, blank=True)
+    # The language the patient read it in when it was saved.
+    language = models.CharField(max_length=10, blank=True)
+    # When the team was told about a held-back firing (the prompt says so).
+    team_told_at = models.DateTimeField(null=True, blank=True)
+    concern = models.ForeignKey(
+        Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes"
+    )
+    # What it did to the concern: opened | raised | urgent | joined | "" (nothing).
+    transition = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["entry", "-revision"]
+        constraints = [
+            # Recorded once per version of the entry (a redelivered evaluation finds it).
+            models.UniqueConstraint(
+                fields=["entry", "revision"], name="alerts_outcome_entry_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} for entry {self.entry_id} (revision {self.revision})"
+
+    @property
+    def remeasure_at(self) -> datetime | None:
+        if not self.remeasure_minutes or self.level == Level.URGENT:
+            return None
+        return self.entry.recorded_at + timedelta(minutes=self.remeasure_minutes)
+
+
 class NotificationQuerySet(models.QuerySet):
     def due(self, now) -> NotificationQuerySet:
         return self.filter(status=Notification.Status.PENDING, due_at__lte=now)
 
 
 class Notification(models.Model):
-    """One message about one alert to one person on one channel, at one escalation step.
+    """One message about one change of a concern to one person on one channel.
 
-    The row is written before sending and claimed with a conditional UPDATE
-    (pending -> sending), so two workers never send it twice.
+    The row is written in the transaction that changed the concern and claimed with a
+    conditional UPDATE (pending -> sending) before sending, so two workers never send it
+    twice. It says there is something to see, never what (no health data).
     """
 
     class Channel(models.TextChoices):
@@ -629,19 +887,18 @@ class Notification(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Not needed (acknowledged)")
+        CANCELLED = "cancelled", _("Not needed any more")
 
-    class Kind(models.TextChoices):
-        ALERT = "alert", _("New alert or reminder")
-        HANDOVER = "handover", _("Passed to you by a colleague")
-
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALERT)
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
+    # The change it is about (None for messages from before concerns existed).
+    event = models.ForeignKey(
+        ConcernEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    kind = models.CharField(max_length=14, choices=ConcernEvent.Kind.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    step = models.PositiveSmallIntegerField(default=0, help_text=_("0 = first notice."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -655,10 +912,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # A task run twice, or two workers, write each notice once.
+            # One message per change, person and channel, however often it is written.
             models.UniqueConstraint(
-                fields=["alert", "recipient", "channel", "step", "kind"],
-                name="alerts_notification_unique",
+                fields=["event", "recipient", "channel"], name="alerts_notification_once"
             ),
         ]
         indexes = [
@@ -675,12 +931,17 @@ class Notification(models.Model):
 
 
 class EscalationStep(models.Model):
-    """A planned re-notification of an unacknowledged alert; beat picks it up when due.
+    """A planned reminder while a concern waits for someone to acknowledge it; beat picks
+    it up when due (no Celery ETA or countdown: the due time lives here).
 
-    No Celery ETA or countdown: the due time lives here, in the database.
+    Step 1 is due at the response target ("past its response target"); each later step
+    one escalation interval after the one before. A wait ends (and its steps with it) when
+    the concern is acknowledged, raised or resolved.
     """
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="escalations")
+    # The event that started the wait (opened, raised, a new URGENT).
+    wait = models.ForeignKey(ConcernEvent, on_delete=models.CASCADE, related_name="+")
     step = models.PositiveSmallIntegerField()
     due_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -689,8 +950,8 @@ class EscalationStep(models.Model):
     class Meta:
         ordering = ["due_at"]
         constraints = [
-            # Planning a step twice (task redelivery) keeps one row.
-            models.UniqueConstraint(fields=["alert", "step"], name="alerts_escalation_unique"),
+            # Planning a step twice (a redelivered task) keeps one row.
+            models.UniqueConstraint(fields=["wait", "step"], name="alerts_escalation_once"),
         ]
         indexes = [
             # The escalation sweep reads unprocessed due steps.
@@ -699,16 +960,10 @@ class EscalationStep(models.Model):
                 name="alerts_escalation_due",
                 condition=Q(processed_at__isnull=True),
             ),
-            # The clinic report (team/report.py) counts re-notifications by when they ran.
-            models.Index(
-                fields=["processed_at"],
-                name="alerts_escalation_renotified",
-                condition=Q(outcome="renotified"),
-            ),
         ]
 
     def __str__(self) -> str:
-        return f"step {self.step} of alert {self.alert_id} due {self.due_at:%Y-%m-%d %H:%M}"
+        return f"step {self.step} of concern {self.concern_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class EducationPage(models.Model):

@@ -1,7 +1,9 @@
 """The care-team loop: who is told, when, on which channel, and what stops it.
 
-Everything that is due lives in PostgreSQL: Notification rows (pending until sent) and
-EscalationStep rows (due_at). Beat sweeps pick both up every minute; no Celery ETA.
+One message per change of a patient's concern (clinical-rules.md §5), to its owner, else
+the team's route. Everything that is due lives in PostgreSQL: Notification rows (pending
+until sent) and EscalationStep rows (due_at). Beat sweeps pick both up every minute; no
+Celery ETA.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from alerts.models import LEVEL_RANK, Alert, EscalationStep, Level, Notification
+from alerts.models import Concern, ConcernEvent, EscalationStep, Level, Notification
 from alerts.transports import TRANSPORTS, TransportError
 from diary_site.publisher import publish_task_on_commit
-from patients.models import CareTeam, CareTeamMembership, Patient
+from patients.models import CareTeam, CareTeamMembership, User
 
 logger = logging.getLogger(__name__)
 
@@ -54,123 +56,86 @@ def add_working_hours(start: datetime, hours: float, team: CareTeam) -> datetime
     return at
 
 
-def next_escalation_due(alert: Alert, after: datetime, team: CareTeam | None = None) -> datetime:
-    team = team or alert.patient.team
-    if alert.level == Level.URGENT:
+def next_escalation_due(level: str, after: datetime, team: CareTeam) -> datetime:
+    """When the next reminder of a concern still waiting is due (the team's intervals)."""
+    if level == Level.URGENT:
         return after + timedelta(minutes=team.urgent_escalation_minutes)
     return add_working_hours(after, team.contact_escalation_working_hours, team)
 
 
-def _recipients(team: CareTeam, *, include_backup: bool) -> list[int]:
-    roles = [CareTeamMembership.Role.PRIMARY]
-    if include_backup:
-        roles.append(CareTeamMembership.Role.BACKUP)
+def _team_members(team_id: int, roles: list[str]) -> list[int]:
     return list(
-        team.memberships.filter(role__in=roles, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
+        CareTeamMembership.objects.filter(
+            team_id=team_id, role__in=roles, user__is_active=True
+        ).values_list("user_id", flat=True)
     )
 
 
-def _notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> list:
-    return [
-        Notification(alert=alert, recipient_id=user_id, channel=channel, step=step, due_at=now)
-        for user_id in user_ids
-        for channel in CHANNELS
-    ]
-
-
-def _write_notifications(alert: Alert, user_ids: list[int], step: int, now: datetime) -> int:
-    rows = _notifications(alert, user_ids, step, now)
-    # ignore_conflicts: a redelivered task finds the rows already there.
-    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
-
-
-def notice_leads(alerts: list[Alert]) -> list[Alert]:
-    """One alert per entry (its highest level, then its first rule) carries the entry's
-    notices and escalation: one message per recipient per entry, listing its rules, not
-    one per rule. Alerts without an entry (the periodic sweep's) lead themselves."""
-    leads: dict[object, Alert] = {}
-    for alert in alerts:
-        key = alert.entry_id if alert.entry_id is not None else ("alert", alert.pk)
-        best = leads.get(key)
-        if best is None or (LEVEL_RANK[alert.level], -alert.rule_id) > (
-            LEVEL_RANK[best.level],
-            -best.rule_id,
-        ):
-            leads[key] = alert
-    return list(leads.values())
-
-
-def _inherit_owners(alerts: list[Alert], now: datetime) -> dict[int, int]:
-    """A patient someone has taken keeps that owner for new alerts: {patient_id: owner_id}.
-
-    One read, then one update per owner (never per alert)."""
-    owners = dict(
-        Alert.objects.team_alerts()
-        .open()
-        .filter(patient_id__in={a.patient_id for a in alerts}, owner__isnull=False)
-        .exclude(pk__in=[a.pk for a in alerts])
-        .order_by("owned_at")  # the latest hand-over wins
-        .values_list("patient_id", "owner_id")
+def recipients(concern: Concern, *, with_backup: bool = False) -> list[int]:
+    """Who is told about a change of the concern: its owner when it has one, else the
+    team's route (the primary clinicians). with_backup: the backups too (the reminders of
+    a concern nobody has acknowledged)."""
+    owner = concern.owner_id
+    if owner is not None and not User.objects.filter(pk=owner, is_active=True).exists():
+        owner = None
+    people = (
+        [owner]
+        if owner is not None
+        else _team_members(concern.patient.team_id, [CareTeamMembership.Role.PRIMARY])
     )
-    by_owner: dict[int, list[int]] = {}
-    for alert in alerts:
-        if alert.patient_id in owners and alert.owner_id is None:
-            alert.owner_id, alert.owned_at = owners[alert.patient_id], now
-            by_owner.setdefault(alert.owner_id, []).append(alert.pk)
-    for owner_id, ids in by_owner.items():
-        Alert.objects.filter(pk__in=ids).update(owner_id=owner_id, owned_at=now)
-    return owners
+    if with_backup:
+        backups = _team_members(concern.patient.team_id, [CareTeamMembership.Role.BACKUP])
+        people += [pk for pk in backups if pk not in people]
+    return people
 
 
-def alerts_open_team_notices(alerts: list[Alert], *, now: datetime | None = None) -> None:
-    """Write the first notices (primaries, and the patient's owner if someone has taken
-    the patient) and plan the first escalations in the caller's transaction; after
-    commit, a worker sends them. One lead alert per entry carries them (notice_leads).
-
-    A fixed number of statements for any number of alerts: the teams (unless loaded),
-    their primaries, the owners, the notices and the escalation steps (the sweep's busy
-    tick opens hundreds), plus one update per owner whose patient has new alerts.
-    """
-    if not alerts:
-        return
-    now = now or timezone.now()
-    team_ids = {alert.patient.team_id for alert in alerts}
-    # An entry's alerts come with the team loaded; the sweep's patients do not.
-    teams = {a.patient.team_id: a.patient.team for a in alerts if Patient.team.is_cached(a.patient)}
-    if set(teams) != team_ids:
-        teams = CareTeam.objects.in_bulk(team_ids)
-    primaries: dict[int, list[int]] = {pk: [] for pk in team_ids}
-    for team_id, user_id in CareTeamMembership.objects.filter(
-        team_id__in=team_ids, role=CareTeamMembership.Role.PRIMARY, user__is_active=True
-    ).values_list("team_id", "user_id"):
-        primaries[team_id].append(user_id)
-    owners = _inherit_owners(alerts, now)
-    leads = notice_leads(alerts)
-
-    def recipients(alert: Alert) -> list[int]:
-        people = list(primaries[alert.patient.team_id])
-        owner = owners.get(alert.patient_id)
-        return people + [owner] if owner and owner not in people else people
-
-    Notification.objects.bulk_create(
-        [row for alert in leads for row in _notifications(alert, recipients(alert), 0, now)],
-        ignore_conflicts=True,  # a redelivered task finds the rows already there
-    )
-    EscalationStep.objects.bulk_create(
+def concern_notify(
+    concern: Concern, event: ConcernEvent, user_ids: list[int], *, now: datetime
+) -> int:
+    """Write one message about `event` per person and channel in the caller's transaction;
+    after commit, a worker sends them. Returns how many were written."""
+    rows = Notification.objects.bulk_create(
         [
-            EscalationStep(
-                alert=alert,
-                step=1,
-                due_at=next_escalation_due(alert, now, teams[alert.patient.team_id]),
+            Notification(
+                concern=concern,
+                event=event,
+                kind=event.kind,
+                recipient_id=user_id,
+                channel=channel,
+                due_at=now,
             )
-            for alert in leads
+            for user_id in user_ids
+            for channel in CHANNELS
         ],
-        ignore_conflicts=True,
+        ignore_conflicts=True,  # written already (a redelivered task)
     )
-    # Send them now rather than at the next minute's sweep.
-    publish_task_on_commit("alerts.tasks.send_due_notifications")
+    if rows:
+        # Send them now rather than at the next minute's sweep.
+        publish_task_on_commit("alerts.tasks.send_due_notifications")
+    return len(rows)
+
+
+# Reminders are about a concern still waiting: not needed once someone has acknowledged it.
+WHILE_WAITING = frozenset({ConcernEvent.Kind.OVERDUE, ConcernEvent.Kind.REMINDER})
+
+
+def _not_needed(notification: Notification) -> bool:
+    """A message that would say something no longer true: a reminder about a concern that
+    is acknowledged or closed, or anything to someone who passed the concern on."""
+    concern = notification.concern
+    if notification.kind in WHILE_WAITING and (
+        not concern.is_open or concern.acknowledged_at is not None
+    ):
+        return True
+    handed_on = (
+        concern.owner_id is not None
+        and concern.owner_id != notification.recipient_id
+        and notification.event is not None
+        and concern.owned_at is not None
+        and notification.event.at < concern.owned_at
+        and notification.kind != ConcernEvent.Kind.PASSED
+    )
+    return handed_on
 
 
 def notification_send(notification_id: int, *, now: datetime | None = None) -> str:
@@ -178,17 +143,13 @@ def notification_send(notification_id: int, *, now: datetime | None = None) -> s
     now = now or timezone.now()
     claimed = Notification.objects.filter(
         pk=notification_id, status=Notification.Status.PENDING
-    ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1)
+    ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1, due_at=now)
     if claimed != 1:
         return "not pending"
-    notification = Notification.objects.select_related("alert__patient", "recipient").get(
-        pk=notification_id
-    )
-    if (
-        notification.kind == Notification.Kind.ALERT
-        and notification.step > 0
-        and not notification.alert.waiting()
-    ):
+    notification = Notification.objects.select_related(
+        "concern__patient", "concern__owner", "event", "recipient"
+    ).get(pk=notification_id)
+    if _not_needed(notification):
         Notification.objects.filter(pk=notification_id).update(status=Notification.Status.CANCELLED)
         return "cancelled"
     try:
@@ -211,9 +172,20 @@ def notification_send(notification_id: int, *, now: datetime | None = None) -> s
     return "sent"
 
 
+# A message claimed this long ago and still "sending": its worker died mid-send.
+STUCK_AFTER = timedelta(minutes=10)
+
+
 def notifications_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
-    """Send every due pending notification (bounded batch); in-app ones first."""
+    """Send every due pending notification (bounded batch); in-app ones first.
+
+    A message whose worker died while sending it is sent again: at most one duplicate,
+    never a message lost (docs/operations.md).
+    """
     now = now or timezone.now()
+    Notification.objects.filter(
+        status=Notification.Status.SENDING, due_at__lt=now - STUCK_AFTER
+    ).update(status=Notification.Status.PENDING, last_error="interrupted while sending")
     ids = list(
         Notification.objects.due(now)
         .order_by("-channel", "due_at")  # in_app sorts after email: in-app first
@@ -223,36 +195,49 @@ def notifications_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH
 
 
 def escalations_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
-    """Re-notify unacknowledged alerts whose escalation step is due, adding the backup."""
+    """Remind the team of concerns nobody has acknowledged: the first step at the response
+    target ("past its response target"), then at the team's interval, adding the backups."""
     now = now or timezone.now()
     done = 0
     steps = list(
         EscalationStep.objects.filter(processed_at__isnull=True, due_at__lte=now)
-        .select_related("alert__patient__team")
-        .order_by("due_at")[:batch]
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:batch]
     )
-    for step in steps:
+    for step_id in steps:
         with transaction.atomic():
-            alert = step.alert
-            if not alert.waiting():  # everyone's alerts on the entry are acknowledged
-                outcome = alert.status
-            elif alert.snoozed_until and alert.snoozed_until > now:
-                EscalationStep.objects.filter(pk=step.pk).update(due_at=alert.snoozed_until)
-                continue
-            else:
-                outcome = "renotified"
-            claimed = EscalationStep.objects.filter(pk=step.pk, processed_at__isnull=True).update(
-                processed_at=now, outcome=outcome
+            step = (
+                EscalationStep.objects.select_for_update(skip_locked=True)
+                .filter(pk=step_id, processed_at__isnull=True)
+                .select_related("concern__patient__team")
+                .first()
             )
-            if claimed != 1 or outcome != "renotified":
+            if step is None:  # another sweep has it
                 continue
-            team = alert.patient.team
-            _write_notifications(alert, _recipients(team, include_backup=True), step.step, now)
+            concern = step.concern
+            if not concern.is_open or concern.acknowledged_at is not None:
+                step.processed_at, step.outcome = now, "not needed"
+                step.save(update_fields=["processed_at", "outcome"])
+                continue
+            if concern.snoozed_until and concern.snoozed_until > now:
+                step.due_at = concern.snoozed_until
+                step.save(update_fields=["due_at"])
+                continue
+            step.processed_at, step.outcome = now, "renotified"
+            step.save(update_fields=["processed_at", "outcome"])
+            kind = ConcernEvent.Kind.OVERDUE if step.step == 1 else ConcernEvent.Kind.REMINDER
+            event = ConcernEvent.objects.create(
+                concern=concern, kind=kind, at=now, level=concern.level, detail={"step": step.step}
+            )
+            concern_notify(concern, event, recipients(concern, with_backup=True), now=now)
             if step.step < MAX_ESCALATION_STEPS:
                 EscalationStep.objects.get_or_create(
-                    alert=alert,
+                    wait=step.wait,
                     step=step.step + 1,
-                    defaults={"due_at": next_escalation_due(alert, now)},
+                    defaults={
+                        "concern": concern,
+                        "due_at": next_escalation_due(concern.level, now, concern.patient.team),
+                    },
                 )
             done += 1
     return done

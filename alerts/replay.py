@@ -9,19 +9,21 @@ from typing import Any
 from django.db import transaction
 
 from alerts import services
-from alerts.models import ResolutionAction
+from alerts.concerns import concern_acknowledge, concern_reached, concern_resolve
+from alerts.models import Alert, Concern, ResolutionAction
+from alerts.recording import entry_submit, pending_entries_sweep
 from alerts.scenario import Catalogue, Scenario, ScenarioEvent
 from patients.models import CareTeam, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
-from symptoms.services import EntryData, Reading, entry_record
+from symptoms.services import EntryData, Reading
 
 
 class _Rollback(Exception):
     """Raised to roll the scenario's transaction back once results are collected."""
 
 
-class PromptTaskMismatch(AssertionError):
-    """The prompt shown in the request and the task's result disagree (a bug)."""
+class RecordingFailed(AssertionError):
+    """An entry was saved without its outcome (a bug in the rules or the recording)."""
 
 
 @dataclass
@@ -81,82 +83,107 @@ def _make_patient(scenario: Scenario) -> Patient:
 
 def _replay_event(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str, Any]:
     base = {"at": event.at_text, "type": event.type}
+    result = _replay(patient, event, symptoms)
+    return {**base, **result, **_standing(patient)}
+
+
+def _nurse(patient: Patient) -> User:
+    nurse, _ = User.objects.get_or_create(username=f"{patient.user.username}-nurse")
+    return nurse
+
+
+NOTHING = {"level": "NONE", "rules": [], "suppressed": [], "team_alerts": []}
+
+
+def _replay(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str, Any]:
     if event.type == "injection":
         dose = event.dose or patient.injections.count() + 1
         Injection.objects.create(
             patient=patient, given_at=event.at, dose_number=dose, site=event.site
         )
-        return {**base, "level": "NONE", "rules": [], "suppressed": [], "team_alerts": []}
+        return dict(NOTHING)
     if event.type == "tick":
-        services.pending_entries_sweep(now=event.at)
+        pending_entries_sweep(now=event.at)
         sweep = services.patient_sweep(patient, now=event.at)
         return {
-            **base,
             "level": sweep.level,
             "rules": sorted({f.rule_id for f in sweep.fired}),
             "suppressed": [],
             "team_alerts": sorted(set(sweep.team_alerts)),
         }
     if event.type == "resolve":
-        return {**base, **_resolve(patient, event)}
+        return {**NOTHING, **_resolve(patient, event)}
+    if event.type == "acknowledge":
+        concern_acknowledge(patient=patient, by=_nurse(patient), now=event.at)
+        return dict(NOTHING)
+    if event.type == "reached":
+        concern_reached(patient=patient, who=event.who, by=patient.user, now=event.at)
+        return dict(NOTHING)
     if event.type == "injection_form":
         alerts_before = set(patient.alerts.values_list("pk", flat=True))
         check = services.injection_pre_dose_check(patient, now=event.at)
         opened = patient.alerts.exclude(pk__in=alerts_before).filter(team_alert=True)
         return {
-            **base,
             "level": check.level if check else "NONE",
             "rules": ["INJ-DUE-INF"] if check else [],
             "suppressed": [],
             "team_alerts": sorted({a.rule.rule_id for a in opened.select_related("rule")}),
         }
     entry = _make_entry(patient, event, symptoms)
-    prompt = services.entry_prompt(entry)  # what the patient sees in the request
-    evaluation = services.entry_evaluate(entry.pk, now=event.at)  # what the task records
-    if evaluation is None:
-        raise PromptTaskMismatch(f"event {event.index}: the task could not claim the entry")
-    prompt_rules = sorted(r.rule_id for r in prompt.reasons)
-    task_rules = sorted({f.rule_id for f in evaluation.fired})
-    told = bool(evaluation.team_alerts)
-    if (
-        prompt.level != evaluation.level
-        or prompt_rules != task_rules
-        or prompt.team_alerted != told
-    ):
-        raise PromptTaskMismatch(
-            f"event {event.index}: prompt {prompt.level} {prompt_rules} (team alerted: "
-            f"{prompt.team_alerted}) != task {evaluation.level} {task_rules} (team alerted: {told})"
-        )
+    outcome = entry.outcomes.first()
+    if outcome is None:
+        raise RecordingFailed(f"event {event.index}: the entry's outcome was not recorded")
     return {
-        **base,
-        "level": evaluation.level,
-        "rules": task_rules,
-        "suppressed": sorted({s.rule_id for s in evaluation.suppressed}),
-        "team_alerts": sorted(set(evaluation.team_alerts)),
+        "level": outcome.level,
+        "rules": list(outcome.rules),
+        "suppressed": sorted({s["rule_id"] for s in outcome.suppressed}),
+        "team_alerts": list(outcome.team_alerts),
+    }
+
+
+def _standing(patient: Patient) -> dict[str, Any]:
+    """What stands for the patient after the event (clinical-rules.md §5), and the risk flags
+    in force (§6; the scenario's hand-set flags)."""
+    concern = (
+        patient.concerns.filter(status=Concern.Status.OPEN).select_related("lead__rule").first()
+    )
+    flags = sorted(patient.elevated_risk | ({"hbv_risk"} if patient.hbv_risk else set()))
+    if concern is None:
+        return {"standing": "NONE", "concern": None, "flags": flags}
+    return {
+        "standing": concern.standing,
+        "concern": {
+            "level": concern.level,
+            "lead": concern.lead.rule.rule_id if concern.lead else None,
+            "acknowledged": concern.acknowledged_at is not None,
+            "reached": concern.reached or None,
+        },
+        "flags": flags,
     }
 
 
 def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
-    """The care team resolves the patient's open team alerts (of `event.rules`, or all)."""
-    nurse, _ = User.objects.get_or_create(username=f"{patient.user.username}-nurse")
-    open_alerts = patient.alerts.open().team_alerts().filter(fired_at__lte=event.at)
+    """The care team resolves the patient's open alerts (of `event.rules`, or all)."""
+    open_alerts = patient.alerts.filter(
+        concern__status=Concern.Status.OPEN, fired_at__lte=event.at
+    ).exclude(status=Alert.Status.RESOLVED)
     if event.rules:
         open_alerts = open_alerts.filter(rule__rule_id__in=event.rules)
-    resolved = set()
-    for alert in open_alerts.select_related("rule"):
-        alert.resolve(by=nurse, action=ResolutionAction.PHONED, now=event.at)
-        resolved.add(alert.rule.rule_id)
-    return {
-        "level": "NONE",
-        "rules": [],
-        "suppressed": [],
-        "team_alerts": [],
-        "resolved": sorted(resolved),
-    }
+    chosen = list(open_alerts.select_related("rule"))
+    if chosen:
+        concern_resolve(
+            patient=patient,
+            by=_nurse(patient),
+            action=ResolutionAction.PHONED,
+            note="Resolved in a scenario replay.",
+            ids=[a.pk for a in chosen],
+            now=event.at,
+        )
+    return {"resolved": sorted({a.rule.rule_id for a in chosen})}
 
 
 def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:
-    """The event's entry, written as the diary writes one (symptoms.services.entry_record)."""
+    """The event's entry, saved and recorded as the diary does (alerts.recording.entry_submit)."""
     caregiver = None
     if event.reported_by == "proxy":
         carer = User.objects.create(username=f"{patient.user.username}-carer-{event.index}")
@@ -175,11 +202,12 @@ def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> Diary
         note=event.note,
         feels_fine=not event.symptoms and not event.red_flags,
     )
-    entry, _created = entry_record(
+    entry, _created = entry_submit(
         patient=patient,
         entered_by=caregiver.user if caregiver else patient.user,
         data=data,
         caregiver=caregiver,
         catalogue=symptoms,
+        now=event.at,
     )
     return entry

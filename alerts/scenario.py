@@ -18,6 +18,8 @@ from alerts.rules import DEFAULT_RULES
 from symptoms.readings import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
+# Whom a "reached" event says the patient reached (§5; alerts.models.Concern.Reached).
+REACHED = ("gp", "111", "ed", "team")
 # Top-level keys for the people and tests reading a file; replay ignores them.
 ANNOTATIONS = ("notes", "description", "covers", "expect", "expected")
 
@@ -71,7 +73,7 @@ class ScenarioEvent:
     index: int  # 1-based, as people count
     at_text: str
     at: datetime  # aware, in the patient's zone
-    type: str  # entry | injection | tick
+    type: str  # entry | injection | tick | injection_form | resolve | acknowledge | reached
     temperatures: tuple[ScenarioTemperature, ...] = ()
     symptoms: dict[str, int] = field(default_factory=dict)
     red_flags: frozenset[str] = frozenset()
@@ -84,6 +86,7 @@ class ScenarioEvent:
     dose: int | None = None
     site: str = ""
     rules: tuple[str, ...] = ()  # resolve: which rules' alerts (empty: all)
+    who: str = ""  # reached: whom the patient reached
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,10 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         "injection_form": {"at", "type"},
         # The care team resolves the patient's open team alerts (all, or of these rules).
         "resolve": {"at", "type", "rules"},
+        # The care team acknowledges the open concern (§5).
+        "acknowledge": {"at", "type"},
+        # The patient says they reached someone (§5).
+        "reached": {"at", "type", "who"},
     }
     if not isinstance(kind, str) or kind not in allowed:
         raise fail(f"must be one of {', '.join(allowed)} (got {kind!r})", "type")
@@ -237,8 +244,13 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         raise fail(
             f"unknown field(s) for a {kind} event: {', '.join(sorted(unknown))}", sorted(unknown)[0]
         )
-    if kind in ("tick", "injection_form"):
+    if kind in ("tick", "injection_form", "acknowledge"):
         return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind)
+    if kind == "reached":
+        who = raw.get("who")
+        if who not in REACHED:
+            raise fail(f"must be one of {', '.join(REACHED)} (got {who!r})", "who")
+        return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind, who=who)
     if kind == "resolve":
         codes = raw.get("rules", [])
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):

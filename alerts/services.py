@@ -1,38 +1,32 @@
-"""Workflows of the alert engine: evaluate an entry, record alerts, build the patient's prompt.
+"""The engine's inputs from the rows, the periodic sweep and the pre-dose check.
 
-The trace of an alert: view -> symptoms.services.entry_record -> (after commit)
-alerts.tasks.evaluate_entry -> entry_evaluate -> alerts.rules.evaluate.
-
-The diary calls `entry_prompt(entry)` in the request right after submit: the same pure evaluator the
-  worker uses, so the prompt works when Redis is down and always agrees with the task.
+The only place that turns rows into the pure evaluator's inputs (evaluation_input,
+plain_entries, the sweep's batches). Recording an entry's outcome is alerts/recording.py;
+writing alerts is alerts/firings.py; what stands for the patient is alerts/concerns.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, F, Func, Max, Prefetch, QuerySet
+from django.db import transaction
+from django.db.models import BigIntegerField, Func, Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
+from alerts.firings import NewFiring, firings_record
 from alerts.models import (
-    LEVEL_RANK,
     TEAM_LEVELS,
     Alert,
     AlertRule,
-    EducationPage,
     EngineSettings,
-    Episode,
-    Level,
+    EntryOutcome,
     Quieting,
 )
-from alerts.notify import alerts_open_team_notices
 from patients.models import Injection, Patient
 from symptoms.charts import Threshold
 from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
@@ -43,48 +37,10 @@ logger = logging.getLogger(__name__)
 
 # How far back the evaluator looks (consecutive-day rules, W48/7-day windows, dedup).
 HISTORY_WINDOW = timedelta(days=rules.HISTORY_DAYS)
-# Pending entries younger than this are left to the task published at submit.
-SWEEP_GRACE = timedelta(seconds=60)
-SWEEP_BATCH = 200
 # Patients per batch in the periodic sweep: four reads per batch, whatever its size, and
 # a fixed number of writes for its new alerts (bench, 100,000 patients: batches of 1,000
 # took 9-11 s, of 5,000 6-8 s; a batch's transaction stays well under a second).
 PERIODIC_BATCH = 5000
-MAX_EVALUATION_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Reason:
-    rule_id: str
-    level: str
-    title: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """What the patient sees right after submitting an entry."""
-
-    level: str  # NONE | WATCH | CONTACT | URGENT
-    key: str  # thank_you | keep_monitoring | contact_today | seek_now
-    reasons: tuple[Reason, ...] = field(default_factory=tuple)
-    remeasure_minutes: int | None = None
-    remeasure_at: datetime | None = None
-    pages: tuple[EducationPage, ...] = ()  # short reads linked from the prompt
-    # Whether this entry opens a team alert; if not, when the team was told about the same
-    # thing (a de-duplicated firing). The prompt never says "we have let them know" when
-    # nobody was told.
-    team_alerted: bool = False
-    team_told_at: datetime | None = None
-
-    @property
-    def is_team_level(self) -> bool:
-        return self.level in (Level.CONTACT, Level.URGENT)
-
-    @property
-    def lower_reasons(self) -> tuple[Reason, ...]:
-        """The reasons below the prompt's level (folded under an URGENT prompt)."""
-        return tuple(reason for reason in self.reasons if reason.level != self.level)
 
 
 # Inputs -----------------------------------------------------------------------------
@@ -316,10 +272,6 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         prior = [_prior_alert(a) for a in older] + prior
     plain_history = [_entry_input(e) for e in history]
     quiets = patient_quiets(patient, at=entry.recorded_at)
-    for index, earlier_entry in enumerate(history):
-        # (A failed entry never records alerts: nothing to add for it.)
-        if earlier_entry.evaluation_state == DiaryEntry.EvaluationState.PENDING:
-            prior = _with_pending(prior, plain_history, index, profile, injections, configs, quiets)
     return rules.EvaluationInput(
         profile=profile,
         injections=injections,
@@ -331,34 +283,9 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
     )
 
 
-def _with_pending(
-    prior, history, index, profile, injections, configs, quiets=()
-) -> list[rules.PriorAlert]:
-    """Add what an earlier entry still waiting for its task will record.
-
-    The prompt is computed in the request, often before the previous entry's task has run
-    (Redis down, two quick entries, parallel workers). Evaluating that entry here, as its task
-    will, keeps the prompt and the recorded result in agreement ("we have let them know" is
-    said only when this entry opens the team alert).
-    """
-    pending = history[index]
-    result = rules.evaluate(
-        rules.EvaluationInput(
-            profile=profile,
-            injections=injections,
-            entry=pending,
-            history=tuple(history[:index]),
-            prior_alerts=tuple(a for a in prior if a.at <= pending.at),
-            rules=configs,
-            quiets=quiets,
-        )
-    )
-    return prior + recorded_alerts(pending, result)
-
-
 def recorded_alerts(entry: rules.Entry, evaluation: rules.Evaluation) -> list[rules.PriorAlert]:
-    """The alerts the entry's task records for this evaluation, as the next entry's
-    evaluation sees them (the pending entries before it; the what-if's replay)."""
+    """The alerts recorded for this evaluation, as the next entry's evaluation sees them
+    (the what-if's replay)."""
     team = set(evaluation.team_alerts)
     return [
         rules.PriorAlert(
@@ -374,16 +301,14 @@ def recorded_alerts(entry: rules.Entry, evaluation: rules.Evaluation) -> list[ru
     ]
 
 
-def _load_entry(entry_id: int, *, lock: bool = False) -> DiaryEntry | None:
-    """The entry with its patient, team, readings and reports (three queries).
-
-    lock=True claims it for evaluation (SELECT ... FOR UPDATE SKIP LOCKED on the entry row
-    only): None when another worker holds it or it is gone.
-    """
-    entries = DiaryEntry.objects.select_related("patient__team", "patient__user")
-    if lock:
-        entries = entries.select_for_update(skip_locked=True, of=("self",))
-    return entries.prefetch_related(*ENTRY_PARTS).filter(pk=entry_id).first()
+def load_entry(entry_id: int) -> DiaryEntry | None:
+    """The entry with its patient, team, readings and reports (three queries)."""
+    return (
+        DiaryEntry.objects.select_related("patient__team", "patient__user")
+        .prefetch_related(*ENTRY_PARTS)
+        .filter(pk=entry_id)
+        .first()
+    )
 
 
 # The prompt -------------------------------------------------------------------------
@@ -409,338 +334,15 @@ def temperature_thresholds(patient: Patient) -> list[Threshold]:
     return sorted(lines, key=lambda line: line.value_c)
 
 
-def prompt_from(evaluation: rules.Evaluation, *, at: datetime) -> Prompt:
-    """Turn an evaluation into the patient's prompt, with the current rule messages."""
-    # Most serious first; within a level, in the rule table's order (temperature first).
-    order = {rule_id: i for i, rule_id in enumerate(rules.DEFAULT_RULES)}
-    fired = sorted(evaluation.fired, key=lambda f: (-LEVEL_RANK[f.level], order[f.rule_id]))
-    rows = AlertRule.objects.in_bulk([f.rule_id for f in fired], field_name="rule_id")
-    reasons = tuple(
-        Reason(
-            rule_id=f.rule_id,
-            level=f.level,
-            title=rows[f.rule_id].title if f.rule_id in rows else f.rule_id,
-            message=rows[f.rule_id].rendered("patient_message") if f.rule_id in rows else "",
-        )
-        for f in fired
-    )
-    minutes = evaluation.remeasure_minutes
-    pages = ()
-    if fired:
-        pages = tuple(
-            EducationPage.objects.filter(
-                published=True, rules__rule_id__in=[f.rule_id for f in fired]
-            )
-            .distinct()
-            .order_by("order")
-        )
-    told = [d.since for d in evaluation.deduplicated if d.since is not None]
-    return Prompt(
-        level=evaluation.level,
-        key=evaluation.prompt_key,
-        reasons=reasons,
-        remeasure_minutes=minutes,
-        remeasure_at=at + timedelta(minutes=minutes) if minutes else None,
-        pages=pages,
-        team_alerted=bool(evaluation.team_alerts),
-        team_told_at=max(told) if told else None,
-    )
-
-
-def entry_prompt(entry: DiaryEntry, *, loaded: bool = False) -> Prompt:
-    """Evaluate the entry in the request (no writes) and return the patient's prompt.
-
-    loaded=True: the caller fetched the entry with its patient and ENTRY_PARTS already
-    (the result page), so it is not read a second time.
-    """
-    if not loaded:
-        entry = _load_entry(entry.pk) or entry
-    evaluation = rules.evaluate(evaluation_input(entry))
-    return prompt_from(evaluation, at=entry.recorded_at)
-
-
-@dataclass(frozen=True)
-class EntryAdvice:
-    """What the diary advised after one entry, and why (the history's day-by-day list)."""
-
-    entry: DiaryEntry
-    level: str
-    key: str  # the prompt's key: thank_you | keep_monitoring | contact_today | seek_now
-    reasons: tuple[str, ...]  # the rules' titles, most serious first
-
-
-def entries_advice(patient: Patient, *, since: datetime) -> list[EntryAdvice]:
-    """Each entry since `since`, newest first, with the advice it got: the alerts its
-    evaluation recorded (every firing is recorded, de-duplicated or not). Two queries."""
-    entries = list(
-        DiaryEntry.objects.for_patient(patient)
-        .since(since)
-        .prefetch_related(*ENTRY_PARTS, "amendments")
-    )
-    fired: dict[int, list[Alert]] = {}
-    for alert in (
-        Alert.objects.filter(entry__in=entries).select_related("rule").order_by("fired_at")
-    ):
-        fired.setdefault(alert.entry_id, []).append(alert)
-    advice = []
-    for entry in entries:
-        alerts = sorted(fired.get(entry.pk, []), key=lambda a: -LEVEL_RANK[a.level])
-        level = rules.level_max(a.level for a in alerts)
-        advice.append(
-            EntryAdvice(
-                entry=entry,
-                level=level,
-                key=rules.PROMPT_KEYS[level],
-                reasons=tuple(dict.fromkeys(a.title_words for a in alerts)),
-            )
-        )
-    return advice
-
-
 def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> bool:
-    """Return True if the patient's latest entry, in the last 6 hours, asked for a re-measure."""
+    """Return True if the patient's latest entry, in the last 6 hours, asked for a re-measure
+    (its recorded outcome)."""
     now = now or timezone.now()
     latest = DiaryEntry.objects.for_patient(patient).filter(recorded_at__lte=now).first()
     if latest is None or now - latest.recorded_at > timedelta(hours=6):
         return False
-    return Alert.objects.filter(entry=latest, rule__remeasure_minutes__isnull=False).exists()
-
-
-# Recording --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NewFiring:
-    """A fired rule to record: for an entry, or (entry None) for a periodic rule."""
-
-    patient: Patient
-    entry: DiaryEntry | None
-    firing: rules.Firing
-    team_alert: bool
-    at: datetime
-
-
-def _record_firing(item: NewFiring, *, rows, engine: dict) -> Alert | None:
-    """Create the Alert for one fired rule unless it exists (idempotent, one row at a time).
-
-    The fallback of record_firings when a concurrent evaluation wrote one of its rows first.
-    """
-    firing, at = item.firing, item.at
-    rule = rows[firing.rule_id]
-    episode, created = Episode.objects.get_or_create(
-        patient=item.patient,
-        key=firing.episode_key,
-        defaults={"opened_at": at, "last_alert_at": at, "highest_level": firing.level},
-    )
-    lookup = (
-        {"entry": item.entry} if item.entry is not None else {"episode_key": firing.episode_key}
-    )
-    try:
-        with transaction.atomic():
-            alert, made = Alert.objects.get_or_create(
-                patient=item.patient,
-                rule=rule,
-                **lookup,
-                defaults=_alert_fields(item, rule, episode, engine),
-            )
-    except IntegrityError:
-        # A concurrent evaluation recorded it first: that row is the one.
-        return None
-    if not made:
-        return None
-    if not created:
-        _episode_raise(episode, at=at, level=firing.level)
-    return alert
-
-
-def _alert_fields(item: NewFiring, rule: AlertRule, episode: Episode, engine: dict) -> dict:
-    return {
-        "episode": episode,
-        "episode_key": item.firing.episode_key,
-        "rule_version": rule.version,
-        "level": item.firing.level,
-        "team_alert": item.team_alert,
-        # The rule's values and the engine's windows, as they were when it fired.
-        "snapshot": {**rule.snapshot(), "engine": engine},
-        "why": item.firing.why,
-        "fired_at": item.at,
-    }
-
-
-def _episode_raise(episode: Episode, *, at: datetime, level: str) -> None:
-    """Move an existing episode's last alert time and highest level up (never down)."""
-    if at > episode.last_alert_at:
-        Episode.objects.filter(pk=episode.pk, last_alert_at__lt=at).update(last_alert_at=at)
-    if LEVEL_RANK[level] > LEVEL_RANK[episode.highest_level]:
-        lower = [lv for lv, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[level]]
-        Episode.objects.filter(pk=episode.pk, highest_level__in=lower).update(highest_level=level)
-
-
-def _episodes_for(
-    items: list[NewFiring],
-) -> tuple[dict[tuple[int, str], Episode], list[tuple[Episode, datetime, str]]]:
-    """Find or open the episode of every firing: two reads and one insert, whatever the count.
-
-    Returns the episodes, and how each one that was already open would move up (last alert
-    time, highest level): the caller applies that once the firings' alerts are recorded,
-    so a repeat of an alert already there never moves its episode.
-    """
-    wanted: dict[tuple[int, str], tuple[datetime, str, datetime]] = {}
-    for item in items:
-        key = (item.patient.pk, item.firing.episode_key)
-        first, level, last = wanted.get(key, (item.at, item.firing.level, item.at))
-        if LEVEL_RANK[item.firing.level] > LEVEL_RANK[level]:
-            level = item.firing.level
-        wanted[key] = (min(first, item.at), level, max(last, item.at))
-
-    def read() -> dict[tuple[int, str], Episode]:
-        found = Episode.objects.filter(
-            patient_id__in={pid for pid, _ in wanted}, key__in={key for _, key in wanted}
-        )
-        return {(e.patient_id, e.key): e for e in found if (e.patient_id, e.key) in wanted}
-
-    episodes = read()
-    missing = [k for k in wanted if k not in episodes]
-    if missing:
-        Episode.objects.bulk_create(
-            [
-                Episode(
-                    patient_id=pid,
-                    key=key,
-                    opened_at=wanted[pid, key][0],
-                    highest_level=wanted[pid, key][1],
-                    last_alert_at=wanted[pid, key][2],
-                )
-                for pid, key in missing
-            ],
-            ignore_conflicts=True,  # a concurrent evaluation opened it: use that one
-        )
-        fresh = set(missing)
-        episodes = read()
-    else:
-        fresh = set()
-    raises = [
-        (e, wanted[key][2], wanted[key][1]) for key, e in episodes.items() if key not in fresh
-    ]
-    return episodes, raises
-
-
-def record_firings(
-    items: list[NewFiring], *, rows, windows: rules.EngineWindows | None = None
-) -> list[Alert]:
-    """Record the alerts of fired rules that are not recorded yet; return the new ones.
-
-    Set-based: a fixed number of statements for any number of firings (the sweep's busy
-    tick after midnight records thousands). Idempotent through the unique constraints:
-    if a concurrent evaluation wrote one of these alerts first, the batch is rolled back
-    to its savepoint and each firing is recorded on its own.
-    """
-    if not items:
-        return []
-    engine = (windows or EngineSettings.current().windows()).snapshot()
-    episodes, raises = _episodes_for(items)
-    # No read of the alerts already recorded: the unique constraints are the check. A
-    # repeat (task redelivery, re-evaluation after an edit) fails the insert below and
-    # takes the row-by-row path, which finds the rows that are there.
-    todo: dict[tuple, NewFiring] = {}
-    for item in items:
-        if item.entry is not None:
-            identity = ("entry", item.entry.pk, item.firing.rule_id)
-        else:
-            identity = ("episode", item.patient.pk, item.firing.rule_id, item.firing.episode_key)
-        todo.setdefault(identity, item)
-    alerts = [
-        Alert(
-            patient=item.patient,
-            entry=item.entry,
-            rule=rows[item.firing.rule_id],
-            **_alert_fields(
-                item,
-                rows[item.firing.rule_id],
-                episodes[item.patient.pk, item.firing.episode_key],
-                engine,
-            ),
-        )
-        for item in todo.values()
-    ]
-    try:
-        with transaction.atomic():
-            made = bulk_create_with_history(alerts, Alert)
-            for episode, at, level in raises:  # every alert is new: their episodes move up
-                _episode_raise(episode, at=at, level=level)
-            return made
-    except IntegrityError:
-        pass
-    made = [_record_firing(item, rows=rows, engine=engine) for item in todo.values()]
-    return [alert for alert in made if alert is not None]
-
-
-@transaction.atomic
-def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> rules.Evaluation | None:
-    """Evaluate one entry and record its alerts; the body of the evaluate_entry task.
-
-    Idempotent: alerts are unique per (entry, rule), so running it twice records nothing
-    twice. Returns None when another worker holds the entry or it is gone.
-    """
-    now = now or timezone.now()
-    entry = _load_entry(entry_id, lock=True)
-    if entry is None:
-        return None
-    rows = rule_rows()
-    configs = rule_configs(rows)
-    evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
-    team = set(evaluation.team_alerts)
-    made = record_firings(
-        [
-            NewFiring(
-                patient=entry.patient,
-                entry=entry,
-                firing=firing,
-                team_alert=firing.rule_id in team,
-                at=entry.recorded_at,
-            )
-            for firing in evaluation.fired
-        ],
-        rows=rows,
-        windows=configs.windows,
-    )
-    alerts_open_team_notices([alert for alert in made if alert.team_alert], now=now)
-    DiaryEntry.objects.filter(pk=entry.pk).update(
-        evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
-        evaluated_at=now,
-        evaluation_attempts=entry.evaluation_attempts + 1,
-    )
-    return evaluation
-
-
-def pending_entries_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
-    """Evaluate entries still pending SWEEP_GRACE after submit (lost publish, Redis down).
-
-    Each entry is claimed with SELECT ... FOR UPDATE SKIP LOCKED inside entry_evaluate,
-    so concurrent sweeps and tasks never evaluate one entry at the same time.
-    """
-    now = now or timezone.now()
-    ids = list(
-        DiaryEntry.objects.pending()
-        .filter(created_at__lte=now - SWEEP_GRACE, evaluation_attempts__lt=MAX_EVALUATION_ATTEMPTS)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:batch]
-    )
-    done = 0
-    for entry_id in ids:
-        try:
-            if entry_evaluate(entry_id, now=now) is not None:
-                done += 1
-        except Exception:  # noqa: BLE001 — one bad entry must not stop the sweep
-            logger.exception("evaluation of entry %s failed", entry_id)
-            # Count the attempt so a poison entry stops being retried (and shows as failed).
-            DiaryEntry.objects.filter(pk=entry_id).update(
-                evaluation_attempts=F("evaluation_attempts") + 1
-            )
-            DiaryEntry.objects.filter(
-                pk=entry_id, evaluation_attempts__gte=MAX_EVALUATION_ATTEMPTS
-            ).update(evaluation_state=DiaryEntry.EvaluationState.FAILED)
-    return done
+    outcome = EntryOutcome.objects.filter(entry=latest).order_by("-revision").first()
+    return outcome is not None and outcome.remeasure_minutes is not None
 
 
 # Periodic rules ---------------------------------------------------------------------
@@ -907,10 +509,9 @@ def _sweep_batch(
         for pk, f, team in new
         if pk in patients  # not removed since the batch was read
     ]
-    made = record_firings(
-        items, rows=rows if rows is not None else rule_rows(), windows=configs.windows
+    made = firings_record(
+        items, rows=rows if rows is not None else rule_rows(), windows=configs.windows, now=now
     )
-    alerts_open_team_notices([alert for alert in made if alert.team_alert], now=now)
     # DIARY-GAP-2 is a reminder to the patient, sent outside quiet hours.
     gap_reminders([a.patient for a in made if a.rule.rule_id == "DIARY-GAP-2"], now=now)
     return results
@@ -969,7 +570,7 @@ def injection_pre_dose_check(
             why = {**why, "quieted": quiet.marker()}
         firing = rules.Firing(rule_id="INJ-DUE-INF", level=level, episode_key=key, why=why)
         with transaction.atomic():
-            made = record_firings(
+            firings_record(
                 [
                     NewFiring(
                         patient=patient,
@@ -981,8 +582,8 @@ def injection_pre_dose_check(
                 ],
                 rows=rows,
                 windows=configs.windows,
+                now=now,
             )
-            alerts_open_team_notices([a for a in made if a.team_alert], now=now)
     titles = tuple(rows[r].title for r in why["infection_rules"] if r in rows)
     return PreDoseCheck(
         dose=why["next_dose"],

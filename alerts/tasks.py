@@ -15,7 +15,8 @@ from alerts.digest import digests_sweep
 from alerts.followup import follow_ups_sweep
 from alerts.models import Heartbeat
 from alerts.notify import escalations_sweep, notifications_sweep
-from alerts.services import entry_evaluate, pending_entries_sweep, periodic_rules_sweep
+from alerts.recording import pending_entries_sweep
+from alerts.services import periodic_rules_sweep
 from alerts.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
 
 BEAT = "beat"
@@ -28,15 +29,9 @@ def beat_heartbeat() -> None:
     Heartbeat.objects.update_or_create(name=BEAT, defaults={"beat_at": timezone.now()})
 
 
-@shared_task(ignore_result=True, soft_time_limit=30, time_limit=60)
-def evaluate_entry(entry_id: int) -> None:
-    """Evaluate one entry and record its alerts. Safe to run twice."""
-    entry_evaluate(entry_id)
-
-
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
 def sweep_pending_entries() -> None:
-    """Evaluate entries still pending a minute after submit (beat, every minute)."""
+    """Record the entries whose request could not (beat, every minute)."""
     count = pending_entries_sweep()
     if count:
         logger.info("sweep evaluated %s pending entries", count)
@@ -58,7 +53,7 @@ def send_due_notifications() -> None:
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
 def sweep_escalations() -> None:
-    """Re-notify unacknowledged team alerts whose escalation step is due (beat)."""
+    """Remind the team of concerns nobody has acknowledged, when due (beat)."""
     escalations_sweep()
 
 

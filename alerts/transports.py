@@ -7,14 +7,13 @@ symptoms, temperatures, notes or the patient's name — a short reference only.
 from __future__ import annotations
 
 import smtplib
-from collections import Counter
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from alerts.models import Level, Notification
+from alerts.models import Notification
 from patients.languages import speaking_to
 
 
@@ -32,20 +31,18 @@ class Transport:
 
     @staticmethod
     def context(notification: Notification) -> dict:
-        """What a message may say: the levels and how many rules, the reference, the owner's
-        name and the link. Never the rules' names, which would say what is wrong."""
-        alert = notification.alert
-        levels = Counter(alert.entry_team_alerts().values_list("level", flat=True))
+        """What a message may say: what changed, the level, the patient's short reference,
+        the owner's name and the link. Never the rules' names, which would say what is
+        wrong."""
+        concern = notification.concern
         return {
-            "level": alert.level,
-            "levels": [(lvl, levels[lvl]) for lvl in (Level.URGENT, Level.CONTACT) if levels[lvl]],
-            "count": sum(levels.values()),
-            "reference": alert.patient.reference,
-            "link": settings.DIARY_BASE_URL + reverse("team:alert", args=[alert.pk]),
-            "step": notification.step,
-            "handover": notification.kind == Notification.Kind.HANDOVER,
-            "owner": alert.owner,
-            "owned_by": alert.owned_by,
+            "kind": notification.kind,
+            "level": concern.level,
+            "reference": concern.patient.reference,
+            "link": settings.DIARY_BASE_URL + reverse("team:concern", args=[concern.pk]),
+            "step": (notification.event.detail or {}).get("step") if notification.event else None,
+            "owner": concern.owner,
+            "passed_by": notification.event.by if notification.event else None,
             "recipient": notification.recipient,
         }
 

@@ -372,12 +372,12 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = False
-# Two queues, so notification work never waits behind a burst of evaluations (and the
-# reverse). A worker consumes all of them unless started with -Q (docs/scaling.md).
+# Two queues, so notification work never waits behind a sweep (and the reverse). A worker
+# consumes all of them unless started with -Q (docs/scaling.md). Entries are evaluated in
+# the request that saves them (alerts/recording.py); the evaluation queue holds the sweeps.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("evaluation"), Queue("notification"), Queue("celery"))
 CELERY_TASK_ROUTES = {
-    "alerts.tasks.evaluate_entry": {"queue": "evaluation"},
     "alerts.tasks.sweep_pending_entries": {"queue": "evaluation"},
     "alerts.tasks.sweep_periodic_rules": {"queue": "evaluation"},
     "alerts.tasks.send_due_notifications": {"queue": "notification"},
@@ -386,7 +386,7 @@ CELERY_TASK_ROUTES = {
     "symptoms.tasks.send_patient_reminders": {"queue": "notification"},
     "patients.tasks.send_account_email": {"queue": "notification"},
     "patients.tasks.send_due_account_emails": {"queue": "notification"},
-    # Minutes of replay: on the default queue, never ahead of an entry's evaluation.
+    # Minutes of replay: on the default queue, never ahead of the sweeps.
     "alerts.tasks.try_rule_draft": {"queue": "celery"},
     "alerts.tasks.recover_whatif_runs": {"queue": "celery"},
 }

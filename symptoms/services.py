@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from diary_site.publisher import publish_task_on_commit
 from patients.models import Caregiver, Patient, User
 from symptoms.models import (
     DiaryEntry,
@@ -137,16 +136,18 @@ def entry_record(
     now: datetime | None = None,
     catalogue: dict[str, Symptom] | None = None,
 ) -> tuple[DiaryEntry, bool]:
-    """Save one entry and schedule its evaluation; a repeated client_key creates nothing.
+    """Save one entry, pending its outcome; a repeated client_key creates nothing.
 
-    The one way an entry is written: the diary form, scenario replay, the demo data and
+    The one way an entry is written: the diary form (through alerts.recording.entry_submit,
+    which records its outcome in the same transaction), scenario replay, the demo data and
     the tests' factories all come through here.
 
-    Returns (entry, created). The entry is the outbox row: it is saved as pending and
-    published for evaluation after commit. A repeat is found by the unique constraint
-    on (patient, client_key) rather than a look-up first: one query fewer on every
-    submit, and correct under a concurrent double submit too. `catalogue` (code ->
-    Symptom) saves a query when the caller has already loaded it.
+    Returns (entry, created). An entry is saved pending: until its outcome is recorded, the
+    beat sweep (alerts.recording.pending_entries_sweep) records it, so nothing saved is
+    ever left unevaluated. A repeat is found by the unique constraint on (patient,
+    client_key) rather than a look-up first: one query fewer on every submit, and correct
+    under a concurrent double submit too. `catalogue` (code -> Symptom) saves a query when
+    the caller has already loaded it.
     """
     at = data.recorded_at or now or timezone.now()
     client_key = client_key or uuid.uuid4()
@@ -163,7 +164,6 @@ def entry_record(
                 **_fields(data, at, patient),
             )
             _write_details(entry, data, at, catalogue)
-            _schedule_evaluation(entry)
     except IntegrityError:
         # A double submit (or a retried request) already saved this client_key.
         existing = DiaryEntry.objects.filter(patient=patient, client_key=client_key).first()
@@ -183,8 +183,9 @@ def entry_update(
     now: datetime | None = None,
 ) -> DiaryEntry:
     """Amend an entry: history keeps the old rows, an EntryAmendment says in words what
-    changed (the nurse reads it beside any alert already raised), and the entry is
-    re-evaluated. Alerts already raised stay: a change can add alerts, never cancel one."""
+    changed (the nurse reads it beside any alert already raised), and the entry is pending
+    its next outcome (alerts.recording.entry_amend records it in the same transaction).
+    Alerts already raised stay: a change can add alerts, never cancel one."""
     before = entry_summary(entry)
     at = data.recorded_at or entry.recorded_at
     for name, value in _fields(data, at, entry.patient).items():
@@ -202,7 +203,6 @@ def entry_update(
         EntryAmendment.objects.create(
             entry=entry, amended_by=by, amended_at=now or timezone.now(), summary=changes
         )
-    _schedule_evaluation(entry)
     return entry
 
 
@@ -245,9 +245,3 @@ def amendment_text(before: dict[str, str], after: dict[str, str]) -> str:
             else:
                 parts.append(f"{item}: {old} → {new}")
     return "; ".join(parts)
-
-
-def _schedule_evaluation(entry: DiaryEntry) -> None:
-    """Ask the evaluation queue to look at the entry after commit. The entry is the outbox
-    row (pending): if the publish is lost, the beat sweep evaluates it a minute later."""
-    publish_task_on_commit("alerts.tasks.evaluate_entry", entry.pk)

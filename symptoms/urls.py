@@ -11,5 +11,6 @@ urlpatterns = [
     path("entries/<int:pk>/", views.result, name="result"),
     path("entries/<int:pk>/edit/", views.edit, name="edit"),
     path("history/", views.history, name="history"),
-    path("entries/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("reached/", views.follow_up, name="follow_up"),
+    path("call-me/", views.callback, name="callback"),
 ]

@@ -13,23 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.followup import entry_to_ask_about, follow_up_answer, standing_advice
+from alerts.concerns import concern_callback
+from alerts.followup import follow_up_answer
 from alerts.models import FollowUp
+from alerts.prompts import entries_advice, prompt_of, standing_advice
+from alerts.recording import entry_amend, entry_submit
 from alerts.rules import RANK
-from alerts.services import (
-    ENTRY_PARTS,
-    entries_advice,
-    entry_prompt,
-    remeasure_requested,
-    temperature_thresholds,
-)
+from alerts.services import ENTRY_PARTS, remeasure_requested, temperature_thresholds
 from diary_site.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
-from symptoms.services import VITALS, EntryData, entry_record, entry_update
+from symptoms.services import VITALS, EntryData
 
 RECENT_DAYS = timedelta(days=7)
 
@@ -99,7 +96,7 @@ def today(request: HttpRequest) -> HttpResponse:
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
-            entry, created = entry_record(
+            entry, created = entry_submit(
                 patient=patient,
                 entered_by=request.user,
                 data=data,
@@ -137,7 +134,7 @@ def today(request: HttpRequest) -> HttpResponse:
         )
     if is_offline_copy(request):
         # None of this person's entries, questions, advice or messages in the copy.
-        extra = {"todays": [], "ask_about": None, "messages": (), "standing": None}
+        extra = {"todays": [], "messages": (), "standing": None}
     else:
         day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
         todays = (
@@ -145,11 +142,7 @@ def today(request: HttpRequest) -> HttpResponse:
             .since(day_start)
             .prefetch_related("temperatures", "reports__symptom")
         )
-        extra = {
-            "todays": todays,
-            "ask_about": entry_to_ask_about(patient),
-            "standing": standing_advice(patient),
-        }
+        extra = {"todays": todays, "standing": standing_advice(patient)}
     return render(
         request,
         "symptoms/today.html",
@@ -157,7 +150,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "form": form,
             "patient": patient,
             "caregiver": caregiver,
-            "follow_up_choices": FollowUp.Answer.choices,
             **extra,
         },
     )
@@ -172,10 +164,12 @@ def _discharged(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The advice recorded for the entry when it was saved ("read the advice again" comes
+    here too): never evaluated again with today's rules."""
     entry, patient = _get_entry_for_user(request, pk)
-    prompt = entry_prompt(entry, loaded=True)
+    prompt = prompt_of(entry)
     standing = standing_advice(patient)
-    if standing is not None and RANK[standing.level] <= RANK[prompt.level]:
+    if standing is not None and RANK[standing.standing] <= RANK[prompt.level]:
         standing = None  # this entry's own advice says as much, or more
     return render(
         request,
@@ -197,7 +191,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
-            entry_update(
+            entry_amend(
                 entry=entry, data=data, by=request.user, catalogue={s.code: s for s in symptoms}
             )
             messages.success(request, _("Your changes are saved."))
@@ -227,15 +221,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the answer to "Did you reach someone?" for one of the patient's entries."""
-    entry, patient = _get_entry_for_user(request, pk)
+def follow_up(request: HttpRequest) -> HttpResponse:
+    """Record the answer to "Did you reach someone?" about the advice that stands."""
+    patient, _caregiver = diary_owner(request)
     answer = request.POST.get("answer")
     if answer not in FollowUp.Answer.values:
         messages.error(request, _("Please choose one of the answers."))
         return redirect("symptoms:today")
-    follow_up_answer(entry, answer=answer, user=request.user)
-    if answer == FollowUp.Answer.NOT_YET:
+    concern = follow_up_answer(patient, answer=answer, user=request.user)
+    if concern is None:
+        messages.info(request, _("There is no advice waiting for an answer."))
+    elif answer == FollowUp.Answer.NOT_YET:
         messages.warning(
             request,
             _("Please phone your MS team today on %(phone)s. If you feel worse, call %(number)s.")
@@ -243,7 +239,34 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Thank you. Your team can see your answer."))
-    return redirect("symptoms:today")
+    return redirect(_next_page(request))
+
+
+@login_required
+@require_POST
+def callback(request: HttpRequest) -> HttpResponse:
+    """ "Ask the team to call me" (the owner, else the team, is told once)."""
+    patient, _caregiver = diary_owner(request)
+    concern = concern_callback(patient=patient, by=request.user)
+    if concern is None:
+        messages.info(request, _("There is no advice open for your team to call about."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your team has been asked to call you back. The diary is not watched all the "
+                "time: if you feel worse, call %(number)s."
+            )
+            % {"number": patient.team.emergency_number},
+        )
+    return redirect(_next_page(request))
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Back to the diary page the form was on (these forms sit on several)."""
+    target = request.POST.get("next", "")
+    allowed = {"symptoms:today", "symptoms:history"}
+    return target if target in allowed else "symptoms:today"
 
 
 @login_required

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alerts.models import LEVEL_RANK, Alert, FollowUp, Notification, level_rank
+from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
 from alerts.services import temperature_thresholds
 from patients import dosing, enrolment
 from patients.access import clinician_required
@@ -54,16 +54,14 @@ SORTS = {
 
 
 def _open_rank():
-    """Highest level of the patient's open team alerts, as a number (0 = none)."""
-    alerts = (
-        Alert.objects.filter(patient=OuterRef("pk"), team_alert=True)
-        .exclude(status=Alert.Status.RESOLVED)
+    """The level of the patient's open concern, as a number (0 = none)."""
+    concerns = (
+        Concern.objects.filter(patient=OuterRef("pk"), status=Concern.Status.OPEN)
         .annotate(rank=level_rank())
-        .order_by("-rank")
         .values("rank")[:1]
     )
-    # No open alert is rank 0, not NULL (PostgreSQL sorts NULL first when descending).
-    return Coalesce(Subquery(alerts, output_field=IntegerField()), Value(0))
+    # No open concern is rank 0, not NULL (PostgreSQL sorts NULL first when descending).
+    return Coalesce(Subquery(concerns, output_field=IntegerField()), Value(0))
 
 
 HOSPITAL_COMPACT = Replace(F("hospital_number"), Value(" "), Value(""))
@@ -174,22 +172,24 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     amendments = EntryAmendment.objects.filter(
         entry__patient=patient, amended_at__gte=context["since"]
     ).select_related("entry", "amended_by")
-    follow_ups = {
-        f.entry_id: f
-        for f in FollowUp.objects.filter(entry__patient=patient, answered_at__gte=context["since"])
-    }
-    notifications = list(
-        Notification.objects.filter(alert__patient=patient, created_at__gte=context["since"])
-        .exclude(status=Notification.Status.CANCELLED)
-        .select_related("recipient", "alert")
+    events = list(
+        ConcernEvent.objects.filter(concern__patient=patient, at__gte=context["since"])
+        .exclude(kind__in=(ConcernEvent.Kind.OPENED, ConcernEvent.Kind.JOINED))
+        .select_related("by")
     )
-    timeline = _timeline(context["entries"], context["injections"], alerts, follow_ups)
+    notifications = list(
+        Notification.objects.filter(concern__patient=patient, created_at__gte=context["since"])
+        .exclude(status=Notification.Status.CANCELLED)
+        .select_related("recipient", "event")
+    )
+    timeline = _timeline(context["entries"], context["injections"], alerts)
     timeline = sorted(
         timeline
         + [
             {"at": n.sent_at or n.created_at, "kind": "notification", "notification": n}
             for n in notifications
         ]
+        + [{"at": e.at, "kind": "event", "event": e} for e in events]
         + [{"at": a.amended_at, "kind": "amended", "amendment": a} for a in amendments],
         key=lambda item: item["at"],
         reverse=True,
@@ -198,9 +198,23 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         TIMELINE_DEFAULT
     )
     hidden = len(timeline)
-    timeline = [item for item in timeline if TIMELINE_KIND[item["kind"]] in shown]
+    timeline = [item for item in timeline if _timeline_kind(item) in shown]
     hidden -= len(timeline)
-    open_alerts = [a for a in alerts if a.team_alert and a.status != Alert.Status.RESOLVED]
+    concern = (
+        Concern.objects.filter(patient=patient, status=Concern.Status.OPEN)
+        .select_related("owner", "acknowledged_by", "lead__rule")
+        .first()
+    )
+    open_alerts = (
+        sorted(
+            Alert.objects.filter(concern=concern)
+            .exclude(status=Alert.Status.RESOLVED)
+            .select_related("rule", "acknowledged_by"),
+            key=lambda a: (a.pk != concern.lead_id, -LEVEL_RANK[a.level], a.fired_at),
+        )
+        if concern
+        else []
+    )
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return render(
         request,
@@ -209,6 +223,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "patient": patient,
             "choices": HISTORY_DAYS,
+            "concern": concern,
             "open_alerts": open_alerts,
             "timeline": timeline,
             "timeline_filters": [
@@ -238,10 +253,22 @@ TIMELINE_KIND = {
     "injection": "entries",
     "amended": "entries",
     "alert": "alerts",
-    "acknowledged": "actions",
-    "resolved": "actions",
+    "event": "actions",
     "notification": "messages",
 }
+# A concern's changes that are the diary's, not the team's: under "alerts" or "messages".
+EVENT_KIND = {
+    ConcernEvent.Kind.RAISED: "alerts",
+    ConcernEvent.Kind.URGENT: "alerts",
+    ConcernEvent.Kind.OVERDUE: "messages",
+    ConcernEvent.Kind.REMINDER: "messages",
+}
+
+
+def _timeline_kind(item: dict) -> str:
+    if item["kind"] == "event":
+        return EVENT_KIND.get(item["event"].kind, "actions")
+    return TIMELINE_KIND[item["kind"]]
 
 
 RISK_FIELDS = (
@@ -274,26 +301,14 @@ def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
     return changes[:limit]
 
 
-def _timeline(entries, injections, alerts, follow_ups) -> list[dict]:
-    """Entries, injections, alerts and the team's actions, newest first."""
-    items = []
-    for entry in entries:
-        items.append(
-            {
-                "at": entry.recorded_at,
-                "kind": "entry",
-                "entry": entry,
-                "follow_up": follow_ups.get(entry.pk),
-            }
-        )
+def _timeline(entries, injections, alerts) -> list[dict]:
+    """Entries, injections and alerts, newest first (the concern's changes are added by the
+    caller: one line per change, whatever the number of its alerts)."""
+    items = [{"at": entry.recorded_at, "kind": "entry", "entry": entry} for entry in entries]
     for injection in injections:
         items.append({"at": injection.given_at, "kind": "injection", "injection": injection})
     for alert in alerts:
         items.append({"at": alert.fired_at, "kind": "alert", "alert": alert})
-        if alert.acknowledged_at and alert.status != Alert.Status.RESOLVED:
-            items.append({"at": alert.acknowledged_at, "kind": "acknowledged", "alert": alert})
-        if alert.resolved_at:
-            items.append({"at": alert.resolved_at, "kind": "resolved", "alert": alert})
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 

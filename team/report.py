@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, Greatest
 
-from alerts.models import Alert, EscalationStep, Level, Quieting
+from alerts.models import Alert, ConcernEvent, Level, Quieting
 from alerts.rules_admin import in_reader_language
 from patients.models import Patient
 from symptoms.models import DiaryEntry, Symptom
@@ -209,14 +209,15 @@ def report_build(*, team_ids: Sequence[int], days: int, now: datetime) -> Report
     rank = {level: i for i, level in enumerate(RATE_LEVELS_ORDER)}
     rules.sort(key=lambda r: (rank.get(r.level, 9), -r.count, r.rule_id))
 
+    # Reminders sent because nobody acknowledged a concern in time, by its level then.
     escalations = dict(
-        EscalationStep.objects.filter(
-            alert__patient__team_id__in=team_ids,
-            processed_at__gte=start,
-            processed_at__lt=end,
-            outcome="renotified",
+        ConcernEvent.objects.filter(
+            concern__patient__team_id__in=team_ids,
+            at__gte=start,
+            at__lt=end,
+            kind__in=(ConcernEvent.Kind.OVERDUE, ConcernEvent.Kind.REMINDER),
         )
-        .values_list("alert__level")
+        .values_list("level")
         .annotate(n=Count("pk"))
         .order_by()
     )

@@ -15,26 +15,27 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alerts.concerns import (
+    concern_acknowledge,
+    concern_called_back,
+    concern_pass,
+    concern_resolve,
+    concern_snooze,
+    concern_take,
+    team_colleagues,
+)
 from alerts.drafts import APPROVE_PERMISSION
 from alerts.models import (
     Alert,
     AlertRule,
-    FollowUp,
+    Concern,
+    ConcernEvent,
     Level,
     Notification,
     RuleDraft,
     level_rank,
 )
-from alerts.rules_admin import in_reader_language
-from alerts.triage import (
-    patient_acknowledge,
-    patient_assign,
-    patient_claim,
-    patient_queue,
-    patient_resolve,
-    queue_counts,
-    team_colleagues,
-)
+from alerts.triage import queue_counts, queue_rows
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Patient
 from patients.sessions import is_background
@@ -65,8 +66,10 @@ def _page_query(request: HttpRequest, page: int) -> str:
 
 @clinician_required
 def triage(request: HttpRequest) -> HttpResponse:
-    """One row per patient with open team alerts: the highest level first, then the longest
-    waiting; the values that fired, what the patient was told, the owner, overdue marks.
+    """One row per patient with an open concern, in the order of clinical-rules.md §5:
+    unacknowledged URGENT first (longest waiting), then CONTACT past its response target,
+    other unacknowledged CONTACT, then the acknowledged ones; the lead rule's own values
+    first, what the patient was told, who has it, a call back asked for.
 
     Filters (team, level, status, owner, rule) are plain GET parameters, so the page works
     without JavaScript; with HTMX the table refreshes itself every 30 s.
@@ -74,35 +77,41 @@ def triage(request: HttpRequest) -> HttpResponse:
     teams = list(CareTeam.objects.for_clinician(request.user).order_by("name"))
     team_ids = [t.pk for t in teams]
     chosen = {key: request.GET.get(key, "") for key in ("team", "level", "status", "owner", "rule")}
-    alerts = Alert.objects.for_clinician(request.user).team_alerts().open()
+    concerns = Concern.objects.for_clinician(request.user)
     if chosen["team"].isdigit() and int(chosen["team"]) in team_ids:
-        alerts = alerts.filter(patient__team_id=int(chosen["team"]))
-    if chosen["status"] in (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED):
-        alerts = alerts.filter(status=chosen["status"])
+        concerns = concerns.filter(patient__team_id=int(chosen["team"]))
+    if chosen["status"] == "open":
+        concerns = concerns.filter(acknowledged_at__isnull=True)
+    elif chosen["status"] == "acknowledged":
+        concerns = concerns.filter(acknowledged_at__isnull=False)
     if chosen["owner"] == "me":
-        alerts = alerts.filter(owner=request.user)
+        concerns = concerns.filter(owner=request.user)
     elif chosen["owner"] == "none":
-        alerts = alerts.filter(owner__isnull=True)
+        concerns = concerns.filter(owner__isnull=True)
     if chosen["rule"]:
-        alerts = alerts.filter(rule__rule_id=chosen["rule"])
-    all_levels = queue_counts(alerts)
+        concerns = concerns.filter(
+            pk__in=Alert.objects.filter(rule__rule_id=chosen["rule"], concern__isnull=False)
+            .exclude(status=Alert.Status.RESOLVED)
+            .values("concern_id")
+        )
+    all_levels = queue_counts(concerns)
     if chosen["level"] in (Level.URGENT, Level.CONTACT):
-        alerts = alerts.filter(level=chosen["level"])
+        concerns = concerns.filter(level=chosen["level"])
     page = int(chosen_page) if (chosen_page := request.GET.get("page", "")).isdigit() else 1
     page = min(max(page, 1), 10_000)
     start = (page - 1) * TRIAGE_PAGE
-    rows, has_next = patient_queue(alerts, start=start, size=TRIAGE_PAGE)
+    now = timezone.now()
+    rows, has_next = queue_rows(concerns, now=now, start=start, size=TRIAGE_PAGE)
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
-    shown = queue_counts(alerts) if chosen["level"] else all_levels
-    now = timezone.now()
+    shown = queue_counts(concerns) if chosen["level"] else all_levels
     context = {
-        "rows": [(row, row.overdue(now)) for row in rows],
+        "rows": rows,
         "counts": {
             "urgent": all_levels["urgent"],
             "contact": all_levels["patients"] - all_levels["urgent"],
             "patients": all_levels["patients"],
-            "alerts": all_levels["alerts"],
+            "waiting": all_levels["waiting"],
         },
         "chosen": chosen,
         "teams": teams,
@@ -152,15 +161,33 @@ def watch(request: HttpRequest) -> HttpResponse:
 
 
 def _alert_page(request: HttpRequest, alert: Alert, *, resolve_form=None, status=200):
+    """One alert's "why" inside the patient's concern: who has it, its open alerts, the
+    entry, the concern's changes and the messages about it."""
     patient = alert.patient
-    open_alerts = list(
-        Alert.objects.filter(patient=patient)
-        .team_alerts()
-        .open()
-        .select_related("rule", "owner", "acknowledged_by", "snoozed_by")
-        .order_by(level_rank().desc(), "fired_at", "pk")
+    concern = (
+        Concern.objects.filter(patient=patient, status=Concern.Status.OPEN)
+        .select_related(
+            "owner",
+            "owned_by",
+            "acknowledged_by",
+            "snoozed_by",
+            "callback_requested_by",
+            "reached_by",
+            "lead__rule",
+            "advice_lead__rule",
+        )
+        .first()
     )
-    owners = {a.owner_id: a for a in open_alerts if a.owner_id}
+    shown = concern or alert.concern
+    open_alerts = []
+    if concern is not None:
+        open_alerts = list(
+            Alert.objects.filter(concern=concern)
+            .exclude(status=Alert.Status.RESOLVED)
+            .select_related("rule", "acknowledged_by")
+            .order_by(level_rank().desc(), "fired_at", "pk")
+        )
+        open_alerts.sort(key=lambda a: a.pk != concern.lead_id)
     urgent = any(a.level == Level.URGENT for a in open_alerts) or alert.level == Level.URGENT
     return render(
         request,
@@ -168,60 +195,106 @@ def _alert_page(request: HttpRequest, alert: Alert, *, resolve_form=None, status
         {
             "alert": alert,
             "patient": patient,
+            "concern": concern,
             "open_alerts": open_alerts,
-            "owner_alert": max(owners.values(), key=lambda a: a.owned_at) if owners else None,
             "related": (
                 Alert.objects.filter(entry=alert.entry).exclude(pk=alert.pk).select_related("rule")
                 if alert.entry_id
                 else Alert.objects.none()
             ),
-            "notifications": alert.notifications.select_related("recipient").order_by("created_at"),
+            "events": (
+                ConcernEvent.objects.filter(concern=shown)
+                .select_related("by")
+                .order_by("-at", "-pk")[:50]
+                if shown
+                else []
+            ),
+            "notifications": (
+                Notification.objects.filter(concern=shown)
+                .select_related("recipient")
+                .order_by("created_at")
+                if shown
+                else []
+            ),
             "resolve_form": resolve_form or ResolveForm(urgent=urgent),
             "assign_form": AssignForm(colleagues=team_colleagues(patient.team)),
             "snooze_form": SnoozeForm(),
-            "follow_up": FollowUp.objects.filter(entry_id=alert.entry_id).first()
-            if alert.entry_id
-            else None,
+            "now": timezone.now(),
             "back": request.get_full_path(),
         },
         status=status,
     )
 
 
+def _read(request: HttpRequest, concern: Concern | None) -> None:
+    """Opening the page reads the in-app messages about it."""
+    if concern is not None:
+        Notification.objects.filter(
+            concern=concern,
+            recipient=request.user,
+            channel=Notification.Channel.IN_APP,
+            read_at__isnull=True,
+        ).update(read_at=timezone.now())
+
+
 @clinician_required
 def alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     AccessLog.record(request, alert.patient, AccessLog.Action.ALERT)
-    Notification.objects.filter(
-        alert=alert,
-        recipient=request.user,
-        channel=Notification.Channel.IN_APP,
-        read_at__isnull=True,
-    ).update(read_at=timezone.now())
+    _read(request, alert.concern)
     return _alert_page(request, alert)
+
+
+@clinician_required
+def concern(request: HttpRequest, pk: int) -> HttpResponse:
+    """A patient's concern (the link in every message about it): its lead alert's page."""
+    concern = get_object_or_404(
+        Concern.objects.for_clinician(request.user).select_related("patient"), pk=pk
+    )
+    lead = (
+        Alert.objects.filter(pk=concern.lead_id)
+        .select_related("rule", "patient__user", "patient__team", "entry", "concern")
+        .first()
+    ) or (
+        Alert.objects.filter(concern=concern)
+        .select_related("rule", "patient__user", "patient__team", "entry", "concern")
+        .order_by(level_rank().desc(), "fired_at")
+        .first()
+    )
+    if lead is None:
+        return redirect("team:patient", pk=concern.patient_id)
+    AccessLog.record(request, concern.patient, AccessLog.Action.ALERT)
+    _read(request, concern)
+    return _alert_page(request, lead)
 
 
 @require_POST
 @clinician_required
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge the patient's concern from one of its alerts' pages."""
     alert = _get_alert_for_clinician(request, pk)
-    if alert.acknowledge(by=request.user):
-        messages.success(request, _("Acknowledged. Reminders for this alert have stopped."))
+    if concern_acknowledge(patient=alert.patient, by=request.user):
+        messages.success(request, _("Acknowledged. Reminders for this patient have stopped."))
     else:
-        messages.info(request, _("This alert was already acknowledged."))
+        messages.info(request, _("This was already acknowledged."))
     return _back(request, "team:alert", pk=alert.pk)
 
 
 @require_POST
 @clinician_required
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve this one alert (its concern's level follows those left)."""
     alert = _get_alert_for_clinician(request, pk)
     form = ResolveForm(request.POST, urgent=alert.level == Level.URGENT)
     if not form.is_valid():
         messages.error(request, _("The alert is not resolved yet: see below."))
         return _alert_page(request, alert, resolve_form=form, status=400)
-    alert.resolve(
-        by=request.user, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+    concern_resolve(
+        patient=alert.patient,
+        by=request.user,
+        action=form.cleaned_data["action"],
+        note=form.cleaned_data["note"],
+        ids=[alert.pk],
     )
     messages.success(request, _("Resolved."))
     return _back(request, "team:triage")
@@ -233,17 +306,16 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
     form = SnoozeForm(request.POST)
     if form.is_valid():
-        alert.snooze(
-            by=request.user, until=timezone.now() + timedelta(hours=form.cleaned_data["hours"])
-        )
-        messages.success(
-            request, _("Reminders snoozed. A new, higher-level alert still notifies you.")
-        )
+        until = timezone.now() + timedelta(hours=form.cleaned_data["hours"])
+        if concern_snooze(patient=alert.patient, by=request.user, until=until):
+            messages.success(
+                request, _("Reminders snoozed. A higher level or a new URGENT still tells you.")
+            )
     return _back(request, "team:alert", pk=alert.pk)
 
 
-# A patient's open alerts together: the queue's row and the alert page act on them all,
-# or on the ones ticked.
+# A patient's open concern: the queue's row and the alert page act on it (all its alerts,
+# or the ones ticked).
 
 
 def _get_patient_for_clinician(request: HttpRequest, pk: int) -> Patient:
@@ -262,11 +334,11 @@ def _chosen_ids(request: HttpRequest) -> list[int] | None:
 @clinician_required
 def patient_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_clinician(request, pk)
-    result = patient_claim(patient=patient, by=request.user)
+    result = concern_take(patient=patient, by=request.user)
     if result.claimed:
         messages.success(
             request,
-            _("You have taken %(name)s. Their alerts are acknowledged: reminders have stopped.")
+            _("You have taken %(name)s. It is acknowledged: reminders have stopped.")
             % {"name": patient.display_name},
         )
     elif result.owner is not None:
@@ -293,7 +365,7 @@ def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, form.errors["to"][0])
         return _back(request, "team:triage")
     to = form.cleaned_data["to"]
-    changed = patient_assign(patient=patient, to=to, by=request.user)
+    changed = concern_pass(patient=patient, to=to, by=request.user)
     who = to.get_full_name() or to.username
     if changed:
         messages.success(
@@ -314,19 +386,28 @@ def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_clinician(request, pk)
-    done = patient_acknowledge(patient=patient, by=request.user, ids=_chosen_ids(request))
-    if done:
+    if concern_acknowledge(patient=patient, by=request.user):
         messages.success(
             request,
-            ngettext(
-                "Acknowledged %(n)d alert. Its reminders have stopped.",
-                "Acknowledged %(n)d alerts. Their reminders have stopped.",
-                done,
-            )
-            % {"n": done},
+            _("Acknowledged %(name)s. Reminders have stopped; the patient sees that you saw it.")
+            % {"name": patient.display_name},
         )
     else:
-        messages.info(request, _("Those alerts were already acknowledged."))
+        messages.info(request, _("That was already acknowledged."))
+    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    return _back(request, "team:triage")
+
+
+@require_POST
+@clinician_required
+def patient_called_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _get_patient_for_clinician(request, pk)
+    if concern_called_back(patient=patient, by=request.user):
+        messages.success(
+            request, _("Recorded: you called %(name)s back.") % {"name": patient.display_name}
+        )
+    else:
+        messages.info(request, _("No call back was waiting."))
     AccessLog.record(request, patient, AccessLog.Action.ALERT)
     return _back(request, "team:triage")
 
@@ -336,7 +417,9 @@ def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _get_patient_for_clinician(request, pk)
     ids = _chosen_ids(request)
-    chosen = Alert.objects.filter(patient=patient).team_alerts().open()
+    chosen = Alert.objects.filter(patient=patient, concern__status=Concern.Status.OPEN).exclude(
+        status=Alert.Status.RESOLVED
+    )
     if ids is not None:
         chosen = chosen.filter(pk__in=ids)
     form = ResolveForm(request.POST, urgent=chosen.filter(level=Level.URGENT).exists())
@@ -347,7 +430,7 @@ def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         if lead is None:
             return _back(request, "team:triage")
         return _alert_page(request, lead, resolve_form=form, status=400)
-    done = patient_resolve(
+    done = concern_resolve(
         patient=patient,
         by=request.user,
         action=form.cleaned_data["action"],
@@ -374,28 +457,21 @@ def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:
 
 @clinician_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The clinician's in-app notifications, newest first: the patient by name, the level,
-    and the reasons of the entry (one notice per entry lists them all)."""
+    """The clinician's in-app messages, newest first: the patient by name, what changed,
+    the level and the lead reason (one message per change of a patient's concern)."""
     notifications = list(
         Notification.objects.filter(recipient=request.user, channel=Notification.Channel.IN_APP)
         .exclude(status=Notification.Status.CANCELLED)
-        .select_related("alert__rule", "alert__patient__user", "alert__owned_by")[:100]
+        .select_related("concern__patient__user", "concern__lead__rule", "event__by")[:100]
     )
-    entry_ids = {n.alert.entry_id for n in notifications if n.alert.entry_id}
-    reasons: dict[int, list[str]] = {}
-    for entry_id, title in (
-        Alert.objects.filter(entry_id__in=entry_ids, team_alert=True)
-        .order_by(level_rank().desc(), "pk")
-        .annotate(rule_title=in_reader_language("rule__title"))
-        .values_list("entry_id", "rule_title")
-    ):
-        reasons.setdefault(entry_id, []).append(title)
-    rows = [(n, reasons.get(n.alert.entry_id) or [n.alert.title_words]) for n in notifications]
     failed = Notification.objects.filter(
-        alert__in=Alert.objects.for_clinician(request.user), status=Notification.Status.FAILED
-    ).select_related("alert__patient__user", "recipient")[:50]
+        concern__in=Concern.objects.for_clinician(request.user),
+        status=Notification.Status.FAILED,
+    ).select_related("concern__patient__user", "recipient")[:50]
     unread = sum(1 for n in notifications if n.read_at is None)
-    return render(request, "team/inbox.html", {"rows": rows, "failed": failed, "unread": unread})
+    return render(
+        request, "team/inbox.html", {"rows": notifications, "failed": failed, "unread": unread}
+    )
 
 
 @require_POST

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from django import template
@@ -11,27 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from patients.models import Patient
+from symptoms.catalogue import symptoms_by_code
 from symptoms.models import Symptom
 from symptoms.readings import local_number
 
 register = template.Library()
 
 # Symptom code -> the label patients see, so a clinician reads "Extreme shivering or
-# severe muscle pain", not "extreme_shivering". Reloaded every few minutes in each
-# process, so a label edited in the admin shows without a restart.
-_LABELS_TTL = 300.0
-
-
-_symptom_rows: tuple[float, dict[str, Symptom]] = (0.0, {})
-
-
-def symptoms_by_code() -> dict[str, Symptom]:
-    global _symptom_rows
-    loaded_at, rows = _symptom_rows
-    if time.monotonic() - loaded_at > _LABELS_TTL or not rows:
-        rows = {s.code: s for s in Symptom.objects.all()}
-        _symptom_rows = (time.monotonic(), rows)
-    return rows
+# severe muscle pain", not "extreme_shivering" (symptoms/catalogue.py).
 
 
 def symptom_labels() -> dict[str, str]:
@@ -194,7 +180,14 @@ def fired_values_of(whys: list[dict]) -> list[str]:
 
 @register.filter
 def fired_values(alerts) -> list[str]:
-    return fired_values_of([a.why for a in alerts if isinstance(a.why, dict)])
+    """The values of several alerts; the first alert's own first (a queue row's lead: the
+    35.0 °C that raised an URGENT before the day's highest temperature)."""
+    alerts = [a for a in alerts if isinstance(a.why, dict)]
+    if not alerts:
+        return []
+    return list(
+        dict.fromkeys(fired_values_of([alerts[0].why]) + fired_values_of([a.why for a in alerts]))
+    )
 
 
 @register.filter
@@ -218,3 +211,9 @@ def duration_words(value) -> str:
 def fired_why(why) -> list[str]:
     """One alert's values in words and units (see fired_values_of)."""
     return fired_values_of([why]) if isinstance(why, dict) else []
+
+
+@register.filter
+def overdue_at(concern, now):
+    """How long past its response target a concern nobody has acknowledged is (or None)."""
+    return concern.overdue(now) if concern is not None else None

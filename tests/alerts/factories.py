@@ -26,3 +26,33 @@ def make_entry(
     data = EntryData(grades=grades, readings=readings, recorded_at=at, **fields)
     entry, _created = entry_record(patient=patient, entered_by=patient.user, data=data)
     return entry
+
+
+def submit_entry(
+    patient,
+    at: datetime,
+    *,
+    temp: str | None = None,
+    unit: str = "C",
+    symptoms: dict[str, int] | None = None,
+    red_flags: tuple[str, ...] = (),
+    confirmed: bool = False,
+    now: datetime | None = None,
+    caregiver=None,
+    **fields,
+) -> DiaryEntry:
+    """An entry saved as the diary saves one: written and recorded in one transaction
+    (alerts.recording.entry_submit), with the clock at `now` (default: the entry's time)."""
+    from alerts.recording import entry_submit
+
+    readings = (Reading(Decimal(temp), unit, confirmed=confirmed),) if temp is not None else ()
+    grades = {**(symptoms or {}), **dict.fromkeys(red_flags, 1)}
+    data = EntryData(grades=grades, readings=readings, recorded_at=at, **fields)
+    entry, _created = entry_submit(
+        patient=patient,
+        entered_by=caregiver.user if caregiver else patient.user,
+        data=data,
+        caregiver=caregiver,
+        now=now or at,
+    )
+    return entry

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from alerts import services
+from alerts import recording
 from alerts.digest import digests_sweep
 from alerts.models import Alert, Digest
 from tests.alerts.factories import make_entry
@@ -24,7 +24,7 @@ def watch_item(bob):
     entry = make_entry(
         bob, utc(2026, 6, 10, 6, 0), temp="37.6", symptoms={"sore_throat": 1}, note="private words"
     )
-    services.entry_evaluate(entry.pk, now=utc(2026, 6, 10, 6, 0))
+    recording.entry_evaluate(entry.pk, now=utc(2026, 6, 10, 6, 0))
     assert list(Alert.objects.values_list("level", "rule__rule_id")) == [("WATCH", "T-LOW-1")]
     return entry
 
@@ -79,7 +79,7 @@ def test_the_watch_list_shows_only_the_clinicians_teams(client, alice, charlie, 
     from django.utils import timezone
 
     recent = make_entry(bob, timezone.now() - timedelta(hours=1), temp="37.6")
-    services.entry_evaluate(recent.pk)
+    recording.entry_evaluate(recent.pk)
     client.force_login(alice)
     html = client.get(reverse("team:watch")).content.decode()
     assert "T-LOW-1" in html
@@ -91,7 +91,7 @@ def test_the_watch_list_shows_only_the_clinicians_teams(client, alice, charlie, 
 @pytest.mark.django_db
 def test_old_watch_items_are_not_counted(alice, bob):
     entry = make_entry(bob, utc(2026, 6, 8, 6, 0), temp="37.6")
-    services.entry_evaluate(entry.pk, now=utc(2026, 6, 8, 6, 0))
+    recording.entry_evaluate(entry.pk, now=utc(2026, 6, 8, 6, 0))
     assert digests_sweep(now=utc(2026, 6, 10, 9, 0)) == 0
     assert Digest.objects.get().watch_count == 0
     assert Digest.objects.get().created_at - utc(2026, 6, 10, 9, 0) == timedelta(0)

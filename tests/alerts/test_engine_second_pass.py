@@ -11,18 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts import services
+from alerts.concerns import concern_resolve
 from alerts.models import Alert, EngineSettings, Episode, ResolutionAction
+from alerts.prompts import prompt_of
 from patients.models import Injection
-from tests.alerts.factories import make_entry
+from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db
 
 
 def evaluate(patient, at, **fields):
-    entry = make_entry(patient, at, **fields)
-    prompt = services.entry_prompt(entry)
-    services.entry_evaluate(entry.pk, now=at)
-    return entry, prompt
+    """Saved and recorded as the diary does; the prompt is what the patient was shown."""
+    entry = submit_entry(patient, at, **fields)
+    return entry, prompt_of(entry)
 
 
 def team_rules(entry) -> list[str]:
@@ -39,7 +40,10 @@ def test_a_urine_symptom_that_clears_and_comes_back_reaches_the_team(bob, alice)
     evaluate(bob, now - timedelta(days=2))
     back, prompt = evaluate(bob, now, symptoms={"dysuria": 2})
     assert "GU-UTI" in team_rules(back)
-    assert prompt.team_alerted
+    # The concern opened 4 days ago is still open (nobody resolved it): the recurrence joins
+    # it, and the patient is told when the team was told rather than "we have let them know".
+    assert prompt.transition == "joined"
+    assert not prompt.team_alerted and prompt.team_told_at is not None
 
 
 def test_an_unchanged_symptom_every_day_waits_and_the_prompt_says_when_the_team_was_told(
@@ -68,8 +72,8 @@ def test_a_new_team_alert_is_announced_as_such(bob, alice):
 def test_an_alert_the_team_resolved_closes_its_episode(bob, alice):
     now = timezone.now()
     first, _ = evaluate(bob, now - timedelta(hours=3), symptoms={"dysuria": 1})
-    alert = Alert.objects.get(entry=first, team_alert=True)
-    alert.resolve(
+    concern_resolve(
+        patient=bob,
         by=alice,
         action=ResolutionAction.PHONED,
         note="Urine test booked",
@@ -161,24 +165,8 @@ def test_the_injection_form_is_quiet_without_an_infection(client, bob):
 def services_prompt_html(entry) -> str:
     from django.template.loader import render_to_string
 
-    prompt = services.entry_prompt(entry)
+    prompt = prompt_of(entry)
     return render_to_string("alerts/_prompt.html", {"prompt": prompt, "team": entry.patient.team})
-
-
-def test_the_prompt_agrees_with_the_task_while_an_earlier_entry_waits_for_its_own(bob, alice):
-    """The previous entry's task has not run (Redis down, two quick entries): the prompt must
-    not say "we have let them know" when the task will hold this firing back."""
-    now = timezone.now()
-    for days in (3, 2, 1):
-        evaluate(bob, now - timedelta(days=days), symptoms={"dysuria": 1})
-    waiting = make_entry(bob, now - timedelta(hours=1), symptoms={"dysuria": 1})  # pending
-    current = make_entry(bob, now, symptoms={"dysuria": 1})
-    prompt = services.entry_prompt(current)
-    services.entry_evaluate(waiting.pk, now=now)
-    services.entry_evaluate(current.pk, now=now)
-    assert team_rules(current) == []
-    assert prompt.team_alerted is False
-    assert prompt.team_told_at == now - timedelta(days=3)
 
 
 def test_the_team_is_told_once_per_dose_even_weeks_later(bob, alice):

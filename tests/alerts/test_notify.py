@@ -1,4 +1,5 @@
-"""The care-team loop: notices, escalation, acknowledgement, failures, no health data."""
+"""The care-team loop: one message per change of a concern, reminders while nobody has
+acknowledged it, delivery failures, and no health data in any message."""
 
 from __future__ import annotations
 
@@ -10,47 +11,46 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from alerts import notify, services
-from alerts.models import Alert, EscalationStep, Notification
-from alerts.triage import patient_acknowledge
-from tests.alerts.factories import make_entry
+from alerts import notify
+from alerts.concerns import concern_acknowledge
+from alerts.models import Concern, EscalationStep, Notification
+from tests.alerts.factories import submit_entry
 from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
-def fever_alert(bob, at, temp="38.5", **kwargs) -> Alert:
-    entry = make_entry(bob, at, temp=temp, note="my secret note", **kwargs)
-    services.entry_evaluate(entry.pk, now=at)
-    return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
+def fever(bob, at, temp="38.5", **kwargs) -> Concern:
+    """A CONTACT concern from a fever (T-FEV-1), saved at `at`."""
+    submit_entry(bob, at, temp=temp, note="my secret note", **kwargs)
+    return Concern.objects.get(patient=bob, status="open")
 
 
-def urgent_alert(bob, at) -> Alert:
-    """38.6 °C with low immunoglobulins: T-FEV-ER-1, URGENT, with its escalation steps."""
+def urgent(bob, at) -> Concern:
+    """38.6 °C with low immunoglobulins: T-FEV-ER-1, an URGENT concern."""
     bob.er_low_ig = True
     bob.save()
-    entry = make_entry(bob, at, temp="38.6")
-    services.entry_evaluate(entry.pk, now=at)
-    return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
+    submit_entry(bob, at, temp="38.6")
+    return Concern.objects.get(patient=bob, status="open")
 
 
-def test_it_notifies_the_primaries_in_app_and_by_email(bob, alice, charlie, erin, mailoutbox):
-    alert = fever_alert(bob, timezone.now())
-    rows = Notification.objects.filter(alert=alert)
-    assert {(n.recipient.username, n.channel) for n in rows} == {
-        ("alice", "in_app"),
-        ("alice", "email"),
+def test_it_tells_the_primaries_in_app_and_by_email(bob, alice, charlie, erin, mailoutbox):
+    concern = fever(bob, timezone.now())
+    rows = Notification.objects.filter(concern=concern)
+    assert {(n.recipient.username, n.channel, n.kind) for n in rows} == {
+        ("alice", "in_app", "opened"),
+        ("alice", "email", "opened"),
     }
     assert notify.notifications_sweep() == 2
     assert [m.to for m in mailoutbox] == [["alice@example.org"]]
-    assert all(n.status == "sent" for n in Notification.objects.filter(alert=alert))
+    assert all(n.status == "sent" for n in Notification.objects.filter(concern=concern))
 
 
 def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
     bob.user.first_name, bob.user.last_name = "Robert", "Zebedee"
     bob.user.save()
-    alert = fever_alert(bob, timezone.now(), temp="38.7", symptoms={"chills": 2, "dysuria": 2})
+    concern = fever(bob, timezone.now(), temp="38.7", symptoms={"chills": 2, "dysuria": 2})
     notify.notifications_sweep()
     message = mailoutbox[0]
     text = message.subject + message.body + message.alternatives[0][0]
@@ -66,21 +66,23 @@ def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
         "Zebedee",
         "fever",
         "Fever",
+        "INF-FLU",
+        "GU-UTI",
     ):
         assert secret not in text
     assert bob.reference in text
-    assert f"/team/alerts/{alert.pk}/" in "".join(m.body for m in mailoutbox)
+    assert f"/team/concerns/{concern.pk}/" in message.body
 
 
 def test_an_email_links_to_the_configured_web_address(bob, alice, mailoutbox, settings):
     settings.DIARY_BASE_URL = "https://diary.example.org"
-    alert = fever_alert(bob, timezone.now())
+    concern = fever(bob, timezone.now())
     notify.notifications_sweep()
-    assert f"https://diary.example.org/team/alerts/{alert.pk}/" in mailoutbox[0].body
+    assert f"https://diary.example.org/team/concerns/{concern.pk}/" in mailoutbox[0].body
 
 
 def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
-    fever_alert(bob, timezone.now())
+    fever(bob, timezone.now())
     notify.notifications_sweep()
     notify.notifications_sweep()
     assert len(mailoutbox) == 1
@@ -88,7 +90,7 @@ def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailoutbox):
-    fever_alert(bob, timezone.now())
+    fever(bob, timezone.now())
     email = Notification.objects.get(channel="email")
     results, errors = race(lambda: notify.notification_send(email.pk))
     assert errors == []
@@ -96,54 +98,57 @@ def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailout
     assert len(mailoutbox) == 1
 
 
-def test_unacknowledged_urgent_re_notifies_after_15_minutes_and_adds_the_backup(bob, alice, erin):
+def test_an_urgent_nobody_acknowledges_is_past_its_target_after_15_minutes_and_adds_the_backup(
+    bob, alice, erin
+):
     at = timezone.now()
-    urgent = urgent_alert(bob, at)
-    step = EscalationStep.objects.get(alert=urgent, step=1)
+    concern = urgent(bob, at)
+    assert concern.due_at == at + timedelta(minutes=15)
+    step = EscalationStep.objects.get(concern=concern, step=1)
     assert step.due_at == at + timedelta(minutes=15)
     assert notify.escalations_sweep(now=at + timedelta(minutes=14)) == 0
-    assert notify.escalations_sweep(now=at + timedelta(minutes=15)) >= 1
-    recipients = set(
-        Notification.objects.filter(alert=urgent, step=1).values_list(
-            "recipient__username", flat=True
-        )
-    )
-    assert recipients == {"alice", "erin"}
-    assert EscalationStep.objects.get(alert=urgent, step=2).due_at == at + timedelta(minutes=30)
+    assert notify.escalations_sweep(now=at + timedelta(minutes=15)) == 1
+    overdue = Notification.objects.filter(concern=concern, kind="overdue")
+    assert set(overdue.values_list("recipient__username", flat=True)) == {"alice", "erin"}
+    assert EscalationStep.objects.get(concern=concern, step=2).due_at == at + timedelta(minutes=30)
+    # The same step again sends nothing more.
+    assert notify.escalations_sweep(now=at + timedelta(minutes=16)) == 0
+    assert overdue.count() == 4
 
 
-def test_acknowledging_before_the_first_step_stops_all_reminders(bob, alice, erin):
+def test_acknowledging_before_the_target_stops_every_reminder(bob, alice, erin):
     at = timezone.now()
-    urgent = urgent_alert(bob, at)
-    # The entry raised T-FEV-1 too: the nurse acknowledges the patient's alerts together.
-    assert patient_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=5)) == 2
-    assert not urgent.acknowledge(by=alice)
+    concern = urgent(bob, at)
+    assert concern_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=5))
+    assert not concern_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=6))
     notify.escalations_sweep(now=at + timedelta(hours=2))
-    assert not Notification.objects.filter(alert=urgent, step__gt=0).exists()
-    assert EscalationStep.objects.get(alert=urgent, step=1).outcome == "acknowledged"
+    assert not Notification.objects.filter(concern=concern, kind__in=["overdue", "reminder"])
+    assert EscalationStep.objects.get(concern=concern, step=1).outcome == "acknowledged"
 
 
-def test_acknowledging_after_the_first_step_cancels_pending_reminders(bob, alice, erin):
+def test_acknowledging_after_the_target_cancels_the_reminders_not_yet_sent(bob, alice, erin):
     at = timezone.now()
-    urgent = urgent_alert(bob, at)
+    concern = urgent(bob, at)
     notify.escalations_sweep(now=at + timedelta(minutes=16))
-    assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 4
-    patient_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=17))
-    assert Notification.objects.filter(alert=urgent, step=1, status="pending").count() == 0
+    waiting = Notification.objects.filter(concern=concern, kind="overdue", status="pending")
+    assert waiting.count() == 4
+    concern_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=17))
+    assert waiting.count() == 0
     notify.escalations_sweep(now=at + timedelta(minutes=45))
-    assert not Notification.objects.filter(alert=urgent, step=2).exists()
+    assert not Notification.objects.filter(concern=concern, kind="reminder").exists()
 
 
-def test_contact_escalates_after_four_working_hours(bob, alice):
+def test_a_contact_concern_is_due_after_four_working_hours(bob, alice):
     # Friday 16:00 London: 2 working hours left that day, 2 more on Monday from 08:00.
     at = datetime(2026, 11, 27, 16, 0, tzinfo=LONDON)
-    alert = fever_alert(bob, at)
-    step = EscalationStep.objects.get(alert=alert, step=1)
-    assert step.due_at.astimezone(LONDON) == datetime(2026, 11, 30, 10, 0, tzinfo=LONDON)
+    concern = fever(bob, at)
+    assert concern.due_at.astimezone(LONDON) == datetime(2026, 11, 30, 10, 0, tzinfo=LONDON)
+    step = EscalationStep.objects.get(concern=concern, step=1)
+    assert step.due_at == concern.due_at
 
 
 def test_a_refused_smtp_connection_is_retried_then_marked_failed_and_in_app_still_sent(bob, alice):
-    alert = fever_alert(bob, timezone.now())
+    concern = fever(bob, timezone.now())
     now = timezone.now()
     with mock.patch(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
@@ -151,8 +156,8 @@ def test_a_refused_smtp_connection_is_retried_then_marked_failed_and_in_app_stil
     ):
         for minute in range(0, 24 * 60, 30):
             notify.notifications_sweep(now=now + timedelta(minutes=minute))
-    email = Notification.objects.get(alert=alert, channel="email")
-    in_app = Notification.objects.get(alert=alert, channel="in_app")
+    email = Notification.objects.get(concern=concern, channel="email")
+    in_app = Notification.objects.get(concern=concern, channel="in_app")
     assert in_app.status == "sent"
     assert email.status == "failed"
     assert email.attempts == notify.MAX_ATTEMPTS
@@ -160,19 +165,19 @@ def test_a_refused_smtp_connection_is_retried_then_marked_failed_and_in_app_stil
 
 
 def test_a_permanent_smtp_error_fails_at_once(bob, alice):
-    alert = fever_alert(bob, timezone.now())
+    concern = fever(bob, timezone.now())
     with mock.patch(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPRecipientsRefused({"alice@example.org": (550, b"no")}),
     ):
         notify.notifications_sweep()
-    email = Notification.objects.get(alert=alert, channel="email")
+    email = Notification.objects.get(concern=concern, channel="email")
     assert (email.status, email.attempts) == ("failed", 1)
 
 
-def test_a_deduplicated_firing_notifies_nobody(bob, alice):
+def test_a_later_entry_at_the_same_level_tells_nobody(bob, alice):
     now = timezone.now()
-    fever_alert(bob, now - timedelta(hours=3))
-    second = fever_alert(bob, now)
-    assert second.team_alert is False
-    assert not Notification.objects.filter(alert=second).exists()
+    concern = fever(bob, now - timedelta(hours=3))
+    fever(bob, now, temp="38.4", symptoms={"dysuria": 2})
+    assert Notification.objects.filter(concern=concern).count() == 2  # the first entry's
+    assert concern.events.filter(kind="joined").count() == 1

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
-from tests.alerts.factories import make_entry
+from alerts.prompts import prompt_of
+from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ SAFETY_NET = (
 
 
 def render(entry) -> str:
-    prompt = services.entry_prompt(entry)
+    prompt = prompt_of(entry)
     return render_to_string("alerts/_prompt.html", {"prompt": prompt, "team": entry.patient.team})
 
 
@@ -35,7 +35,7 @@ def render(entry) -> str:
 )
 def test_every_team_level_prompt_carries_the_safety_net(bob, temp, symptoms, red_flags, heading):
     html = render(
-        make_entry(bob, timezone.now(), temp=temp, symptoms=symptoms, red_flags=red_flags)
+        submit_entry(bob, timezone.now(), temp=temp, symptoms=symptoms, red_flags=red_flags)
     )
     assert heading in html
     for sentence in SAFETY_NET:
@@ -46,21 +46,21 @@ def test_every_team_level_prompt_carries_the_safety_net(bob, temp, symptoms, red
 
 
 def test_the_contact_prompt_gives_the_reasons_in_plain_words(bob):
-    html = render(make_entry(bob, timezone.now(), temp="38.4", symptoms={"chills": 2}))
+    html = render(submit_entry(bob, timezone.now(), temp="38.4", symptoms={"chills": 2}))
     assert "You have a fever" in html
     assert "Chills or body aches with a raised temperature" in html
     assert "Measure your temperature again" in html
 
 
 def test_a_watch_prompt_says_keep_monitoring_without_alarm(bob):
-    html = render(make_entry(bob, timezone.now(), temp="37.6"))
+    html = render(submit_entry(bob, timezone.now(), temp="37.6"))
     assert "Keep monitoring" in html
     assert "slightly raised" in html
     assert "not watched in real time" not in html
 
 
 def test_a_calm_entry_says_thank_you(bob):
-    html = render(make_entry(bob, timezone.now(), temp="36.8"))
+    html = render(submit_entry(bob, timezone.now(), temp="36.8"))
     assert "Thank you — nothing needs action today" in html
     assert "Why" not in html
 
@@ -113,3 +113,28 @@ def test_every_rule_a_patient_sees_has_a_page_except_diary_reminders():
         "PRO-SEV",
         "PRO-WORSEN-2",
     ]
+
+
+def test_the_lead_reason_quotes_what_the_patient_ticked_before_any_title(client, bob):
+    """Bug: ian ticked only "slurred speech or new confusion"; he read "Reason: Severe breathing
+    problem" (RESP-SEV, whose inputs include confusion)."""
+    html = render(submit_entry(bob, timezone.now(), red_flags=("slurred_speech_confusion",)))
+    ticked = html.index("You ticked: Slurred speech or new confusion.")
+    assert ticked < html.index("Reason: Possible sepsis signs")
+    assert "Severe breathing problem" not in html
+
+
+def test_the_lead_reason_names_the_reading_that_raised_it(bob):
+    html = render(submit_entry(bob, timezone.now(), temp="38.4"))
+    assert "You recorded: 38.4 °C." in html
+    assert "Reason: Fever" in html
+
+
+def test_an_entry_saved_but_not_recorded_says_so_calmly_with_the_numbers(bob):
+    from tests.alerts.factories import make_entry
+
+    html = render(make_entry(bob, timezone.now(), temp="38.4"))  # pending: no outcome yet
+    assert "the diary is still checking this entry" in html
+    assert 'href="tel:999"' in html
+    assert bob.team.phone in html
+    assert "nothing needs action" not in html

@@ -11,23 +11,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts import services
-from alerts.models import Alert, AlertRule, Level, Notification, Quieting
+from alerts.models import Alert, AlertRule, Concern, Level, Notification, Quieting
+from alerts.prompts import prompt_of
 from alerts.quieting import QuietRefused, quieting_add, quieting_lift
-from tests.alerts.factories import make_entry
+from tests.alerts.factories import make_entry, submit_entry
 
 pytestmark = pytest.mark.django_db
 
 
 def fatigue(bob, at):
     """Severe fatigue on its own: PRO-SEV, CONTACT."""
-    entry = make_entry(bob, at, symptoms={"fatigue": 3})
-    services.entry_evaluate(entry.pk, now=at)
+    entry = submit_entry(bob, at, symptoms={"fatigue": 3})
     return Alert.objects.get(entry=entry, rule__rule_id="PRO-SEV")
 
 
 def queue(alice):
-    """What the triage queue reads (team/views.py)."""
-    return Alert.objects.for_clinician(alice).team_alerts().open()
+    """What the triage queue reads (team/views.py): the open concerns."""
+    return Concern.objects.for_clinician(alice).open()
 
 
 @pytest.mark.parametrize("by", ["rule", "symptom"])
@@ -43,8 +43,9 @@ def test_a_quieted_contact_is_recorded_but_not_queued_or_notified(bob, alice, by
     assert alert.team_alert is False
     assert alert.why["quieted"]["reason"] == "baseline MS fatigue"
     assert alert.why["quieted"]["by"] == "Alice"
-    assert not Notification.objects.filter(alert__patient=bob).exists()
+    assert not Notification.objects.filter(concern__patient=bob).exists()
     assert not queue(alice).exists()
+    assert alert.concern is None
 
 
 def test_it_comes_back_after_expiry_and_after_a_lift(bob, alice):
@@ -54,8 +55,8 @@ def test_it_comes_back_after_expiry_and_after_a_lift(bob, alice):
     assert fatigue(bob, start + timedelta(days=29)).team_alert is False
     after = fatigue(bob, start + timedelta(days=30, minutes=1))
     assert after.team_alert is True
-    assert Notification.objects.filter(alert=after).exists()
-    assert list(queue(alice)) == [after]
+    assert Notification.objects.filter(concern=after.concern).exists()
+    assert list(queue(alice)) == [after.concern]
 
     # Lifted early: told again from the lift on.
     quiet = quieting_add(
@@ -91,11 +92,10 @@ def test_a_stored_quiet_of_an_urgent_rule_still_does_not_hide_it(bob, alice):
     )  # fmt: skip
     bob.er_low_ig = True
     bob.save()
-    entry = make_entry(bob, now, temp="38.6", symptoms={"chills": 3})
-    services.entry_evaluate(entry.pk, now=now)
+    entry = submit_entry(bob, now, temp="38.6", symptoms={"chills": 3})
     urgent = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-ER-1")
     assert urgent.team_alert is True and "quieted" not in urgent.why
-    assert Notification.objects.filter(alert=urgent).exists()
+    assert Notification.objects.filter(concern=urgent.concern).exists()
 
 
 def test_a_rule_made_urgent_after_it_was_quieted_is_told(bob, alice):
@@ -145,7 +145,7 @@ def test_the_periodic_sweep_records_a_quieted_diary_gap_without_telling(bob, ali
     services.periodic_rules_sweep(now=now)
     gap = Alert.objects.get(patient=bob, rule=rule)
     assert gap.team_alert is False and gap.why["quieted"]["reason"] == "travelling"
-    assert not Notification.objects.filter(alert=gap).exists()
+    assert gap.concern is None and not Notification.objects.exists()
 
 
 def test_the_patient_is_still_told_to_contact_the_team(client, bob, alice):
@@ -156,13 +156,13 @@ def test_the_patient_is_still_told_to_contact_the_team(client, bob, alice):
         patient=bob, symptom_code="fatigue", reason="baseline", days=30, by=alice,
         now=now - timedelta(minutes=1),
     )  # fmt: skip
-    entry = make_entry(bob, now, symptoms={"fatigue": 3})
+    entry = submit_entry(bob, now, symptoms={"fatigue": 3})
     client.force_login(bob.user)
     html = client.get(reverse("symptoms:result", args=[entry.pk])).content.decode()
     assert "Contact your care team today" in html
     assert "Please phone your MS team today." in html
     assert "We have also let them know" not in html
-    prompt = services.entry_prompt(entry)
+    prompt = prompt_of(entry)
     assert prompt.level == Level.CONTACT and prompt.team_alerted is False
 
 

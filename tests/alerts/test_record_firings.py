@@ -10,9 +10,8 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts import rules, services
-from alerts.models import Alert, Episode, EscalationStep, Level, Notification
-from alerts.notify import alerts_open_team_notices
+from alerts import firings, rules, services
+from alerts.models import Alert, Concern, Episode, EscalationStep, Level, Notification
 from patients.models import Patient, User
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +25,7 @@ def patients_of(team, n: int, prefix: str = "r") -> list[Patient]:
 
 
 def gap(patient, *, day: str, rule_id: str = "DIARY-GAP-3", level: str = Level.CONTACT, at=None):
-    return services.NewFiring(
+    return firings.NewFiring(
         patient=patient,
         entry=None,
         firing=rules.Firing(rule_id=rule_id, level=level, episode_key=f"{rule_id}:{day}", why={}),
@@ -35,12 +34,15 @@ def gap(patient, *, day: str, rule_id: str = "DIARY-GAP-3", level: str = Level.C
     )
 
 
-def statements(team, n: int) -> int:
-    items = [gap(p, day="2026-11-25") for p in patients_of(team, n, prefix=f"s{n}-")]
+def statements(team, n: int, *, concerns: bool = False) -> int:
+    prefix = f"{'c' if concerns else 's'}{n}-"
+    items = [gap(p, day="2026-11-25") for p in patients_of(team, n, prefix=prefix)]
     rows = services.rule_rows()
     with CaptureQueriesContext(connection) as ctx:
-        made = services.record_firings(items, rows=rows)
-        alerts_open_team_notices(made)
+        if concerns:
+            made = firings.firings_record(items, rows=rows, now=timezone.now())
+        else:
+            made = firings.record_firings(items, rows=rows)
     assert len(made) == n
     return len(ctx.captured_queries)
 
@@ -49,21 +51,29 @@ def test_recording_one_or_two_hundred_alerts_takes_the_same_statements(team_a, a
     one = statements(team_a, 1)
     many = statements(team_a, 200)
     assert one == many
-    # Episodes: read, insert, read again; alerts: known, savepoint, insert, history,
-    # release; notices: teams, primaries, notices, escalation steps.
-    assert many <= 12
+    # Episodes: read, insert, read again; alerts: savepoint, insert, history, release.
+    assert many <= 8
 
 
-def test_it_writes_the_history_and_first_notices_of_every_new_alert(team_a, alice, erin):
+def test_joining_each_patients_concern_costs_a_fixed_number_of_statements_per_patient(
+    team_a, alice
+):
+    """The sweep's busy tick: each patient with a new team alert gets one concern change."""
+    one = statements(team_a, 1, concerns=True)
+    ten = statements(team_a, 10, concerns=True)
+    assert ten - statements(team_a, 10) == 10 * (one - statements(team_a, 1))
+
+
+def test_it_writes_the_history_concerns_and_first_messages_of_every_new_alert(team_a, alice, erin):
     patients = patients_of(team_a, 3)
-    made = services.record_firings(
-        [gap(p, day="2026-11-25") for p in patients], rows=services.rule_rows()
+    firings.firings_record(
+        [gap(p, day="2026-11-25") for p in patients], rows=services.rule_rows(), now=timezone.now()
     )
-    alerts_open_team_notices(made)
     assert Alert.history.filter(history_type="+").count() == 3
-    # The primary on both channels at step 0; the backup only when it escalates.
-    assert sorted(Notification.objects.values_list("recipient__username", "channel", "step")) == [
-        ("alice", channel, 0) for channel in ("email", "in_app") for _ in range(3)
+    assert Concern.objects.filter(status="open").count() == 3
+    # The primary on both channels; the backup only when nobody acknowledges in time.
+    assert sorted(Notification.objects.values_list("recipient__username", "channel", "kind")) == [
+        ("alice", channel, "opened") for channel in ("email", "in_app") for _ in range(3)
     ]
     assert EscalationStep.objects.filter(step=1, processed_at__isnull=True).count() == 3
 
@@ -72,10 +82,10 @@ def test_recording_the_same_firings_again_records_nothing(team_a, alice):
     patients = patients_of(team_a, 4)
     items = [gap(p, day="2026-11-25") for p in patients]
     rows = services.rule_rows()
-    assert len(services.record_firings(items, rows=rows)) == 4
-    assert services.record_firings(items, rows=rows) == []
+    assert len(firings.record_firings(items, rows=rows)) == 4
+    assert firings.record_firings(items, rows=rows) == []
     # The same firing twice in one batch is one alert.
-    assert services.record_firings([gap(patients[0], day="2026-11-26")] * 2, rows=rows) != []
+    assert firings.record_firings([gap(patients[0], day="2026-11-26")] * 2, rows=rows) != []
     assert Alert.objects.count() == 5
 
 
@@ -99,12 +109,12 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
         )
         for p in patients
     )
-    real = services.bulk_create_with_history
+    real = firings.bulk_create_with_history
 
     def other_worker() -> None:
         try:
             with transaction.atomic():
-                services._record_firing(items[1], rows=rows, engine={})
+                firings._record_firing(items[1], rows=rows, engine={})
         finally:
             connections.close_all()
 
@@ -114,16 +124,16 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
         thread.join()
         return real(objs, model)
 
-    monkeypatch.setattr(services, "bulk_create_with_history", racing)
+    monkeypatch.setattr(firings, "bulk_create_with_history", racing)
     with transaction.atomic():
-        made = services.record_firings(items, rows=rows)
+        made = firings.record_firings(items, rows=rows)
     assert sorted(a.patient_id for a in made) == [patients[0].pk, patients[2].pk]
     assert Alert.objects.count() == 3
     assert Alert.objects.filter(patient=patients[1]).count() == 1
 
 
-def fever(bob, rule_id: str, level: str, at) -> services.NewFiring:
-    return services.NewFiring(
+def fever(bob, rule_id: str, level: str, at) -> firings.NewFiring:
+    return firings.NewFiring(
         patient=bob,
         entry=None,
         team_alert=level in (Level.CONTACT, Level.URGENT),
@@ -135,17 +145,17 @@ def fever(bob, rule_id: str, level: str, at) -> services.NewFiring:
 def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):
     now = timezone.now()
     rows = services.rule_rows()
-    services.record_firings(
+    firings.record_firings(
         [fever(bob, "T-FEV-1", Level.CONTACT, now - timedelta(hours=2))], rows=rows
     )
     episode = Episode.objects.get(patient=bob, key="fever:1")
     assert (episode.highest_level, episode.opened_at) == (Level.CONTACT, now - timedelta(hours=2))
     # Higher and later: both move up.
-    services.record_firings([fever(bob, "T-FEV-ER-2", Level.URGENT, now)], rows=rows)
+    firings.record_firings([fever(bob, "T-FEV-ER-2", Level.URGENT, now)], rows=rows)
     episode.refresh_from_db()
     assert (episode.highest_level, episode.last_alert_at) == (Level.URGENT, now)
     # Lower and earlier (an old entry re-driven by the sweep): nothing moves down.
-    services.record_firings(
+    firings.record_firings(
         [fever(bob, "T-LOW-1", Level.WATCH, now - timedelta(hours=1))], rows=rows
     )
     episode.refresh_from_db()
@@ -159,14 +169,14 @@ def test_a_repeat_of_a_recorded_alert_never_moves_its_episode(team_a, bob):
     """Only a new alert moves its episode, on the bulk path and on the row-by-row one."""
     start = timezone.now() - timedelta(days=30)
     rows = services.rule_rows()
-    assert services.record_firings([gap(bob, day="2026-10-01", at=start)], rows=rows)
+    assert firings.record_firings([gap(bob, day="2026-10-01", at=start)], rows=rows)
     later = start + timedelta(days=20)
     # Alone (the bulk insert fails and the batch goes row by row) and with a new alert
     # for another patient in the same batch.
     (other,) = patients_of(team_a, 1)
     repeat = gap(bob, day="2026-10-01", rule_id="DIARY-GAP-3", level=Level.URGENT, at=later)
-    assert services.record_firings([repeat], rows=rows) == []
-    made = services.record_firings([repeat, gap(other, day="2026-10-20", at=later)], rows=rows)
+    assert firings.record_firings([repeat], rows=rows) == []
+    made = firings.record_firings([repeat, gap(other, day="2026-10-20", at=later)], rows=rows)
     assert [a.patient_id for a in made] == [other.pk]
     episode = Episode.objects.get(patient=bob, key="DIARY-GAP-3:2026-10-01")
     assert (episode.last_alert_at, episode.highest_level) == (start, Level.CONTACT)

@@ -17,8 +17,8 @@ from alerts.drafts import (
     rule_draft_rollback,
 )
 from alerts.models import Alert, AlertRule, RuleDraft
+from alerts.recording import entry_evaluate
 from alerts.rules_admin import RULE_TEXT_FIELDS, in_each_language
-from alerts.services import entry_evaluate
 from tests.alerts.factories import make_entry
 from tests.conftest import make_user, with_second_factor
 
@@ -287,7 +287,8 @@ def test_the_admin_form_says_which_message_hard_codes_a_number(client, dana):
 
 
 def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, bob):
-    from alerts.services import entry_prompt
+    from alerts.prompts import prompt_of
+    from tests.alerts.factories import submit_entry
 
     rule = fever_rule()
     assert "{threshold_c}" in rule.clinician_summary  # the seeded words, with placeholders
@@ -302,11 +303,10 @@ def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, 
         },
     )
     rule_draft_approve(draft=draft, by=erik)
-    entry = make_entry(bob, timezone.now(), temp="37.9")
-    prompt = entry_prompt(entry)
+    entry = submit_entry(bob, timezone.now(), temp="37.9")
+    prompt = prompt_of(entry)
     fever = next(r for r in prompt.reasons if r.rule_id == "T-FEV-1")
     assert fever.message == "Your temperature is 37.8 °C or more. Measure again in 60 minutes."
-    entry_evaluate(entry.pk)
     snapshot = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1").snapshot
     assert snapshot["patient_message"] == fever.message
     assert "37.8" in snapshot["clinician_summary"] and "{" not in snapshot["clinician_summary"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from alerts.drafts import rule_draft_create
 from alerts.models import Alert, AlertRule, Episode
-from alerts.services import entry_evaluate
+from alerts.recording import entry_evaluate
 from alerts.whatif import rule_draft_try
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import psycopg
 import pytest
@@ -24,14 +23,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
-from alerts.models import Alert, Notification
+from alerts import notify, recording
+from alerts.models import Alert, Concern, EntryOutcome, Notification
 from scripts.services import with_database
 from scripts.stack import CELERY
 from symptoms.models import DiaryEntry
-from tests.alerts.factories import make_entry
+from tests.alerts.factories import submit_entry
 from tests.concurrency import race, wait_for
-from tests.conftest import point_celery_at
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +97,15 @@ def evaluated(entry_ids) -> bool:
     ).exists()
 
 
-def test_a_redis_outage_loses_no_entry(client, bob, alice, private_redis, tmp_path):
-    """(a) Redis stopped while Bob submits 20 entries; back, the sweep evaluates them all."""
+def sent(**filters) -> int:
+    return Notification.objects.filter(status="sent", **filters).count()
+
+
+def test_a_redis_outage_loses_no_entry_and_no_message(
+    client, bob, alice, private_redis, tmp_path, mailoutbox
+):
+    """(a) Redis stopped while Bob submits 20 entries: each is saved and recorded in its
+    request; back, the worker sends the concern's one message, once."""
     client.force_login(bob.user)
     private_redis.stop()
     times = []
@@ -111,49 +116,68 @@ def test_a_redis_outage_loses_no_entry(client, bob, alice, private_redis, tmp_pa
     entries = list(DiaryEntry.objects.filter(patient=bob).values_list("pk", flat=True))
     assert len(entries) == 20
     assert max(times) < 2, f"slowest submit {max(times):.2f} s"
+    assert evaluated(entries)  # recorded in the requests, Redis or not
+    assert EntryOutcome.objects.filter(entry_id__in=entries).count() == 20
+    assert Concern.objects.get(patient=bob).level == "CONTACT"
+    waiting = Notification.objects.filter(status="pending")
+    assert waiting.count() == 2  # one message (in the app, by e-mail) for the one concern
     private_redis.restart()
-    point_celery_at(private_redis.url)
     with celery_worker(private_redis.url, tmp_path):
-        later = timezone.now() + timedelta(minutes=2)
-        # A publish thread still retrying when Redis comes back may deliver its entry to the
-        # worker first; the sweep takes whatever is still pending. Either way: each once.
-        assert 0 < services.pending_entries_sweep(now=later) <= 20
-        assert wait_for(lambda: evaluated(entries))
+        from alerts.tasks import send_due_notifications
+
+        assert wait_for(lambda: _published(send_due_notifications), 30)  # beat's minute sweep
+        assert wait_for(lambda: sent() == 2)
     fired = Alert.objects.filter(entry_id__in=entries, rule__rule_id="T-FEV-1")
     assert fired.count() == 20  # every entry has its fever alert, once
 
 
-def test_a_worker_killed_mid_evaluation_leaves_the_alerts_exactly_once(
+def test_a_worker_killed_mid_delivery_leaves_the_message_sent_exactly_once(
     bob, alice, private_redis, tmp_path
 ):
-    """(b) SIGKILL the worker while it is inside evaluate_entry; the sweep finishes the job."""
-    entry = make_entry(
-        bob, timezone.now() - timedelta(minutes=5), temp="38.6", symptoms={"chills": 2}
-    )
-    DiaryEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    # Hold a lock the evaluation needs, so the worker is stuck mid-task when it dies.
+    """(b) SIGKILL the worker while it is inside send_due_notifications; the next sweep
+    sends what it was sending, once."""
+    submit_entry(bob, timezone.now() - timedelta(minutes=5), temp="38.6", symptoms={"chills": 2})
+    assert Notification.objects.filter(status="pending").count() == 2
+    # Hold a lock the delivery needs, so the worker is stuck mid-task when it dies.
     blocker = psycopg.connect(database_url(), autocommit=False)
-    blocker.execute("LOCK TABLE alerts_alert IN ACCESS EXCLUSIVE MODE")
+    blocker.execute("LOCK TABLE alerts_notification IN ACCESS EXCLUSIVE MODE")
     try:
         with celery_worker(private_redis.url, tmp_path) as worker:
-            from alerts.tasks import evaluate_entry
+            from alerts.tasks import send_due_notifications
 
-            evaluate_entry.apply_async(args=[entry.pk], retry=False)
+            send_due_notifications.apply_async(retry=False)
             assert wait_for(lambda: _waiting_on_lock(), 20), "worker never reached the lock"
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
     finally:
         blocker.rollback()
         blocker.close()
-    entry.refresh_from_db()
-    assert entry.evaluation_state == DiaryEntry.EvaluationState.PENDING  # rolled back whole
-    assert not Alert.objects.filter(entry=entry).exists()
-    assert services.pending_entries_sweep(now=timezone.now()) == 1
-    assert services.pending_entries_sweep(now=timezone.now()) == 0
-    rules = list(Alert.objects.filter(entry=entry).values_list("rule__rule_id", flat=True))
-    assert sorted(rules) == ["INF-FLU", "T-FEV-1"]
-    # One message per recipient per entry: in the app and by e-mail, on the lead alert.
-    assert Notification.objects.filter(alert__entry=entry, recipient=alice).count() == 2
+    assert Notification.objects.filter(status="pending").count() == 2  # rolled back whole
+    assert notify.notifications_sweep(now=timezone.now()) == 2
+    assert notify.notifications_sweep(now=timezone.now()) == 0
+    assert sent(recipient=alice) == 2
+
+
+def test_a_message_whose_worker_died_while_sending_is_sent_again(bob, alice, mailoutbox):
+    """A row left "sending" (its worker gone after the claim) is picked up again: at most
+    one duplicate, never lost."""
+    now = timezone.now()
+    submit_entry(bob, now, temp="38.6")
+    email = Notification.objects.get(channel="email")
+    Notification.objects.filter(pk=email.pk).update(status="sending", due_at=now, attempts=1)
+    assert notify.notifications_sweep(now=now + timedelta(minutes=5)) == 1  # in-app only
+    assert notify.notifications_sweep(now=now + timedelta(minutes=11)) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+    assert len(mailoutbox) == 1
+
+
+def _published(task) -> bool:
+    try:
+        task.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 — the broker may still be coming back
+        return False
+    return True
 
 
 def _waiting_on_lock() -> bool:
@@ -165,18 +189,17 @@ def _waiting_on_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_terminated_database_connection_does_not_fail_the_next_task(bob, private_redis, tmp_path):
+def test_a_terminated_database_connection_does_not_fail_the_next_task(
+    bob, alice, private_redis, tmp_path
+):
     """(c) pg_terminate_backend on the worker's connection mid-task; the next task succeeds."""
-    # Their own publishes are lost: the worker runs only the two tasks sent below.
-    with mock.patch("symptoms.services.publish_task_on_commit"):
-        first = make_entry(bob, timezone.now() - timedelta(hours=2), temp="38.2")
-        second = make_entry(bob, timezone.now() - timedelta(hours=1), temp="38.3")
-    from alerts.tasks import evaluate_entry
+    submit_entry(bob, timezone.now() - timedelta(hours=1), temp="38.3")
+    from alerts.tasks import send_due_notifications
 
     blocker = psycopg.connect(database_url())
-    blocker.execute("LOCK TABLE alerts_alert IN ACCESS EXCLUSIVE MODE")
+    blocker.execute("LOCK TABLE alerts_notification IN ACCESS EXCLUSIVE MODE")
     with celery_worker(private_redis.url, tmp_path) as worker:
-        evaluate_entry.apply_async(args=[first.pk], retry=False)
+        send_due_notifications.apply_async(retry=False)
         assert wait_for(_waiting_on_lock, 20), "worker never reached the lock"
         with connection.cursor() as cursor:
             cursor.execute(
@@ -186,19 +209,15 @@ def test_a_terminated_database_connection_does_not_fail_the_next_task(bob, priva
             assert len(cursor.fetchall()) == 1
         blocker.rollback()
         blocker.close()
-        evaluate_entry.apply_async(args=[second.pk], retry=False)
-        assert wait_for(lambda: evaluated([second.pk])), "the next task failed"
+        send_due_notifications.apply_async(retry=False)
+        assert wait_for(lambda: sent() == 2), "the next task failed"
         assert worker.poll() is None  # the worker survived
-    assert Alert.objects.filter(entry=second, rule__rule_id="T-FEV-1").exists()
-    # The interrupted entry is still pending; the sweep evaluates it.
-    assert not evaluated([first.pk])
-    DiaryEntry.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    assert services.pending_entries_sweep(now=timezone.now()) == 1
-    assert Alert.objects.filter(entry=first, rule__rule_id="T-FEV-1").count() == 1
+    assert sent(recipient=alice) == 2
 
 
-def test_one_entry_submitted_twice_and_evaluated_by_two_workers(client, bob, alice):
-    """(e) A double submit and two racing evaluations: one entry, one alert, one notice each."""
+def test_one_entry_submitted_twice_and_recorded_twice_at_once(client, bob, alice):
+    """(e) A double submit and two racing recordings: one entry, one outcome, one alert, one
+    message each."""
     client.force_login(bob.user)
     key = str(uuid.uuid4())
     for _ in range(2):
@@ -206,9 +225,9 @@ def test_one_entry_submitted_twice_and_evaluated_by_two_workers(client, bob, ali
             reverse("symptoms:today"), {"client_key": key, "unit": "C", "temperature": "38.4"}
         )
     entry = DiaryEntry.objects.get(patient=bob)
-    _, errors = race(lambda: services.entry_evaluate(entry.pk))
-    services.entry_evaluate(entry.pk)  # and once more, late
+    _, errors = race(lambda: recording.entry_evaluate(entry.pk))
+    recording.entry_evaluate(entry.pk)  # and once more, late
     assert errors == []
+    assert EntryOutcome.objects.filter(entry=entry).count() == 1
     assert Alert.objects.filter(entry=entry, rule__rule_id="T-FEV-1").count() == 1
-    per_recipient = Notification.objects.filter(alert__entry=entry, recipient=alice, step=0)
-    assert per_recipient.count() == 2  # in-app and e-mail, once each
+    assert Notification.objects.filter(recipient=alice).count() == 2  # in-app and e-mail

@@ -1,8 +1,8 @@
-"""Scale-out: two Celery worker processes on one Redis evaluate each entry exactly once.
+"""Scale-out: two Celery worker processes on one Redis deliver each message exactly once.
 
-Thirty patients submit a fever through the real view while two workers run; every entry is
-then published a second time (a redelivery), and a third worker is started on the
-notification queue only, as docs/scaling.md describes.
+Thirty patients submit a fever through the real view (each recorded in its request) while
+two workers and a third on the notification queue only run, as docs/scaling.md describes;
+every delivery task is published twice (a redelivery).
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ import re
 import pytest
 from django.db.models import Count
 
-from alerts.models import Alert, Notification
-from alerts.tasks import evaluate_entry
+from alerts.models import Alert, Concern, Notification
+from alerts.tasks import send_due_notifications
 from patients.models import Patient
-from symptoms.models import DiaryEntry
 from tests.conftest import make_user
-from tests.faults.test_faults import celery_worker, evaluated, submit, wait_for
+from tests.faults.test_faults import celery_worker, submit, wait_for
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_two_workers_evaluate_each_entry_once(client, team_a, alice, private_redis, tmp_path):
+def test_two_workers_deliver_each_message_once(client, team_a, alice, private_redis, tmp_path):
     patients = [
         Patient.objects.create(user=make_user(f"p{i:02d}"), team=team_a, timezone="Europe/London")
         for i in range(30)
@@ -36,35 +35,25 @@ def test_two_workers_evaluate_each_entry_once(client, team_a, alice, private_red
             client.force_login(patient.user)
             response, _ = submit(client, temperature="38.4", s_chills="2")
             assert response.status_code == 302
-        ids = list(DiaryEntry.objects.values_list("pk", flat=True))
-        for entry_id in ids:
-            evaluate_entry.apply_async(args=[entry_id])  # every entry delivered twice
-        assert wait_for(lambda: evaluated(ids), 60)
-        team_alerts = Alert.objects.filter(team_alert=True)
+            send_due_notifications.apply_async()  # a second delivery of the same work
         assert wait_for(
-            lambda: Notification.objects.filter(status="sent").count() == 2 * len(ids),
+            lambda: Notification.objects.filter(status="sent").count() == 2 * len(patients),
             60,
         )
 
-    assert len(ids) == 30
-    # Each entry: exactly its two rules, once each; never a duplicate alert.
+    # Each patient: one concern with its entry's two rules; never a duplicate alert.
+    assert Concern.objects.count() == 30
     per_entry_rule = Alert.objects.values("entry", "rule").annotate(n=Count("pk"))
     assert {row["n"] for row in per_entry_rule} == {1}
-    assert Alert.objects.filter(rule__rule_id="T-FEV-1").count() == 30
-    # Alice: one in-app and one e-mail notice per entry (its lead alert), never twice.
-    per_alert = Notification.objects.values("alert", "recipient", "channel", "step").annotate(
+    assert Alert.objects.filter(team_alert=True).count() == 60
+    # Alice: one in-app and one e-mail message per concern, never twice.
+    per_message = Notification.objects.values("event", "recipient", "channel").annotate(
         n=Count("pk")
     )
-    assert {row["n"] for row in per_alert} == {1}
-    assert Notification.objects.filter(recipient=alice).count() == 2 * len(ids)
-    assert team_alerts.count() == 2 * len(ids)  # each entry's two rules, in one message
+    assert {row["n"] for row in per_message} == {1}
+    assert Notification.objects.filter(recipient=alice, status="sent").count() == 60
 
-    # Both evaluation workers took a share, and the notification-only worker sent notices.
+    # The notification-only worker took a share of the deliveries.
     logs = [p.read_text() for p in tmp_path.glob("worker-*.log")]
-    general = [log for log in logs if ".> evaluation" in log]  # the banner lists its queues
     [notifier] = [log for log in logs if ".> evaluation" not in log]
-    done = [len(re.findall(r"evaluate_entry\[[^\]]+\] succeeded", log)) for log in general]
-    assert len(done) == 2 and min(done) > 0, done
-    assert sum(done) == 60  # 30 entries, each delivered twice: the second finds it done
-    assert not re.search(r"evaluate_entry\[", notifier)  # the banner lists tasks; none ran
     assert re.search(r"send_due_notifications\[[^\]]+\] succeeded", notifier)

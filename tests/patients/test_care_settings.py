@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from alerts import services
+from alerts import recording, services
 from alerts.models import Alert, Notification
 from patients import care, enrolment
 from patients.models import AccountEmail, PatientReminder
@@ -78,9 +78,9 @@ def test_a_paused_patient_entry_is_still_evaluated_and_alerts(enrolled, alice):
         patient=enrolled, resume_on=date(2026, 6, 10), reason="holiday", by=alice, now=MONDAY
     )
     entry = make_entry(enrolled, MONDAY + timedelta(hours=1), temp="38.5")
-    services.entry_evaluate(entry.pk, now=MONDAY + timedelta(hours=1))
+    recording.entry_evaluate(entry.pk, now=MONDAY + timedelta(hours=1))
     alert = Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
-    assert alert.team_alert and Notification.objects.filter(alert=alert).exists()
+    assert alert.team_alert and Notification.objects.filter(concern=alert.concern).exists()
 
 
 @pytest.mark.parametrize("state", ["discharged", "deactivated", "paused"])

@@ -15,11 +15,10 @@ from django.db.models import Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from alerts import services
 from alerts.models import Alert, Quieting
 from patients.models import RefusedRequest
 from symptoms.reminders import opt_out_token
-from tests.alerts.factories import make_entry
+from tests.alerts.factories import submit_entry
 from tests.conftest import without_tokens
 
 ROLES = ("anonymous", "bob", "dave", "carol", "alice", "charlie", "dana")
@@ -63,9 +62,15 @@ EXPECTED = {
     "symptoms:history": ("get", PATIENT_PAGE),
     "symptoms:result": ("get", BOBS_OBJECT),
     "symptoms:edit": ("get", BOBS_OBJECT),
+    # About the advice that stands for the diary's own patient (none for dave: nothing
+    # changes, and he is told so).
     "symptoms:follow_up": (
         "post",
-        {"anonymous": LOGIN, "bob": REDIRECT, "carol": REDIRECT, "*": NF},
+        {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "carol": REDIRECT, "*": NF},
+    ),
+    "symptoms:callback": (
+        "post",
+        {"anonymous": LOGIN, "bob": REDIRECT, "dave": REDIRECT, "carol": REDIRECT, "*": NF},
     ),
     "patients:help": ("get", EVERYONE),
     "patients:education": ("get", EVERYONE),
@@ -103,6 +108,7 @@ EXPECTED = {
     ),
     "team:watch": ("get", CLINICIAN_PAGE),
     "team:alert": ("get", BOBS_CLINICAL),
+    "team:concern": ("get", BOBS_CLINICAL),
     "team:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:snooze": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
@@ -111,6 +117,7 @@ EXPECTED = {
     "team:patient_assign": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:patient_acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:patient_resolve": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:patient_called_back": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     # Care settings (team/care_views.py).
     "team:care": ("get", BOBS_CLINICAL),
     "team:quiet_add": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
@@ -147,8 +154,7 @@ def test_every_route_has_an_expectation():
 def world(bob, dave, carol, alice, charlie, dana):
     # Now, not an hour ago: only today's entry can be edited, and an hour ago is yesterday
     # when CI runs just after midnight.
-    entry = make_entry(bob, timezone.now(), temp="38.4")
-    services.entry_evaluate(entry.pk)
+    entry = submit_entry(bob, timezone.now(), temp="38.4")
     alert = Alert.objects.filter(entry=entry, team_alert=True).first()
     dose = bob.injections.create(given_at=timezone.now(), dose_number=1)
     quiet = Quieting.objects.create(
@@ -169,7 +175,6 @@ def world(bob, dave, carol, alice, charlie, dana):
     args = {
         "symptoms:result": [entry.pk],
         "symptoms:edit": [entry.pk],
-        "symptoms:follow_up": [entry.pk],
         "patients:education": ["sepsis-signs"],
         "patients:reminders_off": [opt_out_token(bob)],
         "patients:injection_change": [dose.pk],
@@ -192,6 +197,7 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "patient_assign",
                 "patient_acknowledge",
                 "patient_resolve",
+                "patient_called_back",
                 "care",
                 "quiet_add",
                 "pause",
@@ -203,6 +209,7 @@ def world(bob, dave, carol, alice, charlie, dana):
         "team:quiet_lift": [bob.pk, quiet.pk],
         "team:rule_change": [1],  # no draft: not found for everyone but the login page
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
+        "team:concern": [alert.concern_id],
     }
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
@@ -261,9 +268,15 @@ def test_refused_posts_change_nothing(client, world, role):
     for name in ("team:acknowledge", "team:resolve", "team:snooze"):
         client.post(reverse(name, args=[alert.pk]), world["posts"].get(name, {}))
     client.post(reverse("team:risk", args=[bob.pk]), {"hbv_risk": "on"})
+    for name in ("team:patient_claim", "team:patient_acknowledge", "team:patient_called_back"):
+        client.post(reverse(name, args=[bob.pk]))
     alert.refresh_from_db()
     bob.refresh_from_db()
-    assert (alert.status, alert.snoozed_until) == ("open", None)
+    concern = alert.concern
+    concern.refresh_from_db()
+    assert alert.status == "open"
+    assert (concern.acknowledged_at, concern.owner, concern.snoozed_until) == (None, None, None)
+    assert not concern.events.exclude(kind="opened").exists()
     assert not bob.hbv_risk
     assert list(bob.caregivers.values_list("user__username", flat=True)) == ["carol"]
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import Alert
-from alerts.services import entry_evaluate
+from alerts.recording import entry_evaluate
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts import recording
 from alerts.models import Alert
 from diary_site.client_ip import client_ip
 from diary_site.errors import NoHealthDataReporter, scrub_event
@@ -101,7 +101,7 @@ def test_the_triage_refresh_is_not_logged_again(client, alice):
 
 def test_clinical_records_read_in_the_admin_are_in_the_access_log(client, dana, bob):
     entry = make_entry(bob, timezone.now(), temp="38.4")
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(entry=entry).first()
     client.force_login(dana)
     pages = [

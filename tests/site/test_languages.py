@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from alerts import notify, services
+from alerts import notify, recording
 from alerts.models import Alert, AlertRule, Level
 from patients.models import CareTeam, User
 from symptoms import reminders
@@ -103,7 +103,7 @@ def test_a_german_clinician_gets_the_queue_the_alert_email_and_the_pdf_in_german
     entry = make_entry(
         bob, timezone.now() - timedelta(hours=1), temp="38.4", red_flags=("might_die",)
     )
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     client.force_login(alice)
     queue = page(client, reverse("team:triage"))
     assert '<html lang="de">' in queue

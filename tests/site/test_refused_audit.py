@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts import recording
 from alerts.models import Alert
 from patients.models import RefusedRequest
 from tests.alerts.factories import make_entry
@@ -20,7 +20,7 @@ from tests.alerts.factories import make_entry
 @pytest.fixture
 def bobs_alert(bob, alice):
     entry = make_entry(bob, timezone.now() - timedelta(hours=1), temp="38.4")
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     return Alert.objects.filter(entry=entry, team_alert=True).first()
 
 
@@ -51,12 +51,9 @@ def test_a_clinician_probing_another_teams_alert_is_recorded(client, charlie, bo
 def test_a_patient_probing_another_patients_entry_is_recorded(client, bob, dave):
     entry = make_entry(bob, timezone.now() - timedelta(hours=1), temp="36.8")
     client.force_login(dave.user)
-    assert (
-        client.post(reverse("symptoms:follow_up", args=[entry.pk]), {"answer": "gp"}).status_code
-        == 404
-    )
+    assert client.get(reverse("symptoms:result", args=[entry.pk])).status_code == 404
     row = RefusedRequest.objects.get()
-    assert (row.user, row.method, row.route) == (dave.user, "POST", "symptoms:follow_up")
+    assert (row.user, row.method, row.route) == (dave.user, "GET", "symptoms:result")
 
 
 @pytest.mark.django_db

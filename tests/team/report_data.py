@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from alerts.models import Alert, AlertRule, Episode, EscalationStep
+from alerts.models import Alert, AlertRule, Concern, ConcernEvent, Episode
 from patients.models import Patient, User
 from symptoms.models import DiaryEntry
 
@@ -88,7 +88,30 @@ def alerts(rows) -> list[Alert]:
     return Alert.objects.bulk_create(made)
 
 
+def concern_of(alert_row: Alert) -> Concern:
+    """The alert's concern (made for it, resolved, when it has none)."""
+    if alert_row.concern_id is None:
+        concern = Concern.objects.create(
+            patient=alert_row.patient,
+            status="resolved",
+            level=alert_row.level,
+            opened_at=alert_row.fired_at,
+            level_since=alert_row.fired_at,
+        )
+        Alert.objects.filter(pk=alert_row.pk).update(concern=concern)
+        alert_row.concern = concern
+    return alert_row.concern
+
+
 def escalation(alert_row: Alert, *, step: int, processed_at: datetime, outcome: str):
-    return EscalationStep.objects.create(
-        alert=alert_row, step=step, due_at=processed_at, processed_at=processed_at, outcome=outcome
+    """A reminder the escalation sweep sent (outcome "renotified") about the alert's concern,
+    or a step it skipped."""
+    if outcome != "renotified":
+        return None
+    return ConcernEvent.objects.create(
+        concern=concern_of(alert_row),
+        kind="overdue" if step == 1 else "reminder",
+        at=processed_at,
+        level=alert_row.level,
+        detail={"step": step},
     )

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
-from alerts.models import Alert
-from tests.alerts.factories import make_entry
+from alerts.concerns import concern_resolve
+from alerts.models import Alert, Concern
+from tests.alerts.factories import submit_entry
 from tests.conftest import log_in, without_tokens
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def alert(bob):
-    entry = make_entry(bob, timezone.now(), temp="38.5")
-    services.entry_evaluate(entry.pk)
+    entry = submit_entry(bob, timezone.now(), temp="38.5")
     return Alert.objects.get(entry=entry, rule__rule_id="T-FEV-1")
 
 
@@ -49,10 +48,9 @@ def test_the_queue_puts_urgent_first_then_the_longest_waiting(client, alice, bob
     people["urgent"].er_low_ig = True
     people["urgent"].save()
     for name, hours, temp in (("older", 30, "38.2"), ("newer", 2, "38.2"), ("urgent", 1, "38.6")):
-        entry = make_entry(people[name], now - timezone.timedelta(hours=hours), temp=temp)
-        services.entry_evaluate(entry.pk)
+        submit_entry(people[name], now - timezone.timedelta(hours=hours), temp=temp)
     login(client, alice)
-    rows = [row for row, _overdue in client.get(reverse("team:triage")).context["rows"]]
+    rows = client.get(reverse("team:triage")).context["rows"]
     assert [row.patient.user.username for row in rows] == ["urgent", "older", "newer"]
     # One row per patient, however many rules their entry raised.
     assert [row.level for row in rows] == ["URGENT", "CONTACT", "CONTACT"]
@@ -66,7 +64,9 @@ def test_charlie_gets_404_and_nothing_changes(client, charlie, alert, name):
     response = method(reverse(f"team:{name}", args=[alert.pk]), {"action": "no_action", "hours": 1})
     assert response.status_code == 404
     alert.refresh_from_db()
-    assert alert.status == "open" and alert.snoozed_until is None
+    concern = Concern.objects.get(pk=alert.concern_id)
+    assert alert.status == "open"
+    assert (concern.status, concern.acknowledged_at, concern.snoozed_until) == ("open", None, None)
 
 
 def test_a_patient_gets_404_on_clinician_pages(client, bob, alert):
@@ -134,27 +134,25 @@ def _queue_patients(team, n, start=0):
 
     from django.utils import timezone
 
-    from alerts import services
     from patients.models import Patient, User
-    from tests.alerts.factories import make_entry
 
     now = timezone.now()
     for i in range(start, start + n):
         user = User.objects.create_user(f"q{i}", first_name=f"Q{i}")
         patient = Patient.objects.create(user=user, team=team)
-        entry = make_entry(patient, now - timedelta(minutes=i + 1), temp="38.2")
-        services.entry_evaluate(entry.pk)
+        submit_entry(patient, now - timedelta(minutes=i + 1), temp="38.2")
 
 
 @pytest.mark.django_db
 def test_queue_filters_by_rule_and_status_and_counts_levels(client, alice, team_a):
     from django.urls import reverse
 
+    from alerts.concerns import concern_acknowledge
     from alerts.models import Alert
 
     _queue_patients(team_a, 3)
     first = Alert.objects.filter(rule__rule_id="T-FEV-1").first()
-    Alert.objects.filter(pk=first.pk).update(status=Alert.Status.ACKNOWLEDGED)
+    concern_acknowledge(patient=first.patient, by=alice)
     client.force_login(alice)
     html = client.get(reverse("team:triage"), {"status": "open"}).content.decode()
     assert html.count("data-patient=") == 2
@@ -206,8 +204,8 @@ def test_a_long_queue_is_paged_most_urgent_first_keeping_the_filters(client, ali
     assert "page=1" in past_the_end["Location"] and "level=CONTACT" in past_the_end["Location"]
 
 
-def test_each_step_of_an_alert_is_in_its_history_with_who_and_when(client, alice, erin, alert):
-    """Acknowledge, snooze and resolve once left no history (QuerySet.update())."""
+def test_each_step_is_in_the_history_with_who_and_when(client, alice, erin, alert):
+    """Acknowledge, snooze and resolve: the alert's history and the concern's events."""
     login(client, alice)
     client.post(reverse("team:acknowledge", args=[alert.pk]))
     client.post(reverse("team:snooze", args=[alert.pk]), {"hours": 4})
@@ -216,18 +214,22 @@ def test_each_step_of_an_alert_is_in_its_history_with_who_and_when(client, alice
         reverse("team:resolve", args=[alert.pk]), {"action": "advised_gp", "note": "GP tomorrow"}
     )
     steps = [
-        (getattr(h.history_user, "username", None), h.status, h.snoozed_until is not None)
+        (getattr(h.history_user, "username", None), h.status)
         for h in alert.history.order_by("history_date")
     ]
-    assert steps[-3:] == [
-        ("alice", "acknowledged", False),
-        ("alice", "acknowledged", True),
-        ("erin", "resolved", True),
+    assert steps[-2:] == [("alice", "acknowledged"), ("erin", "resolved")]
+    events = Concern.objects.get(pk=alert.concern_id).events.order_by("at", "pk")
+    assert [(e.kind, getattr(e.by, "username", None)) for e in events] == [
+        ("opened", None),
+        ("acknowledged", "alice"),
+        ("snoozed", "alice"),
+        ("resolved", "erin"),
     ]
 
 
 def test_two_nurses_resolving_at_once_resolve_it_once(alice, erin, alert):
-    assert alert.resolve(by=alice, action="phoned_patient")
-    assert not alert.resolve(by=erin, action="no_action")
+    bob = alert.patient
+    assert concern_resolve(patient=bob, by=alice, action="phoned_patient") == 1
+    assert concern_resolve(patient=bob, by=erin, action="no_action") == 0
     alert.refresh_from_db()
     assert (alert.resolved_by, alert.resolution_action) == (alice, "phoned_patient")

@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts import recording
+from alerts.concerns import concern_resolve
 from patients.models import AccessLog
 from symptoms.models import DiaryEntry, Symptom
 from tests.alerts.factories import make_entry
@@ -32,7 +33,7 @@ def story(bob):
         red_flags=("might_die",),
         note='=HYPERLINK("x")',
     )
-    services.entry_evaluate(fever.pk)
+    recording.entry_evaluate(fever.pk)
     return fever
 
 
@@ -114,7 +115,9 @@ def test_fhir_bundle_validates_and_carries_loinc_and_ucum(client, alice, bob, st
 @pytest.mark.django_db
 def test_printable_and_pdf_summaries(client, alice, bob, story):
     fever = bob.alerts.get(rule__rule_id="T-FEV-1")
-    fever.resolve(by=alice, action="phoned_patient", note="Paracetamol, call back at 6.")
+    concern_resolve(
+        patient=bob, by=alice, action="phoned_patient", note="Paracetamol, call back at 6."
+    )
     client.force_login(alice)
     html = client.get(url("summary", bob), {"days": 90}).content.decode()
     assert "Last 90 days" in html and "@media print" in html

@@ -6,37 +6,38 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts.concerns import concern_resolve
 from alerts.models import Notification
-from tests.alerts.factories import make_entry
+from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def kidney(bob):
-    entry = make_entry(
+    return submit_entry(
         bob,
         timezone.now(),
         temp="38.9",
         symptoms={"chills": 2, "dysuria": 2, "urinary_frequency": 2, "flank_pain": 2},
     )
-    services.entry_evaluate(entry.pk)
-    return entry
 
 
-def test_one_notice_per_entry_names_the_patient_and_lists_the_reasons(client, alice, kidney):
+def test_one_message_per_change_names_the_patient_and_the_lead_reason(client, alice, kidney):
     client.force_login(alice)
     html = client.get(reverse("team:inbox")).content.decode()
     assert html.count('class="list-group-item') == 1
     assert "Bob Baker" in html
-    for title in ("Fever", "Possible kidney infection", "Possible urine infection"):
-        assert title in html
+    assert "opened" in html
+    # What he reported, before the lead rule's title (chills: INF-FLU leads).
+    line = html.index("Reported: Chills or shivering (moderate)")
+    assert line < html.index("Chills or aches with a raised temperature")
 
 
 def test_mark_all_read_reads_only_mine(client, alice, erin, kidney):
+    event = kidney.alerts.first().concern.events.first()
     Notification.objects.create(
-        alert=kidney.alerts.first(), recipient=erin, channel="in_app", step=7
+        concern=event.concern, event=event, kind="opened", recipient=erin, channel="in_app"
     )
     client.force_login(alice)
     assert "Mark 1 as read" in client.get(reverse("team:inbox")).content.decode()
@@ -56,13 +57,13 @@ def test_the_inbox_query_count_does_not_grow_with_notices(
     counts = []
     for n in (1, 6):
         for i in range(n):
-            entry = make_entry(
+            entry = submit_entry(
                 bob,
                 timezone.now() - timezone.timedelta(days=2 * i + len(counts) * 20),
                 temp="38.5",
                 symptoms={"chills": 2},
             )
-            services.entry_evaluate(entry.pk)
+            concern_resolve(patient=bob, by=alice, action="no_action", now=entry.recorded_at)
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("team:inbox"))
         counts.append(len(captured.captured_queries))

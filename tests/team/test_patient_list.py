@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts import recording
 from patients.models import Patient, User
 from tests.alerts.factories import make_entry
 
@@ -32,7 +32,7 @@ def test_urgent_patients_first_with_silence_and_next_dose(client, alice, bob, da
     bob.er_low_ig = True
     bob.save()
     entry = make_entry(bob, now - timedelta(hours=1), temp="38.6")
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     make_entry(dave, now - timedelta(days=4), temp="36.8")
     dave.injections.create(given_at=now - timedelta(days=40), dose_number=6)
     client.force_login(alice)

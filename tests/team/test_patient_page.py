@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts import recording
 from alerts.models import Alert
 from patients.models import AccessLog
 from tests.alerts.factories import make_entry
@@ -30,7 +30,7 @@ def fever(bob):
         symptoms={"chills": 2},
         antipyretic_6h=True,
     )
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     bob.injections.create(given_at=timezone.now() - timedelta(days=5), dose_number=6)
     return entry
 
@@ -78,7 +78,7 @@ def test_resolving_from_the_patient_page_returns_there(client, alice, bob, fever
     alert.refresh_from_db()
     assert alert.status == Alert.Status.RESOLVED
     html = client.get(detail(bob)).content.decode()
-    assert "resolved by alice: phoned the patient" in html.lower()
+    assert "alerts resolved</strong> by alice: phoned the patient — advised gp" in html.lower()
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_same_queries_for_7_and_90_days(client, alice, bob):
             temp="37.6" if day % 9 else "38.2",
             symptoms={"cough": day % 3},
         )
-        services.entry_evaluate(entry.pk, now=entry.recorded_at)
+        recording.entry_evaluate(entry.pk, now=entry.recorded_at)
     for day in (3, 31, 59):
         bob.injections.create(given_at=now - timedelta(days=day), dose_number=10 - day // 28)
     client.force_login(alice)

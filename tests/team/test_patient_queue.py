@@ -1,8 +1,10 @@
-"""The nurse's queue: one row per patient, the values that fired, who has it, what is overdue."""
+"""The nurse's queue: one row per open concern in the order of clinical-rules.md §5, the lead
+rule's own values first, who has it, what is overdue, the amended mark, a call back."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,27 +12,36 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
-from alerts.models import Alert, AlertRule, Episode
-from alerts.triage import patient_claim
+from alerts.concerns import concern_callback, concern_take, response_due
+from alerts.models import Alert, AlertRule, Concern, Episode
+from alerts.recording import entry_amend
 from patients.models import Patient, User
-from tests.alerts.factories import make_entry
+from symptoms.services import EntryData, Reading
+from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db
 
 
 def rows(client, **params):
-    return [row for row, _late in client.get(reverse("team:triage"), params).context["rows"]]
+    return client.get(reverse("team:triage"), params).context["rows"]
+
+
+def names(client, **params) -> list[str]:
+    return [row.patient.user.username for row in rows(client, **params)]
+
+
+def _patient(team, name: str, **fields) -> Patient:
+    user = User.objects.create_user(name, first_name=name.title())
+    return Patient.objects.create(user=user, team=team, **fields)
 
 
 def test_one_entry_with_many_rules_is_one_row_with_its_values_in_words(client, alice, bob):
-    entry = make_entry(
+    entry = submit_entry(
         bob,
         timezone.now(),
         temp="39.4",
         symptoms={"chills": 2, "dysuria": 2, "urinary_frequency": 2, "flank_pain": 2},
     )
-    services.entry_evaluate(entry.pk)
     fired = Alert.objects.filter(entry=entry, team_alert=True).count()
     assert fired >= 3  # fever, chills with fever, urinary infection...
     client.force_login(alice)
@@ -44,9 +55,79 @@ def test_one_entry_with_many_rules_is_one_row_with_its_values_in_words(client, a
     assert "T-FEV-1" not in row  # the row leads with the values, not the rules' codes
 
 
-def _patient(team, name: str) -> Patient:
-    user = User.objects.create_user(name, first_name=name.title())
-    return Patient.objects.create(user=user, team=team)
+def test_the_queue_order_over_the_four_groups(client, alice, team_a):
+    """Bug: after alice took george (all acknowledged) he stayed first ("waiting 3 days"),
+    above three URGENTs nobody had seen."""
+    now = timezone.now()
+    table = [
+        # (patient, opened hours ago, level, acknowledged, past its response target)
+        ("george", 72, "URGENT", True, False),  # group 4, however long ago
+        ("hannah", 70, "CONTACT", True, False),  # group 4, after the URGENT ones
+        ("ian", 1.0, "URGENT", False, True),  # group 1, waiting longest
+        ("julia", 0.1, "URGENT", False, False),  # group 1
+        ("fiona", 30, "CONTACT", False, True),  # group 2: past its target
+        ("mark", 2, "CONTACT", False, False),  # group 3, waiting longer
+        ("lukasz", 0.2, "CONTACT", False, False),  # group 3
+    ]
+    for name, hours_ago, level, acknowledged, late in table:
+        patient = _patient(team_a, name)
+        at = now - timedelta(hours=hours_ago)
+        flags = ("slurred_speech_confusion",) if level == "URGENT" else ()
+        submit_entry(patient, at, temp="38.4", red_flags=flags)
+        if acknowledged:
+            concern_take(patient=patient, by=alice, now=at + timedelta(minutes=5))
+        elif level == "CONTACT":  # working hours aside: past its target, or not yet
+            Concern.objects.filter(patient=patient).update(
+                due_at=now - timedelta(minutes=1) if late else now + timedelta(hours=1)
+            )
+    client.force_login(alice)
+    assert names(client) == ["ian", "julia", "fiona", "mark", "lukasz", "george", "hannah"]
+    assert names(client, level="CONTACT") == ["fiona", "mark", "lukasz", "hannah"]
+
+
+def test_a_new_urgent_after_taking_puts_the_patient_back_at_the_top(client, alice, team_a):
+    now = timezone.now()
+    george, ian = _patient(team_a, "george"), _patient(team_a, "ian")
+    submit_entry(george, now - timedelta(hours=5), red_flags=("might_die",))
+    concern_take(patient=george, by=alice, now=now - timedelta(hours=4))
+    submit_entry(ian, now - timedelta(hours=2), temp="38.4")
+    client.force_login(alice)
+    assert names(client) == ["ian", "george"]
+    submit_entry(george, now - timedelta(minutes=1), red_flags=("seizure",))
+    assert names(client) == ["george", "ian"]  # an URGENT nobody has seen yet
+
+
+def test_the_row_shows_the_value_that_raised_the_urgent_first(client, alice, bob):
+    """Bug: julia's URGENT came from a 35.0 °C re-measure; her row showed "100.9 °F
+    (38.3 °C)", the day's highest temperature."""
+    now = timezone.now()
+    bob.temperature_unit = "F"
+    bob.save()
+    submit_entry(bob, now - timedelta(hours=3), temp="100.9", unit="F")
+    submit_entry(bob, now, temp="95.0", unit="F", confirmed=True)
+    client.force_login(alice)
+    (row,) = rows(client)
+    assert row.level == "URGENT" and row.lead.rule.rule_id == "T-HYPO-2"
+    html = client.get(reverse("team:triage")).content.decode()
+    values = html.split('class="list-unstyled mb-1 values">')[1].split("</ul>")[0]
+    assert values.index("95.0 °F (35.0 °C)") < values.index("100.9 °F (38.3 °C)")
+
+
+def test_the_row_says_who_has_the_patient_and_when_it_was_acknowledged(client, alice, erin, bob):
+    submit_entry(bob, timezone.now(), temp="38.5")
+    client.force_login(erin)
+    assert "Nobody yet" in client.get(reverse("team:triage")).content.decode()
+    client.post(reverse("team:patient_claim", args=[bob.pk]))
+    client.force_login(alice)
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "<strong>Erin</strong>" in html
+    assert "Acknowledged by Erin" in html
+    assert names(client, owner="none") == []
+    assert names(client, owner="me") == []
+    assert names(client, status="acknowledged") == ["bob"]
+    assert names(client, status="open") == []
+    client.force_login(erin)
+    assert names(client, owner="me") == ["bob"]
 
 
 def test_an_urgent_waiting_past_15_minutes_is_marked_overdue(client, alice, team_a):
@@ -55,47 +136,98 @@ def test_an_urgent_waiting_past_15_minutes_is_marked_overdue(client, alice, team
     for patient, minutes in ((late, 40), (fresh, 5)):
         patient.er_low_ig = True
         patient.save()
-        entry = make_entry(patient, now - timedelta(minutes=minutes), temp="38.6")
-        services.entry_evaluate(entry.pk, now=now - timedelta(minutes=minutes))
+        submit_entry(patient, now - timedelta(minutes=minutes), temp="38.6")
     client.force_login(alice)
-    context = client.get(reverse("team:triage")).context
-    overdue = {row.patient.user.username: late for row, late in context["rows"]}
+    overdue = {row.patient.user.username: row.overdue for row in rows(client)}
     assert overdue["fresh"] is None
     assert timedelta(minutes=24) < overdue["late"] <= timedelta(minutes=26)
     html = client.get(reverse("team:triage")).content.decode()
     assert html.count("overdue-mark") == 1 and "Overdue by 25 min" in html
     # Once someone acknowledges it, it is no longer waiting for a response.
-    patient_claim(patient=late, by=alice)
+    concern_take(patient=late, by=alice)
     assert "overdue-mark" not in client.get(reverse("team:triage")).content.decode()
 
 
-def test_the_row_says_who_has_the_patient_and_when_it_was_acknowledged(client, alice, erin, bob):
-    entry = make_entry(bob, timezone.now(), temp="38.5")
-    services.entry_evaluate(entry.pk)
-    client.force_login(erin)
-    assert "Nobody yet" in client.get(reverse("team:triage")).content.decode()
-    client.post(reverse("team:patient_claim", args=[bob.pk]))
+def test_the_amended_mark_shows_when_an_entry_changed_after_it_fired(client, alice, bob):
+    now = timezone.now()
+    entry = submit_entry(bob, now - timedelta(minutes=30), temp="39.4")
+    client.force_login(alice)
+    assert not rows(client)[0].amended
+    entry_amend(
+        entry=entry,
+        data=EntryData(readings=(Reading(Decimal("37.0")),), recorded_at=entry.recorded_at),
+        by=bob.user,
+        now=now,
+    )
+    (row,) = rows(client)
+    assert row.amended and row.level == "CONTACT"  # an edit never steps it down
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "amended-mark" in html
+
+
+def test_a_call_back_request_shows_on_the_row_until_the_team_calls(client, alice, bob):
+    submit_entry(bob, timezone.now(), temp="38.5")
+    concern_callback(patient=bob, by=bob.user)
     client.force_login(alice)
     html = client.get(reverse("team:triage")).content.decode()
-    assert "<strong>erin</strong>" in html.lower() or "<strong>Erin</strong>" in html
-    assert "Acknowledged by Erin" in html
-    assert rows(client, owner="none") == []
-    assert [r.patient for r in rows(client, owner="me")] == []
-    client.force_login(erin)
-    assert [r.patient for r in rows(client, owner="me")] == [bob]
+    assert "callback-mark" in html and "Called back" in html
+    client.post(reverse("team:patient_called_back", args=[bob.pk]))
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "callback-mark" not in html
+    assert Concern.objects.get(patient=bob).callback_done_by == alice
+
+
+def test_a_later_reading_that_raised_no_alert_is_shown_beside_the_older_one(client, alice, bob):
+    now = timezone.now()
+    submit_entry(bob, now - timedelta(hours=2), temp="38.1")
+    later = submit_entry(bob, now - timedelta(minutes=5), temp="37.0")
+    assert not Alert.objects.filter(entry=later).exists()
+    client.force_login(alice)
+    (row,) = rows(client)
+    assert row.newer_reading.entry == later
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "Latest temperature: 37.0 °C" in html
+
+
+def test_no_latest_line_when_the_alerts_already_show_the_latest_reading(client, alice, bob):
+    submit_entry(bob, timezone.now(), temp="38.4")
+    client.force_login(alice)
+    (row,) = rows(client)
+    assert row.newer_reading is None
+    assert "Latest temperature" not in client.get(reverse("team:triage")).content.decode()
+
+
+def test_charlie_sees_none_of_team_as_rows(client, bob, charlie):
+    submit_entry(bob, timezone.now(), temp="38.4")
+    client.force_login(charlie)
+    assert rows(client) == []
 
 
 # Query counts: the same for 20 and 2,000 patients ----------------------------------------
 
 
 def _bulk_patients(team, n: int, start: int) -> None:
-    """n patients, each with an open CONTACT and an open URGENT team alert (no entry)."""
+    """n patients, each with an open concern of a CONTACT and an URGENT alert (no entry)."""
     rules = {r.level: r for r in AlertRule.objects.filter(rule_id__in=["T-FEV-1", "T-FEV-ER-1"])}
     now = timezone.now()
     users = User.objects.bulk_create(
         [User(username=f"bulk{i}", first_name=f"Bulk{i}") for i in range(start, start + n)]
     )
     patients = Patient.objects.bulk_create([Patient(user=u, team=team) for u in users])
+    concerns = Concern.objects.bulk_create(
+        [
+            Concern(
+                patient=p,
+                level="URGENT",
+                advice_level="URGENT",
+                opened_at=now - timedelta(minutes=i % 300),
+                level_since=now - timedelta(minutes=i % 300),
+                waiting_since=now - timedelta(minutes=i % 300),
+                due_at=now,
+            )
+            for i, p in enumerate(patients)
+        ]
+    )
     episodes = Episode.objects.bulk_create(
         [
             Episode(
@@ -109,6 +241,7 @@ def _bulk_patients(team, n: int, start: int) -> None:
             for level in rules
         ]
     )
+    by_patient = {c.patient_id: c for c in concerns}
     Alert.objects.bulk_create(
         [
             Alert(
@@ -119,6 +252,7 @@ def _bulk_patients(team, n: int, start: int) -> None:
                 team_alert=True,
                 episode=e,
                 episode_key=e.key,
+                concern=by_patient[e.patient_id],
                 snapshot={"patient_message": "Contact your team today."},
                 why={"readings": [{"value": "38.6", "unit": "C", "value_c": "38.6"}]},
                 fired_at=now - timedelta(minutes=i % 300),
@@ -144,13 +278,14 @@ def test_the_queue_runs_the_same_queries_for_20_and_2000_patients(client, alice,
     _bulk_patients(team_a, 1980, 20)
     large = (_queries(client, url), _queries(client, url, {"page": "1", "owner": "none"}))
     assert small == large
+    assert small[0] <= 16
     html = client.get(url).content.decode()
     assert "2000 patients with open alerts" in html and html.count("data-patient=") == 50
     assert "Showing patients 1–50 of 2000" in html
 
 
 # CONTACT: 4 hours of the team's working day (Mon–Fri 08:00–18:00 in its zone), not 4 hours
-# on the clock. Fired Friday 15:00 London: 3 hours that day, 1 on Monday, due Monday 09:00.
+# on the clock. Opened Friday 15:00 London: 3 hours that day, 1 on Monday, due Monday 09:00.
 @pytest.mark.parametrize(
     ("now", "overdue"),
     [
@@ -162,36 +297,11 @@ def test_the_queue_runs_the_same_queries_for_20_and_2000_patients(client, alice,
     ],
 )
 def test_a_contact_is_overdue_after_four_working_hours(team_a, bob, now, overdue):
-    from datetime import datetime
-
-    from alerts.triage import response_overdue
-
-    fired = datetime.fromisoformat("2026-11-27T15:00+00:00")
+    opened = datetime.fromisoformat("2026-11-27T15:00+00:00")
     team_a.timezone = "Europe/London"
-    alert = Alert(level="CONTACT", fired_at=fired, status=Alert.Status.OPEN)
-    assert response_overdue(alert, team_a, datetime.fromisoformat(now)) == overdue
-    alert.status = Alert.Status.ACKNOWLEDGED  # someone is on it: never overdue
-    assert response_overdue(alert, team_a, datetime.fromisoformat(now)) is None
-
-
-def test_a_later_reading_that_raised_no_new_alert_is_shown_beside_the_older_one(client, alice, bob):
-    now = timezone.now()
-    first = make_entry(bob, now - timedelta(hours=2), temp="38.1")
-    services.entry_evaluate(first.pk)
-    later = make_entry(bob, now - timedelta(minutes=5), temp="38.9")
-    services.entry_evaluate(later.pk)
-    assert not Alert.objects.filter(entry=later, team_alert=True).exists()  # de-duplicated
-    client.force_login(alice)
-    (row,) = rows(client)
-    assert row.newer_reading.entry == later
-    html = client.get(reverse("team:triage")).content.decode()
-    assert "Latest temperature: 38.9 °C" in html
-
-
-def test_no_latest_line_when_the_alerts_already_show_the_latest_reading(client, alice, bob):
-    entry = make_entry(bob, timezone.now(), temp="38.4")
-    services.entry_evaluate(entry.pk)
-    client.force_login(alice)
-    (row,) = rows(client)
-    assert row.newer_reading is None
-    assert "Latest temperature" not in client.get(reverse("team:triage")).content.decode()
+    concern = Concern(
+        level="CONTACT", waiting_since=opened, due_at=response_due("CONTACT", opened, team_a)
+    )
+    assert concern.overdue(datetime.fromisoformat(now)) == overdue
+    concern.acknowledged_at = opened  # someone is on it: never overdue
+    assert concern.overdue(datetime.fromisoformat(now)) is None

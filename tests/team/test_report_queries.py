@@ -34,16 +34,8 @@ def grow(team, count: int, *, start: int) -> None:
         rows.append((entry.patient, contact, fired, entry, True, fired + timedelta(hours=2), None))
         rows.append((entry.patient, watch, fired, entry, False, None, None))
     alerts = data.alerts(rows)
-    from alerts.models import EscalationStep
-
-    EscalationStep.objects.bulk_create(
-        [
-            EscalationStep(
-                alert=a, step=1, due_at=a.fired_at, processed_at=a.fired_at, outcome="renotified"
-            )
-            for a in alerts[::2]
-        ]
-    )
+    for alert in alerts[::2]:
+        data.escalation(alert, step=1, processed_at=alert.fired_at, outcome="renotified")
 
 
 @pytest.mark.parametrize("scope", ["team", "clinic"])

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from alerts import services
+from alerts import recording
+from alerts.concerns import concern_resolve
 from alerts.models import Alert, AlertRule, ResolutionAction
 from symptoms.models import DiaryEntry, Symptom, TemperatureReading
 from tests.alerts.factories import make_entry
@@ -60,9 +61,10 @@ def fever(lukasz, alice):
         symptoms={"chills": 2},
         red_flags=("might_die",),
     )
-    services.entry_evaluate(entry.pk)
+    recording.entry_evaluate(entry.pk)
     alert = Alert.objects.filter(patient=lukasz, team_alert=True).order_by("-level").first()
-    assert alert.resolve(by=alice, action=ResolutionAction.SENT_ED, note=NOTE)
+    assert concern_resolve(patient=lukasz, by=alice, action=ResolutionAction.SENT_ED, note=NOTE)
+    alert.refresh_from_db()
     return alert
 
 
@@ -199,7 +201,7 @@ def test_every_time_is_in_the_patients_zone(client, alice, lukasz):
     lukasz.timezone = "Asia/Tokyo"
     lukasz.save()
     at = timezone.now() - timedelta(hours=2)
-    services.entry_evaluate(make_entry(lukasz, at, temp="38.6").pk)
+    recording.entry_evaluate(make_entry(lukasz, at, temp="38.6").pk)
     client.force_login(alice)
     text, _pages = pdf_text(get_pdf(client, lukasz))
     tokyo = at.astimezone(ZoneInfo("Asia/Tokyo"))

@@ -48,4 +48,12 @@ class Command(BaseCommand):
                 line += "  | suppressed: " + ", ".join(item["suppressed"])
             if item.get("resolved"):
                 line += "  resolved by the team: " + ", ".join(item["resolved"])
+            concern = item.get("concern")
+            if concern:
+                line += f"  | concern {concern['level']} led by {concern['lead']}"
+                if concern["acknowledged"]:
+                    line += ", acknowledged"
+                if concern["reached"]:
+                    line += f", patient reached {concern['reached']}"
+            line += f"  | advice standing: {item['standing']}"
             self.stdout.write(line)

@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from alerts.concerns import concern_resolve, concern_take, open_concern
 from alerts.models import Alert, ResolutionAction
-from alerts.services import entry_evaluate
-from alerts.triage import patient_claim
+from alerts.recording import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
-from symptoms.models import DiaryEntry, Symptom
+from symptoms.models import Symptom
 from symptoms.readings import temperature_problem
 from symptoms.services import EntryData, Reading, entry_record
 
@@ -197,7 +197,7 @@ class Command(BaseCommand):
                 self._evaluate(patient, now, handled_by=alice)
                 if spec.taken_by:
                     owner = User.objects.get(username=spec.taken_by)
-                    patient_claim(patient=patient, by=owner, now=now - timedelta(hours=12))
+                    concern_take(patient=patient, by=owner, now=now - timedelta(hours=12))
         bob = Patient.objects.get(user__username="bob")
         carer = self._user("carol", "Carol", "Baker")
         _, made = Caregiver.objects.get_or_create(
@@ -297,23 +297,30 @@ class Command(BaseCommand):
             self.created += 1
 
     def _evaluate(self, patient: Patient, now: datetime, *, handled_by: User) -> None:
-        """Run the real rules over the history in order, as if each entry had just arrived.
+        """Record each entry in order through the real rules, as if it had just arrived.
 
-        Alerts older than HANDLED_AFTER are marked resolved by the team so the triage
-        queue shows a realistic Monday morning rather than a month of backlog.
+        A concern whose last alert is older than HANDLED_AFTER was handled by the team two
+        hours after it (before the next entry came), so the triage queue shows a realistic
+        Monday morning rather than a month of backlog.
         """
-        for entry_id in patient.entries.order_by("recorded_at").values_list("pk", flat=True):
-            entry = DiaryEntry.objects.only("recorded_at").get(pk=entry_id)
-            entry_evaluate(entry_id, now=entry.recorded_at)
-        old = Alert.objects.filter(
-            patient=patient, team_alert=True, fired_at__lt=now - HANDLED_AFTER
-        )
-        for alert in old:
-            alert.resolve(
-                by=handled_by,
+        for entry in patient.entries.order_by("recorded_at", "pk").only("pk", "recorded_at"):
+            self._handle(patient, before=entry.recorded_at, now=now, by=handled_by)
+            entry_evaluate(entry.pk, now=entry.recorded_at)
+        self._handle(patient, before=now, now=now, by=handled_by)
+
+    def _handle(self, patient: Patient, *, before: datetime, now: datetime, by: User) -> None:
+        concern = open_concern(patient)
+        if concern is None:
+            return
+        last = Alert.objects.filter(concern=concern).order_by("-fired_at").first()
+        handled_at = last.fired_at + timedelta(hours=2)
+        if last.fired_at < now - HANDLED_AFTER and handled_at <= before:
+            concern_resolve(
+                patient=patient,
+                by=by,
                 action=ResolutionAction.PHONED,
                 note="Demo: handled at the time.",
-                now=alert.fired_at + timedelta(hours=2),
+                now=handled_at,
             )
 
     def _injections(
