@@ -187,8 +187,45 @@ def history(group: list[Patient], entries_each: int, alerts_total: int, rules) -
                 resolved_at=at + timedelta(hours=2) if status == "resolved" else None,
             )
         )
+    made = []
     for start in range(0, len(alert_rows), BATCH):
-        Alert.objects.bulk_create(alert_rows[start : start + BATCH])
+        made += Alert.objects.bulk_create(alert_rows[start : start + BATCH])
+    concerns_for(made)
+
+
+def concerns_for(alerts: list[Alert]) -> None:
+    """One open concern per patient with unresolved alerts (what the queue reads), as the
+    recording path would have left it: the highest level, the earliest first, waiting
+    unless every alert was acknowledged."""
+    from alerts.models import Concern
+    from alerts.rules import RANK
+
+    by_patient: dict[int, list[Alert]] = {}
+    for alert in alerts:
+        if alert.status != "resolved":
+            by_patient.setdefault(alert.patient_id, []).append(alert)
+    rows = []
+    for pid, group in by_patient.items():
+        group.sort(key=lambda a: (-RANK[a.level], a.fired_at))
+        first = min(a.fired_at for a in group)
+        waiting = any(a.status == "open" for a in group)
+        rows.append(
+            Concern(
+                patient_id=pid,
+                level=group[0].level,
+                advice_level=group[0].level,
+                lead=group[0],
+                advice_lead=group[0],
+                opened_at=first,
+                level_since=first,
+                waiting_since=first if waiting else None,
+                due_at=first + timedelta(hours=4) if waiting else None,
+                acknowledged_at=None if waiting else first + timedelta(hours=1),
+            )
+        )
+    concerns = {c.patient_id: c for c in Concern.objects.bulk_create(rows, batch_size=BATCH)}
+    for pid, group in by_patient.items():
+        Alert.objects.filter(pk__in=[a.pk for a in group]).update(concern=concerns[pid])
 
 
 def scale(total: int) -> None:
@@ -317,9 +354,18 @@ def whatif() -> None:
     )
 
 
+def send() -> None:
+    """Hand the messages written while the web tier was measured to the worker."""
+    from diary_site.publisher import publish_task
+
+    publish_task("alerts.tasks.send_due_notifications").result(timeout=30)
+    print(json.dumps({"published": True}))
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     {
+        "send": send,
         "people": lambda: people(args[0]),
         "scale": lambda: scale(int(args[0])),
         "measure": measure,

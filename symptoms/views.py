@@ -171,10 +171,18 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     standing = standing_advice(patient)
     if standing is not None and RANK[standing.standing] <= RANK[prompt.level]:
         standing = None  # this entry's own advice says as much, or more
+    # Warning signs ticked: whatever the rules made of them, the page says to call now.
+    red_flags = [r.symptom.label for r in entry.reports.all() if r.grade and r.symptom.is_red_flag]
     return render(
         request,
         "symptoms/result.html",
-        {"entry": entry, "patient": patient, "prompt": prompt, "standing": standing},
+        {
+            "entry": entry,
+            "patient": patient,
+            "prompt": prompt,
+            "standing": standing,
+            "red_flags": red_flags,
+        },
     )
 
 

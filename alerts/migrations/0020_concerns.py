@@ -214,6 +214,10 @@ class Migration(migrations.Migration):
             name='entry',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='symptoms.diaryentry'),
         ),
+        migrations.RemoveField(
+            model_name='escalationstep',
+            name='alert',
+        ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='alert',
@@ -238,10 +242,6 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name='alert',
             name='snoozed_until',
-        ),
-        migrations.RemoveField(
-            model_name='escalationstep',
-            name='alert',
         ),
         migrations.RemoveField(
             model_name='historicalalert',

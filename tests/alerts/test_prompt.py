@@ -138,3 +138,16 @@ def test_an_entry_saved_but_not_recorded_says_so_calmly_with_the_numbers(bob):
     assert 'href="tel:999"' in html
     assert bob.team.phone in html
     assert "nothing needs action" not in html
+
+
+@pytest.mark.parametrize("flag", ["vomiting_blood", "abdomen_swelling"])
+def test_a_warning_sign_no_rule_turns_urgent_still_says_call_now(client, bob, flag):
+    """Vomiting blood without yellow skin raises no rule (HBV-SEV needs jaundice); the page
+    still tells the patient to call, never "nothing needs action"."""
+    entry = submit_entry(bob, timezone.now(), red_flags=(flag,))
+    assert prompt_of(entry).level == "NONE"
+    client.force_login(bob.user)
+    html = client.get(reverse("symptoms:result", args=[entry.pk])).content.decode()
+    assert "You ticked a warning sign" in html
+    assert 'href="tel:999"' in html
+    assert "nothing needs action" not in html

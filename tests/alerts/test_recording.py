@@ -218,3 +218,23 @@ def test_a_patient_and_a_caregiver_saving_at_the_same_moment_make_one_concern(bo
     transitions = sorted(EntryOutcome.objects.values_list("transition", flat=True))
     assert transitions == ["joined", "opened"]
     assert Notification.objects.filter(channel="email").count() == 1
+
+
+def test_reevaluate_records_only_entries_without_an_outcome(bob, alice):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    now = timezone.now()
+    recorded = submit_entry(bob, now - timedelta(hours=2), temp="38.1")
+    waiting = make_entry(bob, now - timedelta(hours=1), temp="38.4")
+    failed = make_entry(bob, now - timedelta(minutes=30), temp="38.5")
+    DiaryEntry.objects.filter(pk=failed.pk).update(evaluation_state="failed")
+    AlertRule.objects.filter(rule_id="T-FEV-1").update(level="URGENT")  # a later rule change
+    out = StringIO()
+    call_command("reevaluate", "--since", (now - timedelta(days=1)).date().isoformat(), stdout=out)
+    assert "Recorded 2 of 2" in out.getvalue()
+    assert EntryOutcome.objects.get(entry=recorded).level == "CONTACT"  # as it was told
+    assert EntryOutcome.objects.filter(entry=recorded).count() == 1
+    assert EntryOutcome.objects.get(entry=waiting).level == "URGENT"
+    assert EntryOutcome.objects.get(entry=failed).level == "URGENT"

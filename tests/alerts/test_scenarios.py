@@ -1,8 +1,9 @@
 """Replay every scenario file in tests/scenarios through replay_scenario and check it.
 
 Each file is a clinical-rules.md §4 scenario plus "expect": one {level, rules,
-team_alerts[, suppressed]} per event, derived by hand from the specification.
-replay() itself fails if the prompt a patient would see and the task's result differ.
+team_alerts[, suppressed, standing, concern, flags]} per event, derived by hand from the
+specification (§5 for standing and concern). Entries go through the same recording path as
+the diary's (alerts.recording.entry_submit).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def test_it_replays_the_scenario_as_the_specification_says(path):
     assert len(result["results"]) == len(scenario["events"])
     problems = []
     for index, (got, want) in enumerate(zip(result["results"], scenario["expect"], strict=True)):
-        for key in ("level", "rules", "team_alerts", "suppressed"):
+        for key in ("level", "rules", "team_alerts", "suppressed", "standing", "concern", "flags"):
             if key in want and got[key] != want[key]:
                 problems.append(
                     f"event {index + 1} ({got['at']}) {key}: got {got[key]}, want {want[key]}"
@@ -134,3 +135,39 @@ def test_it_prints_a_readable_timeline():
     text = out.getvalue()
     assert "UTI with flank pain and fever" in text
     assert "GU-UPPER" in text and "team alerts" in text
+
+
+@pytest.mark.django_db
+def test_every_result_says_what_stands_and_the_concern():
+    """§5: every result, of any event, gains "standing" and "concern" (§6: "flags")."""
+    for path in SCENARIOS:
+        for item in replay_json(path)["results"]:
+            assert item["standing"] in ("NONE", "CONTACT", "URGENT"), path.stem
+            concern = item["concern"]
+            assert concern is None or set(concern) == {"level", "lead", "acknowledged", "reached"}
+            assert item["flags"] == sorted(item["flags"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("event", "field"),
+    [
+        ({"type": "reached", "who": "neighbour"}, "who"),
+        ({"type": "reached"}, "who"),
+        ({"type": "acknowledge", "who": "gp"}, "who"),
+    ],
+)
+def test_it_refuses_a_bad_acknowledge_or_reached_event(tmp_path, event, field):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"events": [{"at": "2026-03-01T08:00", **event}]}))
+    with pytest.raises(CommandError) as caught:
+        call_command("replay_scenario", str(bad))
+    assert caught.value.returncode == 2
+    assert "event 1" in str(caught.value) and f"'{field}'" in str(caught.value)
+
+
+def test_a_reached_answer_means_the_same_in_a_scenario_and_on_the_concern():
+    from alerts.models import Concern
+    from alerts.scenario import REACHED
+
+    assert set(REACHED) == set(Concern.Reached.values)

@@ -58,9 +58,9 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
             break
         first_row(alice).get_by_role("link", name=re.compile("^Open")).click()
         alice.get_by_role("button", name="I'll take this").click()
-        expect(alice.get_by_role("region", name="Who has this patient")).to_contain_text(
-            "took this patient"
-        )
+        expect(
+            alice.get_by_role("region", name=re.compile("What stands for this patient"))
+        ).to_contain_text("took this patient")
         # An URGENT alert is never closed without a note; what was chosen stays chosen.
         alice.get_by_label("Action taken").select_option(label="Phoned the patient")
         alice.get_by_role("button", name="Resolve ticked").click()
@@ -135,7 +135,7 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     expect(alice.get_by_role("main")).to_contain_text(re.compile(r"Resolved \d+ alerts?"))
     expect(rows(alice).filter(has_text="Bob Baker")).to_have_count(0)
     alice.goto(alert_url)
-    expect(alice.get_by_role("region", name="Act")).to_contain_text(
+    expect(alice.get_by_role("main")).to_contain_text(
         re.compile("Resolved by Alice.* on .*: Sent to the emergency department")
     )
     journey.step(alice, "resolved")

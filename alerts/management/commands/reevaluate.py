@@ -1,4 +1,6 @@
-"""Re-run evaluation for entries since a date; never opens a duplicate alert."""
+"""Record the outcome of entries that have none (their request and the sweep failed, or they
+came in without one); an entry already recorded is never evaluated again with today's rules
+(docs/clinical-rules.md §5, "Recorded once")."""
 
 from __future__ import annotations
 
@@ -7,12 +9,15 @@ from datetime import UTC, date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alerts.services import entry_evaluate
+from alerts.recording import entry_evaluate
 from symptoms.models import DiaryEntry
 
 
 class Command(BaseCommand):
-    help = "Re-evaluate diary entries recorded since DATE (after a rule change, say)."
+    help = (
+        "Record the outcome of entries since DATE that have none (pending or failed). "
+        "Entries already recorded keep what they were told."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--since", required=True, help="YYYY-MM-DD (UTC)")
@@ -23,16 +28,20 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("--since must be a date like 2026-03-01", returncode=2) from exc
         start = datetime.combine(since, time.min, tzinfo=UTC)
-        ids = list(
-            DiaryEntry.objects.since(start)
-            .order_by("recorded_at", "pk")
-            .values_list("pk", flat=True)
+        waiting = DiaryEntry.objects.since(start).exclude(
+            evaluation_state=DiaryEntry.EvaluationState.EVALUATED
         )
+        # A failed entry is tried again (its attempts are what the sweep gave up on).
+        waiting.filter(evaluation_state=DiaryEntry.EvaluationState.FAILED).update(
+            evaluation_state=DiaryEntry.EvaluationState.PENDING
+        )
+        ids = list(waiting.order_by("recorded_at", "pk").values_list("pk", flat=True))
         total = len(ids)
+        recorded = 0
         for done, entry_id in enumerate(ids, start=1):
-            entry_evaluate(entry_id)
+            recorded += entry_evaluate(entry_id) is not None
             self._progress(done, total)
-        self.stdout.write(f"\nRe-evaluated {total} entries.")
+        self.stdout.write(f"\nRecorded {recorded} of {total} entries waiting for an outcome.")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
