@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "patients.context_processors.role",
+                "alerts.context_processors.standing",
             ],
         },
     },
@@ -380,6 +381,7 @@ CELERY_TASK_QUEUES = (Queue("evaluation"), Queue("notification"), Queue("celery"
 CELERY_TASK_ROUTES = {
     "alerts.tasks.sweep_pending_entries": {"queue": "evaluation"},
     "alerts.tasks.sweep_periodic_rules": {"queue": "evaluation"},
+    "alerts.tasks.send_notification": {"queue": "notification"},
     "alerts.tasks.send_due_notifications": {"queue": "notification"},
     "alerts.tasks.sweep_escalations": {"queue": "notification"},
     "alerts.tasks.send_watch_digests": {"queue": "notification"},

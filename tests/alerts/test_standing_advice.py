@@ -230,3 +230,40 @@ def test_rereading_an_old_entrys_advice_after_a_rule_is_loosened_shows_what_was_
     assert "Contact your care team today" in page
     assert "Loosened words." not in page
     assert "Kesimpta affects your immune system" in page or "fever" in page.lower()
+
+
+OTHER_PAGES = ["patients:injections", "patients:settings", "patients:help"]
+
+
+@pytest.mark.parametrize("name", OTHER_PAGES)
+def test_every_other_page_carries_a_short_strip_while_advice_stands(client, bob, carol, name):
+    at = datetime(2026, 12, 5, 23, 50, tzinfo=LONDON)
+    submit_entry(bob, at, red_flags=CONFUSION)
+    client.force_login(bob.user)
+    page = standing_page(client, reverse(name))
+    assert "Earlier advice still stands: seek medical attention now" in page
+    assert 'href="tel:999"' in page
+    client.force_login(carol.user)
+    page = standing_page(client, reverse(name))
+    assert "The advice for Bob still stands: seek medical attention now" in page
+
+
+def test_the_strip_says_contact_today_and_goes_when_the_advice_ends(client, bob, alice):
+    at = datetime(2026, 12, 5, 10, 0, tzinfo=LONDON)
+    fever(bob, at)
+    client.force_login(bob.user)
+    page = standing_page(client, reverse("patients:injections"))
+    assert "Earlier advice still stands: contact the care team today" in page
+    follow_up_answer(bob, answer=FollowUp.Answer.GP, user=bob.user, now=at + timedelta(hours=1))
+    assert "still stands" not in standing_page(client, reverse("patients:injections"))
+
+
+def test_the_strip_is_not_on_the_full_card_pages_or_for_staff(client, bob, alice):
+    submit_entry(bob, datetime(2026, 12, 5, 10, 0, tzinfo=LONDON), red_flags=CONFUSION)
+    client.force_login(bob.user)
+    page = standing_page(client, reverse("symptoms:today"))
+    assert "standing-strip" not in page  # the full card is there instead
+    assert "Earlier advice still stands" in page
+    client.force_login(alice)
+    page = standing_page(client, reverse("team:triage"))
+    assert "Bob" in page and "standing-strip" not in page
