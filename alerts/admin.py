@@ -30,8 +30,11 @@ from alerts.models import (
     DRAFT_FIELDS,
     Alert,
     AlertRule,
+    Concern,
+    ConcernEvent,
     EducationPage,
     EngineSettings,
+    EntryOutcome,
     Episode,
     Quieting,
     RuleDraft,
@@ -537,6 +540,48 @@ class AlertAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ("patient", "entry", "episode", "acknowledged_by", "resolved_by")
     readonly_fields = ("snapshot", "why", "rule_version", "episode_key", "fired_at", "created_at")
     date_hierarchy = "fired_at"
+
+
+class ConcernEventInline(admin.TabularInline):
+    model = ConcernEvent
+    fields = ("at", "kind", "by", "level", "entry", "detail")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("at", "pk")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Concern)
+class ConcernAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # What stands for a patient (clinical-rules.md §5): the team acts on it on the queue and
+    # the patient's page, where each change is an event and each message audited. The admin
+    # only shows it, with its changes.
+
+    list_display = ("patient", "status", "level", "owner", "acknowledged_at", "opened_at")
+    list_filter = ("status", "level")
+    search_fields = ("patient__reference",)
+    list_select_related = ("patient", "owner")
+    raw_id_fields = (
+        "patient", "lead", "advice_lead", "acknowledged_by", "owner", "owned_by", "reached_by",
+        "callback_requested_by", "callback_done_by", "snoozed_by", "resolved_by",
+    )  # fmt: skip
+    inlines = [ConcernEventInline]
+    date_hierarchy = "opened_at"
+
+
+@admin.register(EntryOutcome)
+class EntryOutcomeAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # What the diary concluded and told the patient about an entry, recorded when it was
+    # saved: never edited, never evaluated again.
+
+    list_display = ("entry", "revision", "level", "transition", "recorded_at")
+    list_filter = ("level", "transition")
+    search_fields = ("entry__patient__reference",)
+    list_select_related = ("entry",)
+    raw_id_fields = ("entry", "concern")
 
 
 @admin.register(Episode)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from alerts import rules
@@ -28,7 +29,7 @@ from alerts.models import (
     Level,
     Notification,
 )
-from alerts.notify import add_working_hours, concern_notify, recipients
+from alerts.notify import add_working_hours, concern_notify, notify_many, recipients
 from alerts.rules.concern import (
     Member,
     Transition,
@@ -165,6 +166,91 @@ def concern_apply(
             _plan_escalation(concern, event)
         concern_notify(concern, event, recipients(concern), now=now)
     return Change(concern=concern, transition=kind)
+
+
+def concerns_apply_many(*, alerts: list[Alert], now: datetime) -> int:
+    """concern_apply for many patients at once (the periodic sweep's busy tick after
+    midnight records hundreds of DIARY-GAP-3 alerts): every patient with no open concern
+    gets one opened in a fixed number of statements; a patient with one open goes through
+    concern_apply. The caller holds the transaction. Returns how many concerns changed."""
+    groups: dict[int, list[Alert]] = {}
+    for alert in alerts:
+        if joins(alert.rule.rule_id, alert.level, alert.why or {}):
+            groups.setdefault(alert.patient_id, []).append(alert)
+    if not groups:
+        return 0
+    ids = sorted(groups)
+    list(Patient.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    with_one = set(
+        Concern.objects.filter(patient_id__in=ids, status=Concern.Status.OPEN).values_list(
+            "patient_id", flat=True
+        )
+    )
+    for patient_id in sorted(with_one):
+        concern_apply(
+            patient=groups[patient_id][0].patient, alerts=groups[patient_id], now=now, locked=True
+        )
+    fresh = {pid: group for pid, group in groups.items() if pid not in with_one}
+    if fresh:
+        _open_many(fresh, now=now)
+    return len(groups)
+
+
+def _open_many(groups: dict[int, list[Alert]], *, now: datetime) -> None:
+    """Open one concern per patient of `groups` (none has one open; rows locked)."""
+    concerns = []
+    for alerts in groups.values():
+        members = [_member(a) for a in alerts]
+        level = level_of(members)
+        team_lead, advice = lead(members), lead(members, patient=True)
+        concerns.append(
+            Concern(
+                patient_id=alerts[0].patient_id,
+                level=level,
+                lead_id=team_lead.key if team_lead else None,
+                advice_level=level_of(members, patient=True),
+                advice_lead_id=advice.key if advice else None,
+                opened_at=now,
+                level_since=now,
+                waiting_since=now,
+                due_at=response_due(level, now, alerts[0].patient.team),
+            )
+        )
+    concerns = Concern.objects.bulk_create(concerns)
+    by_patient = {c.patient_id: c for c in concerns}
+    Alert.objects.filter(pk__in=[a.pk for group in groups.values() for a in group]).update(
+        concern_id=Case(
+            *(When(patient_id=pid, then=Value(c.pk)) for pid, c in by_patient.items()),
+            output_field=IntegerField(),
+        )
+    )
+    events = ConcernEvent.objects.bulk_create(
+        [
+            ConcernEvent(
+                concern=by_patient[pid],
+                kind=Kind.OPENED,
+                at=now,
+                level=by_patient[pid].level,
+                detail={"rules": sorted({a.rule.rule_id for a in group})},
+            )
+            for pid, group in groups.items()
+        ]
+    )
+    EscalationStep.objects.bulk_create(
+        [
+            EscalationStep(concern=e.concern, wait=e, step=1, due_at=e.concern.due_at or now)
+            for e in events
+        ]
+    )
+    primaries: dict[int, list[int]] = {}
+    teams = {c.pk: groups[c.patient_id][0].patient.team_id for c in concerns}
+    for team_id, user_id in CareTeamMembership.objects.filter(
+        team_id__in=set(teams.values()),
+        role=CareTeamMembership.Role.PRIMARY,
+        user__is_active=True,
+    ).values_list("team_id", "user_id"):
+        primaries.setdefault(team_id, []).append(user_id)
+    notify_many([(e.concern, e, primaries.get(teams[e.concern_id], [])) for e in events], now=now)
 
 
 def _plan_escalation(concern: Concern, wait: ConcernEvent) -> None:

@@ -8,7 +8,6 @@ a day after a warning (alerts/followup.py).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
-from alerts.concerns import concern_apply
+from alerts.concerns import concerns_apply_many
 from alerts.models import LEVEL_RANK, Alert, AlertRule, EngineSettings, Episode
 from patients.models import Patient
 from symptoms.models import DiaryEntry
@@ -195,10 +194,5 @@ def firings_record(
     transaction (the path of the sweep, the pre-dose check and "not yet"; an entry's is
     alerts/recording.py). Returns the new alerts."""
     made = record_firings(items, rows=rows, windows=windows)
-    by_patient: dict[int, list[Alert]] = defaultdict(list)
-    for alert in made:
-        by_patient[alert.patient_id].append(alert)
-    for patient_id in sorted(by_patient):  # lock patients in one order: no deadlock
-        alerts = by_patient[patient_id]
-        concern_apply(patient=alerts[0].patient, alerts=alerts, now=now)
+    concerns_apply_many(alerts=made, now=now)
     return made

@@ -92,27 +92,43 @@ def recipients(concern: Concern, *, with_backup: bool = False) -> list[int]:
 def concern_notify(
     concern: Concern, event: ConcernEvent, user_ids: list[int], *, now: datetime
 ) -> int:
-    """Write one message about `event` per person and channel in the caller's transaction;
-    after commit, a worker sends them. Returns how many were written."""
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                concern=concern,
-                event=event,
-                kind=event.kind,
-                recipient_id=user_id,
-                channel=channel,
-                due_at=now,
-            )
-            for user_id in user_ids
-            for channel in CHANNELS
-        ],
-        ignore_conflicts=True,  # written already (a redelivered task)
-    )
-    if rows:
-        # Send them now rather than at the next minute's sweep.
-        publish_task_on_commit("alerts.tasks.send_due_notifications")
-    return len(rows)
+    """Write one message about `event` per person and channel (see notify_many)."""
+    return notify_many([(concern, event, user_ids)], now=now)
+
+
+def notify_many(changes: list[tuple[Concern, ConcernEvent, list[int]]], *, now: datetime) -> int:
+    """Write one message about each change (a concern, the event, the people) per person and
+    channel in the caller's transaction, in one statement.
+
+    An in-app message is delivered by being written (the inbox and the queue's badge read
+    the row). Each e-mail is handed to a worker after commit, by its id alone: nothing
+    between the commit and the send but the claim (bench: alert delivery). If that publish
+    is lost, beat's minute sweep sends it. Returns how many were written.
+    """
+    rows = [
+        Notification(
+            concern=concern,
+            event=event,
+            kind=event.kind,
+            recipient_id=user_id,
+            channel=channel,
+            due_at=now,
+            **(
+                {"status": Notification.Status.SENT, "sent_at": now}
+                if channel == Notification.Channel.IN_APP
+                else {}
+            ),
+        )
+        for concern, event, user_ids in changes
+        for user_id in dict.fromkeys(user_ids)
+        for channel in CHANNELS
+    ]
+    # The events are new (written by the caller): nothing can be there already.
+    made = Notification.objects.bulk_create(rows)
+    for row in made:
+        if row.channel != Notification.Channel.IN_APP:
+            publish_task_on_commit("alerts.tasks.send_notification", row.pk)
+    return len(made)
 
 
 # Reminders are about a concern still waiting: not needed once someone has acknowledged it.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from alerts.digest import digests_sweep
 from alerts.followup import follow_ups_sweep
 from alerts.models import Heartbeat
-from alerts.notify import escalations_sweep, notifications_sweep
+from alerts.notify import escalations_sweep, notification_send, notifications_sweep
 from alerts.recording import pending_entries_sweep
 from alerts.services import periodic_rules_sweep
 from alerts.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
@@ -43,6 +43,13 @@ def sweep_periodic_rules() -> None:
     pre-dose check), then the "not yet" answers a day old (beat)."""
     periodic_rules_sweep()
     follow_ups_sweep()
+
+
+@shared_task(ignore_result=True, soft_time_limit=30, time_limit=40)
+def send_notification(notification_id: int) -> None:
+    """Send one message now (published after the commit that wrote it). Safe to run twice:
+    the row is claimed first."""
+    notification_send(notification_id)
 
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)

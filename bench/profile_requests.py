@@ -2,10 +2,10 @@
 """Where a request's time goes: a sampling profile (pyinstrument) of N requests through
 Django's full stack in one process, and its share per layer.
 
-    DATABASE_URL=... python bench/profile.py submit [N]   the diary's Save (nothing fires)
-    DATABASE_URL=... python bench/profile.py urgent [N]   Save with a warning sign (URGENT)
-    DATABASE_URL=... python bench/profile.py result [N]   the result page of an entry
-    DATABASE_URL=... python bench/profile.py queue [N]    the team's triage queue
+    DATABASE_URL=... python bench/profile_requests.py submit [N]   the diary's Save (nothing fires)
+    DATABASE_URL=... python bench/profile_requests.py urgent [N]   Save with a warning sign (URGENT)
+    DATABASE_URL=... python bench/profile_requests.py result [N]   the result page of an entry
+    DATABASE_URL=... python bench/profile_requests.py queue [N]    the team's triage queue
 
 Against a database with the demo clinic (`manage.py seed_demo`) or the bench's (`make bench
 BENCH_ARGS=--keep`). Writes nothing it does not need: each submit is a new entry of the demo

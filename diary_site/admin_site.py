@@ -15,6 +15,8 @@ SECTIONS = (
             "patients.patient",
             "patients.injection",
             "symptoms.diaryentry",
+            "alerts.entryoutcome",
+            "alerts.concern",
             "alerts.alert",
             "alerts.episode",
             "alerts.quieting",

@@ -55,13 +55,14 @@ def test_recording_one_or_two_hundred_alerts_takes_the_same_statements(team_a, a
     assert many <= 8
 
 
-def test_joining_each_patients_concern_costs_a_fixed_number_of_statements_per_patient(
-    team_a, alice
-):
-    """The sweep's busy tick: each patient with a new team alert gets one concern change."""
+def test_opening_concerns_for_one_or_two_hundred_patients_takes_the_same_statements(team_a, alice):
+    """The sweep's busy tick after midnight: hundreds of patients with a new DIARY-GAP-3
+    each get a concern, its event, its first reminder and its messages, in bulk."""
     one = statements(team_a, 1, concerns=True)
-    ten = statements(team_a, 10, concerns=True)
-    assert ten - statements(team_a, 10) == 10 * (one - statements(team_a, 1))
+    many = statements(team_a, 200, concerns=True)
+    assert one == many
+    assert Concern.objects.filter(status="open").count() == 201
+    assert many - statements(team_a, 1) <= 9
 
 
 def test_it_writes_the_history_concerns_and_first_messages_of_every_new_alert(team_a, alice, erin):
@@ -180,3 +181,36 @@ def test_a_repeat_of_a_recorded_alert_never_moves_its_episode(team_a, bob):
     assert [a.patient_id for a in made] == [other.pk]
     episode = Episode.objects.get(patient=bob, key="DIARY-GAP-3:2026-10-01")
     assert (episode.last_alert_at, episode.highest_level) == (start, Level.CONTACT)
+
+
+def test_opening_in_bulk_records_what_opening_one_by_one_records(team_a, alice):
+    """The sweep's bulk path and concern_apply must leave the same concern behind."""
+    from alerts.concerns import concern_apply
+
+    bulk_patient, single_patient = patients_of(team_a, 2, prefix="eq")
+    now = timezone.now()
+    rows = services.rule_rows()
+    firings.firings_record([gap(bulk_patient, day="2026-11-25", at=now)], rows=rows, now=now)
+    made = firings.record_firings([gap(single_patient, day="2026-11-25", at=now)], rows=rows)
+    concern_apply(patient=single_patient, alerts=made, now=now)
+
+    def record(patient):
+        concern = Concern.objects.get(patient=patient)
+        fields = (
+            "status", "level", "advice_level", "opened_at", "level_since", "waiting_since",
+            "due_at", "acknowledged_at", "owner_id", "reached",
+        )  # fmt: skip
+        return (
+            {f: getattr(concern, f) for f in fields},
+            concern.lead.rule.rule_id,
+            concern.advice_lead_id is None,
+            list(concern.events.values_list("kind", "level", "detail")),
+            list(EscalationStep.objects.filter(concern=concern).values_list("step", "due_at")),
+            sorted(
+                Notification.objects.filter(concern=concern).values_list(
+                    "recipient_id", "channel", "kind", "status"
+                )
+            ),
+        )
+
+    assert record(bulk_patient) == record(single_patient)

@@ -73,3 +73,24 @@ def test_the_admin_index_puts_technical_sections_after_the_clinical_ones(client,
     assert clinical < page.index("Quietings") < rules  # a team's quiet is a clinical record
     assert page.index("TOTP devices") > technical
     assert page.index("Access attempts") > technical
+
+
+def test_the_admin_shows_concerns_and_outcomes_and_changes_neither(client, dana, records):
+    from alerts.models import Concern, EntryOutcome
+
+    client.force_login(dana)
+    concern = Concern.objects.get()
+    outcome = EntryOutcome.objects.get()
+    page = client.get(f"/admin/alerts/concern/{concern.pk}/change/")
+    assert page.status_code == 200
+    assert "Opened" in page.content.decode()  # its changes, inline
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/alerts/concern/{concern.pk}/change/", {}).status_code == 403
+    assert client.get(f"/admin/alerts/entryoutcome/{outcome.pk}/change/").status_code == 200
+    assert client.get(f"/admin/alerts/concern/{concern.pk}/delete/").status_code == 403
+    index = client.get("/admin/").content.decode()
+    assert (
+        index.index("Clinical records")
+        < index.index("Concerns")
+        < index.index("Clinical rules and content")
+    )
