@@ -163,7 +163,7 @@ def notification_send(notification_id: int, *, now: datetime | None = None) -> s
     if claimed != 1:
         return "not pending"
     notification = Notification.objects.select_related(
-        "concern__patient", "concern__owner", "event", "recipient"
+        "concern__patient", "concern__owner", "event__by", "recipient"
     ).get(pk=notification_id)
     if _not_needed(notification):
         Notification.objects.filter(pk=notification_id).update(status=Notification.Status.CANCELLED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.utils import timezone
 
 from alerts.digest import digests_sweep
@@ -17,10 +18,17 @@ from alerts.models import Heartbeat
 from alerts.notify import escalations_sweep, notification_send, notifications_sweep
 from alerts.recording import pending_entries_sweep
 from alerts.services import periodic_rules_sweep
+from alerts.transports import transports_warm
 from alerts.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
 
 BEAT = "beat"
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _warm(**kwargs) -> None:
+    """Each worker process loads the e-mail's templates and URLs before its first alert."""
+    transports_warm()
 
 
 @shared_task(ignore_result=True, soft_time_limit=10, time_limit=20)

@@ -10,11 +10,25 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from alerts.models import Notification
 from patients.languages import speaking_to
+
+TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
+
+
+def transports_warm() -> None:
+    """Load what the first message would otherwise load on its way out: the URL resolver,
+    the e-mail templates and each language's catalogue (a worker process calls this once
+    at start, so the first alert after a deploy is not the slow one)."""
+    reverse("team:concern", args=[1])
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name in TEMPLATES:
+                get_template(name)
 
 
 class TransportError(Exception):
@@ -61,13 +75,9 @@ class Email(Transport):
             raise TransportError("the recipient has no e-mail address", permanent=True)
         with speaking_to(notification.recipient):  # in the clinician's language
             ctx = self.context(notification)
-            subject = render_to_string("emails/alert-subject.txt", ctx).strip()
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string("emails/alert-body.txt", ctx),
-                to=[address],
-            )
-            message.attach_alternative(render_to_string("emails/alert-body.html", ctx), "text/html")
+            subject, body, html = (render_to_string(name, ctx) for name in TEMPLATES)
+            message = EmailMultiAlternatives(subject=subject.strip(), body=body, to=[address])
+            message.attach_alternative(html, "text/html")
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:

@@ -9,6 +9,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from alerts import notify
@@ -183,3 +184,19 @@ def test_a_later_entry_at_the_same_level_tells_nobody(bob, alice):
     fever(bob, now, temp="38.4", symptoms={"dysuria": 2})
     assert Notification.objects.filter(concern=concern).count() == 2  # the first entry's
     assert concern.events.filter(kind="joined").count() == 1
+
+
+def test_each_worker_process_loads_the_email_before_its_first_alert(monkeypatch):
+    """worker_process_init warms the URL resolver, templates and catalogues, so the first
+    alert after a deploy does not pay for them; a broken template fails the start, loudly."""
+    from celery.signals import worker_process_init
+
+    from alerts import tasks, transports
+
+    assert tasks._warm in [
+        ref() for _key, ref in worker_process_init.receivers
+    ]  # a worker imports tasks
+    loaded = []
+    monkeypatch.setattr(transports, "get_template", lambda name: loaded.append(name))
+    worker_process_init.send(sender=None)
+    assert sorted(loaded) == sorted(transports.TEMPLATES * len(settings.LANGUAGES))
