@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from alerts.models import LEVEL_RANK, Alert
+from alerts.models import LEVEL_RANK, Alert, EntryOutcome, Level
+from alerts.prompts import reasons_of
 from alerts.rules import vaccine_plan_is_live
 from patients.models import Patient
 from symptoms.charts import (
@@ -57,6 +58,7 @@ def csv_header() -> list[str]:
         _("Planned vaccine is live"),
         _("Feels fine"),
         _("Note"),
+        _("Advice recorded"),
     ]
 
 
@@ -79,7 +81,20 @@ def _entries(patient: Patient, since: datetime | None = None):
     return entries.prefetch_related(
         "temperatures",
         Prefetch("reports", queryset=SymptomReport.objects.select_related("symptom")),
+        Prefetch("outcomes", queryset=EntryOutcome.objects.order_by("revision")),
     )
+
+
+def _advice_text(entry: DiaryEntry) -> str:
+    """What the diary told the patient about the entry's latest version, as recorded when it
+    was saved (clinical-rules.md §5): the level in words and the rules behind it."""
+    outcomes = list(entry.outcomes.all())
+    if not outcomes:
+        return _("Not assessed yet")
+    outcome = outcomes[-1]
+    titles = "; ".join(dict.fromkeys(reason.title for reason in reasons_of(outcome)))
+    words = str(Level(outcome.level).label)
+    return f"{words}: {titles}" if titles else words
 
 
 def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
@@ -118,6 +133,7 @@ def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
                 _yes_no(vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live)),
                 _yes_no(entry.feels_fine),
                 _safe(entry.note),
+                _advice_text(entry),
             ]
         )
 

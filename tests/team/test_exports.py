@@ -56,6 +56,12 @@ def test_csv_has_every_entry_in_local_time_and_defuses_formulas(client, alice, b
     assert rows[1]["Warning signs"] == f"{labels['might_die']}: yes, reported"
     assert rows[1]["Reported by"] == "Patient" and rows[1]["Feels fine"] == "No"
     assert rows[1]["Note"].startswith("'=")  # not run as a formula in a spreadsheet
+    # What the patient was told, from the record: an entry never evaluated says so.
+    assert rows[0]["Advice recorded"] == "Not assessed yet"
+    assert rows[1]["Advice recorded"] == (
+        "Seek attention now: Possible sepsis signs; Fever; "
+        "Chills or aches with a raised temperature; Symptom clearly worse"
+    )
 
 
 @pytest.mark.django_db
