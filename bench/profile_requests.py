@@ -31,6 +31,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from scripts.static_files import collect_if_stale  # noqa: E402
+
+collect_if_stale()  # the pages render through the manifest storage, as in production
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402

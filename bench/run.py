@@ -10,7 +10,7 @@ with 200,000 entries and 20,000 alerts; 100,000 patients in all), then measures:
                                  that reads the record), against a bare view on the same
                                  stack that inserts one row (locust)
   alert delivery                 entry commit -> the alert e-mail accepted by a local SMTP
-                                 sink (bench/smtp_sink.py), through the real worker, against
+                                 sink (scripts/smtp_sink.py), through the real worker, against
                                  a floor: a no-op task's round trip plus one direct SMTP send
   dashboard_p95_ms               the triage queue of the 2,000-patient team (locust)
   query counts                   submit; triage queue for 20 and for 2,000 patients
@@ -204,7 +204,7 @@ def main() -> int:
         )
         return 2
     started = time.monotonic()
-    from bench.smtp_sink import SmtpSink
+    from scripts.smtp_sink import SmtpSink
 
     sink = SmtpSink().start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))

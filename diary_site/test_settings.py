@@ -18,11 +18,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One cache per test process (rate limits); tests that need the shared Redis cache set it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Static files: production's manifest storage (a missing name raises, as it does in
+# production), collected by tests/conftest.py into a folder of the suite's own.
+STATIC_ROOT = BASE_DIR / ".run" / "test-static"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-# Serve static files from the app folders; no collectstatic needed in tests.
+# WhiteNoise reads the collected files per request (they are collected after start-up).
 WHITENOISE_AUTOREFRESH = True
-WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

@@ -148,7 +148,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offlineParam": offline.OFFLINE_COPY_PARAM,
         "offlineCache": offline.OFFLINE_COPY_CACHE,
         "offlinePage": reverse("offline"),
-        "staticUrl": static(""),
+        # The prefix itself, not static(""): a manifest storage has no entry for "" and
+        # raised ValueError, so /sw.js answered 500 in production.
+        "staticUrl": settings.STATIC_URL,
     }
     body = render_to_string("sw.js", {"config": json.dumps(config)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -34,19 +35,23 @@ class Stack:
     env: dict[str, str]
     redis: RedisServer
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # With TLS: gunicorn's certificate and key (one PEM), and the throwaway CA that signed it.
+    server_pem: Path | None = None
+    ca_pem: Path | None = None
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Read the stack's database directly (callers never write to it this way)."""
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute(sql, params).fetchall()
 
-    def manage(self, *args: str) -> None:
-        """Run a manage.py command against the stack (output to setup.log)."""
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> None:
+        """Run a manage.py command against the stack (output to setup.log); env: changes
+        to the stack's environment for this command only."""
         with (self.logs / "setup.log").open("a") as log:
             subprocess.run(  # noqa: S603
                 [sys.executable, "manage.py", *args],
                 cwd=ROOT,
-                env=self.env,
+                env={**self.env, **(env or {})},
                 check=True,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -82,13 +87,19 @@ class Stack:
             if self.processes["web"].poll() is not None:
                 raise RuntimeError(f"gunicorn exited while starting:\n{self.log('web')[-2000:]}")
             try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:  # noqa: S310
+                with urllib.request.urlopen(  # noqa: S310
+                    f"{self.url}/healthz", timeout=2, context=self.ssl_context()
+                ) as answer:
                     if answer.status == 200:
                         return
             except OSError:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"{self.url}/healthz did not answer 200 within {seconds} s")
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """Trusts the stack's own CA (and nothing else) when it serves TLS."""
+        return ssl.create_default_context(cafile=self.ca_pem) if self.ca_pem else None
 
     def stop(self, *, drop: bool = True) -> None:
         for process in reversed(list(self.processes.values())):
@@ -118,10 +129,29 @@ def drop_database(database_url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{database_of(database_url)}" WITH (FORCE)')
 
 
+def _certificate(workdir: Path) -> tuple[Path, Path]:
+    """A throwaway CA and a certificate for 127.0.0.1 and localhost (trustme), as files."""
+    import trustme
+
+    ca = trustme.CA()
+    server_pem, ca_pem = workdir / "server.pem", workdir / "ca.pem"
+    ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(server_pem)
+    ca.cert_pem.write_to_path(ca_pem)
+    return server_pem, ca_pem
+
+
 def new_stack(
-    workdir: Path, logs: Path, *, suffix: str, settings: str, env: dict[str, str] | None = None
+    workdir: Path,
+    logs: Path,
+    *,
+    suffix: str,
+    settings: str,
+    env: dict[str, str] | None = None,
+    tls: bool = False,
 ) -> Stack:
-    """A database and a private Redis, ready for `manage` and `start`; nothing else runs."""
+    """A database and a private Redis, ready for `manage` and `start`; nothing else runs.
+    tls: gunicorn serves HTTPS itself, as the TLS proxy in front of it would (production
+    settings redirect to HTTPS and set secure cookies)."""
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
         raise RuntimeError(
@@ -131,7 +161,8 @@ def new_stack(
     logs.mkdir(parents=True, exist_ok=True)
     database_url = fresh_database(base_url, suffix)
     redis = start_redis(workdir)
-    url = f"http://127.0.0.1:{free_port()}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{free_port()}"
+    server_pem, ca_pem = _certificate(workdir) if tls else (None, None)
     full_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings,
@@ -150,6 +181,8 @@ def new_stack(
         logs=logs,
         env=full_env,
         redis=redis,
+        server_pem=server_pem,
+        ca_pem=ca_pem,
     )
 
 
@@ -162,9 +195,14 @@ def web_command(stack: Stack, workers: int = 2) -> list[str]:
         "-c",
         "gunicorn.conf.py",
         "--bind",
-        stack.url.removeprefix("http://"),
+        stack.url.split("://", 1)[1],
         "--workers",
         str(workers),
+        *(
+            ("--certfile", str(stack.server_pem), "--keyfile", str(stack.server_pem))
+            if stack.server_pem
+            else ()
+        ),
     ]
 
 

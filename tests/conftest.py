@@ -40,6 +40,22 @@ def pytest_configure(config):
         config._diary_clock.start()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_manifest():
+    """Pages render through production's manifest storage (a name missing from the manifest
+    raises, as it does in production): collect the static files into the suite's own
+    STATIC_ROOT first, again only when a source file is newer than the manifest."""
+    from django.conf import settings
+
+    if not settings.configured:  # the pure tests (`-p no:django`)
+        yield
+        return
+    from scripts.static_files import collect_if_stale
+
+    collect_if_stale()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters do not leak from one test into the next."""

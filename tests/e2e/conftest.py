@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.stack import DEMO_PASSWORD, ROOT, E2EStack, start_stack
+from tests.e2e.stack import ADMIN_ADDRESS, DEMO_PASSWORD, ROOT, E2EStack, start_stack
 
 ARTIFACTS = ROOT / "e2e-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -38,6 +38,25 @@ def stack(tmp_path_factory) -> Iterator[E2EStack]:
         yield running
     finally:
         running.stack.stop()
+        running.mail.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(request) -> Iterator[None]:
+    """Production settings mail every server error to the administrators: a journey that
+    caused one fails, with the report's subject (the stack's SMTP sink keeps them)."""
+    if "stack" not in request.fixturenames:
+        yield
+        return
+    stack = request.getfixturevalue("stack")
+    before = len(stack.mail.messages())
+    yield
+    reports = [
+        str(message["Subject"])
+        for _at, message in stack.mail.messages()[before:]
+        if ADMIN_ADDRESS in str(message["To"])
+    ]
+    assert not reports, f"the server reported errors: {reports}"
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +74,9 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            # The stack's certificate is signed by a throwaway CA (tests/e2e/stack.py); a
+            # service worker will not register on a page with a certificate error.
+            "--ignore-certificate-errors",
         ],
     }
 
@@ -64,6 +86,7 @@ def browser_context_args(browser_context_args, stack):
     return {
         **browser_context_args,
         "base_url": stack.url,
+        "ignore_https_errors": True,
         "viewport": DESKTOP,
         "locale": "en-GB",
         "timezone_id": "Europe/London",

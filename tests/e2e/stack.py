@@ -3,14 +3,22 @@
 A database of its own, a private redis-server, gunicorn with two workers, one Celery
 worker and exactly one beat (scripts/stack.py); migrations and the demo data first, so
 the journeys begin where `make run` leaves a new user.
+
+In production mode: the production settings (`diary_site.settings`, DJANGO_DEBUG=false),
+the static files collected into a manifest storage, HTTPS with secure cookies (gunicorn
+serves TLS with a throwaway certificate, as the proxy in front of it would), and mail,
+error reports included, sent over SMTP to a local sink the journeys can read. Nothing
+of the test settings runs here: what the journeys see is what production serves.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.smtp_sink import SmtpSink
 from scripts.stack import ROOT, Stack, beat_command, new_stack, web_command, worker_command
 
 __all__ = ["DEMO_PASSWORD", "ROOT", "E2EStack", "start_stack"]
@@ -19,9 +27,13 @@ DEMO_PASSWORD = "diary-demo-2026"  # the README's demo password (seed_demo)
 DEMO_DEVICE = "Demo authenticator"
 
 
+ADMIN_ADDRESS = "ops@example.org"  # DJANGO_ADMINS: where the error reports go
+
+
 @dataclass
 class E2EStack:
     stack: Stack
+    mail: SmtpSink
     # The last TOTP time step used per user: a code is accepted once.
     used_steps: dict[str, int] = field(default_factory=dict)
 
@@ -50,16 +62,27 @@ class E2EStack:
 
 
 def start_stack(workdir: Path, logs: Path) -> E2EStack:
+    mail = SmtpSink().start()
     stack = new_stack(
         workdir,
         logs,
         suffix="e2e",
-        settings="diary_site.test_settings",
-        env={"DJANGO_DEBUG": "false"},
+        settings="diary_site.settings",
+        tls=True,
+        env={
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_STATIC_ROOT": str(workdir / "static"),
+            "EMAIL_URL": mail.url,
+            "DJANGO_ADMINS": ADMIN_ADDRESS,
+            "SENTRY_DSN": "",
+        },
     )
     try:
         stack.manage("migrate", "--no-input")
-        stack.manage("seed_demo")
+        stack.manage("collectstatic", "--no-input", "--verbosity", "0")
+        # Demo data is refused in production; the journeys start from it on purpose.
+        stack.manage("seed_demo", env={"DJANGO_DEBUG": "true"})
         stack.start("web", web_command(stack, workers=2))
         stack.start("worker", worker_command(2))
         stack.start("beat", beat_command(workdir))
@@ -67,5 +90,6 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
         stack.wait_for_log("worker", "ready.")
     except Exception:
         stack.stop()
+        mail.stop()
         raise
-    return E2EStack(stack)
+    return E2EStack(stack, mail)

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
@@ -116,7 +117,9 @@ def test_every_page_links_the_manifest_and_the_offline_script(client):
     html = client.get(reverse("login")).content.decode()
     assert f'<link rel="manifest" href="{reverse("manifest")}">' in html
     assert '<meta name="theme-color"' in html
-    assert "js/outbox.js" in html and "js/diary-offline.js" in html
+    # The deployment's hashed names, from the manifest (production's storage).
+    assert static("js/outbox.js") in html and static("js/diary-offline.js") in html
+    assert re.fullmatch(r"/static/js/outbox\.[0-9a-f]{12}\.js", static("js/outbox.js"))
 
 
 # The service worker ----------------------------------------------------------------------
@@ -131,8 +134,9 @@ def test_it_serves_the_service_worker_at_the_root_as_javascript(client):
     assert response["Cache-Control"] == "no-cache"
     assert "Content-Security-Policy" in response  # the worker runs under the site's CSP
     config = worker_config(response)
-    assert config["outbox"] == "/static/js/outbox.js"
-    assert "/static/vendor/bootstrap/bootstrap.min.css" in config["shell"]
+    assert config["outbox"] == static("js/outbox.js")
+    assert static("vendor/bootstrap/bootstrap.min.css") in config["shell"]
+    assert config["staticUrl"] == "/static/"  # the prefix (static("") raised in production)
     assert config["today"] == TODAY
     assert config["offlineCache"] == OFFLINE_COPY_CACHE
 

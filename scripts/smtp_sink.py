@@ -1,7 +1,8 @@
-"""A local SMTP server for the bench: accepts every message and notes when (aiosmtpd).
+"""A local SMTP server: accepts every message and notes when (aiosmtpd).
 
-The alert e-mails of the delivery phase end here; bench/run.py reads when each arrived.
-Loopback only; nothing is relayed.
+The bench's alert e-mails end here (bench/run.py reads when each arrived), and so do the
+browser journeys' e-mails and error reports (tests/e2e: production settings send real
+mail). Loopback only; nothing is relayed.
 """
 
 from __future__ import annotations
@@ -11,20 +12,20 @@ import socket
 import threading
 import time
 from email import message_from_bytes
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 
 from aiosmtpd.controller import Controller
 
 
 class _Handler:
     def __init__(self) -> None:
-        self.received: list[tuple[float, str]] = []  # (time.time() accepted, subject)
+        self.received: list[tuple[float, Message]] = []  # (time.time() accepted, message)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook
-        subject = message_from_bytes(envelope.content).get("Subject", "")
+        message = message_from_bytes(envelope.content)
         with self.lock:
-            self.received.append((time.time(), str(subject)))
+            self.received.append((time.time(), message))
         return "250 Message accepted"
 
 
@@ -50,6 +51,10 @@ class SmtpSink:
         self.controller.stop()
 
     def arrivals(self) -> list[tuple[float, str]]:
+        """(when accepted, subject) of every message so far."""
+        return [(at, str(message.get("Subject", ""))) for at, message in self.messages()]
+
+    def messages(self) -> list[tuple[float, Message]]:
         with self.handler.lock:
             return list(self.handler.received)
 
