@@ -67,6 +67,12 @@ RULE_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/alert-rule"
 REFERENCE_SYSTEM = "https://kesimpta-diary.example/fhir/NamingSystem/patient-reference"
 
 
+# A spreadsheet opened by double-click reads a CSV as UTF-8 only when it starts with the
+# byte-order mark; without it Excel showed "Â°C". Served as text/csv; charset=utf-8.
+CSV_BOM = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
 class _Echo:
     """A file-like object whose write() returns the line (csv.writer into a generator)."""
 
@@ -102,7 +108,7 @@ def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
     Values in words and units, as the PDF has them: "38.4 °C", "Chills: Moderate",
     "Feeling you might die: yes, reported", "Yes"/"No"; never a code or a bare grade."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(csv_header())
+    yield CSV_BOM + writer.writerow(csv_header())
     for entry in _entries(patient).iterator(chunk_size=chunk_size):
         temps = list(entry.temperatures.all())
         reports = [r for r in entry.reports.all() if r.grade]

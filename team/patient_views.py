@@ -331,7 +331,9 @@ def _attachment(response: Download, filename: str) -> Download:
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = _patient_for(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_CSV)
-    response = StreamingHttpResponse(exports.csv_rows(patient), content_type="text/csv")
+    response = StreamingHttpResponse(
+        exports.csv_rows(patient), content_type=exports.CSV_CONTENT_TYPE
+    )
     return _attachment(response, f"{patient.reference}-entries.csv")
 
 

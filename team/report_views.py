@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from patients.access import clinician_required
 from patients.models import CareTeam
 from team import report as figures
-from team.exports import _safe
+from team.exports import CSV_BOM, CSV_CONTENT_TYPE, _safe
 from team.report_charts import bar_chart
 
 
@@ -123,11 +123,12 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The same figures as the page, one figure a row."""
     _teams, chosen, days, built, scope = _build(request)
-    out = io.StringIO()
+    out = io.StringIO(CSV_BOM)
+    out.seek(0, io.SEEK_END)
     writer = csv.writer(out)
     for row in figures.report_csv_rows(built, scope=scope):
         writer.writerow([_safe(cell) for cell in row])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(out.getvalue(), content_type=CSV_CONTENT_TYPE)
     name = f"clinic-report-{chosen.pk if chosen else 'all'}-{days}d.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -45,8 +45,10 @@ def url(name, patient):
 def test_csv_has_every_entry_in_local_time_and_defuses_formulas(client, alice, bob, story):
     client.force_login(alice)
     response = client.get(url("export_csv", bob))
-    assert response.streaming and response["Content-Type"] == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: a spreadsheet reads UTF-8, "°C" intact
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 2
     assert rows[0]["Temperatures"] == "99.1 °F (37.3 °C)"
     assert rows[0]["Highest temperature (°C)"] == "37.3"
@@ -87,7 +89,7 @@ def test_csv_of_10000_entries_streams_in_chunks(client, alice, bob, django_asser
     response = client.get(url("export_csv", bob))
     stream = iter(response.streaming_content)
     header = next(stream)
-    assert header.startswith(b"Recorded at")
+    assert header.startswith("\ufeffRecorded at".encode())
     # The first rows arrive after reading one chunk, not the whole table.
     with django_assert_max_num_queries(4):
         first = next(stream)
