@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Loopback unless told otherwise: a machine's public address is a deliberate choice
+# (GUNICORN_HOST=0.0.0.0 behind a platform's router; docs/operations.md).
+bind = f"{os.environ.get('GUNICORN_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 30
 # Recycle workers now and then (slow leaks never build up); jitter avoids all at once.

@@ -2,12 +2,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from patients.models import CareTeamMembership, Patient, User
 from symptoms.models import DiaryEntry
+
+
+@pytest.fixture(autouse=True)
+def development(settings):
+    """Demo data is for a development or demo copy (DJANGO_DEBUG=true)."""
+    settings.DEBUG = True
+
+
+def test_it_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=false"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="bob").exists()
 
 
 def counts() -> dict[str, int]:

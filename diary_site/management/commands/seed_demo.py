@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -158,6 +159,13 @@ class Command(BaseCommand):
     help = "Create demo care teams, staff and patients with 30 days of history (idempotent)."
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            # Known logins with a published password: never on a site people use.
+            raise CommandError(
+                "seed_demo refuses to run with DJANGO_DEBUG=false: it creates logins whose "
+                "password is in the README. Run it on a development or demo copy only "
+                "(DJANGO_DEBUG=true)."
+            )
         with transaction.atomic():
             created = self.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
