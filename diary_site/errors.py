@@ -8,12 +8,20 @@ or headers, no local variables of the failing code (an entry's temperatures).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
+import time
+import traceback
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django.utils.log import AdminEmailHandler
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 REMOVED = "[removed: may hold health data]"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def strip_query(url: str) -> str:
@@ -54,7 +62,76 @@ class NoHealthDataReporter(ExceptionReporter):
             data["request_COOKIES_items"] = []
             data["request_insecure_uri"] = strip_query(data.get("request_insecure_uri", ""))
         data["settings"] = {}
+        # An exception's message can repeat what was posted ("Reverse for '<next>' not
+        # found", a value in a validation error): its type and place say enough.
+        if data.get("exception_value"):
+            data["exception_value"] = REMOVED
+        for frame in data.get("frames", []):
+            cause = frame.get("exc_cause")
+            if cause is not None:
+                frame["exc_cause"] = f"{type(cause).__name__}: {REMOVED}"
         return data
+
+
+def error_signature(record: logging.LogRecord) -> str:
+    """What makes two error reports "the same error": the exception's type and the
+    innermost line of our code it passed through; a report without an exception, its
+    logger and message template (not the values put in it)."""
+    if record.exc_info and record.exc_info[1] is not None:
+        kind = type(record.exc_info[1])
+        frames = traceback.extract_tb(record.exc_info[2])
+        ours = [
+            f for f in frames if f.filename.startswith(str(PROJECT)) and ".venv" not in f.filename
+        ]
+        place = (ours or frames)[-1] if (ours or frames) else None
+        where = f"{place.filename}:{place.lineno}" if place else "?"
+        return f"{kind.__module__}.{kind.__qualname__}@{where}"
+    return f"{record.name}:{record.msg}"
+
+
+class LimitedAdminEmailHandler(AdminEmailHandler):
+    """Mails ADMINS about an error once an hour per kind (error_signature), and at most
+    PER_HOUR mails an hour in all: a flood of the same 500, or of odd requests from an
+    anonymous visitor, is one mail, not hundreds. Counted in the shared cache (every
+    process), and in this process too when the cache is down. Sentry groups and limits
+    on its own when SENTRY_DSN is set (ADMINS is then empty)."""
+
+    PER_HOUR = 20
+    WINDOW = 3600
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sent_at: dict[str, float] = {}  # when the cache is down: this process's count
+        self._per_hour: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.allowed(record):
+            super().emit(record)
+
+    def allowed(self, record: logging.LogRecord, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        key = hashlib.sha256(error_signature(record).encode()).hexdigest()[:32]
+        hour = int(now // self.WINDOW)
+        try:
+            from django.core.cache import cache
+
+            if not cache.add(f"error-mail:{key}", 1, self.WINDOW):
+                return False
+            cache.add(f"error-mail:hour:{hour}", 0, 2 * self.WINDOW)
+            return cache.incr(f"error-mail:hour:{hour}") <= self.PER_HOUR
+        except Exception:  # noqa: BLE001 — the cache being down must not lose the report
+            return self._allowed_here(key, hour, now)
+
+    def _allowed_here(self, key: str, hour: int, now: float) -> bool:
+        with self._lock:
+            if now - self._sent_at.get(key, float("-inf")) < self.WINDOW:
+                return False
+            if self._per_hour.get(hour, 0) >= self.PER_HOUR:
+                return False
+            self._sent_at[key] = now
+            self._per_hour = {hour: self._per_hour.get(hour, 0) + 1}
+            return True
 
 
 def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -71,6 +148,8 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
         event["user"] = {"id": user["id"]} if "id" in user else {}
     event.pop("extra", None)
     for exception in (event.get("exception") or {}).get("values", []):
+        if exception.get("value"):
+            exception["value"] = REMOVED  # may repeat what was posted; the type stays
         for frame in (exception.get("stacktrace") or {}).get("frames", []):
             frame.pop("vars", None)
     breadcrumbs = event.get("breadcrumbs")

@@ -194,6 +194,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 DIARY_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
 AXES_CLIENT_IP_CALLABLE = "diary_site.client_ip.client_ip"
+# The attempt's username cut to axes' column (a longer one answered 500).
+AXES_USERNAME_CALLABLE = "diary_site.lockout.attempt_username"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -457,14 +459,25 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json"),
-        }
+        },
+        # Server errors to ADMINS, once an hour per kind and 20 an hour in all, without
+        # health data (diary_site/errors.py).
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "diary_site.errors.LimitedAdminEmailHandler",
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own errors (500s, suspicious requests) to the limited mail; the lines
+        # still reach the console through the root.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # Lockouts are WARNING; routine "attempt deleted" lines are noise.
         "axes": {"level": "WARNING"},

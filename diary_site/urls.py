@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from diary_site import views
 from patients import two_factor
 from patients import views as patient_views
+from patients.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
     # Before Django's own: limited, and through the account-mail outbox.
     path("accounts/password_reset/", patient_views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switcher on every page (patients/languages.py).
     path("i18n/setlang/", patient_views.set_language, name="set_language"),

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,34 @@ class SettingsForm(forms.ModelForm):
         self.fields["timezone"].help_text = _(
             "Pick your country, then the city nearest to you that has the same time. Your "
             "reminders and the days in your diary follow it."
+        )
+
+
+# Longer than any password a person would type; a megabyte would only cost a hash.
+PASSWORD_MAX_LENGTH = 1024
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with its bounds checked before anything is looked up: a
+    username longer than any account's never reaches the lockout's records (it answered
+    500), and a password of a megabyte is never hashed. What was typed in the username
+    stays in the box."""
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        longest = self.fields["username"].max_length or 150
+        self.fields["username"].validators.append(
+            MaxLengthValidator(
+                longest,
+                _("A username has at most %(limit)d characters. Check what you typed.")
+                % {"limit": longest},
+            )
+        )
+        self.fields["password"].validators.append(
+            MaxLengthValidator(
+                PASSWORD_MAX_LENGTH,
+                _("That is longer than any password here. Check what you typed."),
+            )
         )
 
 

@@ -23,7 +23,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
@@ -31,6 +30,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from diary_site.next_page import next_page
 from patients.mail import account_email_queue
 from patients.models import AccountEmail
 from patients.sessions import LOGIN_AT
@@ -135,10 +135,7 @@ def _recently_authenticated(request: HttpRequest) -> bool:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or reverse("home")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("home")
+    return next_page(request, reverse("home"))
 
 
 def _match(user, code: str) -> tuple[object | None, str]:

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -36,6 +36,7 @@ from alerts.models import (
     level_rank,
 )
 from alerts.triage import queue_counts, queue_rows
+from diary_site.next_page import next_page
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Patient
 from patients.sessions import is_background
@@ -446,13 +447,8 @@ def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str, **kwargs) -> HttpResponse:
-    """Return to the page the form was on (same site only), else to `default`."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default, **kwargs)
+    """Return to the page the form was on (a path on this site), else to `default`."""
+    return redirect(next_page(request, reverse(default, kwargs=kwargs or None)))
 
 
 @clinician_required

@@ -104,3 +104,41 @@ def test_form_posts_in_any_charset(client, bob, charset, route, body):
         data = body.encode("utf-8", "surrogatepass")
     response = client.generic("POST", reverse(route), data, content_type=content_type)
     assert response.status_code in (*ALLOWED, 403)  # 403: no CSRF token in a made-up body
+
+
+# The login form and the team's `next` (issue 31: a 256-character username and `next=abc`
+# each answered 500, the second after the action had been saved).
+
+LONG_TEXT = st.text(min_size=0, max_size=2000)
+
+
+@given(
+    route=st.sampled_from(["login", "admin:login"]),
+    username=LONG_TEXT | st.integers(150, 20_000).map(lambda n: "u" * n),
+    password=LONG_TEXT,
+)
+def test_the_login_forms_take_any_username_and_password(client, route, username, password):
+    response = client.post(reverse(route), {"username": username, "password": password})
+    assert response.status_code in (200, 400, 429)
+
+
+NEXT = (
+    ANY_TEXT
+    | st.sampled_from(["abc", "0", "2026-02-30T10:00", "//evil.example.org", "team:triage"])
+    | st.from_regex(r"\A(https?:)?//[a-z.]{1,20}/.{0,20}\Z")
+    | st.from_regex(r"\A/[ -~]{0,40}\Z")
+)
+
+
+@given(
+    action=st.sampled_from(["patient_claim", "patient_acknowledge", "patient_called_back"]),
+    target=NEXT,
+)
+def test_a_team_action_with_any_next_is_saved_and_stays_on_this_site(
+    client, alice, bob, action, target
+):
+    client.force_login(alice)
+    response = client.post(reverse(f"team:{action}", kwargs={"pk": bob.pk}), {"next": target})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\"))

@@ -137,9 +137,9 @@ def test_the_error_mail_carries_no_form_data_query_or_local_variables(settings):
     request = RequestFactory().post(
         "/diary/?q=Bob+Baker", {"temperature": "39.4", "note": "my secret note"}
     )
-    secret_temperature = "39.4"  # a local variable of the failing code  # noqa: F841
+    secret_temperature = "39.4"  # a local variable of the failing code
     try:
-        raise ValueError("boom")
+        raise ValueError(f"boom: {secret_temperature}")  # the message repeats it
     except ValueError as error:
         reporter = NoHealthDataReporter(request, type(error), error, error.__traceback__)
     text = reporter.get_traceback_text()
