@@ -83,14 +83,24 @@ def entry_amend(
     by: User | None = None,
     catalogue: dict[str, Symptom] | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> DiaryEntry:
     """Change an entry and record what the changed entry means as a new revision of its
     outcome. Alerts already raised stay (a change can add alerts, never cancel one), and
-    the concern never steps down because of an edit."""
+    the concern never steps down because of an edit. A change made on a copy older than
+    the saved entry (`expected_version`) raises symptoms.services.EntryChanged, nothing
+    written."""
     now = now or timezone.now()
     with transaction.atomic():
         lock_patient(entry.patient)
-        entry_update(entry=entry, data=data, by=by, catalogue=catalogue, now=now)
+        entry = entry_update(
+            entry=entry,
+            data=data,
+            by=by,
+            catalogue=catalogue,
+            now=now,
+            expected_version=expected_version,
+        )
         _record_or_leave_pending(entry, now=now)
     return entry
 

@@ -54,6 +54,8 @@ class EntryForm(forms.Form):
     """One diary entry. Symptom fields are named s_<code> and added from the catalogue."""
 
     client_key = forms.UUIDField(widget=forms.HiddenInput)
+    # On the change page: the entry's version when it was opened (DiaryEntry.version).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
     temperature = TypedDecimalField(
         label=_("Temperature"),
         required=False,
@@ -270,6 +272,12 @@ class EntryForm(forms.Form):
 
     needs_confirmation = False
     needs_temperature = False
+
+    def clean_version(self) -> int | None:
+        """The version the change page was opened on; None when absent or not a number
+        (the save is then checked by the entry's lock alone)."""
+        value = self.cleaned_data.get("version") or ""
+        return int(value) if value.isdigit() and len(value) <= 9 else None
 
     # Results --------------------------------------------------------------------------
 

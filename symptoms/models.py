@@ -140,6 +140,9 @@ class DiaryEntry(models.Model):
     )
     evaluation_attempts = models.PositiveSmallIntegerField(default=0)
     evaluated_at = models.DateTimeField(null=True, blank=True)
+    # What a person saw when they opened the entry to change it: 1 when saved, one more at
+    # each accepted change. A change made on an older copy is refused (entry_update).
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

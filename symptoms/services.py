@@ -173,7 +173,15 @@ def entry_record(
     return entry, True
 
 
-@transaction.atomic
+class EntryChanged(Exception):
+    """The entry was changed (in another tab, by a caregiver) after this copy was opened:
+    nothing was saved. `entry` is what is saved now."""
+
+    def __init__(self, entry: DiaryEntry) -> None:
+        super().__init__(f"entry {entry.pk} is at version {entry.version}")
+        self.entry = entry
+
+
 def entry_update(
     *,
     entry: DiaryEntry,
@@ -181,55 +189,105 @@ def entry_update(
     by: User | None = None,
     catalogue: dict[str, Symptom] | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> DiaryEntry:
     """Amend an entry: history keeps the old rows, an EntryAmendment says in words what
     changed (the nurse reads it beside any alert already raised), and the entry is pending
     its next outcome (alerts.recording.entry_amend records it in the same transaction).
-    Alerts already raised stay: a change can add alerts, never cancel one."""
-    before = entry_summary(entry)
-    at = data.recorded_at or entry.recorded_at
-    for name, value in _fields(data, at, entry.patient).items():
-        setattr(entry, name, value)
-    entry.evaluation_state = DiaryEntry.EvaluationState.PENDING
-    entry.save()
-    # Delete row by row so django-simple-history records each removed reading/report.
-    for reading in entry.temperatures.all():
-        reading.delete()
-    for report in entry.reports.all():
-        report.delete()
-    _write_details(entry, data, at, catalogue)
-    changes = amendment_text(before, entry_summary(entry))
-    if changes:
-        EntryAmendment.objects.create(
-            entry=entry, amended_by=by, amended_at=now or timezone.now(), summary=changes
-        )
-    return entry
+    Alerts already raised stay: a change can add alerts, never cancel one.
+
+    The entry's row is locked and read again here, so two saves at once are one after the
+    other; with `expected_version` (the version the form was opened on), a save made on a
+    copy that has changed since raises EntryChanged and writes nothing. Returns the entry
+    as saved."""
+    with transaction.atomic():
+        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        current.patient = entry.patient
+        if expected_version is not None and current.version != expected_version:
+            raise EntryChanged(current)
+        before = entry_summary(current)
+        at = data.recorded_at or current.recorded_at
+        for name, value in _fields(data, at, current.patient).items():
+            setattr(current, name, value)
+        current.evaluation_state = DiaryEntry.EvaluationState.PENDING
+        current.version += 1
+        current.save()
+        # Delete row by row so django-simple-history records each removed reading/report.
+        for reading in current.temperatures.all():
+            reading.delete()
+        for report in current.reports.all():
+            report.delete()
+        _write_details(current, data, at, catalogue)
+        changes = amendment_text(before, entry_summary(current))
+        if changes:
+            EntryAmendment.objects.create(
+                entry=current, amended_by=by, amended_at=now or timezone.now(), summary=changes
+            )
+    return current
 
 
 def entry_summary(entry: DiaryEntry) -> dict[str, str]:
     """What an entry says, item by item in words (for amendments): {item: value}."""
-    summary: dict[str, str] = {}
-    for reading in TemperatureReading.objects.filter(entry=entry):
-        summary[str(_("Temperature"))] = f"{local_number(reading.value)} °{reading.unit}"
-    for report in SymptomReport.objects.filter(entry=entry).select_related("symptom"):
-        if report.grade:
-            summary[report.symptom.label] = report.grade_words
-    for name in VITALS:
-        value = getattr(entry, name)
-        if value is not None:
-            summary[str(VITAL_NAMES[name])] = str(value)
-    summary[str(_("Time"))] = timezone.localtime(entry.recorded_at, entry.patient.zone).strftime(
-        "%d %b %H:%M"
+    reports = SymptomReport.objects.filter(entry=entry).select_related("symptom")
+    return data_summary(
+        entry_data(entry, reports),
+        patient=entry.patient,
+        symptoms={report.symptom.code: report.symptom for report in reports},
     )
-    if entry.feels_fine:
+
+
+def entry_data(entry: DiaryEntry, reports=None) -> EntryData:
+    """A saved entry as the data it was saved from (what a form would hold)."""
+    reports = reports if reports is not None else entry.reports.select_related("symptom")
+    return EntryData(
+        grades={report.symptom.code: report.grade for report in reports},
+        readings=tuple(
+            Reading(r.value, r.unit, r.site, r.confirmed)
+            for r in TemperatureReading.objects.filter(entry=entry)
+        ),
+        recorded_at=entry.recorded_at,
+        vitals={
+            name: (getattr(entry, name), getattr(entry, f"{name}_confirmed"))
+            for name in VITALS
+            if getattr(entry, name) is not None
+        },
+        antipyretic_6h=entry.antipyretic_6h,
+        planned_vaccine=entry.planned_vaccine,
+        planned_vaccine_live=entry.planned_vaccine_live,
+        note=entry.note,
+        feels_fine=entry.feels_fine,
+        no_thermometer=entry.no_thermometer,
+    )
+
+
+def data_summary(
+    data: EntryData, *, patient: Patient, symptoms: dict[str, Symptom]
+) -> dict[str, str]:
+    """What an entry (saved, or only typed) says, item by item in words: {item: value}.
+    The one wording of an entry for amendments and for the "changed while you were
+    editing" page."""
+    summary: dict[str, str] = {}
+    for reading in data.readings:
+        summary[str(_("Temperature"))] = f"{local_number(reading.value)} °{reading.unit}"
+    for code, grade in data.grades.items():
+        if grade and code in symptoms:
+            summary[symptoms[code].label] = symptoms[code].grade_words(grade)
+    for name in VITALS:
+        if name in data.vitals:
+            summary[str(VITAL_NAMES[name])] = str(data.vitals[name][0])
+    if data.recorded_at is not None:
+        summary[str(_("Time"))] = timezone.localtime(data.recorded_at, patient.zone).strftime(
+            "%d %b %H:%M"
+        )
+    if data.feels_fine:
         summary[str(_("Feeling fine"))] = str(_("yes"))
-    if entry.planned_vaccine:
-        live = " (" + _("live") + ")" if entry.planned_vaccine_live else ""
-        summary[str(_("Planned vaccine"))] = f"{entry.planned_vaccine}{live}"
-    if entry.antipyretic_6h:
+    if data.planned_vaccine:
+        live = " (" + _("live") + ")" if data.planned_vaccine_live else ""
+        summary[str(_("Planned vaccine"))] = f"{data.planned_vaccine}{live}"
+    if data.antipyretic_6h:
         summary[str(_("Fever medicine in the last 6 hours"))] = str(_("yes"))
-    if entry.note:
-        summary[str(_("Note"))] = entry.note
+    if data.note:
+        summary[str(_("Note"))] = data.note
     return summary
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
-from symptoms.services import VITALS, EntryData
+from symptoms.services import VITALS, EntryChanged, EntryData, data_summary, entry_summary
 
 RECENT_DAYS = timedelta(days=7)
 
@@ -199,9 +200,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
-            entry_amend(
-                entry=entry, data=data, by=request.user, catalogue={s.code: s for s in symptoms}
-            )
+            try:
+                entry_amend(
+                    entry=entry,
+                    data=data,
+                    by=request.user,
+                    catalogue={s.code: s for s in symptoms},
+                    expected_version=form.cleaned_data["version"],
+                )
+            except EntryChanged as changed:
+                return _changed_page(request, changed.entry, data, patient, symptoms)
             messages.success(request, _("Your changes are saved."))
             return redirect("symptoms:result", pk=entry.pk)
     else:
@@ -209,6 +217,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         reading = next(iter(entry.temperatures.all()), None)
         initial.update(
             client_key=entry.client_key,
+            version=entry.version,
             temperature=reading.value if reading else None,
             confirmed=reading.confirmed if reading else False,
             note=entry.note,
@@ -224,6 +233,49 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "symptoms/today.html",
         {"form": form, "patient": patient, "editing": entry, "todays": []},
+    )
+
+
+def _changed_page(
+    request: HttpRequest,
+    saved: DiaryEntry,
+    typed: EntryData,
+    patient: Patient,
+    symptoms: list[Symptom],
+) -> HttpResponse:
+    """The entry was saved by someone else (another tab, a caregiver) after this page was
+    opened: show both versions side by side, keep every box as the person filled it, and
+    let them choose. A second Save replaces the saved entry on purpose."""
+    labels = {symptom.code: symptom for symptom in symptoms}
+    typed = replace(typed, recorded_at=typed.recorded_at or saved.recorded_at)  # time unchanged
+    before = entry_summary(saved)
+    after = data_summary(typed, patient=patient, symptoms=labels)
+    none = _("none")
+    differences = [
+        (item, before.get(item, none), after.get(item, none))
+        for item in [*before, *(key for key in after if key not in before)]
+        if before.get(item) != after.get(item)
+    ]
+    if not differences:  # both copies say the same: nothing to choose
+        messages.success(request, _("Your entry is saved as you typed it."))
+        return redirect("symptoms:result", pk=saved.pk)
+    last = saved.amendments.select_related("amended_by").order_by("-amended_at").first()
+    by = last.amended_by if last and last.amended_by_id != request.user.pk else None
+    fresh = request.POST.copy()
+    fresh["version"] = str(saved.version)  # Save now means "mine, over that one"
+    form = EntryForm(fresh, symptoms=symptoms, patient_zone=patient.zone)
+    form.is_valid()
+    return render(
+        request,
+        "symptoms/today.html",
+        {
+            "form": form,
+            "patient": patient,
+            "editing": saved,
+            "todays": [],
+            "changed": {"at": saved.updated_at, "by": by, "differences": differences},
+        },
+        status=409,
     )
 
 
