@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.utils import translation
 
 from alerts import rules
@@ -137,19 +138,28 @@ class EntryAdvice:
     reasons: tuple[str, ...]  # the rules' titles, most serious first
 
 
-def entries_advice(patient: Patient, *, since: datetime) -> list[EntryAdvice]:
+# History lists each entry with its advice, this many to a page (newest first).
+ADVICE_PAGE = 50
+
+
+def entries_advice(
+    patient: Patient, *, since: datetime, page: int | str | None = 1, per_page: int = ADVICE_PAGE
+) -> Page:
     """Each entry since `since`, newest first, with the advice recorded for its latest
-    version (two queries, plus the prefetches)."""
-    entries = list(
+    version: one page of `per_page` (a count, the page, its outcomes, plus the prefetches),
+    so the page's size never grows with the number of entries."""
+    entries = (
         DiaryEntry.objects.for_patient(patient)
         .since(since)
         .prefetch_related(*ENTRY_PARTS, "amendments")
     )
+    chosen = Paginator(entries, per_page).get_page(page)
+    shown = list(chosen.object_list)
     outcomes: dict[int, EntryOutcome] = {}
-    for outcome in EntryOutcome.objects.filter(entry__in=entries).order_by("entry_id", "revision"):
+    for outcome in EntryOutcome.objects.filter(entry__in=shown).order_by("entry_id", "revision"):
         outcomes[outcome.entry_id] = outcome  # the latest revision wins
     advice = []
-    for entry in entries:
+    for entry in shown:
         outcome = outcomes.get(entry.pk)
         if outcome is None:
             advice.append(EntryAdvice(entry=entry, level=Level.NONE, key="pending", reasons=()))
@@ -162,7 +172,8 @@ def entries_advice(patient: Patient, *, since: datetime) -> list[EntryAdvice]:
                 reasons=tuple(dict.fromkeys(r.title for r in reasons_of(outcome))),
             )
         )
-    return advice
+    chosen.object_list = advice
+    return chosen
 
 
 def standing_advice(patient: Patient) -> Concern | None:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import BigIntegerField, Func, Max, Prefetch, QuerySet
@@ -332,6 +333,15 @@ def temperature_thresholds(patient: Patient) -> list[Threshold]:
             continue
         lines.append(Threshold(value_c=configs.params[rule_id][param], label=str(label)))
     return sorted(lines, key=lambda line: line.value_c)
+
+
+def temperature_outside_normal(values_c: list[Decimal]) -> bool:
+    """True when a reading is one a temperature rule acts on: at or above the lowest
+    raised line (T-LOW-1's) or below the low line (T-HYPO-0's), as the admin last saved
+    them (an entry past the hourly bound is still saved then)."""
+    params = rule_configs().params
+    high, low = params["T-LOW-1"]["low_c"], params["T-HYPO-0"]["below_c"]
+    return any(value >= high or value < low for value in values_c)
 
 
 def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diary_site.test_settings")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")  # Django's test client
+os.environ.setdefault("DIARY_ENTRIES_PER_HOUR", "100000000")  # 200 submits for one patient
 
 import django  # noqa: E402
 

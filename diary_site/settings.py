@@ -121,6 +121,10 @@ RESPONSE_TARGET_URGENT_MINUTES = env.int("DIARY_RESPONSE_TARGET_URGENT_MINUTES",
 RESPONSE_TARGET_CONTACT_WORKING_HOURS = env.float(
     "DIARY_RESPONSE_TARGET_CONTACT_WORKING_HOURS", default=4.0
 )
+# A flood bound, not a clinical one: more entries than this in an hour for one patient are
+# refused with a message (what was typed stays); an entry with a warning sign ticked is
+# always saved (docs/clinical-safety.md, "Entries per hour").
+DIARY_ENTRIES_PER_HOUR = env.int("DIARY_ENTRIES_PER_HOUR", default=30)
 ASGI_APPLICATION = "diary_site.asgi.application"
 
 TEMPLATES = [

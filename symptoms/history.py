@@ -13,6 +13,9 @@ from symptoms import charts
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
 
 HISTORY_DAYS = (7, 30, 90)
+# The temperature chart draws at most this many readings a day: on a busy day, the highest,
+# the lowest and others spread over the day (the chart's size never grows with a flood).
+POINTS_PER_DAY = 12
 
 
 def history_days(raw: str | None, default: int = 30) -> int:
@@ -98,7 +101,7 @@ def build_history(
         "temperature_svg": charts.temperature_chart(
             start=start,
             days=days,
-            points=points,
+            points=thinned(points),
             injections=[offset(i.given_at) for i in injections],
             unit=unit,
             thresholds=thresholds,
@@ -110,6 +113,26 @@ def build_history(
         "injections": injections,
         "since": since,
     }
+
+
+def thinned(points: list[charts.Point]) -> list[charts.Point]:
+    """At most POINTS_PER_DAY points a day, always with the day's highest and lowest."""
+    by_day: dict[int, list[charts.Point]] = defaultdict(list)
+    for point in points:
+        by_day[int(point.day_index)].append(point)
+    kept: list[charts.Point] = []
+    for day in by_day.values():
+        if len(day) <= POINTS_PER_DAY:
+            kept.extend(day)
+            continue
+        day.sort(key=lambda p: p.day_index)
+        extremes = {max(day, key=lambda p: p.value), min(day, key=lambda p: p.value)}
+        others = [p for p in day if p not in extremes]
+        room = POINTS_PER_DAY - len(extremes)
+        step = len(others) / room
+        kept.extend(extremes)
+        kept.extend(others[int(i * step)] for i in range(room))
+    return sorted(kept, key=lambda p: p.day_index)
 
 
 def _shown(reading, unit: str):

@@ -173,6 +173,12 @@ def entry_record(
     return entry, True
 
 
+def entries_saved_since(patient: Patient, since: datetime) -> int:
+    """How many entries of the patient were saved since `since` (when they were saved, not
+    the time they say they were measured)."""
+    return DiaryEntry.objects.filter(patient=patient, created_at__gte=since).count()
+
+
 class EntryChanged(Exception):
     """The entry was changed (in another tab, by a caregiver) after this copy was opened:
     nothing was saved. `entry` is what is saved now."""

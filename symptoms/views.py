@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,16 +21,31 @@ from alerts.models import FollowUp
 from alerts.prompts import entries_advice, prompt_of, standing_advice
 from alerts.recording import entry_amend, entry_submit
 from alerts.rules import RANK
-from alerts.services import ENTRY_PARTS, remeasure_requested, temperature_thresholds
+from alerts.services import (
+    ENTRY_PARTS,
+    remeasure_requested,
+    temperature_outside_normal,
+    temperature_thresholds,
+)
 from diary_site.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
-from symptoms.services import VITALS, EntryChanged, EntryData, data_summary, entry_summary
+from symptoms.readings import to_celsius
+from symptoms.services import (
+    VITALS,
+    EntryChanged,
+    EntryData,
+    data_summary,
+    entries_saved_since,
+    entry_summary,
+)
 
 RECENT_DAYS = timedelta(days=7)
+# "Today so far" lists the latest entries of the day; older ones are in History.
+TODAY_SHOWN = 10
 
 
 def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Patient]:
@@ -93,21 +109,29 @@ def today(request: HttpRequest) -> HttpResponse:
         # Nobody reads this diary any more: take no entry, and say whom to call instead.
         return _discharged(request, patient)
     symptoms = _catalogue()
+    status, bound = 200, None
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
-            entry, created = entry_submit(
-                patient=patient,
-                entered_by=request.user,
-                data=data,
-                client_key=form.cleaned_data["client_key"],
-                caregiver=caregiver,
-                catalogue={s.code: s for s in symptoms},
-            )
-            if not created:
-                messages.info(request, _("This entry was already saved."))
-            return redirect("symptoms:result", pk=entry.pk)
+            if not _past_hourly_bound(patient, data):
+                entry, created = entry_submit(
+                    patient=patient,
+                    entered_by=request.user,
+                    data=data,
+                    client_key=form.cleaned_data["client_key"],
+                    caregiver=caregiver,
+                    catalogue={s.code: s for s in symptoms},
+                )
+                if not created:
+                    messages.info(request, _("This entry was already saved."))
+                return redirect("symptoms:result", pk=entry.pk)
+            key = form.cleaned_data["client_key"]
+            already = DiaryEntry.objects.filter(patient=patient, client_key=key).first()
+            if already is not None:  # a repeat of one saved before the bound was reached
+                return redirect("symptoms:result", pk=already.pk)
+            bound = settings.DIARY_ENTRIES_PER_HOUR  # the page says so; what was typed stays
+            status = 429
         # Shown again with what was typed: the recent symptoms first, as before.
         form.recent = frozenset(_recent_symptoms(patient))
     elif is_offline_copy(request):
@@ -138,12 +162,13 @@ def today(request: HttpRequest) -> HttpResponse:
         extra = {"todays": [], "messages": (), "standing": None}
     else:
         day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
-        todays = (
-            DiaryEntry.objects.for_patient(patient)
-            .since(day_start)
-            .prefetch_related("temperatures", "reports__symptom")
-        )
-        extra = {"todays": todays, "standing": standing_advice(patient)}
+        todays = DiaryEntry.objects.for_patient(patient).since(day_start)
+        shown = list(todays.prefetch_related("temperatures", "reports__symptom")[:TODAY_SHOWN])
+        extra = {
+            "todays": shown,
+            "todays_more": todays.count() - len(shown) if len(shown) == TODAY_SHOWN else 0,
+            "standing": standing_advice(patient),
+        }
     return render(
         request,
         "symptoms/today.html",
@@ -151,8 +176,25 @@ def today(request: HttpRequest) -> HttpResponse:
             "form": form,
             "patient": patient,
             "caregiver": caregiver,
+            "bound": bound,
             **extra,
         },
+        status=status,
+    )
+
+
+def _past_hourly_bound(patient: Patient, data: EntryData) -> bool:
+    """True when the entry is not to be saved: settings.DIARY_ENTRIES_PER_HOUR entries were
+    saved in the last hour (a flood, not a person) and no rule could act on this one. A
+    symptom or a warning sign ticked, a temperature outside the normal band or a vital sign
+    measured is always saved (docs/clinical-safety.md item 40)."""
+    limit = settings.DIARY_ENTRIES_PER_HOUR
+    if entries_saved_since(patient, timezone.now() - timedelta(hours=1)) < limit:
+        return False
+    return not (
+        any(data.grades.values())
+        or data.vitals
+        or temperature_outside_normal([to_celsius(r.value, r.unit) for r in data.readings])
     )
 
 
@@ -348,6 +390,6 @@ def history(request: HttpRequest) -> HttpResponse:
             "choices": HISTORY_DAYS,
             "now": timezone.now(),
             "standing": standing_advice(patient),
-            "advice": entries_advice(patient, since=context["since"]),
+            "advice": entries_advice(patient, since=context["since"], page=request.GET.get("page")),
         },
     )

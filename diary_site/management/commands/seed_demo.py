@@ -24,7 +24,7 @@ from alerts.concerns import concern_resolve, concern_take, open_concern
 from alerts.models import Alert, ResolutionAction
 from alerts.recording import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
-from symptoms.models import Symptom
+from symptoms.models import DiaryEntry, Symptom
 from symptoms.readings import temperature_problem
 from symptoms.services import EntryData, Reading, entry_record
 
@@ -291,7 +291,7 @@ class Command(BaseCommand):
             problem = temperature_problem(value, spec.unit)
             if problem:
                 raise CommandError(f"demo reading for {spec.username}: {problem}")
-            entry_record(
+            entry, _created = entry_record(
                 patient=patient,
                 entered_by=patient.user,
                 data=EntryData(
@@ -302,6 +302,9 @@ class Command(BaseCommand):
                 ),
                 catalogue=symptoms,
             )
+            # Saved when it was measured, as a real diary's are: 30 days saved "now" would be
+            # past the hourly bound (DIARY_ENTRIES_PER_HOUR) for the demo's first hour.
+            DiaryEntry.objects.filter(pk=entry.pk).update(created_at=at)
             self.created += 1
 
     def _evaluate(self, patient: Patient, now: datetime, *, handled_by: User) -> None:
