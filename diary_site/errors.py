@@ -76,7 +76,8 @@ class NoHealthDataReporter(ExceptionReporter):
 def error_signature(record: logging.LogRecord) -> str:
     """What makes two error reports "the same error": the exception's type and the
     innermost line of our code it passed through; a report without an exception, its
-    logger and message template (not the values put in it)."""
+    logger and message template (not the values put in it); a suspicious request, its
+    logger alone (one kind however many hosts or values are tried)."""
     if record.exc_info and record.exc_info[1] is not None:
         kind = type(record.exc_info[1])
         frames = traceback.extract_tb(record.exc_info[2])
@@ -86,6 +87,8 @@ def error_signature(record: logging.LogRecord) -> str:
         place = (ours or frames)[-1] if (ours or frames) else None
         where = f"{place.filename}:{place.lineno}" if place else "?"
         return f"{kind.__module__}.{kind.__qualname__}@{where}"
+    if record.name.startswith("django.security."):
+        return record.name  # its message repeats what was sent ("Invalid HTTP_HOST: '…'")
     return f"{record.name}:{record.msg}"
 
 

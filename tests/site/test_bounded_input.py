@@ -168,8 +168,17 @@ def test_a_different_error_is_its_own_mail(failing_site):
     assert all(SECRET not in m.subject + m.body for m in mail.outbox)
 
 
-def _record(message: str) -> logging.LogRecord:
-    return logging.LogRecord("django.security", logging.ERROR, __file__, 1, message, (), None)
+def _record(message: str, logger: str = "diary") -> logging.LogRecord:
+    return logging.LogRecord(logger, logging.ERROR, __file__, 1, message, (), None)
+
+
+def test_bad_hosts_from_a_scanner_are_one_mail_an_hour(client, settings):
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    for n in range(30):
+        response = client.get("/", HTTP_HOST=f"scanner-{n}.example.net")
+        assert response.status_code == 400
+    assert len(mail.outbox) == 1
+    assert "DisallowedHost" in mail.outbox[0].subject + mail.outbox[0].body
 
 
 def test_at_most_twenty_error_mails_an_hour_in_all():
