@@ -152,6 +152,7 @@ def entries_advice(
         DiaryEntry.objects.for_patient(patient)
         .since(since)
         .prefetch_related(*ENTRY_PARTS, "amendments")
+        .order_by("-recorded_at", "-pk")  # a total order: no entry on two pages, or none
     )
     chosen = Paginator(entries, per_page).get_page(page)
     shown = list(chosen.object_list)

@@ -101,7 +101,8 @@ def entry_amend(
             now=now,
             expected_version=expected_version,
         )
-        _record_or_leave_pending(entry, now=now)
+        if entry.evaluation_state == DiaryEntry.EvaluationState.PENDING:  # else: unchanged
+            _record_or_leave_pending(entry, now=now)
     return entry
 
 
@@ -124,15 +125,25 @@ def entry_evaluate(entry_id: int, *, now: datetime | None = None) -> EntryOutcom
     worker, or gone."""
     now = now or timezone.now()
     with transaction.atomic():
+        # The patient first, then the entry: the order a change takes (entry_amend), so a
+        # sweep and an edit of the same entry wait for each other and never deadlock.
         row = (
-            DiaryEntry.objects.select_for_update(skip_locked=True)
-            .filter(pk=entry_id, evaluation_state=DiaryEntry.EvaluationState.PENDING)
+            DiaryEntry.objects.filter(
+                pk=entry_id, evaluation_state=DiaryEntry.EvaluationState.PENDING
+            )
             .values("patient_id")
             .first()
         )
         if row is None:
             return None
         lock_patient(Patient(pk=row["patient_id"]))
+        held = (
+            DiaryEntry.objects.select_for_update(skip_locked=True)
+            .filter(pk=entry_id, evaluation_state=DiaryEntry.EvaluationState.PENDING)
+            .exists()
+        )
+        if not held:
+            return None
         entry = load_entry(entry_id)
         if entry is None or entry.evaluation_state != DiaryEntry.EvaluationState.PENDING:
             return None

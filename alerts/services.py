@@ -336,12 +336,20 @@ def temperature_thresholds(patient: Patient) -> list[Threshold]:
 
 
 def temperature_outside_normal(values_c: list[Decimal]) -> bool:
-    """True when a reading is one a temperature rule acts on: at or above the lowest
-    raised line (T-LOW-1's) or below the low line (T-HYPO-0's), as the admin last saved
-    them (an entry past the hourly bound is still saved then)."""
+    """True when a reading is one a temperature rule could act on: below the highest of
+    the temperature rules' "below" lines (T-HYPO-0/1's 36.0 °C) or at or above the lowest
+    of their other lines (T-LOW-1's 37.5 °C), as the admin last saved them, active or not.
+    An entry past the hourly bound is still saved then (docs/clinical-safety.md item 40)."""
     params = rule_configs().params
-    high, low = params["T-LOW-1"]["low_c"], params["T-HYPO-0"]["below_c"]
-    return any(value >= high or value < low for value in values_c)
+    low: list[Decimal] = []
+    high: list[Decimal] = []
+    for rule_id, definition in rules.DEFAULT_RULES.items():
+        if definition.family != "temperature":
+            continue
+        for name, value in params[rule_id].items():
+            if name.endswith("_c"):
+                (low if "below" in name else high).append(value)
+    return any((low and value < max(low)) or (high and value >= min(high)) for value in values_c)
 
 
 def remeasure_requested(patient: Patient, *, now: datetime | None = None) -> bool:

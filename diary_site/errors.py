@@ -66,6 +66,8 @@ class NoHealthDataReporter(ExceptionReporter):
         # found", a value in a validation error): its type and place say enough.
         if data.get("exception_value"):
             data["exception_value"] = REMOVED
+        data["exception_notes"] = ""  # add_note() text, like the message
+        data["unicode_hint"] = ""  # a slice of the undecodable input
         for frame in data.get("frames", []):
             cause = frame.get("exc_cause")
             if cause is not None:
@@ -119,8 +121,13 @@ class LimitedAdminEmailHandler(AdminEmailHandler):
         try:
             from django.core.cache import cache
 
-            if not cache.add(f"error-mail:{key}", 1, self.WINDOW):
+            # The hour's cap first: a kind refused by the cap is not marked as mailed.
+            if cache.get(f"error-mail:{key}") or (
+                (cache.get(f"error-mail:hour:{hour}") or 0) >= self.PER_HOUR
+            ):
                 return False
+            if not cache.add(f"error-mail:{key}", 1, self.WINDOW):
+                return False  # another process mailed it a moment ago
             cache.add(f"error-mail:hour:{hour}", 0, 2 * self.WINDOW)
             return cache.incr(f"error-mail:hour:{hour}") <= self.PER_HOUR
         except Exception:  # noqa: BLE001 — the cache being down must not lose the report
@@ -128,9 +135,9 @@ class LimitedAdminEmailHandler(AdminEmailHandler):
 
     def _allowed_here(self, key: str, hour: int, now: float) -> bool:
         with self._lock:
-            if now - self._sent_at.get(key, float("-inf")) < self.WINDOW:
-                return False
             if self._per_hour.get(hour, 0) >= self.PER_HOUR:
+                return False
+            if now - self._sent_at.get(key, float("-inf")) < self.WINDOW:
                 return False
             self._sent_at[key] = now
             self._per_hour = {hour: self._per_hour.get(hour, 0) + 1}

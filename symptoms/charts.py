@@ -221,9 +221,11 @@ def temperature_chart(
     injections: list[float],
     unit: str,
     thresholds: list[Threshold],
+    readings: int | None = None,
 ) -> str:
     """The readings with the rules' warning lines and the injections, from `start` to today
-    (the `days`-th day)."""
+    (the `days`-th day). `readings`: how many there were, when `points` is a thinned set
+    (the summary in words counts them all)."""
     lines = [to_unit(t.value_c, unit) for t in thresholds]
     shown = sorted((p for p in points if 0 <= p.day_index <= days), key=lambda p: p.day_index)
     axis = temperature_axis([p.value for p in shown] + lines, unit)
@@ -311,12 +313,20 @@ def temperature_chart(
         Layout(PAD_LEFT, PAD_RIGHT, wide_end, margin + wide_key),
         Layout(PAD_LEFT, 0.75, narrow_end, narrow_key),
     ]
-    summary = temperature_summary(start=start, days=days, points=shown, unit=unit, lines=lines)
+    summary = temperature_summary(
+        start=start, days=days, points=shown, unit=unit, lines=lines, readings=readings
+    )
     return _frame(summary, shared, layouts, labels)
 
 
 def temperature_summary(
-    *, start: date, days: int, points: list[Point], unit: str, lines: list[Decimal]
+    *,
+    start: date,
+    days: int,
+    points: list[Point],
+    unit: str,
+    lines: list[Decimal],
+    readings: int | None = None,
 ) -> str:
     """The chart in words, for a screen reader: the period, the highest and the latest."""
     period = _period(start, start + timedelta(days=days - 1))
@@ -333,9 +343,9 @@ def temperature_summary(
             "latest %(last)s °%(unit)s on %(last_day)s.",
             "%(count)s readings: highest %(high)s °%(unit)s on %(high_day)s, "
             "latest %(last)s °%(unit)s on %(last_day)s.",
-            len(points),
+            readings or len(points),
         ) % {
-            "count": len(points),
+            "count": readings or len(points),
             "high": local_number(highest.value),
             "high_day": _spoken_day(start + timedelta(days=int(highest.day_index))),
             "last": local_number(latest.value),

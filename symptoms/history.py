@@ -102,6 +102,7 @@ def build_history(
             start=start,
             days=days,
             points=thinned(points),
+            readings=len(points),
             injections=[offset(i.given_at) for i in injections],
             unit=unit,
             thresholds=thresholds,
@@ -116,7 +117,8 @@ def build_history(
 
 
 def thinned(points: list[charts.Point]) -> list[charts.Point]:
-    """At most POINTS_PER_DAY points a day, always with the day's highest and lowest."""
+    """At most POINTS_PER_DAY points a day: always the day's highest, lowest and latest,
+    and others spread over the day."""
     by_day: dict[int, list[charts.Point]] = defaultdict(list)
     for point in points:
         by_day[int(point.day_index)].append(point)
@@ -126,12 +128,16 @@ def thinned(points: list[charts.Point]) -> list[charts.Point]:
             kept.extend(day)
             continue
         day.sort(key=lambda p: p.day_index)
-        extremes = {max(day, key=lambda p: p.value), min(day, key=lambda p: p.value)}
-        others = [p for p in day if p not in extremes]
-        room = POINTS_PER_DAY - len(extremes)
-        step = len(others) / room
-        kept.extend(extremes)
-        kept.extend(others[int(i * step)] for i in range(room))
+        always = list(
+            dict.fromkeys(
+                [max(day, key=lambda p: p.value), min(day, key=lambda p: p.value), day[-1]]
+            )
+        )
+        others = [p for p in day if p not in always]
+        room = POINTS_PER_DAY - len(always)
+        if len(others) > room:  # evenly spread: distinct indices, first to last
+            others = [others[i * (len(others) - 1) // (room - 1)] for i in range(room)]
+        kept.extend(always + others)
     return sorted(kept, key=lambda p: p.day_index)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -204,15 +204,17 @@ def entry_update(
 
     The entry's row is locked and read again here, so two saves at once are one after the
     other; with `expected_version` (the version the form was opened on), a save made on a
-    copy that has changed since raises EntryChanged and writes nothing. Returns the entry
-    as saved."""
+    copy that has changed since raises EntryChanged and writes nothing. A save that changes
+    nothing (same_entry) writes nothing either. Returns the entry as saved."""
     with transaction.atomic():
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
         current.patient = entry.patient
         if expected_version is not None and current.version != expected_version:
             raise EntryChanged(current)
-        before = entry_summary(current)
         at = data.recorded_at or current.recorded_at
+        if same_entry(entry_data(current), replace(data, recorded_at=at)):
+            return current  # nothing changed: nothing written, the version stays
+        before = entry_summary(current)
         for name, value in _fields(data, at, current.patient).items():
             setattr(current, name, value)
         current.evaluation_state = DiaryEntry.EvaluationState.PENDING
@@ -224,11 +226,13 @@ def entry_update(
         for report in current.reports.all():
             report.delete()
         _write_details(current, data, at, catalogue)
-        changes = amendment_text(before, entry_summary(current))
-        if changes:
-            EntryAmendment.objects.create(
-                entry=current, amended_by=by, amended_at=now or timezone.now(), summary=changes
-            )
+        # Every accepted change is an amendment: who and when, and what it says in words.
+        changes = amendment_text(before, entry_summary(current)) or str(
+            _("Saved again with the same answers")
+        )
+        EntryAmendment.objects.create(
+            entry=current, amended_by=by, amended_at=now or timezone.now(), summary=changes
+        )
     return current
 
 
@@ -266,6 +270,21 @@ def entry_data(entry: DiaryEntry, reports=None) -> EntryData:
     )
 
 
+def same_entry(first: EntryData, second: EntryData) -> bool:
+    """Whether two versions of an entry say the same: every answer, tick and reading, the
+    time to the minute (what the form shows), symptoms left at "none" not counted."""
+
+    def comparable(data: EntryData) -> EntryData:
+        at = data.recorded_at
+        return replace(
+            data,
+            grades={code: grade for code, grade in data.grades.items() if grade},
+            recorded_at=at.replace(second=0, microsecond=0) if at else None,
+        )
+
+    return comparable(first) == comparable(second)
+
+
 def data_summary(
     data: EntryData, *, patient: Patient, symptoms: dict[str, Symptom]
 ) -> dict[str, str]:
@@ -274,13 +293,23 @@ def data_summary(
     editing" page."""
     summary: dict[str, str] = {}
     for reading in data.readings:
-        summary[str(_("Temperature"))] = f"{local_number(reading.value)} °{reading.unit}"
+        mark = _("re-measure")
+        again = f" ({mark})" if reading.confirmed else ""
+        summary[str(_("Temperature"))] = f"{local_number(reading.value)} °{reading.unit}{again}"
+        if reading.site:
+            site = TemperatureReading.Site(reading.site).label
+            summary[str(_("Where did you measure?"))] = str(site)
+    if data.no_thermometer:
+        summary[str(_("I have no thermometer"))] = str(_("yes"))
     for code, grade in data.grades.items():
         if grade and code in symptoms:
             summary[symptoms[code].label] = symptoms[code].grade_words(grade)
     for name in VITALS:
         if name in data.vitals:
-            summary[str(VITAL_NAMES[name])] = str(data.vitals[name][0])
+            value, rechecked = data.vitals[name]
+            mark = _("Re-checked")
+            again = f" ({mark})" if rechecked else ""
+            summary[str(VITAL_NAMES[name])] = f"{value}{again}"
     if data.recorded_at is not None:
         summary[str(_("Time"))] = timezone.localtime(data.recorded_at, patient.zone).strftime(
             "%d %b %H:%M"

@@ -4,6 +4,7 @@ error an hour (at most 20 an hour), never the value that was posted (issue 31)."
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from unittest import mock
 
@@ -185,6 +186,17 @@ def test_at_most_twenty_error_mails_an_hour_in_all():
     handler = LimitedAdminEmailHandler()
     allowed = [handler.allowed(_record(f"kind {n}")) for n in range(30)]
     assert allowed == [True] * 20 + [False] * 10
+
+
+@pytest.mark.parametrize("cache_down", [False, True])
+def test_a_kind_held_back_by_the_cap_is_mailed_in_the_next_hour(cache_down):
+    handler = LimitedAdminEmailHandler()
+    hour = 1_000 * 3600.0
+    down = mock.patch("django.core.cache.cache.add", side_effect=ConnectionError)
+    with down if cache_down else contextlib.nullcontext():
+        assert all(handler.allowed(_record(f"k{n}"), now=hour) for n in range(20))
+        assert not handler.allowed(_record("late"), now=hour + 60)  # the cap
+        assert handler.allowed(_record("late"), now=hour + 3600)  # not marked as mailed
 
 
 def test_without_the_cache_this_process_still_limits_and_still_reports():

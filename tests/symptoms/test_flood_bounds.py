@@ -90,6 +90,9 @@ def test_a_warning_sign_is_always_saved_past_the_bound(client, bob, at_noon):
         ({"temperature": "99.3", "unit": "F"}, False),  # 37.4 °C
         ({"no_thermometer": "on", "spo2": "91"}, True),  # a vital sign: NEWS2 reads it
         ({"no_thermometer": "on", "s_cough": "1"}, True),  # any symptom: rules read them
+        ({"temperature": "37.0", "planned_vaccine": "Shingrix"}, True),  # VAC-LIVE reads it
+        ({"temperature": "37.0", "antipyretic_6h": "on"}, True),  # it can hide a fever
+        ({"temperature": "37.0", "confirmed": "on"}, True),  # a re-measure asked for
         ({"no_thermometer": "on", "s_cough": "0", "action": "fine"}, False),
     ],
 )
@@ -99,6 +102,16 @@ def test_past_the_bound_an_entry_a_rule_could_act_on_is_saved(client, bob, at_no
     response = client.post(TODAY, a_post(**fields))
     assert response.status_code == (302 if saved else 429)
     assert DiaryEntry.objects.filter(patient=bob).count() == 30 + saved
+
+
+def test_past_the_bound_a_re_measure_the_diary_asked_for_is_saved(client, bob, at_noon):
+    from tests.alerts.factories import submit_entry
+
+    for n in range(29):  # saved in the last hour, measured earlier in the day
+        make_entry(bob, timezone.now() - timedelta(hours=2, minutes=n), temp="37.0")
+    submit_entry(bob, timezone.now() - timedelta(minutes=50), temp="37.7")  # "measure again"
+    client.force_login(bob.user)
+    assert client.post(TODAY, a_post(temperature="37.2")).status_code == 302
 
 
 def test_entries_saved_over_an_hour_ago_do_not_count(client, bob, at_noon):
@@ -160,14 +173,21 @@ def test_the_history_page_does_not_grow_with_a_flood(client, settings, bob, at_n
     assert size_with(600) < 1.2 * size_with(60)
 
 
-def test_a_busy_day_keeps_twelve_points_with_its_highest_and_lowest():
+def test_a_day_of_identical_readings_is_drawn_once_without_an_error():
+    same = [charts.Point(3.5, Decimal("36.8"))] * 40
+    assert thinned(same) == [charts.Point(3.5, Decimal("36.8"))]
+
+
+def test_a_busy_day_keeps_twelve_points_with_its_highest_lowest_and_latest():
     points = [charts.Point(0.01 * n, Decimal("37.0") + Decimal(n % 7) / 10) for n in range(90)]
     points.append(charts.Point(0.5, Decimal("40.1")))
     points.append(charts.Point(0.6, Decimal("35.2")))
+    points.append(charts.Point(0.95, Decimal("37.3")))  # the day's last
     points.append(charts.Point(1.2, Decimal("36.8")))  # the next day, alone
     kept = thinned(points)
     first_day = [p for p in kept if p.day_index < 1]
     assert len(first_day) == POINTS_PER_DAY
     assert {Decimal("40.1"), Decimal("35.2")} <= {p.value for p in first_day}
+    assert charts.Point(0.95, Decimal("37.3")) in first_day
     assert charts.Point(1.2, Decimal("36.8")) in kept
     assert kept == sorted(kept, key=lambda p: p.day_index)
