@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_site.fields import LocalDateTimeField
+from diary_site.fields import LocalDateTimeField, wall_time
 from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
@@ -142,8 +142,7 @@ class InjectionForm(forms.Form):
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]
-        if dj_timezone.is_naive(value):
-            value = value.replace(tzinfo=self.zone)
+        value = wall_time(value, self.zone, not_after=self.now + timedelta(minutes=5))
         if value > self.now + timedelta(minutes=5):
             raise forms.ValidationError(_("This time is in the future. Please check it."))
         if value < self.now - timedelta(days=365):

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_site.fields import LocalDateTimeField
+from diary_site.fields import LocalDateTimeField, wall_time
 from symptoms.models import GRADE_LABELS, Symptom
 from symptoms.readings import VITAL_LIMITS, local_number, temperature_problem, to_celsius
 
@@ -178,8 +178,7 @@ class EntryForm(forms.Form):
         value = self.cleaned_data.get("measured_at")
         if value is None:
             return None
-        if timezone.is_naive(value):
-            value = value.replace(tzinfo=self.zone)
+        value = wall_time(value, self.zone, not_after=self.now + timedelta(minutes=5))
         if value > self.now + timedelta(minutes=5):
             raise forms.ValidationError(_("This time is in the future. Please check it."))
         if value < self.now - MAX_BACKDATE:
@@ -277,7 +276,7 @@ class EntryForm(forms.Form):
         """The version the change page was opened on; None when absent or not a number
         (the save is then checked by the entry's lock alone)."""
         value = self.cleaned_data.get("version") or ""
-        return int(value) if value.isdigit() and len(value) <= 9 else None
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
     # Results --------------------------------------------------------------------------
 

@@ -40,7 +40,9 @@ from symptoms.services import (
     EntryData,
     data_summary,
     entries_saved_since,
+    entry_data,
     entry_summary,
+    same_entry,
 )
 
 RECENT_DAYS = timedelta(days=7)
@@ -162,7 +164,9 @@ def today(request: HttpRequest) -> HttpResponse:
         extra = {"todays": [], "messages": (), "standing": None}
     else:
         day_start = datetime.combine(patient.today(), time.min, tzinfo=patient.zone)
-        todays = DiaryEntry.objects.for_patient(patient).since(day_start)
+        todays = (
+            DiaryEntry.objects.for_patient(patient).since(day_start).order_by("-recorded_at", "-pk")
+        )
         shown = list(todays.prefetch_related("temperatures", "reports__symptom")[:TODAY_SHOWN])
         extra = {
             "todays": shown,
@@ -186,15 +190,21 @@ def today(request: HttpRequest) -> HttpResponse:
 def _past_hourly_bound(patient: Patient, data: EntryData) -> bool:
     """True when the entry is not to be saved: settings.DIARY_ENTRIES_PER_HOUR entries were
     saved in the last hour (a flood, not a person) and no rule could act on this one. A
-    symptom or a warning sign ticked, a temperature outside the normal band or a vital sign
-    measured is always saved (docs/clinical-safety.md item 40)."""
+    symptom or warning sign, a vital sign, a planned vaccine, fever medicine, a re-measure
+    (ticked, or asked for), or a temperature outside the normal band is always saved
+    (docs/clinical-safety.md item 40)."""
     limit = settings.DIARY_ENTRIES_PER_HOUR
     if entries_saved_since(patient, timezone.now() - timedelta(hours=1)) < limit:
         return False
     return not (
         any(data.grades.values())
         or data.vitals
+        or data.planned_vaccine
+        or data.planned_vaccine_live
+        or data.antipyretic_6h
+        or any(reading.confirmed for reading in data.readings)
         or temperature_outside_normal([to_celsius(r.value, r.unit) for r in data.readings])
+        or remeasure_requested(patient)
     )
 
 
@@ -242,6 +252,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
         if form.is_valid():
             data = _entry_data(request, form)
+            if _same_wall_minute(data.recorded_at, entry.recorded_at, patient.zone):
+                # The time as shown, unchanged: the saved instant (in the hour the clocks
+                # go back, 01:10 is two instants and the form cannot say which).
+                data = replace(data, recorded_at=entry.recorded_at)
             try:
                 entry_amend(
                     entry=entry,
@@ -278,6 +292,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _same_wall_minute(typed: datetime | None, saved: datetime, zone) -> bool:
+    if typed is None:
+        return False
+
+    def shown(at: datetime) -> datetime:
+        return at.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+
+    return shown(typed) == shown(saved)
+
+
 def _changed_page(
     request: HttpRequest,
     saved: DiaryEntry,
@@ -290,6 +314,9 @@ def _changed_page(
     let them choose. A second Save replaces the saved entry on purpose."""
     labels = {symptom.code: symptom for symptom in symptoms}
     typed = replace(typed, recorded_at=typed.recorded_at or saved.recorded_at)  # time unchanged
+    if same_entry(entry_data(saved), typed):  # both copies say the same: nothing to choose
+        messages.info(request, _("This entry was already saved with these answers."))
+        return redirect("symptoms:result", pk=saved.pk)
     before = entry_summary(saved)
     after = data_summary(typed, patient=patient, symptoms=labels)
     none = _("none")
@@ -298,10 +325,8 @@ def _changed_page(
         for item in [*before, *(key for key in after if key not in before)]
         if before.get(item) != after.get(item)
     ]
-    if not differences:  # both copies say the same: nothing to choose
-        messages.success(request, _("Your entry is saved as you typed it."))
-        return redirect("symptoms:result", pk=saved.pk)
-    last = saved.amendments.select_related("amended_by").order_by("-amended_at").first()
+    # Each accepted change is an amendment: the latest names who made the saved version.
+    last = saved.amendments.select_related("amended_by").order_by("-amended_at", "-pk").first()
     by = last.amended_by if last and last.amended_by_id != request.user.pk else None
     fresh = request.POST.copy()
     fresh["version"] = str(saved.version)  # Save now means "mine, over that one"

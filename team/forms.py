@@ -10,7 +10,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import ResolutionAction
-from diary_site.fields import LocalDateTimeField
+from diary_site.fields import LocalDateTimeField, wall_time
 from patients.models import COMMON_ZONES, Patient, User, validate_phone
 
 
@@ -93,13 +93,15 @@ class EnrolForm(IdentityFields):
         return email
 
     def clean_first_dose_at(self):
-        # Django read the wall-clock time in the clinician's zone; it is the patient's.
+        # A wall-clock time in the patient's zone (the field gives it naive).
         value = self.cleaned_data.get("first_dose_at")
-        zone = self.data.get("timezone") or "Europe/London"
-        if value is not None and zone in available_timezones():
-            if dj_timezone.is_aware(value):
-                value = dj_timezone.make_naive(value)
-            value = value.replace(tzinfo=ZoneInfo(zone))
+        name = self.data.get("timezone") or "Europe/London"
+        # An unknown zone is the timezone field's own error; read the time in the page's.
+        zone = (
+            ZoneInfo(name) if name in available_timezones() else dj_timezone.get_current_timezone()
+        )
+        if value is not None:
+            value = wall_time(value, zone)
         now = dj_timezone.now()
         if value is not None and not now - timedelta(days=730) <= value <= now + timedelta(
             days=365

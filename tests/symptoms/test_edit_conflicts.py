@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -102,6 +104,33 @@ def test_the_page_names_the_caregiver_who_saved_first(client, bob, carol, entry)
 
 
 @pytest.mark.django_db
+def test_a_re_measure_tick_alone_is_a_difference_to_choose(client, bob, entry):
+    """Only the tick differs: it can turn the same reading URGENT (T-HYPO-2), so the person
+    is never told "saved" when their tick was not."""
+    client.force_login(bob.user)
+    version = opened_version(client, entry)
+    client.post(edit_url(entry), change(entry, version, "38.4"))
+    response = client.post(edit_url(entry), {**change(entry, version, "38.4"), "confirmed": "on"})
+    assert response.status_code == 409
+    assert "You typed: <strong>38.4 °C (re-measure)</strong>" in response.content.decode()
+    assert not TemperatureReading.objects.get(entry=entry).confirmed
+
+
+@pytest.mark.django_db
+def test_saving_an_unchanged_entry_writes_nothing(client, bob, entry):
+    client.force_login(bob.user)
+    version = opened_version(client, entry)
+    html = client.get(edit_url(entry)).content.decode()
+    measured = re.search(r'name="measured_at" value="([^"]+)"', html).group(1)
+    response = client.post(
+        edit_url(entry), {**change(entry, version, "37.0"), "measured_at": measured}
+    )
+    assert response.status_code == 302
+    saved = DiaryEntry.objects.get(pk=entry.pk)
+    assert saved.version == 1 and not EntryAmendment.objects.filter(entry=entry).exists()
+
+
+@pytest.mark.django_db
 def test_the_same_change_from_two_tabs_is_simply_saved(client, bob, entry):
     client.force_login(bob.user)
     version = opened_version(client, entry)
@@ -113,7 +142,7 @@ def test_the_same_change_from_two_tabs_is_simply_saved(client, bob, entry):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999", "1.5"])
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999", "1.5", "²", "١"])
 def test_a_missing_or_odd_version_still_saves_under_the_lock(client, bob, entry, version):
     client.force_login(bob.user)
     response = client.post(edit_url(entry), change(entry, version, "37.6"))
@@ -158,3 +187,33 @@ def test_two_simultaneous_saves_give_one_change_and_one_changed_page(bob, attemp
     assert saved.note == {"38.4": "tab one", "36.4": "tab two"}[winner]
     assert saved.version == 2
     assert EntryAmendment.objects.filter(entry=entry).count() == 1
+
+
+# The night the clocks go back (Europe/London, 2026-10-25: 01:00-02:00 happens twice).
+
+BACK = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 02:00 BST becomes 01:00 GMT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("saved_at", "now"),
+    [
+        (BACK - timedelta(minutes=50), BACK + timedelta(minutes=20)),  # 01:10 BST, the first
+        (BACK + timedelta(minutes=10), BACK + timedelta(minutes=20)),  # 01:10 GMT, the second
+    ],
+)
+def test_an_entry_from_the_hour_that_happens_twice_can_be_changed(client, bob, saved_at, now):
+    with time_machine.travel(now, tick=False):
+        entry = make_entry(bob, saved_at, temp="37.0")
+        client.force_login(bob.user)
+        version = opened_version(client, entry)
+        html = client.get(edit_url(entry)).content.decode()
+        assert 'name="measured_at" value="2026-10-25T01:10"' in html
+        response = client.post(
+            edit_url(entry),
+            {**change(entry, version, "38.2"), "measured_at": "2026-10-25T01:10"},
+        )
+        assert response.status_code == 302
+        saved = DiaryEntry.objects.get(pk=entry.pk)
+        assert saved.recorded_at == saved_at  # the same instant, not an hour moved
+        assert readings(saved) == ["38.2"]
