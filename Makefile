@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 PIP_VERSION := 26.3
 
 .PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock static clean \
-  messages mo
+  messages mo clock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,16 @@ e2e-suite: install-dev
 ## fuzz: the long Hypothesis run (10,000 examples per form and for the scenario parser).
 fuzz: install-dev
 	HYPOTHESIS_PROFILE=long $(TEST_SETTINGS) $(WITH_POSTGRES) $(BIN)/pytest tests/fuzz -q -p no:cacheprovider
+
+## clock: the unit suite at the awkward hours, its clock starting there and ticking on
+## (DIARY_TEST_CLOCK, tests/conftest.py): 20 minutes after midnight and 10 before it (UTC and
+## London in winter), and 10 minutes after London's clocks went back (01:10 came twice). CI
+## runs it after `make test`. The fuzzers are left out (random inputs, not dates).
+CLOCKS ?= 2026-11-30T00:20Z 2026-11-30T23:50Z 2026-10-25T01:10Z
+clock: install-dev mo
+	@for at in $(CLOCKS); do echo "== the suite at $$at"; \
+	  DIARY_TEST_CLOCK=$$at $(TEST_SETTINGS) $(WITH_POSTGRES) $(BIN)/pytest -q -p no:cacheprovider \
+	    $(or $(PYTEST_ARGS),--ignore=tests/fuzz) || exit 1; done
 
 ## bench: throughput, latency and scale figures as ratios against same-run baselines
 ## (quick mode < 5 min; `make bench BENCH_ARGS=--full` for the long run). The private
