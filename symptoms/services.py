@@ -326,15 +326,21 @@ def data_summary(
     return summary
 
 
+def summary_changes(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(item, before, after) for each item two summaries say differently, in the order
+    they list them ("none" for an item one of them leaves out)."""
+    none = str(_("none"))
+    items = [*before, *(key for key in after if key not in before)]
+    return [
+        (item, before.get(item, none), after.get(item, none))
+        for item in items
+        if before.get(item, none) != after.get(item, none)
+    ]
+
+
 def amendment_text(before: dict[str, str], after: dict[str, str]) -> str:
     """ "Temperature: 39.4 °C → 37.0 °C; Chills or shivering: Moderate → none"."""
-    none = str(_("none"))
-    parts = []
-    for item in [*before, *(key for key in after if key not in before)]:
-        old, new = before.get(item, none), after.get(item, none)
-        if old != new:
-            if item == str(_("Note")):
-                parts.append(str(_("Note changed")))
-            else:
-                parts.append(f"{item}: {old} → {new}")
-    return "; ".join(parts)
+    return "; ".join(
+        str(_("Note changed")) if item == str(_("Note")) else f"{item}: {old} → {new}"
+        for item, old, new in summary_changes(before, after)
+    )

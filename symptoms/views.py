@@ -43,6 +43,7 @@ from symptoms.services import (
     entry_data,
     entry_summary,
     same_entry,
+    summary_changes,
 )
 
 RECENT_DAYS = timedelta(days=7)
@@ -319,12 +320,7 @@ def _changed_page(
         return redirect("symptoms:result", pk=saved.pk)
     before = entry_summary(saved)
     after = data_summary(typed, patient=patient, symptoms=labels)
-    none = _("none")
-    differences = [
-        (item, before.get(item, none), after.get(item, none))
-        for item in [*before, *(key for key in after if key not in before)]
-        if before.get(item) != after.get(item)
-    ]
+    differences = summary_changes(before, after)
     # Each accepted change is an amendment: the latest names who made the saved version.
     last = saved.amendments.select_related("amended_by").order_by("-amended_at", "-pk").first()
     by = last.amended_by if last and last.amended_by_id != request.user.pk else None
