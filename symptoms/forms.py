@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField, wall_time
 from symptoms.models import GRADE_LABELS, Symptom
-from symptoms.readings import VITAL_LIMITS, local_number, temperature_problem, to_celsius
+from symptoms.readings import (
+    TEMPERATURE_LIMITS,
+    VITAL_LIMITS,
+    local_number,
+    not_recordable,
+    other_unit_fits,
+    temperature_problem,
+    to_celsius,
+)
 
 GRADE_CHOICES = list(GRADE_LABELS.items())
 # Readings outside symptoms.validation's limits are refused; outside this plausible band
@@ -44,6 +52,23 @@ class TypedDecimalField(forms.DecimalField):
                 value = value.replace(",", ".")
         return super().to_python(value)
 
+
+# Said by the form here and, offline, by the script before it keeps an entry on the phone
+# (offline_checks): the same words either way.
+NOTHING_TO_SAVE = _(
+    "There is nothing to save yet. Type your temperature or choose how you feel below — or "
+    "press “I feel fine — save”."
+)
+NEEDS_TEMPERATURE = _(
+    "You reported: %(symptoms)s. Please take your temperature and type it here: it changes "
+    "what you should do. If you have no thermometer, tick “I have no thermometer” and save."
+)
+OTHER_UNIT = _(
+    "As °%(other)s it would be a body temperature: if you measured in °%(other)s, press "
+    "“Save as %(value)s °%(other)s”."
+)
+VACCINE_UNNAMED = _("Please say which vaccine you plan to have.")
+UNUSUAL = _("%(reading)s is very unusual. Please check it: see the question above.")
 
 # Infection symptoms (the rules' INF group) change what to do with the temperature beside
 # them, so the form asks for one (docs/clinical-safety.md, decision 36).
@@ -77,9 +102,9 @@ class EntryForm(forms.Form):
         ],
     )
     confirmed = forms.BooleanField(label=_("This is a re-measure"), required=False)
-    confirm_unusual = forms.BooleanField(
-        label=_("Yes, this reading is right"), required=False, widget=forms.CheckboxInput
-    )
+    # "Yes, this reading is right": the reading it answers for ("41.5C", unusual_key), so
+    # that a changed number is asked about again.
+    confirm_unusual = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     measured_at = LocalDateTimeField(label=_("When (leave empty for now)"), required=False)
     antipyretic_6h = forms.BooleanField(
         label=_("I took paracetamol or ibuprofen in the last 6 hours"), required=False
@@ -99,6 +124,11 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, recent=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("use_unit") in ("C", "F"):
+            # "Save as 37.1 °C": the refused reading's other unit, chosen in one tap.
+            data = self.data.copy()
+            data["unit"] = data["use_unit"]
+            self.data = data
         self.symptoms = symptoms
         self.recent = frozenset(recent)
         self.zone = patient_zone
@@ -165,6 +195,16 @@ class EntryForm(forms.Form):
     def red_flag_fields(self):
         return [(s, self[SYMPTOM_PREFIX + s.code]) for s in self.symptoms if s.is_red_flag]
 
+    def red_flags_open(self) -> bool:
+        """The full list of warning signs is shown when one is ticked (or has an error)."""
+        return any(_recorded(field) for _symptom, field in self.red_flag_fields())
+
+    def reading_more_open(self) -> bool:
+        """The "No thermometer, or measured earlier?" fold is open when something in it is filled in,
+        has an error, or is asked for (a symptom that needs a temperature)."""
+        names = ("no_thermometer", "site", "confirmed", "measured_at")
+        return self.needs_temperature or any(_recorded(self[name]) for name in names)
+
     def vital_fields(self):
         return [(self[name], self[f"{name}_confirmed"]) for name in VITAL_LABELS]
 
@@ -202,25 +242,43 @@ class EntryForm(forms.Form):
         if value is not None and unit:
             problem = temperature_problem(value, unit)
             if problem:
+                self.other_unit = other_unit_fits(value, unit)
+                if self.other_unit:
+                    problem += " " + OTHER_UNIT % {
+                        "value": local_number(value),
+                        "other": self.other_unit,
+                    }
                 self.add_error("temperature", problem)
             else:
-                celsius = to_celsius(value, unit)
-                unusual = celsius > CHECK_ABOVE_C or celsius < CHECK_BELOW_C
-                if unusual and not data.get("confirm_unusual") and not self._red_flag_ticked():
-                    self.needs_confirmation = True
-                    self.add_error(
-                        "temperature",
-                        _(
-                            "%(value)s °%(unit)s is very unusual. Please measure again to check. "
-                            "If it is right, tick “Yes, this reading is right” and save."
-                        )
-                        % {"value": local_number(value), "unit": unit},
-                    )
+                self._check_unusual(data, value, unit)
         if data.get("planned_vaccine_live") and not data.get("planned_vaccine"):
-            self.add_error("planned_vaccine", _("Please say which vaccine you plan to have."))
+            self.add_error("planned_vaccine", VACCINE_UNNAMED)
         if not self.errors:
             self._check_something_to_record(data)
         return data
+
+    def _check_unusual(self, data: dict, value: Decimal, unit: str) -> None:
+        """A reading outside the usual band is asked about once ("is this right?"), with the
+        emergency number first. "Yes, this reading is right" saves it as confirmed: the
+        patient checked it, as a re-measure would (T-HYPO-2; docs/clinical-safety.md, 41)."""
+        celsius = to_celsius(value, unit)
+        if CHECK_BELOW_C <= celsius <= CHECK_ABOVE_C:
+            return
+        if data.get("confirm_unusual") == unusual_key(value, unit):
+            data["confirmed"] = True
+            return
+        if self._red_flag_ticked():
+            return  # a warning sign saves at once: nothing is asked first
+        self.needs_confirmation = True
+        self.unusual_low = celsius < CHECK_BELOW_C
+        self.unusual_reading = f"{local_number(value)} °{unit}"
+        self.unusual_key = unusual_key(value, unit)
+        self.add_error("temperature", UNUSUAL % {"reading": self.unusual_reading})
+
+    @property
+    def confirmation_only(self) -> bool:
+        """The one thing to answer is "is this reading right?" (no other error)."""
+        return self.needs_confirmation and set(self.errors) == {"temperature"}
 
     def _red_flag_ticked(self) -> bool:
         """A warning sign is ticked: the entry saves at once, nothing is asked first."""
@@ -245,13 +303,7 @@ class EntryForm(forms.Form):
             or data.get("antipyretic_6h")
         )
         if not recorded and not fine:
-            raise forms.ValidationError(
-                _(
-                    "There is nothing to save yet. Type your temperature or choose how you "
-                    "feel below — or press “I feel fine — save”."
-                ),
-                code="empty",
-            )
+            raise forms.ValidationError(NOTHING_TO_SAVE, code="empty")
         needing = [
             s.label
             for s in self.symptoms
@@ -260,23 +312,56 @@ class EntryForm(forms.Form):
         if needing and not has_temperature and not data.get("no_thermometer"):
             self.needs_temperature = True
             self.add_error(
-                "temperature",
-                _(
-                    "You said you have %(symptoms)s. Please take your temperature and type it "
-                    "here: it changes what you should do. If you have no thermometer, tick "
-                    "“I have no thermometer” and save."
-                )
-                % {"symptoms": ", ".join(str(label).lower() for label in needing)},
+                "temperature", NEEDS_TEMPERATURE % {"symptoms": ", ".join(map(str, needing))}
             )
 
     needs_confirmation = False
     needs_temperature = False
+    unusual_low = False
+    unusual_reading = ""
+    unusual_key = ""
+    other_unit: str | None = None
 
     def clean_version(self) -> int | None:
         """The version the change page was opened on; None when absent or not a number
         (the save is then checked by the entry's lock alone)."""
         value = self.cleaned_data.get("version") or ""
         return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+    def offline_checks(self, emergency_number: str) -> dict:
+        """What the offline script checks before it keeps an entry on the phone, so that
+        nothing queued is refused later: the same limits and words as clean()
+        (static/js/diary-offline.js, "checks")."""
+        placeholders = {"value": "{value}", "unit": "{unit}", "other": "{other}"}
+        return {
+            "limits": {u: [str(low), str(high)] for u, (low, high) in TEMPERATURE_LIMITS.items()},
+            # Tenths of a °C: outside these, "is this reading right?" is asked first.
+            "usualTenths": [int(CHECK_BELOW_C * 10), int(CHECK_ABOVE_C * 10)],
+            "redFlags": [SYMPTOM_PREFIX + s.code for s in self.symptoms if s.is_red_flag],
+            "needTemperature": {
+                SYMPTOM_PREFIX + s.code: str(s.label)
+                for s in self.symptoms
+                if NEEDS_TEMPERATURE_GROUP in s.group_list and not s.is_red_flag
+            },
+            "vitals": list(VITAL_LABELS),
+            "emergencyNumber": emergency_number,
+            "text": {
+                "vaccine": VACCINE_UNNAMED,
+                "nothing": str(NOTHING_TO_SAVE),
+                "needTemperature": NEEDS_TEMPERATURE % {"symptoms": "{symptoms}"},
+                "number": _("Please enter a number, like 37.2."),
+                "decimals": _("Please give the temperature to one decimal place, like 37.5."),
+                "notBody": {u: not_recordable("{value}", u) for u in TEMPERATURE_LIMITS},
+                "otherUnit": OTHER_UNIT % placeholders,
+                "question": _("Is %(reading)s right?") % {"reading": "{reading}"},
+                "callFirst": _("If you feel very unwell, call %(number)s now.")
+                % {"number": emergency_number},
+                "call": _("Call %(number)s") % {"number": emergency_number},
+                "low": _("This is much lower than a body temperature usually is."),
+                "high": _("This is much higher than a body temperature usually is."),
+                "yes": _("Yes, %(reading)s is right — save") % {"reading": "{reading}"},
+            },
+        }
 
     # Results --------------------------------------------------------------------------
 
@@ -292,6 +377,11 @@ class EntryForm(forms.Form):
             if grade:
                 result[symptom.code] = grade
         return result
+
+
+def unusual_key(value: Decimal, unit: str) -> str:
+    """What "Yes, this reading is right" answers for: the number as typed, and its unit."""
+    return f"{value}{unit}"
 
 
 def _recorded(field) -> bool:

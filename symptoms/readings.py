@@ -63,18 +63,30 @@ def temperature_problem(value: Decimal, unit: str) -> str | None:
         return _("Please enter a number, like 37.2.")
     low, high = TEMPERATURE_LIMITS[unit]
     if not low <= value <= high:
-        return _(
-            "%(value)s °%(unit)s is not a body temperature we can record. Please check the "
-            "reading (it must be between %(low)s and %(high)s °%(unit)s)."
-        ) % {
-            "value": local_number(value),
-            "unit": unit,
-            "low": local_number(low),
-            "high": local_number(high),
-        }
+        return not_recordable(local_number(value), unit)
     if value != value.quantize(TENTH):
         return _("Please give the temperature to one decimal place, like 37.5.")
     return None
+
+
+def not_recordable(shown: str, unit: str) -> str:
+    """ "38 °F is not a body temperature…", with the unit's limits; `shown` is the number as
+    the person reads it (or the offline script's {value})."""
+    low, high = TEMPERATURE_LIMITS[unit]
+    return _(
+        "%(value)s °%(unit)s is not a body temperature we can record. Please check the "
+        "reading (it must be between %(low)s and %(high)s °%(unit)s)."
+    ) % {"value": shown, "unit": unit, "low": local_number(low), "high": local_number(high)}
+
+
+def other_unit_fits(value: Decimal, unit: str) -> str | None:
+    """The other unit when the number is a body temperature in it ("37.1" typed with °F
+    chosen is 37.1 °C), or None."""
+    other = {"C": "F", "F": "C"}.get(unit)
+    if other is None or not value.is_finite():
+        return None
+    low, high = TEMPERATURE_LIMITS[other]
+    return other if low <= value <= high and value == value.quantize(TENTH) else None
 
 
 def vital_problem(name: str, value: int) -> str | None:

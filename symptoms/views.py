@@ -30,7 +30,7 @@ from alerts.services import (
 from diary_site.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
-from symptoms.forms import SYMPTOM_PREFIX, EntryForm
+from symptoms.forms import SYMPTOM_PREFIX, EntryForm, unusual_key
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
 from symptoms.readings import to_celsius
@@ -153,7 +153,6 @@ def today(request: HttpRequest) -> HttpResponse:
             )
         initial = _initial_from(previous, patient)
         initial["client_key"] = uuid.uuid4()
-        initial["confirmed"] = remeasure_requested(patient)
         form = EntryForm(
             initial=initial,
             symptoms=symptoms,
@@ -173,6 +172,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "todays": shown,
             "todays_more": todays.count() - len(shown) if len(shown) == TODAY_SHOWN else 0,
             "standing": standing_advice(patient),
+            # Said beside the re-measure box; the box is ticked only by the patient.
+            "remeasure_asked": remeasure_requested(patient),
         }
     return render(
         request,
@@ -182,6 +183,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "caregiver": caregiver,
             "bound": bound,
+            # What the offline script checks before keeping an entry on the phone.
+            "offline_checks": form.offline_checks(patient.team.emergency_number),
             **extra,
         },
         status=status,
@@ -277,6 +280,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             version=entry.version,
             temperature=reading.value if reading else None,
             confirmed=reading.confirmed if reading else False,
+            # A reading confirmed as right is not asked about again unless it is changed.
+            confirm_unusual=(
+                unusual_key(reading.value, reading.unit) if reading and reading.confirmed else ""
+            ),
             note=entry.note,
             no_thermometer=entry.no_thermometer,
             planned_vaccine=entry.planned_vaccine,

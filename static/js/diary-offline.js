@@ -334,6 +334,98 @@
   }
 
   const keyField = onToday ? form.elements.namedItem("client_key") : null;
+  const checksNode = document.getElementById("diary-checks");
+  const checks = checksNode ? JSON.parse(checksNode.textContent) : null;
+  let queuedKey = null; // the client key of the entry just kept on the phone
+
+  // --- offline, the server's checks before an entry is kept (symptoms/forms.py) -------
+  // An entry kept on the phone must not be refused when it is sent: the patient would
+  // read "could not be saved" about an entry they were told was saved.
+
+  function check(fields) {
+    if (!checks) return null;
+    const C = checks.text;
+    const get = (name) => {
+      const found = fields.filter(([n]) => n === name).pop();
+      return found ? String(found[1]).trim() : "";
+    };
+    const redFlag = checks.redFlags.some((name) => get(name));
+    const typed = get("temperature");
+    const unit = get("unit");
+    if (typed && checks.limits[unit]) {
+      const text = /^\d*,\d*$/.test(typed) ? typed.replace(",", ".") : typed;
+      if (!/^(\d+\.?\d*|\.\d+)$/.test(text)) return { text: C.number };
+      const value = Number(text);
+      const within = (u) => value >= Number(checks.limits[u][0]) && value <= Number(checks.limits[u][1]);
+      const tenths = Math.round(value * 10);
+      const oneDecimal = Math.abs(value * 10 - tenths) < 1e-9;
+      if (!within(unit)) {
+        const other = unit === "C" ? "F" : "C";
+        let message = C.notBody[unit].replace("{value}", typed);
+        if (within(other) && oneDecimal) {
+          message += " " + C.otherUnit.replaceAll("{value}", typed).replaceAll("{other}", other);
+        }
+        return { text: message };
+      }
+      if (!oneDecimal) return { text: C.decimals };
+      const celsius = unit === "F" ? Math.round(((tenths - 320) * 5) / 9) : tenths;
+      const [low, high] = checks.usualTenths;
+      // As the server keys it: the number as Python's Decimal prints it, and the unit.
+      const key = text.replace(/^0+(?=\d)/, "").replace(/^\./, "0.") + unit;
+      if ((celsius < low || celsius > high) && !redFlag && get("confirm_unusual") !== key) {
+        return { question: { reading: `${typed} °${unit}`, key, low: celsius < low } };
+      }
+    }
+    if (get("planned_vaccine_live") && !get("planned_vaccine")) return { text: C.vaccine };
+    if (redFlag) return null; // a warning sign is always saved
+    const graded = fields
+      .filter(([name, value]) => name.startsWith("s_") && value && value !== "0")
+      .map(([name]) => name);
+    const something = typed || graded.length || checks.vitals.some((name) => get(name)) ||
+      get("note") || get("planned_vaccine") || get("antipyretic_6h");
+    if (!something && get("action") !== "fine") return { text: C.nothing };
+    const needing = graded.filter((name) => checks.needTemperature[name])
+      .map((name) => checks.needTemperature[name]);
+    if (needing.length && !typed && !get("no_thermometer")) {
+      return { text: C.needTemperature.replace("{symptoms}", needing.join(", ")) };
+    }
+    return null;
+  }
+
+  function keepOffline(fields) {
+    const problem = check(fields);
+    if (problem && problem.question) {
+      const q = problem.question;
+      const C = checks.text;
+      notice("offline", "warning", [
+        C.question.replace("{reading}", q.reading), C.callFirst, q.low ? C.low : C.high,
+      ].join(" "), {
+        focus: true,
+        actions: [
+          { href: `tel:${checks.emergencyNumber}`, text: C.call, style: "btn-danger" },
+          {
+            text: C.yes.replace("{reading}", q.reading),
+            onClick: () => keepOffline([...fields, ["confirm_unusual", q.key]]),
+          },
+        ],
+      });
+      return;
+    }
+    if (problem) {
+      // Nothing is kept: the form still holds what was typed, as after the server's answer.
+      notice("offline", "warning", problem.text, { focus: true });
+      return;
+    }
+    const now = Date.now();
+    const draft = { clientKey: keyField.value, fields, savedAt: now, submittedAt: now, status: "submitted" };
+    writeDraft(draft);
+    queue(draft).then(() => {
+      queuedKey = draft.clientKey;
+      form.reset();
+      dropNotice("restored");
+      showQueued(true);
+    });
+  }
 
   async function setUpForm() {
     // The worker's copy of the form has no key of its own: each entry gets a new one.
@@ -368,24 +460,33 @@
       if (rejected.length) takeBack(rejected[0]);
     }
 
+    // Anything typed after an entry was kept on the phone is a new entry, with a key of
+    // its own; a second tap with nothing typed in between is the same entry (kept once).
+    const freshKey = () => {
+      if (queuedKey && keyField.value === queuedKey) keyField.value = newKey();
+    };
+    form.addEventListener("input", freshKey);
+    form.addEventListener("change", freshKey);
     form.addEventListener("input", saveDraft);
     form.addEventListener("change", saveDraft);
     form.addEventListener("submit", (event) => {
+      const offline = navigator.onLine === false;
+      if (offline && queuedKey && keyField.value === queuedKey) {
+        event.preventDefault(); // a second tap: that entry is kept on the phone already
+        showQueued(true);
+        return;
+      }
       const fields = snapshot();
       if (event.submitter && event.submitter.name) {
         fields.push([event.submitter.name, event.submitter.value]);
       }
-      const now = Date.now();
-      const submitted = { clientKey: keyField.value, fields, savedAt: now, submittedAt: now, status: "submitted" };
-      writeDraft(submitted);
-      if (navigator.onLine !== false) return; // the normal Save; the draft covers a failure
+      if (!offline) {
+        const now = Date.now();
+        writeDraft({ clientKey: keyField.value, fields, savedAt: now, submittedAt: now, status: "submitted" });
+        return; // the normal Save; the draft covers a failure
+      }
       event.preventDefault();
-      queue(submitted).then(() => {
-        form.reset();
-        keyField.value = newKey();
-        dropNotice("restored");
-        showQueued(true);
-      });
+      keepOffline(fields);
     });
 
     const showOffline = () => {

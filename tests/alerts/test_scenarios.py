@@ -109,7 +109,7 @@ def test_the_form_and_replay_accept_the_same_readings(bob, value, unit, accepted
             "client_key": "7d2e2c52-5a8e-4a0c-9d1e-1f4d7c1a0b9e",
             "temperature": value,
             "unit": unit,
-            "confirm_unusual": "on",
+            "confirm_unusual": f"{value}{unit}",  # "Yes, this reading is right"
         },
         symptoms=list(Symptom.objects.all()),
         patient_zone=bob.zone,

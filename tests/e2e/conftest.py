@@ -217,6 +217,17 @@ def grade(page: Page, symptom: str, words: str) -> None:
     scale.get_by_text(words, exact=True).click()
 
 
+def tick(page: Page, label: str | re.Pattern, *, uncheck: bool = False) -> None:
+    """Tick (or untick) a box on the diary form, opening its fold first as a patient would:
+    the warning signs and "No thermometer, or measured earlier?" are one tap away."""
+    box = page.get_by_label(label)
+    box.first.wait_for(state="attached")
+    closed = page.locator("details:not([open])", has=box)
+    if closed.count():
+        closed.first.locator("summary").first.click()
+    box.uncheck() if uncheck else box.check()
+
+
 FOCUSED_NAME = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return "";

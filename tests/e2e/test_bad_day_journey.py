@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, go, log_in
+from tests.e2e.conftest import PHONE, go, log_in, tick
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +24,14 @@ def test_bob_on_a_bad_day(browser, browser_context_args, phone, stack, journey):
     log_in(bob, stack, "bob")
     go(bob, "Today")
     # Emergency first: the warning signs and the number to call open the form.
-    red_flags = bob.get_by_role("group", name="Any of these right now?")
+    red_flags = bob.get_by_role("group", name="Any warning signs right now?")
     expect(red_flags).to_be_in_viewport()
     expect(red_flags.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
     journey.step(bob, "the diary opens with the warning signs")
 
     # A red flag with a fever: URGENT, the call button first, the rest folded.
     bob.get_by_label("Your temperature").fill("38,6")  # a decimal comma
-    red_flags.get_by_label("Slurred speech or new confusion").check()
+    tick(bob, "Slurred speech or new confusion")  # the full list is one tap away
     bob.get_by_role("button", name="Save", exact=True).click()
     prompt = bob.get_by_role("region", name="Seek medical attention now")
     call = prompt.get_by_role("link", name="Call 999 now")
@@ -64,7 +64,7 @@ def test_bob_on_a_bad_day(browser, browser_context_args, phone, stack, journey):
     today_so_far = bob.get_by_role("region", name="Today so far")
     today_so_far.get_by_role("listitem").filter(has_text="38.6").get_by_role("link").click()
     bob.get_by_label("Your temperature").fill("37.0")
-    bob.get_by_label("Slurred speech or new confusion").uncheck()  # ticked by mistake
+    tick(bob, "Slurred speech or new confusion", uncheck=True)  # ticked by mistake
     bob.get_by_role("button", name="Save", exact=True).click()
     expect(
         bob.get_by_role("region", name=re.compile("Earlier advice still stands"))

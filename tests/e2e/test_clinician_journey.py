@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import go, log_in
+from tests.e2e.conftest import go, log_in, tick
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     log_in(bob, stack, "bob")
     go(bob, "Today")
     bob.get_by_label("Your temperature").fill("38.6")
-    bob.get_by_label("Extreme shivering or severe muscle pain").check()
+    tick(bob, "Extreme shivering or severe muscle pain")
     bob.get_by_role("button", name="Save", exact=True).click()
     submitted = time.monotonic()
     expect(bob.get_by_role("region", name="Seek medical attention now")).to_be_visible()

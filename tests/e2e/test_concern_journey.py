@@ -15,7 +15,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, go, log_in
+from tests.e2e.conftest import PHONE, go, log_in, tick
 
 pytestmark = pytest.mark.e2e
 
@@ -43,9 +43,9 @@ def save_entry(page: Page, temperature: str = "", *, flag: str = "", remeasure=F
     if temperature:
         page.get_by_label("Your temperature").fill(temperature)
     if flag:
-        page.get_by_role("group", name="Any of these right now?").get_by_label(flag).check()
+        tick(page, flag)
     if remeasure:
-        page.get_by_label(re.compile("re-measure", re.I)).check()
+        tick(page, re.compile("re-measure", re.I))
     button = "Save" if temperature or flag else "I feel fine — save"
     page.get_by_role("button", name=button, exact=True).click()
 

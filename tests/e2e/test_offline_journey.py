@@ -190,3 +190,71 @@ def test_a_draft_comes_back_after_a_reload_and_can_be_discarded(phone, stack, jo
     expect(page.get_by_text("What you typed has been removed from this phone.")).to_be_visible()
     assert drafts(page) == []
     journey.assert_no_script_errors()
+
+
+def outbox_count(page: Page) -> int:
+    return page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open("diary-outbox");
+         r.onupgradeneeded = () => {};
+         r.onsuccess = () => { const db = r.result;
+           if (!db.objectStoreNames.contains("entries")) { resolve(0); return; }
+           const q = db.transaction("entries").objectStore("entries").count();
+           q.onsuccess = () => resolve(q.result); }; })"""
+    )
+
+
+def test_offline_never_cries_wolf(phone, stack, journey):
+    """A second tap keeps one entry; a reading the server would refuse is questioned on the
+    phone, before it is kept; back online, no "could not be saved" for what was sent."""
+    page = journey.watch(phone)
+    log_in(page, stack, "ian")
+    wait_for_form_copy(page)
+    before = entries(stack, "ian")
+    phone.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Today's diary")).to_be_visible()
+
+    type_temperature(page, "37.2")
+    save = page.get_by_role("button", name="Save", exact=True)
+    save.click()
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    save.click()  # the second tap, on the emptied form
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    expect(page.get_by_text("There is nothing to save yet")).to_have_count(0)
+    assert outbox_count(page) == 1
+
+    # °F chosen, a °C number typed: said on the phone, nothing kept.
+    page.get_by_label("Your temperature").fill("37.3")
+    page.get_by_role("group", name="Unit").get_by_text("°F", exact=True).click()
+    save.click()
+    expect(page.get_by_text("37.3 °F is not a body temperature we can record")).to_be_visible()
+    expect(page.get_by_text("if you measured in °C, press")).to_be_visible()
+    expect(page.get_by_label("Your temperature")).to_have_value("37.3")  # kept as typed
+    assert outbox_count(page) == 1
+
+    # A very low reading: the emergency number first, then "yes, it is right" keeps it.
+    page.get_by_label("Your temperature").fill("34,0")
+    page.get_by_role("group", name="Unit").get_by_text("°C", exact=True).click()
+    save.click()
+    question = page.locator("#diary-notice-offline")
+    expect(question).to_contain_text("Is 34,0 °C right? If you feel very unwell, call 999 now.")
+    expect(question.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    journey.step(page, "offline: is this reading right?")
+    question.get_by_role("button", name="Yes, 34,0 °C is right — save").click()
+    expect(page.get_by_text(QUEUED)).to_be_visible()
+    assert outbox_count(page) == 2
+    journey.step(page, "offline: two entries kept, one per tap")
+
+    phone.context.set_offline(False)
+    page.reload()
+    expect(page.get_by_text(SAVED).first).to_be_visible(timeout=15000)
+    expect(page.get_by_text("could not be saved")).to_have_count(0)
+    journey.step(page, "offline: both sent, no failure")
+    after = entries(stack, "ian")
+    assert sorted(str(value) for _id, value in after[len(before) :]) == ["34.0", "37.2"]
+    low = stack.query(
+        "SELECT o.level FROM alerts_entryoutcome o JOIN symptoms_temperaturereading t "
+        "ON t.entry_id = o.entry_id WHERE t.value = 34.0 AND t.confirmed ORDER BY o.id DESC",
+    )
+    assert low and low[0][0] == "URGENT"  # confirmed on the phone: T-HYPO-2
+    journey.assert_no_script_errors()

@@ -41,11 +41,13 @@ def test_today_page_preselects_the_patients_unit_and_groups(bob_client, bob):
         "Injection site",
         "Liver",
         "Nerves, vision and speech",
-        "Any of these right now?",
+        "Any warning signs right now?",
     ):
         assert group in html
     assert "Very severe" in html
     assert "I feel fine" in html
+    # Never silently: the page says the unit chosen is the patient's setting.
+    assert "°F is your usual unit (your settings)." in html
 
 
 @pytest.mark.django_db
@@ -126,11 +128,69 @@ def test_bad_input_keeps_everything_typed(bob_client, bob):
 @pytest.mark.django_db
 def test_unusual_reading_is_saved_once_confirmed(bob_client, bob):
     first = bob_client.post(TODAY, entry_post(temperature="41.5"))
-    assert first.status_code == 200 and "very unusual" in first.content.decode()
-    assert "Yes, this reading is right" in first.content.decode()
-    second = bob_client.post(TODAY, entry_post(temperature="41.5", confirm_unusual="on"))
+    html = first.content.decode()
+    assert first.status_code == 200 and not DiaryEntry.objects.exists()
+    # The emergency number first, then one tap to save what was read.
+    assert html.index("If you feel very unwell, call 999 now.") < html.index(
+        "Yes, 41.5 °C is right — save"
+    )
+    assert 'name="confirm_unusual" value="41.5C"' in html
+    assert "Please check these and save again" not in html  # a question, not an error list
+    second = bob_client.post(TODAY, entry_post(temperature="41.5", confirm_unusual="41.5C"))
     assert second.status_code == 302
-    assert TemperatureReading.objects.get(entry__patient=bob).value_c == 41.5
+    reading = TemperatureReading.objects.get(entry__patient=bob)
+    assert reading.value_c == 41.5 and reading.confirmed  # checked by the patient
+
+
+@pytest.mark.django_db
+def test_a_confirmed_34_c_is_saved_and_urgent(bob_client, bob):
+    """T-HYPO-2: ≤35.0 °C confirmed on re-measure. "Yes, this reading is right" after the
+    diary asked to check it is that confirmation (docs/clinical-safety.md, 41)."""
+    asked = bob_client.post(TODAY, entry_post(temperature="34,0"))
+    assert "Is 34.0 °C right?" in asked.content.decode()
+    assert "much lower than a body temperature usually is" in asked.content.decode()
+    saved = bob_client.post(TODAY, entry_post(temperature="34,0", confirm_unusual="34.0C"))
+    assert saved.status_code == 302
+    entry = DiaryEntry.objects.get(patient=bob)
+    outcome = entry.outcomes.order_by("-revision").first()
+    assert outcome.level == "URGENT"
+    assert "T-HYPO-2" in str(outcome.rules)
+
+
+@pytest.mark.django_db
+def test_a_changed_number_is_asked_about_again(bob_client, bob):
+    response = bob_client.post(TODAY, entry_post(temperature="42.0", confirm_unusual="41.5C"))
+    assert response.status_code == 200 and not DiaryEntry.objects.exists()
+    assert "Is 42.0 °C right?" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "unit", "other"),
+    [("37.1", "F", "C"), ("98.6", "C", "F"), ("20.0", "C", None), ("150", "F", None)],
+)
+def test_an_impossible_reading_names_the_other_unit(bob_client, bob, typed, unit, other):
+    response = bob_client.post(TODAY, entry_post(temperature=typed, unit=unit))
+    html = response.content.decode()
+    assert response.status_code == 200 and not DiaryEntry.objects.exists()
+    assert "is not a body temperature we can record" in html
+    assert (f'name="use_unit" value="{other}"' in html) is bool(other)
+    if other:
+        again = bob_client.post(TODAY, entry_post(temperature=typed, unit=unit, use_unit=other))
+        assert again.status_code == 302
+        reading = TemperatureReading.objects.get(entry__patient=bob)
+        assert (str(reading.value), reading.unit) == (typed, other)
+
+
+@pytest.mark.django_db
+def test_the_remeasure_box_is_ticked_only_by_the_patient(bob_client, bob):
+    bob_client.post(TODAY, entry_post(temperature="37.6"))  # T-LOW-1: re-measure in 1 hour
+    html = bob_client.get(TODAY).content.decode()
+    assert "Your last entry asked you to measure again" in html
+    assert not re.search(r'name="confirmed"[^>]*checked', html)
+    bob_client.post(TODAY, entry_post(temperature="37.4"))
+    latest = TemperatureReading.objects.filter(entry__patient=bob).order_by("-pk").first()
+    assert not latest.confirmed
 
 
 @pytest.mark.django_db

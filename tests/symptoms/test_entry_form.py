@@ -52,7 +52,7 @@ TEMPERATURE_BOUNDS = [
 def test_temperature_bounds(unit, value, confirm, outcome):
     data = {"temperature": value, "unit": unit}
     if confirm:
-        data["confirm_unusual"] = "on"
+        data["confirm_unusual"] = f"{value}{unit}"  # what "Yes, … is right" sends
     form = make_form(**data)
     valid = form.is_valid()
     assert valid is (outcome == "ok"), form.errors
@@ -61,6 +61,7 @@ def test_temperature_bounds(unit, value, confirm, outcome):
     if outcome == "confirm":
         assert form.needs_confirmation
         assert "very unusual" in form.errors["temperature"][0]
+        assert form.unusual_key == f"{value}{unit}"
 
 
 @pytest.mark.django_db
