@@ -77,6 +77,8 @@ def texts(emergency_number: str) -> dict[str, str]:
         "waiting": _(
             "An entry typed on this phone is waiting to be sent. Log in again and it will be sent."
         ),
+        # {number}: the emergency number of the diary last open on this phone.
+        "call": _("Call %(number)s") % {"number": "{number}"},
     }
 
 
@@ -109,6 +111,8 @@ def config(request: HttpRequest, context: Any) -> dict[str, Any]:
         "fallback": bool(context.get("offline_fallback")),
         "savedClientKey": saved,
         "cache": OFFLINE_COPY_CACHE,
+        # Kept on the phone for the login page's "waiting" notice (docs/security.md).
+        "emergencyNumber": emergency if diary_user and patient is not None else None,
         "urls": urls(),
         "text": texts(emergency),
     }

@@ -215,7 +215,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     Nothing from the refused form is shown or logged; on the diary, the offline script
     has kept what was typed and sends it from the diary page."""
     diary = request.path.startswith(reverse("symptoms:today"))
-    return render(request, "csrf_failure.html", {"diary": diary}, status=403)
+    # The call button stays: the person's own team's number when they are still signed in.
+    kept = request.user.kept_diary() if request.user.is_authenticated else None
+    team = kept[0].team if kept else None
+    return render(
+        request,
+        "csrf_failure.html",
+        {"diary": diary, "emergency_number": team.emergency_number if team else ""},
+        status=403,
+    )
 
 
 @require_POST

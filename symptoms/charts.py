@@ -20,6 +20,7 @@ sideways to see the period. Nothing else on the page is styled from here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
@@ -28,9 +29,10 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from html import escape
 
+import pyphen
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from symptoms.models import GRADE_LABELS
 from symptoms.readings import local_number
@@ -174,8 +176,9 @@ class DayLabel:
 
 
 def day_labels(start: date, days: int) -> list[DayLabel]:
-    """A label under each day that can have one, centred on the day: today always, then every
-    week, two weeks… back from today as the width allows (DAY_STEPS)."""
+    """A label under each day that can have one, centred on the day: today and the period's
+    first day always, then every week, two weeks… back from today as the
+    width allows (DAY_STEPS)."""
     stacked = days <= 14  # weekday over day number: a week fits a phone
     # Em across one label and its gap: "Wed" over "30"; "30 Nov", about 2.6 em.
     slot = 1.8 if stacked else 3.1
@@ -184,6 +187,11 @@ def day_labels(start: date, days: int) -> list[DayLabel]:
         back = days - 1 - index
         coarsest = max(s for s in DAY_STEPS if back % s == 0)
         needs = 0.0 if back == 0 else math.ceil(days / coarsest) * slot
+        if index == 0:
+            needs = 0.0  # the period's first day, from the plot's left edge: always shown
+        elif back:
+            # Clear of the first day's label: centred on its day, half a label to its left.
+            needs = max(needs, 1.5 * slot * days / (index + 0.5))
         if needs > 110:  # wider than any screen
             continue
         day = start + timedelta(days=index)
@@ -594,8 +602,14 @@ def _day_label_texts(labels: list[DayLabel], days: int, bottom: float) -> list[s
     parts = []
     for label in labels:
         today = label is labels[-1]
-        # Today's label ends at the plot's end, so it never runs off a narrow screen.
-        x, anchor = ("100%", "end") if today else (_x(label.index + 0.5, days), "middle")
+        # Today's label ends at the plot's end and the period's first day starts at its
+        # beginning, so that neither runs off a narrow screen.
+        if today:
+            x, anchor = "100%", "end"
+        elif label.index == 0:
+            x, anchor = "0", "start"
+        else:
+            x, anchor = _x(label.index + 0.5, days), "middle"
         extra = ""
         if label.needs:
             extra = f' class="{_needs_class(label.needs)}"'
@@ -680,13 +694,15 @@ def _period(first: date, last: date) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Break a label into lines of at most `width` characters, at spaces."""
+    """Break a label into lines of at most `width` characters, at spaces; a word longer than
+    a line is hyphenated where the page's language allows ("Temperatur-messung", not
+    "Temperaturm-essung"), and cut only when it has no such place."""
     lines: list[str] = []
     words = []
     for word in text.split():
-        while len(word) > width:  # a word longer than a line: break it with a hyphen
-            words.append(word[: width - 1] + "-")
-            word = word[width - 1 :]
+        while len(word) > width:
+            words.append(_hyphenated(word, width) or word[: width - 1] + "-")
+            word = word[len(words[-1]) - 1 :]
         words.append(word)
     for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -694,3 +710,22 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             lines.append(word)
     return lines or [""]
+
+
+def _hyphenated(word: str, width: int) -> str | None:
+    """The word's first part, with its hyphen, at most `width` characters (None if none)."""
+    language = (get_language() or "en-gb").replace("-", "_")
+    try:
+        dictionary = _hyphenation(language)
+    except KeyError:  # a language pyphen does not know: cut, as before
+        return None
+    parts = dictionary.wrap(word, width)
+    return parts[0] if parts else None
+
+
+@functools.cache
+def _hyphenation(language: str) -> pyphen.Pyphen:
+    code = pyphen.language_fallback(language) or pyphen.language_fallback(language[:2])
+    if code is None:
+        raise KeyError(language)
+    return pyphen.Pyphen(lang=code)

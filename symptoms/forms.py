@@ -37,6 +37,7 @@ VITAL_LABELS = {
     "systolic_bp": _("Blood pressure, top number (mmHg)"),
 }
 MAX_BACKDATE = timedelta(days=7)
+NOTE_LIMIT = 2000  # characters (DiaryEntry.note)
 SYMPTOM_PREFIX = "s_"
 
 
@@ -118,8 +119,16 @@ class EntryForm(forms.Form):
     note = forms.CharField(
         label=_("Anything else to add?"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        # Longer is refused with this message, never cut: the browser's maxlength is removed
+        # in __init__ (a pasted 5,000 characters became 1,998, silently).
+        error_messages={
+            "max_length": _(
+                "Your note is %(show_value)d characters long and the diary keeps up to "
+                "%(limit_value)d. Please shorten it: nothing has been cut."
+            )
+        },
     )
 
     def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, recent=(), **kwargs):
@@ -129,6 +138,7 @@ class EntryForm(forms.Form):
             data = self.data.copy()
             data["unit"] = data["use_unit"]
             self.data = data
+        self.fields["note"].widget.attrs.pop("maxlength", None)
         self.symptoms = symptoms
         self.recent = frozenset(recent)
         self.zone = patient_zone

@@ -20,6 +20,7 @@
   const DRAFT_PREFIX = "diary-draft:";
   const COPIED_PREFIX = "diary-copied:";
   const FLASH = "diary-flash";
+  const EMERGENCY = "diary-emergency-number";
   // An unsent draft older than this is not offered again (a reading from yesterday).
   const DRAFT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
   // The service worker's copy of the form is refreshed at most this often.
@@ -179,6 +180,7 @@
   }
 
   if (cfg.fallback) return; // the worker's offline page: no one's data, nothing to do
+  if (cfg.emergencyNumber) store((s) => s.setItem(EMERGENCY, cfg.emergencyNumber));
 
   if (!cfg.diaryUser) {
     // Signed out (or not a diary user): no copy of anyone's diary form stays on the phone.
@@ -188,7 +190,13 @@
         const draft = store((s) => JSON.parse(s.getItem(key)));
         return draft && draft.status === "submitted";
       });
-      if (waiting) notice("waiting", "info", T.waiting);
+      // Signed out, the diary's team is not known: the number last used on this phone.
+      const number = store((s) => s.getItem(EMERGENCY));
+      if (waiting) {
+        notice("waiting", "info", T.waiting, {
+          actions: number ? [{ href: `tel:${number}`, text: T.call.replace("{number}", number), style: "btn-danger" }] : [],
+        });
+      }
     }
     return;
   }

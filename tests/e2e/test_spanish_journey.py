@@ -62,6 +62,8 @@ def test_hannah_keeps_her_diary_in_spanish_on_a_phone(
     no_axe_violations(hannah, "today (es)")
 
     hannah.get_by_label(said("es", "Your temperature")).fill("38,6")
+    # The full list of warning signs is one tap away.
+    hannah.get_by_text(said("es", "See all warning signs")).click()
     warning = hannah.get_by_role("checkbox", name=re.compile("podría morir"))
     warning.check()
     hannah.get_by_role("button", name=said("es", "Save"), exact=True).click()

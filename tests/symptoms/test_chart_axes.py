@@ -128,13 +128,27 @@ def test_a_week_labels_each_day_with_its_weekday_and_number():
     [(7, 7, 7), (30, 3, 5), (90, 4, 13)],  # a laptop: every week
 )
 def test_it_shows_fewer_day_labels_when_narrow(days, on_a_phone, on_a_laptop):
+    start = date(2025, 11, 30) - timedelta(days=days - 1)
+    labels = day_labels(start, days)
+
+    def shown(width: float) -> list:
+        return [label for label in labels if label.needs + PAD_LEFT + PAD_RIGHT <= width]
+
+    assert len(shown(PHONE)) == on_a_phone
+    assert len(shown(60)) == on_a_laptop  # a laptop's card, about 960 px
+    # At 200 % text on a phone (a 9 em card), the period's first and last days still show.
+    assert [label.day for label in shown(9)] == [start, date(2025, 11, 30)]
+
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_no_day_label_runs_into_the_first(days):
+    """The first day's label starts at the plot's left edge; a label centred on day i shows
+    only where the plot is wide enough that it clears the first one (slot em each)."""
     labels = day_labels(date(2025, 11, 30) - timedelta(days=days - 1), days)
-
-    def shown(width: float) -> int:
-        return sum(1 for label in labels if label.needs + PAD_LEFT + PAD_RIGHT <= width)
-
-    assert shown(PHONE) == on_a_phone
-    assert shown(60) == on_a_laptop  # a laptop's card, about 960 px
+    slot = 1.8 if days <= 14 else 3.1
+    for label in labels[1:-1]:
+        centre = (label.index + 0.5) / days  # as a share of the plot's width
+        assert centre * label.needs - slot / 2 >= slot - 1e-9, label
 
 
 def _chart(unit: str = "C", **kwargs) -> str:
@@ -192,3 +206,19 @@ def test_a_reading_before_the_first_day_is_not_drawn_off_the_chart():
     )
     assert "39.2 °C" not in svg and "<title>24 Nov" not in svg
     assert "No readings in this period." in svg
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "width", "lines"),
+    [
+        ("de", "Temperaturmessung", 12, ["Temperatur-", "messung"]),  # not "Temperaturm-essung"
+        ("de", "Warnzeichen: Starke Atemnot", 9, ["Warnzei-", "chen:", "Starke", "Atemnot"]),
+        ("en-gb", "Temperature reading", 12, ["Temperature", "reading"]),  # fits: not broken
+        ("es", "Medición de temperatura", 12, ["Medición de", "temperatura"]),
+    ],
+)
+def test_a_long_word_is_hyphenated_where_its_language_allows(language, text, width, lines):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert charts._wrap(text, width) == lines

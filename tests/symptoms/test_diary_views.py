@@ -47,7 +47,7 @@ def test_today_page_preselects_the_patients_unit_and_groups(bob_client, bob):
     assert "Very severe" in html
     assert "I feel fine" in html
     # Never silently: the page says the unit chosen is the patient's setting.
-    assert "°F is your usual unit (your settings)." in html
+    assert "°F is your usual unit." in html
 
 
 @pytest.mark.django_db
@@ -462,3 +462,33 @@ def test_the_reason_that_names_what_was_ticked_comes_first(bob_client):
     assert items[0].startswith("Chills or body aches with a raised temperature")
     assert items[1].startswith("You have a fever")
     assert "You ticked: Chills or shivering (moderate). You recorded: 38.4 °C." in page
+
+
+@pytest.mark.django_db
+def test_a_long_note_is_refused_with_a_message_and_kept_whole(bob_client, bob):
+    note = "tired and achy " * 333 + "end"  # 4,998 + 3 + 3: as pasted from another app
+    note = note + "!!!"
+    response = bob_client.post(TODAY, entry_post(temperature="37.0", note=note))
+    html = response.content.decode()
+    assert response.status_code == 200 and not DiaryEntry.objects.exists()
+    assert len(note) == 5001
+    assert "Your note is 5001 characters long and the diary keeps up to 2000" in html
+    assert "nothing has been cut" in html
+    assert note.strip() in html  # every character still in the box
+    assert 'maxlength="2000"' not in html  # the browser does not cut a paste either
+    assert "5001 of 2000 characters" in html  # the counter, before any script runs
+
+
+@pytest.mark.django_db
+def test_the_note_is_shown_back_on_the_result_and_in_history(bob_client, bob):
+    response = bob_client.post(TODAY, entry_post(temperature="37.0", note="Aching <b>knee</b>"))
+    result = bob_client.get(response["Location"]).content.decode()
+    assert "Note: <q>Aching &lt;b&gt;knee&lt;/b&gt;</q>" in result  # escaped, as typed
+    history = bob_client.get(reverse("symptoms:history")).content.decode()
+    assert "Aching &lt;b&gt;knee&lt;/b&gt;" in history
+
+
+@pytest.mark.django_db
+def test_the_counter_starts_at_zero(bob_client, bob):
+    html = bob_client.get(TODAY).content.decode()
+    assert 'id="note-count"' in html and "0 of 2000 characters" in html
