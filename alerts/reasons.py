@@ -55,7 +55,7 @@ def reported_items(why: Mapping[str, Any]) -> list[str]:
         elif symptom.is_red_flag or symptom.kind == Symptom.Kind.FLAG:
             items.append(symptom.label)
         else:
-            items.append(f"{symptom.label} ({symptom.grade_words(grade).lower()})")
+            items.append(f"{symptom.label} ({symptom.grade_after_name(grade)})")
     return items
 
 

@@ -34,6 +34,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from diary_site.dates import local_date
 from symptoms.models import GRADE_LABELS
 from symptoms.readings import local_number
 
@@ -675,11 +676,11 @@ def _key_swatch(fill: str, *, marked: bool = False) -> str:
 
 
 def _day(day: date) -> str:
-    return date_format(day, "j M")
+    return local_date(day, "j M")
 
 
 def _spoken_day(day: date) -> str:
-    return date_format(day, "j F")
+    return local_date(day, "j F")
 
 
 def _period(first: date, last: date) -> str:

@@ -57,8 +57,8 @@ class TypedDecimalField(forms.DecimalField):
 # Said by the form here and, offline, by the script before it keeps an entry on the phone
 # (offline_checks): the same words either way.
 NOTHING_TO_SAVE = _(
-    "There is nothing to save yet. Type your temperature or choose how you feel below — or "
-    "press “I feel fine — save”."
+    "There is nothing to save yet. Type a temperature or choose a symptom below — or press "
+    "“%(button)s”."
 )
 NEEDS_TEMPERATURE = _(
     "You reported: %(symptoms)s. Please take your temperature and type it here: it changes "
@@ -131,8 +131,23 @@ class EntryForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, symptoms: list[Symptom], patient_zone, now=None, recent=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        symptoms: list[Symptom],
+        patient_zone,
+        now=None,
+        recent=(),
+        kept_for_name: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # The fine-day button's words: the patient's, or about them for a caregiver.
+        self.fine_button = (
+            _("%(name)s feels fine — save") % {"name": kept_for_name}
+            if kept_for_name
+            else str(_("I feel fine — save"))
+        )
         if self.is_bound and self.data.get("use_unit") in ("C", "F"):
             # "Save as 37.1 °C": the refused reading's other unit, chosen in one tap.
             data = self.data.copy()
@@ -281,7 +296,7 @@ class EntryForm(forms.Form):
             return  # a warning sign saves at once: nothing is asked first
         self.needs_confirmation = True
         self.unusual_low = celsius < CHECK_BELOW_C
-        self.unusual_reading = f"{local_number(value)} °{unit}"
+        self.unusual_reading = f"{local_number(value)}\u00a0°{unit}"  # never split
         self.unusual_key = unusual_key(value, unit)
         self.add_error("temperature", UNUSUAL % {"reading": self.unusual_reading})
 
@@ -313,7 +328,9 @@ class EntryForm(forms.Form):
             or data.get("antipyretic_6h")
         )
         if not recorded and not fine:
-            raise forms.ValidationError(NOTHING_TO_SAVE, code="empty")
+            raise forms.ValidationError(
+                NOTHING_TO_SAVE % {"button": self.fine_button}, code="empty"
+            )
         needing = [
             s.label
             for s in self.symptoms
@@ -357,7 +374,7 @@ class EntryForm(forms.Form):
             "emergencyNumber": emergency_number,
             "text": {
                 "vaccine": VACCINE_UNNAMED,
-                "nothing": str(NOTHING_TO_SAVE),
+                "nothing": NOTHING_TO_SAVE % {"button": self.fine_button},
                 "needTemperature": NEEDS_TEMPERATURE % {"symptoms": "{symptoms}"},
                 "number": _("Please enter a number, like 37.2."),
                 "decimals": _("Please give the temperature to one decimal place, like 37.5."),

@@ -80,7 +80,7 @@ def build_history(
         row.setdefault("max_shown", None)
         kinds = row.pop("kinds", {})
         row["symptoms"] = [
-            {"label": label, "grade": grade, "words": kinds[label].grade_words(grade)}
+            {"label": label, "grade": grade, "words": kinds[label].grade_after_name(grade)}
             for label, grade in row["flagged"].items()
         ]
     day_list = [start + timedelta(days=i) for i in range(days)]

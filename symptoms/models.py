@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from patients.models import (
@@ -29,6 +30,15 @@ GRADE_LABELS = {
     2: _("Moderate"),
     3: _("Severe"),
     4: _("Very severe"),
+}
+# A grade said after a symptom's name ("Cough: moderate", "Cough (moderate)"): a phrase of
+# its own, so that each language can make it agree ("Tos: moderado" was wrong; Spanish
+# says "Tos: nivel moderado", which needs no gender per symptom).
+GRADE_AFTER_NAME = {
+    1: pgettext_lazy("a symptom's grade, after its name", "mild"),
+    2: pgettext_lazy("a symptom's grade, after its name", "moderate"),
+    3: pgettext_lazy("a symptom's grade, after its name", "severe"),
+    4: pgettext_lazy("a symptom's grade, after its name", "very severe"),
 }
 
 
@@ -76,6 +86,13 @@ class Symptom(models.Model):
         if self.kind == Symptom.Kind.FLAG:
             return str(_("Yes"))
         return str(GRADE_LABELS[min(grade, 4)])
+
+    def grade_after_name(self, grade: int) -> str:
+        """The grade as said after the symptom's name: "Cough: moderate" in English,
+        "Tos: nivel moderado" in Spanish; "yes" for a yes-or-no symptom."""
+        if self.is_red_flag or self.kind == Symptom.Kind.FLAG or grade <= 0:
+            return self.grade_words(grade).lower()
+        return str(GRADE_AFTER_NAME[min(grade, 4)])
 
     @property
     def group_list(self) -> list[str]:
@@ -269,3 +286,8 @@ class SymptomReport(models.Model):
     def grade_words(self) -> str:
         """ "Moderate", "Yes" or "Yes (warning sign)": never "2/4"."""
         return self.symptom.grade_words(self.grade)
+
+    @property
+    def grade_after_name(self) -> str:
+        """ "moderate" after "Cough: " (Symptom.grade_after_name)."""
+        return self.symptom.grade_after_name(self.grade)

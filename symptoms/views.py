@@ -61,6 +61,13 @@ def _get_entry_for_user(request: HttpRequest, pk: int) -> tuple[DiaryEntry, Pati
     return entry, patient
 
 
+def _who(request: HttpRequest, patient: Patient) -> dict:
+    """Whose words the form uses: a caregiver reads about the patient by name."""
+    if request.user.pk == patient.user_id:
+        return {}
+    return {"kept_for_name": patient.user.first_name or patient.user.username}
+
+
 def _catalogue() -> list[Symptom]:
     return list(Symptom.objects.filter(active=True).order_by("order", "code"))
 
@@ -112,9 +119,10 @@ def today(request: HttpRequest) -> HttpResponse:
         # Nobody reads this diary any more: take no entry, and say whom to call instead.
         return _discharged(request, patient)
     symptoms = _catalogue()
+    who = _who(request, patient)
     status, bound = 200, None
     if request.method == "POST":
-        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
+        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone, **who)
         if form.is_valid():
             data = _entry_data(request, form)
             if not _past_hourly_bound(patient, data):
@@ -141,7 +149,10 @@ def today(request: HttpRequest) -> HttpResponse:
         # The service worker's copy, for opening the form offline: the empty form only; the
         # script gives it a client key of its own each time (docs/security.md).
         form = EntryForm(
-            initial=_initial_from(None, patient), symptoms=symptoms, patient_zone=patient.zone
+            initial=_initial_from(None, patient),
+            symptoms=symptoms,
+            patient_zone=patient.zone,
+            **who,
         )
     else:
         previous = None
@@ -158,6 +169,7 @@ def today(request: HttpRequest) -> HttpResponse:
             symptoms=symptoms,
             patient_zone=patient.zone,
             recent=_recent_symptoms(patient),
+            **who,
         )
     if is_offline_copy(request):
         # None of this person's entries, questions, advice or messages in the copy.
@@ -252,8 +264,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("You can change an entry only on the day you made it."))
         return redirect("symptoms:history")
     symptoms = _catalogue()
+    who = _who(request, patient)
     if request.method == "POST":
-        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone)
+        form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone, **who)
         if form.is_valid():
             data = _entry_data(request, form)
             if _same_wall_minute(data.recorded_at, entry.recorded_at, patient.zone):
@@ -292,7 +305,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for name in VITALS:
             initial[f"{name}_confirmed"] = getattr(entry, f"{name}_confirmed")
-        form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone)
+        form = EntryForm(initial=initial, symptoms=symptoms, patient_zone=patient.zone, **who)
     return render(
         request,
         "symptoms/today.html",
@@ -333,7 +346,7 @@ def _changed_page(
     by = last.amended_by if last and last.amended_by_id != request.user.pk else None
     fresh = request.POST.copy()
     fresh["version"] = str(saved.version)  # Save now means "mine, over that one"
-    form = EntryForm(fresh, symptoms=symptoms, patient_zone=patient.zone)
+    form = EntryForm(fresh, symptoms=symptoms, patient_zone=patient.zone, **_who(request, patient))
     form.is_valid()
     return render(
         request,

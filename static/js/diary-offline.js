@@ -381,7 +381,7 @@
       // As the server keys it: the number as Python's Decimal prints it, and the unit.
       const key = text.replace(/^0+(?=\d)/, "").replace(/^\./, "0.") + unit;
       if ((celsius < low || celsius > high) && !redFlag && get("confirm_unusual") !== key) {
-        return { question: { reading: `${typed} °${unit}`, key, low: celsius < low } };
+        return { question: { reading: `${typed}\u00a0°${unit}`, key, low: celsius < low } };
       }
     }
     if (get("planned_vaccine_live") && !get("planned_vaccine")) return { text: C.vaccine };

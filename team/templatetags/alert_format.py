@@ -73,7 +73,7 @@ def _pair(key: str, value) -> str:
         return _grade_text(key, value)
     if symptom is not None and isinstance(value, dict) and {"from", "to"} <= set(value):
         words = [
-            symptom.grade_words(int(value[k])).lower() if value[k] else str(_("none"))
+            symptom.grade_after_name(int(value[k])) if value[k] else str(_("none"))
             for k in ("from", "to")
         ]
         return f"{symptom.label}: {words[0]} → {words[1]}"
@@ -137,7 +137,7 @@ def _grade_text(code: str, grade) -> str:
         return str(_("Warning sign: %(name)s") % {"name": symptom.label})
     if symptom.kind == Symptom.Kind.FLAG or not isinstance(grade, int):
         return symptom.label
-    return f"{symptom.label}: {symptom.grade_words(grade).lower()}"
+    return f"{symptom.label}: {symptom.grade_after_name(grade)}"
 
 
 def _hours_after(hours) -> str:

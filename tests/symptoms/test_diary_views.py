@@ -97,7 +97,7 @@ def test_fever_with_chills_prompts_contact_today_with_reasons(bob_client, bob):
 def test_fahrenheit_reading_is_kept_as_entered(bob_client, bob):
     page = bob_client.post(TODAY, entry_post(temperature="100.3", unit="F"), follow=True)
     html = page.content.decode()
-    assert "100.3 °F (37.9 °C)" in html
+    assert "100.3&nbsp;°F (37.9&nbsp;°C)" in html  # a number and its unit never split
     assert "Keep monitoring" in html
 
 
@@ -132,7 +132,7 @@ def test_unusual_reading_is_saved_once_confirmed(bob_client, bob):
     assert first.status_code == 200 and not DiaryEntry.objects.exists()
     # The emergency number first, then one tap to save what was read.
     assert html.index("If you feel very unwell, call 999 now.") < html.index(
-        "Yes, 41.5 °C is right — save"
+        "Yes, 41.5\u00a0°C is right — save"
     )
     assert 'name="confirm_unusual" value="41.5C"' in html
     assert "Please check these and save again" not in html  # a question, not an error list
@@ -147,7 +147,7 @@ def test_a_confirmed_34_c_is_saved_and_urgent(bob_client, bob):
     """T-HYPO-2: ≤35.0 °C confirmed on re-measure. "Yes, this reading is right" after the
     diary asked to check it is that confirmation (docs/clinical-safety.md, 41)."""
     asked = bob_client.post(TODAY, entry_post(temperature="34,0"))
-    assert "Is 34.0 °C right?" in asked.content.decode()
+    assert "Is 34.0\u00a0°C right?" in asked.content.decode()
     assert "much lower than a body temperature usually is" in asked.content.decode()
     saved = bob_client.post(TODAY, entry_post(temperature="34,0", confirm_unusual="34.0C"))
     assert saved.status_code == 302
@@ -161,7 +161,7 @@ def test_a_confirmed_34_c_is_saved_and_urgent(bob_client, bob):
 def test_a_changed_number_is_asked_about_again(bob_client, bob):
     response = bob_client.post(TODAY, entry_post(temperature="42.0", confirm_unusual="41.5C"))
     assert response.status_code == 200 and not DiaryEntry.objects.exists()
-    assert "Is 42.0 °C right?" in response.content.decode()
+    assert "Is 42.0\u00a0°C right?" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_an_impossible_reading_names_the_other_unit(bob_client, bob, typed, unit
 def test_the_remeasure_box_is_ticked_only_by_the_patient(bob_client, bob):
     bob_client.post(TODAY, entry_post(temperature="37.6"))  # T-LOW-1: re-measure in 1 hour
     html = bob_client.get(TODAY).content.decode()
-    assert "Your last entry asked you to measure again" in html
+    assert "The last entry asked for the temperature to be measured again" in html
     assert not re.search(r'name="confirmed"[^>]*checked', html)
     bob_client.post(TODAY, entry_post(temperature="37.4"))
     latest = TemperatureReading.objects.filter(entry__patient=bob).order_by("-pk").first()
@@ -492,3 +492,51 @@ def test_the_note_is_shown_back_on_the_result_and_in_history(bob_client, bob):
 def test_the_counter_starts_at_zero(bob_client, bob):
     html = bob_client.get(TODAY).content.decode()
     assert 'id="note-count"' in html and "0 of 2000 characters" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en-gb", "Cough: moderate"), ("es", "Tos: nivel moderado"), ("de", "Husten: mittel")],
+)
+def test_a_grade_after_a_symptom_agrees_in_each_language(bob_client, bob, language, said):
+    """ "Tos: moderado" was wrong (tos is feminine): a grade after a name is a phrase of its
+    own (pgettext), which Spanish words without a gender per symptom."""
+    bob.user.language = language
+    bob.user.save(update_fields=["language"])
+    response = bob_client.post(TODAY, entry_post(temperature="37.0", s_cough="2"))
+    page = bob_client.get(response["Location"]).content.decode()
+    assert f"<li>{said}</li>" in page
+
+
+@pytest.mark.django_db
+def test_a_caregiver_is_spoken_to_about_the_patient_in_the_third_person(client, bob, carol):
+    client.force_login(carol.user)
+    today = client.get(TODAY).content.decode()
+    for said in (
+        "Does Bob have any warning signs right now?",
+        "Bob's temperature",
+        "Bob feels fine — save",
+        "This says Bob has none of the warning signs",
+        "Or tell us how Bob feels",
+        "Bob took paracetamol or ibuprofen in the last 6 hours",
+        "No thermometer to hand",
+    ):
+        assert said in today, said
+    for patients_words in ("Your temperature", "I feel fine", "I took paracetamol", "how you feel"):
+        assert patients_words not in today, patients_words
+    # A fever: the result and its follow-up are about Bob, not "you".
+    response = client.post(TODAY, entry_post(temperature="38.4"))
+    result = client.get(response["Location"]).content.decode()
+    assert "Contact Bob's care team today" in result
+    assert "Please phone Bob's MS team today." in result
+    assert "Please phone your MS team" not in result
+    assert "Bob's MS team" in result
+    assert "Has Bob spoken to someone about this?" in client.get(TODAY).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_patient_still_reads_the_second_person(bob_client, bob):
+    today = bob_client.get(TODAY).content.decode()
+    assert "Any warning signs right now?" in today and "I feel fine — save" in today
+    assert "Your temperature" in today and "Bob" not in today.split("<main")[1].split("</main>")[0]

@@ -74,5 +74,6 @@ def test_the_day_rows_say_grades_in_words(bob):
         make_entry(bob, now - timedelta(hours=1), symptoms={"cough": 3}, red_flags=("fainting",))
         history = build_history(bob, days=7, unit="C", thresholds=LINES, now=now)
     words = {s["label"]: s["words"] for s in history["rows"][0]["symptoms"]}
-    assert "Severe" in words.values() and "Yes (warning sign)" in words.values()
+    # Said after the name, as the table shows it: "Cough (severe)".
+    assert words == {"Cough": "severe", "Fainting": "yes (warning sign)"}
     assert [row.warning_sign for row in history["heat_rows"]].count(True) == 1
