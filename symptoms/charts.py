@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -695,21 +696,27 @@ def _period(first: date, last: date) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Break a label into lines of at most `width` characters, at spaces; a word longer than
-    a line is hyphenated where the page's language allows ("Temperatur-messung", not
-    "Temperaturm-essung"), and cut only when it has no such place."""
-    lines: list[str] = []
-    words = []
+    """Break a label into lines of at most `width` characters, at spaces and after a word's
+    own hyphens; a word longer than a line is hyphenated where the page's language allows
+    ("Temperatur-messung", not "Temperaturm-essung"), and cut only when it has no such place."""
+    pieces: list[tuple[str, bool]] = []  # (text, joined to the one before without a space)
     for word in text.split():
-        while len(word) > width:
-            words.append(_hyphenated(word, width) or word[: width - 1] + "-")
-            word = word[len(words[-1]) - 1 :]
-        words.append(word)
-    for word in words:
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
+        for k, piece in enumerate(p for p in re.split(r"(?<=-)(?=.)", word) if p):
+            joined = k > 0
+            while len(piece) > width:
+                head = _hyphenated(piece, width) or piece[: width - 1] + "-"
+                if head.endswith("--"):
+                    head = head[:-1]
+                pieces.append((head, joined))
+                piece, joined = piece[len(head) - 1 :], True
+            pieces.append((piece, joined))
+    lines: list[str] = []
+    for piece, joined in pieces:
+        gap = "" if joined else " "
+        if lines and len(lines[-1]) + len(gap) + len(piece) <= width:
+            lines[-1] += gap + piece
         else:
-            lines.append(word)
+            lines.append(piece)
     return lines or [""]
 
 

@@ -17,6 +17,7 @@ from diary_site.fields import LocalDateTimeField, wall_time
 from symptoms.models import GRADE_LABELS, Symptom
 from symptoms.readings import (
     TEMPERATURE_LIMITS,
+    TENTH,
     VITAL_LIMITS,
     local_number,
     not_recordable,
@@ -103,9 +104,15 @@ class EntryForm(forms.Form):
         ],
     )
     confirmed = forms.BooleanField(label=_("This is a re-measure"), required=False)
-    # "Yes, this reading is right": the reading it answers for ("41.5C", unusual_key), so
-    # that a changed number is asked about again.
+    # "Yes, this reading is right" (the button's value): the reading it answers for
+    # ("41.5C", unusual_key), so that a changed number is asked about again. It saves the
+    # reading as confirmed.
     confirm_unusual = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # A reading already answered for (an entry being changed, or a page asking another
+    # question): not asked about again, and its re-measure box stays the patient's to untick.
+    answered_unusual = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # "I feel fine — save" was pressed on a page that came back with a question: kept.
+    fine_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
     measured_at = LocalDateTimeField(label=_("When (leave empty for now)"), required=False)
     antipyretic_6h = forms.BooleanField(
         label=_("I took paracetamol or ibuprofen in the last 6 hours"), required=False
@@ -142,6 +149,14 @@ class EntryForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.kept_for_name = kept_for_name
+        self._made_with = {
+            "symptoms": symptoms,
+            "patient_zone": patient_zone,
+            "now": now,
+            "recent": recent,
+            "kept_for_name": kept_for_name,
+        }
         # The fine-day button's words: the patient's, or about them for a caregiver.
         self.fine_button = (
             _("%(name)s feels fine — save") % {"name": kept_for_name}
@@ -250,6 +265,12 @@ class EntryForm(forms.Form):
             raise forms.ValidationError(_("You can only add readings from the last 7 days."))
         return value
 
+    @property
+    def fine(self) -> bool:
+        """ "I feel fine — save" pressed, now or before a question this page answers."""
+        chosen = getattr(self, "cleaned_data", {}).get("fine_chosen")
+        return self.data.get("action") == "fine" or bool(chosen)
+
     def clean(self):
         data = super().clean()
         known = set(self.fields)
@@ -289,21 +310,41 @@ class EntryForm(forms.Form):
         celsius = to_celsius(value, unit)
         if CHECK_BELOW_C <= celsius <= CHECK_ABOVE_C:
             return
-        if data.get("confirm_unusual") == unusual_key(value, unit):
+        key = unusual_key(value, unit)
+        if data.get("confirm_unusual") == key:
             data["confirmed"] = True
+            self.confirmed_key = key  # carried if the page comes back with another question
+            return
+        if data.get("answered_unusual") == key:
             return
         if self._red_flag_ticked():
             return  # a warning sign saves at once: nothing is asked first
         self.needs_confirmation = True
         self.unusual_low = celsius < CHECK_BELOW_C
         self.unusual_reading = f"{local_number(value)}\u00a0°{unit}"  # never split
-        self.unusual_key = unusual_key(value, unit)
+        self.unusual_key = key
         self.add_error("temperature", UNUSUAL % {"reading": self.unusual_reading})
 
     @property
     def confirmation_only(self) -> bool:
         """The one thing to answer is "is this reading right?" (no other error)."""
         return self.needs_confirmation and set(self.errors) == {"temperature"}
+
+    def salvaged(self) -> tuple[EntryForm, list[str]] | None:
+        """A warning sign ticked is always saved: when something else on the page cannot be
+        read (an impossible temperature, a note too long, a time in the future), the entry
+        is saved without it. Returns the form without those fields and what was left out
+        ("Temperature: 98.6 °C is not a body temperature…"), or None when nothing is ticked
+        or the entry cannot be saved even so."""
+        if not self.is_bound or self.non_field_errors() or not self._red_flag_ticked():
+            return None
+        data = self.data.copy()
+        left_out = []
+        for name, errors in self.errors.items():
+            data.pop(name, None)
+            left_out.append(f"{self.fields[name].label}: {' '.join(map(str, errors))}")
+        rescued = EntryForm(data, **self._made_with)
+        return (rescued, left_out) if rescued.is_valid() else None
 
     def _red_flag_ticked(self) -> bool:
         """A warning sign is ticked: the entry saves at once, nothing is asked first."""
@@ -318,7 +359,7 @@ class EntryForm(forms.Form):
             return
         grades = self.grades()
         has_temperature = data.get("temperature") is not None
-        fine = self.data.get("action") == "fine"
+        fine = self.fine
         recorded = (
             has_temperature
             or grades
@@ -347,6 +388,7 @@ class EntryForm(forms.Form):
     unusual_low = False
     unusual_reading = ""
     unusual_key = ""
+    confirmed_key = ""
     other_unit: str | None = None
 
     def clean_version(self) -> int | None:
@@ -370,7 +412,8 @@ class EntryForm(forms.Form):
                 for s in self.symptoms
                 if NEEDS_TEMPERATURE_GROUP in s.group_list and not s.is_red_flag
             },
-            "vitals": list(VITAL_LABELS),
+            "vitals": {name: list(VITAL_LIMITS[name]) for name in VITAL_LABELS},
+            "noteLimit": NOTE_LIMIT,
             "emergencyNumber": emergency_number,
             "text": {
                 "vaccine": VACCINE_UNNAMED,
@@ -379,10 +422,21 @@ class EntryForm(forms.Form):
                 "number": _("Please enter a number, like 37.2."),
                 "decimals": _("Please give the temperature to one decimal place, like 37.5."),
                 "notBody": {u: not_recordable("{value}", u) for u in TEMPERATURE_LIMITS},
-                "otherUnit": OTHER_UNIT % placeholders,
+                # Offline there is no "Save as" button: the patient changes the unit.
+                "otherUnit": _("If you measured in °%(other)s, choose °%(other)s and save again.")
+                % placeholders,
+                "vital": _("%(value)s is outside the range we can record (%(low)s to %(high)s).")
+                % {"value": "{value}", "low": "{low}", "high": "{high}"},
+                "note": _("%(n)s characters: the diary keeps up to %(limit)s. Please shorten it.")
+                % {"n": "{n}", "limit": NOTE_LIMIT},
                 "question": _("Is %(reading)s right?") % {"reading": "{reading}"},
-                "callFirst": _("If you feel very unwell, call %(number)s now.")
-                % {"number": emergency_number},
+                "callFirst": (
+                    _("If %(name)s is very unwell, call %(number)s now.")
+                    % {"name": self.kept_for_name, "number": emergency_number}
+                    if self.kept_for_name
+                    else _("If you feel very unwell, call %(number)s now.")
+                    % {"number": emergency_number}
+                ),
                 "call": _("Call %(number)s") % {"number": emergency_number},
                 "low": _("This is much lower than a body temperature usually is."),
                 "high": _("This is much higher than a body temperature usually is."),
@@ -407,8 +461,10 @@ class EntryForm(forms.Form):
 
 
 def unusual_key(value: Decimal, unit: str) -> str:
-    """What "Yes, this reading is right" answers for: the number as typed, and its unit."""
-    return f"{value}{unit}"
+    """What "Yes, this reading is right" answers for: the reading to one decimal place and
+    its unit ("34", "34,0" and "034.0" °C are all "34.0C"); the offline script builds the
+    same (diary-offline.js, check)."""
+    return f"{value.quantize(TENTH)}{unit}"
 
 
 def _recorded(field) -> bool:

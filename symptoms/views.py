@@ -108,7 +108,7 @@ def _entry_data(request: HttpRequest, form: EntryForm) -> EntryData:
     ticked are kept and evaluated, never dropped (docs/clinical-safety.md, decision 26).
     """
     grades = form.grades()
-    feels_fine = request.POST.get("action") == "fine" and not grades
+    feels_fine = form.fine and not grades
     return EntryData.from_form(form.cleaned_data, grades, feels_fine=feels_fine)
 
 
@@ -123,7 +123,11 @@ def today(request: HttpRequest) -> HttpResponse:
     status, bound = 200, None
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone, **who)
-        if form.is_valid():
+        valid, left_out = form.is_valid(), []
+        if not valid and (rescued := form.salvaged()) is not None:
+            form, left_out = rescued  # a warning sign is saved even so
+            valid = True
+        if valid:
             data = _entry_data(request, form)
             if not _past_hourly_bound(patient, data):
                 entry, created = entry_submit(
@@ -136,6 +140,15 @@ def today(request: HttpRequest) -> HttpResponse:
                 )
                 if not created:
                     messages.info(request, _("This entry was already saved."))
+                if left_out:
+                    messages.warning(
+                        request,
+                        _(
+                            "The warning sign is saved and the team is told. Left out, because "
+                            "it could not be read: %(items)s"
+                        )
+                        % {"items": "; ".join(left_out)},
+                    )
                 return redirect("symptoms:result", pk=entry.pk)
             key = form.cleaned_data["client_key"]
             already = DiaryEntry.objects.filter(patient=patient, client_key=key).first()
@@ -293,8 +306,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             version=entry.version,
             temperature=reading.value if reading else None,
             confirmed=reading.confirmed if reading else False,
-            # A reading confirmed as right is not asked about again unless it is changed.
-            confirm_unusual=(
+            # A reading confirmed as right is not asked about again unless it is changed; its
+            # re-measure box stays the patient's to untick.
+            answered_unusual=(
                 unusual_key(reading.value, reading.unit) if reading and reading.confirmed else ""
             ),
             note=entry.note,

@@ -10,8 +10,14 @@
   const limit = Number(note.dataset.limit);
   let shown = "";
 
+  // Characters as the server counts them: what is sent, without the spaces at either end,
+  // each line break as two (the browser sends "\r\n"), an emoji as one.
+  function characters(text) {
+    return Array.from(text.trim().replace(/\r?\n/g, "\r\n")).length;
+  }
+
   function update() {
-    const n = note.value.length;
+    const n = characters(note.value);
     const over = n > limit;
     const text = (over ? counter.dataset.over : counter.dataset.words).replace("{n}", String(n));
     // Said to a screen reader only when it changes in a way that matters: past the limit,

@@ -344,11 +344,17 @@
   const keyField = onToday ? form.elements.namedItem("client_key") : null;
   const checksNode = document.getElementById("diary-checks");
   const checks = checksNode ? JSON.parse(checksNode.textContent) : null;
-  let queuedKey = null; // the client key of the entry just kept on the phone
+  let lastQueued = null; // when an entry was last kept on the phone, until something is typed
+  const SECOND_TAP_MS = 30 * 1000;
 
   // --- offline, the server's checks before an entry is kept (symptoms/forms.py) -------
   // An entry kept on the phone must not be refused when it is sent: the patient would
   // read "could not be saved" about an entry they were told was saved.
+
+  // Characters as the server counts them: the browser sends each line break as two.
+  function characters(text) {
+    return Array.from(text.replace(/\r?\n/g, "\r\n")).length;
+  }
 
   function check(fields) {
     if (!checks) return null;
@@ -361,12 +367,15 @@
     const typed = get("temperature");
     const unit = get("unit");
     if (typed && checks.limits[unit]) {
-      const text = /^\d*,\d*$/.test(typed) ? typed.replace(",", ".") : typed;
-      if (!/^(\d+\.?\d*|\.\d+)$/.test(text)) return { text: C.number };
-      const value = Number(text);
-      const within = (u) => value >= Number(checks.limits[u][0]) && value <= Number(checks.limits[u][1]);
+      // As the server reads it: one decimal comma, or a point; "+", spaces and trailing
+      // zeros are fine ("38,60" is 38.6); more than one decimal place that is not zero is not.
+      const text = /^[+]?\d*,\d*$/.test(typed) ? typed.replace(",", ".") : typed;
+      const parts = /^[+]?(\d*)(?:\.(\d*))?$/.exec(text);
+      if (!parts || !(parts[1] || parts[2])) return { text: C.number };
+      const value = Number(`${parts[1] || "0"}.${parts[2] || "0"}`);
+      const oneDecimal = /^\d?0*$/.test(parts[2] || "");
       const tenths = Math.round(value * 10);
-      const oneDecimal = Math.abs(value * 10 - tenths) < 1e-9;
+      const within = (u) => value >= Number(checks.limits[u][0]) && value <= Number(checks.limits[u][1]);
       if (!within(unit)) {
         const other = unit === "C" ? "F" : "C";
         let message = C.notBody[unit].replace("{value}", typed);
@@ -378,20 +387,31 @@
       if (!oneDecimal) return { text: C.decimals };
       const celsius = unit === "F" ? Math.round(((tenths - 320) * 5) / 9) : tenths;
       const [low, high] = checks.usualTenths;
-      // As the server keys it: the number as Python's Decimal prints it, and the unit.
-      const key = text.replace(/^0+(?=\d)/, "").replace(/^\./, "0.") + unit;
-      if ((celsius < low || celsius > high) && !redFlag && get("confirm_unusual") !== key) {
+      // The server's key (symptoms/forms.py, unusual_key): the reading to one decimal place.
+      const key = (tenths / 10).toFixed(1) + unit;
+      const answered = [get("confirm_unusual"), get("answered_unusual")].includes(key);
+      if ((celsius < low || celsius > high) && !redFlag && !answered) {
         return { question: { reading: `${typed}\u00a0°${unit}`, key, low: celsius < low } };
       }
     }
+    // The rest of what the server refuses: a vital sign out of range, a note too long.
+    for (const [name, [lowest, highest]] of Object.entries(checks.vitals)) {
+      const vital = get(name);
+      if (vital && !(/^\d+$/.test(vital) && Number(vital) >= lowest && Number(vital) <= highest)) {
+        return { text: C.vital.replace("{value}", vital).replace("{low}", lowest).replace("{high}", highest) };
+      }
+    }
+    const noteLength = characters(get("note"));
+    if (noteLength > checks.noteLimit) return { text: C.note.replace("{n}", noteLength) };
     if (get("planned_vaccine_live") && !get("planned_vaccine")) return { text: C.vaccine };
     if (redFlag) return null; // a warning sign is always saved
     const graded = fields
       .filter(([name, value]) => name.startsWith("s_") && value && value !== "0")
       .map(([name]) => name);
-    const something = typed || graded.length || checks.vitals.some((name) => get(name)) ||
+    const something = typed || graded.length || Object.keys(checks.vitals).some((name) => get(name)) ||
       get("note") || get("planned_vaccine") || get("antipyretic_6h");
-    if (!something && get("action") !== "fine") return { text: C.nothing };
+    const fine = get("action") === "fine" || get("fine_chosen");
+    if (!something && !fine) return { text: C.nothing };
     const needing = graded.filter((name) => checks.needTemperature[name])
       .map((name) => checks.needTemperature[name]);
     if (needing.length && !typed && !get("no_thermometer")) {
@@ -399,6 +419,9 @@
     }
     return null;
   }
+
+  // For the browser journeys: the same key and answers as the server, for any input.
+  window.DiaryChecks = { check };
 
   function keepOffline(fields) {
     const problem = check(fields);
@@ -428,8 +451,9 @@
     const draft = { clientKey: keyField.value, fields, savedAt: now, submittedAt: now, status: "submitted" };
     writeDraft(draft);
     queue(draft).then(() => {
-      queuedKey = draft.clientKey;
       form.reset();
+      keyField.value = newKey();
+      lastQueued = Date.now();
       dropNotice("restored");
       showQueued(true);
     });
@@ -468,19 +492,18 @@
       if (rejected.length) takeBack(rejected[0]);
     }
 
-    // Anything typed after an entry was kept on the phone is a new entry, with a key of
-    // its own; a second tap with nothing typed in between is the same entry (kept once).
-    const freshKey = () => {
-      if (queuedKey && keyField.value === queuedKey) keyField.value = newKey();
-    };
-    form.addEventListener("input", freshKey);
-    form.addEventListener("change", freshKey);
+    // A second tap: Save pressed again within SECOND_TAP_MS of an entry kept on the phone,
+    // with nothing typed in between. That entry is kept once; anything typed makes a new one
+    // (each kept entry has its own client key, so a key is never reused).
+    const typed = () => { lastQueued = null; };
+    form.addEventListener("input", typed);
+    form.addEventListener("change", typed);
     form.addEventListener("input", saveDraft);
     form.addEventListener("change", saveDraft);
     form.addEventListener("submit", (event) => {
       const offline = navigator.onLine === false;
-      if (offline && queuedKey && keyField.value === queuedKey) {
-        event.preventDefault(); // a second tap: that entry is kept on the phone already
+      if (offline && lastQueued && Date.now() - lastQueued < SECOND_TAP_MS) {
+        event.preventDefault(); // that entry is kept on the phone already
         showQueued(true);
         return;
       }

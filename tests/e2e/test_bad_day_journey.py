@@ -50,7 +50,7 @@ def test_bob_on_a_bad_day(browser, browser_context_args, phone, stack, journey):
     )
     log_in(carol, stack, "carol")
     expect(carol.get_by_role("note").filter(has_text="Bob's diary")).to_be_visible()
-    carol.get_by_label("Your temperature").fill("37.9")
+    carol.get_by_label("Bob's temperature").fill("37.9")  # about Bob, not "your"
     carol.get_by_role("button", name="Save", exact=True).click()
     standing = carol.get_by_role("region", name=re.compile("Earlier advice still stands"))
     expect(standing).to_contain_text("advised Bob")

@@ -192,6 +192,18 @@ def test_a_draft_comes_back_after_a_reload_and_can_be_discarded(phone, stack, jo
     journey.assert_no_script_errors()
 
 
+KEYS = [
+    ("34,0", "C", "34.0C"),
+    ("34", "C", "34.0C"),
+    ("034.0", "C", "34.0C"),
+    (" 34.0 ", "C", "34.0C"),
+    ("34.", "C", "34.0C"),
+    ("41.50", "C", "41.5C"),
+    ("+34.0", "C", "34.0C"),
+    ("105.9", "F", "105.9F"),
+]
+
+
 def outbox_count(page: Page) -> int:
     return page.evaluate(
         """() => new Promise(resolve => { const r = indexedDB.open("diary-outbox");
@@ -244,6 +256,25 @@ def test_offline_never_cries_wolf(phone, stack, journey):
     expect(page.get_by_text(QUEUED)).to_be_visible()
     assert outbox_count(page) == 2
     journey.step(page, "offline: two entries kept, one per tap")
+
+    # The script names a reading as the server does, however it was typed (and the server
+    # accepts the answer): the same table as tests/symptoms/test_entry_form.py.
+    for typed, unit, key in KEYS:
+        asked = page.evaluate(
+            "([t, u]) => DiaryChecks.check([['temperature', t], ['unit', u]])", [typed, unit]
+        )
+        assert asked["question"]["key"] == key, (typed, asked)
+        answered = page.evaluate(
+            "([t, u, k]) => DiaryChecks.check([['temperature', t], ['unit', u],"
+            " ['confirm_unusual', k]])",
+            [typed, unit, key],
+        )
+        assert answered is None, (typed, answered)
+    for typed, unit in (("37.15", "C"), ("abc", "C"), ("37.1", "F"), ("", "C")):
+        refused = page.evaluate(
+            "([t, u]) => DiaryChecks.check([['temperature', t], ['unit', u]])", [typed, unit]
+        )
+        assert refused and refused.get("text"), (typed, refused)  # refused, as the server does
 
     phone.context.set_offline(False)
     page.reload()

@@ -540,3 +540,53 @@ def test_the_patient_still_reads_the_second_person(bob_client, bob):
     today = bob_client.get(TODAY).content.decode()
     assert "Any warning signs right now?" in today and "I feel fine — save" in today
     assert "Your temperature" in today and "Bob" not in today.split("<main")[1].split("</main>")[0]
+
+
+@pytest.mark.django_db
+def test_enter_on_the_question_page_saves_rather_than_confirms(bob_client, bob):
+    """Enter presses a form's first submit button: on the question page that is a hidden
+    "Save", never "Yes, … is right" (which would confirm a reading the patient is retyping)."""
+    html = bob_client.post(TODAY, entry_post(temperature="34.0")).content.decode()
+    form = html[html.index('<form method="post" novalidate class="diary-form"') :]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'name="action" value="save"' in first_button and "visually-hidden" in first_button
+    assert form.index(first_button) < form.index('name="confirm_unusual"')
+
+
+@pytest.mark.django_db
+def test_i_feel_fine_is_kept_through_the_question(bob_client, bob):
+    asked = bob_client.post(TODAY, entry_post(temperature="41.5", action="fine")).content.decode()
+    assert '<input type="hidden" name="fine_chosen" value="on">' in asked
+    bob_client.post(
+        TODAY, entry_post(temperature="41.5", fine_chosen="on", confirm_unusual="41.5C")
+    )
+    assert DiaryEntry.objects.get(patient=bob).feels_fine
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("unreadable", "left_out"),
+    [
+        ({"temperature": "98.6"}, "Temperature: 98.6 °C is not a body temperature"),
+        ({"note": "x" * 2001}, "Anything else to add?: Your note is 2001 characters"),
+        ({"heart_rate": "400"}, "Heart rate (beats a minute)"),
+    ],
+)
+def test_a_warning_sign_is_saved_even_with_something_unreadable_beside_it(
+    bob_client, bob, unreadable, left_out
+):
+    response = bob_client.post(
+        TODAY, entry_post(s_severe_breathless="on", **unreadable), follow=True
+    )
+    entry = DiaryEntry.objects.get(patient=bob)
+    assert entry.reports.get(symptom__code="severe_breathless").grade == 1
+    assert entry.outcomes.get().level == "URGENT"
+    html = response.content.decode()
+    assert "The warning sign is saved and the team is told." in html
+    assert left_out in html
+
+
+@pytest.mark.django_db
+def test_without_a_warning_sign_an_unreadable_value_still_asks(bob_client, bob):
+    response = bob_client.post(TODAY, entry_post(temperature="98.6", s_cough="2"))
+    assert response.status_code == 200 and not DiaryEntry.objects.exists()

@@ -156,3 +156,38 @@ def test_fahrenheit_is_stored_as_entered_with_rounded_celsius(bob, fahrenheit, c
     reading = TemperatureReading.objects.get(entry=entry)
     assert (reading.value, reading.unit) == (Decimal(fahrenheit), "F")
     assert reading.value_c == Decimal(celsius)
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "key"),
+    [
+        ("34,0", "C", "34.0C"),
+        ("34", "C", "34.0C"),
+        ("034.0", "C", "34.0C"),
+        (" 34.0 ", "C", "34.0C"),
+        ("34.", "C", "34.0C"),
+        ("41.50", "C", "41.5C"),
+        ("+34.0", "C", "34.0C"),
+        ("105.9", "F", "105.9F"),
+    ],
+)
+@pytest.mark.django_db
+def test_the_question_names_the_reading_one_way_however_it_was_typed(typed, unit, key):
+    """The key "Yes, … is right" sends is the reading to one decimal place: the offline
+    script builds the same from the same typing (tests/e2e/test_offline_journey.py)."""
+    form = make_form(temperature=typed, unit=unit)
+    assert not form.is_valid() and form.needs_confirmation
+    assert form.unusual_key == key
+    assert make_form(temperature=typed, unit=unit, confirm_unusual=key).is_valid()
+
+
+@pytest.mark.django_db
+def test_an_answered_reading_is_not_asked_again_and_not_confirmed_for_the_patient():
+    """On the change page the saved answer is carried (answered_unusual): no second question,
+    and the re-measure box stays as the patient leaves it."""
+    form = make_form(temperature="34.0", answered_unusual="34.0C")
+    assert form.is_valid(), form.errors
+    assert not form.cleaned_data["confirmed"]
+    ticked = make_form(temperature="34.0", answered_unusual="34.0C", confirmed="on")
+    assert ticked.is_valid() and ticked.cleaned_data["confirmed"]
+    assert not make_form(temperature="33.0", answered_unusual="34.0C").is_valid()  # changed
