@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import log_in
 from tests.e2e.stack import DEMO_PASSWORD
+from tests.symptoms.reading_keys import CONFIRM_KEYS
 
 pytestmark = pytest.mark.e2e
 
@@ -192,18 +193,6 @@ def test_a_draft_comes_back_after_a_reload_and_can_be_discarded(phone, stack, jo
     journey.assert_no_script_errors()
 
 
-KEYS = [
-    ("34,0", "C", "34.0C"),
-    ("34", "C", "34.0C"),
-    ("034.0", "C", "34.0C"),
-    (" 34.0 ", "C", "34.0C"),
-    ("34.", "C", "34.0C"),
-    ("41.50", "C", "41.5C"),
-    ("+34.0", "C", "34.0C"),
-    ("105.9", "F", "105.9F"),
-]
-
-
 def outbox_count(page: Page) -> int:
     return page.evaluate(
         """() => new Promise(resolve => { const r = indexedDB.open("diary-outbox");
@@ -240,7 +229,7 @@ def test_offline_never_cries_wolf(phone, stack, journey):
     page.get_by_role("group", name="Unit").get_by_text("°F", exact=True).click()
     save.click()
     expect(page.get_by_text("37.3 °F is not a body temperature we can record")).to_be_visible()
-    expect(page.get_by_text("if you measured in °C, press")).to_be_visible()
+    expect(page.get_by_text("If you measured in °C, choose °C and save again.")).to_be_visible()
     expect(page.get_by_label("Your temperature")).to_have_value("37.3")  # kept as typed
     assert outbox_count(page) == 1
 
@@ -259,7 +248,7 @@ def test_offline_never_cries_wolf(phone, stack, journey):
 
     # The script names a reading as the server does, however it was typed (and the server
     # accepts the answer): the same table as tests/symptoms/test_entry_form.py.
-    for typed, unit, key in KEYS:
+    for typed, unit, key in CONFIRM_KEYS:
         asked = page.evaluate(
             "([t, u]) => DiaryChecks.check([['temperature', t], ['unit', u]])", [typed, unit]
         )

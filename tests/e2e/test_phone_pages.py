@@ -59,7 +59,8 @@ LAYOUT = """() => {
     && (el.parentElement.innerText || "").trim().length > (el.innerText || "").trim().length + 3;
   const small = [];
   for (const el of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")) {
-    if (el.closest(".skip-link")) continue;
+    // The skip link shows when focused; the form's hidden default button is for Enter only.
+    if (el.closest(".skip-link, [aria-hidden=true]")) continue;
     let target = el;
     if (el.matches("input[type=checkbox], input[type=radio]")) {
       target = el.classList.contains("btn-check") && el.labels.length ? el.labels[0]

@@ -12,6 +12,7 @@ import pytest
 from symptoms.forms import EntryForm
 from symptoms.models import Symptom, TemperatureReading
 from tests.symptoms.fahrenheit import FAHRENHEIT_TO_CELSIUS
+from tests.symptoms.reading_keys import CONFIRM_KEYS
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -158,19 +159,7 @@ def test_fahrenheit_is_stored_as_entered_with_rounded_celsius(bob, fahrenheit, c
     assert reading.value_c == Decimal(celsius)
 
 
-@pytest.mark.parametrize(
-    ("typed", "unit", "key"),
-    [
-        ("34,0", "C", "34.0C"),
-        ("34", "C", "34.0C"),
-        ("034.0", "C", "34.0C"),
-        (" 34.0 ", "C", "34.0C"),
-        ("34.", "C", "34.0C"),
-        ("41.50", "C", "41.5C"),
-        ("+34.0", "C", "34.0C"),
-        ("105.9", "F", "105.9F"),
-    ],
-)
+@pytest.mark.parametrize(("typed", "unit", "key"), CONFIRM_KEYS)
 @pytest.mark.django_db
 def test_the_question_names_the_reading_one_way_however_it_was_typed(typed, unit, key):
     """The key "Yes, … is right" sends is the reading to one decimal place: the offline
