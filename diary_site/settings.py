@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     # Serve static files with whitenoise in development too, like production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # PostgreSQL's unaccent in lookups: a nurse finds "Łukasz Żółć" by typing "zolc".
+    "django.contrib.postgres",
     "diary_site.apps.DiarySiteConfig",
     "crispy_forms",
     "crispy_bootstrap5",

@@ -3,13 +3,17 @@ caregivers, and the exports (each one in the access log)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TypeVar
 
 from django.contrib import messages
+from django.contrib.postgres.lookups import Unaccent
 from django.core.paginator import Paginator
 from django.db.models import (
+    CharField,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -65,6 +69,18 @@ def _open_rank():
 
 
 HOSPITAL_COMPACT = Replace(F("hospital_number"), Value(" "), Value(""))
+# A phone number's digits alone ("+44 7700 900103" → "447700900103").
+PHONE_DIGITS = Func(
+    F("phone"),
+    Value(r"\D"),
+    Value(""),
+    Value("g"),
+    function="regexp_replace",
+    output_field=CharField(),
+)
+# Fewer digits or characters than this find too much to be what the nurse meant.
+SHORTEST_PART = 4
+SHORTEST_PHONE = 6
 DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d")
 
 
@@ -78,10 +94,12 @@ def _typed_date(text: str):
 
 
 def patient_search(query: str) -> Q:
-    """What a nurse types to find a patient: a name in any order ("bob baker", "Baker
-    Bob"), part of the reference ("6SHK"), a hospital number (or its start; spaces do not
-    matter), or a date of birth as 31/12/1960, 31.12.1960 or 1960-12-31. The queryset
-    needs the `hospital_compact` annotation (HOSPITAL_COMPACT)."""
+    """What a nurse types to find a patient: a name in any order, with or without its
+    accents ("bob baker", "Baker Bob", "zolc" for Żółć), part of the reference ("6SHK"),
+    part of a hospital number (spaces do not matter: "118552" finds "RX4 118 552"), part of a
+    phone number however it is written ("07700 900103" finds "+44 7700 900103"), or a date
+    of birth as 31/12/1960, 31.12.1960 or 1960-12-31. The queryset needs the
+    `hospital_compact` and `phone_digits` annotations (search_annotations)."""
     born = _typed_date(query)
     if born is not None:
         return Q(date_of_birth=born)
@@ -89,13 +107,27 @@ def patient_search(query: str) -> Q:
     words = [w for w in query.split() if w]
     by_name = Q()
     for word in words:
-        by_name &= Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-    return (
+        typed = Unaccent(Value(word))  # "Żółć" typed with its accents matches too
+        by_name &= Q(user__first_name__unaccent__icontains=typed) | Q(
+            user__last_name__unaccent__icontains=typed
+        )
+    found = (
         by_name
         | Q(reference__icontains=compact)
         | Q(hospital_number__istartswith=query)
         | Q(hospital_compact__iexact=compact)
     )
+    if len(compact) >= SHORTEST_PART:
+        found |= Q(hospital_compact__icontains=compact)
+    # A national number's leading 0 is not in the international form: "07700…" is "+44 7700…".
+    digits = re.sub(r"\D", "", query).lstrip("0")
+    if len(digits) >= SHORTEST_PHONE and not re.search(r"[^\d\s+()\-.]", query):
+        found |= Q(phone_digits__contains=digits)
+    return found
+
+
+def search_annotations() -> dict:
+    return {"hospital_compact": HOSPITAL_COMPACT, "phone_digits": PHONE_DIGITS}
 
 
 @clinician_required
@@ -116,9 +148,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         )
     )
     if query:
-        patients = patients.annotate(hospital_compact=HOSPITAL_COMPACT).filter(
-            patient_search(query)
-        )
+        patients = patients.annotate(**search_annotations()).filter(patient_search(query))
     patients = patients.order_by(*SORTS[sort], "pk")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
