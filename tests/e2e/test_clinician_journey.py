@@ -34,6 +34,46 @@ def resolve_all(page: Page, action: str, note: str) -> None:
     page.get_by_role("button", name="Resolve ticked").click()
 
 
+QUEUE_GEOMETRY = """() => {
+  const table = document.querySelector("table.queue");
+  const rows = Array.from(table.querySelectorAll("tbody > tr")).map((r) => r.getBoundingClientRect());
+  const actions = Array.from(table.querySelectorAll("tbody button, tbody a.btn"))
+    .map((b) => b.getBoundingClientRect().right);
+  return {
+    page: document.documentElement.scrollWidth,
+    table: table.getBoundingClientRect().width,
+    box: table.parentElement.clientWidth,
+    heights: rows.map((r) => r.height),
+    onFirstScreen: rows.filter((r) => r.top >= 0 && r.top < innerHeight).length,
+    rightmostAction: Math.max(...actions),
+  };
+}"""
+
+
+def the_queue_fits_a_hospital_screen(page: Page) -> None:
+    """Issue 33: at 1280 × 800 a row is at most 110 px and six patients are on the first
+    screen; at 1024 px nothing scrolls sideways and every action is in view. Then the keys
+    listed on the page: j to the first patient, o to open the alert."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    wide = page.evaluate(QUEUE_GEOMETRY)
+    assert max(wide["heights"]) <= 110, wide
+    assert wide["onFirstScreen"] >= min(6, len(wide["heights"])), wide
+    page.set_viewport_size({"width": 1024, "height": 768})
+    narrow = page.evaluate(QUEUE_GEOMETRY)
+    assert narrow["page"] <= 1024 and narrow["table"] <= narrow["box"] + 1, narrow
+    assert narrow["rightmostAction"] <= 1024, narrow
+    print(
+        f"queue rows at 1280 px: {max(wide['heights']):.0f} px; {wide['onFirstScreen']} on screen"
+    )
+    expect(page.get_by_text("next or previous patient")).to_be_visible()
+    page.keyboard.press("j")
+    expect(rows(page).first).to_have_class(re.compile("keyed"))
+    page.keyboard.press("o")
+    expect(page).to_have_url(re.compile(r"/team/concerns/\d+/"))
+    page.go_back()
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     browser, browser_context_args, phone, stack, journey
 ):
@@ -41,6 +81,7 @@ def test_alice_sees_and_handles_bobs_alert_charlie_cannot(
     log_in(alice, stack, "alice")
     expect(alice.get_by_role("heading", name=re.compile("Triage"))).to_be_visible()
     journey.step(alice, "monday queue")
+    the_queue_fits_a_hospital_screen(alice)
 
     # Monday morning: one row per patient, each with the values that fired and who has it.
     patients = [row.get_attribute("data-patient") for row in rows(alice).all()]

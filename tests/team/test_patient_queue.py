@@ -109,7 +109,7 @@ def test_the_row_shows_the_value_that_raised_the_urgent_first(client, alice, bob
     (row,) = rows(client)
     assert row.level == "URGENT" and row.lead.rule.rule_id == "T-HYPO-2"
     html = client.get(reverse("team:triage")).content.decode()
-    values = html.split('class="list-unstyled mb-1 values">')[1].split("</ul>")[0]
+    values = html.split('class="list-unstyled mb-0 values one-line"')[1].split("</ul>")[0]
     assert values.index("95.0 °F (35.0 °C)") < values.index("100.9 °F (38.3 °C)")
 
 
@@ -120,7 +120,7 @@ def test_the_row_says_who_has_the_patient_and_when_it_was_acknowledged(client, a
     client.post(reverse("team:patient_claim", args=[bob.pk]))
     client.force_login(alice)
     html = client.get(reverse("team:triage")).content.decode()
-    assert "<strong>Erin</strong>" in html
+    assert '<strong class="d-block one-line">Erin</strong>' in html
     assert "Acknowledged by Erin" in html
     assert names(client, owner="none") == []
     assert names(client, owner="me") == []
