@@ -305,3 +305,17 @@ def test_a_contact_is_overdue_after_four_working_hours(team_a, bob, now, overdue
     assert concern.overdue(datetime.fromisoformat(now)) == overdue
     concern.acknowledged_at = opened  # someone is on it: never overdue
     assert concern.overdue(datetime.fromisoformat(now)) is None
+
+
+def test_a_row_leads_with_the_hospital_number_and_says_waiting_in_good_german(client, alice, bob):
+    """The number the ward uses comes first (the reference is cut first at 1024 px); German
+    says "Wartezeit: 3 Stunden", not the ungrammatical "wartet seit 3 Stunden"."""
+    bob.hospital_number = "RX4 210 118"
+    bob.save()
+    submit_entry(bob, timezone.now() - timedelta(hours=3), temp="38.5")
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    html = client.get(reverse("team:triage")).content.decode()
+    assert f">RX4 210 118 · {bob.reference}<" in html
+    assert "Wartezeit: 3" in html and "wartet seit" not in html
