@@ -41,6 +41,7 @@ from symptoms.readings import local_number
 
 # Layout, in em of the chart's font size (1rem: the reader's text size).
 TEXT = 0.8125  # axis text, relative to the chart
+LABEL_GAP = 0.5  # em between two day labels (inside each label's slot)
 LINE = 1.2  # line height of axis text
 PAD_LEFT = PAD_RIGHT = 3.0  # room for "101.5" beside the plot
 PLOT_TOP = 1.9  # room for the unit above the highest tick
@@ -178,9 +179,9 @@ class DayLabel:
 
 
 def day_labels(start: date, days: int) -> list[DayLabel]:
-    """A label under each day that can have one, centred on the day: today and the period's
-    first day always, then every week, two weeks… back from today as the
-    width allows (DAY_STEPS)."""
+    """A label under each day that can have one, centred on the day: today always, the
+    period's first day wherever it fits beside today's, then every week, two weeks… back
+    from today as the width allows (DAY_STEPS)."""
     stacked = days <= 14  # weekday over day number: a week fits a phone
     # Em across one label and its gap: "Wed" over "30"; "30 Nov", about 2.6 em.
     slot = 1.8 if stacked else 3.1
@@ -189,11 +190,17 @@ def day_labels(start: date, days: int) -> list[DayLabel]:
         back = days - 1 - index
         coarsest = max(s for s in DAY_STEPS if back % s == 0)
         needs = 0.0 if back == 0 else math.ceil(days / coarsest) * slot
-        if index == 0:
-            needs = 0.0  # the period's first day, from the plot's left edge: always shown
+        if index == 0 and back:
+            # The period's first day, from the plot's left edge: shown whenever the plot has
+            # room for it and today's label with a gap between (a 360 px phone at 200 % text
+            # has; narrower, the table below the chart says every day).
+            needs = 2 * slot - LABEL_GAP
         elif back:
-            # Clear of the first day's label: centred on its day, half a label to its left.
-            needs = max(needs, 1.5 * slot * days / (index + 0.5))
+            # Clear of the first day's label (from the plot's left edge) and of today's (to
+            # its right edge): centred on its day, a label and a half from either end.
+            nearest_end = min(index, back) + 0.5
+            clear = 1.5 * (slot - LABEL_GAP) + LABEL_GAP  # half this label, the end's, a gap
+            needs = max(needs, clear * days / nearest_end)
         if needs > 110:  # wider than any screen
             continue
         day = start + timedelta(days=index)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diary_site.fields import LocalDateTimeField, wall_time
-from symptoms.models import GRADE_LABELS, Symptom
+from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom
 from symptoms.readings import (
     TEMPERATURE_LIMITS,
     TENTH,
@@ -38,7 +38,7 @@ VITAL_LABELS = {
     "systolic_bp": _("Blood pressure, top number (mmHg)"),
 }
 MAX_BACKDATE = timedelta(days=7)
-NOTE_LIMIT = 2000  # characters (DiaryEntry.note)
+NOTE_LIMIT = DiaryEntry._meta.get_field("note").max_length  # one home: the model
 SYMPTOM_PREFIX = "s_"
 
 
