@@ -37,6 +37,8 @@ def enrol_patient(data: dict, *, invited_by: User) -> Patient:
         None,
         first_name=data["first_name"],
         last_name=data["last_name"],
+        # The invitation and every later e-mail follow it (patients/languages.py).
+        language=data.get("language", ""),
     )
     patient = Patient.objects.create(
         user=user,
@@ -51,6 +53,7 @@ def enrol_patient(data: dict, *, invited_by: User) -> Patient:
         hbv_risk=data.get("hbv_risk", False),
         date_of_birth=data.get("date_of_birth"),
         hospital_number=data.get("hospital_number", "").strip(),
+        national_number=data.get("national_number", ""),
         phone=data.get("phone", "").strip(),
     )
     account_email_queue(user, AccountEmail.Kind.INVITE_PATIENT)
@@ -187,7 +190,7 @@ def patient_identity_update(*, patient: Patient, data: dict, by: User) -> list[s
             changed.append(field)
     if changed:
         user.save(update_fields=["first_name", "last_name"])
-    for field in ("date_of_birth", "hospital_number", "phone"):
+    for field in ("date_of_birth", "hospital_number", "national_number", "phone"):
         value = data.get(field)
         value = value.strip() if isinstance(value, str) else value
         if getattr(patient, field) != value:

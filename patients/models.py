@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from diary_site.client_ip import client_ip
 from patients import dosing
+from patients.identifiers import national_label, national_system, validate_uri
 
 
 def validate_timezone(value: str) -> None:
@@ -187,6 +188,26 @@ class CareTeam(models.Model):
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
     )
+    # How the hospital's systems name a patient: the exports file the numbers under these
+    # (team/fhir.py). Without its own URI the hospital number is still typed as a medical
+    # record number, under the diary's URI for this team.
+    hospital_number_system = models.CharField(
+        _("hospital number system (URI)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_uri],
+        help_text=_(
+            "The URI your hospital's records use for its record numbers, for example "
+            "https://fhir.example-hospital.org/Id/mrn. Ask your electronic record team."
+        ),
+    )
+    national_number_system = models.CharField(
+        _("national number system (URI)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_uri],
+        help_text=_("Leave empty for the country's published system, where it has one."),
+    )
     working_day_start = models.TimeField(default=time(8, 0))
     working_day_end = models.TimeField(default=time(18, 0))
     # Escalation timers (care-team loop); stored per team so a clinic can tune them.
@@ -212,6 +233,10 @@ class CareTeam(models.Model):
             moved and self.emergency_number == EMERGENCY_NUMBERS[before]
         ):
             self.emergency_number = EMERGENCY_NUMBERS[self.country]
+        if not self.national_number_system or (
+            moved and self.national_number_system == national_system(before)
+        ):
+            self.national_number_system = national_system(self.country)
         # Out-of-hours words: none in English means the country's usual words in every
         # language; a team that moved gets its new country's where it had the old one's.
         # A clinic's own English words are kept, and shown to readers it has none for.
@@ -348,6 +373,13 @@ class Patient(models.Model):
         db_index=True,  # the team's search finds a patient by it
         help_text=_("The hospital's own record number (MRN / NHS number)."),
     )
+    national_number = models.CharField(
+        _("national health number"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text=_("The NHS number in the United Kingdom; the country's own elsewhere."),
+    )
     phone = models.CharField(
         _("phone number"),
         max_length=25,
@@ -387,6 +419,11 @@ class Patient(models.Model):
                         raise
                     self.reference = new_reference()
         return super().save(*args, **kwargs)
+
+    @property
+    def national_number_label(self) -> str:
+        """ "NHS number" for a team in the UK; the country's own name elsewhere."""
+        return national_label(self.team.country)
 
     @property
     def display_name(self) -> str:
@@ -677,6 +714,7 @@ class AccessLog(models.Model):
         VIEW = "view", _("Viewed the patient page")
         ALERT = "alert", _("Viewed an alert")
         EXPORT_CSV = "export_csv", _("Exported entries (CSV)")
+        EXPORT_ALERTS_CSV = "export_alerts", _("Exported alerts and actions (CSV)")
         EXPORT_PDF = "export_pdf", _("Exported a summary (PDF)")
         EXPORT_PRINT = "export_print", _("Opened the printable summary")
         EXPORT_FHIR = "export_fhir", _("Exported a FHIR bundle")

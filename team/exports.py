@@ -1,4 +1,5 @@
-"""Exports of one patient's diary for the care team: CSV (streamed), PDF summary, FHIR.
+"""Exports of one patient's diary for the care team: CSV (streamed) and PDF summary; the
+FHIR Bundle is team/fhir.py.
 
 Every export is written to the AccessLog by the view that serves it.
 """
@@ -7,17 +8,19 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from alerts.models import LEVEL_RANK, Alert, EntryOutcome, Level
 from alerts.prompts import reasons_of
@@ -39,9 +42,19 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 
+IDENTITY_HEADER = (
+    _lazy("Hospital number"),
+    _lazy("National health number"),
+    _lazy("Diary reference"),
+    _lazy("Name"),
+    _lazy("Date of birth"),
+)
+
+
 def csv_header() -> list[str]:
     """The CSV's column names, with their units, in the reader's language."""
     return [
+        *(str(words) for words in IDENTITY_HEADER),
         _("Recorded at (patient's local time)"),
         _("Day"),
         _("Reported by"),
@@ -62,15 +75,71 @@ def csv_header() -> list[str]:
     ]
 
 
-SYMPTOM_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/symptom"
-RULE_SYSTEM = "https://kesimpta-diary.example/fhir/CodeSystem/alert-rule"
-REFERENCE_SYSTEM = "https://kesimpta-diary.example/fhir/NamingSystem/patient-reference"
+def alerts_header() -> list[str]:
+    return [
+        *(str(words) for words in IDENTITY_HEADER),
+        _("Raised at (patient's local time)"),
+        _("Level"),
+        _("Alert"),
+        _("Values"),
+        _("Patient was told"),
+        _("Status"),
+        _("Acknowledged at"),
+        _("Acknowledged by"),
+        _("Minutes to acknowledge"),
+        _("Resolved at"),
+        _("Resolved by"),
+        _("Action"),
+        _("Resolution note"),
+    ]
 
 
 # A spreadsheet opened by double-click reads a CSV as UTF-8 only when it starts with the
 # byte-order mark; without it Excel showed "Â°C". Served as text/csv; charset=utf-8.
 CSV_BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# The language of a "machine" CSV: English words, a comma between cells, a decimal point.
+MACHINE_LANGUAGE = "en-gb"
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV is written for its reader. A spreadsheet in a language whose decimal mark
+    is a comma (German, Spanish) splits cells at semicolons, as Excel and LibreOffice do
+    there; "machine" keeps the comma and the point, in English, for other programs."""
+
+    language: str
+    delimiter: str
+
+    @classmethod
+    def for_reader(cls, *, machine: bool = False) -> CsvStyle:
+        language = MACHINE_LANGUAGE if machine else translation.get_language()
+        with translation.override(language):
+            comma_decimal = get_format("DECIMAL_SEPARATOR") == ","
+        return cls(language=language, delimiter=";" if comma_decimal else ",")
+
+    def lines(self, header: Callable[[], list], rows: Iterable[Callable[[], list]]):
+        """The file a line at a time, each line written in the style's language (the
+        generator runs after the view returns: its language is fixed here, not taken from
+        whatever the thread has active then)."""
+        writer = csv.writer(_Echo(), delimiter=self.delimiter)
+        with translation.override(self.language):
+            first = CSV_BOM + writer.writerow(header())
+        yield first
+        for row in rows:
+            with translation.override(self.language):
+                line = writer.writerow(row())
+            yield line
+
+
+def _identity(patient: Patient) -> list[str]:
+    return [
+        patient.hospital_number,
+        patient.national_number,
+        patient.reference,
+        _safe(patient.user.get_full_name()),
+        patient.date_of_birth.isoformat() if patient.date_of_birth else "",
+    ]
 
 
 class _Echo:
@@ -80,7 +149,7 @@ class _Echo:
         return value
 
 
-def _entries(patient: Patient, since: datetime | None = None):
+def entries_of(patient: Patient, since: datetime | None = None):
     entries = DiaryEntry.objects.for_patient(patient).order_by("recorded_at")
     if since is not None:
         entries = entries.since(since)
@@ -103,51 +172,96 @@ def _advice_text(entry: DiaryEntry) -> str:
     return f"{words}: {titles}" if titles else words
 
 
-def csv_rows(patient: Patient, *, chunk_size: int = 500) -> Iterator[str]:
+def csv_rows(
+    patient: Patient, *, style: CsvStyle | None = None, chunk_size: int = 500
+) -> Iterator[str]:
     """Yield the CSV a line at a time; entries are read in chunks, never all at once.
     Values in words and units, as the PDF has them: "38.4 °C", "Chills: Moderate",
-    "Feeling you might die: yes, reported", "Yes"/"No"; never a code or a bare grade."""
-    writer = csv.writer(_Echo())
-    yield CSV_BOM + writer.writerow(csv_header())
-    for entry in _entries(patient).iterator(chunk_size=chunk_size):
+    "Feeling you might die: yes, reported", "Yes"/"No"; never a code or a bare grade.
+    Numbers carry the reader's decimal mark ("38,4" in German and Spanish)."""
+    style = style or CsvStyle.for_reader()
+    identity = _identity(patient)
+
+    def row(entry: DiaryEntry) -> list:
         temps = list(entry.temperatures.all())
         reports = [r for r in entry.reports.all() if r.grade]
-        yield writer.writerow(
-            [
-                entry.recorded_at.astimezone(patient.zone).isoformat(timespec="minutes"),
-                entry.local_day.isoformat(),
-                entry.get_reported_by_display(),
-                "; ".join(_reading_text(t) for t in temps),
-                max((t.value_c for t in temps), default=""),
-                "; ".join(
-                    f"{r.symptom.label}: {r.grade_words}"
-                    for r in reports
-                    if not r.symptom.is_red_flag
-                ),
-                "; ".join(
-                    _("%(symptom)s: yes, reported") % {"symptom": r.symptom.label}
-                    for r in reports
-                    if r.symptom.is_red_flag
-                ),
-                entry.heart_rate or "",
-                entry.resp_rate or "",
-                entry.spo2 or "",
-                entry.systolic_bp or "",
-                _yes_no(entry.antipyretic_6h),
-                _safe(entry.planned_vaccine),
-                # Live as VAC-LIVE reads it: the patient's tick, or a live vaccine named.
-                _yes_no(vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live)),
-                _yes_no(entry.feels_fine),
-                _safe(entry.note),
-                _advice_text(entry),
-            ]
-        )
+        highest = max((t.value_c for t in temps), default=None)
+        return [
+            *identity,
+            entry.recorded_at.astimezone(patient.zone).isoformat(timespec="minutes"),
+            entry.local_day.isoformat(),
+            entry.get_reported_by_display(),
+            "; ".join(_reading_text(t) for t in temps),
+            local_number(highest) if highest is not None else "",
+            "; ".join(
+                f"{r.symptom.label}: {r.grade_words}" for r in reports if not r.symptom.is_red_flag
+            ),
+            "; ".join(
+                _("%(symptom)s: yes, reported") % {"symptom": r.symptom.label}
+                for r in reports
+                if r.symptom.is_red_flag
+            ),
+            entry.heart_rate or "",
+            entry.resp_rate or "",
+            entry.spo2 or "",
+            entry.systolic_bp or "",
+            _yes_no(entry.antipyretic_6h),
+            _safe(entry.planned_vaccine),
+            # Live as VAC-LIVE reads it: the patient's tick, or a live vaccine named.
+            _yes_no(vaccine_plan_is_live(entry.planned_vaccine, entry.planned_vaccine_live)),
+            _yes_no(entry.feels_fine),
+            _safe(entry.note),
+            _advice_text(entry),
+        ]
+
+    entries = entries_of(patient).iterator(chunk_size=chunk_size)
+    yield from style.lines(csv_header, (partial(row, entry) for entry in entries))
+
+
+def alerts_csv_rows(patient: Patient, *, style: CsvStyle | None = None) -> Iterator[str]:
+    """The team alerts and what was done about each: who acknowledged and resolved it, when,
+    how, with the note, and the minutes to acknowledge (blank while it is not)."""
+    style = style or CsvStyle.for_reader()
+    identity = _identity(patient)
+    zone = patient.zone
+    symptoms = {s.code: s for s in Symptom.objects.all()}
+
+    def when(moment) -> str:
+        return moment.astimezone(zone).isoformat(timespec="minutes") if moment else ""
+
+    def row(alert: Alert) -> list:
+        waited = alert.acknowledged_at - alert.fired_at if alert.acknowledged_at else None
+        with timezone.override(zone):
+            values = _values_text(alert.why or {}, symptoms)
+        return [
+            *identity,
+            when(alert.fired_at),
+            alert.level,
+            alert.title_words,
+            values,
+            alert.patient_words or "",
+            alert.get_status_display(),
+            when(alert.acknowledged_at),
+            _person(alert.acknowledged_by) if alert.acknowledged_at else "",
+            round(waited.total_seconds() / 60) if waited else "",
+            when(alert.resolved_at),
+            _person(alert.resolved_by) if alert.resolved_at else "",
+            alert.get_resolution_action_display() if alert.resolved_at else "",
+            _safe(alert.resolution_note),
+        ]
+
+    alerts = (
+        Alert.objects.filter(patient=patient, team_alert=True)
+        .select_related("rule", "acknowledged_by", "resolved_by")
+        .order_by("fired_at")
+    )
+    yield from style.lines(alerts_header, (partial(row, alert) for alert in alerts.iterator()))
 
 
 def _reading_text(reading) -> str:
-    text = f"{reading.value} °{reading.unit}"
+    text = f"{local_number(reading.value)} °{reading.unit}"
     if reading.unit != "C":
-        text += f" ({reading.value_c} °C)"
+        text += f" ({local_number(reading.value_c)} °C)"
     return text + (" (" + _("re-measure") + ")" if reading.confirmed else "")
 
 
@@ -158,167 +272,6 @@ def _yes_no(value: bool) -> str:
 def _safe(text: str) -> str:
     """Stop a spreadsheet from running a patient's text as a formula (CSV injection)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-# FHIR R4 -------------------------------------------------------------------------------
-
-
-def fhir_bundle(patient: Patient, *, since: datetime | None = None) -> dict:
-    """A FHIR `collection` Bundle: Patient, temperature and symptom Observations,
-    MedicationAdministration per injection, and a Flag per team alert."""
-    patient_id = f"patient-{patient.pk}"
-    subject = {"reference": f"Patient/{patient_id}"}
-    resources: list[dict] = [
-        {
-            "resourceType": "Patient",
-            "id": patient_id,
-            "identifier": [{"system": REFERENCE_SYSTEM, "value": patient.reference}],
-            "name": [{"family": patient.user.last_name, "given": [patient.user.first_name]}],
-        }
-    ]
-    for entry in _entries(patient, since):
-        for t in entry.temperatures.all():
-            resources.append(
-                {
-                    "resourceType": "Observation",
-                    "id": f"temperature-{t.pk}",
-                    "status": "final",
-                    "category": [_vital_signs()],
-                    "code": {
-                        "coding": [
-                            {
-                                "system": "http://loinc.org",
-                                "code": "8310-5",
-                                "display": "Body temperature",
-                            }
-                        ],
-                        "text": "Body temperature",
-                    },
-                    "subject": subject,
-                    "effectiveDateTime": t.measured_at.isoformat(),
-                    "valueQuantity": _temperature(t.value, t.unit),
-                }
-            )
-        for r in entry.reports.all():
-            if not r.grade:
-                continue
-            observation = {
-                "resourceType": "Observation",
-                "id": f"symptom-{r.pk}",
-                "status": "final",
-                "category": [
-                    {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                "code": "survey",
-                            }
-                        ]
-                    }
-                ],
-                "code": {
-                    "coding": [
-                        {
-                            "system": SYMPTOM_SYSTEM,
-                            "code": r.symptom.code,
-                            "display": r.symptom.label,
-                        }
-                    ],
-                    "text": r.symptom.label,
-                },
-                "subject": subject,
-                "effectiveDateTime": entry.recorded_at.isoformat(),
-            }
-            graded = r.symptom.kind == "graded" and not r.symptom.is_red_flag
-            observation["valueInteger" if graded else "valueBoolean"] = r.grade if graded else True
-            resources.append(observation)
-    injections = patient.injections.order_by("given_at")
-    if since is not None:
-        injections = injections.filter(given_at__gte=since)
-    for injection in injections:
-        resources.append(
-            {
-                "resourceType": "MedicationAdministration",
-                "id": f"injection-{injection.pk}",
-                "status": "completed",
-                "medicationCodeableConcept": {"text": "Ofatumumab 20 mg subcutaneous (Kesimpta)"},
-                "subject": subject,
-                "effectiveDateTime": injection.given_at.isoformat(),
-                "dosage": {
-                    "route": {"text": "Subcutaneous"},
-                    "site": {"text": injection.get_site_display() or "not recorded"},
-                },
-            }
-        )
-    alerts = Alert.objects.filter(patient=patient, team_alert=True).select_related("rule")
-    if since is not None:
-        alerts = alerts.filter(fired_at__gte=since)
-    for alert in alerts.order_by("fired_at"):
-        resources.append(
-            {
-                "resourceType": "Flag",
-                "id": f"alert-{alert.pk}",
-                "status": "inactive" if alert.status == Alert.Status.RESOLVED else "active",
-                "category": [
-                    {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/flag-category",
-                                "code": "clinical",
-                            }
-                        ]
-                    }
-                ],
-                "code": {
-                    "coding": [
-                        {
-                            "system": RULE_SYSTEM,
-                            "code": alert.snapshot.get("rule_id", ""),
-                            "display": alert.snapshot.get("title", ""),
-                        }
-                    ],
-                    "text": f"{alert.level}: {alert.snapshot.get('title', '')}",
-                },
-                "subject": subject,
-                "period": {
-                    "start": alert.fired_at.isoformat(),
-                    **({"end": alert.resolved_at.isoformat()} if alert.resolved_at else {}),
-                },
-            }
-        )
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {
-                "fullUrl": f"{settings.DIARY_BASE_URL}/fhir/{r['resourceType']}/{r['id']}",
-                "resource": r,
-            }
-            for r in resources
-        ],
-    }
-
-
-def _vital_signs() -> dict:
-    return {
-        "coding": [
-            {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "vital-signs",
-                "display": "Vital Signs",
-            }
-        ]
-    }
-
-
-def _temperature(value: Decimal, unit: str) -> dict:
-    code, label = ("Cel", "°C") if unit == "C" else ("[degF]", "°F")
-    return {
-        "value": float(value),
-        "unit": label,
-        "system": "http://unitsofmeasure.org",
-        "code": code,
-    }
 
 
 # PDF summary ---------------------------------------------------------------------------
@@ -410,12 +363,14 @@ def summary_pdf(
     *,
     thresholds: list[Threshold],
     generated_at: datetime,
+    reader_zone=None,
 ) -> bytes:
     """A pre-visit summary a doctor can file: identifiers, the temperature chart with the
     rules' warning lines, the symptoms by day, the team's alerts with who acted and what
     they did, and the injections. `history` is symptoms.history.build_history's, in the
-    patient's unit; `thresholds` are the same warning lines (alerts.services)."""
-    zone = patient.zone
+    team's °C; `thresholds` are the same warning lines (alerts.services). Times are in the
+    reader's zone (`reader_zone`, the patient's without one); days are the patient's."""
+    zone = reader_zone or patient.zone
     dob = _day(patient.date_of_birth) if patient.date_of_birth else _("not recorded")
     hospital_number = patient.hospital_number or _("not recorded")
     pdf = _document(
@@ -473,7 +428,19 @@ def summary_pdf(
             _("Generated at"),
             date_format(generated_at.astimezone(zone), "j M Y H:i T"),
         ),
-        (_("Times shown in"), patient.timezone),
+        (
+            _("Next dose"),
+            _("dose %(number)s, due %(day)s") % {"number": due.number, "day": _day(due.due)}
+            if (due := patient.next_dose_due())
+            else _("none planned"),
+        ),
+        (
+            _("Times shown in"),
+            str(zone)
+            if str(zone) == patient.timezone
+            else _("%(zone)s (days are the patient's, in %(home)s)")
+            % {"zone": zone, "home": patient.timezone},
+        ),
         (
             _("Elevated-risk reasons"),
             ", ".join(
@@ -487,22 +454,35 @@ def summary_pdf(
     ]
     pdf.set_font(FONT, "", 9)
     half = width / 2
-    # Each column's labels as wide as its longest, in the reader's language (German is long).
-    label_widths = [
-        min(half * 0.55, 3 + max(pdf.get_string_width(str(label)) for label, _v in column))
-        for column in (identifiers[0::2], identifiers[1::2])
-    ]
-    for i, (label, value) in enumerate(identifiers):
-        x = pdf.l_margin + (half if i % 2 else 0)
-        if i % 2 == 0 and i:
-            pdf.ln(5)
-        pdf.set_x(x)
+    # The labels as wide as the longest in the reader's language (German is long); two pairs
+    # a row where both values fit their half, else a pair has the row to itself, and a value
+    # longer than that wraps ("…unter dem Normalwert" ran into "Hepatitis-B-Risiko" before).
+    label_w = min(
+        half * 0.55, 3 + max(pdf.get_string_width(str(label)) for label, _v in identifiers)
+    )
+
+    def fits(pair) -> bool:
+        return pdf.get_string_width(str(pair[1])) <= half - label_w - 3
+
+    def draw(x: float, top: float, pair, value_w: float) -> float:
+        pdf.set_xy(x, top)
         pdf.set_text_color(*MUTED)
-        label_w = label_widths[i % 2]
-        pdf.cell(label_w, 5, _fit(pdf, str(label), label_w - 1))
+        pdf.cell(label_w, 5, _fit(pdf, str(pair[0]), label_w - 1))
         pdf.set_text_color(*INK)
-        pdf.cell(half - label_w, 5, str(value))
-    pdf.ln(7)
+        pdf.multi_cell(value_w, 5, str(pair[1]), align="L", new_x="LMARGIN", new_y="NEXT")
+        return pdf.get_y()
+
+    pending = list(identifiers)
+    while pending:
+        top = pdf.get_y()
+        pair = pending.pop(0)
+        if fits(pair) and pending and fits(pending[0]):
+            bottom = draw(pdf.l_margin, top, pair, half - label_w - 2)
+            bottom = max(bottom, draw(pdf.l_margin + half, top, pending.pop(0), half - label_w))
+        else:
+            bottom = draw(pdf.l_margin, top, pair, width - label_w)
+        pdf.set_y(bottom)
+    pdf.ln(2)
 
     def heading(title: str) -> None:
         if pdf.get_y() > pdf.h - 45:
@@ -558,7 +538,7 @@ def summary_pdf(
                 table.row(
                     [
                         date_format(row["day"], "D j M"),
-                        _temperature_text(row, unit),
+                        _temperature_text(row, patient),
                         ", ".join(f"{s['label']} ({str(s['words']).lower()})" for s in graded)
                         or "—",
                         "; ".join(_("%(symptom)s: yes, reported") % {"symptom": f} for f in flags)
@@ -592,12 +572,20 @@ def _lacks_glyphs(pdf: FPDF, text: str) -> bool:
     return any(ord(c) not in cmap for c in text if not c.isspace())
 
 
-def _temperature_text(row: dict, unit: str) -> str:
+def patient_unit_text(value_c, patient: Patient) -> str:
+    """A °C value in the patient's own unit when that is not °C ("101.1 °F"), else ""."""
+    if value_c is None or patient.temperature_unit == "C":
+        return ""
+    return f"{local_number(to_unit(value_c, patient.temperature_unit))} °{patient.temperature_unit}"
+
+
+def _temperature_text(row: dict, patient: Patient) -> str:
+    """One unit, the team's °C, with the patient's °F in brackets: "38.4 °C (101.1 °F)"."""
     if row["max_c"] is None:
         return "—"
-    if unit == "F":
-        return f"{row['max_shown']} °F ({row['max_c']} °C)"
-    return f"{row['max_c']} °C"
+    text = f"{local_number(row['max_c'])} °C"
+    other = patient_unit_text(row["max_c"], patient)
+    return f"{text} ({other})" if other else text
 
 
 def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *, unit: str):

@@ -6,11 +6,18 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone as dj_timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import ResolutionAction
 from diary_site.fields import LocalDateTimeField, wall_time
+from patients.identifiers import (
+    NATIONAL_NUMBER_LABEL,
+    national_label,
+    validate_national_number,
+)
 from patients.models import COMMON_ZONES, Patient, User, validate_phone
 
 
@@ -26,6 +33,7 @@ class IdentityFields(forms.Form):
         help_text=_("For example 31/12/1960."),
     )
     hospital_number = forms.CharField(label=_("Hospital number"), max_length=20, required=False)
+    national_number = forms.CharField(label=NATIONAL_NUMBER_LABEL, max_length=30, required=False)
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=25,
@@ -44,13 +52,49 @@ class IdentityFields(forms.Form):
             )
         return value
 
+    def country(self) -> str | None:
+        """The country whose national number this is (the patient's team's)."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = (cleaned.get("national_number") or "").strip()
+        country = self.country()
+        if typed and country is not None:
+            try:
+                cleaned["national_number"] = validate_national_number(typed, country)
+            except forms.ValidationError as error:
+                self.add_error("national_number", error)
+        return cleaned
+
+    def name_national_number(self, country: str) -> None:
+        """Call the field what the country calls it: "NHS number" for a team in the UK."""
+        self.fields["national_number"].label = national_label(country)
+
 
 class EnrolForm(IdentityFields):
-    field_order = ["first_name", "last_name", "email", "date_of_birth", "hospital_number", "phone"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "language",
+        "date_of_birth",
+        "hospital_number",
+        "national_number",
+        "phone",
+    ]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail (the invitation goes here)"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The invitation, reminders and the diary's pages are in this language. The "
+            "patient can change it later in their settings."
+        ),
+    )
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
     timezone = forms.ChoiceField(label=_("Time zone"))
     temperature_unit = forms.ChoiceField(
@@ -77,14 +121,20 @@ class EnrolForm(IdentityFields):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        if teams.count() == 1:
-            self.fields["team"].initial = teams.first()
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0]
+            self.name_national_number(teams[0].country)
+        self.fields["language"].initial = translation.get_language()
         others = sorted(available_timezones() - set(COMMON_ZONES))
         self.fields["timezone"].choices = [
             (_("Common"), [(z, z.replace("_", " ")) for z in COMMON_ZONES]),
             (_("All time zones"), [(z, z.replace("_", " ")) for z in others]),
         ]
         self.fields["timezone"].initial = "Europe/London"
+
+    def country(self) -> str | None:
+        team = self.cleaned_data.get("team")
+        return team.country if team is not None else None
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -129,10 +179,16 @@ class IdentityForm(IdentityFields):
                 "last_name": patient.user.last_name,
                 "date_of_birth": patient.date_of_birth,
                 "hospital_number": patient.hospital_number,
+                "national_number": patient.national_number,
                 "phone": patient.phone,
             },
         )
         super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.name_national_number(patient.team.country)
+
+    def country(self) -> str | None:
+        return self.patient.team.country
 
 
 class RiskFlagsForm(forms.ModelForm):

@@ -43,7 +43,7 @@ from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Injection, Patient
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
-from team import exports
+from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
 
 PAGE_SIZE = 25
@@ -359,21 +359,39 @@ def _attachment(response: Download, filename: str) -> Download:
 
 @clinician_required
 def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The entries as CSV. For a spreadsheet in the reader's language by default (German and
+    Spanish: semicolons and a decimal comma); `?for=machine`: commas, points, English."""
     patient = _patient_for(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_CSV)
+    machine = request.GET.get("for") == "machine"
+    style = exports.CsvStyle.for_reader(machine=machine)
     response = StreamingHttpResponse(
-        exports.csv_rows(patient), content_type=exports.CSV_CONTENT_TYPE
+        exports.csv_rows(patient, style=style), content_type=exports.CSV_CONTENT_TYPE
     )
-    return _attachment(response, f"{patient.reference}-entries.csv")
+    kind = "entries-machine" if machine else "entries"
+    return _attachment(response, f"{patient.reference}-{kind}.csv")
+
+
+@clinician_required
+def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The team alerts and the actions on them, as CSV in the reader's style."""
+    patient = _patient_for(request, pk)
+    AccessLog.record(request, patient, AccessLog.Action.EXPORT_ALERTS_CSV)
+    machine = request.GET.get("for") == "machine"
+    style = exports.CsvStyle.for_reader(machine=machine)
+    response = StreamingHttpResponse(
+        exports.alerts_csv_rows(patient, style=style), content_type=exports.CSV_CONTENT_TYPE
+    )
+    return _attachment(response, f"{patient.reference}-alerts.csv")
 
 
 def _summary_context(request: HttpRequest, patient: Patient) -> dict:
     days = 90 if request.GET.get("days") == "90" else 30
     thresholds = temperature_thresholds(patient)
-    # The chart in the unit the patient measures in; the day rows give °C as well.
-    history = build_history(
-        patient, days=days, unit=patient.temperature_unit, thresholds=thresholds
-    )
+    # In °C, as every team page; the day rows give the patient's °F in brackets.
+    history = build_history(patient, days=days, unit="C", thresholds=thresholds)
+    for row in history["rows"]:
+        row["patient_unit"] = exports.patient_unit_text(row["max_c"], patient)
     alerts = list(
         Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
         .select_related("rule", "acknowledged_by", "resolved_by")
@@ -412,6 +430,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         context["alerts"],
         thresholds=context["thresholds"],
         generated_at=timezone.now(),
+        reader_zone=timezone.get_current_timezone(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     return _attachment(response, f"{patient.reference}-summary-{context['days']}d.pdf")
@@ -420,8 +439,21 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
     patient = _patient_for(request, pk)
+    try:
+        bundle = fhir.fhir_bundle(patient)
+    except fhir.ExportInvalid:
+        # Our fault, never the reader's: nothing invalid is sent on, the log says where.
+        messages.error(
+            request,
+            _(
+                "The FHIR file could not be made: part of this diary did not pass the FHIR "
+                "checks. Nothing was downloaded. The problem has been logged for the "
+                "support team; the CSV and PDF exports still work."
+            ),
+        )
+        return redirect("team:patient", pk=patient.pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_FHIR)
-    response = JsonResponse(exports.fhir_bundle(patient), content_type="application/fhir+json")
+    response = JsonResponse(bundle, content_type="application/fhir+json")
     return _attachment(response, f"{patient.reference}-fhir.json")
 
 
@@ -467,7 +499,7 @@ def patient_details(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-IDENTITY_FIELDS = ("date_of_birth", "hospital_number", "phone")
+IDENTITY_FIELDS = ("date_of_birth", "hospital_number", "national_number", "phone")
 
 
 def _identity_history(patient: Patient, limit: int = 5) -> list[dict]:

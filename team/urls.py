@@ -45,6 +45,7 @@ urlpatterns = [
     path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),
     path("patients/<int:pk>/summary.pdf", patient_views.summary_pdf, name="summary_pdf"),
     path("patients/<int:pk>/fhir.json", patient_views.export_fhir, name="export_fhir"),
+    path("patients/<int:pk>/alerts.csv", patient_views.export_alerts_csv, name="export_alerts_csv"),
     path("patients/<int:pk>/care/", care_views.care_settings, name="care"),
     path("patients/<int:pk>/care/quiet/", care_views.quiet_add, name="quiet_add"),
     path(

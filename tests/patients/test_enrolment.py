@@ -7,6 +7,8 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from patients.mail import account_emails_send
 from patients.models import Caregiver, Patient, User
@@ -18,6 +20,7 @@ def enrol_data(team, **extra):
         "first_name": "Nina",
         "last_name": "North",
         "email": "nina@example.org",
+        "language": "en-gb",
         "team": team.pk,
         "timezone": "Europe/Paris",
         "temperature_unit": "C",
@@ -213,3 +216,29 @@ def test_an_address_longer_than_an_email_can_be_is_a_form_error(client, alice, b
     page = invite(client, bob, "a" * 250 + "@example.org").content.decode()
     assert "valid e-mail" in page
     assert not User.objects.filter(email__endswith="@example.org", username__startswith="aaa")
+
+
+@pytest.mark.django_db
+def test_the_invitation_is_in_the_language_chosen_at_enrolment(client, alice, team_a):
+    client.force_login(alice)
+    page = client.get(reverse("team:enrol")).content.decode()
+    assert 'name="language"' in page and "The invitation, reminders" in page
+    client.post(reverse("team:enrol"), enrol_data(team_a, language="es"))
+    patient = Patient.objects.get(user__email="nina@example.org")
+    assert patient.user.language == "es"
+    assert account_emails_send() == 1
+    with translation.override("es"):
+        subject = gettext("Your Kesimpta symptom diary account")
+    assert mail.outbox[0].subject == subject != "Your Kesimpta symptom diary account"
+
+
+@pytest.mark.django_db
+def test_enrolment_without_a_language_says_so_and_keeps_the_rest(client, alice, team_a):
+    client.force_login(alice)
+    data = enrol_data(team_a)
+    del data["language"]
+    response = client.post(reverse("team:enrol"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This field is required" in page and 'value="nina@example.org"' in page
+    assert not Patient.objects.filter(user__email="nina@example.org").exists()

@@ -185,6 +185,7 @@ def test_a_first_dose_in_year_9999_is_refused_and_every_page_keeps_working(clien
             "first_name": "Pago",
             "last_name": "Pago",
             "email": "pago@example.org",
+            "language": "en-gb",
             "team": team_a.pk,
             "timezone": "Pacific/Pago_Pago",
             "temperature_unit": "C",

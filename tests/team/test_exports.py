@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts import recording
 from alerts.concerns import concern_resolve
@@ -89,7 +89,7 @@ def test_csv_of_10000_entries_streams_in_chunks(client, alice, bob, django_asser
     response = client.get(url("export_csv", bob))
     stream = iter(response.streaming_content)
     header = next(stream)
-    assert header.startswith("\ufeffRecorded at".encode())
+    assert header.startswith("\ufeffHospital number,".encode())
     # The first rows arrive after reading one chunk, not the whole table.
     with django_assert_max_num_queries(4):
         first = next(stream)
@@ -155,3 +155,72 @@ def test_charlie_and_patients_get_404(client, charlie, bob, dave, story, name):
         client.force_login(user)
         assert client.get(url(name, bob)).status_code == 404
     assert not AccessLog.objects.exists()
+
+
+def _csv(client, name, patient, *, language="en-gb", machine=False):
+    query = {"for": "machine"} if machine else {}
+    response = client.get(url(name, patient), query, HTTP_ACCEPT_LANGUAGE=language)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM, in every style
+    return body.decode("utf-8")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "machine", "delimiter", "highest", "reading", "header"),
+    [
+        ("en-gb", False, ",", "38.4", "99.1 °F (37.3 °C)", "Highest temperature (°C)"),
+        ("de", False, ";", "38,4", "99,1 °F (37,3 °C)", "Höchste Temperatur (°C)"),
+        ("es", False, ";", "38,4", "99,1 °F (37,3 °C)", "Temperatura máxima (°C)"),
+        # For another program: commas, points and English, whatever the reader's language.
+        ("de", True, ",", "38.4", "99.1 °F (37.3 °C)", "Highest temperature (°C)"),
+        ("es", True, ",", "38.4", "99.1 °F (37.3 °C)", "Highest temperature (°C)"),
+    ],
+)
+def test_the_csv_has_the_readers_separators(
+    client, alice, bob, story, language, machine, delimiter, highest, reading, header
+):
+    alice.language = ""  # the page's language follows the browser's
+    alice.save()
+    bob.hospital_number, bob.national_number = "RX4 118 552", "9434765919"
+    bob.save()
+    client.force_login(alice)
+    body = _csv(client, "export_csv", bob, language=language, machine=machine)
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=delimiter))
+    assert len(rows) == 3 and all(len(row) == len(rows[0]) for row in rows)
+    column = dict(zip(rows[0], range(len(rows[0])), strict=True))
+    assert header in column
+    assert rows[2][column[header]] == highest and rows[1][1] != reading
+    assert reading in rows[1]
+    assert rows[1][:3] == ["RX4 118 552", "9434765919", bob.reference]
+    assert rows[1][3] == "Bob Baker"
+
+
+@pytest.mark.django_db
+def test_the_alerts_csv_says_what_was_done_and_how_long_it_took(client, alice, bob, story):
+    fever = bob.alerts.get(rule__rule_id="T-FEV-1")
+    Alert = type(fever)
+    Alert.objects.filter(patient=bob).update(acknowledged_at=fever.fired_at + timedelta(minutes=42))
+    concern_resolve(patient=bob, by=alice, action="phoned_patient", note="=Call back at 6.")
+    client.force_login(alice)
+    body = _csv(client, "export_alerts_csv", bob, language="de")
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
+    team_alerts = Alert.objects.filter(patient=bob, team_alert=True)
+    assert len(rows) == team_alerts.count() >= 1
+    with translation.override("de"):
+        title = fever.title_words
+    (row,) = [r for r in rows if r["Alarm"] == title]
+    assert row["Minuten bis zur Bestätigung"] == "42"
+    assert row["Abschlussnotiz"] == "'=Call back at 6."
+    assert "38,4 °C" in row["Werte"]
+    assert AccessLog.objects.filter(action="export_alerts").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_export_menu_offers_every_file(client, alice, bob):
+    client.force_login(alice)
+    page = client.get(reverse("team:patient", args=[bob.pk])).content.decode()
+    for name in ("export_csv", "export_alerts_csv", "export_fhir"):
+        assert url(name, bob) in page
+    assert url("export_csv", bob) + "?for=machine" in page

@@ -41,6 +41,23 @@ def test_alice_edits_bobs_details_with_history(client, alice, bob):
     assert "Born 31 Dec 1960 (age " in page
 
 
+def test_the_national_number_is_named_as_the_teams_country_names_it(client, alice, bob, team_a):
+    client.force_login(alice)
+    assert "NHS number" in client.get(url(bob)).content.decode()
+    data = {"first_name": "Bob", "last_name": "Baker", "national_number": "943-476-5919"}
+    assert client.post(url(bob), data).status_code == 302
+    bob.refresh_from_db()
+    assert bob.national_number == "9434765919"
+    assert (
+        "NHS number <strong>9434765919</strong>"
+        in client.get(reverse("team:patient", args=[bob.pk])).content.decode()
+    )
+    team_a.country = "DE"
+    team_a.save()
+    page = client.get(url(bob)).content.decode()
+    assert "Health insurance number (KVNR)" in page and "NHS number" not in page
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -49,6 +66,9 @@ def test_alice_edits_bobs_details_with_history(client, alice, bob):
         ("date_of_birth", "yesterday", "Enter a valid date"),
         ("phone", "call me", "Enter a phone number with 6 to 15 digits"),
         ("phone", "+44 12", "Enter a phone number with 6 to 15 digits"),
+        # Bob's team is in the UK: the national number is an NHS number, check digit and all.
+        ("national_number", "943 476 5918", "This is not a valid NHS number"),
+        ("national_number", "12345", "An NHS number has 10 digits"),
     ],
 )
 def test_bad_details_are_refused_keeping_what_was_typed(client, alice, bob, field, value, message):
@@ -94,6 +114,8 @@ def test_enrolment_takes_the_details(client, alice, team_a):
             "email": "lukasz@example.org",
             "date_of_birth": "02.05.1971",
             "hospital_number": "RX7 777 777",
+            "national_number": "943 476 5919",
+            "language": "de",
             "phone": "+48 600 700 800",
             "team": team_a.pk,
             "timezone": "Europe/Warsaw",
@@ -109,3 +131,4 @@ def test_enrolment_takes_the_details(client, alice, team_a):
         "RX7 777 777",
         "+48600700800",
     )
+    assert (patient.national_number, patient.user.language) == ("9434765919", "de")

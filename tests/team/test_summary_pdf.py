@@ -5,6 +5,7 @@ PDF text extractor."""
 from __future__ import annotations
 
 import io
+import types
 from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -110,14 +111,17 @@ def test_the_fever_line_is_read_from_the_rule_row(client, alice, lukasz, fever):
 
 
 @pytest.mark.django_db
-def test_a_fahrenheit_patient_reads_in_their_unit_with_celsius_beside(client, alice, lukasz):
+def test_a_fahrenheit_patients_summary_is_in_celsius_with_their_unit_beside(client, alice, lukasz):
+    """One unit, the team's (as the web chart), the patient's own in brackets."""
     lukasz.temperature_unit = "F"
     lukasz.save()
     make_entry(lukasz, timezone.now() - timedelta(hours=2), temp="101.1", unit="F")
     client.force_login(alice)
     text, _pages = pdf_text(get_pdf(client, lukasz))
-    assert "Temperature (°F)" in text
-    assert "101.1 °F (38.4 °C)" in text
+    assert "Temperature (°C)" in text and "Temperature (°F)" not in text
+    assert "38.4 °C (101.1 °F)" in text
+    html = client.get(reverse("team:summary", args=[lukasz.pk])).content.decode()
+    assert "38.4 °C (101.1 °F)" in html
 
 
 @pytest.mark.django_db
@@ -175,8 +179,9 @@ def add_days(patient, first: int, last: int) -> None:
 
 
 # Session, user, second factor, membership, patient, access log; the rules and engine
-# settings (warning lines); entries, readings, reports, injections; alerts.
-SUMMARY_QUERIES = 13
+# settings (warning lines); entries, readings, reports, injections; alerts; the doses for
+# the next one due.
+SUMMARY_QUERIES = 14
 
 
 @pytest.mark.django_db
@@ -197,14 +202,100 @@ def test_the_query_count_is_the_same_for_10_and_90_days_of_entries(
 
 
 @pytest.mark.django_db
-def test_every_time_is_in_the_patients_zone(client, alice, lukasz):
+def test_every_time_is_in_the_readers_zone(client, alice, lukasz):
+    """Alice reads in her team's zone (London); the patient lives in Tokyo."""
     lukasz.timezone = "Asia/Tokyo"
     lukasz.save()
     at = timezone.now() - timedelta(hours=2)
     recording.entry_evaluate(make_entry(lukasz, at, temp="38.6").pk)
     client.force_login(alice)
     text, _pages = pdf_text(get_pdf(client, lukasz))
-    tokyo = at.astimezone(ZoneInfo("Asia/Tokyo"))
-    assert f"38.6 °C at {tokyo:%d %b %H:%M}" in text  # the values that fired
-    assert f"{tokyo.day} {tokyo:%b %Y %H:%M}" in text  # when the alert fired
-    assert "Times shown in Asia/Tokyo" in text
+    london = at.astimezone(ZoneInfo("Europe/London"))
+    assert f"38.6 °C at {london:%d %b %H:%M}" in text  # the values that fired
+    assert f"{london.day} {london:%b %Y %H:%M}" in text  # when the alert fired
+    assert "Times shown in Europe/London (days are the patient's, in Asia/Tokyo)" in text
+
+
+@pytest.mark.django_db
+def test_the_next_dose_is_on_the_first_page(client, alice, lukasz, fever):
+    client.force_login(alice)
+    text, _pages = pdf_text(get_pdf(client, lukasz))
+    due = lukasz.next_dose_due()
+    assert f"Next dose dose 8, due {due.due.day} {due.due:%b %Y}" in text.replace("\n", " ")
+
+
+def _text_boxes(monkeypatch):
+    """Record where every line of text is drawn: (page, left, top, right, bottom, text), in
+    mm, from fpdf2's own line renderer (what the reader sees, not the cells asked for)."""
+    from fpdf import FPDF
+    from fpdf.enums import Align
+
+    boxes = []
+    original = FPDF._render_styled_text_line
+
+    def record(self, text_line, h=None, *args, **kwargs):
+        text = "".join(fragment.string for fragment in text_line.fragments)
+        # A dry run (fpdf2 measures a table's cells first) writes nothing: skip it.
+        if text.strip() and isinstance(self._out, types.MethodType):
+            width = self.get_string_width(text)
+            w = text_line.max_width or (self.w - self.r_margin - self.x)
+            x = self.x - (w / 2 if text_line.align == Align.X else 0)
+            if text_line.align == Align.R:
+                x += w - self.c_margin - width
+            elif text_line.align in (Align.C, Align.X):
+                x += (w - width) / 2
+            else:
+                x += self.c_margin
+            middle = self.y + (h or self.font_size) / 2
+            half = self.font_size * 0.42  # cap height and descenders, not the line's leading
+            boxes.append((self.page, x, middle - half, x + width, middle + half, text))
+        return original(self, text_line, h, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "_render_styled_text_line", record)
+    return boxes
+
+
+def _overlaps(boxes) -> list[tuple[str, str]]:
+    found = []
+    for i, (page, left, top, right, bottom, text) in enumerate(boxes):
+        for page2, left2, top2, right2, bottom2, text2 in boxes[i + 1 :]:
+            if (
+                page == page2
+                and min(right, right2) - max(left, left2) > 0.3
+                and (min(bottom, bottom2) - max(top, top2) > 0.3)
+            ):
+                found.append((text, text2))
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en-gb", "es", "de"])
+@pytest.mark.parametrize("days", [30, 90])
+def test_no_text_overlaps_other_text_in_any_language(
+    client, alice, lukasz, fever, monkeypatch, language, days
+):
+    """Every flag set (German's longest words), a °F patient, readings every day, two doses:
+    then no two lines of text on a page may touch, and none may leave the page."""
+    for field in ("er_immunosuppressant", "er_low_ig", "er_recurrent_infection", "er_cytopenia"):
+        setattr(lukasz, field, True)
+    lukasz.hbv_risk, lukasz.temperature_unit = True, "F"
+    lukasz.save()
+    now = timezone.now()
+    for day in range(1, days):
+        make_entry(
+            lukasz,
+            now - timedelta(days=day, hours=1),
+            temp="99.5",
+            unit="F",
+            symptoms={"cough": 1 + day % 3, "fatigue": 2},
+        )
+    lukasz.injections.create(given_at=now - timedelta(days=34), dose_number=6, site="abdomen")
+    alice.language = language
+    alice.save()
+    boxes = _text_boxes(monkeypatch)
+    client.force_login(alice)
+    response = get_pdf(client, lukasz, days=days)
+    assert response.status_code == 200 and len(boxes) > 50
+    assert _overlaps(boxes) == []
+    outside = [b[5] for b in boxes if b[1] < 9.9 or b[3] > 200.1 or b[2] < 5 or b[4] > 292]
+    assert outside == []
