@@ -36,7 +36,7 @@ from symptoms.charts import (
 )
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 from symptoms.readings import local_number
-from team.templatetags.alert_format import describe
+from team.templatetags.alert_format import _name, describe
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -834,7 +834,7 @@ def _values_text(why: dict, symptoms: dict[str, Symptom]) -> str:
         elif key == "readings":
             parts.append(describe(value))
         else:
-            parts.append(f"{key.replace('_', ' ')}: {describe(value)}")
+            parts.append(f"{_name(key)}: {describe(value)}")
     return "; ".join(p for p in parts if p)
 
 

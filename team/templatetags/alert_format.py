@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -40,6 +41,7 @@ LABELS = {
     "min_gap_minutes": _("min gap (min)"),
     "window_hours": _("window (h)"),
     "previous_entry": _("previous entry"),
+    "elevated_risk": _("elevated risk"),
 }
 
 
@@ -48,16 +50,19 @@ def _when(text: str) -> str | None:
         at = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
+    # The reader's month names ("4 Dez" in German, not "04 Dec").
     if at.tzinfo is None:
-        return at.strftime("%d %b")
-    return timezone.localtime(at).strftime("%d %b %H:%M")
+        return date_format(at, "j M")
+    return date_format(timezone.localtime(at), "j M H:i")
 
 
 def _reading(item: dict) -> str:
+    """The team's °C first, a °F patient's own reading in brackets: "38.4 °C (101.1 °F)"."""
     unit = item.get("unit", "C")
-    text = f"{local_number(item['value'])} °{unit}"
     if unit == "F" and item.get("value_c") is not None:
-        text += f" ({local_number(item['value_c'])} °C)"
+        text = f"{local_number(item['value_c'])} °C ({local_number(item['value'])} °F)"
+    else:
+        text = f"{local_number(item['value'])} °{unit}"
     if item.get("confirmed"):
         text += str(_(", re-measure"))
     when = _when(item.get("at", "")) if item.get("at") else None

@@ -22,7 +22,10 @@ def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets[:1])
-    return executor.loader.project_state(targets).apps
+    # Only alerts moves; the other apps' tables stay at their newest migration, so their
+    # models are read there (a column added since would otherwise be left out of inserts).
+    others = [executor.loader.graph.leaf_nodes(app)[0] for app, _name in targets[1:]]
+    return executor.loader.project_state([targets[0], *others]).apps
 
 
 def test_open_alerts_become_one_concern_per_patient_and_resolved_ones_closed_concerns():

@@ -18,7 +18,7 @@ def test_readings_thresholds_and_changes():
             "at": "2026-11-23T08:15:00+00:00",
         }
     ]
-    assert why_text(readings) == "101.1 °F (38.4 °C), re-measure at 23 Nov 08:15"
+    assert why_text(readings) == "38.4 °C (101.1 °F), re-measure at 23 Nov 08:15"
     assert why_text({"threshold_c": "38.3"}) == "threshold 38.3 °C"
     assert why_text({"chills": {"from": 0, "to": 2}}) == "Chills or shivering: none → moderate"
     assert why_text([]) == "none"
@@ -46,7 +46,7 @@ def test_symptom_codes_read_as_the_labels_patients_see():
                 {"readings": [{"value": "38.1", "unit": "C", "value_c": "38.1"}]},
                 {"readings": [{"value": "102.2", "unit": "F", "value_c": "39.0"}]},
             ],
-            ["102.2 °F (39.0 °C)"],
+            ["39.0 °C (102.2 °F)"],
         ),
         ([{"symptoms": {"breathless": 3}}], ["More breathless than usual: severe"]),
         ([{"symptoms": {"chills": {"from": 0, "to": 2}}}], ["Chills or shivering: moderate"]),

@@ -110,7 +110,7 @@ def test_the_row_shows_the_value_that_raised_the_urgent_first(client, alice, bob
     assert row.level == "URGENT" and row.lead.rule.rule_id == "T-HYPO-2"
     html = client.get(reverse("team:triage")).content.decode()
     values = html.split('class="list-unstyled mb-0 values one-line"')[1].split("</ul>")[0]
-    assert values.index("95.0 °F (35.0 °C)") < values.index("100.9 °F (38.3 °C)")
+    assert values.index("35.0 °C (95.0 °F)") < values.index("38.3 °C (100.9 °F)")
 
 
 def test_the_row_says_who_has_the_patient_and_when_it_was_acknowledged(client, alice, erin, bob):
