@@ -39,7 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to its own home page."""
     role = request.user.role
     if role == User.Role.ADMINISTRATOR:
-        return redirect("admin:index")
+        # The new-clinic checklist: what is missing, and a link to where it is changed.
+        return redirect("team:setup")
     if role == User.Role.CLINICIAN:
         return redirect("team:triage")
     if role == User.Role.PATIENT:

@@ -33,3 +33,29 @@ def clinician_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def administrator_required(view):
+    """The clinic's administrators (staff accounts) only; anyone else gets a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role != User.Role.ADMINISTRATOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def enrolment_allowed(view):
+    """Clinicians enrol patients into their own teams; an administrator into any team."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in (User.Role.CLINICIAN, User.Role.ADMINISTRATOR):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +25,30 @@ from patients.models import (
 @admin.register(User)
 class DiaryUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "groups")
+    # Roles by name (the seeded groups, patients/roles.py), never ~200 raw permissions.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (
+            _("Roles"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups"),
+                "description": _(
+                    "Clinician: the care team's pages (add them to a team too). Clinical "
+                    "lead: approves rule changes. Administrator: set-up, staff and content "
+                    "(tick Staff status too)."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ("groups",)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Nobody types another person's password: new staff are invited by e-mail and
+        choose their own (team/setup_views.py); patients are enrolled the same way."""
+        return redirect("team:setup_invite")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting a patient's account would delete their diary with it: deactivate it

@@ -9,4 +9,10 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from patients import display_zone, languages, sessions, two_factor  # noqa: F401 — login signals
+        from patients import (  # noqa: F401 — login signals
+            display_zone,
+            languages,
+            roles,  # noqa: F401 — seeds the staff roles after migrate
+            sessions,
+            two_factor,
+        )

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.mail import account_email_queue
-from patients.models import AccountEmail, Caregiver, Patient, User
+from patients.models import AccountEmail, Caregiver, CareTeamMembership, Patient, User
+from patients.roles import ADMINISTRATOR, CLINICAL_LEAD, CLINICIAN, ensure_role_groups
 
 logger = logging.getLogger("security")
 
@@ -200,3 +201,31 @@ def patient_identity_update(*, patient: Patient, data: dict, by: User) -> list[s
         patient._history_user = by
         patient.save()
     return changed
+
+
+@transaction.atomic
+def invite_staff(data: dict, *, invited_by: User) -> User:
+    """A new member of staff, by e-mail: they choose their own password from a one-time
+    link and set up their second factor at first login (nobody types another person's
+    password). Roles are the seeded groups (patients/roles.py); a clinician joins a team."""
+    groups = ensure_role_groups()
+    user = User.objects.create_user(
+        _username(data["email"]),
+        data["email"],
+        None,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        language=data.get("language", ""),
+        is_staff=data.get("administrator", False),
+    )
+    roles = [CLINICIAN] if data.get("team") else []
+    roles += [CLINICAL_LEAD] if data.get("clinical_lead") else []
+    roles += [ADMINISTRATOR] if data.get("administrator") else []
+    user.groups.set([groups[name] for name in roles])
+    if data.get("team"):
+        CareTeamMembership.objects.create(
+            team=data["team"], user=user, role=data.get("team_role") or "primary"
+        )
+    account_email_queue(user, AccountEmail.Kind.INVITE_STAFF)
+    logger.info("staff invited (user=%s, by=%s, roles=%s)", user.pk, invited_by.pk, roles)
+    return user

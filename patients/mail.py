@@ -41,6 +41,7 @@ TEMPLATES = {
     Kind.DEVICE_ADDED: "security-notice",
     Kind.CODES_REGENERATED: "security-notice",
     Kind.DOSE_CHECK: "dose-check",
+    Kind.INVITE_STAFF: "invite-staff",
 }
 
 
@@ -91,7 +92,12 @@ def _context(email: AccountEmail) -> dict:
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         "site": settings.DIARY_BASE_URL,
     }
-    if email.kind in (Kind.INVITE_PATIENT, Kind.INVITE_CAREGIVER, Kind.PASSWORD_RESET):
+    if email.kind in (
+        Kind.INVITE_PATIENT,
+        Kind.INVITE_CAREGIVER,
+        Kind.INVITE_STAFF,
+        Kind.PASSWORD_RESET,
+    ):
         context["link"] = set_password_link(user)
     elif email.kind == Kind.CAREGIVER_CONSENT:
         # Accepting needs the person signed in as themselves: the link carries no token.

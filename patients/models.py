@@ -215,6 +215,12 @@ class CareTeam(models.Model):
     contact_escalation_working_hours = models.PositiveIntegerField(default=4)
     digest_time = models.TimeField(_("WATCH digest time"), default=time(8, 0))
     members = models.ManyToManyField(User, through="CareTeamMembership", related_name="care_teams")
+    # A clinical lead's sign-off of the rules this team's patients are assessed by (the set-up
+    # checklist, team/setup_views.py): it stands until a rule changes after it.
+    rules_signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rules_signed_off_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     # out_of_hours has one column per language; history: patients/translation.py.
     objects = CareTeamQuerySet.as_manager()
@@ -669,6 +675,7 @@ class AccountEmail(models.Model):
         DEVICE_ADDED = "device_added", _("Notice: an authenticator app was added")
         CODES_REGENERATED = "codes_regenerated", _("Notice: new backup codes were made")
         DOSE_CHECK = "dose_check", _("Notice to the team: a dose outside the schedule")
+        INVITE_STAFF = "invite_staff", _("Invitation to the care team's pages (staff)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to send")

@@ -39,8 +39,8 @@ from django.views.decorators.http import require_POST
 from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
 from alerts.services import temperature_thresholds
 from patients import dosing, enrolment
-from patients.access import clinician_required
-from patients.models import AccessLog, CareTeam, Injection, Patient
+from patients.access import clinician_required, enrolment_allowed
+from patients.models import AccessLog, CareTeam, Injection, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
@@ -464,9 +464,15 @@ def _teams(request: HttpRequest):
     return CareTeam.objects.for_clinician(request.user).order_by("name")
 
 
-@clinician_required
+@enrolment_allowed
 def enrol(request: HttpRequest) -> HttpResponse:
-    form = EnrolForm(request.POST or None, teams=_teams(request))
+    """A clinician enrols into their teams; an administrator setting up a clinic into any."""
+    administrator = request.user.role == User.Role.ADMINISTRATOR
+    teams = CareTeam.objects.order_by("name") if administrator else _teams(request)
+    initial = {}
+    if (chosen := request.GET.get("team", "")).isdigit():
+        initial["team"] = teams.filter(pk=chosen).first()
+    form = EnrolForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
         patient = enrolment.enrol_patient(form.cleaned_data, invited_by=request.user)
         messages.success(
@@ -474,6 +480,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             _("%(name)s is enrolled as %(ref)s. An invitation to set a password was e-mailed.")
             % {"name": patient.display_name, "ref": patient.reference},
         )
+        if administrator:  # the patient's pages are the care team's, not the administrator's
+            return redirect("team:setup")
         return redirect("team:patient", pk=patient.pk)
     return render(request, "team/enrol.html", {"form": form})
 

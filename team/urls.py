@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from team import care_views, patient_views, report_views, rule_views, views
+from team import care_views, patient_views, report_views, rule_views, setup_views, views
 
 app_name = "team"
 
@@ -45,6 +45,10 @@ urlpatterns = [
     path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),
     path("patients/<int:pk>/summary.pdf", patient_views.summary_pdf, name="summary_pdf"),
     path("patients/<int:pk>/fhir.json", patient_views.export_fhir, name="export_fhir"),
+    path("setup/", setup_views.checklist, name="setup"),
+    path("setup/team/new/", setup_views.team_new, name="setup_team_new"),
+    path("setup/invite/", setup_views.invite, name="setup_invite"),
+    path("setup/team/<int:pk>/sign-off/", setup_views.sign_off, name="setup_sign_off"),
     path("patients/<int:pk>/alerts.csv", patient_views.export_alerts_csv, name="export_alerts_csv"),
     path("patients/<int:pk>/care/", care_views.care_settings, name="care"),
     path("patients/<int:pk>/care/quiet/", care_views.quiet_add, name="quiet_add"),

@@ -23,10 +23,10 @@ def test_it_sends_a_clinician_to_the_triage_queue(client, alice):
     assert response["Location"] == reverse("team:triage")
 
 
-def test_it_sends_an_administrator_to_the_admin_site(client, dana):
+def test_it_sends_an_administrator_to_the_clinic_set_up_checklist(client, dana):
     login(client, dana)
     response = client.get("/")
-    assert response["Location"] == reverse("admin:index")
+    assert response["Location"] == reverse("team:setup")
 
 
 def test_it_lands_each_role_after_the_login_form(client, alice):

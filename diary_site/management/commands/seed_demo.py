@@ -57,6 +57,19 @@ class DemoPatient:
     taken_by: str = ""
 
 
+# Valid NHS numbers (check digit and all) from the 485 777 range, never issued to a person.
+NHS_NUMBERS = {
+    "bob": "4857773007",
+    "fiona": "4857773376",
+    "george": "4857773740",
+    "hannah": "4857774119",
+    "ian": "4857774488",
+    "julia": "4857774852",
+    "lukasz": "4857775220",
+}
+# Where the demo hospital files its record numbers (a FHIR export names it).
+DEMO_HOSPITAL_SYSTEM = "https://fhir.example-hospital.org/Id/mrn"
+
 PATIENTS = [
     DemoPatient(
         "bob",
@@ -224,7 +237,12 @@ class Command(BaseCommand):
 
     def _team(self, name: str, *, phone: str, urgent_phone: str) -> CareTeam:
         team, made = CareTeam.objects.get_or_create(
-            name=name, defaults={"phone": phone, "urgent_phone": urgent_phone}
+            name=name,
+            defaults={
+                "phone": phone,
+                "urgent_phone": urgent_phone,
+                "hospital_number_system": DEMO_HOSPITAL_SYSTEM,
+            },
         )
         self.created += made
         return team
@@ -259,6 +277,7 @@ class Command(BaseCommand):
                 "first_dose_at": now - timedelta(days=spec.first_dose_days_ago),
                 "er_low_ig": "low_ig" in spec.elevated_risk,
                 "hbv_risk": spec.hbv_risk,
+                "national_number": NHS_NUMBERS.get(spec.username, ""),
             },
         )
         self.created += made

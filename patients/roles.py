@@ -1,0 +1,91 @@
+"""The staff roles a clinic gives by name: seeded groups, never a list of raw permissions.
+
+- **Clinician**: the care team's pages (what they see follows their team membership).
+- **Clinical lead**: also approves rule changes and signs off the rules a team uses.
+- **Administrator**: the clinic's set-up (teams, staff, content) and the Django admin.
+
+The groups are made (and their permissions kept as listed here) after every `migrate`, so a
+new clinic has them from the first day; an administrator picks them on the staff invitation
+or on a user's admin page. The one home of which permission each role holds.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+CLINICIAN = "Clinician"
+CLINICAL_LEAD = "Clinical lead"
+ADMINISTRATOR = "Administrator"
+
+APPROVE_RULE_CHANGE = "alerts.approve_rule_change"
+
+ROLE_WORDS = {
+    CLINICIAN: _("Clinician"),
+    CLINICAL_LEAD: _("Clinical lead (approves rule changes)"),
+    ADMINISTRATOR: _("Administrator (set-up, staff and content)"),
+}
+
+# "app_label.codename"; a permission an app does not define (yet) is skipped.
+ROLE_PERMISSIONS = {
+    CLINICIAN: (),
+    CLINICAL_LEAD: (
+        APPROVE_RULE_CHANGE,
+        "alerts.view_alertrule",
+        "alerts.view_ruledraft",
+        "alerts.add_ruledraft",
+        "alerts.change_ruledraft",
+    ),
+    ADMINISTRATOR: (
+        "patients.view_user",
+        "patients.change_user",
+        "patients.add_careteam",
+        "patients.change_careteam",
+        "patients.view_careteam",
+        "patients.add_careteammembership",
+        "patients.change_careteammembership",
+        "patients.delete_careteammembership",
+        "patients.view_careteammembership",
+        "patients.view_patient",
+        "patients.change_patient",
+        "symptoms.view_symptom",
+        "symptoms.change_symptom",
+        "alerts.view_alertrule",
+        "alerts.view_ruledraft",
+        "alerts.add_ruledraft",
+        "alerts.change_ruledraft",
+        "alerts.view_educationpage",
+        "alerts.add_educationpage",
+        "alerts.change_educationpage",
+        "alerts.view_enginesettings",
+    ),
+}
+
+
+def _permissions(names) -> list[Permission]:
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, _dot, codename = name.partition(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Make the three groups and give each exactly its permissions. Idempotent."""
+    groups = {}
+    for name, names in ROLE_PERMISSIONS.items():
+        group, _made = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions(names))
+        groups[name] = group
+    return groups
+
+
+@receiver(post_migrate)
+def _seed_role_groups(sender, using="default", **kwargs) -> None:
+    """After each app's migrations (the permissions of the apps migrated so far exist):
+    the last call sees them all."""
+    if using == "default":
+        ensure_role_groups()
