@@ -76,6 +76,8 @@ def test_dana_changes_the_fever_threshold(browser, browser_context_args, stack, 
 
     dana = journey.watch(browser.new_context(**browser_context_args).new_page())
     log_in(dana, stack, "dana")
+    expect(dana.get_by_role("heading", name="Clinic set-up")).to_be_visible()  # her home
+    dana.get_by_role("link", name="Admin site").first.click()
     expect(dana.get_by_role("heading", name=re.compile("Site administration"))).to_be_visible()
     journey.step(dana, "admin home")
     sam = journey.watch(browser.new_context(**browser_context_args).new_page())
