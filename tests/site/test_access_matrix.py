@@ -86,13 +86,21 @@ EXPECTED = {
     "patients:caregiver_remove": ("get", {"anonymous": LOGIN, "bob": OK, "*": NF}),
     "patients:caregiving_stop": ("get", {"anonymous": LOGIN, "carol": OK, "*": NF}),
     "team:patients": ("get", CLINICIAN_PAGE),
-    "team:enrol": ("get", CLINICIAN_PAGE),
+    # Clinicians enrol into their teams; an administrator setting up a clinic into any.
+    "team:enrol": ("get", {**CLINICIAN_PAGE, "dana": OK}),
+    # The new-clinic checklist and its forms: the administrator's (and a clinical lead's,
+    # who signs the rules off there; dana, a superuser, holds that permission too).
+    "team:setup": ("get", {"anonymous": LOGIN, "dana": OK, "*": NF}),
+    "team:setup_team_new": ("get", {"anonymous": LOGIN, "dana": OK, "*": NF}),
+    "team:setup_invite": ("get", {"anonymous": LOGIN, "dana": OK, "*": NF}),
+    "team:setup_sign_off": ("post", {"anonymous": LOGIN, "dana": REDIRECT, "*": NF}),
     "team:patient": ("get", BOBS_CLINICAL),
     "team:patient_details": ("get", BOBS_CLINICAL),
     "team:export_csv": ("get", BOBS_CLINICAL),
     "team:summary": ("get", BOBS_CLINICAL),
     "team:summary_pdf": ("get", BOBS_CLINICAL),
     "team:export_fhir": ("get", BOBS_CLINICAL),
+    "team:export_alerts_csv": ("get", BOBS_CLINICAL),
     "team:risk": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:triage": ("get", CLINICIAN_PAGE),
@@ -193,6 +201,7 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "summary",
                 "summary_pdf",
                 "export_fhir",
+                "export_alerts_csv",
                 "patient_claim",
                 "patient_assign",
                 "patient_acknowledge",
@@ -207,6 +216,7 @@ def world(bob, dave, carol, alice, charlie, dana):
             )
         },
         "team:quiet_lift": [bob.pk, quiet.pk],
+        "team:setup_sign_off": [bob.team_id],
         "team:rule_change": [1],  # no draft: not found for everyone but the login page
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
         "team:concern": [alert.concern_id],
