@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from patients.models import User
+from patients.two_factor import NEEDS_OTP
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,10 @@ def role(request: HttpRequest) -> dict[str, Any]:
     diary it is, in the third person ("Bob's diary")."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {"user_role": None, "kept_for": None}
+    if request.session.get(NEEDS_OTP) and not user.is_verified():
+        # Between the password and the second factor nothing behind it is offered: the
+        # code page showed the clinician's menu, every link of which led back to it.
         return {"user_role": None, "kept_for": None}
     role = user.role  # a query or two: read it once
     kept_for = None

@@ -55,6 +55,10 @@ DEFAULT_PERIOD = 30
 # PRO-TECT (oncology ePRO, weekly surveys): 34 % of surveys generated an alert.
 # research/clinical.md [E6]; shown beside ours, not as a target.
 BENCHMARK_ALERTING_SHARE = 0.34
+# Anchors shown beside our figures, not targets: check-ins completed in PRO-TECT (91 %), and
+# a cancer clinic's team alerts per 100 symptom reports (7.8). research/clinical.md.
+BENCHMARK_COMPLETION = 0.91
+BENCHMARK_ALERTS_PER_100_ENTRIES = 7.8
 TEAM_LEVELS_ORDER = (Level.URGENT, Level.CONTACT)
 RATE_LEVELS_ORDER = (Level.URGENT, Level.CONTACT, Level.WATCH)
 
@@ -83,6 +87,9 @@ class Response:
     resolve_median: float | None
     resolve_p90: float | None
     within_target: int
+    # Still open at the end of the period: counted in the percentiles with their time so far.
+    open_unacknowledged: int = 0
+    open_unresolved: int = 0
 
     @property
     def within_target_share(self) -> float | None:
@@ -122,6 +129,19 @@ class Report:
         if not self.patient_days:
             return None
         return min(1.0, self.entry_days / self.patient_days)
+
+    @property
+    def expected_check_ins(self) -> int:
+        """Daily check-ins expected in the period: the patient-days, rounded."""
+        return round(self.patient_days)
+
+    @property
+    def team_alerts(self) -> int:
+        return sum(self.level_counts.get(level, 0) for level in TEAM_LEVELS_ORDER)
+
+    @property
+    def team_alerts_per_100_entries(self) -> float | None:
+        return 100 * self.team_alerts / self.entries if self.entries else None
 
     @property
     def alerting_share(self) -> float | None:
@@ -256,19 +276,22 @@ _WORKING_SECONDS = """
   WHERE EXTRACT(ISODOW FROM d) < 6)
 """
 
+# An alert not acknowledged (or resolved) yet counts with its time so far, up to the end
+# of the period: leaving it out made a team that never answered look fast.
+_ACK_STOP = "COALESCE(a.acknowledged_at, %(end)s)"
+_RESOLVE_STOP = "COALESCE(a.resolved_at, %(end)s)"
+
 _RESPONSES_SQL = f"""
 WITH timed AS (
   SELECT a.level,
          a.acknowledged_at IS NOT NULL AS acked,
          a.resolved_at IS NOT NULL AS resolved,
          CASE WHEN a.level = %(contact)s
-              THEN CASE WHEN a.acknowledged_at IS NOT NULL
-                   THEN {_WORKING_SECONDS.format(stop="a.acknowledged_at")} / 3600.0 END
-              ELSE EXTRACT(EPOCH FROM a.acknowledged_at - a.fired_at) / 60.0 END AS ack,
+              THEN {_WORKING_SECONDS.format(stop=_ACK_STOP)} / 3600.0
+              ELSE EXTRACT(EPOCH FROM {_ACK_STOP} - a.fired_at) / 60.0 END AS ack,
          CASE WHEN a.level = %(contact)s
-              THEN CASE WHEN a.resolved_at IS NOT NULL
-                   THEN {_WORKING_SECONDS.format(stop="a.resolved_at")} / 3600.0 END
-              ELSE EXTRACT(EPOCH FROM a.resolved_at - a.fired_at) / 60.0 END AS res
+              THEN {_WORKING_SECONDS.format(stop=_RESOLVE_STOP)} / 3600.0
+              ELSE EXTRACT(EPOCH FROM {_RESOLVE_STOP} - a.fired_at) / 60.0 END AS res
     FROM alerts_alert a
     JOIN patients_patient p ON p.id = a.patient_id
     JOIN patients_careteam t ON t.id = p.team_id
@@ -287,7 +310,9 @@ SELECT level,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY res),
        COUNT(*) FILTER (WHERE acked AND ack <= CASE WHEN level = %(contact)s
                                                     THEN %(contact_target)s
-                                                    ELSE %(urgent_target)s END)
+                                                    ELSE %(urgent_target)s END),
+       COUNT(*) FILTER (WHERE NOT acked),
+       COUNT(*) FILTER (WHERE NOT resolved)
   FROM timed
  GROUP BY level
 """  # noqa: S608 (only the constant _WORKING_SECONDS is formatted in; values are parameters)
@@ -304,8 +329,8 @@ def response_targets() -> dict[str, tuple[float, str]]:
 def _responses(*, team_ids: list[int], start: datetime, end: datetime) -> list[Response]:
     """Median and 90th percentile times per team level, computed by PostgreSQL (one query).
 
-    Percentiles ignore alerts not acknowledged (or not resolved) yet: percentile_cont skips
-    NULLs.
+    An alert not acknowledged (or not resolved) yet counts with its time so far, to the
+    end of the period; the page says how many are still open.
     """
     targets = response_targets()
     params = {
@@ -325,7 +350,7 @@ def _responses(*, team_ids: list[int], start: datetime, end: datetime) -> list[R
         row = found.get(str(level))
         target, unit = targets[level]
         if row is None:
-            row = (level, 0, 0, 0, None, None, None, None, 0)
+            row = (level, 0, 0, 0, None, None, None, None, 0, 0, 0)
         result.append(
             Response(
                 level=str(level),
@@ -339,6 +364,8 @@ def _responses(*, team_ids: list[int], start: datetime, end: datetime) -> list[R
                 resolve_median=_float(row[6]),
                 resolve_p90=_float(row[7]),
                 within_target=row[8],
+                open_unacknowledged=row[9],
+                open_unresolved=row[10],
             )
         )
     return result
@@ -398,7 +425,26 @@ def report_csv_rows(report: Report, *, scope: str) -> list[list[str]]:
             _num(report.entries_per_patient_week),
             "entries/patient-week",
         ],
+        ["diary", "check_ins_done", "", "", str(report.entry_days), "patient-days"],
+        ["diary", "check_ins_expected", "", "", str(report.expected_check_ins), "patient-days"],
         ["diary", "adherence", "", "", _num(report.adherence, 4), "share of patient-days"],
+        ["diary", "benchmark_completion", "", "", _num(BENCHMARK_COMPLETION, 4), "share"],
+        [
+            "alerting",
+            "team_alerts_per_100_entries",
+            "",
+            "",
+            _num(report.team_alerts_per_100_entries),
+            "per 100 entries",
+        ],
+        [
+            "alerting",
+            "benchmark_alerts_per_100_entries",
+            "",
+            "",
+            _num(BENCHMARK_ALERTS_PER_100_ENTRIES),
+            "per 100 entries",
+        ],
         ["alerting", "entries_any_alert", "", "", str(report.alerting_entries), "entries"],
         ["alerting", "share_any_alert", "", "", _num(report.alerting_share, 4), "share"],
         ["alerting", "share_team_alert", "", "", _num(report.team_alerting_share, 4), "share"],
@@ -430,9 +476,18 @@ def report_csv_rows(report: Report, *, scope: str) -> list[list[str]]:
             ("resolve_median", _num(r.resolve_median)),
             ("resolve_p90", _num(r.resolve_p90)),
             ("within_target_share", _num(r.within_target_share, 4)),
+            ("open_unacknowledged", str(r.open_unacknowledged)),
+            ("open_unresolved", str(r.open_unresolved)),
         ):
             unit = "share" if measure.endswith("share") else r.unit
-            unit = "alerts" if measure in ("alerts", "acknowledged", "resolved") else unit
+            counts = (
+                "alerts",
+                "acknowledged",
+                "resolved",
+                "open_unacknowledged",
+                "open_unresolved",
+            )
+            unit = "alerts" if measure in counts else unit
             rows.append(["response", measure, r.level, "", value, unit])
     for level in TEAM_LEVELS_ORDER:
         rows.append(

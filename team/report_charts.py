@@ -25,15 +25,18 @@ def bar_chart(
     bars: Sequence[tuple[str, float | None, str]],
     benchmark: tuple[str, float] | None = None,
     reference: int | None = None,
+    scale_max: float | None = None,
 ) -> str:
     """An SVG of one bar per (label, value, value shown as text); None draws no bar.
 
     `benchmark` (label, value) draws a dashed reference line at that value; `reference` is
     the index of a bar that is someone else's figure, drawn outlined and dashed, not filled.
+    `scale_max` fixes the full width (1.0 for a share: 50 % is half the bar, not all of it);
+    without it the longest bar fills the width.
     """
     values = [v for _label, v, _text in bars if v is not None]
     top = max(values + ([benchmark[1]] if benchmark else []) + [0.0])
-    top = top or 1.0
+    top = scale_max if scale_max is not None else (top or 1.0)
     plot = 100 - LABEL_WIDTH - VALUE_WIDTH
     rows = []
     for i, (label, value, text) in enumerate(bars):

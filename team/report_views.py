@@ -7,13 +7,18 @@ import io
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from diary_site.next_page import next_page
 from patients.access import clinician_required
-from patients.models import CareTeam
+from patients.models import CareTeam, Patient, PatientReminder
+from symptoms.reminders import gap_reminders
+from team import adherence
 from team import report as figures
 from team.exports import CSV_BOM, CSV_CONTENT_TYPE, _safe
 from team.report_charts import bar_chart
@@ -44,9 +49,13 @@ def _scope(request: HttpRequest) -> tuple[list[CareTeam], CareTeam | None, int]:
     return teams, chosen, days
 
 
+def _team_ids(teams: list[CareTeam], chosen: CareTeam | None) -> list[int]:
+    return [chosen.pk] if chosen else [t.pk for t in teams]
+
+
 def _build(request: HttpRequest):
     teams, chosen, days = _scope(request)
-    team_ids = [chosen.pk] if chosen else [t.pk for t in teams]
+    team_ids = _team_ids(teams, chosen)
     built = figures.report_build(team_ids=team_ids, days=days, now=timezone.now())
     scope = chosen.name if chosen else _("All my teams")
     return teams, chosen, days, built, scope
@@ -93,6 +102,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 ),
             ],
             reference=2,
+            scale_max=1.0,
         ),
         "within": bar_chart(
             summary=_("Share of team alerts acknowledged within target, by level"),
@@ -100,9 +110,16 @@ def report(request: HttpRequest) -> HttpResponse:
                 (r.level, r.within_target_share, _pct(r.within_target_share))
                 for r in built.responses
             ],
+            scale_max=1.0,  # shares: the full width is 100 %
         ),
     }
+    use = adherence.patient_use(team_ids=_team_ids(teams, chosen), start=built.start, end=built.end)
     context = {
+        "use": use,
+        "quiet": [row for row in use if row.quiet(built.end)],
+        "quiet_days": adherence.QUIET_DAYS,
+        "benchmark_completion": figures.BENCHMARK_COMPLETION,
+        "benchmark_per_100": figures.BENCHMARK_ALERTS_PER_100_ENTRIES,
         "teams": teams,
         "chosen": chosen,
         "days": days,
@@ -132,3 +149,29 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     name = f"clinic-report-{chosen.pk if chosen else 'all'}-{days}d.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+@clinician_required
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a patient who has not written for a while the "your diary is waiting" e-mail
+    (the DIARY-GAP-2 reminder: no health data, one a day at most)."""
+    patient = get_object_or_404(
+        Patient.objects.for_clinician(request.user).monitored(timezone.now()), pk=pk
+    )
+    now = timezone.now()
+    today = patient.local_day(now)
+    already = patient.reminders.filter(kind=PatientReminder.Kind.GAP, local_day=today).exists()
+    if already:
+        messages.info(
+            request,
+            _("%(name)s already had a reminder today; one a day at most.")
+            % {"name": patient.display_name},
+        )
+    else:
+        gap_reminders([patient], now=now)
+        messages.success(
+            request,
+            _("A reminder e-mail is on its way to %(name)s.") % {"name": patient.display_name},
+        )
+    return redirect(next_page(request, default=reverse("team:report")))

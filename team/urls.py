@@ -22,6 +22,7 @@ urlpatterns = [
     path("rule-changes/<int:pk>/", rule_views.rule_change, name="rule_change"),
     path("report/", report_views.report, name="report"),
     path("report.csv", report_views.report_csv, name="report_csv"),
+    path("report/remind/<int:pk>/", report_views.remind, name="report_remind"),
     path("patients/", patient_views.patient_list, name="patients"),
     path("patients/new/", patient_views.enrol, name="enrol"),
     path("patients/<int:pk>/", patient_views.patient_detail, name="patient"),

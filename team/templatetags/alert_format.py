@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -210,6 +210,16 @@ def duration_words(value) -> str:
     if hours:
         return str(_("%(h)d h %(m)d min") % {"h": hours, "m": minutes})
     return str(_("%(m)d min") % {"m": minutes})
+
+
+@register.filter
+def response_time(value, unit: str = "minutes") -> str:
+    """A report's median or percentile in words: minutes ("2672.9") or working hours as
+    "1 day 20 h" / "3 h 10 min"; "—" when there is none."""
+    if value is None:
+        return "—"
+    seconds = float(value) * (3600 if unit == "working hours" else 60)
+    return duration_words(timedelta(seconds=round(seconds)))
 
 
 @register.filter

@@ -125,7 +125,9 @@ def test_dana_sets_up_a_clinic_from_nothing(browser, browser_context_args, stack
     key = b32decode(secret + "=" * (-len(secret) % 8))
     nadia.locator("input[name=code]").fill(f"{TOTP(key).token():06d}")
     nadia.locator("input[name=code]").press("Enter")
-    expect(nadia.locator("body")).to_contain_text(re.compile("backup codes|códigos de respaldo", re.I))
+    expect(nadia.locator("body")).to_contain_text(
+        re.compile("backup codes|códigos de respaldo", re.I)
+    )
 
     # As clinical lead she signs the team's rules off; the checklist shows what is left.
     nadia.goto("/team/setup/")

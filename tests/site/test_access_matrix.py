@@ -109,6 +109,8 @@ EXPECTED = {
     "team:rule_changes": ("get", {"anonymous": LOGIN, "*": NF}),
     "team:rule_change": ("get", {"anonymous": LOGIN, "*": NF}),
     "team:report_csv": ("get", CLINICIAN_PAGE),
+    # "Your diary is waiting" to a patient of one's own team, from the report's list.
+    "team:report_remind": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:inbox": ("get", CLINICIAN_PAGE),
     "team:inbox_read_all": (
         "post",
@@ -202,6 +204,7 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "summary_pdf",
                 "export_fhir",
                 "export_alerts_csv",
+                "report_remind",
                 "patient_claim",
                 "patient_assign",
                 "patient_acknowledge",

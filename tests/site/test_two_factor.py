@@ -165,3 +165,14 @@ def test_throttled_codes_say_how_long_to_wait(client, alice):
     assert "temporarily disabled" in text
     seconds = int(re.search(r"Try again in (\d+) s", text).group(1))
     assert 1 <= seconds <= 4
+
+
+@pytest.mark.django_db
+def test_the_code_page_offers_no_menu_behind_it(client, alice):
+    """Between the password and the code, the clinician's menu led only back to this page."""
+    password_login(client, "alice")
+    page = client.get(reverse("two_factor_verify")).content.decode()
+    assert reverse("team:triage") not in page and reverse("team:report") not in page
+    assert reverse("logout") in page  # a way out stays
+    assert client.post(reverse("two_factor_verify"), {"code": totp_code(alice.otp_device)})
+    assert reverse("team:triage") in client.get(reverse("team:patients")).content.decode()

@@ -66,7 +66,11 @@ def test_alice_sees_her_team_at_both_levels(client, alice, team_a, team_a_alerts
         assert page.context["report"].level_counts == {"URGENT": 7}
         html = page.content.decode()
         assert "<svg" in html and "<caption>" in html and 'scope="row"' in html
-        assert "Bob" not in html and "Baker" not in html  # counts only, never names
+        # The figures are counts, never names; only the lists of who is not using the diary
+        # name the team's own patients, to remind them.
+        figures, lists = html.split('id="h-quiet"')
+        assert "Bob" not in figures and "Baker" not in figures
+        assert "Bob Baker" in lists
 
 
 def test_the_csv_has_its_headers_and_the_page_figures(client, alice, team_a, team_a_alerts):
@@ -120,3 +124,22 @@ def test_clinic_level_adds_up_every_team_the_clinician_is_on(client, alice, team
     only_b = client.get(reverse("team:report"), {"days": 7, "team": team_b.pk}).context["report"]
     assert clinic.level_counts == {"URGENT": 8} and clinic.patients == 2
     assert only_b.level_counts == {"URGENT": 1} and only_b.patients == 1
+
+
+def test_a_clinician_reminds_a_patient_who_has_not_written_once_a_day(
+    client, alice, charlie, bob, team_a
+):
+    from patients.models import PatientReminder
+
+    url = reverse("team:report_remind", args=[bob.pk])
+    log_in(client, charlie.username)
+    assert client.post(url).status_code == 404  # not his team's patient
+    log_in(client, alice.username)
+    page = client.get(reverse("team:report")).content.decode()
+    assert "Remind Bob" in page and url in page
+    response = client.post(url, {"next": "/team/report/?days=7"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/team/report/?days=7"
+    assert "A reminder e-mail is on its way to Bob Baker" in response.content.decode()
+    again = client.post(url, follow=True).content.decode()
+    assert "already had a reminder today" in again
+    assert PatientReminder.objects.filter(patient=bob, kind="gap").count() == 1

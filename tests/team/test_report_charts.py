@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from team.report_charts import bar_chart
 
 
@@ -29,3 +31,15 @@ def test_a_reference_bar_is_outlined_and_dashed_not_filled_like_ours():
     ours, theirs = re.findall(r"<rect [^>]*/>", svg)
     assert "stroke-dasharray" not in ours
     assert "stroke-dasharray" in theirs and 'fill="#ffffff"' in theirs
+
+
+def test_a_share_is_drawn_against_the_whole_not_the_largest_bar():
+    """50 % is half the plot, not all of it ("the 50 % bar drawn almost full")."""
+    from team.report_charts import LABEL_WIDTH, VALUE_WIDTH
+
+    svg = bar_chart(summary="s", bars=[("URGENT", 0.5, "50 %")], scale_max=1.0)
+    (width,) = re.findall(r'<rect x="[\d.]+%" y="[\d.]+em" width="([\d.]+)%"', svg)
+    assert float(width) == pytest.approx((100 - LABEL_WIDTH - VALUE_WIDTH) / 2)
+    unscaled = bar_chart(summary="s", bars=[("URGENT", 0.5, "50 %")])
+    (full,) = re.findall(r'<rect x="[\d.]+%" y="[\d.]+em" width="([\d.]+)%"', unscaled)
+    assert float(full) == pytest.approx(100 - LABEL_WIDTH - VALUE_WIDTH)

@@ -123,14 +123,31 @@ def test_it_times_urgent_in_minutes_and_contact_in_working_hours(team_a, clinic)
     assert (urgent.alerts, urgent.acknowledged, urgent.resolved) == (2, 2, 1)
     assert urgent.ack_median == pytest.approx(20)  # 10 and 30 minutes
     assert urgent.ack_p90 == pytest.approx(10 + 0.9 * 20)  # linear interpolation
-    assert (urgent.resolve_median, urgent.resolve_p90) == (pytest.approx(60), pytest.approx(60))
+    # urgent_late is still open at NOW: it counts with its 24 hours so far (1,440 minutes).
+    assert urgent.open_unresolved == 1 and urgent.open_unacknowledged == 0
+    assert urgent.resolve_median == pytest.approx((60 + 1440) / 2)
+    assert urgent.resolve_p90 == pytest.approx(60 + 0.9 * 1380)
     assert urgent.within_target == 1
     assert (contact.unit, contact.target) == ("working hours", 4)
     assert contact.ack_median == pytest.approx((8 + 2) / 2)
     assert contact.ack_p90 == pytest.approx(2 + 0.9 * 6)
-    assert contact.resolve_median == pytest.approx(10)
+    # contact_weekend is still open: Friday 17-18, Monday and Tuesday 10 h each, Wednesday
+    # 08-12 = 25 working hours so far, beside contact_slow's 10.
+    assert contact.open_unresolved == 1
+    assert contact.resolve_median == pytest.approx((10 + 25) / 2)
+    assert contact.resolve_p90 == pytest.approx(10 + 0.9 * 15)
     assert contact.within_target == 1  # the weekend one: 2 working hours
     assert contact.within_target_share == pytest.approx(0.5)
+
+
+def test_an_alert_nobody_acknowledged_counts_with_its_time_so_far(team_a, clinic, dave):
+    """The team never answered one URGENT: leaving it out would make the team look fast."""
+    data.alert(dave, data.rule("RPT-U3", "URGENT"), fired_at=NOW - 50 * M)
+    urgent, _contact = report_build(team_ids=[team_a.pk], days=7, now=NOW).responses
+    assert (urgent.alerts, urgent.acknowledged, urgent.open_unacknowledged) == (3, 2, 1)
+    assert urgent.ack_median == pytest.approx(30)  # 10, 30 and 50 so far
+    assert urgent.ack_p90 == pytest.approx(30 + 0.8 * 20)
+    assert urgent.within_target == 1  # an open one is never within target
 
 
 def test_targets_are_settings(team_a, clinic, settings):
@@ -204,3 +221,28 @@ def test_contact_working_hours_agree_with_the_escalation_clock(team_a, bob, zone
     ).responses
     assert contact.ack_median == pytest.approx(hours)
     assert contact.within_target == int(hours <= 4)
+
+
+def test_check_ins_and_team_alerts_per_100_entries(team_a, clinic):
+    report = report_build(team_ids=[team_a.pk], days=7, now=NOW)
+    assert (report.entry_days, report.expected_check_ins) == (3, round(10.5))
+    assert report.team_alerts == 4  # 2 URGENT and 2 CONTACT; WATCH and the duplicate not
+    assert report.team_alerts_per_100_entries == pytest.approx(100 * 4 / 4)
+
+
+def test_each_patients_check_ins_and_who_has_not_written_for_a_week(team_a, clinic, bob, dave):
+    from team.adherence import patient_use
+
+    (quiet,) = data.patients(team_a, 1, enrolled_at=NOW - timedelta(days=60), prefix="q")
+    data.entries([(quiet, NOW - timedelta(days=8))])  # before the week: quiet
+    (never,) = data.patients(team_a, 1, enrolled_at=NOW - timedelta(days=2), prefix="n")
+    rows = {r.patient.pk: r for r in patient_use(team_ids=[team_a.pk], start=START, end=NOW)}
+    # 4 to 11 March noon touches 8 local dates; bob wrote on 4 and 9 March.
+    assert (rows[bob.pk].days_with_entry, rows[bob.pk].expected) == (2, 8)
+    # Dave, enrolled 8 March at midnight: 8 to 11 March, 4 dates.
+    assert (rows[dave.pk].days_with_entry, rows[dave.pk].expected) == (1, 4)
+    assert rows[bob.pk].last_entry == NOW - 47 * H  # the end itself is outside
+    assert (rows[quiet.pk].days_with_entry, rows[never.pk].expected) == (0, 3)
+    assert sorted(pk for pk, r in rows.items() if r.quiet(NOW)) == sorted([quiet.pk, never.pk])
+    ordered = list(patient_use(team_ids=[team_a.pk], start=START, end=NOW))
+    assert [r.share for r in ordered] == sorted(r.share for r in ordered)  # least first
