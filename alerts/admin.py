@@ -63,6 +63,38 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 PARAM_PREFIX = "param_"
 
+# A parameter's name in words for the rule's form ("threshold_c" was the label); the code
+# name stays in the help text, as the specification and the scenario files use it.
+PARAM_WORDS = {
+    "threshold_c": gettext_lazy("Threshold"),
+    "threshold": gettext_lazy("Threshold"),
+    "fever_c": gettext_lazy("Fever from"),
+    "below_c": gettext_lazy("Below"),
+    "at_or_below_c": gettext_lazy("At or below"),
+    "at_or_below": gettext_lazy("At or below"),
+    "unconfirmed_at_or_below": gettext_lazy("At or below, before it is confirmed"),
+    "low_c": gettext_lazy("From"),
+    "high_c": gettext_lazy("Up to (not including)"),
+    "low": gettext_lazy("From"),
+    "high": gettext_lazy("Up to (not including)"),
+    "min_grade": gettext_lazy("Lowest grade that counts"),
+    "max_grade": gettext_lazy("Highest grade that counts"),
+    "rise": gettext_lazy("Rise in grade"),
+    "fatigue_rise": gettext_lazy("Rise in fatigue grade"),
+    "days": gettext_lazy("Days"),
+    "grace_days": gettext_lazy("Days of grace"),
+    "episode_days": gettext_lazy("Days one episode lasts"),
+    "lookback_days": gettext_lazy("Days looked back"),
+    "until_days": gettext_lazy("Until day"),
+    "hours": gettext_lazy("Hours"),
+    "after_hours": gettext_lazy("After hours"),
+    "due_within_hours": gettext_lazy("Due within (hours)"),
+    "window_hours": gettext_lazy("Within a window of (hours)"),
+    "exclude_after_injection_hours": gettext_lazy("Not within this long after an injection"),
+    "min_gap_minutes": gettext_lazy("At least this long apart"),
+    "confirm_window_minutes": gettext_lazy("Time to confirm"),
+}
+
 
 def param_field(name: str, param: Param) -> forms.Field:
     """One parameter as a typed form field, with its unit and bounds from the declaration."""
@@ -76,7 +108,9 @@ def param_field(name: str, param: Param) -> forms.Field:
             "high": param.high,
             "why": param.limit,
         }
-    common = {"label": f"{name} ({param.unit})", "help_text": help_text}
+    help_text += " " + _("In the specification: %(name)s.") % {"name": name}
+    words = PARAM_WORDS.get(name) or name.replace("_", " ").capitalize()
+    common = {"label": f"{words} ({param.unit})", "help_text": help_text}
     if isinstance(param.default, Decimal):
         return forms.DecimalField(
             max_digits=4,

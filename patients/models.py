@@ -743,6 +743,10 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        # django-axes lists its login records as "Access logs" too: two entries of the same
+        # name in the admin. This one is who opened which patient's record.
+        verbose_name = _("patient record access")
+        verbose_name_plural = _("patient record accesses (who opened which record)")
         indexes = [models.Index(fields=["patient", "-at"], name="patients_access_patient_at")]
 
     def __str__(self) -> str:

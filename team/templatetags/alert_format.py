@@ -116,9 +116,42 @@ def why_text(value) -> str:
     return describe(value)
 
 
+# The headings of "Why this alert", in the reader's language ("Readings" and "Thresholds"
+# stood in English on the German page).
+WHY_HEADINGS = {
+    "readings": _("Readings"),
+    "thresholds": _("Thresholds"),
+    "symptoms": _("Symptoms"),
+    "red_flags": _("Warning signs"),
+    "elevated_risk": _("Elevated risk"),
+    "temperature_c": _("Temperature"),
+    "daily_max_c": _("Highest temperature of the day"),
+    "heart_rate": _("Pulse"),
+    "resp_rate": _("Breathing rate"),
+    "systolic_bp": _("Systolic blood pressure"),
+    "spo2": _("Oxygen saturation"),
+    "hours_since_injection": _("Since the injection"),
+    "previous_entry": _("Previous entry"),
+    "next_dose": _("Next dose"),
+    "due": _("Due"),
+    "flag": _("Risk flag"),
+    "hbv_risk": _("Hepatitis B risk"),
+    "infection_rules": _("Infection rules that fired"),
+    "vaccines": _("Vaccines"),
+    "plan": _("Plan"),
+    "quieted": _("Quieted for this patient"),
+    "score": _("Score"),
+    "days": _("Days"),
+    "rise": _("Rise"),
+    "parameters": _("Settings"),
+}
+
+
 @register.filter
 def label(key: str) -> str:
-    return str(key).replace("_", " ").capitalize()
+    """A "why" key as a heading: translated where known, else made readable."""
+    known = WHY_HEADINGS.get(str(key))
+    return str(known) if known is not None else str(key).replace("_", " ").capitalize()
 
 
 # The values that made alerts fire, in words and units, for the queue's one line per

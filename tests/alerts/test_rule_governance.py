@@ -88,6 +88,9 @@ def test_it_keeps_a_one_person_loosening_of_t_fev_1_as_a_draft(client, dana):
     page = client.get(CHANGE.format(rule.pk)).content.decode()
     assert f"Draft {draft.pk}" in page and "38.0 °C → 38.3 °C" in page
     assert 'name="param_threshold_c"' in page and "From 30.0 to 45.0 °C" in page
+    # Its label is words, the code name only in the help ("threshold_c" was the label).
+    assert re.search(r"<label[^>]*>\s*Threshold \(°C\)", page)
+    assert "In the specification: threshold_c." in page
     assert 'name="params"' not in page
     # Dana cannot publish her own draft.
     review = f"/admin/alerts/alertrule/{rule.pk}/drafts/{draft.pk}/"

@@ -30,7 +30,7 @@ def draft_fever_threshold(dana: Page, value: str) -> None:
     dana.goto("/admin/")
     dana.get_by_role("link", name="Alert rules").click()
     dana.get_by_role("link", name=re.compile(r"^T-FEV-1$")).click()
-    dana.get_by_label(re.compile(r"^threshold_c")).fill(value)  # one typed field per parameter
+    dana.get_by_label(re.compile(r"^Threshold \(")).fill(value)  # one typed field per parameter
     dana.get_by_label("Reason for the change").fill(f"Fever line at {value} (journey)")
     dana.get_by_role("button", name="Save as draft for review").click()
     expect(dana.locator(".messagelist")).to_contain_text("saved as draft")

@@ -94,3 +94,14 @@ def test_the_admin_shows_concerns_and_outcomes_and_changes_neither(client, dana,
         < index.index("Concerns")
         < index.index("Clinical rules and content")
     )
+
+
+def test_no_two_admin_entries_share_a_name(client, dana):
+    """Our record-access audit and django-axes' login log were both "Access logs"."""
+    import re
+
+    client.force_login(dana)
+    page = client.get("/admin/").content.decode()
+    names = re.findall(r'<th scope="row"[^>]*>\s*<a href="[^"]+">([^<]+)</a>', page)
+    assert names and len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert "Patient record accesses (who opened which record)" in names

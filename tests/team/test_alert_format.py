@@ -61,3 +61,16 @@ def test_the_values_that_fired_in_words_and_units(whys, expected):
     from team.templatetags.alert_format import fired_values_of
 
     assert fired_values_of(whys) == expected
+
+
+@pytest.mark.django_db
+def test_why_this_alert_reads_in_german_with_german_months():
+    """ "Readings", "Thresholds" and "03 Dec" stood in English on the German page."""
+    from django.utils import translation
+
+    reading = [{"value": "38.6", "unit": "C", "value_c": "38.6", "at": "2026-12-03T08:15:00Z"}]
+    with translation.override("de"):
+        assert (label("readings"), label("thresholds")) == ("Messwerte", "Schwellenwerte")
+        assert label("red_flags") == "Warnzeichen"
+        assert why_text(reading) == "38,6 °C um 3 Dez 08:15"
+        assert label("some_new_key") == "Some new key"  # readable, never a bare code
