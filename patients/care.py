@@ -10,6 +10,7 @@ Each change is kept in the patient's history with who made it and why.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,3 +72,49 @@ def patient_discharge(
     patient.discharge_reason = reason
     _save(patient, by=by, reason="discharged", fields=["discharged_at", "discharge_reason"])
     return True
+
+
+# A discharge can be undone by anyone of the team on its first day (a slip of the hand);
+# later only by a second person, not the one who discharged (a decision, confirmed).
+UNDO_ALONE_WITHIN = timedelta(days=1)
+
+
+class Undo(StrEnum):
+    UNDONE = "undone"
+    NOT_DISCHARGED = "not_discharged"
+    NEEDS_SECOND_PERSON = "needs_second_person"
+
+
+def discharged_by(patient: Patient) -> User | None:
+    """Who discharged the patient, from the history (the change that recorded it)."""
+    record = (
+        patient.history.filter(history_change_reason="discharged")
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    return record.history_user if record is not None else None
+
+
+@transaction.atomic
+def patient_discharge_undo(
+    *, patient: Patient, reason: str, by: User, now: datetime | None = None
+) -> Undo:
+    """Take a discharged patient back into care: reminders, the periodic rules and new
+    entries start again. Within a day of the discharge anyone of the team may; after it,
+    someone other than the person who discharged. Recorded with who and why."""
+    now = now or timezone.now()
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.discharged_at is None:
+        return Undo.NOT_DISCHARGED
+    if now - locked.discharged_at > UNDO_ALONE_WITHIN and discharged_by(locked) == by:
+        return Undo.NEEDS_SECOND_PERSON
+    patient.discharged_at = None
+    patient.discharge_reason = ""
+    _save(
+        patient,
+        by=by,
+        reason=f"discharge undone: {reason}",
+        fields=["discharged_at", "discharge_reason"],
+    )
+    return Undo.UNDONE

@@ -113,3 +113,15 @@ class DischargeForm(forms.Form):
             "longer add entries. They are told to contact their GP, 111 or 999."
         )
     )
+
+
+class UndoDischargeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the patient comes back into care"),
+        max_length=80,
+        help_text=_("Kept in the patient's history with your name."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "undo-%s")
+        super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from patients import care, enrolment
 from patients.access import clinician_required
 from patients.models import AccessLog, Patient
 from symptoms.models import Symptom
-from team.care_forms import DischargeForm, PauseForm, QuietForm
+from team.care_forms import DischargeForm, PauseForm, QuietForm, UndoDischargeForm
 
 
 def _patient(request: HttpRequest, pk: int) -> Patient:
@@ -53,6 +53,11 @@ def _page(request: HttpRequest, patient: Patient, status: int = 200, **forms) ->
             "quiet_form": forms.get("quiet_form") or _quiet_form(),
             "pause_form": forms.get("pause_form") or PauseForm(today=patient.today(now=now)),
             "discharge_form": forms.get("discharge_form") or DischargeForm(),
+            "undo_form": forms.get("undo_form") or UndoDischargeForm(),
+            "discharged_by": care.discharged_by(patient) if patient.is_discharged else None,
+            "undo_alone_until": patient.discharged_at + care.UNDO_ALONE_WITHIN
+            if patient.is_discharged
+            else None,
             "can_resend": not patient.user.has_usable_password() and patient.user.is_active,
         },
         status=status,
@@ -70,6 +75,9 @@ def care_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def quiet_add(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient(request, pk)
+    if patient.is_discharged:
+        messages.error(request, _("This patient is discharged: there is nothing to quiet."))
+        return redirect("team:care", pk=patient.pk)
     form = _quiet_form(request.POST)
     if form.is_valid():
         try:
@@ -155,6 +163,35 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Discharged. The diary no longer takes entries."))
     else:
         messages.info(request, _("This patient was discharged already."))
+    return redirect("team:care", pk=patient.pk)
+
+
+@require_POST
+@clinician_required
+def discharge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    form = UndoDischargeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, patient, status=400, undo_form=form)
+    result = care.patient_discharge_undo(
+        patient=patient, reason=form.cleaned_data["reason"], by=request.user
+    )
+    if result is care.Undo.UNDONE:
+        AccessLog.record(request, patient, AccessLog.Action.CARE)
+        messages.success(
+            request, _("The discharge is undone: the diary takes entries and reminds again.")
+        )
+    elif result is care.Undo.NEEDS_SECOND_PERSON:
+        messages.error(
+            request,
+            _(
+                "You discharged this patient more than a day ago: a second member of the team "
+                "must undo it."
+            ),
+        )
+        return _page(request, patient, status=409, undo_form=form)
+    else:
+        messages.info(request, _("This patient is not discharged."))
     return redirect("team:care", pk=patient.pk)
 
 

@@ -61,5 +61,10 @@ urlpatterns = [
     path("patients/<int:pk>/care/pause/", care_views.pause, name="pause"),
     path("patients/<int:pk>/care/resume/", care_views.resume, name="resume"),
     path("patients/<int:pk>/care/discharge/", care_views.discharge, name="discharge"),
+    path(
+        "patients/<int:pk>/care/discharge/undo/",
+        care_views.discharge_undo,
+        name="discharge_undo",
+    ),
     path("patients/<int:pk>/invitation/", care_views.invitation_resend, name="invitation"),
 ]

@@ -135,6 +135,8 @@ EXPECTED = {
     "team:pause": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:resume": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:discharge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # Bob is not discharged: "nothing to undo", back to his care page.
+    "team:discharge_undo": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
 }
 
@@ -215,6 +217,7 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "pause",
                 "resume",
                 "discharge",
+                "discharge_undo",
                 "invitation",
             )
         },
@@ -237,6 +240,7 @@ def world(bob, dave, carol, alice, charlie, dana):
             "reason": "holiday",
         },
         "team:discharge": {"reason": "end of care", "confirm": "on"},
+        "team:discharge_undo": {"reason": "back in care"},
     }
     return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
 

@@ -43,6 +43,7 @@ def pages(bob, quiet):
         ("post", reverse("team:pause", args=[bob.pk]), {"resume_on": tomorrow, "reason": "x"}),
         ("post", reverse("team:resume", args=[bob.pk]), {}),
         ("post", reverse("team:discharge", args=[bob.pk]), {"reason": "x", "confirm": "on"}),
+        ("post", reverse("team:discharge_undo", args=[bob.pk]), {"reason": "x"}),
         ("post", reverse("team:invitation", args=[bob.pk]), {}),
     ]
 
@@ -185,6 +186,62 @@ def test_discharge_needs_the_confirmation_and_keeps_the_reason(client, alice, bo
     bob.refresh_from_db()
     assert bob.discharged_at is None
     client.post(url, {"reason": "moved to another hospital", "confirm": "on"})
+    bob.refresh_from_db()
+    assert bob.discharged_at is not None
+
+
+def test_a_discharge_is_undone_on_its_first_day_by_anyone_later_by_a_second_person(
+    client, alice, erin, bob, time_machine
+):
+    discharge = reverse("team:discharge", args=[bob.pk])
+    undo = reverse("team:discharge_undo", args=[bob.pk])
+    client.force_login(alice)
+    client.post(discharge, {"reason": "moved away", "confirm": "on"})
+    # A slip of the hand: Alice undoes her own discharge the same day.
+    page = client.get(reverse("team:care", args=[bob.pk])).content.decode()
+    assert "Undo the discharge" in page and "nothing to quiet" in page
+    assert 'action="' + reverse("team:quiet_add", args=[bob.pk]) not in page
+    response = client.post(undo, {"reason": "wrong patient"}, follow=True)
+    assert "The discharge is undone" in response.content.decode()
+    bob.refresh_from_db()
+    assert bob.discharged_at is None and bob.discharge_reason == ""
+    assert bob.history.first().history_change_reason == "discharge undone: wrong patient"
+    assert bob.history.first().history_user == alice
+    # Discharged again; two days later only a second person may take him back.
+    client.post(discharge, {"reason": "moved away", "confirm": "on"})
+    time_machine.move_to(timezone.now() + timedelta(days=2))
+    client.force_login(alice)  # her session ended meanwhile
+    refused = client.post(undo, {"reason": "changed my mind"})
+    assert refused.status_code == 409 and "a second member of the team" in (
+        refused.content.decode()
+    )
+    assert 'value="changed my mind"' in refused.content.decode()  # what she typed stays
+    bob.refresh_from_db()
+    assert bob.discharged_at is not None
+    client.force_login(erin)
+    client.post(undo, {"reason": "came back to our clinic"})
+    bob.refresh_from_db()
+    assert bob.discharged_at is None
+    assert bob.history.first().history_user == erin
+
+
+def test_a_discharged_patient_cannot_be_quieted(client, alice, bob):
+    client.force_login(alice)
+    client.post(reverse("team:discharge", args=[bob.pk]), {"reason": "end", "confirm": "on"})
+    response = client.post(
+        reverse("team:quiet_add", args=[bob.pk]),
+        {"subject": "symptom:fatigue", "reason": "x", "days": "30"},
+        follow=True,
+    )
+    assert "nothing to quiet" in response.content.decode()
+    assert not Quieting.objects.filter(patient=bob).exists()
+
+
+def test_an_undo_without_a_reason_says_so(client, alice, bob):
+    client.force_login(alice)
+    client.post(reverse("team:discharge", args=[bob.pk]), {"reason": "end", "confirm": "on"})
+    response = client.post(reverse("team:discharge_undo", args=[bob.pk]), {"reason": ""})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
     bob.refresh_from_db()
     assert bob.discharged_at is not None
 
