@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
@@ -62,6 +63,45 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 PARAM_PREFIX = "param_"
+
+
+def _run_people(result: dict) -> dict:
+    """The what-if's patients as the administrator knows them (name and hospital number,
+    one query), and its examples' times as datetimes shown in the reader's zone; the run
+    stores only references and UTC times."""
+    from patients.models import Patient
+
+    references = {p["reference"] for key in ("gained", "lost") for p in result.get(key, [])}
+    references |= {
+        e["reference"] for key in ("gained_examples", "lost_examples") for e in result.get(key, [])
+    }
+    people = {
+        p.reference: p
+        for p in Patient.objects.filter(reference__in=references).select_related("user")
+    }
+
+    def person(reference: str) -> dict:
+        patient = people.get(reference)
+        return {
+            "reference": reference,
+            "name": patient.display_name if patient else "",
+            "hospital_number": patient.hospital_number if patient else "",
+            "pk": patient.pk if patient else None,
+        }
+
+    def examples(key: str) -> list[dict]:
+        return [
+            {**e, **person(e["reference"]), "when": datetime.fromisoformat(e["at"])}
+            for e in result.get(key, [])
+        ]
+
+    return {
+        "gained_people": [{**p, **person(p["reference"])} for p in result.get("gained", [])],
+        "lost_people": [{**p, **person(p["reference"])} for p in result.get("lost", [])],
+        "gained_examples": examples("gained_examples"),
+        "lost_examples": examples("lost_examples"),
+    }
+
 
 # A parameter's name in words for the rule's form ("threshold_c" was the label); the code
 # name stays in the help text, as the specification and the scenario files use it.
@@ -466,6 +506,7 @@ class AlertRuleAdmin(TranslatedContentMixin, SimpleHistoryAdmin):
             "finished": run.status in (WhatIfRun.Status.DONE, WhatIfRun.Status.FAILED),
             "waiting_long": timezone.now() - run.created_at > RUN_GRACE,
             "changes": draft.changes(),
+            **_run_people(run.result or {}),
         }
         return TemplateResponse(request, "admin/alerts/alertrule/try.html", context)
 

@@ -193,6 +193,13 @@ def test_the_admin_runs_it_as_a_task_with_progress_and_the_result_in_a_row(clien
     page = client.get(queued["Location"]).content.decode()
     assert 'http-equiv="refresh"' not in page and "Nothing was written" in page
     assert 'id="whatif-levels"' in page and "T-FEV-1" in page
+    # Who would gain an alert, as the administrator knows them, and when, in her zone.
+    assert run.result["gained"], "the draft must gain alerts for this test to mean anything"
+    names = {p.display_name for p in clinic if p.reference in page}
+    assert names and all(name in page for name in names)
+    assert " UTC)" not in page and "entry of " in page
+    # Each level that changes is explained in words, not only as two columns of counts.
+    assert 'id="whatif-explained"' in page and "alerts with the live rules" in page
 
 
 @pytest.mark.parametrize("days", ["0", "400", "many"])
