@@ -37,6 +37,7 @@ from alerts.models import (
     EngineSettings,
     EntryOutcome,
     Episode,
+    Level,
     Quieting,
     RuleDraft,
     WhatIfRun,
@@ -63,6 +64,15 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 PARAM_PREFIX = "param_"
+
+
+@admin.display(description=gettext_lazy("Level"), ordering="level")
+def level_shown(obj) -> str:
+    """The level as the queue names it, with the words the patient read: "URGENT · Seek
+    attention now" (the admin said only the words, the queue only the code)."""
+    if not obj.level or obj.level == Level.NONE:
+        return str(Level(obj.level or Level.NONE).label)
+    return f"{obj.level} · {Level(obj.level).label}"
 
 
 def _run_people(result: dict) -> dict:
@@ -243,7 +253,7 @@ class AlertRuleAdmin(TranslatedContentMixin, SimpleHistoryAdmin):
     list_display = (
         "rule_id",
         "title",
-        "level",
+        level_shown,
         "active",
         "version",
         "drafts_waiting",
@@ -608,7 +618,7 @@ class AlertAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     # Alerts are clinical records: clinicians acknowledge and resolve them on the dashboard,
     # where each step is notified and audited. The admin only shows them.
 
-    list_display = ("rule", "level", "team_alert", "patient", "status", "fired_at")
+    list_display = ("rule", level_shown, "team_alert", "patient", "status", "fired_at")
     list_filter = ("level", "team_alert", "status")
     search_fields = ("patient__reference", "rule__rule_id")
     list_select_related = ("rule", "patient")
@@ -635,7 +645,7 @@ class ConcernAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # the patient's page, where each change is an event and each message audited. The admin
     # only shows it, with its changes.
 
-    list_display = ("patient", "status", "level", "owner", "acknowledged_at", "opened_at")
+    list_display = ("patient", "status", level_shown, "owner", "acknowledged_at", "opened_at")
     list_filter = ("status", "level")
     search_fields = ("patient__reference",)
     list_select_related = ("patient", "owner")
@@ -652,7 +662,7 @@ class EntryOutcomeAdmin(AuditedReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     # What the diary concluded and told the patient about an entry, recorded when it was
     # saved: never edited, never evaluated again.
 
-    list_display = ("entry", "revision", "level", "transition", "recorded_at")
+    list_display = ("entry", "revision", level_shown, "transition", "recorded_at")
     list_filter = ("level", "transition")
     search_fields = ("entry__patient__reference",)
     list_select_related = ("entry",)

@@ -105,3 +105,10 @@ def test_no_two_admin_entries_share_a_name(client, dana):
     names = re.findall(r'<th scope="row"[^>]*>\s*<a href="[^"]+">([^<]+)</a>', page)
     assert names and len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     assert "Patient record accesses (who opened which record)" in names
+
+
+def test_the_admin_names_levels_as_the_queue_does(client, dana, records):
+    """The queue says URGENT; the admin said only "Seek attention now"."""
+    client.force_login(dana)
+    page = client.get("/admin/alerts/alertrule/?q=SEP-RF").content.decode()
+    assert "URGENT · Seek attention now" in page
