@@ -686,11 +686,22 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
 def _symptom_chart(pdf: FPDF, day_list: list, heat_rows) -> None:
     """One strip of days per symptom, shaded by its highest grade that day."""
     days = len(day_list)
-    label_w = 52
+    pdf.set_font(FONT, "", 7)
+    # As wide as the longest label in the reader's language, within reason: German labels
+    # were cut ("Schmerzen oder Brennen beim Wasse…") at a fixed 52 mm.
+    longest = max(
+        (
+            pdf.get_string_width(
+                r.label + (" (" + _("warning sign") + ")" if r.warning_sign else "")
+            )
+            for r in heat_rows
+        ),
+        default=0,
+    )
+    label_w = min(80, max(52, longest + 3))
     left = pdf.l_margin + label_w
     cell_w = (pdf.w - pdf.r_margin - left) / days
     cell_h = 3.6
-    pdf.set_font(FONT, "", 7)
     for row in heat_rows:
         if pdf.get_y() > pdf.h - 25:
             pdf.add_page()
