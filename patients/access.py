@@ -22,40 +22,24 @@ def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
     return kept
 
 
-def clinician_required(view):
-    """Clinicians only; anyone else gets the same 404 as a missing page."""
+def role_required(*roles: str):
+    """Only these roles; anyone else gets the same 404 as a missing page."""
 
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != User.Role.CLINICIAN:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.user.role not in roles:
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def administrator_required(view):
-    """The clinic's administrators (staff accounts) only; anyone else gets a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != User.Role.ADMINISTRATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
-def enrolment_allowed(view):
-    """Clinicians enrol patients into their own teams; an administrator into any team."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in (User.Role.CLINICIAN, User.Role.ADMINISTRATOR):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Clinicians only; the clinic's administrators (staff accounts) only; and enrolment, which
+# clinicians do into their own teams and an administrator setting up a clinic into any.
+clinician_required = role_required(User.Role.CLINICIAN)
+administrator_required = role_required(User.Role.ADMINISTRATOR)
+enrolment_allowed = role_required(User.Role.CLINICIAN, User.Role.ADMINISTRATOR)

@@ -30,17 +30,23 @@ def _username(email: str) -> str:
     return candidate
 
 
-@transaction.atomic
-def enrol_patient(data: dict, *, invited_by: User) -> Patient:
-    user = User.objects.create_user(
+def _invited_user(data: dict, **extra) -> User:
+    """An account without a password (an invitation's link sets it), in the person's
+    language: the invitation and every later e-mail follow it (patients/languages.py)."""
+    return User.objects.create_user(
         _username(data["email"]),
         data["email"],
         None,
         first_name=data["first_name"],
         last_name=data["last_name"],
-        # The invitation and every later e-mail follow it (patients/languages.py).
         language=data.get("language", ""),
+        **extra,
     )
+
+
+@transaction.atomic
+def enrol_patient(data: dict, *, invited_by: User) -> Patient:
+    user = _invited_user(data)
     patient = Patient.objects.create(
         user=user,
         team=data["team"],
@@ -209,15 +215,7 @@ def invite_staff(data: dict, *, invited_by: User) -> User:
     link and set up their second factor at first login (nobody types another person's
     password). Roles are the seeded groups (patients/roles.py); a clinician joins a team."""
     groups = ensure_role_groups()
-    user = User.objects.create_user(
-        _username(data["email"]),
-        data["email"],
-        None,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        language=data.get("language", ""),
-        is_staff=data.get("administrator", False),
-    )
+    user = _invited_user(data, is_staff=data.get("administrator", False))
     roles = [CLINICIAN] if data.get("team") else []
     roles += [CLINICAL_LEAD] if data.get("clinical_lead") else []
     roles += [ADMINISTRATOR] if data.get("administrator") else []

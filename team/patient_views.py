@@ -357,32 +357,39 @@ def _attachment(response: Download, filename: str) -> Download:
     return response
 
 
-@clinician_required
-def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The entries as CSV. For a spreadsheet in the reader's language by default (German and
-    Spanish: semicolons and a decimal comma); `?for=machine`: commas, points, English."""
+def _csv_download(request: HttpRequest, pk: int, *, rows, action: str, kind: str):
+    """A CSV of one patient, streamed: for a spreadsheet in the reader's language by default
+    (German and Spanish: semicolons and a decimal comma); `?for=machine`: commas, points and
+    English for another program."""
     patient = _patient_for(request, pk)
-    AccessLog.record(request, patient, AccessLog.Action.EXPORT_CSV)
+    AccessLog.record(request, patient, action)
     machine = request.GET.get("for") == "machine"
     style = exports.CsvStyle.for_reader(machine=machine)
     response = StreamingHttpResponse(
-        exports.csv_rows(patient, style=style), content_type=exports.CSV_CONTENT_TYPE
+        rows(patient, style=style), content_type=exports.CSV_CONTENT_TYPE
     )
-    kind = "entries-machine" if machine else "entries"
-    return _attachment(response, f"{patient.reference}-{kind}.csv")
+    suffix = "-machine" if machine else ""
+    return _attachment(response, f"{patient.reference}-{kind}{suffix}.csv")
+
+
+@clinician_required
+def export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The entries, one row each."""
+    return _csv_download(
+        request, pk, rows=exports.csv_rows, action=AccessLog.Action.EXPORT_CSV, kind="entries"
+    )
 
 
 @clinician_required
 def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The team alerts and the actions on them, as CSV in the reader's style."""
-    patient = _patient_for(request, pk)
-    AccessLog.record(request, patient, AccessLog.Action.EXPORT_ALERTS_CSV)
-    machine = request.GET.get("for") == "machine"
-    style = exports.CsvStyle.for_reader(machine=machine)
-    response = StreamingHttpResponse(
-        exports.alerts_csv_rows(patient, style=style), content_type=exports.CSV_CONTENT_TYPE
+    """The team alerts and the actions on them."""
+    return _csv_download(
+        request,
+        pk,
+        rows=exports.alerts_csv_rows,
+        action=AccessLog.Action.EXPORT_ALERTS_CSV,
+        kind="alerts",
     )
-    return _attachment(response, f"{patient.reference}-alerts.csv")
 
 
 def _summary_context(request: HttpRequest, patient: Patient) -> dict:
