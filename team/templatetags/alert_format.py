@@ -240,6 +240,8 @@ def duration_words(value) -> str:
         return str(
             ngettext("%(d)d day %(h)d h", "%(d)d days %(h)d h", days) % {"d": days, "h": hours}
         )
+    if hours and not minutes:
+        return str(_("%(h)d h") % {"h": hours})  # "4 h", not "4 h 0 min"
     if hours:
         return str(_("%(h)d h %(m)d min") % {"h": hours, "m": minutes})
     return str(_("%(m)d min") % {"m": minutes})

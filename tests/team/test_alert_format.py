@@ -74,3 +74,20 @@ def test_why_this_alert_reads_in_german_with_german_months():
         assert label("red_flags") == "Warnzeichen"
         assert why_text(reading) == "38,6 °C um 3 Dez 08:15"
         assert label("some_new_key") == "Some new key"  # readable, never a bare code
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "words"),
+    [
+        (None, "minutes", "—"),
+        (12.4, "minutes", "12 min"),
+        (240, "minutes", "4 h"),  # never "4 h 0 min"
+        (2672.9, "minutes", "1 day 20 h"),  # the report's p90 once read "2672.9"
+        (4, "working hours", "4 h"),
+        (22.77, "working hours", "22 h 46 min"),
+    ],
+)
+def test_report_durations_read_in_words(value, unit, words):
+    from team.templatetags.alert_format import response_time
+
+    assert response_time(value, unit) == words
