@@ -75,7 +75,7 @@ def level_shown(obj) -> str:
     return f"{obj.level} · {Level(obj.level).label}"
 
 
-def _run_people(result: dict) -> dict:
+def _run_people(result: dict, *, named: bool) -> dict:
     """The what-if's patients as the administrator knows them (name and hospital number,
     one query), and its examples' times as datetimes shown in the reader's zone; the run
     stores only references and UTC times."""
@@ -85,10 +85,14 @@ def _run_people(result: dict) -> dict:
     references |= {
         e["reference"] for key in ("gained_examples", "lost_examples") for e in result.get(key, [])
     }
-    people = {
-        p.reference: p
-        for p in Patient.objects.filter(reference__in=references).select_related("user")
-    }
+    people = (
+        {
+            p.reference: p
+            for p in Patient.objects.filter(reference__in=references).select_related("user")
+        }
+        if named
+        else {}
+    )
 
     def person(reference: str) -> dict:
         patient = people.get(reference)
@@ -516,7 +520,9 @@ class AlertRuleAdmin(TranslatedContentMixin, SimpleHistoryAdmin):
             "finished": run.status in (WhatIfRun.Status.DONE, WhatIfRun.Status.FAILED),
             "waiting_long": timezone.now() - run.created_at > RUN_GRACE,
             "changes": draft.changes(),
-            **_run_people(run.result or {}),
+            # Names only for someone who may read patients in the admin (whose pages
+            # audit each read); otherwise the run's references, as it stores them.
+            **_run_people(run.result or {}, named=request.user.has_perm("patients.view_patient")),
         }
         return TemplateResponse(request, "admin/alerts/alertrule/try.html", context)
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -20,6 +23,7 @@ from patients.models import (
     RefusedRequest,
     User,
 )
+from patients.roles import APPROVE_RULE_CHANGE, CLINICAL_LEAD
 
 
 @admin.register(User)
@@ -44,6 +48,49 @@ class DiaryUserAdmin(UserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     filter_horizontal = ("groups",)
+
+    def get_readonly_fields(self, request, obj=None):
+        """An administrator who is not a superuser can neither make anyone a superuser nor
+        change a superuser's account or their own roles (an administrator made themself
+        superuser by ticking the box on their own page)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+            if obj is not None and (obj.is_superuser or obj.pk == request.user.pk):
+                fields += ["is_staff", "is_active", "groups"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        may_grant_lead = request.user.has_perm(APPROVE_RULE_CHANGE)
+
+        class RolesForm(form):
+            def clean_groups(self):
+                """Only a clinical lead (or a superuser) makes or unmakes a clinical lead:
+                approving rule changes takes two people, and an administrator who could
+                grant it could approve their own draft through a second account."""
+                groups = self.cleaned_data["groups"]
+                before = (
+                    set(self.instance.groups.values_list("name", flat=True))
+                    if self.instance.pk
+                    else set()
+                )
+                after = {group.name for group in groups}
+                if (CLINICAL_LEAD in before) != (CLINICAL_LEAD in after) and not may_grant_lead:
+                    raise forms.ValidationError(
+                        _("Only a clinical lead can make someone a clinical lead, or end it.")
+                    )
+                return groups
+
+        return RolesForm
+
+    def user_change_password(self, request, id, form_url=""):
+        """A superuser sets any password; anyone else only their own (an administrator
+        could set a superuser's, a clinician's or a patient's and sign in as them)."""
+        target = self.get_object(request, unquote(id))
+        if not request.user.is_superuser and (target is None or target.pk != request.user.pk):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def add_view(self, request, form_url="", extra_context=None):
         """Nobody types another person's password: new staff are invited by e-mail and

@@ -111,10 +111,13 @@ def patient_discharge_undo(
         return Undo.NEEDS_SECOND_PERSON
     patient.discharged_at = None
     patient.discharge_reason = ""
+    # The missed-diary rules count from now, as after a pause: the days of the discharge
+    # are nobody's missed days (DIARY-GAP-3 fired at once for a 20-day discharge).
+    patient.paused_until = now
     _save(
         patient,
         by=by,
         reason=f"discharge undone: {reason}",
-        fields=["discharged_at", "discharge_reason"],
+        fields=["discharged_at", "discharge_reason", "paused_until"],
     )
     return Undo.UNDONE

@@ -48,7 +48,8 @@ def validate_national_number(value: str, country: str) -> str:
     """The number without spaces or dashes, or ValidationError with what is wrong.
     An NHS number has ten digits, the last a modulus-11 check digit (NHS Data Dictionary)."""
     number = compact(value)
-    if not number.isalnum() or len(number) > 20:
+    # ASCII only: "²" and Arabic-Indic digits pass str.isdigit() but are no one's number.
+    if not (number.isascii() and number.isalnum()) or len(number) > 20:
         raise ValidationError(_("Enter letters and digits only, at most 20."))
     if country == "GB":
         if not (number.isdigit() and len(number) == 10):
@@ -59,7 +60,7 @@ def validate_national_number(value: str, country: str) -> str:
         check = 11 - total % 11
         if check == 11:
             check = 0
-        if check == 10 or check != int(number[9]):
+        if check == 10 or check != int(number[9]) or set(number) == {"0"}:
             raise ValidationError(
                 _("This is not a valid NHS number: please check the digits again.")
             )

@@ -85,7 +85,16 @@ def ensure_role_groups() -> dict[str, Group]:
 
 @receiver(post_migrate)
 def _seed_role_groups(sender, using="default", **kwargs) -> None:
-    """After each app's migrations (the permissions of the apps migrated so far exist):
-    the last call sees them all."""
-    if using == "default":
-        ensure_role_groups()
+    """Once per migrate, after the last app's signal. The permissions of that last app may
+    not exist yet (django.contrib.auth makes each app's in its own receiver, which can run
+    after this one), so every app's are made first; both steps are idempotent."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # post_migrate is sent for the apps that have models, in INSTALLED_APPS order.
+    configs = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if using != "default" or sender.label != configs[-1].label:
+        return
+    for config in configs:
+        create_permissions(config, verbosity=0, using=using)
+    ensure_role_groups()

@@ -29,7 +29,12 @@ class PatientUse:
         return min(1.0, self.days_with_entry / self.expected) if self.expected else None
 
     def quiet(self, now: datetime) -> bool:
-        return self.last_entry is None or self.last_entry < now - timedelta(days=QUIET_DAYS)
+        """No entry for QUIET_DAYS, counted from the latest of the last entry, enrolment and
+        the end of a pause (or an undone discharge): a patient enrolled yesterday is not
+        "never written"."""
+        since = [self.patient.enrolled_at, self.last_entry, self.patient.paused_until]
+        latest = max((at for at in since if at is not None and at <= now), default=None)
+        return latest is None or latest < now - timedelta(days=QUIET_DAYS)
 
 
 def patient_use(*, team_ids, start: datetime, end: datetime) -> list[PatientUse]:

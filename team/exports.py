@@ -134,8 +134,8 @@ class CsvStyle:
 
 def _identity(patient: Patient) -> list[str]:
     return [
-        patient.hospital_number,
-        patient.national_number,
+        _safe(patient.hospital_number),
+        _safe(patient.national_number),
         patient.reference,
         _safe(patient.user.get_full_name()),
         patient.date_of_birth.isoformat() if patient.date_of_birth else "",
@@ -237,15 +237,15 @@ def alerts_csv_rows(patient: Patient, *, style: CsvStyle | None = None) -> Itera
             *identity,
             when(alert.fired_at),
             alert.level,
-            alert.title_words,
-            values,
-            alert.patient_words or "",
+            _safe(alert.title_words),
+            _safe(values),
+            _safe(alert.patient_words or ""),
             alert.get_status_display(),
             when(alert.acknowledged_at),
-            _person(alert.acknowledged_by) if alert.acknowledged_at else "",
+            _safe(_person(alert.acknowledged_by)) if alert.acknowledged_at else "",
             round(waited.total_seconds() / 60) if waited else "",
             when(alert.resolved_at),
-            _person(alert.resolved_by) if alert.resolved_at else "",
+            _safe(_person(alert.resolved_by)) if alert.resolved_at else "",
             alert.get_resolution_action_display() if alert.resolved_at else "",
             _safe(alert.resolution_note),
         ]

@@ -477,7 +477,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     administrator = request.user.role == User.Role.ADMINISTRATOR
     teams = CareTeam.objects.order_by("name") if administrator else _teams(request)
     initial = {}
-    if (chosen := request.GET.get("team", "")).isdigit():
+    if (chosen := request.GET.get("team", "")).isascii() and chosen.isdigit():
         initial["team"] = teams.filter(pk=chosen).first()
     form = EnrolForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():

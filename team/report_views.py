@@ -162,6 +162,25 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     today = patient.local_day(now)
     already = patient.reminders.filter(kind=PatientReminder.Kind.GAP, local_day=today).exists()
+    back = redirect(next_page(request, default=reverse("team:report")))
+    # Never "on its way" for an e-mail the sender would skip: say why, and what to do.
+    if not patient.user.has_usable_password():
+        messages.warning(
+            request,
+            _(
+                "%(name)s has not set a password yet, so a reminder would not help: send the "
+                "invitation again from their care page."
+            )
+            % {"name": patient.display_name},
+        )
+        return back
+    if not patient.reminders_enabled:
+        messages.warning(
+            request,
+            _("%(name)s has turned reminder e-mails off. Please phone them instead.")
+            % {"name": patient.display_name},
+        )
+        return back
     if already:
         messages.info(
             request,
@@ -174,4 +193,4 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("A reminder e-mail is on its way to %(name)s.") % {"name": patient.display_name},
         )
-    return redirect(next_page(request, default=reverse("team:report")))
+    return back

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alerts.models import AlertRule
+from alerts.models import AlertRule, EngineSettings
 from patients import enrolment
 from patients.access import administrator_required
 from patients.models import COMMON_ZONES, CareTeam, CareTeamMembership, User
@@ -71,9 +71,13 @@ class StaffInviteForm(forms.Form):
     clinical_lead = forms.BooleanField(label=ROLE_WORDS[CLINICAL_LEAD], required=False)
     administrator = forms.BooleanField(label=ROLE_WORDS[ADMINISTRATOR], required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_grant_lead: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = translation.get_language()
+        if not may_grant_lead:
+            # Approving rule changes takes two people: an administrator who could make a
+            # clinical lead could draft a change and approve it through a second account.
+            del self.fields["clinical_lead"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -114,16 +118,22 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _rules_changed_at():
-    return AlertRule.objects.aggregate(at=Max("updated_at"))["at"]
+    """The last change to what the rules decide with: a rule, or the engine's settings
+    (windows, de-duplication)."""
+    changes = [
+        AlertRule.objects.aggregate(at=Max("updated_at"))["at"],
+        EngineSettings.objects.aggregate(at=Max("updated_at"))["at"],
+    ]
+    return max((at for at in changes if at is not None), default=None)
 
 
 def team_steps(team: CareTeam, *, rules_changed_at) -> list[Step]:
     change = reverse("admin:patients_careteam_change", args=[team.pk])
     members = list(team.memberships.select_related("user"))
     signed_in = [m for m in members if m.user.last_login]
-    leads = User.objects.with_perm(APPROVE_RULE_CHANGE, backend=MODEL_BACKEND).filter(
-        is_active=True, pk__in=[m.user_id for m in members]
-    )
+    leads = User.objects.with_perm(
+        APPROVE_RULE_CHANGE, backend=MODEL_BACKEND, include_superusers=False
+    ).filter(is_active=True, pk__in=[m.user_id for m in members])
     words = {
         code: getattr(team, "out_of_hours_" + code.replace("-", "_"), "")
         for code in settings.MODELTRANSLATION_LANGUAGES
@@ -230,11 +240,16 @@ def setup_or_lead_required(view):
 @setup_or_lead_required
 def checklist(request: HttpRequest) -> HttpResponse:
     changed = _rules_changed_at()
+    user = request.user
+    lead = user.has_perm(APPROVE_RULE_CHANGE)
+    mine = set(CareTeamMembership.objects.filter(user=user).values_list("team_id", flat=True))
     teams = [
         {
             "team": team,
             "steps": (steps := team_steps(team, rules_changed_at=changed)),
             "left": sum(not s.done for s in steps),
+            # A clinical lead signs off their own team's rules (a superuser any team's).
+            "can_sign": lead and (user.is_superuser or team.pk in mine),
         }
         for team in CareTeam.objects.order_by("name")
         .select_related("rules_signed_off_by")
@@ -243,10 +258,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "team/setup/checklist.html",
-        {
-            "teams": teams,
-            "can_sign": request.user.has_perm(APPROVE_RULE_CHANGE),
-        },
+        {"teams": teams},
     )
 
 
@@ -266,9 +278,13 @@ def team_new(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def invite(request: HttpRequest) -> HttpResponse:
     initial = {}
-    if (chosen := request.GET.get("team", "")).isdigit():
+    if (chosen := request.GET.get("team", "")).isascii() and chosen.isdigit():
         initial["team"] = CareTeam.objects.filter(pk=chosen).first()
-    form = StaffInviteForm(request.POST or None, initial=initial)
+    form = StaffInviteForm(
+        request.POST or None,
+        initial=initial,
+        may_grant_lead=request.user.has_perm(APPROVE_RULE_CHANGE),
+    )
     if request.method == "POST" and form.is_valid():
         user = enrolment.invite_staff(form.cleaned_data, invited_by=request.user)
         messages.success(
@@ -290,6 +306,9 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(APPROVE_RULE_CHANGE):
         raise Http404
     team = get_object_or_404(CareTeam, pk=pk)
+    if not request.user.is_superuser and not team.memberships.filter(user=request.user).exists():
+        # A clinical lead signs off the rules of their own team, not another clinic's.
+        raise Http404
     team.rules_signed_off_at, team.rules_signed_off_by = timezone.now(), request.user
     team.save(update_fields=["rules_signed_off_at", "rules_signed_off_by"])
     messages.success(request, _("The rules are signed off for %(team)s.") % {"team": team.name})

@@ -316,3 +316,12 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
     assert "stopped before it finished" in page and 'http-equiv="refresh"' not in page
     page = client.get(f"{base}/{forgotten.pk}/").content.decode()
     assert "No worker took this run within an hour" in page
+
+
+def test_the_what_if_names_patients_only_for_someone_who_may_read_them(bob):
+    from alerts.admin import _run_people
+
+    result = {"gained": [{"team": "Team A", "reference": bob.reference}]}
+    assert _run_people(result, named=True)["gained_people"][0]["name"] == bob.display_name
+    anonymous = _run_people(result, named=False)["gained_people"][0]
+    assert anonymous["name"] == "" and anonymous["reference"] == bob.reference

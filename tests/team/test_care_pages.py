@@ -205,6 +205,8 @@ def test_a_discharge_is_undone_on_its_first_day_by_anyone_later_by_a_second_pers
     assert "The discharge is undone" in response.content.decode()
     bob.refresh_from_db()
     assert bob.discharged_at is None and bob.discharge_reason == ""
+    # The missed-diary rules count from the undo, not through the days of the discharge.
+    assert bob.paused_until is not None and bob.paused_until <= timezone.now()
     assert bob.history.first().history_change_reason == "discharge undone: wrong patient"
     assert bob.history.first().history_user == alice
     # Discharged again; two days later only a second person may take him back.

@@ -187,6 +187,10 @@ def test_the_csv_has_the_readers_separators(
     bob.save()
     client.force_login(alice)
     body = _csv(client, "export_csv", bob, language=language, machine=machine)
+    bob.hospital_number = "=HYPERLINK(1)"  # free text: defused as every other cell
+    bob.save()
+    defused = _csv(client, "export_alerts_csv", bob, language=language, machine=machine)
+    assert "'=HYPERLINK(1)" in defused
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=delimiter))
     assert len(rows) == 3 and all(len(row) == len(rows[0]) for row in rows)
     column = dict(zip(rows[0], range(len(rows[0])), strict=True))

@@ -248,6 +248,9 @@ def test_national_numbers_are_kept_compact(typed, country, kept):
         ("943 476 591", "10 digits"),
         ("943 476 591A", "10 digits"),
         ("4010232170", "not a valid NHS number"),  # its check digit would be 10: never issued
+        ("0000000000", "not a valid NHS number"),  # a check digit of 0 passes the sum
+        ("²²²²²²²²²²", "letters and digits only"),  # str.isdigit() says yes; no one's number
+        ("٤٨٥٧٧٧٣٠٠٧", "letters and digits only"),  # Arabic-Indic digits
     ],
 )
 def test_a_wrong_nhs_number_says_what_is_wrong(typed, message):

@@ -129,8 +129,14 @@ def test_clinic_level_adds_up_every_team_the_clinician_is_on(client, alice, team
 def test_a_clinician_reminds_a_patient_who_has_not_written_once_a_day(
     client, alice, charlie, bob, team_a
 ):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from patients.models import PatientReminder
 
+    bob.enrolled_at = timezone.now() - timedelta(days=10)  # and never wrote since
+    bob.save()
     url = reverse("team:report_remind", args=[bob.pk])
     log_in(client, charlie.username)
     assert client.post(url).status_code == 404  # not his team's patient
@@ -143,3 +149,33 @@ def test_a_clinician_reminds_a_patient_who_has_not_written_once_a_day(
     again = client.post(url, follow=True).content.decode()
     assert "already had a reminder today" in again
     assert PatientReminder.objects.filter(patient=bob, kind="gap").count() == 1
+
+
+def test_the_remind_button_never_says_an_email_is_coming_when_it_is_not(client, alice, bob):
+    from patients.models import PatientReminder
+
+    url = reverse("team:report_remind", args=[bob.pk])
+    log_in(client, alice.username)
+    bob.user.set_unusable_password()
+    bob.user.save()
+    page = client.post(url, follow=True).content.decode()
+    assert "has not set a password yet" in page and "send the invitation again" in page
+    bob.user.set_password("a-long-and-unusual-passphrase-42")
+    bob.user.save()
+    bob.reminders_enabled = False
+    bob.save()
+    page = client.post(url, follow=True).content.decode()
+    assert "turned reminder e-mails off" in page and "phone them" in page
+    assert not PatientReminder.objects.filter(patient=bob).exists()
+
+
+def test_a_patient_enrolled_yesterday_is_not_listed_as_never_written(client, alice, bob):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    bob.enrolled_at = timezone.now() - timedelta(days=1)
+    bob.save()
+    log_in(client, alice.username)
+    page = client.get(reverse("team:report")).content.decode()
+    assert "Remind Bob" not in page and "Everyone has written in the last week." in page

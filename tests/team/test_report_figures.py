@@ -243,6 +243,9 @@ def test_each_patients_check_ins_and_who_has_not_written_for_a_week(team_a, clin
     assert (rows[dave.pk].days_with_entry, rows[dave.pk].expected) == (1, 4)
     assert rows[bob.pk].last_entry == NOW - 47 * H  # the end itself is outside
     assert (rows[quiet.pk].days_with_entry, rows[never.pk].expected) == (0, 3)
-    assert sorted(pk for pk, r in rows.items() if r.quiet(NOW)) == sorted([quiet.pk, never.pk])
+    # Enrolled two days ago and not written yet: new, not quiet. The 7 days count from the
+    # latest of the last entry, enrolment and the end of a pause.
+    assert [pk for pk, r in rows.items() if r.quiet(NOW)] == [quiet.pk]
+    assert not rows[never.pk].quiet(NOW) and rows[never.pk].quiet(NOW + timedelta(days=6))
     ordered = list(patient_use(team_ids=[team_a.pk], start=START, end=NOW))
     assert [r.share for r in ordered] == sorted(r.share for r in ordered)  # least first

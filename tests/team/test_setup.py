@@ -247,3 +247,74 @@ def test_the_admins_user_page_offers_roles_by_name_not_raw_permissions(client, d
     assert 'name="user_permissions"' not in page
     add = client.get(reverse("admin:patients_user_add"))
     assert add.status_code == 302 and add["Location"] == INVITE
+
+
+def administrator(username="sam"):
+    """A staff account holding only the Administrator role (not a superuser)."""
+    user = with_second_factor(make_user(username, is_staff=True))
+    user.groups.add(Group.objects.get(name=ADMINISTRATOR))
+    return fresh(user)
+
+
+def test_an_administrator_cannot_make_themself_superuser_or_take_over_accounts(client, dana, alice):
+    sam = administrator()
+    client.force_login(sam)
+    own = reverse("admin:patients_user_change", args=[sam.pk])
+    page = client.get(own).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="groups"' not in page
+    client.post(own, {"username": "sam", "is_superuser": "on", "is_staff": "on"})
+    sam.refresh_from_db()
+    assert not sam.is_superuser
+    for target in (dana, alice):  # nobody else's password
+        assert client.get(f"/admin/patients/user/{target.pk}/password/").status_code == 403
+    assert client.get(f"/admin/patients/user/{sam.pk}/password/").status_code == 200
+
+
+def test_only_a_clinical_lead_makes_a_clinical_lead(client, alice, team_a):
+    sam = administrator()
+    client.force_login(sam)
+    # Not on the invitation...
+    form = client.get(INVITE).content.decode()
+    assert 'name="clinical_lead"' not in form
+    client.post(INVITE, invite_data(team_a, clinical_lead="on"))
+    nadia = User.objects.get(email="nadia@example.org")
+    assert not nadia.has_perm(APPROVE_RULE_CHANGE)
+    # ...nor on a user's admin page.
+    lead = Group.objects.get(name=CLINICAL_LEAD)
+    page = client.post(
+        reverse("admin:patients_user_change", args=[alice.pk]),
+        {
+            "username": "alice",
+            "is_active": "on",
+            "groups": [lead.pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    ).content.decode()
+    assert "Only a clinical lead can make someone a clinical lead" in page
+    assert not alice.groups.filter(name=CLINICAL_LEAD).exists()
+
+
+def test_a_clinical_lead_signs_off_only_their_own_team(client, alice, charlie, team_a, team_b):
+    from alerts.models import EngineSettings
+
+    charlie.groups.add(Group.objects.get(name=CLINICAL_LEAD))
+    client.force_login(fresh(charlie))
+    assert client.post(reverse("team:setup_sign_off", args=[team_a.pk])).status_code == 404
+    assert client.post(reverse("team:setup_sign_off", args=[team_b.pk])).status_code == 302
+    team_b.refresh_from_db()
+    assert team_b.rules_signed_off_by == charlie
+    # A change to the engine's settings undoes the sign-off as a rule change does.
+    settings_row = EngineSettings.objects.first() or EngineSettings.objects.create()
+    EngineSettings.objects.filter(pk=settings_row.pk).update(
+        updated_at=timezone.now() + timedelta(seconds=1)
+    )
+    page = client.get(SETUP).content.decode()
+    assert "Not signed off since the rules last changed" in page
+
+
+@pytest.mark.parametrize("team", ["²", "٣", "99999999999999999999"])
+def test_an_odd_team_in_the_address_is_ignored_not_a_500(client, dana, team):
+    client.force_login(dana)
+    assert client.get(INVITE, {"team": team}).status_code == 200
+    assert client.get(reverse("team:enrol"), {"team": team}).status_code == 200
