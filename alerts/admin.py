@@ -52,6 +52,7 @@ from diary_site.admin_mixins import (
     ReadOnlyAdminMixin,
     TranslatedContentMixin,
 )
+from patients.models import Patient
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -79,8 +80,6 @@ def _run_people(result: dict, *, named: bool) -> dict:
     """The what-if's patients as the administrator knows them (name and hospital number,
     one query), and its examples' times as datetimes shown in the reader's zone; the run
     stores only references and UTC times."""
-    from patients.models import Patient
-
     references = {p["reference"] for key in ("gained", "lost") for p in result.get(key, [])}
     references |= {
         e["reference"] for key in ("gained_examples", "lost_examples") for e in result.get(key, [])

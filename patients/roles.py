@@ -11,6 +11,8 @@ or on a user's admin page. The one home of which permission each role holds.
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.signals import post_migrate
@@ -88,9 +90,6 @@ def _seed_role_groups(sender, using="default", **kwargs) -> None:
     """Once per migrate, after the last app's signal. The permissions of that last app may
     not exist yet (django.contrib.auth makes each app's in its own receiver, which can run
     after this one), so every app's are made first; both steps are idempotent."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
     # post_migrate is sent for the apps that have models, in INSTALLED_APPS order.
     configs = [config for config in apps.get_app_configs() if config.models_module is not None]
     if using != "default" or sender.label != configs[-1].label:
