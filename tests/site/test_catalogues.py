@@ -131,3 +131,20 @@ def test_no_translated_words_hide_inside_an_f_string():
         if HIDDEN.search(line)
     ]
     assert hidden == []
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_every_plural_has_all_its_forms(language):
+    """Spanish has three plural forms: with only two, "3 steps to do" stayed in English."""
+    import polib
+
+    po = polib.pofile(f"locale/{language}/LC_MESSAGES/django.po")
+    forms = int(po.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    missing = [
+        e.msgid
+        for e in po
+        if e.msgid_plural
+        and not e.obsolete
+        and any(not e.msgstr_plural.get(i) for i in range(forms))
+    ]
+    assert missing == []
