@@ -47,7 +47,7 @@ from alerts.rules import DEFAULT_RULES
 from alerts.rules.definitions import Param, params_to_json
 from alerts.rules_admin import RULE_TEXT_FIELDS, draft_message_problems, in_each_language
 from alerts.whatif import RUN_GRACE, whatif_run_request
-from diary_site.admin_mixins import (
+from patients.admin_mixins import (
     AuditedReadsMixin,
     ReadOnlyAdminMixin,
     TranslatedContentMixin,

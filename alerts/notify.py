@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from alerts.models import Concern, ConcernEvent, EscalationStep, Level, Notification
 from alerts.transports import TRANSPORTS, TransportError
-from diary_site.publisher import publish_task_on_commit
+from diary_core.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, User
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Celery tasks: thin, ids only; the database is the record of what is due.
 
 Tasks call services; services never call tasks (they publish by task name, after commit:
-diary_site.publisher), so the two never import each other.
+diary_core.publisher), so the two never import each other.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from alerts.services import (
     rule_configs,
     rule_rows,
 )
-from diary_site.publisher import publish_task_on_commit
+from diary_core.publisher import publish_task_on_commit
 from patients.models import CareTeam, Injection, Patient
 from symptoms.models import DiaryEntry
 

@@ -356,7 +356,7 @@ def whatif() -> None:
 
 def send() -> None:
     """Hand the messages written while the web tier was measured to the worker."""
-    from diary_site.publisher import publish_task
+    from diary_core.publisher import publish_task
 
     publish_task("alerts.tasks.send_due_notifications").result(timeout=30)
     print(json.dumps({"published": True}))

@@ -199,7 +199,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # the one the outermost proxy saw; one function for the lockout, the audit and the limits.
 DIARY_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
-AXES_CLIENT_IP_CALLABLE = "diary_site.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "diary_core.client_ip.client_ip"
 # The attempt's username cut to axes' column (a longer one answered 500).
 AXES_USERNAME_CALLABLE = "diary_site.lockout.attempt_username"
 
@@ -344,7 +344,7 @@ CACHES = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 # Behind a proxy, the client is the same address the lockout and the audit use.
-RATELIMIT_IP_META_KEY = "diary_site.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "diary_core.client_ip.client_ip"
 
 # Celery — baseline from research/reliability.md §1
 # ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from alerts.models import Heartbeat
 from alerts.tasks import BEAT
-from diary_site import offline
+from diary_core import offline
 from patients.models import User
 
 # Each dependency check gives up after this many seconds.
@@ -112,7 +112,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 # What the service worker keeps so that the diary opens offline: the layout's static files
-# (no health data). The diary form itself is cached per person (diary_site/offline.py).
+# (no health data). The diary form itself is cached per person (diary_core/offline.py).
 APP_SHELL = (
     "vendor/bootstrap/bootstrap.min.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
@@ -195,7 +195,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @never_cache
 def session_token(request: HttpRequest) -> JsonResponse:
     """A fresh CSRF token and whose diary this session keeps, for sending an entry kept on
-    the phone: the script sends only the entries of this same person (diary_site/offline.py).
+    the phone: the script sends only the entries of this same person (diary_core/offline.py).
     401 when signed out, so the script knows to wait for a login instead of posting."""
     if not request.user.is_authenticated:
         return JsonResponse({"signedIn": False}, status=401)

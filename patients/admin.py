@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin, TranslatedContentMixin
+from patients.admin_mixins import AuditedReadsMixin, ReadOnlyAdminMixin, TranslatedContentMixin
 from patients.mail import account_email_queue
 from patients.models import (
     AccessLog,

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from diary_site.client_ip import client_ip
+from diary_core.client_ip import client_ip
 from patients.models import RefusedRequest
 
 logger = logging.getLogger("security")

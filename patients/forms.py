@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_site.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, wall_time
 from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (

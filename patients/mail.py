@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from diary_site.publisher import publish_task_on_commit
+from diary_core.publisher import publish_task_on_commit
 from patients.languages import speaking_to
 from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
 

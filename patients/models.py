@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from diary_site.client_ip import client_ip
+from diary_core.client_ip import client_ip
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
 

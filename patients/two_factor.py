@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from diary_site.next_page import next_page
+from diary_core.next_page import next_page
 from patients.mail import account_email_queue
 from patients.models import AccountEmail
 from patients.sessions import LOGIN_AT

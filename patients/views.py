@@ -18,7 +18,7 @@ from django.views.i18n import set_language as django_set_language
 
 from alerts.models import EducationPage
 from alerts.services import injection_pre_dose_check
-from diary_site.limits import over_limit
+from diary_core.limits import over_limit
 from patients import display_zone, enrolment, languages
 from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm

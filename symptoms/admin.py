@@ -4,7 +4,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diary_site.admin_mixins import (
+from patients.admin_mixins import (
     AuditedReadsMixin,
     ReadOnlyAdminMixin,
     TranslatedContentMixin,

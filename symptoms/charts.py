@@ -35,7 +35,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from diary_site.dates import local_date
+from diary_core.dates import local_date
 from symptoms.models import GRADE_LABELS
 from symptoms.readings import local_number
 

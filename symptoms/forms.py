@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_site.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, wall_time
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom
 from symptoms.readings import (
     TEMPERATURE_LIMITS,

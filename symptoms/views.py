@@ -27,7 +27,7 @@ from alerts.services import (
     temperature_outside_normal,
     temperature_thresholds,
 )
-from diary_site.offline import is_offline_copy
+from diary_core.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm, unusual_key

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import ResolutionAction
-from diary_site.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, wall_time
 from patients.identifiers import (
     NATIONAL_NUMBER_LABEL,
     national_label,

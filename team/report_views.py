@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diary_site.next_page import next_page
+from diary_core.next_page import next_page
 from patients.access import clinician_required
 from patients.models import CareTeam, Patient, PatientReminder
 from symptoms.reminders import gap_reminders

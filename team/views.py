@@ -36,7 +36,7 @@ from alerts.models import (
     level_rank,
 )
 from alerts.triage import queue_counts, queue_rows
-from diary_site.next_page import next_page
+from diary_core.next_page import next_page
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Patient
 from patients.sessions import is_background

@@ -1,10 +1,10 @@
-"""{{ value|day:"D j M" }}: a date as the page's language writes it (diary_site/dates.py)."""
+"""{{ value|day:"D j M" }}: a date as the page's language writes it (diary_core/dates.py)."""
 
 from __future__ import annotations
 
 from django import template
 
-from diary_site.dates import local_date
+from diary_core.dates import local_date
 
 register = template.Library()
 

@@ -1,11 +1,11 @@
-"""{% offline_config %}: the offline script's JSON for this page (diary_site/offline.py)."""
+"""{% offline_config %}: the offline script's JSON for this page (diary_core/offline.py)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import json_script
 
-from diary_site import offline
+from diary_core import offline
 
 register = template.Library()
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from alerts import recording, services
 from alerts.models import Alert, AlertRule, Concern, EntryOutcome, Notification
 from alerts.prompts import prompt_of
-from diary_site.publisher import publish_task
+from diary_core.publisher import publish_task
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry, submit_entry
 from tests.concurrency import race
@@ -167,7 +167,7 @@ def test_no_health_data_is_ever_published(bob, alice, private_redis):
     import redis as redis_lib
 
     client = redis_lib.Redis.from_url(private_redis.url)
-    with mock.patch("diary_site.publisher.transaction.on_commit", lambda fn: fn()):
+    with mock.patch("diary_core.publisher.transaction.on_commit", lambda fn: fn()):
         submit_entry(bob, timezone.now(), temp="38.4", note="private note")
     for queue in ("notification", "celery", "evaluation"):
         for raw in client.lrange(queue, 0, -1):

@@ -253,7 +253,7 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
 
     published = []
     monkeypatch.setattr(
-        "diary_site.publisher.publish_task", lambda name, *args: published.append((name, args))
+        "diary_core.publisher.publish_task", lambda name, *args: published.append((name, args))
     )
     seed(clinic, days=3)
     rule = AlertRule.objects.get(rule_id="T-FEV-1")

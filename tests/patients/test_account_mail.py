@@ -73,7 +73,7 @@ def test_the_task_carries_only_an_id_and_the_link_is_made_when_sending(
 ):
     published = []
     with mock.patch(
-        "diary_site.publisher.publish_task", lambda name, *args: published.append((name, args))
+        "diary_core.publisher.publish_task", lambda name, *args: published.append((name, args))
     ):
         with django_capture_on_commit_callbacks(execute=True):
             email = account_email_queue(bob.user, AccountEmail.Kind.PASSWORD_RESET)

@@ -159,7 +159,7 @@ def test_the_invitation_is_sent_again_at_most_every_ten_minutes(
 ):
     published = []
     monkeypatch.setattr(
-        "diary_site.publisher.publish_task", lambda name, *args: published.append((name, args))
+        "diary_core.publisher.publish_task", lambda name, *args: published.append((name, args))
     )
     send = enrolment.patient_invitation_resend
     with django_capture_on_commit_callbacks(execute=True):

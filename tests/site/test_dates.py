@@ -1,4 +1,4 @@
-"""Dates as each language writes them (diary_site/dates.py): every pattern a patient's page
+"""Dates as each language writes them (diary_core/dates.py): every pattern a patient's page
 uses has a Spanish and a German form, and reads as those languages write dates."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from diary_site.dates import PATTERNS, local_date
+from diary_core.dates import PATTERNS, local_date
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alerts import recording
 from alerts.models import Alert
-from diary_site.client_ip import client_ip
+from diary_core.client_ip import client_ip
 from diary_site.errors import NoHealthDataReporter, scrub_event
 from patients.models import AccessLog, Patient, RefusedRequest
 from tests.alerts.factories import make_entry

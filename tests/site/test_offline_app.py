@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
-from diary_site.offline import OFFLINE_COPY_CACHE, owner_key
+from diary_core.offline import OFFLINE_COPY_CACHE, owner_key
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry
 
@@ -277,7 +277,7 @@ def test_login_from_the_diary_returns_to_the_diary(client):
 
 @pytest.mark.django_db
 def test_a_clinicians_page_about_a_patient_gives_the_script_no_diary(rf, alice, bob):
-    from diary_site import offline
+    from diary_core import offline
 
     request = rf.get("/team/")
     request.user = alice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from diary_site.publisher import Publisher
+from diary_core.publisher import Publisher
 
 
 def test_it_runs_publishes_in_order_off_the_callers_thread():

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from diary_site.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, wall_time
 from symptoms.models import DiaryEntry
 
 LONDON = ZoneInfo("Europe/London")

@@ -11,9 +11,8 @@ import queue
 import threading
 from concurrent.futures import Future
 
+from celery import current_app as app
 from django.db import transaction
-
-from diary_site.celery_app import app
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Shared admin behaviour."""
+"""Admin behaviour shared by every app's admin: read-only audit trails, reads of clinical
+records written to the access log, and the translation-missing filter."""
 
 from __future__ import annotations
 
