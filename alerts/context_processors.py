@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from alerts.prompts import standing_advice
+from alerts.care.prompts import standing_advice
 
 
 def standing(request: HttpRequest) -> dict[str, Any]:

@@ -12,14 +12,15 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.utils import timezone
 
-from alerts.digest import digests_sweep
-from alerts.followup import follow_ups_sweep
+from alerts.authoring.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
+from alerts.care.followup import follow_ups_sweep
+from alerts.care.notify import escalations_sweep
+from alerts.care.recording import pending_entries_sweep
+from alerts.care.sweeps import periodic_rules_sweep
+from alerts.delivery.digest import digests_sweep
+from alerts.delivery.send import notification_send, notifications_sweep
+from alerts.delivery.transports import transports_warm
 from alerts.models import Heartbeat
-from alerts.notify import escalations_sweep, notification_send, notifications_sweep
-from alerts.recording import pending_entries_sweep
-from alerts.services import periodic_rules_sweep
-from alerts.transports import transports_warm
-from alerts.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
 
 BEAT = "beat"
 logger = logging.getLogger(__name__)

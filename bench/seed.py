@@ -289,8 +289,8 @@ def as_clinician(username: str) -> Client:
 
 
 def measure() -> None:
-    from alerts.notify import escalations_sweep
-    from alerts.services import periodic_rules_sweep
+    from alerts.care.notify import escalations_sweep
+    from alerts.care.sweeps import periodic_rules_sweep
 
     patient = Patient.objects.filter(user__username__startswith="load").first()
     client = Client()
@@ -329,9 +329,9 @@ def measure() -> None:
 def whatif() -> None:
     """The what-if of a T-FEV-1 draft (37.8 °C) over the big team's last 90 days: entries
     replayed per second, the reads included, both rule sets evaluated per entry."""
-    from alerts.drafts import rule_draft_create
+    from alerts.authoring.drafts import rule_draft_create
+    from alerts.authoring.whatif import rule_draft_try
     from alerts.models import AlertRule
-    from alerts.whatif import rule_draft_try
 
     lead, _ = User.objects.get_or_create(username="benchlead", defaults={"is_staff": True})
     draft = rule_draft_create(

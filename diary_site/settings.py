@@ -384,7 +384,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = False
 # Two queues, so notification work never waits behind a sweep (and the reverse). A worker
 # consumes all of them unless started with -Q (docs/scaling.md). Entries are evaluated in
-# the request that saves them (alerts/recording.py); the evaluation queue holds the sweeps.
+# the request that saves them (alerts/care/recording.py); the evaluation queue holds the sweeps.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("evaluation"), Queue("notification"), Queue("celery"))
 CELERY_TASK_ROUTES = {

@@ -1,7 +1,7 @@
 """The team's care settings for one patient: pause the diary, resume it, discharge.
 
 A pause (holiday, hospital stay) and a discharge stop the daily reminders
-(symptoms/reminders.py) and the periodic rules (alerts.services.periodic_rules_sweep) through
+(symptoms/reminders.py) and the periodic rules (alerts.care.sweeps.periodic_rules_sweep) through
 `Patient.objects.monitored`. Entries made during a pause are evaluated and alert as always;
 a discharged patient's diary takes no more entries (docs/clinical-safety.md).
 Each change is kept in the patient's history with who made it and why.

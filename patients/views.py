@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from alerts.care.pre_dose import injection_pre_dose_check
 from alerts.models import EducationPage
-from alerts.services import injection_pre_dose_check
 from diary_core.limits import over_limit
 from patients import display_zone, enrolment, languages
 from patients.access import diary_owner

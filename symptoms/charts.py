@@ -85,7 +85,7 @@ def to_unit(celsius: Decimal, unit: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Threshold:
-    """A warning line: a rule's current threshold (alerts.services.temperature_thresholds)."""
+    """A warning line: a rule's current threshold (alerts.care.thresholds.temperature_thresholds)."""
 
     value_c: Decimal
     label: str

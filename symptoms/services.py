@@ -138,12 +138,12 @@ def entry_record(
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry, pending its outcome; a repeated client_key creates nothing.
 
-    The one way an entry is written: the diary form (through alerts.recording.entry_submit,
+    The one way an entry is written: the diary form (through alerts.care.recording.entry_submit,
     which records its outcome in the same transaction), scenario replay, the demo data and
     the tests' factories all come through here.
 
     Returns (entry, created). An entry is saved pending: until its outcome is recorded, the
-    beat sweep (alerts.recording.pending_entries_sweep) records it, so nothing saved is
+    beat sweep (alerts.care.recording.pending_entries_sweep) records it, so nothing saved is
     ever left unevaluated. A repeat is found by the unique constraint on (patient,
     client_key) rather than a look-up first: one query fewer on every submit, and correct
     under a concurrent double submit too. `catalogue` (code -> Symptom) saves a query when
@@ -199,7 +199,7 @@ def entry_update(
 ) -> DiaryEntry:
     """Amend an entry: history keeps the old rows, an EntryAmendment says in words what
     changed (the nurse reads it beside any alert already raised), and the entry is pending
-    its next outcome (alerts.recording.entry_amend records it in the same transaction).
+    its next outcome (alerts.care.recording.entry_amend records it in the same transaction).
     Alerts already raised stay: a change can add alerts, never cancel one.
 
     The entry's row is locked and read again here, so two saves at once are one after the

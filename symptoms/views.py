@@ -15,18 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alerts.concerns import concern_callback
-from alerts.followup import follow_up_answer
-from alerts.models import FollowUp
-from alerts.prompts import entries_advice, prompt_of, standing_advice
-from alerts.recording import entry_amend, entry_submit
-from alerts.rules import RANK
-from alerts.services import (
-    ENTRY_PARTS,
+from alerts.care.concerns import concern_callback
+from alerts.care.evaluation import ENTRY_PARTS
+from alerts.care.followup import follow_up_answer
+from alerts.care.prompts import entries_advice, prompt_of, standing_advice
+from alerts.care.recording import entry_amend, entry_submit
+from alerts.care.thresholds import (
     remeasure_requested,
     temperature_outside_normal,
     temperature_thresholds,
 )
+from alerts.models import FollowUp
+from alerts.rules import RANK
 from diary_core.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient

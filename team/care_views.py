@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alerts.care.quieting import QuietRefused, quietable_rules, quieting_add, quieting_lift
 from alerts.models import Quieting
-from alerts.quieting import QuietRefused, quietable_rules, quieting_add, quieting_lift
 from patients import care, enrolment
 from patients.access import clinician_required
 from patients.models import AccessLog, Patient

@@ -22,8 +22,8 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from alerts.care.prompts import reasons_of
 from alerts.models import LEVEL_RANK, Alert, EntryOutcome, Level
-from alerts.prompts import reasons_of
 from alerts.rules import vaccine_plan_is_live
 from patients.models import Patient
 from symptoms.charts import (
@@ -368,7 +368,7 @@ def summary_pdf(
     """A pre-visit summary a doctor can file: identifiers, the temperature chart with the
     rules' warning lines, the symptoms by day, the team's alerts with who acted and what
     they did, and the injections. `history` is symptoms.history.build_history's, in the
-    team's °C; `thresholds` are the same warning lines (alerts.services). Times are in the
+    team's °C; `thresholds` are the same warning lines (alerts/care/thresholds.py). Times are in the
     reader's zone (`reader_zone`, the patient's without one); days are the patient's."""
     zone = reader_zone or patient.zone
     dob = _day(patient.date_of_birth) if patient.date_of_birth else _("not recorded")

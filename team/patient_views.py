@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from alerts.care.thresholds import temperature_thresholds
 from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
-from alerts.services import temperature_thresholds
 from patients import dosing, enrolment
 from patients.access import clinician_required, enrolment_allowed
 from patients.models import AccessLog, CareTeam, Injection, Patient, User

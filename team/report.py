@@ -17,7 +17,7 @@ Definitions (shown on the page too):
 - Time to acknowledge / resolve: from firing to the first acknowledgement (a resolve counts
   as one) or the resolution. URGENT in wall-clock minutes; CONTACT in working hours of the
   patient's team (Monday to Friday, CareTeam.working_day_start–end in the team's time zone,
-  the same clock as alerts.notify.add_working_hours).
+  the same clock as alerts.care.notify.add_working_hours).
 - Within target: acknowledged within the target / team alerts fired in the period (an
   alert not acknowledged yet is not within target).
 """
@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, Greatest
 
 from alerts.models import Alert, ConcernEvent, Level, Quieting
-from alerts.rules_admin import in_reader_language
+from alerts.ruleset.messages import in_reader_language
 from patients.models import Patient
 from symptoms.models import DiaryEntry, Symptom
 

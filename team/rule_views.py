@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from alerts.drafts import (
+from alerts.authoring.drafts import (
     APPROVE_PERMISSION,
     DraftRefused,
     can_approve,

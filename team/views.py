@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from alerts.concerns import (
+from alerts.authoring.drafts import APPROVE_PERMISSION
+from alerts.care.concerns import (
     concern_acknowledge,
     concern_called_back,
     concern_pass,
@@ -24,7 +25,7 @@ from alerts.concerns import (
     concern_take,
     team_colleagues,
 )
-from alerts.drafts import APPROVE_PERMISSION
+from alerts.care.triage import queue_counts, queue_rows
 from alerts.models import (
     Alert,
     AlertRule,
@@ -35,7 +36,6 @@ from alerts.models import (
     RuleDraft,
     level_rank,
 )
-from alerts.triage import queue_counts, queue_rows
 from diary_core.next_page import next_page
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Patient

@@ -6,7 +6,7 @@ behind when the threshold moved. Each changed rule gets a history row saying so.
 from django.db import migrations
 from django.utils import timezone
 
-from alerts.rules_admin import with_placeholders
+from alerts.ruleset.messages import with_placeholders
 
 LANGUAGES = ("en_gb", "es", "de")
 FIELDS = ("patient_message", "clinician_summary")

@@ -3,7 +3,7 @@ functions over plain values.
 
 The rules decide what an *entry* means; this decides what a new set of firings does to the
 patient's open concern (opens it, raises it, joins it), which of its alerts leads, and
-what advice stands for the patient. alerts/concerns.py applies it to the rows; the
+what advice stands for the patient. alerts/care/concerns.py applies it to the rows; the
 scenario replay and the tests read the same functions.
 """
 

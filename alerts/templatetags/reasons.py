@@ -1,11 +1,11 @@
-"""The reason's first line in templates: {% reason_line why %} (alerts/reasons.py)."""
+"""The reason's first line in templates: {% reason_line why %} (alerts/care/reasons.py)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext_lazy
 
-from alerts import reasons
+from alerts.care import reasons
 from alerts.models import FollowUp
 
 register = template.Library()

@@ -42,8 +42,8 @@ def submit_entry(
     **fields,
 ) -> DiaryEntry:
     """An entry saved as the diary saves one: written and recorded in one transaction
-    (alerts.recording.entry_submit), with the clock at `now` (default: the entry's time)."""
-    from alerts.recording import entry_submit
+    (alerts.care.recording.entry_submit), with the clock at `now` (default: the entry's time)."""
+    from alerts.care.recording import entry_submit
 
     readings = (Reading(Decimal(temp), unit, confirmed=confirmed),) if temp is not None else ()
     grades = {**(symptoms or {}), **dict.fromkeys(red_flags, 1)}

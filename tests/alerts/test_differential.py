@@ -1,7 +1,7 @@
 """Differential: what the request recorded for every entry of a seeded clinic equals replaying
 the same entries, in order, through the pure evaluator alone (clinical-rules.md §2, §5).
 
-The replay here is written independently of alerts/recording.py: plain values in, each
+The replay here is written independently of alerts/care/recording.py: plain values in, each
 patient's history and earlier alerts kept in memory as the evaluator would have recorded
 them. A difference means the record says something the rules did not decide.
 """
@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alerts import rules
+from alerts.care.evaluation import ENTRY_PARTS, _entry_input, _profile, recorded_alerts
 from alerts.models import EntryOutcome
-from alerts.services import ENTRY_PARTS, _entry_input, _profile, recorded_alerts, rule_configs
+from alerts.ruleset.loading import rule_configs
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import submit_entry

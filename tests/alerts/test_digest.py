@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from alerts import recording
-from alerts.digest import digests_sweep
+from alerts.care import recording
+from alerts.delivery.digest import digests_sweep
 from alerts.models import Alert, Digest
 from tests.alerts.factories import make_entry
 

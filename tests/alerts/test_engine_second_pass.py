@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
-from alerts.concerns import concern_resolve
+from alerts.care import sweeps
+from alerts.care.concerns import concern_resolve
+from alerts.care.prompts import prompt_of
 from alerts.models import Alert, EngineSettings, Episode, ResolutionAction
-from alerts.prompts import prompt_of
 from patients.models import Injection
 from tests.alerts.factories import submit_entry
 
@@ -115,7 +115,7 @@ def test_an_unlogged_first_dose_is_missed_on_the_dashboard_and_by_the_rule(bob, 
     bob.first_dose_at = now - timedelta(days=3)
     bob.save()
     assert bob.missed_dose(now=now) is not None  # what the dashboard shows
-    services.periodic_rules_sweep(now=now)
+    sweeps.periodic_rules_sweep(now=now)
     assert Alert.objects.filter(patient=bob, rule__rule_id="INJ-MISSED").count() == 1
 
 
@@ -132,8 +132,8 @@ def test_the_sweep_asks_for_a_check_when_a_dose_falls_due_during_an_infection(bo
     now = timezone.now()
     uti_alert(bob, now - timedelta(days=5))  # before the dose was close: no check then
     dose_due_in_a_day(bob, now)
-    services.periodic_rules_sweep(now=now)
-    services.periodic_rules_sweep(now=now + timedelta(minutes=15))
+    sweeps.periodic_rules_sweep(now=now)
+    sweeps.periodic_rules_sweep(now=now + timedelta(minutes=15))
     checks = Alert.objects.filter(patient=bob, rule__rule_id="INJ-DUE-INF")
     assert [(a.team_alert, a.entry_id) for a in checks] == [(True, None)]  # once
 
@@ -177,7 +177,7 @@ def test_the_team_is_told_once_per_dose_even_weeks_later(bob, alice):
     early = uti_alert(bob, now - timedelta(days=20))
     assert "INJ-DUE-INF" in team_rules(early)
     later = uti_alert(bob, now)
-    services.periodic_rules_sweep(now=now + timedelta(minutes=15))
+    sweeps.periodic_rules_sweep(now=now + timedelta(minutes=15))
     assert "INJ-DUE-INF" not in team_rules(later)
     assert (
         Alert.objects.filter(patient=bob, rule__rule_id="INJ-DUE-INF", team_alert=True).count() == 1

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import followup
+from alerts.care import followup
 from alerts.models import Alert, Concern, FollowUp
 from tests.alerts.factories import submit_entry
 

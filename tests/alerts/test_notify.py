@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from alerts import notify
-from alerts.concerns import concern_acknowledge
+from alerts.care import notify
+from alerts.care.concerns import concern_acknowledge
+from alerts.delivery import send
 from alerts.models import Concern, EscalationStep, Notification
 from tests.alerts.factories import submit_entry
 from tests.concurrency import race
@@ -45,7 +46,7 @@ def test_it_tells_the_primaries_in_app_and_by_email(bob, alice, charlie, erin, m
     }
     # The in-app message is delivered by being written; the e-mail by a worker.
     assert Notification.objects.get(concern=concern, channel="in_app").status == "sent"
-    assert notify.notifications_sweep() == 1
+    assert send.notifications_sweep() == 1
     assert [m.to for m in mailoutbox] == [["alice@example.org"]]
     assert all(n.status == "sent" for n in Notification.objects.filter(concern=concern))
 
@@ -54,7 +55,7 @@ def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
     bob.user.first_name, bob.user.last_name = "Robert", "Zebedee"
     bob.user.save()
     concern = fever(bob, timezone.now(), temp="38.7", symptoms={"chills": 2, "dysuria": 2})
-    notify.notifications_sweep()
+    send.notifications_sweep()
     message = mailoutbox[0]
     text = message.subject + message.body + message.alternatives[0][0]
     for secret in (
@@ -80,14 +81,14 @@ def test_an_email_carries_no_health_data(bob, alice, mailoutbox):
 def test_an_email_links_to_the_configured_web_address(bob, alice, mailoutbox, settings):
     settings.DIARY_BASE_URL = "https://diary.example.org"
     concern = fever(bob, timezone.now())
-    notify.notifications_sweep()
+    send.notifications_sweep()
     assert f"https://diary.example.org/team/concerns/{concern.pk}/" in mailoutbox[0].body
 
 
 def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
     fever(bob, timezone.now())
-    notify.notifications_sweep()
-    notify.notifications_sweep()
+    send.notifications_sweep()
+    send.notifications_sweep()
     assert len(mailoutbox) == 1
 
 
@@ -95,7 +96,7 @@ def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
 def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailoutbox):
     fever(bob, timezone.now())
     email = Notification.objects.get(channel="email")
-    results, errors = race(lambda: notify.notification_send(email.pk))
+    results, errors = race(lambda: send.notification_send(email.pk))
     assert errors == []
     assert sorted(results) == ["not pending", "sent"]
     assert len(mailoutbox) == 1
@@ -158,12 +159,12 @@ def test_a_refused_smtp_connection_is_retried_then_marked_failed_and_in_app_stil
         side_effect=ConnectionRefusedError(111, "Connection refused"),
     ):
         for minute in range(0, 24 * 60, 30):
-            notify.notifications_sweep(now=now + timedelta(minutes=minute))
+            send.notifications_sweep(now=now + timedelta(minutes=minute))
     email = Notification.objects.get(concern=concern, channel="email")
     in_app = Notification.objects.get(concern=concern, channel="in_app")
     assert in_app.status == "sent"
     assert email.status == "failed"
-    assert email.attempts == notify.MAX_ATTEMPTS
+    assert email.attempts == send.MAX_ATTEMPTS
     assert "ConnectionRefusedError" in email.last_error
 
 
@@ -173,7 +174,7 @@ def test_a_permanent_smtp_error_fails_at_once(bob, alice):
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPRecipientsRefused({"alice@example.org": (550, b"no")}),
     ):
-        notify.notifications_sweep()
+        send.notifications_sweep()
     email = Notification.objects.get(concern=concern, channel="email")
     assert (email.status, email.attempts) == ("failed", 1)
 
@@ -191,7 +192,8 @@ def test_each_worker_process_loads_the_email_before_its_first_alert(monkeypatch)
     alert after a deploy does not pay for them; a broken template fails the start, loudly."""
     from celery.signals import worker_process_init
 
-    from alerts import tasks, transports
+    from alerts import tasks
+    from alerts.delivery import transports
 
     assert tasks._warm in [
         ref() for _key, ref in worker_process_init.receivers

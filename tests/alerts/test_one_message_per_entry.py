@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alerts import notify
-from alerts.concerns import concern_acknowledge, concern_pass, concern_take
+from alerts.care.concerns import concern_acknowledge, concern_pass, concern_take
+from alerts.delivery import send
 from alerts.models import Alert, Concern, EscalationStep, Notification
 from tests.alerts.factories import submit_entry
 
@@ -32,7 +32,7 @@ def test_an_entry_raising_four_rules_sends_one_message_per_person(bob, alice, ma
     assert emails() == [("opened", "alice")]
     assert Notification.objects.count() == 2  # in the app and by e-mail
     assert EscalationStep.objects.count() == 1
-    notify.notifications_sweep()
+    send.notifications_sweep()
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body + mailoutbox[0].subject
     assert "new concern at level CONTACT" in body

@@ -8,13 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alerts import notify
-from alerts.concerns import (
-    concern_acknowledge,
-    concern_pass,
-    concern_resolve,
-    concern_take,
-)
+from alerts.care import notify
+from alerts.care.concerns import concern_acknowledge, concern_pass, concern_resolve, concern_take
+from alerts.delivery import send
 from alerts.models import Alert, Concern, ConcernEvent, Notification
 from tests.alerts.factories import submit_entry
 from tests.concurrency import race
@@ -97,7 +93,7 @@ def test_passing_on_while_a_colleague_takes_leaves_one_owner(bob, alice, erin):
 def test_passing_a_patient_on_tells_the_colleague_once(bob, alice, erin, mailoutbox):
     urgent_entry(bob, timezone.now())
     concern_take(patient=bob, by=alice)
-    notify.notifications_sweep()
+    send.notifications_sweep()
     mailoutbox.clear()
     assert concern_pass(patient=bob, to=erin, by=alice)
     assert not concern_pass(patient=bob, to=erin, by=alice)  # already hers
@@ -105,7 +101,7 @@ def test_passing_a_patient_on_tells_the_colleague_once(bob, alice, erin, mailout
     assert (concern.owner, concern.owned_by) == (erin, alice)
     handovers = Notification.objects.filter(kind="passed")
     assert {(n.recipient, n.channel) for n in handovers} == {(erin, "in_app"), (erin, "email")}
-    notify.notifications_sweep()
+    send.notifications_sweep()
     assert len(mailoutbox) == 1
     assert "has passed patient" in mailoutbox[0].body and bob.reference in mailoutbox[0].body
     assert mailoutbox[0].subject.startswith("Passed to you:")
@@ -119,14 +115,14 @@ def test_after_passing_on_only_the_new_owner_is_written_to(bob, alice, erin, mai
     submit_entry(bob, at - timedelta(hours=3), temp="38.2")
     concern_take(patient=bob, by=alice, now=at - timedelta(hours=2))
     concern_pass(patient=bob, to=erin, by=alice, now=at - timedelta(hours=1))
-    notify.notifications_sweep(now=at - timedelta(hours=1))
+    send.notifications_sweep(now=at - timedelta(hours=1))
     mailoutbox.clear()
     bob.er_low_ig = True
     bob.save()
     submit_entry(bob, at, temp="38.6")  # raised to URGENT: one message, to the owner
     raised = Notification.objects.filter(kind="raised")
     assert set(raised.values_list("recipient__username", flat=True)) == {"erin"}
-    notify.notifications_sweep(now=at)
+    send.notifications_sweep(now=at)
     assert [m.to for m in mailoutbox] == [["erin@example.org"]]
 
 
@@ -170,10 +166,10 @@ def test_the_backups_reminder_names_the_owner(bob, alice, erin, mailoutbox):
     bob.er_low_ig = True
     bob.save()
     submit_entry(bob, at, temp="38.7")
-    notify.notifications_sweep(now=at)
+    send.notifications_sweep(now=at)
     mailoutbox.clear()
     notify.escalations_sweep(now=at + timedelta(minutes=16))
-    notify.notifications_sweep(now=at + timedelta(minutes=16))
+    send.notifications_sweep(now=at + timedelta(minutes=16))
     to_erin = [m for m in mailoutbox if m.to == ["erin@example.org"]]
     assert to_erin, [m.to for m in mailoutbox]
     assert "Alice has this patient" in to_erin[0].body

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.prompts import prompt_of
+from alerts.care.prompts import prompt_of
 from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db

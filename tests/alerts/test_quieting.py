@@ -10,10 +10,10 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import services
+from alerts.care import pre_dose, sweeps
+from alerts.care.prompts import prompt_of
+from alerts.care.quieting import QuietRefused, quieting_add, quieting_lift
 from alerts.models import Alert, AlertRule, Concern, Level, Notification, Quieting
-from alerts.prompts import prompt_of
-from alerts.quieting import QuietRefused, quieting_add, quieting_lift
 from tests.alerts.factories import make_entry, submit_entry
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_the_periodic_sweep_records_a_quieted_diary_gap_without_telling(bob, ali
     make_entry(bob, now - timedelta(days=6))
     rule = AlertRule.objects.get(rule_id="DIARY-GAP-3")
     quieting_add(patient=bob, rule=rule, reason="travelling", days=10, by=alice, now=now)
-    services.periodic_rules_sweep(now=now)
+    sweeps.periodic_rules_sweep(now=now)
     gap = Alert.objects.get(patient=bob, rule=rule)
     assert gap.team_alert is False and gap.why["quieted"]["reason"] == "travelling"
     assert gap.concern is None and not Notification.objects.exists()
@@ -198,7 +198,7 @@ def test_a_quieted_pre_dose_check_on_the_injection_form_is_recorded_not_told(bob
         patient=bob, rule=rule, reason="dose agreed", days=5, by=alice,
         now=now - timedelta(minutes=1),
     )  # fmt: skip
-    check = services.injection_pre_dose_check(bob, now=now)
+    check = pre_dose.injection_pre_dose_check(bob, now=now)
     assert check is not None and check.team_told is False
     alert = Alert.objects.get(patient=bob, rule=rule)
     assert alert.team_alert is False and alert.why["quieted"]["reason"] == "dose agreed"

@@ -10,8 +10,10 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts import firings, rules, services
+from alerts import rules
+from alerts.care import firings
 from alerts.models import Alert, Concern, Episode, EscalationStep, Level, Notification
+from alerts.ruleset import loading
 from patients.models import Patient, User
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def gap(patient, *, day: str, rule_id: str = "DIARY-GAP-3", level: str = Level.C
 def statements(team, n: int, *, concerns: bool = False) -> int:
     prefix = f"{'c' if concerns else 's'}{n}-"
     items = [gap(p, day="2026-11-25") for p in patients_of(team, n, prefix=prefix)]
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     with CaptureQueriesContext(connection) as ctx:
         if concerns:
             made = firings.firings_record(items, rows=rows, now=timezone.now())
@@ -68,7 +70,7 @@ def test_opening_concerns_for_one_or_two_hundred_patients_takes_the_same_stateme
 def test_it_writes_the_history_concerns_and_first_messages_of_every_new_alert(team_a, alice, erin):
     patients = patients_of(team_a, 3)
     firings.firings_record(
-        [gap(p, day="2026-11-25") for p in patients], rows=services.rule_rows(), now=timezone.now()
+        [gap(p, day="2026-11-25") for p in patients], rows=loading.rule_rows(), now=timezone.now()
     )
     assert Alert.history.filter(history_type="+").count() == 3
     assert Concern.objects.filter(status="open").count() == 3
@@ -82,7 +84,7 @@ def test_it_writes_the_history_concerns_and_first_messages_of_every_new_alert(te
 def test_recording_the_same_firings_again_records_nothing(team_a, alice):
     patients = patients_of(team_a, 4)
     items = [gap(p, day="2026-11-25") for p in patients]
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     assert len(firings.record_firings(items, rows=rows)) == 4
     assert firings.record_firings(items, rows=rows) == []
     # The same firing twice in one batch is one alert.
@@ -98,7 +100,7 @@ def test_a_concurrent_writer_between_read_and_insert_falls_back_row_by_row(
     patients = patients_of(team_a, 3)
     now = timezone.now()
     items = [gap(p, day="2026-11-25", at=now) for p in patients]
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     # The episodes exist already (an earlier alert), so neither writer waits on the other's.
     Episode.objects.bulk_create(
         Episode(
@@ -145,7 +147,7 @@ def fever(bob, rule_id: str, level: str, at) -> firings.NewFiring:
 
 def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):
     now = timezone.now()
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     firings.record_firings(
         [fever(bob, "T-FEV-1", Level.CONTACT, now - timedelta(hours=2))], rows=rows
     )
@@ -169,7 +171,7 @@ def test_an_episode_keeps_its_highest_level_and_latest_time(team_a, bob):
 def test_a_repeat_of_a_recorded_alert_never_moves_its_episode(team_a, bob):
     """Only a new alert moves its episode, on the bulk path and on the row-by-row one."""
     start = timezone.now() - timedelta(days=30)
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     assert firings.record_firings([gap(bob, day="2026-10-01", at=start)], rows=rows)
     later = start + timedelta(days=20)
     # Alone (the bulk insert fails and the batch goes row by row) and with a new alert
@@ -185,11 +187,11 @@ def test_a_repeat_of_a_recorded_alert_never_moves_its_episode(team_a, bob):
 
 def test_opening_in_bulk_records_what_opening_one_by_one_records(team_a, alice):
     """The sweep's bulk path and concern_apply must leave the same concern behind."""
-    from alerts.concerns import concern_apply
+    from alerts.care.concerns import concern_apply
 
     bulk_patient, single_patient = patients_of(team_a, 2, prefix="eq")
     now = timezone.now()
-    rows = services.rule_rows()
+    rows = loading.rule_rows()
     firings.firings_record([gap(bulk_patient, day="2026-11-25", at=now)], rows=rows, now=now)
     made = firings.record_firings([gap(single_patient, day="2026-11-25", at=now)], rows=rows)
     concern_apply(patient=single_patient, alerts=made, now=now)

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import recording, services
+from alerts.care import recording, sweeps, thresholds
+from alerts.care.prompts import prompt_of
 from alerts.models import Alert, AlertRule, Concern, EntryOutcome, Notification
-from alerts.prompts import prompt_of
 from diary_core.publisher import publish_task
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry, submit_entry
@@ -106,7 +106,7 @@ def test_it_deduplicates_the_same_rule_within_24_hours(bob):
 
 def test_an_entry_whose_rules_fail_is_still_saved_and_recorded_by_the_sweep(bob, alice):
     now = timezone.now()
-    with mock.patch("alerts.recording.rules.evaluate", side_effect=RuntimeError("a bug")):
+    with mock.patch("alerts.care.recording.rules.evaluate", side_effect=RuntimeError("a bug")):
         entry = submit_entry(bob, now, temp="38.4", note="what he typed")
     entry.refresh_from_db()
     assert entry.note == "what he typed"
@@ -136,8 +136,8 @@ def test_the_sweep_records_entries_left_pending_and_skips_fresh_ones(bob):
 def test_it_asks_for_a_remeasure_after_a_raised_reading(bob):
     now = timezone.now()
     submit_entry(bob, now - timedelta(minutes=50), temp="37.6")
-    assert services.remeasure_requested(bob, now=now) is True
-    assert services.remeasure_requested(bob, now=now + timedelta(hours=7)) is False
+    assert thresholds.remeasure_requested(bob, now=now) is True
+    assert thresholds.remeasure_requested(bob, now=now + timedelta(hours=7)) is False
 
 
 def test_the_periodic_sweep_opens_one_gap_alert_per_gap_in_one_concern(bob, alice):
@@ -145,8 +145,8 @@ def test_the_periodic_sweep_opens_one_gap_alert_per_gap_in_one_concern(bob, alic
     bob.enrolled_at = now - timedelta(days=10)
     bob.save()
     make_entry(bob, now - timedelta(days=5), temp="36.8")
-    services.periodic_rules_sweep(now=now)
-    services.periodic_rules_sweep(now=now + timedelta(minutes=1))
+    sweeps.periodic_rules_sweep(now=now)
+    sweeps.periodic_rules_sweep(now=now + timedelta(minutes=1))
     gap3 = Alert.objects.filter(patient=bob, rule__rule_id="DIARY-GAP-3")
     assert gap3.count() == 1
     assert gap3.get().team_alert is True

@@ -9,16 +9,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from alerts.drafts import (
+from alerts.authoring.drafts import (
     DraftRefused,
     rule_draft_approve,
     rule_draft_create,
     rule_draft_reject,
     rule_draft_rollback,
 )
+from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, AlertRule, RuleDraft
-from alerts.recording import entry_evaluate
-from alerts.rules_admin import RULE_TEXT_FIELDS, in_each_language
+from alerts.ruleset.messages import RULE_TEXT_FIELDS, in_each_language
 from tests.alerts.factories import make_entry
 from tests.conftest import make_user, with_second_factor
 
@@ -290,7 +290,7 @@ def test_the_admin_form_says_which_message_hard_codes_a_number(client, dana):
 
 
 def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, bob):
-    from alerts.prompts import prompt_of
+    from alerts.care.prompts import prompt_of
     from tests.alerts.factories import submit_entry
 
     rule = fever_rule()
@@ -401,7 +401,7 @@ def test_every_seeded_message_passes_the_check_in_every_language():
     """The seeded words use placeholders for every number that is a parameter (migrations
     0015 and 0019): an administrator who opens a rule is not refused for words they did
     not write, and the words follow the parameters."""
-    from alerts.rules_admin import MESSAGE_FIELDS, draft_message_problems
+    from alerts.ruleset.messages import MESSAGE_FIELDS, draft_message_problems
 
     found = {}
     for rule in AlertRule.objects.all():

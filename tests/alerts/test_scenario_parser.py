@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from alerts.scenario import Catalogue, ScenarioError, load_scenario
+from alerts.authoring.scenario import Catalogue, ScenarioError, load_scenario
 
 CATALOGUE = Catalogue(
     graded=frozenset({"cough", "chills", "dysuria"}),

@@ -3,7 +3,7 @@
 Each file is a clinical-rules.md §4 scenario plus "expect": one {level, rules,
 team_alerts[, suppressed, standing, concern, flags]} per event, derived by hand from the
 specification (§5 for standing and concern). Entries go through the same recording path as
-the diary's (alerts.recording.entry_submit).
+the diary's (alerts.care.recording.entry_submit).
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def test_it_refuses_a_bad_acknowledge_or_reached_event(tmp_path, event, field):
 
 
 def test_a_reached_answer_means_the_same_in_a_scenario_and_on_the_concern():
+    from alerts.authoring.scenario import REACHED
     from alerts.models import Concern
-    from alerts.scenario import REACHED
 
     assert set(REACHED) == set(Concern.Reached.values)

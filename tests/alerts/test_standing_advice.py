@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from alerts.concerns import concern_acknowledge, concern_callback, concern_resolve
-from alerts.followup import follow_up_answer
+from alerts.care.concerns import concern_acknowledge, concern_callback, concern_resolve
+from alerts.care.followup import follow_up_answer
+from alerts.care.prompts import standing_advice
 from alerts.models import Alert, AlertRule, Concern, FollowUp, Notification
-from alerts.prompts import standing_advice
 from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts import services
+from alerts.care import sweeps
 from alerts.models import Alert, Episode
 from patients.models import Injection, Patient
 from tests.alerts.factories import make_entry
@@ -21,7 +21,7 @@ def log(patient: Patient, at) -> None:
 
 def daily_sweeps(first, days: int) -> None:
     for day in range(days):
-        services.periodic_rules_sweep(now=first + timedelta(days=day))
+        sweeps.periodic_rules_sweep(now=first + timedelta(days=day))
 
 
 @pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_it_counts_a_long_gap_from_the_last_entry_not_from_enrolment(bob):
     now = timezone.now()
     Patient.objects.filter(pk=bob.pk).update(enrolled_at=now - timedelta(days=90))
     log(bob, now - timedelta(days=20))
-    services.periodic_rules_sweep(now=now)
+    sweeps.periodic_rules_sweep(now=now)
     gap3 = Alert.objects.get(rule__rule_id="DIARY-GAP-3")
     assert gap3.why["missed_days"][0] == bob.local_day(now - timedelta(days=19)).isoformat()
     assert len(gap3.why["missed_days"]) in (19, 20)  # yesterday back to the day after
@@ -64,7 +64,7 @@ def test_it_records_a_dose_missed_weeks_ago_once_and_leaves_its_episode_alone(bo
     # Weeks later, out of the window: still the one alert, no repeat insert to roll back.
     later = missed.fired_at + timedelta(days=20)
     with CaptureQueriesContext(connection) as ctx:
-        services.periodic_rules_sweep(now=later)
+        sweeps.periodic_rules_sweep(now=later)
     assert Alert.objects.filter(rule__rule_id="INJ-MISSED").count() == 1
     assert not [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
     episode.refresh_from_db()

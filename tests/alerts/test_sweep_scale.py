@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts import services
+from alerts.care import evaluation, sweeps
 from alerts.models import Alert
 from patients.models import Patient, User
 from symptoms.models import DiaryEntry
@@ -44,7 +44,7 @@ def test_sweep_queries_grow_with_batches_not_patients(team_a, n):
     make_patients(team_a, n, now)
     batch = 1_000
     with CaptureQueriesContext(connection) as ctx:
-        assert services.periodic_rules_sweep(now=now, batch=batch) == n
+        assert sweeps.periodic_rules_sweep(now=now, batch=batch) == n
     batches = math.ceil(n / batch)
     # Per batch: the patients, four reads (entries, alerts, injections, the team's
     # quiets), and the savepoint pair the test transaction adds; plus the rule
@@ -65,10 +65,10 @@ def test_the_batched_sweep_finds_the_one_patient_who_stopped(team_a):
         local_day=quiet.local_day(now - timedelta(days=4)),
     )
     Patient.objects.filter(pk=quiet.pk).update(enrolled_at=now - timedelta(days=10))
-    services.periodic_rules_sweep(now=now, batch=7)
+    sweeps.periodic_rules_sweep(now=now, batch=7)
     fired = Alert.objects.values_list("patient_id", "rule__rule_id")
     assert sorted(fired) == [(quiet.pk, "DIARY-GAP-2"), (quiet.pk, "DIARY-GAP-3")]
-    services.periodic_rules_sweep(now=now, batch=7)
+    sweeps.periodic_rules_sweep(now=now, batch=7)
     assert Alert.objects.count() == 2  # idempotent
 
 
@@ -85,10 +85,10 @@ def test_it_reads_timestamps_as_exact_microseconds(bob):
     for at in instants:
         DiaryEntry.objects.create(patient=bob, recorded_at=at, local_day=bob.local_day(at))
     read = DiaryEntry.objects.order_by("recorded_at").values_list(
-        "recorded_at", services.EpochMicroseconds("recorded_at")
+        "recorded_at", sweeps.EpochMicroseconds("recorded_at")
     )
-    assert [(at, services.instant(us)) for at, us in read] == [(at, at) for at in sorted(instants)]
-    assert services.instant(None) is None
+    assert [(at, sweeps.instant(us)) for at, us in read] == [(at, at) for at in sorted(instants)]
+    assert sweeps.instant(None) is None
 
 
 @pytest.mark.django_db
@@ -104,12 +104,12 @@ def test_it_sees_each_patient_as_the_entry_evaluator_does(team_a, monkeypatch):
         er_recurrent_infection=True, enrolled_at=now - timedelta(days=40, microseconds=7)
     )
     seen = []
-    evaluate = services.rules.evaluate_sweep
+    evaluate = sweeps.rules.evaluate_sweep
     monkeypatch.setattr(
-        services.rules, "evaluate_sweep", lambda inp: seen.append(inp.profile) or evaluate(inp)
+        sweeps.rules, "evaluate_sweep", lambda inp: seen.append(inp.profile) or evaluate(inp)
     )
-    services.periodic_rules_sweep(now=now, batch=3)
-    expected = [services._profile(p) for p in Patient.objects.order_by("pk")]
+    sweeps.periodic_rules_sweep(now=now, batch=3)
+    expected = [evaluation._profile(p) for p in Patient.objects.order_by("pk")]
     assert seen == expected
     assert {p.elevated_risk for p in expected} == {
         frozenset(),
@@ -130,13 +130,13 @@ def test_a_patient_removed_during_the_sweep_does_not_stop_it(team_a, monkeypatch
     Patient.objects.filter(pk__in=[p.pk for p in quiet]).update(
         enrolled_at=now - timedelta(days=10)
     )
-    evaluate = services.rules.evaluate_sweep
+    evaluate = sweeps.rules.evaluate_sweep
 
     def removing(inp):
         Patient.objects.filter(pk=quiet[0].pk).delete()
         return evaluate(inp)
 
-    monkeypatch.setattr(services.rules, "evaluate_sweep", removing)
-    assert services.periodic_rules_sweep(now=now) == 3
+    monkeypatch.setattr(sweeps.rules, "evaluate_sweep", removing)
+    assert sweeps.periodic_rules_sweep(now=now) == 3
     fired = sorted(Alert.objects.values_list("patient_id", "rule__rule_id"))
     assert fired == [(quiet[1].pk, "DIARY-GAP-2"), (quiet[1].pk, "DIARY-GAP-3")]

@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts.drafts import rule_draft_create
+from alerts.authoring.drafts import rule_draft_create
+from alerts.authoring.whatif import rule_draft_try
+from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, AlertRule, Episode
-from alerts.recording import entry_evaluate
-from alerts.whatif import rule_draft_try
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry
@@ -219,7 +219,7 @@ def test_the_admin_refuses_a_bad_number_of_days(client, clinic, dana, days):
 def test_its_batched_reads_give_each_entry_as_the_task_reads_it(clinic):
     """plain_entries (the what-if's three streams) and _entry_input (the task's read of one
     entry) agree, readings, symptoms, red flags and vitals included, in each patient's order."""
-    from alerts.services import ENTRY_PARTS, _entry_input, plain_entries
+    from alerts.care.evaluation import ENTRY_PARTS, _entry_input, plain_entries
 
     seed(clinic, days=4)
     bob = clinic[0]
@@ -247,9 +247,9 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
     sweep publishes a queued run again (a second message is harmless), gives up on one no
     worker took within the hour, and marks a run stuck past the task's time limit failed,
     so its page stops waiting and says what to do."""
+    from alerts.authoring.whatif import RUN_TASK, whatif_run_request
     from alerts.models import WhatIfRun
     from alerts.tasks import recover_whatif_runs, try_rule_draft
-    from alerts.whatif import RUN_TASK, whatif_run_request
 
     published = []
     monkeypatch.setattr(
@@ -295,7 +295,7 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
     assert lost.status == WhatIfRun.Status.DONE and lost.started_at is not None
 
     # A run marked interrupted whose worker was alive after all does not come back as done.
-    from alerts.whatif import whatif_run_execute
+    from alerts.authoring.whatif import whatif_run_execute
 
     late = whatif_run_request(draft=draft, days=30, by=dana)
 
@@ -303,7 +303,7 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
         WhatIfRun.objects.filter(pk=late.pk).update(status=WhatIfRun.Status.FAILED)
 
     monkeypatch.setattr(
-        "alerts.whatif.rule_draft_try",
+        "alerts.authoring.whatif.rule_draft_try",
         lambda **kw: rule_draft_try(**{**kw, "progress": interrupted_meanwhile}),
     )
     whatif_run_execute(late.pk)
@@ -319,7 +319,7 @@ def test_a_run_whose_message_was_lost_is_sent_again_and_an_interrupted_one_fails
 
 
 def test_the_what_if_names_patients_only_for_someone_who_may_read_them(bob):
-    from alerts.admin import _run_people
+    from alerts.authoring.admin import _run_people
 
     result = {"gained": [{"team": "Team A", "reference": bob.reference}]}
     assert _run_people(result, named=True)["gained_people"][0]["name"] == bob.display_name

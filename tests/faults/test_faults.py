@@ -23,7 +23,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import notify, recording
+from alerts.care import recording
+from alerts.delivery import send
 from alerts.models import Alert, Concern, EntryOutcome, Notification
 from scripts.services import with_database
 from scripts.stack import CELERY
@@ -157,9 +158,9 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_sent_exactly_once(
     assert wait_for(lambda: Notification.objects.get(pk=email.pk).status in ("pending", "sending"))
     # After the worker's claim (its own clock: a test clock does not reach that process).
     claimed = max(timezone.now(), Notification.objects.get(pk=email.pk).due_at)
-    later = claimed + notify.STUCK_AFTER + timedelta(minutes=1)
-    assert notify.notifications_sweep(now=later) == 1
-    assert notify.notifications_sweep(now=later) == 0
+    later = claimed + send.STUCK_AFTER + timedelta(minutes=1)
+    assert send.notifications_sweep(now=later) == 1
+    assert send.notifications_sweep(now=later) == 0
     assert sent(recipient=alice) == 2  # in the app and by e-mail, once each
 
 
@@ -170,8 +171,8 @@ def test_a_message_whose_worker_died_while_sending_is_sent_again(bob, alice, mai
     submit_entry(bob, now, temp="38.6")
     email = Notification.objects.get(channel="email")
     Notification.objects.filter(pk=email.pk).update(status="sending", due_at=now, attempts=1)
-    assert notify.notifications_sweep(now=now + timedelta(minutes=5)) == 0  # still its worker's
-    assert notify.notifications_sweep(now=now + timedelta(minutes=11)) == 1
+    assert send.notifications_sweep(now=now + timedelta(minutes=5)) == 0  # still its worker's
+    assert send.notifications_sweep(now=now + timedelta(minutes=11)) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
     assert len(mailoutbox) == 1

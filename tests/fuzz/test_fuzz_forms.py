@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alerts.scenario import Catalogue, ScenarioError, parse_scenario
+from alerts.authoring.scenario import Catalogue, ScenarioError, parse_scenario
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from alerts import recording, services
+from alerts.care import recording, sweeps
 from alerts.models import Alert, Notification
 from patients import care, enrolment
 from patients.models import AccountEmail, PatientReminder
@@ -49,7 +49,7 @@ def test_a_paused_patient_gets_no_reminder_and_no_diary_gap(enrolled, alice):
     for day in range(0, 10):
         now = MONDAY + timedelta(days=day)
         assert reminders.daily_reminders_sweep(now=now) == 0
-        services.periodic_rules_sweep(now=now)
+        sweeps.periodic_rules_sweep(now=now)
     assert gaps(enrolled) == set()
     assert not PatientReminder.objects.exists()
 
@@ -57,9 +57,9 @@ def test_a_paused_patient_gets_no_reminder_and_no_diary_gap(enrolled, alice):
     # counted from then (not the ten days away).
     back = utc(2026, 6, 11, 8, 0)
     assert reminders.daily_reminders_sweep(now=back) == 1
-    services.periodic_rules_sweep(now=back)
+    sweeps.periodic_rules_sweep(now=back)
     assert gaps(enrolled) == set()  # 11 June has not ended
-    services.periodic_rules_sweep(now=utc(2026, 6, 13, 8, 0))
+    sweeps.periodic_rules_sweep(now=utc(2026, 6, 13, 8, 0))
     assert gaps(enrolled) == {"DIARY-GAP-2"}  # 11 and 12 June
     assert enrolled.history.first().history_user == alice
 
@@ -95,7 +95,7 @@ def test_no_periodic_rules_or_reminders_for_a_patient_out_of_care(enrolled, alic
             patient=enrolled, resume_on=date(2026, 7, 1), reason="holiday", by=alice, now=MONDAY
         )
     later = MONDAY + timedelta(days=5)
-    services.periodic_rules_sweep(now=later)
+    sweeps.periodic_rules_sweep(now=later)
     assert reminders.daily_reminders_sweep(now=later) == 0
     assert not Alert.objects.filter(patient=enrolled).exists()
 
@@ -105,7 +105,7 @@ def test_the_sweep_still_runs_for_everyone_else(enrolled, dave, alice):
     dave.enrolled_at = MONDAY - timedelta(days=30)
     dave.save()
     make_entry(dave, MONDAY - timedelta(days=1), temp="36.8")
-    services.periodic_rules_sweep(now=MONDAY + timedelta(days=5))
+    sweeps.periodic_rules_sweep(now=MONDAY + timedelta(days=5))
     assert gaps(dave) == {"DIARY-GAP-2", "DIARY-GAP-3"}
     assert gaps(enrolled) == set()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from alerts.care.recording import entry_evaluate
 from alerts.models import Alert
-from alerts.recording import entry_evaluate
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 from tests.alerts.factories import make_entry

@@ -9,7 +9,7 @@ import pytest
 
 import diary_site
 from alerts.models import AlertRule, EducationPage
-from alerts.rules_admin import PLACEHOLDER
+from alerts.ruleset.messages import PLACEHOLDER
 from symptoms.models import Symptom
 
 FOLDER = Path(diary_site.__file__).parent / "content_translations"

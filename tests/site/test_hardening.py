@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import recording
+from alerts.care import recording
 from alerts.models import Alert
 from diary_core.client_ip import client_ip
 from diary_site.errors import NoHealthDataReporter, scrub_event

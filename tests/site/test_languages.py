@@ -19,7 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from alerts import notify, recording
+from alerts.care import recording
+from alerts.delivery import send
 from alerts.models import Alert, AlertRule, Level
 from patients.models import CareTeam, User
 from symptoms import reminders
@@ -113,7 +114,7 @@ def test_a_german_clinician_gets_the_queue_the_alert_email_and_the_pdf_in_german
         assert alert.title_words in queue  # the rule's German title
     assert alert.title_words != alert.snapshot["title"]
 
-    notify.notifications_sweep()
+    send.notifications_sweep()
     (message,) = [m for m in mail.outbox if m.to == [alice.email]]
     assert said("de", "For privacy this e-mail contains no health information.") in message.body
     assert message.body.startswith(said("de", "Hello %(name)s,") % {"name": "Alice"})

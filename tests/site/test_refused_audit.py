@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import recording
+from alerts.care import recording
 from alerts.models import Alert
 from patients.models import RefusedRequest
 from tests.alerts.factories import make_entry

@@ -332,9 +332,9 @@ def test_the_result_page_reads_the_entry_once(bob_client, bob):
         and "NOT (" not in q["sql"]  # the history read excludes the entry itself
     ]
     assert len(entry_reads) == 1, entry_reads
-    # 19: the advice that still stands today is two queries (alerts.followup.standing_advice:
+    # 19: the advice that still stands today is two queries (alerts.care.followup.standing_advice:
     # the latest "yes, I reached someone", and the alerts it has not settled); the team's
-    # quiets for the patient one more (alerts.services.patient_quiets).
+    # quiets for the patient one more (alerts.care.evaluation.patient_quiets).
     assert len(ctx.captured_queries) <= 19, "\n".join(q["sql"][:150] for q in ctx.captured_queries)
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.recording import entry_amend
+from alerts.care.recording import entry_amend
 from symptoms.models import DiaryEntry, EntryAmendment, TemperatureReading
 from symptoms.services import EntryData, Reading
 from tests.alerts.factories import make_entry

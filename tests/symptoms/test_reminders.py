@@ -161,7 +161,7 @@ def test_settings_refuse_a_reminder_at_night(client, bob):
 
 @pytest.mark.django_db
 def test_gap_sweep_queues_one_missed_days_reminder(bob):
-    from alerts.services import periodic_rules_sweep
+    from alerts.care.sweeps import periodic_rules_sweep
 
     bob.enrolled_at = utc(2026, 6, 1, 9, 0)
     bob.save()

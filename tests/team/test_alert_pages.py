@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.concerns import concern_resolve
+from alerts.care.concerns import concern_resolve
 from alerts.models import Alert, Concern
 from tests.alerts.factories import submit_entry
 from tests.conftest import log_in, without_tokens
@@ -147,7 +147,7 @@ def _queue_patients(team, n, start=0):
 def test_queue_filters_by_rule_and_status_and_counts_levels(client, alice, team_a):
     from django.urls import reverse
 
-    from alerts.concerns import concern_acknowledge
+    from alerts.care.concerns import concern_acknowledge
     from alerts.models import Alert
 
     _queue_patients(team_a, 3)

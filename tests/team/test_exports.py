@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from alerts import recording
-from alerts.concerns import concern_resolve
+from alerts.care import recording
+from alerts.care.concerns import concern_resolve
 from patients.models import AccessLog
 from symptoms.models import DiaryEntry, Symptom
 from tests.alerts.factories import make_entry

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import recording
+from alerts.care import recording
 from patients.identifiers import validate_national_number
 from patients.models import AccessLog
 from symptoms.models import Symptom

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.concerns import concern_resolve
+from alerts.care.concerns import concern_resolve
 from alerts.models import Notification
 from tests.alerts.factories import submit_entry
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts import recording
+from alerts.care import recording
 from patients.models import Patient, User
 from tests.alerts.factories import make_entry
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.concerns import concern_callback, concern_take, response_due
+from alerts.care.concerns import concern_callback, concern_take, response_due
+from alerts.care.recording import entry_amend
 from alerts.models import Alert, AlertRule, Concern, Episode
-from alerts.recording import entry_amend
 from patients.models import Patient, User
 from symptoms.services import EntryData, Reading
 from tests.alerts.factories import submit_entry

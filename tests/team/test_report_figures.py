@@ -207,8 +207,8 @@ def test_period_boundaries(team_a, bob, days, offset, counted):
     ],
 )
 def test_contact_working_hours_agree_with_the_escalation_clock(team_a, bob, zone, fired, hours):
-    """The report's SQL and alerts.notify.add_working_hours count the same working time."""
-    from alerts.notify import add_working_hours
+    """The report's SQL and alerts.care.notify.add_working_hours count the same working time."""
+    from alerts.care.notify import add_working_hours
 
     team_a.timezone = zone
     team_a.save()

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from alerts.drafts import rule_draft_create
+from alerts.authoring.drafts import rule_draft_create
 from alerts.models import AlertRule, RuleDraft, WhatIfRun
 
 pytestmark = pytest.mark.django_db

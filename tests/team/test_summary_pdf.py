@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from alerts import recording
-from alerts.concerns import concern_resolve
+from alerts.care import recording
+from alerts.care.concerns import concern_resolve
 from alerts.models import Alert, AlertRule, ResolutionAction
 from symptoms.models import DiaryEntry, Symptom, TemperatureReading
 from tests.alerts.factories import make_entry

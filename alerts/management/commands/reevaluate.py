@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alerts.recording import entry_evaluate
+from alerts.care.recording import entry_evaluate
 from symptoms.models import DiaryEntry
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from alerts.replay import catalogue, replay
-from alerts.scenario import ScenarioError, load_scenario
+from alerts.authoring.replay import catalogue, replay
+from alerts.authoring.scenario import ScenarioError, load_scenario
 
 LEVEL_STYLE = {"URGENT": "ERROR", "CONTACT": "WARNING", "WATCH": "NOTICE", "NONE": "SUCCESS"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from alerts.authoring.whatif import WhatIf, rule_draft_try
 from alerts.models import Level, RuleDraft
-from alerts.whatif import WhatIf, rule_draft_try
 
 
 class Command(BaseCommand):

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from alerts.concerns import concern_resolve, concern_take, open_concern
+from alerts.care.concerns import concern_resolve, concern_take, open_concern
+from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, ResolutionAction
-from alerts.recording import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.readings import temperature_problem

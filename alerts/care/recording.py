@@ -23,11 +23,13 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from alerts import rules
-from alerts.concerns import Change, concern_apply, lock_patient
-from alerts.firings import NewFiring, record_firings
-from alerts.models import AlertRule, EducationPage, EntryOutcome
+from alerts.care.concerns import Change, concern_apply, lock_patient
+from alerts.care.evaluation import evaluation_input, load_entry
+from alerts.care.firings import NewFiring, record_firings
+from alerts.care.models import EntryOutcome
 from alerts.rules.concern import Member, lead, reported_codes
-from alerts.services import evaluation_input, load_entry, rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.models import AlertRule, EducationPage
 from patients.models import Caregiver, Patient, User
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.services import EntryData, entry_record, entry_update

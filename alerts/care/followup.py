@@ -1,7 +1,7 @@
 """'Did you reach someone?' while advice stands, and "not yet" a day later.
 
 The standing advice asks it (templates/alerts/_standing.html). A "yes" is recorded on the
-concern (alerts.concerns.concern_reached). "Not yet" a day (FOLLOWUP_AFTER) after the entry
+concern (alerts.care.concerns.concern_reached). "Not yet" a day (FOLLOWUP_AFTER) after the entry
 that raised the advice opens a team alert (DIARY-FOLLOWUP, team outreach), once per entry,
 either when the patient answers or from the periodic sweep if they answered earlier.
 """
@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts import rules
-from alerts.concerns import REACHED_BY_ANSWER, concern_not_yet, concern_reached
-from alerts.firings import NewFiring, firings_record
-from alerts.models import Alert, AlertRule, FollowUp, Level
+from alerts.care.concerns import REACHED_BY_ANSWER, concern_not_yet, concern_reached
+from alerts.care.firings import NewFiring, firings_record
+from alerts.care.models import Alert, FollowUp
+from alerts.ruleset.models import AlertRule, Level
 from patients.models import Patient
 
 FOLLOWUP_AFTER = timedelta(hours=24)

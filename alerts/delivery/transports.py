@@ -14,7 +14,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from alerts.models import Notification
+from alerts.care.models import Notification
 from patients.languages import speaking_to
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from alerts.models import LEVEL_RANK, Alert, Concern, Level
+from alerts.care.models import Alert, Concern
+from alerts.ruleset.models import LEVEL_RANK, Level
 from symptoms.models import EntryAmendment, TemperatureReading
 
 

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alerts.models import DRAFT_FIELDS, AlertRule, RuleDraft, rule_changes
-from alerts.rules_admin import (
+from alerts.authoring.models import DRAFT_FIELDS, RuleDraft, rule_changes
+from alerts.ruleset.messages import (
     MESSAGE_FIELDS,
     RULE_TEXT_FIELDS,
     draft_message_problems,
@@ -29,6 +29,7 @@ from alerts.rules_admin import (
     validate_rule_row,
     with_placeholders,
 )
+from alerts.ruleset.models import AlertRule
 
 APPROVE_PERMISSION = "alerts.approve_rule_change"
 # simple_history keeps the change reason in a 100-character column.

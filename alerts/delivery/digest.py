@@ -19,7 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, Digest, Level
+from alerts.care.models import Alert
+from alerts.delivery.models import Digest
+from alerts.ruleset.models import Level
 from patients.languages import speaking_to
 from patients.models import CareTeam, CareTeamMembership
 from symptoms.reminders import due_at, in_quiet_hours

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import transaction
 
-from alerts import services
-from alerts.concerns import concern_acknowledge, concern_reached, concern_resolve
-from alerts.models import Alert, Concern, ResolutionAction
-from alerts.recording import entry_submit, pending_entries_sweep
-from alerts.scenario import Catalogue, Scenario, ScenarioEvent
+from alerts.authoring.scenario import Catalogue, Scenario, ScenarioEvent
+from alerts.care import pre_dose, sweeps
+from alerts.care.concerns import concern_acknowledge, concern_reached, concern_resolve
+from alerts.care.models import Alert, Concern, ResolutionAction
+from alerts.care.recording import entry_submit, pending_entries_sweep
 from patients.models import CareTeam, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.services import EntryData, Reading
@@ -104,7 +104,7 @@ def _replay(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str,
         return dict(NOTHING)
     if event.type == "tick":
         pending_entries_sweep(now=event.at)
-        sweep = services.patient_sweep(patient, now=event.at)
+        sweep = sweeps.patient_sweep(patient, now=event.at)
         return {
             "level": sweep.level,
             "rules": sorted({f.rule_id for f in sweep.fired}),
@@ -121,7 +121,7 @@ def _replay(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str,
         return dict(NOTHING)
     if event.type == "injection_form":
         alerts_before = set(patient.alerts.values_list("pk", flat=True))
-        check = services.injection_pre_dose_check(patient, now=event.at)
+        check = pre_dose.injection_pre_dose_check(patient, now=event.at)
         opened = patient.alerts.exclude(pk__in=alerts_before).filter(team_alert=True)
         return {
             "level": check.level if check else "NONE",
@@ -183,7 +183,7 @@ def _resolve(patient: Patient, event: ScenarioEvent) -> dict[str, Any]:
 
 
 def _make_entry(patient: Patient, event: ScenarioEvent, symptoms: dict) -> DiaryEntry:
-    """The event's entry, saved and recorded as the diary does (alerts.recording.entry_submit)."""
+    """The event's entry, saved and recorded as the diary does (alerts.care.recording.entry_submit)."""
     caregiver = None
     if event.reported_by == "proxy":
         carer = User.objects.create(username=f"{patient.user.username}-carer-{event.index}")

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alerts.models import AlertRule, Level, Quieting
+from alerts.care.models import Quieting
 from alerts.rules import DEFAULT_RULES, Kind
+from alerts.ruleset.models import AlertRule, Level
 from patients.models import Patient, User
 
 

@@ -2,7 +2,7 @@
 through the real evaluator with the draft's rules and with the live ones. Nothing is written.
 
 Entries are streamed in batches as plain values (a query for a batch, its readings, its
-reports and its patients, whatever its size: alerts.services.plain_entries), each
+reports and its patients, whatever its size: alerts.care.evaluation.plain_entries), each
 patient's in order; every entry is evaluated as its
 task would have evaluated it, with the two weeks of history before it and the alerts that
 rule set would itself have recorded before it (so de-duplication follows each rule set).
@@ -23,15 +23,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts import rules
-from alerts.models import DRAFT_FIELDS, AlertRule, Level, RuleDraft, WhatIfRun
-from alerts.services import (
-    HISTORY_WINDOW,
-    _profile,
-    plain_entries,
-    recorded_alerts,
-    rule_configs,
-    rule_rows,
-)
+from alerts.authoring.models import DRAFT_FIELDS, RuleDraft, WhatIfRun
+from alerts.care.evaluation import HISTORY_WINDOW, _profile, plain_entries, recorded_alerts
+from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.models import AlertRule, Level
 from diary_core.publisher import publish_task_on_commit
 from patients.models import CareTeam, Injection, Patient
 from symptoms.models import DiaryEntry

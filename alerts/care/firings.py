@@ -1,9 +1,9 @@
 """Writing the alerts of fired rules: set-based, idempotent through the unique constraints,
-and joined to the patient's concern in the same transaction (alerts/concerns.py).
+and joined to the patient's concern in the same transaction (alerts/care/concerns.py).
 
-Every path that records firings comes through here: an entry (alerts/recording.py), the
-periodic sweep and the injection form's pre-dose check (alerts/services.py), and "not yet"
-a day after a warning (alerts/followup.py).
+Every path that records firings comes through here: an entry (alerts/care/recording.py), the
+periodic sweep and the injection form's pre-dose check (alerts/care/sweeps.py, alerts/care/pre_dose.py), and "not yet"
+a day after a warning (alerts/care/followup.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from alerts import rules
-from alerts.concerns import concerns_apply_many
-from alerts.models import LEVEL_RANK, Alert, AlertRule, EngineSettings, Episode
+from alerts.care.concerns import concerns_apply_many
+from alerts.care.models import Alert, Episode
+from alerts.ruleset.models import LEVEL_RANK, AlertRule, EngineSettings
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 
@@ -192,7 +193,7 @@ def firings_record(
 ) -> list[Alert]:
     """Record firings and join the new alerts to each patient's concern, in the caller's
     transaction (the path of the sweep, the pre-dose check and "not yet"; an entry's is
-    alerts/recording.py). Returns the new alerts."""
+    alerts/care/recording.py). Returns the new alerts."""
     made = record_firings(items, rows=rows, windows=windows)
     concerns_apply_many(alerts=made, now=now)
     return made

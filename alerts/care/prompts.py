@@ -15,9 +15,10 @@ from django.core.paginator import Page, Paginator
 from django.utils import translation
 
 from alerts import rules
-from alerts.models import Concern, EducationPage, EntryOutcome, Level
+from alerts.care.evaluation import ENTRY_PARTS
+from alerts.care.models import Concern, EntryOutcome
 from alerts.rules.concern import Transition
-from alerts.services import ENTRY_PARTS
+from alerts.ruleset.models import EducationPage, Level
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 

@@ -5,7 +5,7 @@ Every function here locks the patient's row first, so a patient and a caregiver 
 the same moment, two nurses taking the same patient, or a sweep and a request are served
 one after the other, and the second sees what the first did. Each change writes one
 ConcernEvent; the changes that tell someone (opened, raised, a new URGENT, passed on, a call
-back asked for) write one message per person in the same transaction (alerts/notify.py
+back asked for) write one message per person in the same transaction (alerts/care/notify.py
 sends them after commit).
 """
 
@@ -20,16 +20,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from alerts import rules
-from alerts.models import (
-    Alert,
-    Concern,
-    ConcernEvent,
-    EscalationStep,
-    FollowUp,
-    Level,
-    Notification,
-)
-from alerts.notify import add_working_hours, concern_notify, notify_many, recipients
+from alerts.care.models import Alert, Concern, ConcernEvent, EscalationStep, FollowUp, Notification
+from alerts.care.notify import add_working_hours, concern_notify, notify_many, recipients
 from alerts.rules.concern import (
     Member,
     Transition,
@@ -39,6 +31,7 @@ from alerts.rules.concern import (
     reported_codes,
     transition,
 )
+from alerts.ruleset.models import Level
 from patients.models import CareTeam, CareTeamMembership, Patient, User
 
 Kind = ConcernEvent.Kind
@@ -478,7 +471,7 @@ def concern_reached(
 @transaction.atomic
 def concern_not_yet(*, patient: Patient, by, now: datetime | None = None) -> Concern | None:
     """ "Not yet": the advice still stands; recorded for the team, and on the entry that
-    raised it, so "not yet" a day after it opens DIARY-FOLLOWUP (alerts/followup.py)."""
+    raised it, so "not yet" a day after it opens DIARY-FOLLOWUP (alerts/care/followup.py)."""
     now = now or timezone.now()
     lock_patient(patient)
     concern = open_concern(patient, lock=True)
