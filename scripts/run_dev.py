@@ -2,7 +2,8 @@
 """`make run`: the whole system on this machine: web, one Celery worker, exactly one beat.
 
 The database is `DATABASE_URL` when it is set, else the project's private PostgreSQL in
-`.run/pgdata` (kept between runs). The broker is `REDIS_URL` when it is set, else a
+`.run/pgdata` (kept between runs), whose URL it leaves in `.run/database-url` for
+`manage.py` in another terminal. The broker is `REDIS_URL` when it is set, else a
 private redis-server on a free port: never a Redis that merely happens to answer on
 6379, whose queue another checkout's worker may be reading (scripts/services.py).
 Migrations and the demo data come first; honcho then runs Procfile.dev. Ctrl-C stops
@@ -24,7 +25,7 @@ from scripts.services import (  # noqa: E402
     RUN_DIR,
     PostgresError,
     redis_answers,
-    start_postgres,
+    start_private_postgres,
     start_redis,
 )
 
@@ -61,7 +62,7 @@ def start_services(base: dict[str, str]) -> tuple[dict[str, str], list]:
         if database_url:
             print("Using the database at DATABASE_URL")
         else:
-            database = start_postgres(RUN_DIR / "pgdata")
+            database = start_private_postgres(RUN_DIR)
             stops.append(database.stop)
             database_url = database.url
             how = "started" if database.owned else "already running"

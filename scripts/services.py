@@ -14,7 +14,8 @@ configure anything:
   wheel's binary) on a free loopback port, keeping nothing on disk.
 
 Whoever starts a server stops it, by the PID the server wrote, when done. Standard
-library only: `diary_site/settings.py` imports `private_database_url` from here.
+library only. `make run` writes its cluster's URL into `.run/database-url`, where the
+settings find it (they never import this module).
 
     python -m scripts.services with-postgres [--durable] -- COMMAND...
 
@@ -46,6 +47,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
 PGDATA = RUN_DIR / "pgdata"
+# Where `make run` leaves its cluster's URL for the settings (`manage.py` in another
+# terminal, `pytest` by hand).
+DATABASE_URL_FILE = "database-url"
 DATABASE = "diary"
 PG_PORT = 5432  # only names the socket file: the cluster listens on no TCP port
 # sun_path is 108 bytes on Linux (104 on macOS) including the NUL.
@@ -214,8 +218,8 @@ def socket_dir(datadir: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"diary-pg-{digest}"
 
 
-def private_database_url(datadir: Path = PGDATA, database: str = DATABASE) -> str:
-    """The URL of the project's private cluster (settings' default without DATABASE_URL)."""
+def private_database_url(datadir: Path, database: str = DATABASE) -> str:
+    """The URL of the private cluster in `datadir` (on its unix socket)."""
     return f"postgres://postgres@/{database}?host={socket_dir(datadir)}&port={PG_PORT}"
 
 
@@ -442,6 +446,15 @@ def _create_database(sockets: Path, database: str) -> None:
                 conn.execute(f'CREATE DATABASE "{database}"')
     except psycopg.Error as error:
         raise PostgresError(f"cannot create database {database}: {error}") from error
+
+
+def start_private_postgres(run_dir: Path = RUN_DIR) -> PostgresServer:
+    """`make run`'s cluster, kept between runs in `pgdata`; its URL goes into
+    `.run/database-url` for the settings."""
+    server = start_postgres(run_dir / "pgdata")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / DATABASE_URL_FILE).write_text(server.url + "\n")
+    return server
 
 
 @contextlib.contextmanager

@@ -170,6 +170,8 @@ def test_make_run_starts_its_own_redis_and_postgres_when_nothing_is_set(run_dir,
         assert services.redis_answers(stack["REDIS_URL"])
         assert str(run_dir / "pgdata") in stack["DATABASE_URL"]
         assert server_version(stack["DATABASE_URL"])
+        # Where the settings find it (manage.py in another terminal, pytest by hand).
+        assert (run_dir / "database-url").read_text().strip() == stack["DATABASE_URL"]
     finally:
         for stop in reversed(stops):
             stop()
