@@ -13,7 +13,6 @@ from diary_core.fields import LocalDateTimeField, wall_time
 from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
-    COMMON_ZONES,
     QUIET_END,
     QUIET_START,
     AccountEmail,
@@ -22,7 +21,7 @@ from patients.models import (
     User,
     in_quiet_hours,
 )
-from patients.timezones import zone_choices
+from patients.timezones import ZoneChoiceField
 
 
 class SettingsForm(forms.ModelForm):
@@ -72,7 +71,11 @@ class SettingsForm(forms.ModelForm):
         current = self.instance.timezone if self.instance.pk else None
         if self.instance.pk:
             self.fields["language"].initial = languages.language_of(self.instance.user)
-        self.fields["timezone"].choices = zone_choices(common=COMMON_ZONES, current=current)
+        self.fields["timezone"] = ZoneChoiceField(
+            current=current,
+            label=self.fields["timezone"].label,
+            error_messages=self.fields["timezone"].error_messages,
+        )
         self.fields["timezone"].help_text = _(
             "Pick your country, then the city nearest to you that has the same time. Your "
             "reminders and the days in your diary follow it."

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_POST
 from alerts.models import AlertRule, EngineSettings
 from patients import enrolment
 from patients.access import administrator_required
-from patients.models import COMMON_ZONES, CareTeam, CareTeamMembership, User
+from patients.models import CareTeam, CareTeamMembership, User
 from patients.roles import ADMINISTRATOR, APPROVE_RULE_CHANGE, CLINICAL_LEAD, ROLE_WORDS
-from patients.timezones import zone_choices
+from patients.timezones import ZoneChoiceField
 
 
 class TeamForm(forms.ModelForm):
@@ -41,11 +41,7 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"] = forms.ChoiceField(
-            label=_("Time zone"),
-            choices=zone_choices(common=COMMON_ZONES, current=self.instance.timezone),
-            initial=self.instance.timezone or "Europe/London",
-        )
+        self.fields["timezone"] = ZoneChoiceField(current=self.instance.timezone or None)
 
 
 class StaffInviteForm(forms.Form):

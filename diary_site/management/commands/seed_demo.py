@@ -24,6 +24,7 @@ from alerts.concerns import concern_resolve, concern_take, open_concern
 from alerts.models import Alert, ResolutionAction
 from alerts.recording import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
+from patients.timezones import DEFAULT_ZONE
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.readings import temperature_problem
 from symptoms.services import EntryData, Reading, entry_record
@@ -40,7 +41,7 @@ class DemoPatient:
     username: str
     first_name: str
     last_name: str
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_ZONE
     unit: str = "C"
     # Days ago of the first dose; the schedule continues from there.
     first_dose_days_ago: int = 180
