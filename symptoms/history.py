@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from patients.models import Patient
 from symptoms import charts
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
+from symptoms.readings import from_celsius
 
 HISTORY_DAYS = (7, 30, 90)
 # The temperature chart draws at most this many readings a day: on a busy day, the highest,
@@ -107,7 +108,7 @@ def build_history(
             unit=unit,
             thresholds=thresholds,
         ),
-        "thresholds": [charts.to_unit(t.value_c, unit) for t in thresholds],
+        "thresholds": [from_celsius(t.value_c, unit) for t in thresholds],
         "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
         "heat_rows": heat_rows,
         "day_list": day_list,
@@ -144,4 +145,4 @@ def thinned(points: list[charts.Point]) -> list[charts.Point]:
 def _shown(reading, unit: str):
     """A reading in the display unit: as the patient typed it when the units agree (100.3 °F,
     not 100.2 °F back from its 37.9 °C)."""
-    return reading.value if reading.unit == unit else charts.to_unit(reading.value_c, unit)
+    return reading.value if reading.unit == unit else from_celsius(reading.value_c, unit)

@@ -32,10 +32,9 @@ from symptoms.charts import (
     YES_FILL,
     Threshold,
     temperature_axis,
-    to_unit,
 )
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
-from symptoms.readings import local_number
+from symptoms.readings import from_celsius, local_number
 from team.templatetags.alert_format import _name, describe
 
 if TYPE_CHECKING:
@@ -576,7 +575,7 @@ def patient_unit_text(value_c, patient: Patient) -> str:
     """A °C value in the patient's own unit when that is not °C ("101.1 °F"), else ""."""
     if value_c is None or patient.temperature_unit == "C":
         return ""
-    return f"{local_number(to_unit(value_c, patient.temperature_unit))} °{patient.temperature_unit}"
+    return f"{local_number(from_celsius(value_c, patient.temperature_unit))} °{patient.temperature_unit}"
 
 
 def _temperature_text(row: dict, patient: Patient) -> str:
@@ -599,10 +598,12 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
             local = reading.measured_at.astimezone(zone)
             at = (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
             if 0 <= at < days:
-                value = reading.value if reading.unit == unit else to_unit(reading.value_c, unit)
+                value = (
+                    reading.value if reading.unit == unit else from_celsius(reading.value_c, unit)
+                )
                 points.append((at, Decimal(value), reading.value_c))
     points.sort()
-    lines = [(to_unit(t.value_c, unit), t) for t in thresholds]
+    lines = [(from_celsius(t.value_c, unit), t) for t in thresholds]
     axis = temperature_axis([p[1] for p in points] + [v for v, _t in lines], unit)
     left, top = pdf.l_margin + 16, pdf.get_y() + 2
     plot_w, plot_h = pdf.w - pdf.r_margin - left - 34, 52

@@ -26,7 +26,7 @@ from alerts.recording import entry_evaluate
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from patients.timezones import DEFAULT_ZONE
 from symptoms.models import DiaryEntry, Symptom
-from symptoms.readings import temperature_problem
+from symptoms.readings import from_celsius, temperature_problem
 from symptoms.services import EntryData, Reading, entry_record
 
 DEMO_DEVICE = "Demo authenticator"
@@ -306,7 +306,7 @@ class Command(BaseCommand):
                 temp_c = round(rng.uniform(36.3, 37.1), 1)
             value = Decimal(str(temp_c))
             if spec.unit == "F":
-                value = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
+                value = from_celsius(value, "F")
             # The demo holds only readings the diary form would accept.
             problem = temperature_problem(value, spec.unit)
             if problem:
