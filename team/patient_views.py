@@ -30,7 +30,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +39,7 @@ from django.views.decorators.http import require_POST
 from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
 from alerts.services import temperature_thresholds
 from patients import dosing, enrolment
-from patients.access import clinician_required, enrolment_allowed
+from patients.access import clinician_required, clinicians_patient, enrolment_allowed
 from patients.models import AccessLog, CareTeam, Injection, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
@@ -186,9 +186,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One patient at a glance: who they are, the chart and heat-map, their open alerts in a
     compact list (the alert page acts on them), care settings, and a filtered timeline."""
-    patient = get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
+    patient = clinicians_patient(request, pk)
     days = history_days(request.GET.get("days"))
     context = build_history(
         patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
@@ -345,12 +343,6 @@ def _timeline(entries, injections, alerts) -> list[dict]:
 # Exports (each one logged) --------------------------------------------------------------
 
 
-def _patient_for(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
-
-
 def _attachment(response: Download, filename: str) -> Download:
     """Offer an export as a download named after the patient's reference (never a name)."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -361,7 +353,7 @@ def _csv_download(request: HttpRequest, pk: int, *, rows, action: str, kind: str
     """A CSV of one patient, streamed: for a spreadsheet in the reader's language by default
     (German and Spanish: semicolons and a decimal comma); `?for=machine`: commas, points and
     English for another program."""
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, action)
     machine = request.GET.get("for") == "machine"
     style = exports.CsvStyle.for_reader(machine=machine)
@@ -410,7 +402,7 @@ def _summary_context(request: HttpRequest, patient: Patient) -> dict:
 @clinician_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable pre-visit summary (print CSS); the PDF has the same content."""
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PRINT)
     context = _summary_context(request, patient)
     return render(
@@ -428,7 +420,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
     context = _summary_context(request, patient)
     pdf = exports.summary_pdf(
@@ -445,7 +437,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @clinician_required
 def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     try:
         bundle = fhir.fhir_bundle(patient)
     except fhir.ExportInvalid:
@@ -496,7 +488,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def patient_details(request: HttpRequest, pk: int) -> HttpResponse:
     """The team edits who the patient is and how to reach them (with history)."""
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = IdentityForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         changed = enrolment.patient_identity_update(
@@ -536,7 +528,7 @@ def _identity_history(patient: Patient, limit: int = 5) -> list[dict]:
 @require_POST
 @clinician_required
 def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = RiskFlagsForm(request.POST, instance=patient)
     if form.is_valid():
         form.save()  # django-simple-history keeps who changed what, and when
@@ -547,7 +539,7 @@ def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = CaregiverForm(request.POST)
     if form.is_valid():
         enrolment.caregiver_invite(patient, form.cleaned_data, invited_by=request.user)

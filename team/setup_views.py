@@ -302,7 +302,8 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(APPROVE_RULE_CHANGE):
         raise Http404
     team = get_object_or_404(CareTeam, pk=pk)
-    if not request.user.is_superuser and not team.memberships.filter(user=request.user).exists():
+    mine = CareTeam.objects.for_clinician(request.user).filter(pk=team.pk).exists()
+    if not request.user.is_superuser and not mine:
         # A clinical lead signs off the rules of their own team, not another clinic's.
         raise Http404
     team.rules_signed_off_at, team.rules_signed_off_by = timezone.now(), request.user
