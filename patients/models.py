@@ -73,12 +73,16 @@ class User(AbstractUser):
         NONE = "none", _("No role")
 
     @property
+    def is_clinic_staff(self) -> bool:
+        """An administrator or a member of a care team: watched sessions, a second factor,
+        never a caregiver. The one test of "staff"; `role` tells the two apart."""
+        return self.is_staff or self.team_memberships.exists()
+
+    @property
     def role(self) -> str:
         """Return the user's role; staff wins, then clinician, patient, caregiver."""
-        if self.is_staff:
-            return self.Role.ADMINISTRATOR
-        if self.team_memberships.exists():
-            return self.Role.CLINICIAN
+        if self.is_clinic_staff:
+            return self.Role.ADMINISTRATOR if self.is_staff else self.Role.CLINICIAN
         if hasattr(self, "patient"):
             return self.Role.PATIENT
         if self.caregiving.filter(active=True).exists():
