@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_core.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, past_wall_time
 from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
@@ -145,9 +145,7 @@ class InjectionForm(forms.Form):
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]
-        value = wall_time(value, self.zone, not_after=self.now + timedelta(minutes=5))
-        if value > self.now + timedelta(minutes=5):
-            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        value = past_wall_time(value, self.zone, now=self.now)
         if value < self.now - timedelta(days=365):
             raise forms.ValidationError(_("Please enter an injection from the last year."))
         return value
