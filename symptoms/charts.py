@@ -89,6 +89,7 @@ class Threshold:
 class Point:
     day_index: float  # days since the start of the first day, in the patient's zone
     value: Decimal  # in the display unit
+    value_c: Decimal | None = None  # the reading in °C, as the rules read it
 
 
 @dataclass(frozen=True)

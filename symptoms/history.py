@@ -65,7 +65,7 @@ def build_history(
             at = offset(reading.measured_at)
             # A back-dated reading can be older than the period's first day.
             if 0 <= at < days:
-                points.append(charts.Point(at, _shown(reading, unit)))
+                points.append(charts.Point(at, _shown(reading, unit), reading.value_c))
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
                 row["max_shown"] = _shown(reading, unit)
@@ -84,6 +84,8 @@ def build_history(
             {"label": label, "grade": grade, "words": kinds[label].grade_after_name(grade)}
             for label, grade in row["flagged"].items()
         ]
+    points.sort(key=lambda point: point.day_index)
+    injection_at = [offset(i.given_at) for i in injections]
     day_list = [start + timedelta(days=i) for i in range(days)]
     heat_rows = [
         charts.HeatRow(
@@ -104,7 +106,7 @@ def build_history(
             days=days,
             points=thinned(points),
             readings=len(points),
-            injections=[offset(i.given_at) for i in injections],
+            injections=injection_at,
             unit=unit,
             thresholds=thresholds,
         ),
@@ -113,6 +115,10 @@ def build_history(
         "heat_rows": heat_rows,
         "day_list": day_list,
         "injections": injections,
+        # The chart's series, unthinned (the PDF draws every reading), and the injections'
+        # places on it: day indices since the first day.
+        "points": points,
+        "injection_at": injection_at,
         "since": since,
     }
 

@@ -45,6 +45,7 @@ from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
+from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
 Download = TypeVar("Download", bound=HttpResponseBase)
@@ -384,36 +385,25 @@ def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     )
 
 
-def _summary_context(request: HttpRequest, patient: Patient) -> dict:
-    days = 90 if request.GET.get("days") == "90" else 30
-    thresholds = temperature_thresholds(patient)
-    # In °C, as every team page; the day rows give the patient's °F in brackets.
-    history = build_history(patient, days=days, unit="C", thresholds=thresholds)
-    for row in history["rows"]:
-        row["patient_unit"] = exports.patient_unit_text(row["max_c"], patient)
-    alerts = list(
-        Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
-        .select_related("rule", "acknowledged_by", "resolved_by")
-        .order_by("fired_at")
-    )
-    return {"history": history, "alerts": alerts, "days": days, "thresholds": thresholds}
+def _summary_of(request: HttpRequest, patient: Patient) -> Summary:
+    return summary_build(patient, days=90 if request.GET.get("days") == "90" else 30)
 
 
 @clinician_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable pre-visit summary (print CSS); the PDF has the same content."""
+    """A printable pre-visit summary (print CSS): the PDF's facts, from the same Summary."""
     patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PRINT)
-    context = _summary_context(request, patient)
+    summary = _summary_of(request, patient)
     return render(
         request,
         "team/summary.html",
         {
-            **context["history"],
+            **summary.history,
+            "summary": summary,
             "patient": patient,
-            "alerts": context["alerts"],
-            "team_alerts": [a for a in context["alerts"] if a.team_alert],
-            "generated_at": timezone.now(),
+            "team_alerts": summary.team_alerts,
+            "generated_at": summary.generated_at,
         },
     )
 
@@ -422,17 +412,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
-    context = _summary_context(request, patient)
-    pdf = exports.summary_pdf(
-        patient,
-        context["history"],
-        context["alerts"],
-        thresholds=context["thresholds"],
-        generated_at=timezone.now(),
-        reader_zone=timezone.get_current_timezone(),
-    )
+    summary = _summary_of(request, patient)
+    pdf = exports.summary_pdf(summary, reader_zone=timezone.get_current_timezone())
     response = HttpResponse(pdf, content_type="application/pdf")
-    return _attachment(response, f"{patient.reference}-summary-{context['days']}d.pdf")
+    return _attachment(response, f"{patient.reference}-summary-{summary.days}d.pdf")
 
 
 @clinician_required
