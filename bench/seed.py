@@ -39,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from alerts.models import Alert, AlertRule, Episode  # noqa: E402
 from patients.models import CareTeam, CareTeamMembership, Patient, User  # noqa: E402
+from patients.timezones import DEFAULT_ZONE  # noqa: E402
 from symptoms.models import DiaryEntry, TemperatureReading  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
@@ -81,7 +82,7 @@ def patients(care_team: CareTeam, prefix: str, n: int, *, password: str = "!") -
             Patient(
                 user=u,
                 team=care_team,
-                timezone="Europe/London",
+                timezone=DEFAULT_ZONE,
                 enrolled_at=now - timedelta(days=120),
                 reference=f"B-{next(REFERENCES):09d}",
             )

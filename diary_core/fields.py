@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # What a browser's <input type="datetime-local"> sends, and what someone may type without one.
 LOCAL_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+# A phone's clock may run a little ahead of the server's: a time this far ahead is "now".
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -50,3 +53,13 @@ def wall_time(value: datetime, zone: tzinfo, *, not_after: datetime | None = Non
     if not_after is not None and second > not_after:
         return first.astimezone(zone)
     return second.astimezone(zone)
+
+
+def past_wall_time(value: datetime, zone: tzinfo, *, now: datetime) -> datetime:
+    """The instant a wall-clock time of something that has happened (a reading, a dose)
+    means in `zone` (wall_time); a time in the future, beyond CLOCK_SLACK, is refused."""
+    latest = now + CLOCK_SLACK
+    value = wall_time(value, zone, not_after=latest)
+    if value > latest:
+        raise forms.ValidationError(_("This time is in the future. Please check it."))
+    return value

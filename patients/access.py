@@ -10,8 +10,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
-from patients.models import Caregiver, Patient, User
+from patients.models import Caregiver, Patient, PatientQuerySet, User
 
 
 def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
@@ -20,6 +21,18 @@ def diary_owner(request: HttpRequest) -> tuple[Patient, Caregiver | None]:
     if kept is None:
         raise Http404
     return kept
+
+
+def clinicians_patient(
+    request: HttpRequest, pk: int, *, among: PatientQuerySet | None = None
+) -> Patient:
+    """The patient `pk` if they are in one of the clinician's teams (and `among`, when
+    given: e.g. the monitored ones), with their user and team; else 404. Every team page
+    and export about one patient starts here."""
+    patients = among if among is not None else Patient.objects.all()
+    return get_object_or_404(
+        patients.for_clinician(request.user).select_related("user", "team"), pk=pk
+    )
 
 
 def role_required(*roles: str):

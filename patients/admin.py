@@ -24,6 +24,19 @@ from patients.models import (
     User,
 )
 from patients.roles import APPROVE_RULE_CHANGE, CLINICAL_LEAD
+from patients.timezones import ZoneChoiceField
+
+
+class ZoneChoicesMixin:
+    """The admin picks a time zone from the same list as every other form."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "timezone" in form.base_fields:
+            form.base_fields["timezone"] = ZoneChoiceField(
+                current=obj.timezone if obj is not None else None
+            )
+        return form
 
 
 @admin.register(User)
@@ -112,7 +125,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(CareTeam)
-class CareTeamAdmin(TranslatedContentMixin, TranslationAdmin, SimpleHistoryAdmin):
+class CareTeamAdmin(ZoneChoicesMixin, TranslatedContentMixin, TranslationAdmin, SimpleHistoryAdmin):
     # The out-of-hours words per language (django-modeltranslation), never the bare field.
     list_display = ("name", "country", "emergency_number", "phone", "urgent_phone", "timezone")
     search_fields = ("name",)
@@ -134,7 +147,7 @@ class CaregiverInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
+class PatientAdmin(ZoneChoicesMixin, AuditedReadsMixin, SimpleHistoryAdmin):
     list_display = ("reference", "display_name", "team", "timezone", "hbv_risk")
     list_filter = ("team", "hbv_risk", "er_immunosuppressant", "er_low_ig")
     search_fields = ("reference", "user__username", "user__first_name", "user__last_name")

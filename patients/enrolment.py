@@ -100,12 +100,7 @@ def patient_invitation_resend(*, patient: Patient, now: datetime | None = None) 
 def can_be_caregiver(user: User, patient: Patient) -> bool:
     """Staff and clinicians never become caregivers (a caregiver link would let a
     clinician of one team read another team's patient); nor does the patient."""
-    return (
-        user.is_active
-        and not user.is_staff
-        and not user.team_memberships.exists()
-        and user.pk != patient.user_id
-    )
+    return user.is_active and not user.is_clinic_staff and user.pk != patient.user_id
 
 
 @transaction.atomic

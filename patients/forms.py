@@ -9,11 +9,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_core.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, past_wall_time
 from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
-    COMMON_ZONES,
     QUIET_END,
     QUIET_START,
     AccountEmail,
@@ -22,7 +21,7 @@ from patients.models import (
     User,
     in_quiet_hours,
 )
-from patients.timezones import zone_choices
+from patients.timezones import ZoneChoiceField
 
 
 class SettingsForm(forms.ModelForm):
@@ -72,7 +71,11 @@ class SettingsForm(forms.ModelForm):
         current = self.instance.timezone if self.instance.pk else None
         if self.instance.pk:
             self.fields["language"].initial = languages.language_of(self.instance.user)
-        self.fields["timezone"].choices = zone_choices(common=COMMON_ZONES, current=current)
+        self.fields["timezone"] = ZoneChoiceField(
+            current=current,
+            label=self.fields["timezone"].label,
+            error_messages=self.fields["timezone"].error_messages,
+        )
         self.fields["timezone"].help_text = _(
             "Pick your country, then the city nearest to you that has the same time. Your "
             "reminders and the days in your diary follow it."
@@ -142,9 +145,7 @@ class InjectionForm(forms.Form):
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]
-        value = wall_time(value, self.zone, not_after=self.now + timedelta(minutes=5))
-        if value > self.now + timedelta(minutes=5):
-            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        value = past_wall_time(value, self.zone, now=self.now)
         if value < self.now - timedelta(days=365):
             raise forms.ValidationError(_("Please enter an injection from the last year."))
         return value

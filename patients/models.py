@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from diary_core.client_ip import client_ip
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
+from patients.timezones import DEFAULT_ZONE
 
 
 def validate_timezone(value: str) -> None:
@@ -47,21 +48,6 @@ def clinical_time_constraint(field: str, name: str) -> models.CheckConstraint:
     )
 
 
-# Offered first in every time-zone list (patients' settings, enrolment).
-COMMON_ZONES = [
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Australia/Sydney",
-]
-
-
 # Reminders are never sent at night in the patient's zone (nothing clinical waits for this).
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
@@ -87,12 +73,16 @@ class User(AbstractUser):
         NONE = "none", _("No role")
 
     @property
+    def is_clinic_staff(self) -> bool:
+        """An administrator or a member of a care team: watched sessions, a second factor,
+        never a caregiver. The one test of "staff"; `role` tells the two apart."""
+        return self.is_staff or self.team_memberships.exists()
+
+    @property
     def role(self) -> str:
         """Return the user's role; staff wins, then clinician, patient, caregiver."""
-        if self.is_staff:
-            return self.Role.ADMINISTRATOR
-        if self.team_memberships.exists():
-            return self.Role.CLINICIAN
+        if self.is_clinic_staff:
+            return self.Role.ADMINISTRATOR if self.is_staff else self.Role.CLINICIAN
         if hasattr(self, "patient"):
             return self.Role.PATIENT
         if self.caregiving.filter(active=True).exists():
@@ -185,9 +175,7 @@ class CareTeam(models.Model):
         blank=True,
         help_text=_("Leave empty for the country's public emergency number."),
     )
-    timezone = models.CharField(
-        max_length=64, default="Europe/London", validators=[validate_timezone]
-    )
+    timezone = models.CharField(max_length=64, default=DEFAULT_ZONE, validators=[validate_timezone])
     # How the hospital's systems name a patient: the exports file the numbers under these
     # (team/fhir.py). Without its own URI the hospital number is still typed as a medical
     # record number, under the diary's URI for this team.
@@ -354,9 +342,7 @@ class Patient(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="patient")
     team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, related_name="patients")
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
-    timezone = models.CharField(
-        max_length=64, default="Europe/London", validators=[validate_timezone]
-    )
+    timezone = models.CharField(max_length=64, default=DEFAULT_ZONE, validators=[validate_timezone])
     temperature_unit = models.CharField(max_length=1, choices=Unit.choices, default=Unit.CELSIUS)
     reminder_time = models.TimeField(_("daily reminder time"), default=time(9, 0))
     reminders_enabled = models.BooleanField(default=True)

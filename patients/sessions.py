@@ -41,7 +41,7 @@ def start_session_clocks(sender, request, user, **kwargs) -> None:
         return
     now = time.time()
     request.session[LOGIN_AT] = now
-    if user.is_staff or user.team_memberships.exists():
+    if user.is_clinic_staff:
         request.session[WATCHED] = True
         request.session[LAST_SEEN] = now
 

@@ -17,9 +17,28 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
+
+# Where a new team, patient, demo or scenario is when nobody has said (the models' default).
+DEFAULT_ZONE = "Europe/London"
+
+# Offered first in every time-zone list (patients' settings, enrolment, a team's set-up).
+COMMON_ZONES = [
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+]
 
 # Names people use, where the tz table's short name is not one ("Britain (UK)").
 COUNTRY_NAMES = {
@@ -109,7 +128,7 @@ def zone_label(name: str) -> str:
     return zone.label() if zone is not None else name.replace("_", " ")
 
 
-def zone_choices(*, common: list[str], current: str | None = None) -> list:
+def zone_choices(*, common: list[str] = COMMON_ZONES, current: str | None = None) -> list:
     """A select's grouped choices: the current value if it is not offered any more, the
     common zones, then one group per country."""
     zones = offered()
@@ -124,3 +143,14 @@ def zone_choices(*, common: list[str], current: str | None = None) -> list:
         by_country.setdefault(_(zone.country), []).append((zone.name, zone.label()))
     groups.extend(by_country.items())
     return groups
+
+
+class ZoneChoiceField(forms.ChoiceField):
+    """Every form's time-zone field: the one list above, `current` kept when it is a value
+    saved before that is no longer offered, the default zone preselected."""
+
+    def __init__(self, *, current: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("label", gettext_lazy("Time zone"))
+        kwargs.setdefault("initial", current or DEFAULT_ZONE)
+        super().__init__(**kwargs)
+        self.choices = zone_choices(current=current)

@@ -49,7 +49,7 @@ EXEMPT_PREFIXES = (
 
 
 def requires_second_factor(user) -> bool:
-    return bool(user.is_staff or user.team_memberships.exists() or user_has_device(user))
+    return bool(user.is_clinic_staff or user_has_device(user))
 
 
 @receiver(user_logged_in)

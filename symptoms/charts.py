@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from diary_core.dates import local_date
 from symptoms.models import GRADE_LABELS
-from symptoms.readings import local_number
+from symptoms.readings import from_celsius, local_number
 
 # Layout, in em of the chart's font size (1rem: the reader's text size).
 TEXT = 0.8125  # axis text, relative to the chart
@@ -77,12 +77,6 @@ TEMPERATURE_STEPS = tuple(Decimal(s) for s in ("0.1", "0.2", "0.5", "1", "2", "5
 USUAL_RANGE = {"C": (Decimal("36.0"), Decimal("39.0")), "F": (Decimal("96.8"), Decimal("102.2"))}
 
 
-def to_unit(celsius: Decimal, unit: str) -> Decimal:
-    if unit == "F":
-        return (celsius * 9 / 5 + 32).quantize(Decimal("0.1"))
-    return celsius
-
-
 @dataclass(frozen=True)
 class Threshold:
     """A warning line: a rule's current threshold (alerts.care.thresholds.temperature_thresholds)."""
@@ -95,6 +89,7 @@ class Threshold:
 class Point:
     day_index: float  # days since the start of the first day, in the patient's zone
     value: Decimal  # in the display unit
+    value_c: Decimal | None = None  # the reading in °C, as the rules read it
 
 
 @dataclass(frozen=True)
@@ -243,7 +238,7 @@ def temperature_chart(
     """The readings with the rules' warning lines and the injections, from `start` to today
     (the `days`-th day). `readings`: how many there were, when `points` is a thinned set
     (the summary in words counts them all)."""
-    lines = [to_unit(t.value_c, unit) for t in thresholds]
+    lines = [from_celsius(t.value_c, unit) for t in thresholds]
     shown = sorted((p for p in points if 0 <= p.day_index <= days), key=lambda p: p.day_index)
     axis = temperature_axis([p.value for p in shown] + lines, unit)
     bottom = PLOT_TOP + PLOT_HEIGHT

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_core.fields import LocalDateTimeField, wall_time
+from diary_core.fields import LocalDateTimeField, past_wall_time
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom
 from symptoms.readings import (
     TEMPERATURE_LIMITS,
@@ -258,9 +258,7 @@ class EntryForm(forms.Form):
         value = self.cleaned_data.get("measured_at")
         if value is None:
             return None
-        value = wall_time(value, self.zone, not_after=self.now + timedelta(minutes=5))
-        if value > self.now + timedelta(minutes=5):
-            raise forms.ValidationError(_("This time is in the future. Please check it."))
+        value = past_wall_time(value, self.zone, now=self.now)
         if value < self.now - MAX_BACKDATE:
             raise forms.ValidationError(_("You can only add readings from the last 7 days."))
         return value

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from patients.models import Patient
 from symptoms import charts
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
+from symptoms.readings import from_celsius
 
 HISTORY_DAYS = (7, 30, 90)
 # The temperature chart draws at most this many readings a day: on a busy day, the highest,
@@ -64,7 +65,7 @@ def build_history(
             at = offset(reading.measured_at)
             # A back-dated reading can be older than the period's first day.
             if 0 <= at < days:
-                points.append(charts.Point(at, _shown(reading, unit)))
+                points.append(charts.Point(at, _shown(reading, unit), reading.value_c))
             if row["max_c"] is None or reading.value_c > row["max_c"]:
                 row["max_c"] = reading.value_c
                 row["max_shown"] = _shown(reading, unit)
@@ -83,6 +84,8 @@ def build_history(
             {"label": label, "grade": grade, "words": kinds[label].grade_after_name(grade)}
             for label, grade in row["flagged"].items()
         ]
+    points.sort(key=lambda point: point.day_index)
+    injection_at = [offset(i.given_at) for i in injections]
     day_list = [start + timedelta(days=i) for i in range(days)]
     heat_rows = [
         charts.HeatRow(
@@ -103,15 +106,19 @@ def build_history(
             days=days,
             points=thinned(points),
             readings=len(points),
-            injections=[offset(i.given_at) for i in injections],
+            injections=injection_at,
             unit=unit,
             thresholds=thresholds,
         ),
-        "thresholds": [charts.to_unit(t.value_c, unit) for t in thresholds],
+        "thresholds": [from_celsius(t.value_c, unit) for t in thresholds],
         "heatmap_svg": charts.heatmap(days=day_list, rows=heat_rows) if heat_rows else "",
         "heat_rows": heat_rows,
         "day_list": day_list,
         "injections": injections,
+        # The chart's series, unthinned (the PDF draws every reading), and the injections'
+        # places on it: day indices since the first day.
+        "points": points,
+        "injection_at": injection_at,
         "since": since,
     }
 
@@ -144,4 +151,4 @@ def thinned(points: list[charts.Point]) -> list[charts.Point]:
 def _shown(reading, unit: str):
     """A reading in the display unit: as the patient typed it when the units agree (100.3 °F,
     not 100.2 °F back from its 37.9 °C)."""
-    return reading.value if reading.unit == unit else charts.to_unit(reading.value_c, unit)
+    return reading.value if reading.unit == unit else from_celsius(reading.value_c, unit)

@@ -1,4 +1,4 @@
-"""Readings: the one conversion to °C, and what the diary accepts, for storage, the form,
+"""Readings: the one conversion between °C and °F, and what the diary accepts, for storage, the form,
 scenario replay, the demo and the rules alike.
 
 A value the diary form refuses must not reach the rules by another door: `replay_scenario`
@@ -36,6 +36,16 @@ def to_celsius(value: Decimal | float | int | str, unit: str) -> Decimal:
     elif unit != "C":
         raise ValueError(f"unknown temperature unit {unit!r}")
     return number.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def from_celsius(value_c: Decimal, unit: str) -> Decimal:
+    """A °C value in `unit`: F = C × 9/5 + 32, rounded half-up to 0.1 °F; °C as it is. The
+    charts, the exports, the rule messages' "{name_f}" and the demo all read it here."""
+    if unit == "C":
+        return value_c
+    if unit != "F":
+        raise ValueError(f"unknown temperature unit {unit!r}")
+    return (value_c * 9 / 5 + 32).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def local_number(value: Decimal | float | int | str) -> str:

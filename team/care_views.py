@@ -14,16 +14,10 @@ from django.views.decorators.http import require_POST
 from alerts.care.quieting import QuietRefused, quietable_rules, quieting_add, quieting_lift
 from alerts.models import Quieting
 from patients import care, enrolment
-from patients.access import clinician_required
+from patients.access import clinician_required, clinicians_patient
 from patients.models import AccessLog, Patient
 from symptoms.models import Symptom
 from team.care_forms import DischargeForm, PauseForm, QuietForm, UndoDischargeForm
-
-
-def _patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
 
 
 def _quiet_form(data=None) -> QuietForm:
@@ -66,7 +60,7 @@ def _page(request: HttpRequest, patient: Patient, status: int = 200, **forms) ->
 
 @clinician_required
 def care_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.VIEW)
     return _page(request, patient)
 
@@ -74,7 +68,7 @@ def care_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def quiet_add(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     if patient.is_discharged:
         messages.error(request, _("This patient is discharged: there is nothing to quiet."))
         return redirect("team:care", pk=patient.pk)
@@ -105,7 +99,7 @@ def quiet_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def quiet_lift(request: HttpRequest, pk: int, quiet_pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     quiet = get_object_or_404(Quieting, pk=quiet_pk, patient=patient)
     if quieting_lift(quieting=quiet, by=request.user):
         AccessLog.record(request, patient, AccessLog.Action.CARE)
@@ -118,7 +112,7 @@ def quiet_lift(request: HttpRequest, pk: int, quiet_pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def pause(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     if patient.is_discharged:
         messages.error(request, _("This patient is discharged: there is nothing to pause."))
         return redirect("team:care", pk=patient.pk)
@@ -142,7 +136,7 @@ def pause(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     if care.patient_resume(patient=patient, by=request.user):
         AccessLog.record(request, patient, AccessLog.Action.CARE)
         messages.success(request, _("The pause has ended: reminders start again."))
@@ -154,7 +148,7 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     form = DischargeForm(request.POST)
     if not form.is_valid():
         return _page(request, patient, status=400, discharge_form=form)
@@ -169,7 +163,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def discharge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     form = UndoDischargeForm(request.POST)
     if not form.is_valid():
         return _page(request, patient, status=400, undo_form=form)
@@ -198,7 +192,7 @@ def discharge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+    patient = clinicians_patient(request, pk)
     result = enrolment.patient_invitation_resend(patient=patient)
     if result is enrolment.Resend.SENT:
         AccessLog.record(request, patient, AccessLog.Action.INVITE)

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,19 +22,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from alerts.care.prompts import reasons_of
-from alerts.models import LEVEL_RANK, Alert, EntryOutcome, Level
+from alerts.models import Alert, EntryOutcome, Level
 from alerts.rules import vaccine_plan_is_live
 from patients.models import Patient
 from symptoms.charts import (
     GRADE_FILL,
     WARNING_FILL,
     YES_FILL,
-    Threshold,
     temperature_axis,
-    to_unit,
 )
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 from symptoms.readings import local_number
+from team.summary import Summary
 from team.templatetags.alert_format import _name, describe
 
 if TYPE_CHECKING:
@@ -356,20 +354,13 @@ def _document(*, running_head: str, confidential: str) -> FPDF:
     return pdf
 
 
-def summary_pdf(
-    patient: Patient,
-    history: dict,
-    alerts,
-    *,
-    thresholds: list[Threshold],
-    generated_at: datetime,
-    reader_zone=None,
-) -> bytes:
+def summary_pdf(summary: Summary, *, reader_zone=None) -> bytes:
     """A pre-visit summary a doctor can file: identifiers, the temperature chart with the
     rules' warning lines, the symptoms by day, the team's alerts with who acted and what
-    they did, and the injections. `history` is symptoms.history.build_history's, in the
-    team's °C; `thresholds` are the same warning lines (alerts/care/thresholds.py). Times are in the
-    reader's zone (`reader_zone`, the patient's without one); days are the patient's."""
+    they did, and the injections: the same facts as the printable page, from the same
+    `summary` (team.summary.summary_build). Times are in the reader's zone (`reader_zone`,
+    the patient's without one); days are the patient's."""
+    patient, history, generated_at = summary.patient, summary.history, summary.generated_at
     zone = reader_zone or patient.zone
     dob = _day(patient.date_of_birth) if patient.date_of_birth else _("not recorded")
     hospital_number = patient.hospital_number or _("not recorded")
@@ -441,15 +432,7 @@ def summary_pdf(
             else _("%(zone)s (days are the patient's, in %(home)s)")
             % {"zone": zone, "home": patient.timezone},
         ),
-        (
-            _("Elevated-risk reasons"),
-            ", ".join(
-                str(Patient._meta.get_field(field).verbose_name)
-                for field in Patient.ER_FIELDS.values()
-                if getattr(patient, field)
-            )
-            or _("none"),
-        ),
+        (_("Elevated-risk reasons"), ", ".join(summary.risk_reasons) or _("none")),
         (_("Hepatitis B risk"), _("Yes") if patient.hbv_risk else _("No")),
     ]
     pdf.set_font(FONT, "", 9)
@@ -493,7 +476,7 @@ def summary_pdf(
         pdf.set_font(FONT, "", 8.5)
 
     heading(_("Temperature (°%(unit)s)") % {"unit": unit})
-    _temperature_chart(pdf, patient, history, thresholds, unit=unit)
+    _temperature_chart(pdf, summary)
 
     heat_rows = history["heat_rows"]
     if heat_rows:
@@ -501,10 +484,7 @@ def summary_pdf(
         _symptom_chart(pdf, days, heat_rows)
 
     heading(_("Team alerts"))
-    # Most serious first, then in the order they fired.
-    team_alerts = sorted(
-        (a for a in alerts if a.team_alert), key=lambda a: (-LEVEL_RANK[a.level], a.fired_at)
-    )
+    team_alerts = summary.team_alerts
     if not team_alerts:
         pdf.cell(0, 5, _("None in this period."), new_x="LMARGIN", new_y="NEXT")
     symptoms = {s.code: s for s in Symptom.objects.all()} if team_alerts else {}
@@ -538,7 +518,7 @@ def summary_pdf(
                 table.row(
                     [
                         date_format(row["day"], "D j M"),
-                        _temperature_text(row, patient),
+                        _temperature_text(row),
                         ", ".join(f"{s['label']} ({str(s['words']).lower()})" for s in graded)
                         or "—",
                         "; ".join(_("%(symptom)s: yes, reported") % {"symptom": f} for f in flags)
@@ -572,37 +552,21 @@ def _lacks_glyphs(pdf: FPDF, text: str) -> bool:
     return any(ord(c) not in cmap for c in text if not c.isspace())
 
 
-def patient_unit_text(value_c, patient: Patient) -> str:
-    """A °C value in the patient's own unit when that is not °C ("101.1 °F"), else ""."""
-    if value_c is None or patient.temperature_unit == "C":
-        return ""
-    return f"{local_number(to_unit(value_c, patient.temperature_unit))} °{patient.temperature_unit}"
-
-
-def _temperature_text(row: dict, patient: Patient) -> str:
+def _temperature_text(row: dict) -> str:
     """One unit, the team's °C, with the patient's °F in brackets: "38.4 °C (101.1 °F)"."""
     if row["max_c"] is None:
         return "—"
     text = f"{local_number(row['max_c'])} °C"
-    other = patient_unit_text(row["max_c"], patient)
-    return f"{text} ({other})" if other else text
+    return f"{text} ({row['patient_unit']})" if row["patient_unit"] else text
 
 
-def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *, unit: str):
-    """Readings as a line with points, the warning lines dashed, injections dotted."""
+def _temperature_chart(pdf: FPDF, summary: Summary):
+    """Readings as a line with points, the warning lines dashed, injections dotted: the
+    summary's series (the page's chart draws the same)."""
+    history, unit, thresholds = summary.history, summary.unit, summary.thresholds
     days = history["days"]
-    start = history["day_list"][0]
-    zone = patient.zone
-    points = []
-    for entry in history["entries"]:
-        for reading in entry.temperatures.all():
-            local = reading.measured_at.astimezone(zone)
-            at = (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
-            if 0 <= at < days:
-                value = reading.value if reading.unit == unit else to_unit(reading.value_c, unit)
-                points.append((at, Decimal(value), reading.value_c))
-    points.sort()
-    lines = [(to_unit(t.value_c, unit), t) for t in thresholds]
+    points = [(p.day_index, p.value, p.value_c) for p in summary.points]
+    lines = summary.lines
     axis = temperature_axis([p[1] for p in points] + [v for v, _t in lines], unit)
     left, top = pdf.l_margin + 16, pdf.get_y() + 2
     plot_w, plot_h = pdf.w - pdf.r_margin - left - 34, 52
@@ -635,9 +599,7 @@ def _temperature_chart(pdf: FPDF, patient: Patient, history: dict, thresholds, *
     pdf.set_draw_color(*MUTED)
     pdf.rect(left, top, plot_w, plot_h)
 
-    for injection in history["injections"]:
-        local = injection.given_at.astimezone(zone)
-        at = (local.date() - start).days + (local.hour * 60 + local.minute) / 1440
+    for at in history["injection_at"]:
         pdf.set_draw_color(*MUTED)
         pdf.set_dash_pattern(dash=0.4, gap=0.8)
         pdf.line(x(at), top, x(at), top + plot_h)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -18,7 +18,8 @@ from patients.identifiers import (
     national_label,
     validate_national_number,
 )
-from patients.models import COMMON_ZONES, Patient, User, validate_phone
+from patients.models import Patient, User, validate_phone
+from patients.timezones import DEFAULT_ZONE, ZoneChoiceField, offered
 
 
 class IdentityFields(forms.Form):
@@ -96,7 +97,7 @@ class EnrolForm(IdentityFields):
         ),
     )
     team = forms.ModelChoiceField(label=_("Care team"), queryset=None)
-    timezone = forms.ChoiceField(label=_("Time zone"))
+    timezone = forms.ChoiceField(label=_("Time zone"))  # its choices: ZoneChoiceField
     temperature_unit = forms.ChoiceField(
         label=_("Temperature unit"),
         choices=Patient.Unit.choices,
@@ -125,12 +126,7 @@ class EnrolForm(IdentityFields):
             self.fields["team"].initial = teams[0]
             self.name_national_number(teams[0].country)
         self.fields["language"].initial = translation.get_language()
-        others = sorted(available_timezones() - set(COMMON_ZONES))
-        self.fields["timezone"].choices = [
-            (_("Common"), [(z, z.replace("_", " ")) for z in COMMON_ZONES]),
-            (_("All time zones"), [(z, z.replace("_", " ")) for z in others]),
-        ]
-        self.fields["timezone"].initial = "Europe/London"
+        self.fields["timezone"] = ZoneChoiceField()
 
     def country(self) -> str | None:
         team = self.cleaned_data.get("team")
@@ -145,11 +141,9 @@ class EnrolForm(IdentityFields):
     def clean_first_dose_at(self):
         # A wall-clock time in the patient's zone (the field gives it naive).
         value = self.cleaned_data.get("first_dose_at")
-        name = self.data.get("timezone") or "Europe/London"
-        # An unknown zone is the timezone field's own error; read the time in the page's.
-        zone = (
-            ZoneInfo(name) if name in available_timezones() else dj_timezone.get_current_timezone()
-        )
+        name = self.data.get("timezone") or DEFAULT_ZONE
+        # A zone not offered is the timezone field's own error; read the time in the page's.
+        zone = ZoneInfo(name) if name in offered() else dj_timezone.get_current_timezone()
         if value is not None:
             value = wall_time(value, zone)
         now = dj_timezone.now()

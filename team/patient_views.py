@@ -30,7 +30,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,12 +39,13 @@ from django.views.decorators.http import require_POST
 from alerts.care.thresholds import temperature_thresholds
 from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
 from patients import dosing, enrolment
-from patients.access import clinician_required, enrolment_allowed
+from patients.access import clinician_required, clinicians_patient, enrolment_allowed
 from patients.models import AccessLog, CareTeam, Injection, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
+from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
 Download = TypeVar("Download", bound=HttpResponseBase)
@@ -186,9 +187,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One patient at a glance: who they are, the chart and heat-map, their open alerts in a
     compact list (the alert page acts on them), care settings, and a filtered timeline."""
-    patient = get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
+    patient = clinicians_patient(request, pk)
     days = history_days(request.GET.get("days"))
     context = build_history(
         patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
@@ -345,12 +344,6 @@ def _timeline(entries, injections, alerts) -> list[dict]:
 # Exports (each one logged) --------------------------------------------------------------
 
 
-def _patient_for(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
-
-
 def _attachment(response: Download, filename: str) -> Download:
     """Offer an export as a download named after the patient's reference (never a name)."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -361,7 +354,7 @@ def _csv_download(request: HttpRequest, pk: int, *, rows, action: str, kind: str
     """A CSV of one patient, streamed: for a spreadsheet in the reader's language by default
     (German and Spanish: semicolons and a decimal comma); `?for=machine`: commas, points and
     English for another program."""
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, action)
     machine = request.GET.get("for") == "machine"
     style = exports.CsvStyle.for_reader(machine=machine)
@@ -392,60 +385,42 @@ def export_alerts_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     )
 
 
-def _summary_context(request: HttpRequest, patient: Patient) -> dict:
-    days = 90 if request.GET.get("days") == "90" else 30
-    thresholds = temperature_thresholds(patient)
-    # In °C, as every team page; the day rows give the patient's °F in brackets.
-    history = build_history(patient, days=days, unit="C", thresholds=thresholds)
-    for row in history["rows"]:
-        row["patient_unit"] = exports.patient_unit_text(row["max_c"], patient)
-    alerts = list(
-        Alert.objects.filter(patient=patient, fired_at__gte=history["since"])
-        .select_related("rule", "acknowledged_by", "resolved_by")
-        .order_by("fired_at")
-    )
-    return {"history": history, "alerts": alerts, "days": days, "thresholds": thresholds}
+def _summary_of(request: HttpRequest, patient: Patient) -> Summary:
+    return summary_build(patient, days=90 if request.GET.get("days") == "90" else 30)
 
 
 @clinician_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable pre-visit summary (print CSS); the PDF has the same content."""
-    patient = _patient_for(request, pk)
+    """A printable pre-visit summary (print CSS): the PDF's facts, from the same Summary."""
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PRINT)
-    context = _summary_context(request, patient)
+    summary = _summary_of(request, patient)
     return render(
         request,
         "team/summary.html",
         {
-            **context["history"],
+            **summary.history,
+            "summary": summary,
             "patient": patient,
-            "alerts": context["alerts"],
-            "team_alerts": [a for a in context["alerts"] if a.team_alert],
-            "generated_at": timezone.now(),
+            "team_alerts": summary.team_alerts,
+            "generated_at": summary.generated_at,
         },
     )
 
 
 @clinician_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
-    context = _summary_context(request, patient)
-    pdf = exports.summary_pdf(
-        patient,
-        context["history"],
-        context["alerts"],
-        thresholds=context["thresholds"],
-        generated_at=timezone.now(),
-        reader_zone=timezone.get_current_timezone(),
-    )
+    summary = _summary_of(request, patient)
+    pdf = exports.summary_pdf(summary, reader_zone=timezone.get_current_timezone())
     response = HttpResponse(pdf, content_type="application/pdf")
-    return _attachment(response, f"{patient.reference}-summary-{context['days']}d.pdf")
+    return _attachment(response, f"{patient.reference}-summary-{summary.days}d.pdf")
 
 
 @clinician_required
 def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     try:
         bundle = fhir.fhir_bundle(patient)
     except fhir.ExportInvalid:
@@ -496,7 +471,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def patient_details(request: HttpRequest, pk: int) -> HttpResponse:
     """The team edits who the patient is and how to reach them (with history)."""
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = IdentityForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         changed = enrolment.patient_identity_update(
@@ -536,7 +511,7 @@ def _identity_history(patient: Patient, limit: int = 5) -> list[dict]:
 @require_POST
 @clinician_required
 def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = RiskFlagsForm(request.POST, instance=patient)
     if form.is_valid():
         form.save()  # django-simple-history keeps who changed what, and when
@@ -547,7 +522,7 @@ def risk_flags(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def add_caregiver(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient_for(request, pk)
+    patient = clinicians_patient(request, pk)
     form = CaregiverForm(request.POST)
     if form.is_valid():
         enrolment.caregiver_invite(patient, form.cleaned_data, invited_by=request.user)

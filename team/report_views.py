@@ -7,7 +7,7 @@ import io
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diary_core.next_page import next_page
-from patients.access import clinician_required
+from patients.access import clinician_required, clinicians_patient
 from patients.models import CareTeam, Patient, PatientReminder
 from symptoms.reminders import gap_reminders
 from team import adherence
@@ -156,9 +156,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a patient who has not written for a while the "your diary is waiting" e-mail
     (the DIARY-GAP-2 reminder: no health data, one a day at most)."""
-    patient = get_object_or_404(
-        Patient.objects.for_clinician(request.user).monitored(timezone.now()), pk=pk
-    )
+    patient = clinicians_patient(request, pk, among=Patient.objects.monitored(timezone.now()))
     now = timezone.now()
     today = patient.local_day(now)
     already = patient.reminders.filter(kind=PatientReminder.Kind.GAP, local_day=today).exists()

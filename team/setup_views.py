@@ -24,9 +24,9 @@ from django.views.decorators.http import require_POST
 from alerts.models import AlertRule, EngineSettings
 from patients import enrolment
 from patients.access import administrator_required
-from patients.models import COMMON_ZONES, CareTeam, CareTeamMembership, User
+from patients.models import CareTeam, CareTeamMembership, User
 from patients.roles import ADMINISTRATOR, APPROVE_RULE_CHANGE, CLINICAL_LEAD, ROLE_WORDS
-from patients.timezones import zone_choices
+from patients.timezones import ZoneChoiceField
 
 
 class TeamForm(forms.ModelForm):
@@ -41,11 +41,7 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"] = forms.ChoiceField(
-            label=_("Time zone"),
-            choices=zone_choices(common=COMMON_ZONES, current=self.instance.timezone),
-            initial=self.instance.timezone or "Europe/London",
-        )
+        self.fields["timezone"] = ZoneChoiceField(current=self.instance.timezone or None)
 
 
 class StaffInviteForm(forms.Form):
@@ -306,7 +302,8 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(APPROVE_RULE_CHANGE):
         raise Http404
     team = get_object_or_404(CareTeam, pk=pk)
-    if not request.user.is_superuser and not team.memberships.filter(user=request.user).exists():
+    mine = CareTeam.objects.for_clinician(request.user).filter(pk=team.pk).exists()
+    if not request.user.is_superuser and not mine:
         # A clinical lead signs off the rules of their own team, not another clinic's.
         raise Http404
     team.rules_signed_off_at, team.rules_signed_off_by = timezone.now(), request.user

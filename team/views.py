@@ -37,8 +37,8 @@ from alerts.models import (
     level_rank,
 )
 from diary_core.next_page import next_page
-from patients.access import clinician_required
-from patients.models import AccessLog, CareTeam, Patient
+from patients.access import clinician_required, clinicians_patient
+from patients.models import AccessLog, CareTeam
 from patients.sessions import is_background
 from team.forms import AssignForm, ResolveForm, SnoozeForm
 
@@ -319,12 +319,6 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
 # or the ones ticked).
 
 
-def _get_patient_for_clinician(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(
-        Patient.objects.for_clinician(request.user).select_related("user", "team"), pk=pk
-    )
-
-
 def _chosen_ids(request: HttpRequest) -> list[int] | None:
     """The alerts ticked on the page; None (all of them) when the form lists none."""
     ids = [int(v) for v in request.POST.getlist("alert") if v.isdigit()]
@@ -334,7 +328,7 @@ def _chosen_ids(request: HttpRequest) -> list[int] | None:
 @require_POST
 @clinician_required
 def patient_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _get_patient_for_clinician(request, pk)
+    patient = clinicians_patient(request, pk)
     result = concern_take(patient=patient, by=request.user)
     if result.claimed:
         messages.success(
@@ -360,7 +354,7 @@ def patient_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _get_patient_for_clinician(request, pk)
+    patient = clinicians_patient(request, pk)
     form = AssignForm(request.POST, colleagues=team_colleagues(patient.team))
     if not form.is_valid():
         messages.error(request, form.errors["to"][0])
@@ -386,7 +380,7 @@ def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _get_patient_for_clinician(request, pk)
+    patient = clinicians_patient(request, pk)
     if concern_acknowledge(patient=patient, by=request.user):
         messages.success(
             request,
@@ -402,7 +396,7 @@ def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def patient_called_back_view(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _get_patient_for_clinician(request, pk)
+    patient = clinicians_patient(request, pk)
     if concern_called_back(patient=patient, by=request.user):
         messages.success(
             request, _("Recorded: you called %(name)s back.") % {"name": patient.display_name}
@@ -416,7 +410,7 @@ def patient_called_back_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @clinician_required
 def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _get_patient_for_clinician(request, pk)
+    patient = clinicians_patient(request, pk)
     ids = _chosen_ids(request)
     chosen = Alert.objects.filter(patient=patient, concern__status=Concern.Status.OPEN).exclude(
         status=Alert.Status.RESOLVED

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.rules import DEFAULT_RULES
+from patients.timezones import DEFAULT_ZONE
 from symptoms.readings import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
 ELEVATED_RISK = ("immunosuppressant", "low_ig", "recurrent_infection", "cytopenia")
@@ -120,7 +121,7 @@ def parse_scenario(data: Any, catalogue: Catalogue) -> Scenario:
     if not isinstance(patient, dict):
         raise ScenarioError("must be an object", field_name="patient")
     _refuse_unknown(patient, {"timezone", "elevated_risk", "hbv_risk", "first_dose_at"}, "patient")
-    tz_name = patient.get("timezone", "Europe/London")
+    tz_name = patient.get("timezone", DEFAULT_ZONE)
     try:
         if not isinstance(tz_name, str):
             raise ZoneInfoNotFoundError

@@ -13,6 +13,7 @@ from django.utils import formats
 from modeltranslation.utils import build_localized_fieldname
 
 from alerts.rules import DEFAULT_RULES, NONE, Level
+from symptoms.readings import from_celsius
 
 
 def validate_rule_row(rule: Any) -> None:
@@ -119,10 +120,10 @@ def message_values(params: dict, remeasure_minutes: int | None) -> dict[str, str
     for name, value in list(values.items()):
         if name.endswith("_c") and "." in value:
             try:
-                fahrenheit = Decimal(value) * 9 / 5 + 32
+                fahrenheit = from_celsius(Decimal(value), "F")
             except InvalidOperation:
                 continue
-            values[f"{name}_f"] = str(fahrenheit.quantize(Decimal("0.1")))
+            values[f"{name}_f"] = str(fahrenheit)
     if remeasure_minutes is not None:
         values["remeasure_minutes"] = str(remeasure_minutes)
     return values

@@ -26,10 +26,10 @@ from alerts.ruleset.messages import (
 class Level(models.TextChoices):
     """alerts.rules.Level, with the words people read."""
 
-    NONE = rules.NONE, _("Nothing to act on")
+    NONE = rules.NONE, _("Thank you — nothing needs action today")
     WATCH = rules.WATCH, _("Keep monitoring")
-    CONTACT = rules.CONTACT, _("Contact the team today")
-    URGENT = rules.URGENT, _("Seek attention now")
+    CONTACT = rules.CONTACT, _("Contact your care team today")
+    URGENT = rules.URGENT, _("Seek medical attention now")
 
 
 LEVEL_RANK = rules.RANK

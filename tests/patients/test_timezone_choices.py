@@ -3,15 +3,25 @@ and a value saved before still shows and saves."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from zoneinfo import available_timezones
 
 import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from patients import timezones
 from patients.forms import SettingsForm
-from patients.models import COMMON_ZONES, Patient
+from patients.models import Patient
+from patients.timezones import COMMON_ZONES, DEFAULT_ZONE, ZoneChoiceField
+from team.forms import EnrolForm
+from team.setup_views import TeamForm
+from tests.sources import PRODUCT, ROOT, places
 
 SETTINGS = reverse("patients:settings")
 
@@ -132,3 +142,85 @@ def test_a_country_city_choice_saves_the_iana_name(bob):
 def test_a_caregiver_sees_the_zone_by_its_city(client, bob, carol):
     client.force_login(carol.user)
     assert "United Kingdom — London" in client.get(SETTINGS).content.decode()
+
+
+def _all_form_classes() -> set[type]:
+    """Every form class in the product's modules (imported, then found by subclassing)."""
+    for package in PRODUCT:
+        if (ROOT / package / "__init__.py").exists():
+            root = importlib.import_module(package)
+            for module in pkgutil.walk_packages(root.__path__, f"{package}."):
+                if ".migrations" not in module.name and ".management" not in module.name:
+                    importlib.import_module(module.name)
+    found, todo = set(), [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return {cls for cls in found if cls.__module__.split(".")[0] in PRODUCT}
+
+
+def _offered_by(field) -> set[str]:
+    return {
+        value
+        for _group, options in field.choices
+        for value, _label in (options if isinstance(options, list | tuple) else [])
+    }
+
+
+@pytest.mark.django_db
+def test_every_time_zone_field_offers_the_one_list(bob, team_a):
+    """A form (or the admin) with its own list of zones would offer Etc/GMT+5 again."""
+    made = {
+        EnrolForm: lambda: EnrolForm(teams=type(team_a).objects.filter(pk=team_a.pk)),
+        SettingsForm: lambda: SettingsForm(instance=bob),
+        TeamForm: lambda: TeamForm(instance=team_a),
+    }
+    with_zone = {
+        cls for cls in _all_form_classes() if "timezone" in getattr(cls, "base_fields", {})
+    }
+    assert with_zone == set(made), f"time-zone forms this test does not know: {with_zone}"
+    one_list = set(timezones.offered())
+    for cls, make in made.items():
+        field = make().fields["timezone"]
+        assert isinstance(field, ZoneChoiceField), cls
+        assert _offered_by(field) == one_list, cls
+    # The models' fields: the one default, and the admin picks from the one list.
+    request = RequestFactory().get("/")
+    for model in apps.get_models():
+        for model_field in model._meta.fields:
+            if model_field.name != "timezone":
+                continue
+            assert model_field.default == DEFAULT_ZONE, model
+            model_admin = admin.site._registry.get(model)
+            if model_admin is not None:
+                request.user = type("Admin", (), {"is_superuser": True})()
+                form = model_admin.get_form(request, None, fields=["timezone"])
+                assert isinstance(form.base_fields["timezone"], ZoneChoiceField), model
+                assert _offered_by(form.base_fields["timezone"]) == one_list, model
+
+
+def test_the_default_zone_is_written_once():
+    """ "Europe/London" is the default in patients/timezones.py and nowhere else."""
+    written = places(r"Europe/London", ".py", ".html", ".txt", ".js")
+    assert written == [f"patients/timezones.py:{_line_of('DEFAULT_ZONE = ')}", _common()]
+
+
+def test_only_the_timezones_module_lists_the_tz_database():
+    """A second list of choices would start from zoneinfo's names."""
+    assert {p.split(":")[0] for p in places(r"available_timezones|all_timezones", ".py")} <= {
+        "patients/timezones.py",
+        "patients/models.py",  # validate_timezone: any real zone, so a saved value still works
+    }
+
+
+def _line_of(prefix: str) -> int:
+    lines = (ROOT / "patients/timezones.py").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(prefix))
+
+
+def _common() -> str:
+    """The common zones list starts with the default zone (offered first)."""
+    return f"patients/timezones.py:{_line_of('COMMON_ZONES = ') + 1}"

@@ -108,7 +108,7 @@ def test_no_two_admin_entries_share_a_name(client, dana):
 
 
 def test_the_admin_names_levels_as_the_queue_does(client, dana, records):
-    """The queue says URGENT; the admin said only "Seek attention now"."""
+    """The queue says URGENT; the admin said only "Seek medical attention now"."""
     client.force_login(dana)
     page = client.get("/admin/alerts/alertrule/?q=SEP-RF").content.decode()
-    assert "URGENT · Seek attention now" in page
+    assert "URGENT · Seek medical attention now" in page

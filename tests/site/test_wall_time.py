@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django import forms
 from django.urls import reverse
 
-from diary_core.fields import LocalDateTimeField, wall_time
+from diary_core.fields import CLOCK_SLACK, LocalDateTimeField, past_wall_time, wall_time
 from symptoms.models import DiaryEntry
+from tests.sources import places
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -80,3 +82,19 @@ def test_a_reading_measured_at_0130_on_the_night_the_clocks_go_back_is_saved(
     assert response.status_code == 302
     assert DiaryEntry.objects.get(patient=bob).recorded_at == expected
     assert expected <= now + timedelta(minutes=5)
+
+
+def test_a_time_a_little_ahead_is_now_and_one_further_ahead_is_refused():
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    ahead = (now + CLOCK_SLACK).replace(tzinfo=None)
+    assert past_wall_time(ahead, LONDON, now=now) == now + CLOCK_SLACK
+    with pytest.raises(forms.ValidationError):
+        past_wall_time(ahead + timedelta(minutes=1), LONDON, now=now)
+
+
+def test_the_forms_read_a_past_time_through_the_one_helper():
+    """ "Not in the future" and its words are written in diary_core/fields.py only."""
+    assert {p.split(":")[0] for p in places(r"in the future\. Please check", ".py")} == {
+        "diary_core/fields.py"
+    }
+    assert places(r"\+\s*timedelta\(minutes=5\)", ".py") == []  # CLOCK_SLACK

@@ -21,6 +21,7 @@ from symptoms.charts import (
     spread_labels,
     temperature_axis,
 )
+from symptoms.readings import from_celsius
 
 RULE_LINES = [
     Threshold(D("37.5"), "slightly raised"),
@@ -90,7 +91,7 @@ def test_it_moves_close_labels_apart_the_least(wanted, placed):
 @pytest.mark.parametrize("unit", ["C", "F"])
 def test_the_rules_lines_labels_never_overlap_at_any_height(height, unit):
     """37.5, 38.0 and 38.3 °C are 0.3 °C apart at the top: closer than a line of text."""
-    lines = [charts.to_unit(t.value_c, unit) for t in RULE_LINES]
+    lines = [from_celsius(t.value_c, unit) for t in RULE_LINES]
     axis = temperature_axis(lines, unit, height=height)
     placed = sorted(spread_labels([axis.y(v) for v in lines], low=-0.6, high=height + 0.6))
     assert all(b - a >= LABEL_HEIGHT - 1e-9 for a, b in zip(placed, placed[1:], strict=False))

@@ -61,7 +61,7 @@ def test_csv_has_every_entry_in_local_time_and_defuses_formulas(client, alice, b
     # What the patient was told, from the record: an entry never evaluated says so.
     assert rows[0]["Advice recorded"] == "Not assessed yet"
     assert rows[1]["Advice recorded"] == (
-        "Seek attention now: Possible sepsis signs; Fever; "
+        "Seek medical attention now: Possible sepsis signs; Fever; "
         "Chills or aches with a raised temperature; Symptom clearly worse"
     )
 

@@ -24,8 +24,9 @@ from alerts.care.concerns import concern_resolve, concern_take, open_concern
 from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, ResolutionAction
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
+from patients.timezones import DEFAULT_ZONE
 from symptoms.models import DiaryEntry, Symptom
-from symptoms.readings import temperature_problem
+from symptoms.readings import from_celsius, temperature_problem
 from symptoms.services import EntryData, Reading, entry_record
 
 DEMO_DEVICE = "Demo authenticator"
@@ -40,7 +41,7 @@ class DemoPatient:
     username: str
     first_name: str
     last_name: str
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_ZONE
     unit: str = "C"
     # Days ago of the first dose; the schedule continues from there.
     first_dose_days_ago: int = 180
@@ -305,7 +306,7 @@ class Command(BaseCommand):
                 temp_c = round(rng.uniform(36.3, 37.1), 1)
             value = Decimal(str(temp_c))
             if spec.unit == "F":
-                value = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
+                value = from_celsius(value, "F")
             # The demo holds only readings the diary form would accept.
             problem = temperature_problem(value, spec.unit)
             if problem:
