@@ -68,6 +68,20 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _language_back():
+    """A request as a German-speaking person leaves German active on the test's thread (the
+    person's language is activated for the rest of the request, as Django's LocaleMiddleware
+    does); a later test that renders without a request starts in English again."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import translation
+
+        translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def team_a(db):
     from patients.models import CareTeam
