@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, Digest, Level
+from diary_core.outbox import describe
 from patients.languages import speaking_to
 from patients.models import CareTeam, CareTeamMembership
 from symptoms.reminders import due_at, in_quiet_hours
@@ -81,7 +82,8 @@ def _send(user, team: CareTeam, day, count: int, now: datetime) -> int:
         _email(user, team, count)
     except Exception as exc:  # noqa: BLE001 — recorded and shown, never raised
         Digest.objects.filter(pk=digest.pk).update(
-            status=Digest.Status.FAILED, last_error=str(exc)[:300]
+            status=Digest.Status.FAILED,
+            last_error=describe(exc),  # never the address
         )
         logger.warning("WATCH digest %s not sent", digest.pk)
         return 0
