@@ -2,35 +2,31 @@
 
 `account_email_queue` writes an AccountEmail row in the caller's transaction and asks a
 worker to send it after commit; `account_emails_send` (the task, and beat every minute)
-sends what is due, with retries. Mail that cannot be sent now is not lost, and nothing
-secret (a reset token, a link) ever waits in Redis or a log: links are made when sending.
+sends what is due through the outbox (diary_core/outbox.py), with its retries. Mail that
+cannot be sent now is not lost, and nothing secret (a reset token, a link) ever waits in
+Redis or a log: links are made when sending.
 E-mails carry no health data and never name a patient. The one e-mail to clinicians here,
 DOSE_CHECK, names the patient's reference only, like the alert e-mails.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from diary_core.outbox import DeliveryError, Outcome, deliver_due
 from diary_core.publisher import publish_task_on_commit
 from patients.languages import speaking_to
 from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
 BATCH = 100
 Kind = AccountEmail.Kind
 TEMPLATES = {
@@ -119,51 +115,18 @@ def _message(email: AccountEmail) -> EmailMessage:
         )
 
 
+_LOAD = AccountEmail.objects.select_related("user", "caregiver", "patient")
+
+
 def account_emails_send(*, now: datetime | None = None, only: int | None = None) -> int:
-    """Send due account e-mails (or only one); each row is claimed so two workers never
-    send it twice. Failures are retried with backoff, MAX_ATTEMPTS times."""
-    now = now or timezone.now()
-    due = AccountEmail.objects.filter(status=AccountEmail.Status.PENDING, due_at__lte=now)
-    if only is not None:
-        due = due.filter(pk=only)
-    sent = 0
-    for email_id in list(due.order_by("due_at").values_list("pk", flat=True)[:BATCH]):
-        claimed = AccountEmail.objects.filter(
-            pk=email_id, status=AccountEmail.Status.PENDING
-        ).update(status=AccountEmail.Status.SENDING, attempts=F("attempts") + 1)
-        if not claimed:
-            continue
-        email = AccountEmail.objects.select_related("user", "caregiver", "patient").get(pk=email_id)
-        sent += _send(email, now=now)
-    return sent
+    """Send due account e-mails (or only one) through the outbox (diary_core/outbox.py:
+    claimed so two workers never send one twice, retried under its one policy). Returns
+    how many were sent."""
+    return deliver_due(_LOAD, _email_deliver, now=now, batch=BATCH, only=only)[Outcome.SENT]
 
 
-def _send(email: AccountEmail, *, now: datetime) -> int:
+def _email_deliver(email: AccountEmail, now: datetime) -> None:
+    """The outbox's send_one for an account e-mail."""
     if not email.user.email or not email.user.is_active:
-        _finish(email, AccountEmail.Status.FAILED, "no active account with an address")
-        return 0
-    try:
-        _message(email).send()
-    except (smtplib.SMTPException, OSError) as error:
-        retry = email.attempts < MAX_ATTEMPTS
-        logger.warning(
-            "account e-mail %s (%s) failed, attempt %s: %s",
-            email.pk,
-            email.kind,
-            email.attempts,
-            type(error).__name__,
-        )
-        AccountEmail.objects.filter(pk=email.pk).update(
-            status=AccountEmail.Status.PENDING if retry else AccountEmail.Status.FAILED,
-            last_error=type(error).__name__[:300],
-            due_at=now + timedelta(minutes=2**email.attempts),
-        )
-        return 0
-    _finish(email, AccountEmail.Status.SENT, "", sent_at=now)
-    return 1
-
-
-def _finish(email: AccountEmail, status: str, error: str, sent_at=None) -> None:
-    AccountEmail.objects.filter(pk=email.pk).update(
-        status=status, last_error=error, sent_at=sent_at
-    )
+        raise DeliveryError("no active account with an address", permanent=True)
+    _message(email).send()

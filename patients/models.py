@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from diary_core.client_ip import client_ip
+from diary_core.outbox import OutboxMessage, due_index
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
 from patients.timezones import DEFAULT_ZONE
@@ -604,30 +605,22 @@ class Injection(models.Model):
         return (now or dj_timezone.now()) < self.correctable_until()
 
 
-class PatientReminder(models.Model):
+class PatientReminder(OutboxMessage):
     """A reminder e-mail to a patient: one per patient, kind and local day (idempotent).
 
     It carries no health data: only that the diary is waiting, a link, and how to stop.
+    Sent through the outbox (diary_core/outbox.py); one no longer needed is cancelled.
     """
+
+    recipient_path = "patient__user"
 
     class Kind(models.TextChoices):
         DAILY = "daily", _("Daily reminder")
         GAP = "gap", _("Missed days (DIARY-GAP-2)")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
-
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     local_day = models.DateField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=dj_timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -635,13 +628,16 @@ class PatientReminder(models.Model):
                 fields=["patient", "kind", "local_day"], name="patients_reminder_once_a_day"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="patients_reminder_due")]
+        indexes = [
+            # The outbox claims pending rows that are due.
+            due_index("patients_reminder_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient} on {self.local_day}"
 
 
-class AccountEmail(models.Model):
+class AccountEmail(OutboxMessage):
     """An e-mail about an account: an invitation, a password reset, a security notice; or
     a notice to a clinician that a patient's dose needs a check (DOSE_CHECK).
 
@@ -663,12 +659,6 @@ class AccountEmail(models.Model):
         DOSE_CHECK = "dose_check", _("Notice to the team: a dose outside the schedule")
         INVITE_STAFF = "invite_staff", _("Invitation to the care team's pages (staff)")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to send")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # CAREGIVER_CONSENT: the link to accept.
@@ -679,20 +669,12 @@ class AccountEmail(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    due_at = models.DateTimeField(default=dj_timezone.now)
-    created_at = models.DateTimeField(default=dj_timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # The account-mail sweep picks pending rows that are due.
-            models.Index(
-                fields=["due_at"], name="patients_mail_due", condition=models.Q(status="pending")
-            ),
+            # The outbox claims pending rows that are due.
+            due_index("patients_mail_due"),
         ]
 
     def __str__(self) -> str:

@@ -63,6 +63,10 @@ ROLE_PERMISSIONS = {
         "alerts.add_educationpage",
         "alerts.change_educationpage",
         "alerts.view_enginesettings",
+        # The admin's "Messages" page: how every message's delivery went (no health data).
+        "alerts.view_notification",
+        "patients.view_accountemail",
+        "patients.view_patientreminder",
     ),
 }
 

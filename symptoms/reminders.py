@@ -3,14 +3,15 @@
 Rows in PatientReminder are the record of what is due (unique per patient, kind and local
 day), so a sweep run twice, or two beats, send one e-mail. Times are the patient's wall
 clock: a 09:00 reminder is at 09:00 on both daylight-saving change days. Quiet hours
-(21:00–08:00 local) hold reminders back; nothing clinical ever waits for them.
+(21:00–08:00 local) hold reminders back; nothing clinical ever waits for them. The rows
+are sent by the one outbox loop (diary_core/outbox.py); this module says when a reminder
+waits, when it is no longer needed, and what it says.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,13 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from diary_core.outbox import Cancel, Defer, DeliveryError, Outcome, deliver_due
 from patients.languages import speaking_to
-from patients.models import Patient, PatientReminder, in_quiet_hours
+from patients.models import QUIET_END, Patient, PatientReminder, in_quiet_hours
 from symptoms.models import DiaryEntry
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 3
 SEND_BATCH = 200
 OPT_OUT_SALT = "patients.reminders.opt-out"  # unchanged: links already sent keep working
 
@@ -76,7 +75,11 @@ def daily_reminders_sweep(*, now: datetime | None = None) -> int:
         )
         new = [
             PatientReminder(
-                patient_id=pk, kind=PatientReminder.Kind.DAILY, local_day=day, created_at=now
+                patient_id=pk,
+                kind=PatientReminder.Kind.DAILY,
+                local_day=day,
+                created_at=now,
+                due_at=now,
             )
             for pk in ids
             if pk not in logged and pk not in done
@@ -95,6 +98,7 @@ def gap_reminders(patients: list[Patient], *, now: datetime) -> None:
                 kind=PatientReminder.Kind.GAP,
                 local_day=patient.local_day(now),
                 created_at=now,
+                due_at=now,
             )
             for patient in patients
         ],
@@ -102,65 +106,44 @@ def gap_reminders(patients: list[Patient], *, now: datetime) -> None:
     )
 
 
+_LOAD = PatientReminder.objects.select_related("patient__user")
+
+
 def reminders_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> int:
-    """Send pending reminders outside the patient's quiet hours. Returns how many were sent."""
-    now = now or timezone.now()
-    sent = 0
-    pending = (
-        PatientReminder.objects.filter(status=PatientReminder.Status.PENDING)
-        .select_related("patient__user")
-        .order_by("created_at")[:batch]
-    )
-    for reminder in pending:
-        patient = reminder.patient
-        if in_quiet_hours(now.astimezone(patient.zone).time()):
-            continue
-        daily = reminder.kind == PatientReminder.Kind.DAILY
-        stale = daily and reminder.local_day != patient.local_day(now)
-        paused = patient.is_paused(now=now) or patient.is_discharged
-        if stale or paused or not patient.reminders_enabled or not patient.user.is_active:
-            # A daily reminder belongs to its day; a missed-days one waits out the night.
-            _finish(reminder, PatientReminder.Status.SKIPPED, "no longer due")
-            continue
-        logged = DiaryEntry.objects.filter(patient=patient)
-        if daily:
-            logged = logged.filter(local_day=reminder.local_day)
-        else:
-            logged = logged.filter(created_at__gte=reminder.created_at)
-        if logged.exists():
-            _finish(reminder, PatientReminder.Status.SKIPPED, "diary already filled in")
-            continue
-        # Claim it first so two senders never both send (conditional UPDATE).
-        claimed = PatientReminder.objects.filter(
-            pk=reminder.pk, status=PatientReminder.Status.PENDING, attempts=reminder.attempts
-        ).update(attempts=reminder.attempts + 1)
-        if not claimed:
-            continue
-        try:
-            _email(reminder)
-        except Exception as exc:  # noqa: BLE001 — any mail failure is recorded, never raised
-            failed = reminder.attempts + 1 >= MAX_ATTEMPTS
-            PatientReminder.objects.filter(pk=reminder.pk).update(
-                status=PatientReminder.Status.FAILED if failed else PatientReminder.Status.PENDING,
-                last_error=str(exc)[:300],
-            )
-            logger.warning("reminder %s not sent (attempt %s)", reminder.pk, reminder.attempts + 1)
-            continue
-        PatientReminder.objects.filter(pk=reminder.pk).update(
-            status=PatientReminder.Status.SENT, sent_at=now
-        )
-        sent += 1
-    return sent
+    """Send due reminders through the outbox (diary_core/outbox.py: claimed, retried under
+    its one policy) outside the patient's quiet hours. Returns how many were sent."""
+    return deliver_due(_LOAD, _remind, now=now, batch=batch)[Outcome.SENT]
 
 
-def _finish(reminder: PatientReminder, status: str, why: str) -> None:
-    PatientReminder.objects.filter(pk=reminder.pk).update(status=status, last_error=why)
+def _remind(reminder: PatientReminder, now: datetime) -> Cancel | Defer | None:
+    """The outbox's send_one for a reminder: held through the night, cancelled once no
+    longer needed, else e-mailed."""
+    patient = reminder.patient
+    local = now.astimezone(patient.zone)
+    if in_quiet_hours(local.time()):
+        # A missed-days reminder waits out the night (a daily one is cancelled next day).
+        morning = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+        return Defer(due_at(morning, QUIET_END, patient.zone))
+    daily = reminder.kind == PatientReminder.Kind.DAILY
+    stale = daily and reminder.local_day != patient.local_day(now)
+    paused = patient.is_paused(now=now) or patient.is_discharged
+    if stale or paused or not patient.reminders_enabled or not patient.user.is_active:
+        return Cancel("no longer due")  # a daily reminder belongs to its day
+    logged = DiaryEntry.objects.filter(patient=patient)
+    if daily:
+        logged = logged.filter(local_day=reminder.local_day)
+    else:
+        logged = logged.filter(created_at__gte=reminder.created_at)
+    if logged.exists():
+        return Cancel("diary already filled in")
+    _email(reminder)
+    return None
 
 
 def _email(reminder: PatientReminder) -> None:
     user = reminder.patient.user
     if not user.email:
-        raise ValueError("the patient has no e-mail address")
+        raise DeliveryError("the patient has no e-mail address", permanent=True)
     token = opt_out_token(reminder.patient)
     opt_out = settings.DIARY_BASE_URL + reverse("patients:reminders_off", args=[token])
     ctx = {

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from alerts import rules
 from alerts.rules.concern import standing_level
 from alerts.ruleset.models import AlertRule, Level, level_rank
+from diary_core.outbox import OutboxMessage, due_index
 from patients.models import CareTeam
 
 
@@ -522,24 +523,20 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(status=Notification.Status.PENDING, due_at__lte=now)
 
 
-class Notification(models.Model):
+class Notification(OutboxMessage):
     """One message about one change of a concern to one person on one channel.
 
-    The row is written in the transaction that changed the concern and claimed with a
-    conditional UPDATE (pending -> sending) before sending, so two workers never send it
-    twice. It says there is something to see, never what (no health data).
+    The row is written in the transaction that changed the concern; the outbox
+    (diary_core/outbox.py) claims it before sending, so two workers never send it twice.
+    It says there is something to see, never what (no health data).
     """
+
+    recipient_path = "recipient"
+    channel_path = "channel"
 
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("In the app")
         EMAIL = "email", _("E-mail")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to send")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Not needed any more")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
     # The change it is about (None for messages from before concerns existed).
@@ -551,12 +548,6 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    due_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -570,12 +561,8 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            # The notification sweep picks pending rows that are due.
-            models.Index(
-                fields=["due_at"],
-                name="alerts_notification_due",
-                condition=Q(status="pending"),
-            ),
+            # The outbox claims pending rows that are due.
+            due_index("alerts_notification_due"),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from alerts.care.models import Alert
 from alerts.delivery.models import Digest
 from alerts.ruleset.models import Level
+from diary_core.outbox import describe
 from patients.languages import speaking_to
 from patients.models import CareTeam, CareTeamMembership
 from symptoms.reminders import due_at, in_quiet_hours
@@ -83,7 +84,8 @@ def _send(user, team: CareTeam, day, count: int, now: datetime) -> int:
         _email(user, team, count)
     except Exception as exc:  # noqa: BLE001 — recorded and shown, never raised
         Digest.objects.filter(pk=digest.pk).update(
-            status=Digest.Status.FAILED, last_error=str(exc)[:300]
+            status=Digest.Status.FAILED,
+            last_error=describe(exc),  # never the address
         )
         logger.warning("WATCH digest %s not sent", digest.pk)
         return 0

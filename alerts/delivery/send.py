@@ -1,23 +1,19 @@
-"""Sending the team's messages: each Notification row is sent by a worker, retried, and
-swept up by beat when its publish was lost or its worker died.
+"""Sending the team's messages: each Notification row goes through the one outbox loop
+(diary_core/outbox.py, its retry policy included); this module says only what is no
+longer needed and which transport sends it.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-
-from django.db.models import F
-from django.utils import timezone
+from datetime import datetime
 
 from alerts.care.models import ConcernEvent, Notification
 from alerts.care.notify import SWEEP_BATCH
-from alerts.delivery.transports import TRANSPORTS, TransportError
+from alerts.delivery.transports import TRANSPORTS
+from diary_core.outbox import Cancel, Outcome, deliver_due
 
 logger = logging.getLogger(__name__)
-
-
-MAX_ATTEMPTS = 5
 
 
 # Reminders are about a concern still waiting: not needed once someone has acknowledged it.
@@ -43,57 +39,31 @@ def _not_needed(notification: Notification) -> bool:
     return handed_on
 
 
-def notification_send(notification_id: int, *, now: datetime | None = None) -> str:
-    """Send one notification if it is still pending. Safe to call twice or concurrently."""
-    now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING
-    ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1, due_at=now)
-    if claimed != 1:
-        return "not pending"
-    notification = Notification.objects.select_related(
-        "concern__patient", "concern__owner", "event__by", "recipient"
-    ).get(pk=notification_id)
+def _notification_deliver(notification: Notification, now: datetime) -> Cancel | None:
+    """The outbox's send_one for a team message: cancelled once it would say something no
+    longer true, else handed to its channel's transport."""
     if _not_needed(notification):
-        Notification.objects.filter(pk=notification_id).update(status=Notification.Status.CANCELLED)
-        return "cancelled"
-    try:
-        TRANSPORTS[notification.channel].notify(notification)
-    except TransportError as exc:
-        give_up = exc.permanent or notification.attempts >= MAX_ATTEMPTS
-        backoff = timedelta(seconds=min(30 * 2 ** (notification.attempts - 1), 1800))
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED if give_up else Notification.Status.PENDING,
-            last_error=exc.message[:300],
-            due_at=now + backoff,
-        )
-        logger.warning(
-            "notification %s (%s) failed: %s", notification_id, notification.channel, exc.message
-        )
-        return "failed" if give_up else "retry"
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=now, last_error=""
-    )
-    return "sent"
+        return Cancel()
+    TRANSPORTS[notification.channel].notify(notification)
+    return None
 
 
-# A message claimed this long ago and still "sending": its worker died mid-send.
-STUCK_AFTER = timedelta(minutes=10)
+_LOAD = Notification.objects.select_related(
+    "concern__patient", "concern__owner", "event__by", "recipient"
+)
+
+
+def notification_send(notification_id: int, *, now: datetime | None = None) -> str:
+    """Send one notification if it is still pending and due (the outbox's outcome: "sent",
+    "retry", "failed", "cancelled" or "not pending"). Safe to call twice or concurrently."""
+    outcomes = deliver_due(_LOAD, _notification_deliver, now=now, only=notification_id)
+    return next(iter(outcomes))
 
 
 def notifications_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
-    """Send every due pending notification (bounded batch); in-app ones first.
+    """Send every due pending notification (a bounded batch); returns how many were sent.
 
     A message whose worker died while sending it is sent again: at most one duplicate,
     never a message lost (docs/operations.md).
     """
-    now = now or timezone.now()
-    Notification.objects.filter(
-        status=Notification.Status.SENDING, due_at__lt=now - STUCK_AFTER
-    ).update(status=Notification.Status.PENDING, last_error="interrupted while sending")
-    ids = list(
-        Notification.objects.due(now)
-        .order_by("-channel", "due_at")  # in_app sorts after email: in-app first
-        .values_list("pk", flat=True)[:batch]
-    )
-    return sum(notification_send(pk, now=now) == "sent" for pk in ids)
+    return deliver_due(_LOAD, _notification_deliver, now=now, batch=batch)[Outcome.SENT]

@@ -6,8 +6,6 @@ symptoms, temperatures, notes or the patient's name — a short reference only.
 
 from __future__ import annotations
 
-import smtplib
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from alerts.care.models import Notification
+from diary_core.outbox import DeliveryError
 from patients.languages import speaking_to
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
@@ -31,16 +30,11 @@ def transports_warm() -> None:
                 get_template(name)
 
 
-class TransportError(Exception):
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = permanent
-
-
 class Transport:
     def notify(self, notification: Notification) -> None:
-        """Send one notification. Raise TransportError on failure, return None on success."""
+        """Send one notification. Raise DeliveryError for the transport's own refusal and
+        let any other error (smtplib's, a push service's) through: the outbox
+        (diary_core/outbox.py) classifies and records it, without its text."""
         raise NotImplementedError
 
     @staticmethod
@@ -72,20 +66,13 @@ class Email(Transport):
     def notify(self, notification: Notification) -> None:
         address = notification.recipient.email
         if not address:
-            raise TransportError("the recipient has no e-mail address", permanent=True)
+            raise DeliveryError("the recipient has no e-mail address", permanent=True)
         with speaking_to(notification.recipient):  # in the clinician's language
             ctx = self.context(notification)
             subject, body, html = (render_to_string(name, ctx) for name in TEMPLATES)
             message = EmailMultiAlternatives(subject=subject.strip(), body=body, to=[address])
             message.attach_alternative(html, "text/html")
-        try:
-            message.send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise TransportError("the mail server refused the address", permanent=True) from exc
-        except smtplib.SMTPAuthenticationError as exc:
-            raise TransportError("the mail server refused our login", permanent=True) from exc
-        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            raise TransportError(f"mail server unavailable: {type(exc).__name__}") from exc
+        message.send()
 
 
 TRANSPORTS: dict[str, Transport] = {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import UTC, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -95,3 +97,17 @@ def test_old_watch_items_are_not_counted(alice, bob):
     assert digests_sweep(now=utc(2026, 6, 10, 9, 0)) == 0
     assert Digest.objects.get().watch_count == 0
     assert Digest.objects.get().created_at - utc(2026, 6, 10, 9, 0) == timedelta(0)
+
+
+@pytest.mark.django_db
+def test_a_refused_digest_records_the_error_type_not_the_address(alice, watch_item):
+    """The digest is sent once (no retry); its error is described like the outbox's."""
+    refused = smtplib.SMTPRecipientsRefused(
+        {alice.email: (550, f"<{alice.email}> unknown".encode())}
+    )
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused
+    ):
+        assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 0
+    digest = Digest.objects.get(recipient=alice)
+    assert (digest.status, digest.last_error) == ("failed", "SMTPRecipientsRefused (SMTP 550)")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from alerts.care import recording
 from alerts.delivery import send
 from alerts.models import Alert, Concern, EntryOutcome, Notification
+from diary_core import outbox
 from scripts.services import with_database
 from scripts.stack import CELERY
 from symptoms.models import DiaryEntry
@@ -139,7 +140,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_sent_exactly_once(
 
     The worker dies waiting on a lock; its claim may still be applied by PostgreSQL after
     the lock is released (nobody told the server the client went away), leaving the row
-    "sending": the sweep takes it back after STUCK_AFTER."""
+    "sending": the sweep takes it back after outbox.STUCK_AFTER."""
     submit_entry(bob, timezone.now() - timedelta(minutes=5), temp="38.6", symptoms={"chills": 2})
     assert Notification.objects.filter(status="pending").count() == 1
     # Hold a lock the delivery needs, so the worker is stuck mid-task when it dies.
@@ -158,7 +159,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_message_sent_exactly_once(
     assert wait_for(lambda: Notification.objects.get(pk=email.pk).status in ("pending", "sending"))
     # After the worker's claim (its own clock: a test clock does not reach that process).
     claimed = max(timezone.now(), Notification.objects.get(pk=email.pk).due_at)
-    later = claimed + send.STUCK_AFTER + timedelta(minutes=1)
+    later = claimed + outbox.STUCK_AFTER + timedelta(minutes=1)
     assert send.notifications_sweep(now=later) == 1
     assert send.notifications_sweep(now=later) == 0
     assert sent(recipient=alice) == 2  # in the app and by e-mail, once each

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -13,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from diary_core import outbox
 from patients.mail import account_email_queue, account_emails_send
 from patients.models import AccountEmail, User
 
@@ -83,7 +83,7 @@ def test_the_task_carries_only_an_id_and_the_link_is_made_when_sending(
     assert "/accounts/reset/" in mail.outbox[0].body  # the link, made at sending time
 
 
-def test_a_failed_send_is_retried_with_backoff_then_given_up(bob):
+def test_a_failed_send_is_retried_under_the_outbox_policy_then_given_up(bob):
     email = account_email_queue(bob.user, AccountEmail.Kind.PASSWORD_RESET)
     now = timezone.now()
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException):
@@ -92,15 +92,19 @@ def test_a_failed_send_is_retried_with_backoff_then_given_up(bob):
         assert (email.status, email.attempts, email.due_at) == (
             "pending",
             1,
-            now + timedelta(minutes=2),
+            now + outbox.retry_delay(1),
         )
         assert account_emails_send(now=now) == 0  # not due yet: not tried again
         later = now
-        for backoff in (2, 4, 8, 16):  # minutes after attempts 1 to 4
-            later += timedelta(minutes=backoff)
+        for attempt in range(1, outbox.MAX_ATTEMPTS):
+            later += outbox.retry_delay(attempt)
             account_emails_send(now=later)
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("failed", 5)
+    assert (email.status, email.attempts, email.last_error) == (
+        "failed",
+        outbox.MAX_ATTEMPTS,
+        "SMTPException",
+    )
     assert mail.outbox == []
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("alerts", "0020_concerns"),
+        ("alerts", "0021_notification_outbox"),
     ]
 
     operations = [

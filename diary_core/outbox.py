@@ -1,0 +1,291 @@
+"""The outbox: every message the product sends is a row first, then one loop delivers it.
+
+A message row (a subclass of `OutboxMessage`: the team's notifications, account e-mails,
+patient reminders) is written in the transaction that made it necessary. `deliver_due`
+claims due rows one at a time with `SELECT … FOR UPDATE SKIP LOCKED` in a short
+transaction, hands each to the kind's `send_one` (what to render, to whom, on which
+transport), and records the outcome under one policy:
+
+- a transport that raises is retried after `retry_delay(attempts)` until `MAX_ATTEMPTS`,
+  unless `is_permanent(exc)` says trying again cannot help (then it fails at once);
+- `last_error` is `describe(exc)`: the error's type and its SMTP code or HTTP status,
+  never its text (which can hold an e-mail address or a phone number);
+- a row left "sending" by a worker that died is taken back after `STUCK_AFTER`.
+
+A new transport (web push, SMS) is a new `send_one` branch of a kind, not a new loop: it
+raises `DeliveryError` (or lets its library's error through) and the policy here decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import ClassVar
+
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# The one policy. Delays after attempt 1, 2, 3, 4, 5: 1, 2, 4, 8, 16 minutes (beat's
+# sweeps run each minute, so a shorter delay would not be honoured); the sixth failure is
+# final, about half an hour after the first try: a mail server's restart is outlived, and
+# an outage longer than that shows as "failed" where the team looks (the inbox).
+MAX_ATTEMPTS = 6
+FIRST_DELAY = timedelta(minutes=1)
+MAX_DELAY = timedelta(hours=1)
+# A row claimed this long ago and still "sending": its worker died mid-send.
+STUCK_AFTER = timedelta(minutes=10)
+INTERRUPTED = "interrupted while sending"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: doubling, capped."""
+    return min(FIRST_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+
+
+class DeliveryError(Exception):
+    """A transport's own refusal, with fixed words: `reason` is stored and shown, so it
+    never holds an address; `permanent` when trying again cannot help (no address)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+# SMTP errors about the path (the server, the network, our own login or sender): they
+# pass. Anything else the server answers 5xx to is about this message: it will not pass.
+_SMTP_PATH = (
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPServerDisconnected,
+)
+# HTTP answers in the 4xx range that say "later", not "never".
+_HTTP_LATER = frozenset({408, 425, 429})
+
+
+def _smtp_codes(exc: BaseException) -> list[int]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return sorted({int(code) for code, _msg in exc.recipients.values()})
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return [int(exc.smtp_code)]
+    return []
+
+
+def _http_status(exc: BaseException) -> int | None:
+    """The HTTP status a push or SMS library's error carries (requests, httpx, webpush)."""
+    for holder in (exc, getattr(exc, "response", None)):
+        status = getattr(holder, "status_code", None)
+        if isinstance(status, int):
+            return status
+    return None
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Whether trying again cannot help: the message's own address or content is refused
+    (SMTP 5xx, HTTP 4xx). The path failing (connection, timeout, SMTP 4xx, HTTP 5xx,
+    our login) and anything unknown is transient: retried until MAX_ATTEMPTS."""
+    if isinstance(exc, DeliveryError):
+        return exc.permanent
+    if isinstance(exc, _SMTP_PATH):
+        return False
+    codes = _smtp_codes(exc)
+    if codes:
+        return all(code >= 500 for code in codes)
+    status = _http_status(exc)
+    if status is not None:
+        return 400 <= status < 500 and status not in _HTTP_LATER
+    return False
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, for `last_error` and the logs: the error's type and its SMTP code
+    or HTTP status. Never its text: a refused recipient's address is in it."""
+    if isinstance(exc, DeliveryError):
+        return exc.reason[:300]
+    name = type(exc).__name__
+    codes = _smtp_codes(exc)
+    if codes:
+        return f"{name} (SMTP {', '.join(map(str, codes))})"[:300]
+    status = _http_status(exc)
+    if status is not None:
+        return f"{name} (HTTP {status})"
+    return name
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    DEFERRED = "deferred"
+    NOT_PENDING = "not pending"
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """What `send_one` returns when the message is no longer needed. `why` is fixed text."""
+
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Defer:
+    """What `send_one` returns when the message may not go yet (a patient's quiet hours);
+    it is tried again at `until`, and this try does not count as an attempt."""
+
+    until: datetime
+
+
+class Channel(models.TextChoices):
+    """How a message reaches a person: each value is one transport. Web push and SMS join
+    here, and as a branch of the kind's send_one; the loop and the policy stay as they are."""
+
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("E-mail")
+
+
+class OutboxMessage(models.Model):
+    """One message to one person on one channel, and how its delivery went.
+
+    Subclasses add what the message is about and to whom; this is what every kind shares,
+    so one loop sends them and one page (the admin's "Messages") shows them. A subclass
+    has a `kind` field and names where its recipient's account is (`recipient_path`) and
+    its channel (`channel_path`, a field; None: every message of the kind is an e-mail).
+    """
+
+    recipient_path: ClassVar[str] = "user"
+    channel_path: ClassVar[str | None] = None
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # describe(exc) or a fixed reason: never an address.
+    last_error = models.CharField(max_length=300, blank=True)
+    # When to try (next); while "sending", when it was claimed.
+    due_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+Send = Callable[[OutboxMessage, datetime], "Cancel | Defer | None"]
+
+
+def deliver_due(
+    rows: models.QuerySet,
+    send_one: Send,
+    *,
+    now: datetime | None = None,
+    batch: int = 500,
+    only: int | None = None,
+) -> Counter[Outcome]:
+    """Send the due rows of `rows`' model (or only the row `only`), at most `batch`, and
+    count the outcomes. `rows` says how to load a claimed row (its `select_related`);
+    `send_one(row, now)` sends it, or returns Cancel/Defer. Safe to run twice or in
+    several workers at once: a row is claimed before it is sent, and each claim skips
+    rows another worker holds."""
+    now = now or timezone.now()
+    model = rows.model
+    if only is None:  # the sweep's job; a single send (just published) need not pay for it
+        _take_back_stuck(model, now)
+    due = model._default_manager.filter(status=OutboxMessage.Status.PENDING, due_at__lte=now)
+    if only is not None:
+        due = due.filter(pk=only)
+    outcomes: Counter[Outcome] = Counter()
+    for _turn in range(1 if only is not None else batch):
+        pk = _claim(due, now)
+        if pk is None:
+            break
+        outcomes[_deliver(rows.get(pk=pk), send_one, now)] += 1
+    if only is not None and not outcomes:
+        outcomes[Outcome.NOT_PENDING] += 1
+    return outcomes
+
+
+def _claim(due: models.QuerySet, now: datetime) -> int | None:
+    """Take the next due row for this worker (pending -> sending, one more attempt)."""
+    with transaction.atomic():
+        pk = (
+            due.select_for_update(skip_locked=True)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is not None:
+            due.model._default_manager.filter(pk=pk).update(
+                status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, due_at=now
+            )
+    return pk
+
+
+def _deliver(message: OutboxMessage, send_one: Send, now: datetime) -> Outcome:
+    Status = OutboxMessage.Status
+    row = type(message)._default_manager.filter(pk=message.pk)
+    try:
+        result = send_one(message, now)
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded under the one policy
+        error = describe(exc)
+        give_up = is_permanent(exc) or message.attempts >= MAX_ATTEMPTS
+        row.update(
+            status=Status.FAILED if give_up else Status.PENDING,
+            last_error=error,
+            due_at=now if give_up else now + retry_delay(message.attempts),
+        )
+        logger.warning(
+            "%s %s failed (attempt %s): %s",
+            message._meta.label,
+            message.pk,
+            message.attempts,
+            error,
+        )
+        if type(exc).__name__ == "SoftTimeLimitExceeded":
+            raise  # recorded; the task's time is up
+        return Outcome.FAILED if give_up else Outcome.RETRY
+    if isinstance(result, Cancel):
+        row.update(status=Status.CANCELLED, last_error=result.why)
+        return Outcome.CANCELLED
+    if isinstance(result, Defer):
+        # Not an attempt: nothing was tried.
+        row.update(status=Status.PENDING, attempts=F("attempts") - 1, due_at=result.until)
+        return Outcome.DEFERRED
+    row.update(status=Status.SENT, sent_at=now, last_error="")
+    return Outcome.SENT
+
+
+def _take_back_stuck(model: type[OutboxMessage], now: datetime) -> None:
+    """A row claimed more than STUCK_AFTER ago and still "sending" lost its worker: try it
+    again (at most one duplicate, never a message lost), or fail it if it had its tries."""
+    Status = OutboxMessage.Status
+    stuck = model._default_manager.filter(status=Status.SENDING, due_at__lt=now - STUCK_AFTER)
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(status=Status.FAILED, last_error=INTERRUPTED)
+    stuck.update(status=Status.PENDING, last_error=INTERRUPTED)
+
+
+def outbox_models() -> list[type[OutboxMessage]]:
+    """Every kind of message the product sends (the installed subclasses)."""
+    return [m for m in apps.get_models() if issubclass(m, OutboxMessage)]
+
+
+# The sweep claims pending rows by due time (give each concrete model this index).
+def due_index(name: str) -> models.Index:
+    return models.Index(fields=["due_at"], name=name, condition=Q(status="pending"))
