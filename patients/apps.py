@@ -9,10 +9,8 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from patients import (  # noqa: F401 — login signals
-            display_zone,
-            languages,
-            roles,  # noqa: F401 — seeds the staff roles after migrate
-            sessions,
-            two_factor,
+        from accounts import languages, sessions, two_factor  # noqa: F401 — login signals
+        from patients import (  # noqa: F401
+            display_zone,  # login signal
+            roles,  # seeds the staff roles after migrate
         )

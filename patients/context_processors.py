@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.two_factor import NEEDS_OTP
 from patients.models import User
-from patients.two_factor import NEEDS_OTP
 
 
 def role(request: HttpRequest) -> dict[str, Any]:

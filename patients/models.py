@@ -75,7 +75,7 @@ class User(AbstractUser):
     """A person who logs in. The role follows from what is attached to the account."""
 
     # The language of this person's pages and of every e-mail sent to them
-    # (patients/languages.py). Blank until they choose, or until their first login, when the
+    # (accounts/languages.py). Blank until they choose, or until their first login, when the
     # login page's language (their browser's) is kept.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.sessions import is_background
 from alerts.concerns import (
     concern_acknowledge,
     concern_called_back,
@@ -39,7 +40,6 @@ from alerts.triage import queue_counts, queue_rows
 from diary_core.next_page import next_page
 from patients.access import clinician_required
 from patients.models import AccessLog, CareTeam, Patient
-from patients.sessions import is_background
 from team.forms import AssignForm, ResolveForm, SnoozeForm
 
 

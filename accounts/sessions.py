@@ -25,6 +25,8 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
+from accounts.staff import is_clinic_staff
+
 WATCHED = "idle_watched"
 LOGIN_AT = "login_at"
 LAST_SEEN = "last_seen"
@@ -41,7 +43,7 @@ def start_session_clocks(sender, request, user, **kwargs) -> None:
         return
     now = time.time()
     request.session[LOGIN_AT] = now
-    if user.is_staff or user.team_memberships.exists():
+    if is_clinic_staff(user):
         request.session[WATCHED] = True
         request.session[LAST_SEEN] = now
 
