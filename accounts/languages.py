@@ -9,14 +9,11 @@ first login the page's language is kept, so e-mails follow the person before the
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.utils import translation
 
 SHIPPED = {code for code, _name in settings.LANGUAGES}
 
 
-@receiver(user_logged_in)
 def keep_login_language(sender, request, user, **kwargs) -> None:
     """A person who has not chosen keeps the language their login page was shown in."""
     if request is None or user.language:

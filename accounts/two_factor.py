@@ -9,8 +9,6 @@ help and static files redirects.
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
@@ -33,7 +31,6 @@ def requires_second_factor(user) -> bool:
     return bool(is_clinic_staff(user) or user_has_device(user))
 
 
-@receiver(user_logged_in)
 def mark_session(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return

@@ -9,8 +9,7 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from accounts import languages, sessions, two_factor  # noqa: F401 — login signals
-        from patients import (  # noqa: F401
-            display_zone,  # login signal
-            roles,  # seeds the staff roles after migrate
-        )
+        # The one place receivers are connected, in their order (patients/receivers.py).
+        from patients import receivers
+
+        receivers.connect()

@@ -4,9 +4,6 @@ clinicians. Looked up once at login; the session keeps it (`accounts/display_zon
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
-
 from accounts.display_zone import remember
 from patients.models import Caregiver, CareTeam, Patient
 
@@ -22,7 +19,6 @@ def display_zone_for(user) -> str | None:
     return team.timezone if team is not None else None
 
 
-@receiver(user_logged_in)
 def remember_zone_at_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         remember(request, display_zone_for(user))
