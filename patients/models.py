@@ -17,7 +17,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from diary_core.client_ip import client_ip
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
 
@@ -754,14 +753,19 @@ class AccessLog(models.Model):
         return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, request, patient: Patient | None, action: str) -> AccessLog:
-        match = getattr(request, "resolver_match", None)
+    def record(
+        cls,
+        user: User,
+        patient: Patient | None,
+        action: str,
+        *,
+        ip: str | None = None,
+        route: str = "",
+    ) -> AccessLog:
+        """One access, from plain values: a page builds them from its request
+        (`patients.audit.access_record`), so this layer knows nothing of HTTP."""
         return cls.objects.create(
-            user=request.user,
-            patient=patient,
-            action=action,
-            ip=client_ip(request),
-            route=(match.view_name if match else "")[:100],
+            user=user, patient=patient, action=action, ip=ip or None, route=route[:100]
         )
 
 
