@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -85,9 +85,15 @@ class User(AbstractUser):
         CAREGIVER = "caregiver", _("Caregiver")
         NONE = "none", _("No role")
 
-    @property
+    @cached_property
     def role(self) -> str:
-        """Return the user's role; staff wins, then clinician, patient, caregiver."""
+        """The user's role; staff wins, then clinician, patient, caregiver.
+
+        Up to three queries, so it is worked out once per instance: `request.user` is one
+        instance per request, and every reader on a page (the access check, the view, the
+        navigation) shares the answer. A role changed during a request shows from the next
+        request (every view that changes one redirects), or after `refresh_from_db()`.
+        """
         if self.is_staff:
             return self.Role.ADMINISTRATOR
         if self.team_memberships.exists():
@@ -97,6 +103,10 @@ class User(AbstractUser):
         if self.caregiving.filter(active=True).exists():
             return self.Role.CAREGIVER
         return self.Role.NONE
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("role", None)  # worked out again at the next read
+        super().refresh_from_db(*args, **kwargs)
 
     def kept_diary(self) -> tuple[Patient, Caregiver | None] | None:
         """The patient whose diary this person keeps: their own, or as an active caregiver
