@@ -91,16 +91,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in person's chosen language wins over the browser's (patients/languages.py).
-    "patients.languages.PersonLanguageMiddleware",
+    # A signed-in person's chosen language wins over the browser's (accounts/languages.py).
+    "accounts.languages.PersonLanguageMiddleware",
     # Signed-in pages and exports: Cache-Control: no-store, private; Vary: HX-Request.
     "diary_site.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "patients.display_zone.DisplayZoneMiddleware",
+    "accounts.display_zone.DisplayZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # 12 h after login for everyone; 30 idle minutes for staff (polls are not activity).
-    "patients.sessions.SessionLimitsMiddleware",
-    "patients.two_factor.RequireSecondFactorMiddleware",
+    "accounts.sessions.SessionLimitsMiddleware",
+    "accounts.two_factor.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "patients.audit.RefusedRequestMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from patients.models import AccessLog
+from patients.audit import access_record
 
 
 class ReadOnlyAdminMixin:
@@ -37,7 +37,7 @@ class AuditedReadsMixin:
         return getattr(obj, "patient", None)
 
     def _audit(self, request, obj, action: str) -> None:
-        AccessLog.record(request, self.audited_patient(obj) if obj else None, action)
+        access_record(request, self.audited_patient(obj) if obj else None, action)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

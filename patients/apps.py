@@ -9,10 +9,7 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients and care teams"
 
     def ready(self) -> None:
-        from patients import (  # noqa: F401 — login signals
-            display_zone,
-            languages,
-            roles,  # noqa: F401 — seeds the staff roles after migrate
-            sessions,
-            two_factor,
-        )
+        # The one place receivers are connected, in their order (patients/receivers.py).
+        from patients import receivers
+
+        receivers.connect()

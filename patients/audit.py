@@ -1,4 +1,8 @@
-"""Refused authorisations are audited: who was refused what, and when.
+"""The audit trails written from a request: who opened which patient's record
+(`access_record`), and who was refused what, and when (`RefusedRequestMiddleware`).
+
+The models take plain values (user, address, route); this module reads them from the
+request, so the model layer knows nothing of HTTP.
 
 A signed-in user who gets a 404 or 403 (or is sent from the admin to its login) may have typed a stale link, or may be probing
 another patient's ids. Both are recorded (a row and a WARNING on the `security` logger);
@@ -15,9 +19,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary_core.client_ip import client_ip
-from patients.models import RefusedRequest
+from patients.models import AccessLog, Patient, RefusedRequest
 
 logger = logging.getLogger("security")
+
+
+def route_of(request) -> str:
+    """The name of the view that answered (the page, not its query), or ""."""
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else ""
+
+
+def access_record(request, patient: Patient | None, action: str) -> AccessLog:
+    """Write to the access log that the signed-in user opened `patient`'s record (or, with
+    no patient, a list) on this page, from their address."""
+    return AccessLog.record(
+        request.user, patient, action, ip=client_ip(request), route=route_of(request)
+    )
+
 
 REFUSED = {403, 404}
 # Static files and the favicon are not authorisation decisions.
@@ -47,8 +66,7 @@ class RefusedRequestMiddleware:
         path = request.path
         if path.startswith(IGNORED_PREFIXES):
             return
-        match = getattr(request, "resolver_match", None)
-        route = (match.view_name if match else "")[:100]
+        route = route_of(request)[:100]
         now = timezone.now()
         minute = now.replace(second=0, microsecond=0)
         try:

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.two_factor import NEEDS_OTP
 from patients.models import User
-from patients.two_factor import NEEDS_OTP
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def role(request: HttpRequest) -> dict[str, Any]:
         # Between the password and the second factor nothing behind it is offered: the
         # code page showed the clinician's menu, every link of which led back to it.
         return {"user_role": None, "kept_for": None}
-    role = user.role  # a query or two: read it once
+    role = user.role  # worked out once per request (User.role), shared with the view
     kept_for = None
     if role == User.Role.CAREGIVER:
         kept = user.kept_diary()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from diary_core.client_ip import client_ip
+from accounts.staff import is_clinic_staff
 from diary_core.outbox import OutboxMessage, due_index
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
@@ -62,7 +62,7 @@ class User(AbstractUser):
     """A person who logs in. The role follows from what is attached to the account."""
 
     # The language of this person's pages and of every e-mail sent to them
-    # (patients/languages.py). Blank until they choose, or until their first login, when the
+    # (accounts/languages.py). Blank until they choose, or until their first login, when the
     # login page's language (their browser's) is kept.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
@@ -76,19 +76,32 @@ class User(AbstractUser):
     @property
     def is_clinic_staff(self) -> bool:
         """An administrator or a member of a care team: watched sessions, a second factor,
-        never a caregiver. The one test of "staff"; `role` tells the two apart."""
-        return self.is_staff or self.team_memberships.exists()
+        never a caregiver (accounts/staff.py, the one test of "staff"; `role` tells the two
+        apart)."""
+        return is_clinic_staff(self)
 
-    @property
+    @cached_property
     def role(self) -> str:
-        """Return the user's role; staff wins, then clinician, patient, caregiver."""
-        if self.is_clinic_staff:
-            return self.Role.ADMINISTRATOR if self.is_staff else self.Role.CLINICIAN
+        """The user's role; staff wins, then clinician, patient, caregiver.
+
+        Up to three queries, so it is worked out once per instance: `request.user` is one
+        instance per request, and every reader on a page (the access check, the view, the
+        navigation) shares the answer. A role changed during a request shows from the next
+        request (every view that changes one redirects), or after `refresh_from_db()`.
+        """
+        if self.is_staff:
+            return self.Role.ADMINISTRATOR
+        if self.team_memberships.exists():
+            return self.Role.CLINICIAN
         if hasattr(self, "patient"):
             return self.Role.PATIENT
         if self.caregiving.filter(active=True).exists():
             return self.Role.CAREGIVER
         return self.Role.NONE
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("role", None)  # worked out again at the next read
+        super().refresh_from_db(*args, **kwargs)
 
     def kept_diary(self) -> tuple[Patient, Caregiver | None] | None:
         """The patient whose diary this person keeps: their own, or as an active caregiver
@@ -722,14 +735,19 @@ class AccessLog(models.Model):
         return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, request, patient: Patient | None, action: str) -> AccessLog:
-        match = getattr(request, "resolver_match", None)
+    def record(
+        cls,
+        user: User,
+        patient: Patient | None,
+        action: str,
+        *,
+        ip: str | None = None,
+        route: str = "",
+    ) -> AccessLog:
+        """One access, from plain values: a page builds them from its request
+        (`patients.audit.access_record`), so this layer knows nothing of HTTP."""
         return cls.objects.create(
-            user=request.user,
-            patient=patient,
-            action=action,
-            ip=client_ip(request),
-            route=(match.view_name if match else "")[:100],
+            user=user, patient=patient, action=action, ip=ip or None, route=route[:100]
         )
 
 

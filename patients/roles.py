@@ -15,8 +15,6 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from django.db.models.signals import post_migrate
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 CLINICIAN = "Clinician"
@@ -89,8 +87,7 @@ def ensure_role_groups() -> dict[str, Group]:
     return groups
 
 
-@receiver(post_migrate)
-def _seed_role_groups(sender, using="default", **kwargs) -> None:
+def seed_role_groups(sender, using="default", **kwargs) -> None:
     """Once per migrate, after the last app's signal. The permissions of that last app may
     not exist yet (django.contrib.auth makes each app's in its own receiver, which can run
     after this one), so every app's are made first; both steps are idempotent."""

@@ -1,9 +1,8 @@
-"""Two-factor authentication (django-otp): required for clinicians and administrators,
-optional for patients (once a patient sets it up, it is required for them too).
+"""The two-factor pages (django-otp): enter a code, or set an authenticator app up.
 
-After the password, a user who needs a second factor is sent to /accounts/2fa/: to enter
-a code from their authenticator app (or a backup code), or, the first time, to set the
-app up. Until then every page except these, logout, help and static files redirects.
+Who owes a second factor, and the middleware that sends them here, are account plumbing:
+`accounts/two_factor.py`. These pages stay with the patients app because setting a device
+up writes the notice e-mail (`AccountEmail`).
 """
 
 from __future__ import annotations
@@ -16,73 +15,24 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.sessions import LOGIN_AT
 from diary_core.next_page import next_page
 from patients.mail import account_email_queue
 from patients.models import AccountEmail
-from patients.sessions import LOGIN_AT
 
-NEEDS_OTP = "needs_otp"
 BACKUP_CODES = 10
-EXEMPT_PREFIXES = (
-    "/accounts/2fa/",
-    "/accounts/logout/",
-    "/static/",
-    "/healthz",
-    "/patients/help/",
-    "/admin/logout/",
-    "/favicon",
-)
-
-
-def requires_second_factor(user) -> bool:
-    return bool(user.is_clinic_staff or user_has_device(user))
-
-
-@receiver(user_logged_in)
-def mark_session(sender, request, user, **kwargs) -> None:
-    if request is None or not hasattr(request, "session"):
-        return
-    if requires_second_factor(user):
-        request.session[NEEDS_OTP] = True
-    device = getattr(user, "otp_device", None)
-    if device is not None and device.user_id == user.pk:
-        # An OTP-aware login already checked a device (django-otp's own hook needs
-        # request.user, which a programmatic login may not have set yet).
-        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-
-
-class RequireSecondFactorMiddleware:
-    """Send a signed-in user who still owes a second factor to /accounts/2fa/."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request):
-        session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.get(NEEDS_OTP)
-            and request.user.is_authenticated
-            and not request.user.is_verified()
-            and not request.path.startswith(EXEMPT_PREFIXES)
-        ):
-            target = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
 
 
 class CodeForm(forms.Form):

@@ -16,10 +16,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from accounts import display_zone
+from accounts.languages import SHIPPED
 from alerts.care.pre_dose import injection_pre_dose_check
 from alerts.models import EducationPage
 from diary_core.limits import over_limit
-from patients import display_zone, enrolment, languages
+from patients import enrolment
 from patients.access import diary_owner
 from patients.forms import AccountPasswordResetForm, InjectionForm, SettingsForm
 from patients.injections import injection_correct, injection_record, injection_remove
@@ -325,6 +327,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     and for a signed-in person their choice is kept for their pages and their e-mails."""
     response = django_set_language(request)
     code = request.POST.get("language", "")
-    if request.user.is_authenticated and code in languages.SHIPPED:
+    if request.user.is_authenticated and code in SHIPPED:
         User.objects.filter(pk=request.user.pk).update(language=code)
     return response

@@ -15,6 +15,7 @@ from alerts.care.quieting import QuietRefused, quietable_rules, quieting_add, qu
 from alerts.models import Quieting
 from patients import care, enrolment
 from patients.access import clinician_required, clinicians_patient
+from patients.audit import access_record
 from patients.models import AccessLog, Patient
 from symptoms.models import Symptom
 from team.care_forms import DischargeForm, PauseForm, QuietForm, UndoDischargeForm
@@ -61,7 +62,7 @@ def _page(request: HttpRequest, patient: Patient, status: int = 200, **forms) ->
 @clinician_required
 def care_settings(request: HttpRequest, pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
-    AccessLog.record(request, patient, AccessLog.Action.VIEW)
+    access_record(request, patient, AccessLog.Action.VIEW)
     return _page(request, patient)
 
 
@@ -86,7 +87,7 @@ def quiet_add(request: HttpRequest, pk: int) -> HttpResponse:
         except QuietRefused as refused:
             form.add_error(None, str(refused))
         else:
-            AccessLog.record(request, patient, AccessLog.Action.CARE)
+            access_record(request, patient, AccessLog.Action.CARE)
             messages.success(
                 request,
                 _("Quieted. Its alerts are still recorded on the timeline, but not paged."),
@@ -102,7 +103,7 @@ def quiet_lift(request: HttpRequest, pk: int, quiet_pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
     quiet = get_object_or_404(Quieting, pk=quiet_pk, patient=patient)
     if quieting_lift(quieting=quiet, by=request.user):
-        AccessLog.record(request, patient, AccessLog.Action.CARE)
+        access_record(request, patient, AccessLog.Action.CARE)
         messages.success(request, _("The quiet is lifted: the team is told again from now."))
     else:
         messages.info(request, _("That quiet had ended already."))
@@ -125,7 +126,7 @@ def pause(request: HttpRequest, pk: int) -> HttpResponse:
         reason=form.cleaned_data["reason"],
         by=request.user,
     )
-    AccessLog.record(request, patient, AccessLog.Action.CARE)
+    access_record(request, patient, AccessLog.Action.CARE)
     messages.success(
         request,
         _("Reminders and missed-diary checks are paused. Entries are still checked as usual."),
@@ -138,7 +139,7 @@ def pause(request: HttpRequest, pk: int) -> HttpResponse:
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
     if care.patient_resume(patient=patient, by=request.user):
-        AccessLog.record(request, patient, AccessLog.Action.CARE)
+        access_record(request, patient, AccessLog.Action.CARE)
         messages.success(request, _("The pause has ended: reminders start again."))
     else:
         messages.info(request, _("The diary was not paused."))
@@ -153,7 +154,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, patient, status=400, discharge_form=form)
     if care.patient_discharge(patient=patient, reason=form.cleaned_data["reason"], by=request.user):
-        AccessLog.record(request, patient, AccessLog.Action.CARE)
+        access_record(request, patient, AccessLog.Action.CARE)
         messages.success(request, _("Discharged. The diary no longer takes entries."))
     else:
         messages.info(request, _("This patient was discharged already."))
@@ -171,7 +172,7 @@ def discharge_undo(request: HttpRequest, pk: int) -> HttpResponse:
         patient=patient, reason=form.cleaned_data["reason"], by=request.user
     )
     if result is care.Undo.UNDONE:
-        AccessLog.record(request, patient, AccessLog.Action.CARE)
+        access_record(request, patient, AccessLog.Action.CARE)
         messages.success(
             request, _("The discharge is undone: the diary takes entries and reminds again.")
         )
@@ -195,7 +196,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
     result = enrolment.patient_invitation_resend(patient=patient)
     if result is enrolment.Resend.SENT:
-        AccessLog.record(request, patient, AccessLog.Action.INVITE)
+        access_record(request, patient, AccessLog.Action.INVITE)
         messages.success(request, _("The invitation is on its way again."))
     elif result is enrolment.Resend.TOO_SOON:
         messages.info(

@@ -40,6 +40,7 @@ from alerts.care.thresholds import temperature_thresholds
 from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification, level_rank
 from patients import dosing, enrolment
 from patients.access import clinician_required, clinicians_patient, enrolment_allowed
+from patients.audit import access_record
 from patients.models import AccessLog, CareTeam, Injection, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
@@ -175,7 +176,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
                 "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
             }
         )
-    AccessLog.record(request, None, AccessLog.Action.LIST)
+    access_record(request, None, AccessLog.Action.LIST)
     return render(
         request,
         "team/patient_list.html",
@@ -244,7 +245,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if concern
         else []
     )
-    AccessLog.record(request, patient, AccessLog.Action.VIEW)
+    access_record(request, patient, AccessLog.Action.VIEW)
     return render(
         request,
         "team/patient.html",
@@ -355,7 +356,7 @@ def _csv_download(request: HttpRequest, pk: int, *, rows, action: str, kind: str
     (German and Spanish: semicolons and a decimal comma); `?for=machine`: commas, points and
     English for another program."""
     patient = clinicians_patient(request, pk)
-    AccessLog.record(request, patient, action)
+    access_record(request, patient, action)
     machine = request.GET.get("for") == "machine"
     style = exports.CsvStyle.for_reader(machine=machine)
     response = StreamingHttpResponse(
@@ -393,7 +394,7 @@ def _summary_of(request: HttpRequest, patient: Patient) -> Summary:
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable pre-visit summary (print CSS): the PDF's facts, from the same Summary."""
     patient = clinicians_patient(request, pk)
-    AccessLog.record(request, patient, AccessLog.Action.EXPORT_PRINT)
+    access_record(request, patient, AccessLog.Action.EXPORT_PRINT)
     summary = _summary_of(request, patient)
     return render(
         request,
@@ -411,7 +412,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 @clinician_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     patient = clinicians_patient(request, pk)
-    AccessLog.record(request, patient, AccessLog.Action.EXPORT_PDF)
+    access_record(request, patient, AccessLog.Action.EXPORT_PDF)
     summary = _summary_of(request, patient)
     pdf = exports.summary_pdf(summary, reader_zone=timezone.get_current_timezone())
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -434,7 +435,7 @@ def export_fhir(request: HttpRequest, pk: int) -> JsonResponse:
             ),
         )
         return redirect("team:patient", pk=patient.pk)
-    AccessLog.record(request, patient, AccessLog.Action.EXPORT_FHIR)
+    access_record(request, patient, AccessLog.Action.EXPORT_FHIR)
     response = JsonResponse(bundle, content_type="application/fhir+json")
     return _attachment(response, f"{patient.reference}-fhir.json")
 
@@ -481,7 +482,7 @@ def patient_details(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Details saved.") if changed else _("Nothing changed: the details stand.")
         )
         return redirect("team:patient", pk=patient.pk)
-    AccessLog.record(request, patient, AccessLog.Action.VIEW)
+    access_record(request, patient, AccessLog.Action.VIEW)
     return render(
         request,
         "team/patient_details.html",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.sessions import is_background
 from alerts.authoring.drafts import APPROVE_PERMISSION
 from alerts.care.concerns import (
     concern_acknowledge,
@@ -38,8 +39,8 @@ from alerts.models import (
 )
 from diary_core.next_page import next_page
 from patients.access import clinician_required, clinicians_patient
+from patients.audit import access_record
 from patients.models import AccessLog, CareTeam
-from patients.sessions import is_background
 from team.forms import AssignForm, ResolveForm, SnoozeForm
 
 
@@ -132,7 +133,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         "back": request.get_full_path(),
     }
     if not is_background(request):  # the 30 s refresh of a page already logged is not
-        AccessLog.record(request, None, AccessLog.Action.LIST)
+        access_record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "team/_triage_table.html", context)
     # A clinical lead (the approval permission) sees how many rule changes wait for her.
@@ -157,7 +158,7 @@ def watch(request: HttpRequest) -> HttpResponse:
         .select_related("rule", "patient__user")
         .order_by("-fired_at")[:300]
     )
-    AccessLog.record(request, None, AccessLog.Action.LIST)
+    access_record(request, None, AccessLog.Action.LIST)
     return render(request, "team/watch.html", {"alerts": alerts})
 
 
@@ -241,7 +242,7 @@ def _read(request: HttpRequest, concern: Concern | None) -> None:
 @clinician_required
 def alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _get_alert_for_clinician(request, pk)
-    AccessLog.record(request, alert.patient, AccessLog.Action.ALERT)
+    access_record(request, alert.patient, AccessLog.Action.ALERT)
     _read(request, alert.concern)
     return _alert_page(request, alert)
 
@@ -264,7 +265,7 @@ def concern(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if lead is None:
         return redirect("team:patient", pk=concern.patient_id)
-    AccessLog.record(request, concern.patient, AccessLog.Action.ALERT)
+    access_record(request, concern.patient, AccessLog.Action.ALERT)
     _read(request, concern)
     return _alert_page(request, lead)
 
@@ -347,7 +348,7 @@ def patient_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("%(name)s has no open alerts.") % {"name": patient.display_name})
-    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    access_record(request, patient, AccessLog.Action.ALERT)
     return _back(request, "team:triage")
 
 
@@ -373,7 +374,7 @@ def patient_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Nothing to pass on: no open alerts not already with %(who)s.") % {"who": who},
         )
-    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    access_record(request, patient, AccessLog.Action.ALERT)
     return _back(request, "team:triage")
 
 
@@ -389,7 +390,7 @@ def patient_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("That was already acknowledged."))
-    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    access_record(request, patient, AccessLog.Action.ALERT)
     return _back(request, "team:triage")
 
 
@@ -403,7 +404,7 @@ def patient_called_back_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("No call back was waiting."))
-    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    access_record(request, patient, AccessLog.Action.ALERT)
     return _back(request, "team:triage")
 
 
@@ -436,7 +437,7 @@ def patient_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         ngettext("Resolved %(n)d alert.", "Resolved %(n)d alerts.", done) % {"n": done},
     )
-    AccessLog.record(request, patient, AccessLog.Action.ALERT)
+    access_record(request, patient, AccessLog.Action.ALERT)
     return redirect("team:triage")
 
 

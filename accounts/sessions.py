@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+
+from accounts.staff import is_clinic_staff
 
 WATCHED = "idle_watched"
 LOGIN_AT = "login_at"
@@ -35,13 +35,12 @@ TOUCH_EVERY_S = 60
 BACKGROUND_HEADER = "X-Diary-Background"
 
 
-@receiver(user_logged_in)
 def start_session_clocks(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
     request.session[LOGIN_AT] = now
-    if user.is_clinic_staff:
+    if is_clinic_staff(user):
         request.session[WATCHED] = True
         request.session[LAST_SEEN] = now
 
