@@ -2,7 +2,7 @@
 their types and bounds, and the properties the engine reads.
 
 The words (titles, patient messages, clinician summaries, rationale) are data: the
-AlertRule rows, seeded by alerts/migrations/0003 and edited in the admin. The conditions
+AlertRule rows, seeded by alerts/migrations/_seed.py and edited in the admin. The conditions
 are the check functions in alerts/rules/checks.py, one per entry rule; the periodic rules
 are in alerts/rules/sweep.py. Nothing else lists rules: every "which rules are…" question
 is answered by reading these definitions.

@@ -245,7 +245,7 @@ def with_placeholders(
     """`text` with the numbers that are the rule's parameters written as placeholders: °C
     values, whole numbers written with their unit, the re-measure time written in hours,
     and the "37.9 °C" below a high_c (an older version's message, restored by a rollback;
-    alerts/migrations/0015 and 0019). `language` is the column's code (en_gb, es, de)."""
+    the seed messages were converted this way before the migrations were squashed). `language` is the column's code (en_gb, es, de)."""
     names: dict[Decimal, str] = {}
     for name, value in (params or {}).items():
         if isinstance(value, str) and "." in value:

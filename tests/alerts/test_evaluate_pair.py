@@ -35,9 +35,10 @@ from alerts.rules import (
 from alerts.rules import checks as checks_module
 from tests.alerts.rulekit import T0
 
-CATALOGUE = importlib.import_module("symptoms.migrations.0002_symptom_catalogue").CATALOGUE
-GRADED = sorted(code for code, _label, kind, *_ in CATALOGUE if kind == "graded")
-PRESENT = sorted(code for code, _label, kind, *_ in CATALOGUE if kind == "flag")
+# The seeded catalogue (symptoms/migrations/_seed.py), read without a database.
+CATALOGUE = importlib.import_module("symptoms.migrations._seed").SEED["Symptom"]
+GRADED = sorted(row["code"] for row in CATALOGUE if row["kind"] == "graded")
+PRESENT = sorted(row["code"] for row in CATALOGUE if row["kind"] == "flag")
 RED_FLAGS = sorted(
     codes.SEPSIS_FLAGS
     | codes.RESP_SEVERE_FLAGS

@@ -18,6 +18,7 @@ from alerts.authoring.drafts import (
 )
 from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, AlertRule, RuleDraft
+from alerts.rules import DEFAULT_RULES
 from alerts.ruleset.messages import RULE_TEXT_FIELDS, in_each_language
 from tests.alerts.factories import make_entry
 from tests.conftest import make_user, with_second_factor
@@ -315,24 +316,24 @@ def test_messages_follow_the_parameters_in_the_prompt_and_the_alert(dana, erik, 
     assert "37.8" in snapshot["clinician_summary"] and "{" not in snapshot["clinician_summary"]
 
 
-def test_the_seeded_messages_read_as_before_with_their_placeholders():
-    """alerts/migrations/0015 and 0019 wrote the numbers as placeholders; the words are
-    unchanged but for 0019's two rewordings of the same meaning."""
+def test_the_seeded_messages_say_their_numbers_through_placeholders(db):
+    """The seeded rules (alerts/migrations/_seed.py) write their numbers as placeholders
+    filled from the parameters: every seeded row is there, and every message, rendered,
+    leaves no placeholder behind and says the parameter's value."""
     import importlib
 
-    seeded = importlib.import_module("alerts.migrations.0003_seed_alert_rules").RULES
+    seeded = importlib.import_module("alerts.migrations._seed").SEED["AlertRule"]
     rows = {r.rule_id: r for r in AlertRule.objects.all()}
+    assert {spec["rule_id"] for spec in seeded} == set(rows) == set(DEFAULT_RULES)
     placeholders = 0
     for spec in seeded:
         row = rows[spec["rule_id"]]
         for field in ("patient_message", "clinician_summary"):
-            placeholders += getattr(row, field).count("{")
-            expected = (
-                spec.get(field, "")
-                .replace("in 1 hour", "in 60 minutes")
-                .replace("37.5–37.9 °C", "37.5 °C to below 38.0 °C")
-            )
-            assert row.rendered(field) == expected, (spec["rule_id"], field)
+            placeholders += spec[f"{field}_en_gb"].count("{")
+            rendered = row.rendered(field)
+            assert "{" not in rendered and "}" not in rendered, (spec["rule_id"], field)
+        if "{threshold_c}" in spec["clinician_summary_en_gb"]:
+            assert str(row.params["threshold_c"]) in row.rendered("clinician_summary")
     assert placeholders > 40
 
 
@@ -398,8 +399,8 @@ def test_a_whole_number_or_hours_that_is_a_parameter_is_refused(dana, rule_id, p
 
 
 def test_every_seeded_message_passes_the_check_in_every_language():
-    """The seeded words use placeholders for every number that is a parameter (migrations
-    0015 and 0019): an administrator who opens a rule is not refused for words they did
+    """The seeded words use placeholders for every number that is a parameter
+    (alerts/migrations/_seed.py): an administrator who opens a rule is not refused for words they did
     not write, and the words follow the parameters."""
     from alerts.ruleset.messages import MESSAGE_FIELDS, draft_message_problems
 
@@ -418,7 +419,11 @@ def test_every_seeded_message_passes_the_check_in_every_language():
     t_low = _rule("T-LOW-1")
     assert "{remeasure_minutes} minutes" in t_low.patient_message_en_gb
     assert t_low.clinician_summary_en_gb == "Reading {low_c} °C to below {high_c} °C."
-    assert t_low.history.first().history_change_reason.startswith("Whole numbers")
+    # A fresh install's history of a seeded rule: one row, its creation by the migration.
+    seeded = list(t_low.history.all())
+    assert [(h.history_type, h.history_change_reason) for h in seeded] == [
+        ("+", "Seeded by the initial migration")
+    ]
 
 
 def test_a_rollback_to_words_with_numbers_typed_in_writes_them_as_placeholders(dana, erik):
