@@ -3,7 +3,7 @@
 Each field below gets one column per language (`patient_message_en_gb`, `_es`, `_de`) in the
 same table: the evaluator's reads gain no join. Reading `rule.patient_message` gives the
 active language, falling back to English when a translation is missing (and the admin lists
-what is missing: alerts/admin.py). The history is registered here, after the columns exist,
+what is missing: alerts/authoring/admin.py). The history is registered here, after the columns exist,
 so every language's change is recorded (django-simple-history's advice for modeltranslation).
 """
 

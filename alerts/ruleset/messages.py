@@ -217,7 +217,7 @@ def draft_message_problems(live: Any, proposed: dict[str, Any]) -> dict[str, lis
         problems += [p for p in left_behind if p not in problems]
         english_field = english(next(b for b in RULE_TEXT_FIELDS if field.startswith(b + "_")))
         # A translation the draft writes must name the same placeholders as the English
-        # (one it leaves as it was is listed for the translator instead: alerts/admin.py).
+        # (one it leaves as it was is listed for the translator instead: alerts/authoring/admin.py).
         if text and field != english_field and text != (getattr(live, field, "") or ""):
             theirs = set(PLACEHOLDER.findall(proposed.get(english_field) or ""))
             ours = set(PLACEHOLDER.findall(text))
