@@ -97,6 +97,8 @@ class DiaryAdminSite(admin.AdminSite):
         context = {
             **self.each_context(request),
             "title": _("Messages"),
+            # A full-width table: at 1024 px the sidebar would push its dates off screen.
+            "is_nav_sidebar_enabled": False,
             "page": page,
             "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in kinds],
             "statuses": OutboxMessage.Status.choices,
