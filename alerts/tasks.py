@@ -75,7 +75,8 @@ def sweep_escalations() -> None:
 
 @shared_task(ignore_result=True, soft_time_limit=240, time_limit=280)
 def send_watch_digests() -> None:
-    """Send the daily WATCH digests that are due at each team's local time (beat)."""
+    """Write the daily WATCH digests that are due at each team's local time, and send the
+    due ones through the outbox, retries included (beat)."""
     sent = digests_sweep()
     if sent:
         logger.info("sent %s WATCH digests", sent)

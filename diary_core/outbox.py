@@ -1,10 +1,10 @@
 """The outbox: every message the product sends is a row first, then one loop delivers it.
 
 A message row (a subclass of `OutboxMessage`: the team's notifications, account e-mails,
-patient reminders) is written in the transaction that made it necessary. `deliver_due`
-claims due rows one at a time with `SELECT … FOR UPDATE SKIP LOCKED` in a short
-transaction, hands each to the kind's `send_one` (what to render, to whom, on which
-transport), and records the outcome under one policy:
+patient reminders, the clinicians' WATCH digests) is written in the transaction that made
+it necessary. `deliver_due` claims due rows one at a time with `SELECT … FOR UPDATE SKIP
+LOCKED` in a short transaction, hands each to the kind's `send_one` (what to render, to
+whom, on which transport), and records the outcome under one policy:
 
 - a transport that raises is retried after `retry_delay(attempts)` until `MAX_ATTEMPTS`,
   unless `is_permanent(exc)` says trying again cannot help (then it fails at once);

@@ -63,6 +63,7 @@ ROLE_PERMISSIONS = {
         "alerts.view_enginesettings",
         # The admin's "Messages" page: how every message's delivery went (no health data).
         "alerts.view_notification",
+        "alerts.view_digest",
         "patients.view_accountemail",
         "patients.view_patientreminder",
     ),

@@ -1,4 +1,5 @@
-"""The daily WATCH digest: at the team's local time, once, counts and a link only."""
+"""The daily WATCH digest: at the team's local time, once, counts and a link only; sent
+through the outbox (diary_core/outbox.py), so a failure is retried under its one policy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from alerts.care import recording
 from alerts.delivery.digest import digests_sweep
 from alerts.models import Alert, Digest
+from diary_core.outbox import retry_delay
 from tests.alerts.factories import make_entry
 
 
@@ -62,8 +64,25 @@ def bob_reference(entry) -> str:
 
 @pytest.mark.django_db
 def test_no_email_when_there_is_nothing_to_watch(alice):
+    """The day's row says nothing was sent, and why."""
     assert digests_sweep(now=utc(2026, 6, 10, 9, 0)) == 0
-    assert Digest.objects.get().status == Digest.Status.EMPTY
+    digest = Digest.objects.get()
+    assert (digest.status, digest.last_error, digest.attempts) == (
+        "cancelled",
+        Digest.NOTHING_TO_REPORT,
+        0,
+    )
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_day_with_nothing_to_report_stays_unsent_that_day(alice, bob):
+    """A WATCH item after the day's empty digest waits for tomorrow's: one digest a day."""
+    assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 0  # 09:00 in London: nothing yet
+    entry = make_entry(bob, utc(2026, 6, 10, 9, 0), temp="37.6")
+    recording.entry_evaluate(entry.pk, now=utc(2026, 6, 10, 9, 0))
+    assert digests_sweep(now=utc(2026, 6, 10, 10, 0)) == 0  # tomorrow's digest tells it
+    assert Digest.objects.get().status == "cancelled"
     assert not mail.outbox
 
 
@@ -101,7 +120,8 @@ def test_old_watch_items_are_not_counted(alice, bob):
 
 @pytest.mark.django_db
 def test_a_refused_digest_records_the_error_type_not_the_address(alice, watch_item):
-    """The digest is sent once (no retry); its error is described like the outbox's."""
+    """The address refused (SMTP 5xx): trying again cannot help, so it fails at once; its
+    error is the outbox's description, never the address."""
     refused = smtplib.SMTPRecipientsRefused(
         {alice.email: (550, f"<{alice.email}> unknown".encode())}
     )
@@ -110,4 +130,79 @@ def test_a_refused_digest_records_the_error_type_not_the_address(alice, watch_it
     ):
         assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 0
     digest = Digest.objects.get(recipient=alice)
-    assert (digest.status, digest.last_error) == ("failed", "SMTPRecipientsRefused (SMTP 550)")
+    assert (digest.status, digest.last_error, digest.attempts) == (
+        "failed",
+        "SMTPRecipientsRefused (SMTP 550)",
+        1,
+    )
+    assert digests_sweep(now=utc(2026, 6, 10, 9, 0)) == 0  # not tried again
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_a_transient_failure_is_retried_under_the_policy_then_sent(alice, watch_item):
+    first = utc(2026, 6, 10, 8, 0)  # 09:00 in London
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ):
+        assert digests_sweep(now=first) == 0
+    digest = Digest.objects.get(recipient=alice)
+    assert (digest.status, digest.attempts, digest.last_error) == (
+        "pending",
+        1,
+        "SMTPServerDisconnected",
+    )
+    assert digest.due_at == first + retry_delay(1)
+    assert digests_sweep(now=first + retry_delay(1) - timedelta(seconds=1)) == 0  # not yet
+    assert not mail.outbox
+    assert digests_sweep(now=first + retry_delay(1)) == 1
+    digest.refresh_from_db()
+    assert (digest.status, digest.attempts, digest.last_error) == ("sent", 2, "")
+    assert digest.sent_at == first + retry_delay(1)
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+    assert "1 item to watch" in mail.outbox[0].subject  # the count of when it was written
+
+
+@pytest.mark.django_db
+def test_a_clinician_without_an_address_fails_at_once(alice, erin, watch_item):
+    erin.email = ""
+    erin.save()
+    assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 1  # alice's
+    digest = Digest.objects.get(recipient=erin)
+    assert (digest.status, digest.attempts, digest.last_error) == (
+        "failed",
+        1,
+        "the clinician has no e-mail address",
+    )
+    assert digests_sweep(now=utc(2026, 6, 10, 9, 0)) == 0
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+
+
+@pytest.mark.django_db
+def test_two_sweeps_the_same_day_send_once(alice, watch_item):
+    assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 1
+    assert digests_sweep(now=utc(2026, 6, 10, 8, 0)) == 0
+    assert digests_sweep(now=utc(2026, 6, 10, 15, 0)) == 0
+    assert len(mail.outbox) == 1
+    digest = Digest.objects.get()
+    assert (digest.status, digest.attempts, digest.kind) == ("sent", 1, "watch")
+
+
+@pytest.mark.django_db
+def test_a_retry_that_falls_in_quiet_hours_waits_for_the_morning(alice, watch_item):
+    team = alice.care_teams.get()
+    team.digest_time = time(20, 58)
+    team.save()
+    first = utc(2026, 6, 10, 19, 58)  # 20:58 in London
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=smtplib.SMTPServerDisconnected(),
+    ):
+        assert digests_sweep(now=first) == 0
+    assert digests_sweep(now=utc(2026, 6, 10, 20, 5)) == 0  # 21:05: quiet hours
+    digest = Digest.objects.get()
+    assert (digest.status, digest.attempts) == ("pending", 1)  # the wait is not an attempt
+    assert digest.due_at == utc(2026, 6, 11, 7, 0)  # 08:00 in London
+    assert digests_sweep(now=utc(2026, 6, 11, 7, 0)) == 1
+    assert Digest.objects.get(local_day=digest.local_day).status == "sent"

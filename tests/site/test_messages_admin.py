@@ -11,11 +11,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts.care import recording
+from alerts.delivery.digest import digests_sweep
+from alerts.models import Digest
 from patients.mail import account_email_queue
 from patients.models import AccountEmail, PatientReminder
 from patients.roles import ADMINISTRATOR, ensure_role_groups
 from symptoms import reminders
-from tests.alerts.factories import submit_entry
+from tests.alerts.factories import make_entry, submit_entry
 from tests.conftest import make_user, with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +54,27 @@ def test_it_shows_every_kind_and_a_failed_reminders_error_without_the_address(
     assert "SMTPRecipientsRefused (SMTP 550)" in page
     for private in (bob.user.email, "@example.org", "38.9", "38,9", "my secret note", "Baker"):
         assert private not in page
+
+
+def test_it_lists_the_watch_digests_sent_and_the_days_with_nothing_to_report(
+    client, dana, alice, erin, bob
+):
+    day = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
+    entry = make_entry(bob, day, temp="37.6", symptoms={"sore_throat": 1}, note="my secret note")
+    recording.entry_evaluate(entry.pk, now=day)
+    assert digests_sweep(now=day.replace(hour=8)) == 2  # alice and erin, at 09:00 in London
+    assert digests_sweep(now=day.replace(day=12, hour=8)) == 0  # nothing since: not sent
+    assert Digest.objects.filter(status="sent").count() == 2
+    client.force_login(dana)
+    page = client.get(PAGE + "?kind=alerts.digest").content.decode()
+    assert page.count("<td>Digest: Daily WATCH digest</td>") == 4
+    assert page.count("<td>alice</td>") == 2 and page.count("<td>erin</td>") == 2
+    assert page.count(">Sent</td>") == 2 and page.count(">Not needed any more</td>") == 2
+    assert page.count(f"<td>{Digest.NOTHING_TO_REPORT}</td>") == 2
+    for private in (alice.email, "@example.org", "37.6", "37,6", "my secret note", "Baker"):
+        assert private not in page
+    cancelled = client.get(PAGE + "?status=cancelled").content.decode()
+    assert cancelled.count("<td>Digest: Daily WATCH digest</td>") == 2
 
 
 @pytest.mark.parametrize(
