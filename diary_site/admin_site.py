@@ -89,6 +89,8 @@ class DiaryAdminSite(admin.AdminSite):
         kind = request.GET.get("kind", "")
         status = request.GET.get("status", "")
         shown = [m for m in kinds if kind in ("", m._meta.label_lower)]
+        if not shown:  # a kind this person may not see, or none at all: every kind
+            kind, shown = "", kinds
         if status not in OutboxMessage.Status.values:
             status = ""
         page = Paginator(_message_rows(shown, status), 100).get_page(request.GET.get("page"))

@@ -116,7 +116,7 @@ class WhatIfRun(models.Model):
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # When its task was last published, and when a worker claimed it
-    # (alerts.whatif.whatif_runs_recover reads both).
+    # (alerts.authoring.whatif.whatif_runs_recover reads both).
     published_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,5 @@
 """The alerts app's tables and seed rows, in one migration: squashed before the first
-deployment from the 22 migrations it replaces (issue 34). A database that
+deployment from the 20 migrations it replaces (issue 34). A database that
 applied all of them is taken as having applied this one.
 """
 
@@ -36,8 +36,6 @@ class Migration(migrations.Migration):
         ('alerts', '0018_what_if_run_started'),
         ('alerts', '0019_whole_number_placeholders'),
         ('alerts', '0020_concerns'),
-        ('alerts', '0021_notification_outbox'),
-        ('alerts', '0022_level_words'),
     ]
 
     dependencies = [
@@ -52,7 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rule_version', models.PositiveIntegerField()),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('team_alert', models.BooleanField(default=False)),
                 ('episode_key', models.CharField(max_length=80)),
                 ('snapshot', models.JSONField(default=dict)),
@@ -79,7 +77,7 @@ class Migration(migrations.Migration):
                 ('title_en_gb', models.CharField(max_length=120, null=True)),
                 ('title_es', models.CharField(max_length=120, null=True)),
                 ('title_de', models.CharField(max_length=120, null=True)),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('active', models.BooleanField(default=True)),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('patient_message', models.TextField()),
@@ -104,8 +102,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=10)),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
-                ('advice_level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], default='NONE', max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
+                ('advice_level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], default='NONE', max_length=8)),
                 ('opened_at', models.DateTimeField()),
                 ('level_since', models.DateTimeField()),
                 ('waiting_since', models.DateTimeField(blank=True, null=True)),
@@ -131,7 +129,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('opened', 'Opened'), ('raised', 'Level raised'), ('urgent', 'A new URGENT warning'), ('joined', 'More warnings added'), ('taken', 'Taken'), ('acknowledged', 'Acknowledged'), ('passed', 'Passed on'), ('reached', 'The patient reached someone'), ('not_yet', 'The patient has not reached anyone yet'), ('callback', 'The patient asked for a call back'), ('called_back', 'Called back'), ('overdue', 'Past its response target'), ('reminder', 'Reminder'), ('snoozed', 'Reminders snoozed'), ('resolved_some', 'Some alerts resolved'), ('resolved', 'Resolved')], max_length=14)),
                 ('at', models.DateTimeField()),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('detail', models.JSONField(blank=True, default=dict)),
             ],
             options={
@@ -195,7 +193,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('revision', models.PositiveSmallIntegerField(default=0)),
                 ('recorded_at', models.DateTimeField()),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('prompt_key', models.CharField(max_length=20)),
                 ('rules', models.JSONField(default=list)),
                 ('suppressed', models.JSONField(blank=True, default=list)),
@@ -220,7 +218,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=80)),
                 ('opened_at', models.DateTimeField()),
                 ('last_alert_at', models.DateTimeField()),
-                ('highest_level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('highest_level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
             ],
         ),
         migrations.CreateModel(
@@ -258,7 +256,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('rule_version', models.PositiveIntegerField()),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('team_alert', models.BooleanField(default=False)),
                 ('episode_key', models.CharField(max_length=80)),
                 ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], default='open', max_length=12)),
@@ -291,7 +289,7 @@ class Migration(migrations.Migration):
                 ('title_en_gb', models.CharField(max_length=120, null=True)),
                 ('title_es', models.CharField(max_length=120, null=True)),
                 ('title_de', models.CharField(max_length=120, null=True)),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('active', models.BooleanField(default=True)),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('patient_message', models.TextField()),
@@ -437,7 +435,7 @@ class Migration(migrations.Migration):
                 ('title_en_gb', models.CharField(max_length=120, null=True)),
                 ('title_es', models.CharField(max_length=120, null=True)),
                 ('title_de', models.CharField(max_length=120, null=True)),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('active', models.BooleanField(default=True)),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('remeasure_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
@@ -474,14 +472,14 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('opened', 'Opened'), ('raised', 'Level raised'), ('urgent', 'A new URGENT warning'), ('joined', 'More warnings added'), ('taken', 'Taken'), ('acknowledged', 'Acknowledged'), ('passed', 'Passed on'), ('reached', 'The patient reached someone'), ('not_yet', 'The patient has not reached anyone yet'), ('callback', 'The patient asked for a call back'), ('called_back', 'Called back'), ('overdue', 'Past its response target'), ('reminder', 'Reminder'), ('snoozed', 'Reminders snoozed'), ('resolved_some', 'Some alerts resolved'), ('resolved', 'Resolved')], max_length=14)),
+                ('channel', models.CharField(choices=[('in_app', 'In the app'), ('email', 'E-mail')], max_length=10)),
                 ('status', models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Not needed any more')], default='pending', max_length=10)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.CharField(blank=True, max_length=300)),
                 ('due_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('opened', 'Opened'), ('raised', 'Level raised'), ('urgent', 'A new URGENT warning'), ('joined', 'More warnings added'), ('taken', 'Taken'), ('acknowledged', 'Acknowledged'), ('passed', 'Passed on'), ('reached', 'The patient reached someone'), ('not_yet', 'The patient has not reached anyone yet'), ('callback', 'The patient asked for a call back'), ('called_back', 'Called back'), ('overdue', 'Past its response target'), ('reminder', 'Reminder'), ('snoozed', 'Reminders snoozed'), ('resolved_some', 'Some alerts resolved'), ('resolved', 'Resolved')], max_length=14)),
-                ('channel', models.CharField(choices=[('in_app', 'In the app'), ('email', 'E-mail')], max_length=10)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
@@ -512,7 +510,7 @@ class Migration(migrations.Migration):
                 ('title_en_gb', models.CharField(max_length=120, null=True)),
                 ('title_es', models.CharField(max_length=120, null=True)),
                 ('title_de', models.CharField(max_length=120, null=True)),
-                ('level', models.CharField(choices=[('NONE', 'Thank you — nothing needs action today'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact your care team today'), ('URGENT', 'Seek medical attention now')], max_length=8)),
+                ('level', models.CharField(choices=[('NONE', 'Nothing to act on'), ('WATCH', 'Keep monitoring'), ('CONTACT', 'Contact the team today'), ('URGENT', 'Seek attention now')], max_length=8)),
                 ('active', models.BooleanField(default=True)),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('remeasure_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),

@@ -1,5 +1,5 @@
 """The patients app's tables, in one migration: squashed before the first
-deployment from the 19 migrations it replaces (issue 34). A database that
+deployment from the 18 migrations it replaces (issue 34). A database that
 applied all of them is taken as having applied this one.
 """
 
@@ -38,7 +38,6 @@ class Migration(migrations.Migration):
         ('patients', '0016_identifier_systems_and_alert_exports'),
         ('patients', '0017_team_sign_off_and_staff_invitations'),
         ('patients', '0018_record_access_name'),
-        ('patients', '0019_one_outbox'),
     ]
 
     dependencies = [
@@ -314,13 +313,13 @@ class Migration(migrations.Migration):
             name='AccountEmail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Not needed any more')], default='pending', max_length=10)),
+                ('kind', models.CharField(choices=[('invite_patient', 'Invitation to the diary (patient)'), ('invite_caregiver', 'Invitation to help with a diary (new account)'), ('caregiver_consent', 'Request to help with a diary (existing account)'), ('password_reset', 'Password reset'), ('device_added', 'Notice: an authenticator app was added'), ('codes_regenerated', 'Notice: new backup codes were made'), ('dose_check', 'Notice to the team: a dose outside the schedule'), ('invite_staff', "Invitation to the care team's pages (staff)")], max_length=20)),
+                ('status', models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=8)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.CharField(blank=True, max_length=300)),
                 ('due_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('invite_patient', 'Invitation to the diary (patient)'), ('invite_caregiver', 'Invitation to help with a diary (new account)'), ('caregiver_consent', 'Request to help with a diary (existing account)'), ('password_reset', 'Password reset'), ('device_added', 'Notice: an authenticator app was added'), ('codes_regenerated', 'Notice: new backup codes were made'), ('dose_check', 'Notice to the team: a dose outside the schedule'), ('invite_staff', "Invitation to the care team's pages (staff)")], max_length=20)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_emails', to=settings.AUTH_USER_MODEL)),
                 ('caregiver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='patients.caregiver')),
                 ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='patients.patient')),
@@ -350,14 +349,13 @@ class Migration(migrations.Migration):
             name='PatientReminder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Not needed any more')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('due_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('kind', models.CharField(choices=[('daily', 'Daily reminder'), ('gap', 'Missed days (DIARY-GAP-2)')], max_length=8)),
                 ('local_day', models.DateField()),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='pending', max_length=8)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('last_error', models.CharField(blank=True, max_length=300)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='patients.patient')),
             ],
         ),
@@ -417,7 +415,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='patientreminder',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['due_at'], name='patients_reminder_due'),
+            index=models.Index(fields=['status', 'created_at'], name='patients_reminder_due'),
         ),
         migrations.AddConstraint(
             model_name='patientreminder',

@@ -118,3 +118,12 @@ def test_staff_without_the_messages_permissions_are_refused(client, messages):
     client.force_login(staff)
     assert client.get(PAGE).status_code == 403
     assert PAGE not in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["nothing.here", "patients", "alerts.digest'--", ""])
+def test_an_unknown_kind_shows_every_kind_instead_of_failing(client, dana, messages, kind):
+    client.force_login(dana)
+    response = client.get(PAGE, {"kind": kind, "status": "no-such-status"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Password reset" in page and "Patient reminder" in page

@@ -208,3 +208,22 @@ def test_quiet_hours_hold_a_reminder_without_counting_an_attempt(bob):
         0,
         utc(2026, 6, 11, 7, 0),
     )
+
+
+@pytest.mark.parametrize(
+    ("ahead", "outcome"),
+    [
+        (timedelta(0), "sent"),
+        (timedelta(seconds=4), "sent"),  # the writer's clock a little ahead of the worker's
+        (outbox.CLOCK_SLACK + timedelta(seconds=1), "not pending"),
+        (timedelta(minutes=2), "not pending"),  # a retry that is not due yet waits its turn
+    ],
+)
+def test_a_published_message_is_sent_at_once_across_a_small_clock_difference(
+    bob, alice, ahead, outcome
+):
+    row, now, _sweep = _notification(bob, alice)
+    Notification.objects.filter(pk=row.pk).update(due_at=now + ahead)
+    assert send.notification_send(row.pk, now=now) == outcome
+    row.refresh_from_db()
+    assert row.status == ("sent" if outcome == "sent" else "pending")
