@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from diary_site.private_database import is_placeholder
+
 # Backends that print, keep or drop mail instead of sending it.
 NOT_SENDING = (
     "django.core.mail.backends.console.EmailBackend",
@@ -38,5 +40,25 @@ def check_errors_reach_someone(app_configs, **kwargs):
             "Nobody is told about server errors: neither SENTRY_DSN nor DJANGO_ADMINS is set.",
             hint="The error page tells patients the team has been told; make it true.",
             id="diary.W001",
+        )
+    ]
+
+
+@register()
+def check_a_database_is_configured(app_configs, **kwargs):
+    """A developer's checkout before its first `make run`: the settings load on a
+    placeholder (diary_site/private_database.py), and this says what to do."""
+    database = settings.DATABASES["default"]
+    host = str(database.get("HOST") or database.get("OPTIONS", {}).get("host", ""))
+    if not is_placeholder(host, settings.BASE_DIR):
+        return []
+    return [
+        Warning(
+            "No database yet: DATABASE_URL is not set and this checkout has no private "
+            "PostgreSQL (.run/database-url is missing).",
+            hint="Run `make run` once (it creates the private cluster and writes that file), "
+            "run the suite with `make test`, or set DATABASE_URL, e.g. "
+            "postgres://user:password@host:5432/diary.",
+            id="diary.W002",
         )
     ]

@@ -150,22 +150,14 @@ TEMPLATES = [
 # Database
 # ------------------------------------------------------------------------------
 # PostgreSQL everywhere. A developer's checkout without DATABASE_URL uses the project's
-# private cluster, whose URL `make run` leaves in `.run/database-url` when it creates or
-# starts it (scripts/services.py; the cluster is in `.run/pgdata`, or outside the checkout
-# when root works in a folder the `postgres` account cannot enter).
-PRIVATE_DATABASE_URL_FILE = BASE_DIR / ".run" / "database-url"
+# private cluster, whose URL `make run` leaves in `.run/database-url`
+# (diary_site/private_database.py; the cluster itself is scripts/services.py's).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 elif DEBUG:
-    try:
-        DATABASES = {"default": env.db_url_config(PRIVATE_DATABASE_URL_FILE.read_text().strip())}
-    except FileNotFoundError:
-        raise ImproperlyConfigured(
-            "The DATABASE_URL environment variable is not set and this checkout has no "
-            f"private PostgreSQL yet ({PRIVATE_DATABASE_URL_FILE} is missing). Run `make run` "
-            "once (it creates the private cluster and writes that file), or set DATABASE_URL, "
-            "e.g. postgres://user:password@host:5432/diary."
-        ) from None
+    from diary_site.private_database import private_database_url
+
+    DATABASES = {"default": env.db_url_config(private_database_url(BASE_DIR))}
 else:
     raise ImproperlyConfigured(
         "The DATABASE_URL environment variable is not set. It is required when DJANGO_DEBUG "

@@ -5,22 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 if not os.environ.get("DATABASE_URL"):
-    # `pytest` run by hand, outside `make test`: the private cluster `make run` keeps, whose
-    # URL it leaves in .run/database-url (scripts/services.py).
-    _url_file = Path(__file__).resolve().parent.parent / ".run" / "database-url"
-    try:
-        os.environ["DATABASE_URL"] = _url_file.read_text().strip()
-    except FileNotFoundError:
-        raise ImproperlyConfigured(
-            f"DATABASE_URL is not set and this checkout has no private PostgreSQL yet "
-            f"({_url_file} is missing). Run the suite with `make test` (it starts a throwaway "
-            "one), run `make run` once, or set DATABASE_URL."
-        ) from None
+    # `pytest` run by hand, outside `make test` (which starts a throwaway one): the private
+    # cluster `make run` keeps (diary_site/private_database.py).
+    from diary_site.private_database import private_database_url
+
+    os.environ["DATABASE_URL"] = private_database_url(Path(__file__).resolve().parent.parent)
 
 from .settings import *  # noqa: E402,F403
 
