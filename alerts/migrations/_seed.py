@@ -2,8 +2,7 @@
 0001_squashed (frozen literal data: a migration never imports live code). "<NOW>" is
 the moment the migration runs. Each row gets one history row ("+", seeded)."""
 
-from django.core.management.color import no_style
-from django.utils import timezone
+from symptoms.migrations._seed import load  # frozen: written with the squash
 
 APP = "alerts"
 HISTORY = ["AlertRule", "EducationPage"]
@@ -2273,39 +2272,6 @@ SEED = {
 }
 
 
-def _value(value, now):
-    return now if value == "<NOW>" else value
-
 
 def seed(apps, schema_editor):
-    now = timezone.now()
-    made = []
-    for name, rows in SEED.items():
-        if "." in name:
-            continue
-        model = apps.get_model(APP, name)
-        model.objects.bulk_create(
-            model(**{key: _value(value, now) for key, value in row.items()}) for row in rows
-        )
-        made.append(model)
-        if name in HISTORY:
-            history = apps.get_model(APP, f"Historical{name}")
-            history.objects.bulk_create(
-                history(
-                    **{key: _value(value, now) for key, value in row.items()},
-                    history_date=now,
-                    history_type="+",
-                    history_change_reason="Seeded by the initial migration",
-                )
-                for row in rows
-            )
-    for name, rows in SEED.items():
-        if "." not in name:
-            continue
-        owner, field = name.split(".")
-        through = getattr(apps.get_model(APP, owner), field).through
-        through.objects.bulk_create(through(**row) for row in rows)
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), made):
-            cursor.execute(sql)
+    load(apps, schema_editor, app=APP, seed=SEED, history=HISTORY)

@@ -926,21 +926,24 @@ def _value(value, now):
     return now if value == "<NOW>" else value
 
 
-def seed(apps, schema_editor):
+def load(apps, schema_editor, *, app: str, seed: dict, history: list[str]) -> None:
+    """Write an app's seed rows (its models by name, then "Model.field" many-to-many
+    links), each listed model's history row, and move the id sequences past them. The
+    alerts app's seed uses it too (alerts/migrations/_seed.py)."""
     now = timezone.now()
     made = []
-    for name, rows in SEED.items():
+    for name, rows in seed.items():
         if "." in name:
             continue
-        model = apps.get_model(APP, name)
+        model = apps.get_model(app, name)
         model.objects.bulk_create(
             model(**{key: _value(value, now) for key, value in row.items()}) for row in rows
         )
         made.append(model)
-        if name in HISTORY:
-            history = apps.get_model(APP, f"Historical{name}")
-            history.objects.bulk_create(
-                history(
+        if name in history:
+            past = apps.get_model(app, f"Historical{name}")
+            past.objects.bulk_create(
+                past(
                     **{key: _value(value, now) for key, value in row.items()},
                     history_date=now,
                     history_type="+",
@@ -948,13 +951,17 @@ def seed(apps, schema_editor):
                 )
                 for row in rows
             )
-    for name, rows in SEED.items():
+    for name, rows in seed.items():
         if "." not in name:
             continue
         owner, field = name.split(".")
-        through = getattr(apps.get_model(APP, owner), field).through
+        through = getattr(apps.get_model(app, owner), field).through
         through.objects.bulk_create(through(**row) for row in rows)
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), made):
             cursor.execute(sql)
+
+
+def seed(apps, schema_editor):
+    load(apps, schema_editor, app=APP, seed=SEED, history=HISTORY)
