@@ -2272,6 +2272,5 @@ SEED = {
 }
 
 
-
 def seed(apps, schema_editor):
     load(apps, schema_editor, app=APP, seed=SEED, history=HISTORY)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -267,3 +268,9 @@ def fired_why(why) -> list[str]:
 def overdue_at(concern, now):
     """How long past its response target a concern nobody has acknowledged is (or None)."""
     return concern.overdue(now) if concern is not None else None
+
+
+@register.filter
+def unbroken(value) -> str:
+    """A reference or a number kept on one line ("P-8JBZTWV7" never breaks at its hyphen)."""
+    return format_html('<span class="text-nowrap">{}</span>', value)

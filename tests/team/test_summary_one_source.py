@@ -53,3 +53,10 @@ def test_the_pdf_draws_the_summarys_series_not_its_own():
     chart = inspect.getsource(exports._temperature_chart)
     assert "summary.points" in chart
     assert "measured_at" not in chart and "astimezone" not in chart
+
+
+@pytest.mark.django_db
+def test_the_summary_title_never_breaks_the_reference_at_its_hyphen(client, alice, lukasz):  # noqa: F811
+    client.force_login(alice)
+    html = client.get(reverse("team:summary", args=[lukasz.pk])).content.decode()
+    assert f'(<span class="text-nowrap">{lukasz.reference}</span>)' in html
