@@ -152,11 +152,13 @@ class Defer:
 
 
 class Channel(models.TextChoices):
-    """How a message reaches a person: each value is one transport. Web push and SMS join
-    here, and as a branch of the kind's send_one; the loop and the policy stay as they are."""
+    """How a message reaches a person: each value is one transport (reach/ sends push and
+    SMS); the loop and the policy are the same for all of them."""
 
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("E-mail")
+    PUSH = "push", _("Push notification")
+    SMS = "sms", _("Text message")
 
 
 class OutboxMessage(models.Model):

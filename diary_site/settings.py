@@ -73,7 +73,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "phonenumber_field",
     "patients",
+    # How a person is reached: push devices, a phone for SMS, their preferences.
+    "reach",
     "symptoms",
     "alerts",
     # The care team's pages, over the three apps above.

@@ -33,6 +33,7 @@ urlpatterns = [
     path("diary/", include("symptoms.urls")),
     path("team/", include("team.urls")),
     path("patients/", include("patients.urls")),
+    path("account/notifications/", include("reach.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from alerts import rules
 from alerts.rules.concern import standing_level
 from alerts.ruleset.models import AlertRule, Level, level_rank
-from diary_core.outbox import OutboxMessage, due_index
+from diary_core.outbox import Channel, OutboxMessage, due_index
 from patients.models import CareTeam
 
 
@@ -534,9 +534,7 @@ class Notification(OutboxMessage):
     recipient_path = "recipient"
     channel_path = "channel"
 
-    class Channel(models.TextChoices):
-        IN_APP = "in_app", _("In the app")
-        EMAIL = "email", _("E-mail")
+    Channel = Channel
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
     # The change it is about (None for messages from before concerns existed).

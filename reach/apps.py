@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReachConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reach"
+    verbose_name = _("Notifications: devices, phones and preferences")
