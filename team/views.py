@@ -26,6 +26,7 @@ from alerts.care.concerns import (
     concern_take,
     team_colleagues,
 )
+from alerts.care.oncall import on_call, out_of_hours_shown
 from alerts.care.triage import queue_counts, queue_rows
 from alerts.models import (
     Alert,
@@ -131,6 +132,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         },
         "refreshed_at": now,
         "back": request.get_full_path(),
+        # The rows whose page went unanswered: the team's out-of-hours route is shown on them.
+        "out_of_hours_ids": out_of_hours_shown([row.concern.pk for row in rows]),
     }
     if not is_background(request):  # the 30 s refresh of a page already logged is not
         access_record(request, None, AccessLog.Action.LIST)
@@ -142,6 +145,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         if request.user.has_perm(APPROVE_PERMISSION)
         else None
     )
+    context["on_call"] = [(team, *on_call(team, now)) for team in teams]
     context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()

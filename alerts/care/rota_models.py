@@ -86,7 +86,9 @@ class RotaShift(models.Model):
             ),
             # on_call() reads weekday as date.weekday().
             models.CheckConstraint(
-                condition=Q(weekday__gte=0, weekday__lte=6), name="alerts_rotashift_weekday"
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="alerts_rotashift_weekday",
+                violation_error_message=_("Choose a day of the week."),
             ),
         ]
 
@@ -146,12 +148,15 @@ class RotaSwap(models.Model):
         constraints = [
             # A swap is a range: on_call() compares both ends.
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="alerts_rotaswap_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="alerts_rotaswap_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
             ),
             # A swap replaces someone: one with nobody would change nothing.
             models.CheckConstraint(
                 condition=Q(on_call__isnull=False) | Q(backup__isnull=False),
                 name="alerts_rotaswap_someone",
+                violation_error_message=_("Choose who is on call instead, or the backup instead."),
             ),
         ]
         indexes = [
