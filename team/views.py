@@ -26,7 +26,7 @@ from alerts.care.concerns import (
     concern_take,
     team_colleagues,
 )
-from alerts.care.oncall import on_call, out_of_hours_shown
+from alerts.care.oncall import on_call_many, out_of_hours_reached
 from alerts.care.triage import queue_counts, queue_rows
 from alerts.models import (
     Alert,
@@ -104,7 +104,14 @@ def triage(request: HttpRequest) -> HttpResponse:
     page = min(max(page, 1), 10_000)
     start = (page - 1) * TRIAGE_PAGE
     now = timezone.now()
-    rows, has_next = queue_rows(concerns, now=now, start=start, size=TRIAGE_PAGE)
+    # Whether a page went unanswered (the row shows the team's out-of-hours route), read
+    # with the rows: no query of its own.
+    rows, has_next = queue_rows(
+        concerns.annotate(out_of_hours=out_of_hours_reached()),
+        now=now,
+        start=start,
+        size=TRIAGE_PAGE,
+    )
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
     shown = queue_counts(concerns) if chosen["level"] else all_levels
@@ -132,8 +139,6 @@ def triage(request: HttpRequest) -> HttpResponse:
         },
         "refreshed_at": now,
         "back": request.get_full_path(),
-        # The rows whose page went unanswered: the team's out-of-hours route is shown on them.
-        "out_of_hours_ids": out_of_hours_shown([row.concern.pk for row in rows]),
     }
     if not is_background(request):  # the 30 s refresh of a page already logged is not
         access_record(request, None, AccessLog.Action.LIST)
@@ -145,7 +150,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         if request.user.has_perm(APPROVE_PERMISSION)
         else None
     )
-    context["on_call"] = [(team, *on_call(team, now)) for team in teams]
+    people = on_call_many(teams, now)
+    context["on_call"] = [(team, *people[team.pk]) for team in teams]
     context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()

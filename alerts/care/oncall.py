@@ -28,6 +28,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from alerts.care.models import Concern, ConcernEvent, Notification
@@ -73,39 +74,60 @@ def shift_at(team: CareTeam, at: datetime, shifts: list[RotaShift] | None = None
     return max(found, key=lambda item: (item[0], item[1]))[2]
 
 
-def _active(team: CareTeam, people: list[User | None]) -> list[User | None]:
-    """The people still active members of the team (someone who left is not on call)."""
-    ids = {p.pk for p in people if p is not None}
-    members = set(
-        CareTeamMembership.objects.filter(
-            team=team, user_id__in=ids, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
-    return [p if p is not None and p.pk in members else None for p in people]
+def _active(pairs: dict[int, list[User | None]]) -> dict[int, list[User | None]]:
+    """The people still active members of their team (someone who left is not on call),
+    by team id; one query for all teams, none when nobody is named."""
+    wanted = {(team_id, p.pk) for team_id, people in pairs.items() for p in people if p}
+    members: set[tuple[int, int]] = set()
+    if wanted:
+        members = set(
+            CareTeamMembership.objects.filter(
+                team_id__in={t for t, _ in wanted},
+                user_id__in={u for _, u in wanted},
+                user__is_active=True,
+            ).values_list("team_id", "user_id")
+        )
+    return {
+        team_id: [p if p is not None and (team_id, p.pk) in members else None for p in people]
+        for team_id, people in pairs.items()
+    }
+
+
+def on_call_many(teams: list[CareTeam], at: datetime) -> dict[int, tuple[User | None, User | None]]:
+    """on_call for several teams at once (the queue's header), by team id: three queries
+    whatever the number of teams."""
+    if not teams:
+        return {}
+    shifts: dict[int, list[RotaShift]] = {t.pk: [] for t in teams}
+    for shift in RotaShift.objects.filter(team__in=teams).select_related("on_call", "backup"):
+        shifts[shift.team_id].append(shift)
+    swaps: dict[int, list[RotaSwap]] = {t.pk: [] for t in teams}
+    for swap in (
+        RotaSwap.objects.filter(team__in=teams)
+        .at(at)
+        .select_related("on_call", "backup")
+        .order_by("-created_at", "-pk")
+    ):
+        swaps[swap.team_id].append(swap)
+    pairs = {}
+    for team in teams:
+        shift = shift_at(team, at, shifts[team.pk])
+        person = shift.on_call if shift else None
+        backup = shift.backup if shift else None
+        swap_person = next((w.on_call for w in swaps[team.pk] if w.on_call_id), None)
+        swap_backup = next((w.backup for w in swaps[team.pk] if w.backup_id), None)
+        person, backup = swap_person or person, swap_backup or backup
+        if person is not None and backup is not None and person.pk == backup.pk:
+            backup = None
+        pairs[team.pk] = [person, backup]
+    return {team_id: (people[0], people[1]) for team_id, people in _active(pairs).items()}
 
 
 def on_call(team: CareTeam, at: datetime) -> tuple[User | None, User | None]:
     """(the person on call, their backup) for the team at the instant `at`: the latest
     swap in force wins over the weekly pattern, for whichever of the two it names. Only
     active members of the team are returned (None in their place otherwise)."""
-    shift = shift_at(team, at)
-    person = shift.on_call if shift else None
-    backup = shift.backup if shift else None
-    swap = (
-        RotaSwap.objects.filter(team=team)
-        .at(at)
-        .select_related("on_call", "backup")
-        .order_by("-created_at", "-pk")
-    )
-    swap_person = swap_backup = None
-    for row in swap:
-        swap_person = swap_person or row.on_call
-        swap_backup = swap_backup or row.backup
-    person, backup = swap_person or person, swap_backup or backup
-    if person is not None and backup is not None and person.pk == backup.pk:
-        backup = None
-    person, backup = _active(team, [person, backup])
-    return person, backup
+    return on_call_many([team], at)[team.pk]
 
 
 # Planning and ending a wait's steps ------------------------------------------------------
@@ -152,9 +174,24 @@ def end_paging(concern: Concern, *, outcome: str, now: datetime) -> None:
     )
 
 
+def out_of_hours_reached() -> Exists:
+    """For annotating concerns: whether the current wait reached the last step (the queue
+    shows the route while the concern is URGENT and nobody has acknowledged it)."""
+    return Exists(
+        PageStep.objects.filter(
+            concern=OuterRef("pk"),
+            step=Step.OUT_OF_HOURS,
+            outcome="shown",
+            processed_at__gte=OuterRef("waiting_since"),
+        )
+    )
+
+
 def out_of_hours_shown(concern_ids: list[int]) -> set[int]:
     """The concerns (of `concern_ids`) whose current wait reached the last step: the queue
     shows the team's out-of-hours route on them until someone acknowledges."""
+    if not concern_ids:
+        return set()
     return set(
         PageStep.objects.filter(
             concern_id__in=concern_ids,
@@ -163,6 +200,7 @@ def out_of_hours_shown(concern_ids: list[int]) -> set[int]:
             concern__acknowledged_at__isnull=True,
             concern__status=Concern.Status.OPEN,
             concern__level=Level.URGENT,
+            processed_at__gte=F("concern__waiting_since"),
         ).values_list("concern_id", flat=True)
     )
 

@@ -376,3 +376,16 @@ def test_a_redis_outage_during_paging_loses_no_step_and_repeats_none(
     assert set(pending.values_list("status", flat=True)) == {"sent"}
     assert send.notifications_sweep(now=at + timedelta(minutes=2)) == 0
     assert sorted(sent) == pages
+
+
+def test_the_route_shown_for_an_earlier_wait_is_not_shown_for_a_new_one(night, bob, erin):
+    oncall.pages_sweep(now=SEVEN + timedelta(minutes=45))
+    assert oncall.out_of_hours_shown([night.pk]) == {night.pk}
+    concern_acknowledge(patient=bob, by=erin, now=SEVEN + timedelta(minutes=50))
+    # A new URGENT firing after the acknowledgement: a new wait, paged from the start.
+    submit_entry(bob, SEVEN + timedelta(hours=2), temp="38.9")
+    night.refresh_from_db()
+    assert night.acknowledged_at is None
+    assert oncall.out_of_hours_shown([night.pk]) == set()
+    waits = PageStep.objects.filter(concern=night, processed_at__isnull=True)
+    assert sorted(waits.values_list("step", flat=True)) == [1, 2, 3]
