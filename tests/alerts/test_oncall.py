@@ -389,3 +389,15 @@ def test_the_route_shown_for_an_earlier_wait_is_not_shown_for_a_new_one(night, b
     assert oncall.out_of_hours_shown([night.pk]) == set()
     waits = PageStep.objects.filter(concern=night, processed_at__isnull=True)
     assert sorted(waits.values_list("step", flat=True)) == [1, 2, 3]
+
+
+def test_the_leads_email_says_nobody_answered_and_no_health_data(night, bob, mailoutbox):
+    oncall.pages_sweep(now=SEVEN + timedelta(minutes=45))
+    mailoutbox.clear()
+    send.notifications_sweep(now=SEVEN + timedelta(minutes=46))
+    (message,) = [m for m in mailoutbox if "Nobody answered" in m.subject]
+    assert message.to == ["alice@example.org"]
+    assert "out-of-hours route" in message.body
+    assert bob.reference in message.body
+    for secret in ("38.6", "38,6", "Bob", "Baker", "T-FEV"):
+        assert secret not in message.subject + message.body
