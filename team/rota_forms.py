@@ -51,6 +51,11 @@ class ShiftForm(_People, forms.ModelForm):
         self.team = team
         self._people(team)
         self.fields["backup"].empty_label = _("No backup")
+        self.fields["on_call"].empty_label = _("Choose a person")
+        self.fields["weekday"].choices = [
+            ("", _("Choose a day")),
+            *RotaShift._meta.get_field("weekday").choices,
+        ]
 
     def clean(self):
         data = super().clean()

@@ -16,7 +16,7 @@ Each step writes one ConcernEvent (the concern's timeline: "Paged Erin Evans (on
 push and text message"). Nobody to page at that moment: the step records why and the next
 one is due at once. An acknowledgement (or a raise, or resolving) ends the wait: its steps
 are closed, and a step the sweep finds due on a concern no longer waiting is closed as
-"not needed". Beat runs `pages_sweep` with the escalations every minute (due times live in
+"not needed". A snooze holds the pages as it holds the reminders (someone has looked). Beat runs `pages_sweep` with the escalations every minute (due times live in
 PostgreSQL, no Celery ETA); each step is claimed with SELECT … FOR UPDATE SKIP LOCKED and
 written once (unique per wait and step). Sends are published after commit: a broker
 outage loses nothing (the outbox sweep sends the rows later).

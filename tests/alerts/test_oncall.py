@@ -401,3 +401,17 @@ def test_the_leads_email_says_nobody_answered_and_no_health_data(night, bob, mai
     assert bob.reference in message.body
     for secret in ("38.6", "38,6", "Bob", "Baker", "T-FEV"):
         assert secret not in message.subject + message.body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_racing_take_each_step_once(rota, bob, reachable):
+    """Two beat workers at the same instant (a redelivered task): every step once."""
+    from tests.concurrency import race
+
+    concern = urgent(bob, SEVEN)
+    results, errors = race(lambda: oncall.pages_sweep(now=SEVEN + timedelta(minutes=45)))
+    assert errors == []
+    assert sum(results) == 3
+    assert ConcernEvent.objects.filter(concern=concern, kind="paged").count() == 2
+    assert ConcernEvent.objects.filter(concern=concern, kind="out_of_hours").count() == 1
+    assert Notification.objects.filter(concern=concern, kind="paged").count() == 5
