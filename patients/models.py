@@ -473,15 +473,6 @@ class Patient(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def clean(self) -> None:
-        super().clean()
-        if (
-            self.lead_id is not None
-            and self.pk is not None
-            and not self.memberships.filter(user_id=self.lead_id, user__is_active=True).exists()
-        ):
-            raise ValidationError({"lead": _("Choose an active member of this team.")})
-
     def is_paused(self, *, now: datetime | None = None) -> bool:
         """Reminders and periodic rules paused by the team (ends by itself at paused_until)."""
         return self.paused_until is not None and self.paused_until > (now or dj_timezone.now())

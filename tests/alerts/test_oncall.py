@@ -415,3 +415,12 @@ def test_two_sweeps_racing_take_each_step_once(rota, bob, reachable):
     assert ConcernEvent.objects.filter(concern=concern, kind="paged").count() == 2
     assert ConcernEvent.objects.filter(concern=concern, kind="out_of_hours").count() == 1
     assert Notification.objects.filter(concern=concern, kind="paged").count() == 5
+
+
+def test_the_team_lead_must_be_an_active_member(team_a, alice, charlie):
+    team_a.lead = charlie
+    with pytest.raises(ValidationError) as error:
+        team_a.full_clean()
+    assert "lead" in error.value.message_dict
+    team_a.lead = alice
+    team_a.full_clean()
