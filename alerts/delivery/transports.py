@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from alerts.care.models import Notification
+from alerts.ruleset.models import Level
 from diary_core.outbox import DeliveryError
 from patients.languages import speaking_to
+from reach import push
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
 
@@ -75,7 +77,22 @@ class Email(Transport):
         message.send()
 
 
+class Push(Transport):
+    """A push notification to each of the recipient's devices: "a message for you" and
+    the concern's link, nothing more (reach/push.py). URGENT wakes the phone at once."""
+
+    def notify(self, notification: Notification) -> None:
+        concern = notification.concern
+        push.send(
+            notification.recipient,
+            url=self.context(notification)["link"],
+            tag=f"concern-{concern.pk}",
+            urgency=push.Urgency.HIGH if concern.level == Level.URGENT else push.Urgency.NORMAL,
+        )
+
+
 TRANSPORTS: dict[str, Transport] = {
     Notification.Channel.IN_APP: InApp(),
     Notification.Channel.EMAIL: Email(),
+    Notification.Channel.PUSH: Push(),
 }
