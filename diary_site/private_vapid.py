@@ -21,8 +21,8 @@ def private_vapid_keys(base_dir: Path) -> tuple[str, str]:
     try:
         public, private = path.read_text().split()
         return public, private
-    except (FileNotFoundError, ValueError):
-        pass
+    except (OSError, ValueError):
+        pass  # not made yet (or unreadable): make one
     from reach.vapid import new_key_pair
 
     public, private = new_key_pair()

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,11 +139,15 @@ def _refuse(message: str, status: int = 400) -> JsonResponse:
 
 
 def _json_body(request: HttpRequest) -> dict:
-    if len(request.body) > BODY_MAX:
+    if request.content_type != "application/json":
+        # A form's body was read already (by the CSRF check), and is not JSON anyway.
         raise Refused(_("That is not a subscription for notifications."))
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = request.body
+        if len(body) > BODY_MAX:
+            raise ValueError("too long")
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RawPostDataException) as exc:
         raise Refused(_("That is not a subscription for notifications.")) from exc
     if not isinstance(data, dict):
         raise Refused(_("That is not a subscription for notifications."))

@@ -81,6 +81,7 @@ class Browser:
     def __init__(self, service: PushService, name: str) -> None:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.auth = os.urandom(16)
+        self.service = service
         self.path = f"/wpush/{name}"
         self.endpoint = service.url + self.path
 
