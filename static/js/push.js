@@ -111,8 +111,9 @@
       show("denied");
       return;
     }
-    const reg = await registration();
-    const subscription = await reg.pushManager.getSubscription();
+    // The registration there is, without waiting for the worker to be checked for updates.
+    const reg = await navigator.serviceWorker.getRegistration("/");
+    const subscription = reg ? await reg.pushManager.getSubscription() : null;
     const known = await markThisDevice(subscription);
     // Subscribed, but not on the list (removed from another device): offer it again.
     show(subscription && known && sameKey(subscription) ? "on" : "off");

@@ -41,7 +41,7 @@ class PushService:
     received: list[Received] = field(default_factory=list)
     status: dict[str, int] = field(default_factory=dict)
 
-    def start(self) -> PushService:
+    def start(self, port: int = 0) -> PushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,7 +58,7 @@ class PushService:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
