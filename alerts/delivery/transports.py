@@ -91,7 +91,9 @@ class Sms(Transport):
             else:
                 text = _("Kesimpta diary: a message for you. Open %(link)s")
             text %= {"link": ctx["link"]}
-        sms.send(notification.recipient, text)
+        sid = sms.send(notification.recipient, text)
+        # The provider's delivery report (alerts/delivery/receipts.py) finds the row by it.
+        Notification.objects.filter(pk=notification.pk).update(provider_id=sid[:64])
 
 
 TRANSPORTS: dict[str, Transport] = {

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.checks import Warning
 from django.urls import reverse
 from django.utils import timezone
+from twilio.request_validator import RequestValidator
 
 from alerts.delivery import send
 from alerts.models import Concern, Notification
@@ -171,6 +172,57 @@ def test_a_text_to_someone_without_a_verified_number_fails_at_once(sms_provider,
     row.refresh_from_db()
     assert (row.status, row.last_error) == ("failed", "no verified phone")
     assert sms_provider.requests == []
+
+
+# The provider's delivery reports (SMS_STATUS_CALLBACK).
+
+CALLBACK = "https://diary.example.org/sms/status/"
+
+
+def report(client, params: dict, token: str = TOKEN):
+    signature = RequestValidator(token).compute_signature(CALLBACK, params)
+    return client.post(reverse("sms_status"), params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def test_the_providers_report_is_noted_on_the_message(sms_provider, bob, alice, client, settings):
+    settings.SMS_STATUS_CALLBACK = CALLBACK
+    verified(alice)
+    now = timezone.now()
+    row = urgent_sms(bob, alice, now)
+    send.notification_send(row.pk, now=now)
+    [request] = sms_provider.requests
+    assert request.form["StatusCallback"] == CALLBACK
+    row.refresh_from_db()
+    assert row.provider_id.startswith("SM")
+    params = {"MessageSid": row.provider_id, "MessageStatus": "delivered", "To": NUMBER}
+    assert report(client, params).status_code == 204
+    row.refresh_from_db()
+    assert row.provider_status == "delivered"
+    # A late "sent" does not take the final word back.
+    assert report(client, {**params, "MessageStatus": "sent"}).status_code == 204
+    row.refresh_from_db()
+    assert row.provider_status == "delivered"
+
+
+def test_a_report_not_signed_with_the_accounts_token_is_refused(
+    sms_provider, bob, alice, client, settings
+):
+    settings.SMS_STATUS_CALLBACK = CALLBACK
+    verified(alice)
+    now = timezone.now()
+    row = urgent_sms(bob, alice, now)
+    send.notification_send(row.pk, now=now)
+    row.refresh_from_db()
+    params = {"MessageSid": row.provider_id, "MessageStatus": "undelivered"}
+    assert report(client, params, token="someone-elses-token").status_code == 403
+    assert client.post(reverse("sms_status"), params).status_code == 403
+    row.refresh_from_db()
+    assert row.provider_status == ""
+
+
+def test_reports_are_not_taken_without_a_callback_set(sms_provider, client, settings):
+    settings.SMS_STATUS_CALLBACK = ""
+    assert report(client, {"MessageSid": "SM1", "MessageStatus": "failed"}).status_code == 404
 
 
 # `check --deploy`
