@@ -76,10 +76,12 @@ def resend_at(phone: Phone) -> datetime | None:
 def phone_number_set(*, user, number: PhoneNumber) -> tuple[Phone, bool]:
     """Give the person this number; whether it changed. A new number is not verified
     (any code sent to the old one is void), and a code may be sent to it at once."""
-    phone = Phone.objects.filter(user=user).first()
-    if phone is not None and phone.number == number:
+    # A form sent twice at once (a double click) finds the row the first one made.
+    phone, created = Phone.objects.get_or_create(user=user, defaults={"number": number})
+    if created:
+        return phone, True
+    if phone.number == number:
         return phone, False
-    phone = phone or Phone(user=user)
     phone.number = number
     phone.verified_at = None
     phone.code_hash = ""
