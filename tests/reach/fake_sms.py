@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -33,6 +34,7 @@ class FakeSmsProvider:
     def __init__(self) -> None:
         self.requests: list[Received] = []
         self._answers: list[int] = []
+        self.delay = 0.0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         fake = self
@@ -58,6 +60,10 @@ class FakeSmsProvider:
         with self._lock:
             self._answers.extend(statuses)
 
+    def hang(self, seconds: float) -> None:
+        """Wait this long before answering each request (a provider that stalls)."""
+        self.delay = seconds
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -77,6 +83,7 @@ class FakeSmsProvider:
             status = self._answers.pop(0) if self._answers else 201
         if match is None:
             status = 404
+        time.sleep(self.delay)
         if status == 201:
             body = {
                 "sid": f"SM{next(self._ids):032x}",

@@ -165,6 +165,22 @@ def test_an_unreachable_provider_is_retried(sms_provider, bob, alice, settings):
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "ConnectionError")
 
 
+def test_a_provider_that_does_not_answer_in_time_is_retried(sms_provider, bob, alice, monkeypatch):
+    assert sms.TIMEOUT == 10
+    monkeypatch.setattr(sms, "TIMEOUT", 0.2)
+    sms._client.cache_clear()
+    sms_provider.hang(1)
+    verified(alice)
+    now = timezone.now()
+    row = urgent_sms(bob, alice, now)
+    try:
+        assert send.notification_send(row.pk, now=now) == "retry"
+    finally:
+        sms._client.cache_clear()  # the next test gets a client with the real timeout
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "ReadTimeout")
+
+
 def test_a_text_to_someone_without_a_verified_number_fails_at_once(sms_provider, bob, alice):
     now = timezone.now()
     row = urgent_sms(bob, alice, now)
