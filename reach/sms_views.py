@@ -36,7 +36,7 @@ from reach.phones import (
 
 # Codes a person may be sent in a day, whatever the number (a flood of texts costs money
 # and annoys whoever owns a mistyped number).
-CODES_PER_DAY = "5/d"
+CODES_PER_DAY = 5
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -63,10 +63,11 @@ def _send_code(request: HttpRequest, phone: Phone) -> None:
             request, _("A code was sent less than a minute ago. Wait a minute, then ask again.")
         )
         return
-    if over_limit(request, group="sms-code", key="user", rate=CODES_PER_DAY):
+    if over_limit(request, group="sms-code", key="user", rate=f"{CODES_PER_DAY}/d"):
         messages.warning(
             request,
-            _("You have been sent 5 codes today. Ask for a new one tomorrow."),
+            _("You have been sent %(count)s codes today. Ask for a new one tomorrow.")
+            % {"count": CODES_PER_DAY},
         )
         return
     try:
