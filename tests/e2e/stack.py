@@ -20,6 +20,7 @@ from pathlib import Path
 
 from scripts.smtp_sink import SmtpSink
 from scripts.stack import ROOT, Stack, beat_command, new_stack, web_command, worker_command
+from tests.reach.fake_sms import FakeSmsProvider
 
 __all__ = ["DEMO_PASSWORD", "ROOT", "E2EStack", "start_stack"]
 
@@ -36,6 +37,8 @@ class E2EStack:
     mail: SmtpSink
     # The last TOTP time step used per user: a code is accepted once.
     used_steps: dict[str, int] = field(default_factory=dict)
+    # The SMS provider's API, faked: every text the stack sends is recorded there.
+    sms: FakeSmsProvider | None = None
 
     @property
     def url(self) -> str:
@@ -63,6 +66,7 @@ class E2EStack:
 
 def start_stack(workdir: Path, logs: Path) -> E2EStack:
     mail = SmtpSink().start()
+    sms = FakeSmsProvider()
     stack = new_stack(
         workdir,
         logs,
@@ -76,6 +80,10 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
             "EMAIL_URL": mail.url,
             "DJANGO_ADMINS": ADMIN_ADDRESS,
             "SENTRY_DSN": "",
+            "SMS_API_BASE_URL": sms.url,
+            "SMS_ACCOUNT_SID": "AC" + "e2e0" * 8,
+            "SMS_AUTH_TOKEN": secrets.token_urlsafe(24),
+            "SMS_FROM": "+447400000001",
         },
     )
     try:
@@ -91,5 +99,6 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
     except Exception:
         stack.stop()
         mail.stop()
+        sms.stop()
         raise
-    return E2EStack(stack, mail)
+    return E2EStack(stack, mail, sms=sms)
