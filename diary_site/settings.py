@@ -337,6 +337,17 @@ WEBPUSH_ENABLED = bool(WEBPUSH_VAPID_PUBLIC_KEY and WEBPUSH_VAPID_PRIVATE_KEY)
 # local test service, e.g. http://127.0.0.1:8090); never set in production.
 WEBPUSH_TEST_SERVICE = env.str("WEBPUSH_TEST_SERVICE", default="").rstrip("/")
 
+# Text messages (SMS): URGENT and on-call pages to staff, through a Twilio-compatible
+# provider (reach/sms.py). On when the account, its token and the sender are all set;
+# `check --deploy` warns when only some are (reach/checks.py). SMS_FROM is a number in
+# E.164, an alphanumeric sender id, or a messaging service SID ("MG...").
+SMS_API_BASE_URL = env.str("SMS_API_BASE_URL", default="https://api.twilio.com")
+SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
+SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
+SMS_FROM = env.str("SMS_FROM", default="")
+# Where the provider reports delivered/undelivered; empty: the outbox's status only.
+SMS_STATUS_CALLBACK = env.str("SMS_STATUS_CALLBACK", default="")
+
 # Errors: Sentry when SENTRY_DSN is set, else e-mail to DJANGO_ADMINS; either way without
 # health data (diary_site/errors.py). `check --deploy` warns when neither is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
@@ -510,5 +521,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Refused authorisations (patients/audit.py): user id, route and path only.
         "security": {"level": "WARNING"},
+        # The SMS library logs every request and its headers at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }

@@ -10,4 +10,4 @@ class ReachConfig(AppConfig):
     verbose_name = _("Notifications: devices, phones and preferences")
 
     def ready(self) -> None:
-        from reach import checks  # noqa: F401 — registers the deploy checks
+        from reach import checks  # noqa: F401 — registers the deployment checks

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reach import push_views, views
+from reach import push_views, sms_views, views
 
 app_name = "reach"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("push/<int:pk>/rename/", push_views.push_rename, name="push_rename"),
     path("push/<int:pk>/remove/", push_views.push_remove, name="push_remove"),
     path("push/<int:pk>/test/", push_views.push_test, name="push_test"),
+    path("phone/", sms_views.phone_save, name="phone_save"),
+    path("phone/code/", sms_views.phone_verify, name="phone_verify"),
+    path("phone/code/new/", sms_views.phone_resend, name="phone_resend"),
+    path("phone/remove/", sms_views.phone_delete, name="phone_delete"),
 ]

@@ -31,6 +31,7 @@ CLINICIAN_PAGE = {"anonymous": LOGIN, "alice": OK, "charlie": OK, "*": NF}
 BOBS_CLINICAL = {"anonymous": LOGIN, "alice": OK, "*": NF}
 EVERYONE = {"*": OK}
 SIGNED_IN = {"anonymous": LOGIN, "*": OK}
+NOT_PATIENTS = {"anonymous": LOGIN, "bob": NF, "dave": NF, "carol": NF}
 
 EXPECTED = {
     "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
@@ -138,7 +139,7 @@ EXPECTED = {
     # Bob is not discharged: "nothing to undo", back to his care page.
     "team:discharge_undo": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
-    # How a person is reached (reach/): their own page, their own devices.
+    # How a person is reached (reach/): their own page, their own devices and phone.
     "reach:notifications": ("get", SIGNED_IN),
     # Push is off in the test settings: "not set up on this server" (503), and an empty
     # body is not a subscription (400).
@@ -148,6 +149,13 @@ EXPECTED = {
     "reach:push_rename": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
     "reach:push_test": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
     "reach:push_remove": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    # A member of staff's own number for texts (no id in the URL); an empty code is a 400.
+    "reach:phone_save": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    "reach:phone_verify": ("post", {**NOT_PATIENTS, "*": 400}),
+    "reach:phone_resend": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    "reach:phone_delete": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    # The SMS provider's delivery reports: not taken unless SMS_STATUS_CALLBACK is set.
+    "sms_status": ("post", {"*": NF}),
 }
 
 
