@@ -300,3 +300,20 @@ def test_a_body_too_large_to_be_a_subscription_is_refused(client, bob, push_serv
     response = subscribe(client, json.dumps({"endpoint": "https://a.example/" + "x" * 9000}))
     assert response.status_code == 400
     assert response.json() == {"error": "That is not a subscription for notifications."}
+
+
+def test_the_page_costs_the_same_queries_for_one_device_or_five(
+    client, bob, push_service, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(bob.user)
+    Browser(push_service, "first").device(bob.user, "First")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(PAGE).status_code == 200
+    for n in range(4):
+        Browser(push_service, f"more{n}").device(bob.user, f"Device {n}")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(PAGE)
+    assert page.content.decode().count("data-endpoint-hash") == 5
