@@ -17,7 +17,7 @@ from alerts.care.models import Notification
 from alerts.ruleset.models import Level
 from diary_core.outbox import DeliveryError
 from patients.languages import speaking_to
-from reach import sms
+from reach import push, sms
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
 
@@ -78,6 +78,20 @@ class Email(Transport):
         message.send()
 
 
+class Push(Transport):
+    """A push notification to each of the recipient's devices: "a message for you" and
+    the concern's link, nothing more (reach/push.py). URGENT wakes the phone at once."""
+
+    def notify(self, notification: Notification) -> None:
+        concern = notification.concern
+        push.send(
+            notification.recipient,
+            url=self.context(notification)["link"],
+            tag=f"concern-{concern.pk}",
+            urgency=push.Urgency.HIGH if concern.level == Level.URGENT else push.Urgency.NORMAL,
+        )
+
+
 class Sms(Transport):
     """A text to the recipient's verified number (reach/sms.py): that there is a message,
     URGENT when it is (a word about the queue, not the patient), and the link. Short: one
@@ -99,5 +113,6 @@ class Sms(Transport):
 TRANSPORTS: dict[str, Transport] = {
     Notification.Channel.IN_APP: InApp(),
     Notification.Channel.EMAIL: Email(),
+    Notification.Channel.PUSH: Push(),
     Notification.Channel.SMS: Sms(),
 }

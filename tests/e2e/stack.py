@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reach.vapid import new_key_pair
+from scripts.services import free_port
 from scripts.smtp_sink import SmtpSink
 from scripts.stack import ROOT, Stack, beat_command, new_stack, web_command, worker_command
 from tests.reach.fake_sms import FakeSmsProvider
@@ -35,6 +37,9 @@ ADMIN_ADDRESS = "ops@example.org"  # DJANGO_ADMINS: where the error reports go
 class E2EStack:
     stack: Stack
     mail: SmtpSink
+    # Where a journey runs its local push service (tests/reach/push_service.py); the
+    # stack accepts subscriptions pointing there (WEBPUSH_TEST_SERVICE).
+    push_port: int = 0
     # The last TOTP time step used per user: a code is accepted once.
     used_steps: dict[str, int] = field(default_factory=dict)
     # The SMS provider's API, faked: every text the stack sends is recorded there.
@@ -66,6 +71,8 @@ class E2EStack:
 
 def start_stack(workdir: Path, logs: Path) -> E2EStack:
     mail = SmtpSink().start()
+    vapid_public, vapid_private = new_key_pair()
+    push_port = free_port()
     sms = FakeSmsProvider()
     stack = new_stack(
         workdir,
@@ -80,6 +87,11 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
             "EMAIL_URL": mail.url,
             "DJANGO_ADMINS": ADMIN_ADDRESS,
             "SENTRY_DSN": "",
+            # Web push on, as production with keys from `manage.py vapid_keys`.
+            "WEBPUSH_VAPID_PUBLIC_KEY": vapid_public,
+            "WEBPUSH_VAPID_PRIVATE_KEY": vapid_private,
+            "WEBPUSH_VAPID_SUBJECT": f"mailto:{ADMIN_ADDRESS}",
+            "WEBPUSH_TEST_SERVICE": f"http://127.0.0.1:{push_port}",
             "SMS_API_BASE_URL": sms.url,
             "SMS_ACCOUNT_SID": "AC" + "e2e0" * 8,
             "SMS_AUTH_TOKEN": secrets.token_urlsafe(24),
@@ -101,4 +113,4 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
         mail.stop()
         sms.stop()
         raise
-    return E2EStack(stack, mail, sms=sms)
+    return E2EStack(stack, mail, push_port=push_port, sms=sms)
