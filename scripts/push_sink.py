@@ -24,6 +24,21 @@ def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+def vapid_pair() -> tuple[str, str]:
+    """A fresh VAPID key pair as the settings take it: the public key as a browser's
+    applicationServerKey (base64url, uncompressed point), the private key base64url DER."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    der = private.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return b64url(public), b64url(der)
+
+
 class PushSink:
     """Started on a free loopback port. `subscription(name)` makes a browser's side of a
     subscription (endpoint and keys); `arrivals()` lists what came, with its time."""
@@ -78,6 +93,33 @@ class PushSink:
         """(when accepted, path) of every push message so far."""
         with self.lock:
             return [(at, path) for at, path, _body, _headers in self.received]
+
+    def direct_send_ms(self, name: str, vapid_private_key: str) -> float:
+        """One push message of a notification's size sent straight to subscription `name`
+        (encrypt, sign, POST), as the transport sends one: the floor's send part."""
+        from pywebpush import webpush
+
+        subscription = {
+            "endpoint": self.endpoint(name + "-floor"),
+            "keys": self._public_keys(name),
+        }
+        payload = json.dumps({"title": "x" * 40, "body": "x" * 60, "url": "/team/x/1/"})
+        started = time.perf_counter()
+        webpush(
+            subscription,
+            payload,
+            vapid_private_key=vapid_private_key,
+            vapid_claims={"sub": "mailto:bench@localhost"},
+            timeout=10,
+        )
+        return (time.perf_counter() - started) * 1000
+
+    def _public_keys(self, name: str) -> dict:
+        private, auth = self.keys[name]
+        public = private.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {"p256dh": b64url(public), "auth": b64url(auth)}
 
     def decrypted(self, name: str) -> list[dict]:
         """The payloads sent to subscription `name`, decrypted with its keys."""
