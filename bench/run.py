@@ -12,6 +12,9 @@ with 200,000 entries and 20,000 alerts; 100,000 patients in all), then measures:
   alert delivery                 entry commit -> the alert e-mail accepted by a local SMTP
                                  sink (scripts/smtp_sink.py), through the real worker, against
                                  a floor: a no-op task's round trip plus one direct SMTP send
+  push delivery                  entry commit -> the nurse's push message accepted by a local
+                                 push service (scripts/push_sink.py), the same way, against
+                                 a no-op task's round trip plus one direct push send
   dashboard_p95_ms               the triage queue of the 2,000-patient team (locust)
   query counts                   submit; triage queue for 20 and for 2,000 patients
   sweep_100k_s                   missed-diary and escalation sweeps over 100,000 patients
@@ -47,6 +50,7 @@ BIN = Path(sys.executable).parent
 GOALS = {  # key: (comparison, goal)
     "submit_ratio": (">=", 0.5),
     "alert_delivery_ratio": ("<=", 2),
+    "push_delivery_ratio": ("<=", 2),
     "dashboard_p95_ms": ("<=", 150),
     "sweep_100k_s": ("<=", 10),
     "evaluator_entries_per_s": (">=", 10_000),
@@ -118,10 +122,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def alert_delivery(stack: Stack, people: dict, limit: int, sink) -> list[float]:
-    """Fresh patients each record a fever (a new concern: one e-mail to their team's nurse);
-    from the entry's commit (the response to the Save, sent right after it) to the e-mail
-    accepted by the SMTP sink, in ms (one clock: this machine's)."""
+def alert_delivery(
+    stack: Stack, people: dict, limit: int, sink, pushes
+) -> tuple[list[float], list[float]]:
+    """Fresh patients each record a fever (a new concern: one e-mail and one push message to
+    their team's nurse); from the entry's commit (the response to the Save, sent right
+    after it) to the e-mail accepted by the SMTP sink, and to the push message accepted by
+    the push service, in ms (one clock: this machine's). One entry at a time, so the n-th
+    push after the start is the n-th entry's."""
     references = dict(
         stack.query(
             "SELECT u.username, p.reference FROM patients_patient p "
@@ -129,6 +137,7 @@ def alert_delivery(stack: Stack, people: dict, limit: int, sink) -> list[float]:
         )
     )
     committed: dict[str, float] = {}
+    pushed_before = len(pushes.arrivals())
     for username in people["fresh"][:limit]:
         session = requests.Session()
         login = session.get(f"{stack.url}/accounts/login/", timeout=10)
@@ -166,10 +175,16 @@ def alert_delivery(stack: Stack, people: dict, limit: int, sink) -> list[float]:
             for reference, at in committed.items():
                 if reference in subject and reference not in delivered:
                     delivered[reference] = (accepted - at) * 1000
-        if len(delivered) >= limit:
-            return list(delivered.values())
+        pushed = [at for at, _path in pushes.arrivals()[pushed_before:]]
+        if len(delivered) >= limit and len(pushed) >= limit:
+            commits = sorted(committed.values())
+            return list(delivered.values()), [
+                (at - commit) * 1000 for at, commit in zip(pushed, commits, strict=False)
+            ]
         time.sleep(0.5)
-    raise RuntimeError(f"only {len(delivered)} of {limit} alert e-mails arrived in 60 s")
+    raise RuntimeError(
+        f"{len(delivered)} of {limit} alert e-mails and {len(pushed)} push messages in 60 s"
+    )
 
 
 def noop_round_trips(stack: Stack, n: int) -> list[float]:
@@ -207,6 +222,10 @@ def main() -> int:
     from scripts.smtp_sink import SmtpSink
 
     sink = SmtpSink().start()
+    from scripts.push_sink import PushSink, vapid_pair
+
+    pushes = PushSink().start()
+    push_public, push_private = vapid_pair()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     logs = ROOT / ".bench" / "logs"
     stack = new_stack(
@@ -221,6 +240,12 @@ def main() -> int:
             "DJANGO_SECURE_COOKIES": "false",
             "DJANGO_HSTS_SECONDS": "0",
             "EMAIL_URL": sink.url,
+            # The nurse's phone: a push subscription at the local push service.
+            "WEBPUSH_VAPID_PUBLIC_KEY": push_public,
+            "WEBPUSH_VAPID_PRIVATE_KEY": push_private,
+            "WEBPUSH_VAPID_SUBJECT": "mailto:bench@localhost",
+            "WEBPUSH_TEST_SERVICE": pushes.endpoint("").removesuffix("/push/"),
+            "BENCH_PUSH_SUBSCRIPTION": json.dumps(pushes.subscription("loadnurse")),
             "DIARY_BENCH_ENDPOINTS": "true",
             # The bench is a flood by design: its count still runs on every submit.
             "DIARY_ENTRIES_PER_HOUR": "100000000",
@@ -287,7 +312,7 @@ def main() -> int:
         run_json([sys.executable, "bench/seed.py", "send"], stack.env)
         while stack.query(waiting_sql)[0][0] and time.monotonic() - drain_started < 300:
             time.sleep(0.5)
-        delivery = alert_delivery(stack, people, samples, sink)
+        delivery, push = alert_delivery(stack, people, samples, sink, pushes)
         noop = noop_round_trips(stack, samples * 3)
         subject, body = "CONTACT for patient B-000000000 — Kesimpta diary", "x" * 900
         smtp = [sink.direct_send_ms(subject, body) for _ in range(samples * 3)]
@@ -298,6 +323,13 @@ def main() -> int:
         floor = results["celery_noop_p95_ms"] + results["smtp_send_p95_ms"]
         results["alert_delivery_floor_ms"] = round(floor, 1)
         results["alert_delivery_ratio"] = round(results["alert_delivery_p95_ms"] / floor, 2)
+        direct = [pushes.direct_send_ms("loadnurse", push_private) for _ in range(samples * 3)]
+        results["push_delivery_p50_ms"] = round(percentile(push, 0.5), 1)
+        results["push_delivery_p95_ms"] = round(percentile(push, 0.95), 1)
+        results["push_send_p95_ms"] = round(percentile(direct, 0.95), 1)
+        floor = results["celery_noop_p95_ms"] + results["push_send_p95_ms"]
+        results["push_delivery_floor_ms"] = round(floor, 1)
+        results["push_delivery_ratio"] = round(results["push_delivery_p95_ms"] / floor, 2)
 
         print("· triage queue at 2,000 patients / 200,000 entries / 20,000 alerts", flush=True)
         dashboard = [
@@ -331,6 +363,7 @@ def main() -> int:
     finally:
         stack.stop(drop=not options.keep)
         sink.stop()
+        pushes.stop()
         if options.keep:
             print(f"kept {stack.database_url}")
 

@@ -40,6 +40,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from alerts.models import Alert, AlertRule, Episode  # noqa: E402
 from patients.models import CareTeam, CareTeamMembership, Patient, User  # noqa: E402
 from patients.timezones import DEFAULT_ZONE  # noqa: E402
+from reach.models import PushDevice  # noqa: E402
 from symptoms.models import DiaryEntry, TemperatureReading  # noqa: E402
 
 PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
@@ -61,6 +62,17 @@ def nurse(username: str, care_team: CareTeam) -> dict:
         team=care_team, user=user, role=CareTeamMembership.Role.PRIMARY
     )
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    if subscription := os.environ.get("BENCH_PUSH_SUBSCRIPTION"):
+        # The load nurse's phone, at the bench's local push service.
+        info = json.loads(subscription)
+        if info["endpoint"].endswith("/" + username):
+            PushDevice.objects.create(
+                user=user,
+                name="bench phone",
+                endpoint=info["endpoint"],
+                p256dh=info["keys"]["p256dh"],
+                auth=info["keys"]["auth"],
+            )
     return {"username": username, "key": device.key}
 
 

@@ -87,11 +87,13 @@ def _smtp_codes(exc: BaseException) -> list[int]:
 
 
 def _http_status(exc: BaseException) -> int | None:
-    """The HTTP status a push or SMS library's error carries (requests, httpx, webpush)."""
+    """The HTTP status a push or SMS library's error carries (requests, httpx, webpush;
+    twilio's errors name it `status`)."""
     for holder in (exc, getattr(exc, "response", None)):
-        status = getattr(holder, "status_code", None)
-        if isinstance(status, int):
-            return status
+        for name in ("status_code", "status"):
+            status = getattr(holder, name, None)
+            if isinstance(status, int):
+                return status
     return None
 
 

@@ -320,6 +320,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 EMAIL_TIMEOUT = 10
 
+# Web push (RFC 8030/8291/8292): the VAPID key pair this server signs with, made by
+# `manage.py vapid_keys`; push is on when both keys are set. The subject (mailto: or
+# https:) tells push services whom to contact; `check --deploy` warns without it.
+WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="")
+if DEBUG and not (WEBPUSH_VAPID_PUBLIC_KEY or WEBPUSH_VAPID_PRIVATE_KEY):
+    # Development only: `make run` gets a pair of its own, kept in .run/vapid.
+    from diary_site.private_vapid import private_vapid_keys
+
+    WEBPUSH_VAPID_PUBLIC_KEY, WEBPUSH_VAPID_PRIVATE_KEY = private_vapid_keys(BASE_DIR)
+    WEBPUSH_VAPID_SUBJECT = WEBPUSH_VAPID_SUBJECT or "mailto:diary@localhost"
+WEBPUSH_ENABLED = bool(WEBPUSH_VAPID_PUBLIC_KEY and WEBPUSH_VAPID_PRIVATE_KEY)
+# A push service on plain HTTP that subscriptions may point at besides https:// ones (a
+# local test service, e.g. http://127.0.0.1:8090); never set in production.
+WEBPUSH_TEST_SERVICE = env.str("WEBPUSH_TEST_SERVICE", default="").rstrip("/")
+
+# Text messages (SMS): URGENT and on-call pages to staff, through a Twilio-compatible
+# provider (reach/sms.py). On when the account, its token and the sender are all set;
+# `check --deploy` warns when only some are (reach/checks.py). SMS_FROM is a number in
+# E.164, an alphanumeric sender id, or a messaging service SID ("MG...").
+SMS_API_BASE_URL = env.str("SMS_API_BASE_URL", default="https://api.twilio.com")
+SMS_ACCOUNT_SID = env.str("SMS_ACCOUNT_SID", default="")
+SMS_AUTH_TOKEN = env.str("SMS_AUTH_TOKEN", default="")
+SMS_FROM = env.str("SMS_FROM", default="")
+# Where the provider reports delivered/undelivered; empty: the outbox's status only.
+SMS_STATUS_CALLBACK = env.str("SMS_STATUS_CALLBACK", default="")
+
 # Errors: Sentry when SENTRY_DSN is set, else e-mail to DJANGO_ADMINS; either way without
 # health data (diary_site/errors.py). `check --deploy` warns when neither is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
@@ -494,5 +522,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Refused authorisations (patients/audit.py): user id, route and path only.
         "security": {"level": "WARNING"},
+        # The SMS library logs every request and its headers at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }

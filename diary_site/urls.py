@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from alerts.delivery import receipts
 from diary_site import views
 from patients import two_factor
 from patients import views as patient_views
@@ -34,6 +35,8 @@ urlpatterns = [
     path("team/", include("team.urls")),
     path("patients/", include("patients.urls")),
     path("account/notifications/", include("reach.urls")),
+    # The SMS provider's delivery reports (SMS_STATUS_CALLBACK points here).
+    path("sms/status/", receipts.sms_status, name="sms_status"),
     path("admin/", admin.site.urls),
 ]
 

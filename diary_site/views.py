@@ -152,6 +152,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         # The prefix itself, not static(""): a manifest storage has no entry for "" and
         # raised ValueError, so /sw.js answered 500 in production.
         "staticUrl": settings.STATIC_URL,
+        # Push notifications (reach/push.py) show the app's icon.
+        "icon": static("img/icon-192.png"),
     }
     body = render_to_string("sw.js", {"config": json.dumps(config)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -8,3 +8,6 @@ class ReachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reach"
     verbose_name = _("Notifications: devices, phones and preferences")
+
+    def ready(self) -> None:
+        from reach import checks  # noqa: F401 — registers the deployment checks

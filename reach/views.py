@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from reach.forms import phone_part
+
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
@@ -24,5 +26,6 @@ def page_context(request: HttpRequest, **extra) -> dict:
     return {
         "is_staff_member": user.is_clinic_staff,
         "devices": list(user.push_devices.all()),
+        **phone_part(user),
         **extra,
     }

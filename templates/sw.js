@@ -7,7 +7,9 @@
      and no messages; kept at most 12 hours (a session's life) and deleted at logout.
    Nothing else: every other page goes to the network and is never stored.
 
-   It also sends entries queued while offline (static/js/outbox.js) on Background Sync. */
+   It also sends entries queued while offline (static/js/outbox.js) on Background Sync,
+   and shows push notifications (reach/push.py): a neutral title and sentence, never
+   anyone's health; a click opens the diary's page the message links to. */
 "use strict";
 
 // Rendered by the view as JSON: URLs and names, no one's data.
@@ -126,4 +128,68 @@ self.addEventListener("sync", (event) => {
       if (result.failed) throw new Error("not all sent");
     })
   );
+});
+
+// --- push notifications ---------------------------------------------------------------
+
+// A link from a message, as a path on this diary's own origin; anything else opens home.
+function ownPage(link) {
+  let url;
+  try {
+    url = new URL(link || "/", self.location.origin);
+  } catch (error) {
+    return "/";
+  }
+  if (url.origin !== self.location.origin) return "/";
+  return url.pathname + url.search + url.hash;
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const options = {
+    body: message.body || "",
+    lang: message.lang || "",
+    icon: CONFIG.icon,
+    data: { url: ownPage(message.url) },
+  };
+  if (message.tag) {
+    // A newer message about the same thing replaces the older one, and still alerts.
+    options.tag = message.tag;
+    options.renotify = true;
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Kesimpta diary", options)
+  );
+});
+
+// Open `link` in a window of the diary already open (navigated there and brought to the
+// front), else in a new one.
+async function openFromNotification(link) {
+  const url = new URL(ownPage(link), self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin !== self.location.origin) continue;
+    try {
+      // navigate() only works on a window this worker controls; others are skipped.
+      const navigated = await client.navigate(url);
+      if (navigated) {
+        await navigated.focus().catch(() => null);
+        return navigated;
+      }
+    } catch (error) {
+      // Not ours to steer: try the next, or open a new window.
+    }
+  }
+  return self.clients.openWindow(url);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  event.waitUntil(openFromNotification(data.url));
 });

@@ -569,6 +569,10 @@ class Notification(OutboxMessage):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A text message's id at the provider, and the provider's last delivery report about
+    # it ("delivered", "undelivered", "failed"; alerts/delivery/receipts.py).
+    provider_id = models.CharField(max_length=64, blank=True)
+    provider_status = models.CharField(max_length=12, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -583,6 +587,12 @@ class Notification(OutboxMessage):
         indexes = [
             # The outbox claims pending rows that are due.
             due_index("alerts_notification_due"),
+            # The SMS provider's delivery report finds its message by the provider's id.
+            models.Index(
+                fields=["provider_id"],
+                name="alerts_notification_provider",
+                condition=~Q(provider_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

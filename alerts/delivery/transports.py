@@ -11,10 +11,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from alerts.care.models import Notification
+from alerts.ruleset.models import Level
 from diary_core.outbox import DeliveryError
 from patients.languages import speaking_to
+from reach import push, sms
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
 
@@ -75,7 +78,41 @@ class Email(Transport):
         message.send()
 
 
+class Push(Transport):
+    """A push notification to each of the recipient's devices: "a message for you" and
+    the concern's link, nothing more (reach/push.py). URGENT wakes the phone at once."""
+
+    def notify(self, notification: Notification) -> None:
+        concern = notification.concern
+        push.send(
+            notification.recipient,
+            url=self.context(notification)["link"],
+            tag=f"concern-{concern.pk}",
+            urgency=push.Urgency.HIGH if concern.level == Level.URGENT else push.Urgency.NORMAL,
+        )
+
+
+class Sms(Transport):
+    """A text to the recipient's verified number (reach/sms.py): that there is a message,
+    URGENT when it is (a word about the queue, not the patient), and the link. Short: one
+    160-character message in English."""
+
+    def notify(self, notification: Notification) -> None:
+        with speaking_to(notification.recipient):
+            ctx = self.context(notification)
+            if ctx["level"] == Level.URGENT:
+                text = _("Kesimpta diary: an URGENT message for you. Open %(link)s")
+            else:
+                text = _("Kesimpta diary: a message for you. Open %(link)s")
+            text %= {"link": ctx["link"]}
+        sid = sms.send(notification.recipient, text)
+        # The provider's delivery report (alerts/delivery/receipts.py) finds the row by it.
+        Notification.objects.filter(pk=notification.pk).update(provider_id=sid[:64])
+
+
 TRANSPORTS: dict[str, Transport] = {
     Notification.Channel.IN_APP: InApp(),
     Notification.Channel.EMAIL: Email(),
+    Notification.Channel.PUSH: Push(),
+    Notification.Channel.SMS: Sms(),
 }

@@ -39,6 +39,7 @@ def stack(tmp_path_factory) -> Iterator[E2EStack]:
     finally:
         running.stack.stop()
         running.mail.stop()
+        running.sms.stop()
 
 
 @pytest.fixture(autouse=True)

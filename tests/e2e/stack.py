@@ -18,8 +18,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reach.vapid import new_key_pair
+from scripts.services import free_port
 from scripts.smtp_sink import SmtpSink
 from scripts.stack import ROOT, Stack, beat_command, new_stack, web_command, worker_command
+from tests.reach.fake_sms import FakeSmsProvider
 
 __all__ = ["DEMO_PASSWORD", "ROOT", "E2EStack", "start_stack"]
 
@@ -34,8 +37,13 @@ ADMIN_ADDRESS = "ops@example.org"  # DJANGO_ADMINS: where the error reports go
 class E2EStack:
     stack: Stack
     mail: SmtpSink
+    # Where a journey runs its local push service (tests/reach/push_service.py); the
+    # stack accepts subscriptions pointing there (WEBPUSH_TEST_SERVICE).
+    push_port: int = 0
     # The last TOTP time step used per user: a code is accepted once.
     used_steps: dict[str, int] = field(default_factory=dict)
+    # The SMS provider's API, faked: every text the stack sends is recorded there.
+    sms: FakeSmsProvider | None = None
 
     @property
     def url(self) -> str:
@@ -63,6 +71,9 @@ class E2EStack:
 
 def start_stack(workdir: Path, logs: Path) -> E2EStack:
     mail = SmtpSink().start()
+    vapid_public, vapid_private = new_key_pair()
+    push_port = free_port()
+    sms = FakeSmsProvider()
     stack = new_stack(
         workdir,
         logs,
@@ -76,6 +87,15 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
             "EMAIL_URL": mail.url,
             "DJANGO_ADMINS": ADMIN_ADDRESS,
             "SENTRY_DSN": "",
+            # Web push on, as production with keys from `manage.py vapid_keys`.
+            "WEBPUSH_VAPID_PUBLIC_KEY": vapid_public,
+            "WEBPUSH_VAPID_PRIVATE_KEY": vapid_private,
+            "WEBPUSH_VAPID_SUBJECT": f"mailto:{ADMIN_ADDRESS}",
+            "WEBPUSH_TEST_SERVICE": f"http://127.0.0.1:{push_port}",
+            "SMS_API_BASE_URL": sms.url,
+            "SMS_ACCOUNT_SID": "AC" + "e2e0" * 8,
+            "SMS_AUTH_TOKEN": secrets.token_urlsafe(24),
+            "SMS_FROM": "+447400000001",
         },
     )
     try:
@@ -91,5 +111,6 @@ def start_stack(workdir: Path, logs: Path) -> E2EStack:
     except Exception:
         stack.stop()
         mail.stop()
+        sms.stop()
         raise
-    return E2EStack(stack, mail)
+    return E2EStack(stack, mail, push_port=push_port, sms=sms)

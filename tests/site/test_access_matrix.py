@@ -31,6 +31,7 @@ CLINICIAN_PAGE = {"anonymous": LOGIN, "alice": OK, "charlie": OK, "*": NF}
 BOBS_CLINICAL = {"anonymous": LOGIN, "alice": OK, "*": NF}
 EVERYONE = {"*": OK}
 SIGNED_IN = {"anonymous": LOGIN, "*": OK}
+NOT_PATIENTS = {"anonymous": LOGIN, "bob": NF, "dave": NF, "carol": NF}
 
 EXPECTED = {
     "home": ("get", {"anonymous": LOGIN, "*": REDIRECT}),
@@ -138,6 +139,23 @@ EXPECTED = {
     # Bob is not discharged: "nothing to undo", back to his care page.
     "team:discharge_undo": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # How a person is reached (reach/): their own page, their own devices and phone.
+    "reach:notifications": ("get", SIGNED_IN),
+    # Push is off in the test settings: "not set up on this server" (503), and an empty
+    # body is not a subscription (400).
+    "reach:push_subscribe": ("post", {"anonymous": LOGIN, "*": 503}),
+    "reach:push_unsubscribe": ("post", {"anonymous": LOGIN, "*": 400}),
+    # A push device of Bob's (the test last: removing it ends the list).
+    "reach:push_rename": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    "reach:push_test": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    "reach:push_remove": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
+    # A member of staff's own number for texts (no id in the URL); an empty code is a 400.
+    "reach:phone_save": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    "reach:phone_verify": ("post", {**NOT_PATIENTS, "*": 400}),
+    "reach:phone_resend": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    "reach:phone_delete": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
+    # The SMS provider's delivery reports: not taken unless SMS_STATUS_CALLBACK is set.
+    "sms_status": ("post", {"*": NF}),
 }
 
 
@@ -175,6 +193,9 @@ def world(bob, dave, carol, alice, charlie, dana):
         reason="baseline",
         expires_at=timezone.now() + timedelta(days=30),
         created_by=alice,
+    )
+    device = bob.user.push_devices.create(
+        name="Bob's phone", endpoint="https://push.example.org/bob", p256dh="k", auth="a"
     )
     users = {
         "bob": bob.user,
@@ -226,6 +247,7 @@ def world(bob, dave, carol, alice, charlie, dana):
         "team:rule_change": [1],  # no draft: not found for everyone but the login page
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
         "team:concern": [alert.concern_id],
+        **{f"reach:{n}": [device.pk] for n in ("push_rename", "push_test", "push_remove")},
     }
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
@@ -241,6 +263,7 @@ def world(bob, dave, carol, alice, charlie, dana):
         },
         "team:discharge": {"reason": "end of care", "confirm": "on"},
         "team:discharge_undo": {"reason": "back in care"},
+        "reach:push_rename": {"name": "Phone"},
     }
     return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
 

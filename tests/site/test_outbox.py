@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.utils import timezone
+from twilio.base.exceptions import TwilioRestException
 
 from alerts.delivery import send
 from alerts.models import Notification
@@ -74,6 +75,21 @@ ERRORS = [
     (outbox.DeliveryError("no address", permanent=True), True, "no address"),
     (ValueError(f"bad template for {ADDRESS}"), False, "ValueError"),
 ]
+
+
+def twilio_error(status: int) -> TwilioRestException:
+    """The SMS library's error: the status as `.status`, the number in its text."""
+    uri = "/2010-04-01/Accounts/AC0/Messages.json"
+    return TwilioRestException(status, uri, "The 'To' number +447400123456 is not valid")
+
+
+@pytest.mark.parametrize(
+    ("status", "permanent"), [(400, True), (404, True), (429, False), (500, False), (503, False)]
+)
+def test_it_reads_the_sms_librarys_status_and_never_stores_the_number(status, permanent):
+    error = twilio_error(status)
+    assert outbox.is_permanent(error) is permanent
+    assert outbox.describe(error) == f"TwilioRestException (HTTP {status})"
 
 
 @pytest.mark.parametrize(("error", "permanent", "described"), ERRORS)

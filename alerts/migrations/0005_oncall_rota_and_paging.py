@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0003_push_and_sms_channels'),
+        ('alerts', '0004_notification_sms_receipt'),
         ('patients', '0002_one_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
