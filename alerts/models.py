@@ -4,6 +4,7 @@
 - rule authoring (drafts, what-if runs): alerts/authoring/models.py
 - the care record (alerts, concerns, outcomes, notifications, follow-ups, quietings):
   alerts/care/models.py
+- the on-call rota (weekly pattern, swaps, paging steps): alerts/care/rota_models.py
 - delivery's own rows (digests, the beat's heartbeat): alerts/delivery/models.py
 
 Code outside alerts/ imports them from here; code inside imports them from their home.
@@ -22,6 +23,7 @@ from alerts.care.models import (
     Quieting,
     ResolutionAction,
 )
+from alerts.care.rota_models import PageStep, RotaShift, RotaSwap, Weekday
 from alerts.delivery.models import Digest, Heartbeat
 from alerts.ruleset.models import (
     LEVEL_RANK,
@@ -51,9 +53,13 @@ __all__ = [
     "Heartbeat",
     "Level",
     "Notification",
+    "PageStep",
     "Quieting",
     "ResolutionAction",
+    "RotaShift",
+    "RotaSwap",
     "RuleDraft",
+    "Weekday",
     "WhatIfRun",
     "level_rank",
     "rule_changes",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from alerts.authoring.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
 from alerts.care.followup import follow_ups_sweep
 from alerts.care.notify import escalations_sweep
+from alerts.care.oncall import pages_sweep
 from alerts.care.recording import pending_entries_sweep
 from alerts.care.sweeps import periodic_rules_sweep
 from alerts.delivery.digest import digests_sweep
@@ -69,8 +70,10 @@ def send_due_notifications() -> None:
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
 def sweep_escalations() -> None:
-    """Remind the team of concerns nobody has acknowledged, when due (beat)."""
+    """Remind the team of concerns nobody has acknowledged, and page the rota about the
+    URGENT ones, when due (beat)."""
     escalations_sweep()
+    pages_sweep()
 
 
 @shared_task(ignore_result=True, soft_time_limit=240, time_limit=280)

@@ -451,7 +451,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.send_due_notifications",
         "schedule": crontab(minute="*"),
     },
-    # every minute: re-notify unacknowledged alerts and add the backup clinician
+    # every minute: re-notify unacknowledged alerts and add the backup clinician; page the
+    # on-call rota about URGENT concerns nobody acknowledged (alerts/care/oncall.py)
     "sweep-escalations": {
         "task": "alerts.tasks.sweep_escalations",
         "schedule": crontab(minute="*"),

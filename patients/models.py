@@ -223,6 +223,17 @@ class CareTeam(models.Model):
     rules_signed_off_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # Told when nobody answers a page about an URGENT concern (alerts/care/oncall.py, the
+    # last step); without one, the primary clinicians are told.
+    lead = models.ForeignKey(
+        User,
+        verbose_name=_("team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A member of the team, told when nobody answers an on-call page."),
+    )
 
     # out_of_hours has one column per language; history: patients/translation.py.
     objects = CareTeamQuerySet.as_manager()
@@ -281,6 +292,15 @@ class CareTeam(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.lead_id is not None
+            and self.pk is not None
+            and not self.memberships.filter(user_id=self.lead_id, user__is_active=True).exists()
+        ):
+            raise ValidationError({"lead": _("Choose an active member of this team.")})
 
 
 class CareTeamMembership(models.Model):

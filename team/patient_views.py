@@ -292,6 +292,9 @@ EVENT_KIND = {
     ConcernEvent.Kind.URGENT: "alerts",
     ConcernEvent.Kind.OVERDUE: "messages",
     ConcernEvent.Kind.REMINDER: "messages",
+    ConcernEvent.Kind.PAGED: "messages",
+    ConcernEvent.Kind.NOT_PAGED: "messages",
+    ConcernEvent.Kind.OUT_OF_HOURS: "messages",
 }
 
 

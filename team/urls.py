@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from team import care_views, patient_views, report_views, rule_views, setup_views, views
+from team import (
+    care_views,
+    patient_views,
+    report_views,
+    rota_views,
+    rule_views,
+    setup_views,
+    views,
+)
 
 app_name = "team"
 
@@ -67,4 +75,18 @@ urlpatterns = [
         name="discharge_undo",
     ),
     path("patients/<int:pk>/invitation/", care_views.invitation_resend, name="invitation"),
+    path("rota/", rota_views.rota_mine, name="rota_mine"),
+    path("rota/<int:pk>/", rota_views.rota, name="rota"),
+    path("rota/<int:pk>/shifts/", rota_views.shift_add, name="rota_shift_add"),
+    path(
+        "rota/<int:pk>/shifts/<int:shift_pk>/remove/",
+        rota_views.shift_remove,
+        name="rota_shift_remove",
+    ),
+    path("rota/<int:pk>/swaps/", rota_views.swap_add, name="rota_swap_add"),
+    path(
+        "rota/<int:pk>/swaps/<int:swap_pk>/remove/",
+        rota_views.swap_remove,
+        name="rota_swap_remove",
+    ),
 ]

@@ -26,6 +26,7 @@ from alerts.care.concerns import (
     concern_take,
     team_colleagues,
 )
+from alerts.care.oncall import on_call_many, out_of_hours_reached
 from alerts.care.triage import queue_counts, queue_rows
 from alerts.models import (
     Alert,
@@ -103,7 +104,14 @@ def triage(request: HttpRequest) -> HttpResponse:
     page = min(max(page, 1), 10_000)
     start = (page - 1) * TRIAGE_PAGE
     now = timezone.now()
-    rows, has_next = queue_rows(concerns, now=now, start=start, size=TRIAGE_PAGE)
+    # Whether a page went unanswered (the row shows the team's out-of-hours route), read
+    # with the rows: no query of its own.
+    rows, has_next = queue_rows(
+        concerns.annotate(out_of_hours=out_of_hours_reached()),
+        now=now,
+        start=start,
+        size=TRIAGE_PAGE,
+    )
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
     shown = queue_counts(concerns) if chosen["level"] else all_levels
@@ -142,6 +150,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         if request.user.has_perm(APPROVE_PERMISSION)
         else None
     )
+    people = on_call_many(teams, now)
+    context["on_call"] = [(team, *people[team.pk]) for team in teams]
     context["unread"] = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     ).count()

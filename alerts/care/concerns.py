@@ -22,6 +22,7 @@ from django.utils import timezone
 from alerts import rules
 from alerts.care.models import Alert, Concern, ConcernEvent, EscalationStep, FollowUp, Notification
 from alerts.care.notify import add_working_hours, concern_notify, notify_many, recipients
+from alerts.care.oncall import end_paging, plan_paging, plan_paging_many
 from alerts.rules.concern import (
     Member,
     Transition,
@@ -157,6 +158,7 @@ def concern_apply(
             _end_wait(concern, outcome=str(Kind.RAISED), now=now)
         if kind != Transition.URGENT or not waiting:
             _plan_escalation(concern, event)
+            plan_paging(concern, event)  # an URGENT wait pages the rota too
         concern_notify(concern, event, recipients(concern), now=now)
     return Change(concern=concern, transition=kind)
 
@@ -235,6 +237,7 @@ def _open_many(groups: dict[int, list[Alert]], *, now: datetime) -> None:
             for e in events
         ]
     )
+    plan_paging_many(events, {c.pk: groups[c.patient_id][0].patient.team for c in concerns})
     primaries: dict[int, list[int]] = {}
     teams = {c.pk: groups[c.patient_id][0].patient.team_id for c in concerns}
     for team_id, user_id in CareTeamMembership.objects.filter(
@@ -259,10 +262,11 @@ def _end_wait(concern: Concern, *, outcome: str, now: datetime) -> None:
     EscalationStep.objects.filter(concern=concern, processed_at__isnull=True).update(
         processed_at=now, outcome=outcome
     )
+    end_paging(concern, outcome=outcome, now=now)
     Notification.objects.filter(
         concern=concern,
         status=Notification.Status.PENDING,
-        kind__in=(Kind.OVERDUE, Kind.REMINDER),
+        kind__in=(Kind.OVERDUE, Kind.REMINDER, Kind.PAGED, Kind.OUT_OF_HOURS),
     ).update(status=Notification.Status.CANCELLED)
 
 

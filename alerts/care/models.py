@@ -418,6 +418,10 @@ class ConcernEvent(models.Model):
         SNOOZED = "snoozed", _("Reminders snoozed")
         RESOLVED_SOME = "resolved_some", _("Some alerts resolved")
         RESOLVED = "resolved", _("Resolved")
+        # The on-call rota's paging (alerts/care/oncall.py).
+        PAGED = "paged", _("Paged")
+        NOT_PAGED = "not_paged", _("Nobody to page")
+        OUT_OF_HOURS = "out_of_hours", _("Out-of-hours route shown")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=14, choices=Kind.choices)
@@ -451,6 +455,24 @@ class ConcernEvent(models.Model):
         """The action the team recorded on resolving, in words ("Phoned the patient")."""
         action = (self.detail or {}).get("action", "")
         return str(ResolutionAction(action).label) if action in ResolutionAction.values else ""
+
+    @property
+    def page_words(self) -> str:
+        """A page in words: "Erin Evans (on call) by push and text message"; a step with
+        nobody to page says whom it could not find."""
+        detail = self.detail or {}
+        role = {"on_call": _("on call"), "backup": _("backup")}.get(detail.get("role"), "")
+        if self.kind == self.Kind.NOT_PAGED:
+            return str(_("nobody %(role)s at that time") % {"role": role})
+        if self.kind != self.Kind.PAGED:
+            return ""
+        ways = {Channel.PUSH: _("push"), Channel.SMS: _("text message"), Channel.EMAIL: _("e-mail")}
+        channels = [str(ways[c]) for c in detail.get("channels", []) if c in ways]
+        if not channels:
+            how = _("in the app only")
+        else:
+            how = _("by %(channels)s") % {"channels": str(_(" and ")).join(channels)}
+        return f"{detail.get('name', '')} ({role}) {how}"
 
     @property
     def reached_words(self) -> str:

@@ -17,7 +17,14 @@ logger = logging.getLogger(__name__)
 
 
 # Reminders are about a concern still waiting: not needed once someone has acknowledged it.
-WHILE_WAITING = frozenset({ConcernEvent.Kind.OVERDUE, ConcernEvent.Kind.REMINDER})
+WHILE_WAITING = frozenset(
+    {
+        ConcernEvent.Kind.OVERDUE,
+        ConcernEvent.Kind.REMINDER,
+        ConcernEvent.Kind.PAGED,
+        ConcernEvent.Kind.OUT_OF_HOURS,
+    }
+)
 
 
 def _not_needed(notification: Notification) -> bool:

@@ -97,3 +97,30 @@ def test_demo_staff_have_an_authenticator_and_demo_code_prints_it(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only in development"):
         call_command("demo_code", "alice")
+
+
+def test_it_puts_erin_on_call_at_night_with_a_backup(db):
+    """Team A's rota: Erin at night (a weekday and a weekend), Alice by day, each the
+    other's backup; Erin signs in like the other staff."""
+    from zoneinfo import ZoneInfo
+
+    from alerts.care.oncall import on_call
+    from patients.models import CareTeam
+
+    call_command("seed_demo")
+    team = CareTeam.objects.get(name="Team A")
+    zone = ZoneInfo(team.timezone)
+    from datetime import datetime
+
+    def who(*args):
+        return tuple(p.username for p in on_call(team, datetime(*args, tzinfo=zone)))
+
+    assert who(2026, 6, 10, 23, 0) == ("erin", "alice")  # Wednesday night
+    assert who(2026, 6, 11, 3, 0) == ("erin", "alice")
+    assert who(2026, 6, 13, 12, 0) == ("erin", "alice")  # Saturday
+    assert who(2026, 6, 15, 3, 0) == ("erin", "alice")  # the night into Monday
+    assert who(2026, 6, 10, 11, 0) == ("alice", "erin")  # Wednesday morning
+    assert team.lead.username == "alice"
+    erin = User.objects.get(username="erin")
+    assert erin.check_password("diary-demo-2026")
+    assert erin.totpdevice_set.filter(confirmed=True).exists()

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.care.concerns import concern_resolve, concern_take, open_concern
 from alerts.care.recording import entry_evaluate
-from alerts.models import Alert, ResolutionAction
+from alerts.models import Alert, ResolutionAction, RotaShift
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from patients.timezones import DEFAULT_ZONE
 from symptoms.models import DiaryEntry, Symptom
@@ -185,6 +185,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new objects)."))
         self.stdout.write(
             "Logins (password diary-demo-2026): bob (patient), alice (clinician, team A), "
+            "erin (clinician, team A, on call at night), "
             "charlie (clinician, team B), dana and sam (administrators); alice may approve rule "
             "changes. Staff codes: "
             "python manage.py demo_code alice"
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         self._user("sam", "Sam", "Shah", staff=True)
         for username in ("alice", "erin", "charlie", "dana", "sam"):
             self._demo_authenticator(User.objects.get(username=username))
+        self._rota(team_a)
         now = timezone.now()
         alice = User.objects.get(username="alice")
         # Alice is the team's clinical lead: she may approve a rule change (team/rule_views.py).
@@ -227,6 +229,32 @@ class Command(BaseCommand):
         )
         self.created += made
         return self.created
+
+    def _rota(self, team: CareTeam) -> None:
+        """Team A's on-call rota: Alice on weekdays (Erin her backup), Erin every night and
+        at weekends (Alice hers); Alice is the team lead, told when nobody answers."""
+        alice = User.objects.get(username="alice")
+        erin = User.objects.get(username="erin")
+        if team.lead_id is None:
+            team.lead = alice
+            team.save(update_fields=["lead"])
+        rows = []
+        for day in range(7):
+            if day < 5:
+                rows.append((day, team.working_day_start, team.working_day_end, alice, erin))
+                rows.append((day, team.working_day_end, team.working_day_start, erin, alice))
+            else:
+                # From 08:00 to 08:00 the next day (an end at the start: a whole day).
+                start = team.working_day_start
+                rows.append((day, start, start, erin, alice))
+        for day, starts, ends, on_call, backup in rows:
+            _, made = RotaShift.objects.get_or_create(
+                team=team,
+                weekday=day,
+                starts=starts,
+                defaults={"ends": ends, "on_call": on_call, "backup": backup},
+            )
+            self.created += made
 
     def _demo_authenticator(self, user: User) -> None:
         """Demo staff get an authenticator already set up; `manage.py demo_code NAME` shows
