@@ -86,6 +86,9 @@ EXPECTED = {
     # Ending Carol's help: Bob removes her, or she stops (each GET only asks).
     "patients:caregiver_remove": ("get", {"anonymous": LOGIN, "bob": OK, "*": NF}),
     "patients:caregiving_stop": ("get", {"anonymous": LOGIN, "carol": OK, "*": NF}),
+    # How each person is reached: their own choices only (nothing of anyone else's).
+    "reach:notifications": ("get", SIGNED_IN),
+    "reach:preferences": ("post", {"anonymous": LOGIN, "*": REDIRECT}),
     "team:patients": ("get", CLINICIAN_PAGE),
     # Clinicians enrol into their teams; an administrator setting up a clinic into any.
     "team:enrol": ("get", {**CLINICIAN_PAGE, "dana": OK}),
