@@ -86,9 +86,6 @@ EXPECTED = {
     # Ending Carol's help: Bob removes her, or she stops (each GET only asks).
     "patients:caregiver_remove": ("get", {"anonymous": LOGIN, "bob": OK, "*": NF}),
     "patients:caregiving_stop": ("get", {"anonymous": LOGIN, "carol": OK, "*": NF}),
-    # How each person is reached: their own choices only (nothing of anyone else's).
-    "reach:notifications": ("get", SIGNED_IN),
-    "reach:preferences": ("post", {"anonymous": LOGIN, "*": REDIRECT}),
     "team:patients": ("get", CLINICIAN_PAGE),
     # Clinicians enrol into their teams; an administrator setting up a clinic into any.
     "team:enrol": ("get", {**CLINICIAN_PAGE, "dana": OK}),
@@ -144,6 +141,8 @@ EXPECTED = {
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "reach:notifications": ("get", SIGNED_IN),
     # A member of staff's own number for texts (no id in the URL); an empty code is a 400.
+    # Their own choices only (nothing of anyone else's).
+    "reach:preferences": ("post", {"anonymous": LOGIN, "*": REDIRECT}),
     "reach:phone_save": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
     "reach:phone_verify": ("post", {**NOT_PATIENTS, "*": 400}),
     "reach:phone_resend": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
