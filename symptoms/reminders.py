@@ -4,12 +4,19 @@ missed injection, "your team has seen what you sent" and the answer to a call-ba
 Rows in PatientReminder are the record of what is due (unique per patient, kind, local
 day and channel), so a sweep run twice, or two beats, send one message per channel. Each
 kind goes on the channels the patient chose for its topic (reach.choices: e-mail and, with
-a device, push); `Patient.reminders_enabled` (the Settings page, the e-mail's one-click
-"stop") stays the master switch of the daily and missed-days reminders. Times are the patient's wall
-clock: a 09:00 reminder is at 09:00 on both daylight-saving change days. Quiet hours
-(21:00–08:00 local) hold reminders back; nothing clinical ever waits for them. The rows
-are sent by the one outbox loop (diary_core/outbox.py); this module says when a reminder
-waits, when it is no longer needed, and what it says.
+a device, push).
+
+`Patient.reminders_enabled` stays the master switch of the reminders to fill in the diary
+(daily and missed-days): the Settings page and the e-mail's one-click "stop" (RFC 8058)
+set it, and with it off none is written or sent whatever the channels say. The
+Notifications page only chooses the channels (and says when the switch is off). A missed
+injection, "your team saw this" and the call-back answer are not diary reminders: they
+follow their own topics' choices alone.
+
+Times are the patient's wall clock: a 09:00 reminder is at 09:00 on both daylight-saving
+change days. Quiet hours (21:00–08:00 local) hold these messages back; nothing clinical
+ever waits for them. The rows are sent by the one outbox loop (diary_core/outbox.py); this
+module says when a message waits, when it is no longer needed, and what it says.
 """
 
 from __future__ import annotations

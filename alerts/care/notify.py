@@ -26,19 +26,6 @@ logger = logging.getLogger(__name__)
 MAX_ESCALATION_STEPS = 20
 
 
-# The events that say "look at this concern" by its level: a new or raised concern, or
-# the patient asking for a call back while it waits.
-_BY_LEVEL = frozenset(
-    {
-        ConcernEvent.Kind.OPENED,
-        ConcernEvent.Kind.RAISED,
-        ConcernEvent.Kind.URGENT,
-        ConcernEvent.Kind.JOINED,
-        ConcernEvent.Kind.CALLBACK,
-    }
-)
-
-
 def topic_for(kind: str, level: str) -> str:
     """What a message about an event is about, as the person chose how to get it
     (reach.models.Topic): anything about an URGENT concern is URGENT (never muted, never
