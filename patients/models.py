@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.staff import is_clinic_staff
-from diary_core.outbox import OutboxMessage, due_index
+from diary_core.outbox import Channel, OutboxMessage, due_index
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
 from patients.timezones import DEFAULT_ZONE
@@ -639,26 +639,37 @@ class Injection(models.Model):
 
 
 class PatientReminder(OutboxMessage):
-    """A reminder e-mail to a patient: one per patient, kind and local day (idempotent).
+    """A message to a patient: one per patient, kind, local day and channel (idempotent).
 
-    It carries no health data: only that the diary is waiting, a link, and how to stop.
-    Sent through the outbox (diary_core/outbox.py); one no longer needed is cancelled.
+    It carries no health data: only that there is something in the diary, a link, and
+    how to stop. Sent through the outbox (diary_core/outbox.py) by symptoms/reminders.py,
+    on the channels the patient chose (reach.choices); one no longer needed is cancelled.
     """
 
     recipient_path = "patient__user"
+    channel_path = "channel"
 
     class Kind(models.TextChoices):
         DAILY = "daily", _("Daily reminder")
         GAP = "gap", _("Missed days (DIARY-GAP-2)")
+        # The team acknowledged the patient's concern ("your team has seen this").
+        TEAM_SAW = "team_saw", _("Your team has seen what you sent")
+        # The team marked the patient's "Ask the team to call me" done.
+        CALL_BACK = "call_back", _("Your team's answer to your call-back request")
+        # A dose not logged in time (INJ-MISSED); local_day is the dose's due day.
+        DOSE = "dose", _("Missed injection")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     local_day = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
 
     class Meta:
         constraints = [
+            # The sweeps rely on it: a second run, or two beats, write nothing more.
             models.UniqueConstraint(
-                fields=["patient", "kind", "local_day"], name="patients_reminder_once_a_day"
+                fields=["patient", "kind", "local_day", "channel"],
+                name="patients_reminder_once_per_channel",
             ),
         ]
         indexes = [

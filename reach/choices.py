@@ -14,9 +14,12 @@ on call by push and text message.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
+from django.db.models import CharField, Value
 from django.utils import timezone
 
 from diary_core.outbox import Channel
@@ -60,12 +63,8 @@ LOCKED: dict[str, frozenset[str]] = {
 NEVER_HELD = frozenset({Topic.URGENT, Topic.ON_CALL})
 
 
-def wanted(user_id: int, topic: str) -> set[str]:
-    """The channels the person wants for `topic` (their choices over the defaults),
-    whether or not they have a device or a verified number for them."""
-    chosen = dict(
-        Preference.objects.filter(user_id=user_id, topic=topic).values_list("channel", "enabled")
-    )
+def _pick(topic: str, chosen: dict[str, bool]) -> set[str]:
+    """The channels wanted for `topic` given the person's own choices (channel → on)."""
     locked = LOCKED.get(topic, frozenset())
     return {
         channel
@@ -74,22 +73,68 @@ def wanted(user_id: int, topic: str) -> set[str]:
     }
 
 
+def wanted(user_id: int, topic: str) -> set[str]:
+    """The channels the person wants for `topic` (their choices over the defaults),
+    whether or not they have a device or a verified number for them."""
+    chosen = dict(
+        Preference.objects.filter(user_id=user_id, topic=topic).values_list("channel", "enabled")
+    )
+    return _pick(topic, chosen)
+
+
 def reachable(user_id: int) -> set[str]:
     """The channels the person can be reached on now: e-mail (the account's address is
     checked when sending), push with a device, SMS with a verified number."""
-    channels = {EMAIL}
-    if PushDevice.objects.filter(user_id=user_id).exists():
-        channels.add(PUSH)
-    if Phone.objects.filter(user_id=user_id, verified_at__isnull=False).exists():
-        channels.add(SMS)
-    return channels
+    return reachable_many([user_id])[user_id]
+
+
+def reachable_many(user_ids: Iterable[int]) -> dict[int, set[str]]:
+    """reachable() for many people in one query (devices and verified phones together)."""
+    ids = list(dict.fromkeys(user_ids))
+    found: dict[int, set[str]] = {pk: {EMAIL} for pk in ids}
+    if not ids:
+        return found
+    devices = (
+        PushDevice.objects.filter(user_id__in=ids)
+        .order_by()
+        .values_list("user_id", Value(str(PUSH), output_field=CharField()))
+    )
+    phones = Phone.objects.filter(user_id__in=ids, verified_at__isnull=False).values_list(
+        "user_id", Value(str(SMS), output_field=CharField())
+    )
+    for user_id, channel in devices.union(phones, all=True):
+        found[user_id].add(channel)
+    return found
 
 
 def channels_for(user_id: int, topic: str) -> list[str]:
     """The channels to send `topic` to this person on, in a fixed order (e-mail, push,
     SMS): what they want that they can be reached on."""
-    mine = wanted(user_id, topic) & reachable(user_id)
-    return [channel for channel in (EMAIL, PUSH, SMS) if channel in mine]
+    return channels_for_many([user_id], [topic])[(user_id, topic)]
+
+
+def channels_for_many(
+    user_ids: Iterable[int], topics: Iterable[str]
+) -> dict[tuple[int, str], list[str]]:
+    """channels_for() for every pair of `user_ids` × `topics`, in two queries whatever the
+    number of people (their choices; their devices and phones): the fan-out of a busy
+    sweep writes hundreds of messages in one go."""
+    ids = list(dict.fromkeys(user_ids))
+    kinds = list(dict.fromkeys(str(t) for t in topics))
+    if not ids or not kinds:
+        return {}
+    chosen: dict[tuple[int, str], dict[str, bool]] = {}
+    for user_id, topic, channel, enabled in Preference.objects.filter(
+        user_id__in=ids, topic__in=kinds
+    ).values_list("user_id", "topic", "channel", "enabled"):
+        chosen.setdefault((user_id, topic), {})[channel] = enabled
+    reach = reachable_many(ids)
+    out = {}
+    for user_id in ids:
+        for topic in kinds:
+            mine = _pick(topic, chosen.get((user_id, topic), {})) & reach[user_id]
+            out[(user_id, topic)] = [c for c in (EMAIL, PUSH, SMS) if c in mine]
+    return out
 
 
 def held_until(user_id: int, topic: str, *, now: datetime | None = None) -> datetime | None:
@@ -97,11 +142,28 @@ def held_until(user_id: int, topic: str, *, now: datetime | None = None) -> date
     it may go at once (no quiet hours, outside them, or a topic never held)."""
     if topic in NEVER_HELD:
         return None
-    quiet = QuietHours.objects.filter(user_id=user_id).first()
+    return quiet_end(QuietHours.objects.filter(user_id=user_id).first(), now or timezone.now())
+
+
+def held_until_many(user_ids: Iterable[int], *, now: datetime) -> dict[int, datetime | None]:
+    """For each person, when a held message may go if their quiet hours hold it `now`
+    (None: it may go at once), in one query. The caller leaves NEVER_HELD topics out."""
+    ids = list(dict.fromkeys(user_ids))
+    quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=ids)} if ids else {}
+    return {pk: quiet_end(quiet.get(pk), now) for pk in ids}
+
+
+def quiet_end(quiet: QuietHours | None, now: datetime) -> datetime | None:
+    """The end of the quiet hours `now` is in, or None when it is outside them (or there
+    are none). The hours are wall-clock times in the person's zone, across midnight when
+    `start` is after `end`."""
     if quiet is None or quiet.start == quiet.end:
         return None
-    zone = ZoneInfo(quiet.timezone)
-    local = (now or timezone.now()).astimezone(zone)
+    try:
+        zone = ZoneInfo(quiet.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(zone)
     t = local.time()
     inside = (
         quiet.start <= t < quiet.end
@@ -111,5 +173,6 @@ def held_until(user_id: int, topic: str, *, now: datetime | None = None) -> date
     if not inside:
         return None
     end_day = local.date() if t < quiet.end else local.date() + timedelta(days=1)
-    # The wall time in the zone (a clock change moves the instant, not the words).
-    return datetime.combine(end_day, quiet.end, tzinfo=zone)
+    # The wall time in the zone (a clock change moves the instant, not the words); an end
+    # in the hour skipped in spring means the same offset as before the change.
+    return datetime.combine(end_day, quiet.end, tzinfo=zone).astimezone(UTC)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("phone/code/", sms_views.phone_verify, name="phone_verify"),
     path("phone/code/new/", sms_views.phone_resend, name="phone_resend"),
     path("phone/remove/", sms_views.phone_delete, name="phone_delete"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

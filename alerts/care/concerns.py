@@ -33,7 +33,8 @@ from alerts.rules.concern import (
     transition,
 )
 from alerts.ruleset.models import Level
-from patients.models import CareTeam, CareTeamMembership, Patient, User
+from patients.models import CareTeam, CareTeamMembership, Patient, PatientReminder, User
+from symptoms.reminders import patient_told
 
 Kind = ConcernEvent.Kind
 # What each answer to "Did you reach someone?" says (FollowUp.Answer -> Concern.Reached).
@@ -294,6 +295,8 @@ def _acknowledge(concern: Concern, *, by, now: datetime) -> bool:
     for alert in Alert.objects.filter(concern=concern, status=Alert.Status.OPEN):
         alert.acknowledge(by=by, now=now)
     _end_wait(concern, outcome=str(Kind.ACKNOWLEDGED), now=now)
+    # "Your team has seen what you sent", on the patient's channels, in this transaction.
+    patient_told(concern.patient, PatientReminder.Kind.TEAM_SAW, now=now)
     return True
 
 
@@ -446,6 +449,7 @@ def concern_called_back(*, patient: Patient, by, now: datetime | None = None) ->
     concern.callback_done_at, concern.callback_done_by = now, by
     concern.save()
     _event(concern, Kind.CALLED_BACK, by=by, now=now)
+    patient_told(patient, PatientReminder.Kind.CALL_BACK, now=now)
     return True
 
 

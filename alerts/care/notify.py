@@ -17,6 +17,8 @@ from alerts.care.models import Concern, ConcernEvent, EscalationStep, Notificati
 from alerts.ruleset.models import Level
 from diary_core.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, User
+from reach.choices import NEVER_HELD, channels_for_many, held_until_many
+from reach.models import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +26,19 @@ logger = logging.getLogger(__name__)
 MAX_ESCALATION_STEPS = 20
 
 
-CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
+def topic_for(kind: str, level: str) -> str:
+    """What a message about an event is about, as the person chose how to get it
+    (reach.models.Topic): anything about an URGENT concern is URGENT (never muted, never
+    held), its reminders included; a concern passed to someone is PASSED; a reminder of a
+    concern past its target is OVERDUE; a new or raised concern, or the patient's request
+    for a call back, is CONTACT below URGENT."""
+    if level == Level.URGENT:
+        return Topic.URGENT
+    if kind == ConcernEvent.Kind.PASSED:
+        return Topic.PASSED
+    if kind in (ConcernEvent.Kind.OVERDUE, ConcernEvent.Kind.REMINDER):
+        return Topic.OVERDUE
+    return Topic.CONTACT
 
 
 SWEEP_BATCH = 500
@@ -101,33 +115,59 @@ def notify_many(changes: list[tuple[Concern, ConcernEvent, list[int]]], *, now: 
     """Write one message about each change (a concern, the event, the people) per person and
     channel in the caller's transaction, in one statement.
 
+    Every person gets the in-app message; then one row per channel the person chose for
+    the event's topic (topic_for) and can be reached on (reach.choices): by default
+    e-mail, plus push with a device. A row held by the person's quiet hours is due at
+    their end (the outbox sends it then); an URGENT one, and an in-app one, never waits.
+    A fixed number of queries whatever the number of people: their choices, their devices
+    and phones, their quiet hours, and the insert.
+
     An in-app message is delivered by being written (the inbox and the queue's badge read
-    the row). Each e-mail is handed to a worker after commit, by its id alone: nothing
-    between the commit and the send but the claim (bench: alert delivery). If that publish
-    is lost, beat's minute sweep sends it. Returns how many were written.
+    the row). Each other message is handed to a worker after commit, by its id alone:
+    nothing between the commit and the send but the claim (bench: alert delivery). If that
+    publish is lost, beat's minute sweep sends it. Returns how many were written.
     """
-    rows = [
-        Notification(
-            concern=concern,
-            event=event,
-            kind=event.kind,
-            recipient_id=user_id,
-            channel=channel,
-            due_at=now,
-            **(
-                {"status": Notification.Status.SENT, "sent_at": now}
-                if channel == Notification.Channel.IN_APP
-                else {}
-            ),
-        )
+    wanted = [
+        (concern, event, user_id, topic_for(event.kind, event.level))
         for concern, event, user_ids in changes
         for user_id in dict.fromkeys(user_ids)
-        for channel in CHANNELS
     ]
+    people = {user_id for _c, _e, user_id, _t in wanted}
+    chosen = channels_for_many(people, {topic for *_rest, topic in wanted})
+    held = held_until_many(
+        {user_id for _c, _e, user_id, topic in wanted if topic not in NEVER_HELD}, now=now
+    )
+    rows = []
+    for concern, event, user_id, topic in wanted:
+        rows.append(
+            Notification(
+                concern=concern,
+                event=event,
+                kind=event.kind,
+                recipient_id=user_id,
+                channel=Notification.Channel.IN_APP,
+                due_at=now,
+                status=Notification.Status.SENT,
+                sent_at=now,
+            )
+        )
+        due = (None if topic in NEVER_HELD else held.get(user_id)) or now
+        rows.extend(
+            Notification(
+                concern=concern,
+                event=event,
+                kind=event.kind,
+                recipient_id=user_id,
+                channel=channel,
+                due_at=due,
+            )
+            for channel in chosen[(user_id, topic)]
+        )
     # The events are new (written by the caller): nothing can be there already.
     made = Notification.objects.bulk_create(rows)
     for row in made:
-        if row.channel != Notification.Channel.IN_APP:
+        # A held row waits for beat's sweep at its due time.
+        if row.channel != Notification.Channel.IN_APP and row.due_at <= now:
             publish_task_on_commit("alerts.tasks.send_notification", row.pk)
     return len(made)
 

@@ -150,6 +150,8 @@ EXPECTED = {
     "reach:push_test": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
     "reach:push_remove": ("post", {"anonymous": LOGIN, "bob": REDIRECT, "*": NF}),
     # A member of staff's own number for texts (no id in the URL); an empty code is a 400.
+    # Their own choices only (nothing of anyone else's).
+    "reach:preferences": ("post", {"anonymous": LOGIN, "*": REDIRECT}),
     "reach:phone_save": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
     "reach:phone_verify": ("post", {**NOT_PATIENTS, "*": 400}),
     "reach:phone_resend": ("post", {**NOT_PATIENTS, "*": REDIRECT}),
