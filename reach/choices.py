@@ -160,7 +160,7 @@ def quiet_end(quiet: QuietHours | None, now: datetime) -> datetime | None:
     if quiet is None or quiet.start == quiet.end:
         return None
     try:
-        zone = ZoneInfo(quiet.timezone)
+        zone = ZoneInfo(quiet.zone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(settings.TIME_ZONE)
     local = now.astimezone(zone)

@@ -275,5 +275,5 @@ class PreferencesForm(forms.Form):
                 QuietHours.objects.filter(user=self.user).delete()
             else:
                 QuietHours.objects.update_or_create(
-                    user=self.user, defaults={"start": start, "end": end, "timezone": self.zone}
+                    user=self.user, defaults={"start": start, "end": end, "zone": self.zone}
                 )

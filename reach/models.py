@@ -115,7 +115,9 @@ class QuietHours(models.Model):
     )
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
-    timezone = models.CharField(max_length=64)
+    # The zone the hours are read in: the person's display zone when they saved them (their
+    # team's, or the one they chose), not a choice of its own on the page.
+    zone = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("quiet hours")

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('start', models.TimeField(verbose_name='from')),
                 ('end', models.TimeField(verbose_name='until')),
-                ('timezone', models.CharField(max_length=64)),
+                ('zone', models.CharField(max_length=64)),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='quiet_hours', to=settings.AUTH_USER_MODEL)),
             ],
             options={

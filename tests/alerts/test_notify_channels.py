@@ -45,7 +45,7 @@ def quiet_now(user, now: datetime) -> QuietHours:
         user=user,
         start=(local - timedelta(hours=1)).time().replace(second=0, microsecond=0),
         end=(local + timedelta(hours=1)).time().replace(second=0, microsecond=0),
-        timezone="Europe/London",
+        zone="Europe/London",
     )
 
 
@@ -146,7 +146,7 @@ def test_notify_many_takes_the_same_queries_for_one_or_five_people(bob, alice, t
         make_clinician(f"nurse{n}", team_a, CareTeamMembership.Role.BACKUP) for n in range(4)
     ]
     device(five[1])
-    QuietHours.objects.create(user=five[2], start="00:00", end="23:59", timezone="UTC")
+    QuietHours.objects.create(user=five[2], start="00:00", end="23:59", zone="UTC")
     Preference.objects.create(user=five[3], topic=Topic.CONTACT, channel="email", enabled=False)
     now = timezone.now()
     with CaptureQueriesContext(connection) as one:

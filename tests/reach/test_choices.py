@@ -32,7 +32,7 @@ def verified_phone(user):
 
 
 def quiet(user, start, end, zone="Europe/London"):
-    return QuietHours.objects.create(user=user, start=start, end=end, timezone=zone)
+    return QuietHours.objects.create(user=user, start=start, end=end, zone=zone)
 
 
 def test_it_sends_by_email_only_to_someone_with_no_device_or_phone(alice):

@@ -111,7 +111,7 @@ def test_quiet_hours_are_saved_in_the_display_zone(client, alice):
     session.save()
     client.post(SAVE, {"quiet_start": "22:00", "quiet_end": "07:00"})
     quiet = QuietHours.objects.get(user=alice)
-    assert (quiet.start, quiet.end, quiet.timezone) == (time(22), time(7), "America/New_York")
+    assert (quiet.start, quiet.end, quiet.zone) == (time(22), time(7), "America/New_York")
     html = client.get(PAGE).content.decode()
     assert 'value="22:00"' in html and "America/New_York" in html
     client.post(SAVE, {"quiet_start": "", "quiet_end": ""})
@@ -124,7 +124,7 @@ def test_quiet_hours_without_a_zone_in_the_session_use_the_sites(client, alice, 
     session.pop(SESSION_KEY, None)
     session.save()
     client.post(SAVE, {"quiet_start": "12:00", "quiet_end": "13:00"})
-    assert QuietHours.objects.get(user=alice).timezone == settings.TIME_ZONE
+    assert QuietHours.objects.get(user=alice).zone == settings.TIME_ZONE
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from alerts.models import Alert, Quieting
+from alerts.models import Alert, Quieting, RotaShift, RotaSwap
 from patients.models import RefusedRequest
 from symptoms.reminders import opt_out_token
 from tests.alerts.factories import submit_entry
@@ -141,6 +141,16 @@ EXPECTED = {
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     # How a person is reached (reach/): their own page, their own devices and phone.
     "reach:notifications": ("get", SIGNED_IN),
+    # A team's rota: its clinicians only; a refused edit is a 400 with what was typed.
+    "team:rota_mine": (
+        "get",
+        {"anonymous": LOGIN, "alice": REDIRECT, "charlie": REDIRECT, "*": NF},
+    ),
+    "team:rota": ("get", BOBS_CLINICAL),
+    "team:rota_shift_add": ("post", {"anonymous": LOGIN, "alice": 400, "*": NF}),
+    "team:rota_shift_remove": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:rota_swap_add": ("post", {"anonymous": LOGIN, "alice": 400, "*": NF}),
+    "team:rota_swap_remove": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     # Push is off in the test settings: "not set up on this server" (503), and an empty
     # body is not a subscription (400).
     "reach:push_subscribe": ("post", {"anonymous": LOGIN, "*": 503}),
@@ -199,6 +209,16 @@ def world(bob, dave, carol, alice, charlie, dana):
     device = bob.user.push_devices.create(
         name="Bob's phone", endpoint="https://push.example.org/bob", p256dh="k", auth="a"
     )
+    shift = RotaShift.objects.create(
+        team=bob.team, weekday=0, starts="18:00", ends="08:00", on_call=alice
+    )
+    swap = RotaSwap.objects.create(
+        team=bob.team,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=1),
+        on_call=alice,
+        created_by=alice,
+    )
     users = {
         "bob": bob.user,
         "dave": dave.user,
@@ -250,6 +270,9 @@ def world(bob, dave, carol, alice, charlie, dana):
         **{f"team:{n}": [alert.pk] for n in ("alert", "acknowledge", "resolve", "snooze")},
         "team:concern": [alert.concern_id],
         **{f"reach:{n}": [device.pk] for n in ("push_rename", "push_test", "push_remove")},
+        **{f"team:{n}": [bob.team_id] for n in ("rota", "rota_shift_add", "rota_swap_add")},
+        "team:rota_shift_remove": [bob.team_id, shift.pk],
+        "team:rota_swap_remove": [bob.team_id, swap.pk],
     }
     posts = {
         "symptoms:follow_up": {"answer": "gp"},
