@@ -1,17 +1,36 @@
-"""A signed-in person's language for their pages.
+"""A person's language: for their pages, and in everything written to them.
 
 The order is: the person's own choice (User.language, set in settings or by the switcher),
 else the language their browser asks for (Django's LocaleMiddleware), else English. At the
 first login the page's language is kept, so e-mails follow the person before they choose
-(an e-mail is written in it by `patients.languages.speaking_to`).
+(an e-mail, a push notification, a text message or a PDF is written in it by
+`speaking_to`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import translation
 
 SHIPPED = {code for code, _name in settings.LANGUAGES}
+
+
+def language_of(user) -> str:
+    """The language to write to this person in (an e-mail, a push notification, a text
+    message, a PDF they asked for): theirs, else the site's."""
+    code = getattr(user, "language", "") or ""
+    return code if code in SHIPPED else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def speaking_to(user) -> Iterator[str]:
+    """Render what is inside (subject, body) in this person's language."""
+    code = language_of(user)
+    with translation.override(code):
+        yield code
 
 
 def keep_login_language(sender, request, user, **kwargs) -> None:

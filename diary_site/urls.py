@@ -29,7 +29,7 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    # The language switcher on every page (patients/languages.py).
+    # The language switcher on every page (accounts/languages.py).
     path("i18n/setlang/", patient_views.set_language, name="set_language"),
     path("diary/", include("symptoms.urls")),
     path("team/", include("team.urls")),

@@ -32,7 +32,7 @@ def _username(email: str) -> str:
 
 def _invited_user(data: dict, **extra) -> User:
     """An account without a password (an invitation's link sets it), in the person's
-    language: the invitation and every later e-mail follow it (patients/languages.py)."""
+    language: the invitation and every later e-mail follow it (accounts/languages.py)."""
     return User.objects.create_user(
         _username(data["email"]),
         data["email"],

@@ -9,8 +9,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import languages
 from diary_core.fields import LocalDateTimeField, past_wall_time
-from patients import languages
 from patients.mail import account_email_queue
 from patients.models import (
     QUIET_END,
@@ -25,7 +25,7 @@ from patients.timezones import ZoneChoiceField
 
 
 class SettingsForm(forms.ModelForm):
-    # The person's own language: their pages and every e-mail to them (patients/languages.py).
+    # The person's own language: their pages and every e-mail to them (accounts/languages.py).
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.languages import speaking_to
 from diary_core.outbox import DeliveryError, Outcome, deliver_due
 from diary_core.publisher import publish_task_on_commit
-from patients.languages import speaking_to
 from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
 
 BATCH = 100
@@ -106,7 +106,7 @@ def _context(email: AccountEmail) -> dict:
 
 def _message(email: AccountEmail) -> EmailMessage:
     name = TEMPLATES[email.kind]
-    with speaking_to(email.user):  # in the recipient's language (patients/languages.py)
+    with speaking_to(email.user):  # in the recipient's language (accounts/languages.py)
         context = _context(email)
         return EmailMessage(
             subject=render_to_string(f"emails/{name}-subject.txt", context).strip(),

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from phonenumber_field.phonenumber import PhoneNumber
 
+from accounts.languages import speaking_to
 from diary_core.outbox import describe
 from reach import sms
 from reach.models import Phone
@@ -103,7 +104,7 @@ def phone_code_send(*, phone: Phone, now: datetime | None = None) -> None:
     phone.code_sent_at = now
     phone.code_tries = 0
     phone.save(update_fields=["code_hash", "code_sent_at", "code_tries"])
-    with sms.speaking_to(phone.user):
+    with speaking_to(phone.user):
         text = gettext("Kesimpta diary: your code is %(code)s. It works for %(minutes)s minutes.")
         text %= {"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
     try:

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
-from accounts.languages import SHIPPED
+from accounts.languages import language_of
 from diary_core.outbox import DeliveryError, is_permanent
 from reach.models import PushDevice
 
@@ -58,11 +58,6 @@ class Sent:
 
     outcome: str
     error: BaseException | None = None
-
-
-def language_of(user) -> str:
-    code = getattr(user, "language", "") or ""
-    return code if code in SHIPPED else settings.LANGUAGE_CODE
 
 
 def payload(user, *, url: str, tag: str, test: bool = False) -> dict:

@@ -16,15 +16,11 @@ message (160 GSM-7 characters) where the language allows.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
-from django.utils import translation
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from accounts.languages import SHIPPED
 from diary_core.outbox import DeliveryError
 from reach.models import Phone
 
@@ -35,17 +31,6 @@ TIMEOUT = 10
 def is_on() -> bool:
     """Whether text messages can be sent at all: the account, its token and a sender."""
     return bool(settings.SMS_ACCOUNT_SID and settings.SMS_AUTH_TOKEN and settings.SMS_FROM)
-
-
-@contextmanager
-def speaking_to(user) -> Iterator[str]:
-    """Write what is inside in this person's language (theirs, else the site's).
-
-    The same choice as patients.languages, which this app may not import."""
-    code = getattr(user, "language", "") or ""
-    code = code if code in SHIPPED else settings.LANGUAGE_CODE
-    with translation.override(code):
-        yield code
 
 
 def send(user, text: str) -> str:

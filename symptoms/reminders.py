@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.languages import speaking_to
 from diary_core.outbox import Cancel, Channel, Defer, DeliveryError, Outcome, deliver_due
 from patients import dosing
-from patients.languages import speaking_to
 from patients.models import QUIET_END, Injection, Patient, PatientReminder, in_quiet_hours
 from reach import push
 from reach.choices import channels_for_many
@@ -281,7 +281,7 @@ def _email(reminder: PatientReminder) -> None:
         names = "reminder"
     else:
         names = f"message-{reminder.kind.replace('_', '-')}"
-    with speaking_to(user):  # in the patient's language (patients/languages.py)
+    with speaking_to(user):  # in the patient's language (accounts/languages.py)
         message = EmailMultiAlternatives(
             subject=render_to_string(f"emails/{names}-subject.txt", ctx).strip(),
             body=render_to_string(f"emails/{names}-body.txt", ctx),

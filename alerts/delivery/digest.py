@@ -18,11 +18,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.languages import speaking_to
 from alerts.care.models import Alert
 from alerts.delivery.models import Digest
 from alerts.ruleset.models import Level
 from diary_core.outbox import Cancel, Defer, DeliveryError, Outcome, deliver_due
-from patients.languages import speaking_to
 from patients.models import QUIET_END, CareTeam, CareTeamMembership, in_quiet_hours
 from symptoms.reminders import due_at
 
@@ -110,7 +110,7 @@ def _email(user, team: CareTeam, count: int) -> None:
         "count": count,
         "link": settings.DIARY_BASE_URL + reverse("team:watch"),
     }
-    with speaking_to(user):  # in the clinician's language (patients/languages.py)
+    with speaking_to(user):  # in the clinician's language (accounts/languages.py)
         message = EmailMultiAlternatives(
             subject=render_to_string("emails/digest-subject.txt", ctx).strip(),
             body=render_to_string("emails/digest-body.txt", ctx),

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import speaking_to
 from alerts.care.models import Notification
 from alerts.ruleset.models import Level
 from diary_core.outbox import DeliveryError
-from patients.languages import speaking_to
 from reach import push, sms
 
 TEMPLATES = ("emails/alert-subject.txt", "emails/alert-body.txt", "emails/alert-body.html")
