@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from patients.models import CareTeam, CareTeamMembership
 
@@ -76,6 +77,9 @@ class RotaShift(models.Model):
         blank=True,
         related_name="+",
     )
+
+    # Who changed the rota, and what it said before: who was paged is read from it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["team", "weekday", "starts"]
@@ -142,6 +146,9 @@ class RotaSwap(models.Model):
     )
 
     objects = RotaSwapQuerySet.as_manager()
+
+    # Who changed the rota, and what it said before: who was paged is read from it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -140,6 +140,12 @@ def test_it_adds_and_removes_a_row_of_the_pattern(client, team_a, alice, erin):
     remove = reverse("team:rota_shift_remove", args=[team_a.pk, row.pk])
     assert client.post(remove).status_code == 302
     assert not RotaShift.objects.exists()
+    # Who was to be paged stays on record: who added the row, and who removed it.
+    history = RotaShift.history.filter(id=row.pk).order_by("history_date")
+    assert [(h.history_type, h.history_user, h.on_call_id) for h in history] == [
+        ("+", alice, erin.pk),
+        ("-", alice, erin.pk),
+    ]
 
 
 @pytest.mark.parametrize(
