@@ -23,6 +23,7 @@ from django.db.models import CharField, Value
 from django.utils import timezone
 
 from diary_core.outbox import Channel
+from reach import sms
 from reach.models import Phone, Preference, PushDevice, QuietHours, Topic
 
 EMAIL, PUSH, SMS = Channel.EMAIL, Channel.PUSH, Channel.SMS
@@ -84,7 +85,8 @@ def wanted(user_id: int, topic: str) -> set[str]:
 
 def reachable(user_id: int) -> set[str]:
     """The channels the person can be reached on now: e-mail (the account's address is
-    checked when sending), push with a device, SMS with a verified number."""
+    checked when sending), push with a device, SMS with a verified number; push and SMS
+    only while this server can send them (a row it cannot send would fail unseen)."""
     return reachable_many([user_id])[user_id]
 
 
@@ -94,15 +96,22 @@ def reachable_many(user_ids: Iterable[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {pk: {EMAIL} for pk in ids}
     if not ids:
         return found
-    devices = (
-        PushDevice.objects.filter(user_id__in=ids)
-        .order_by()
-        .values_list("user_id", Value(str(PUSH), output_field=CharField()))
-    )
-    phones = Phone.objects.filter(user_id__in=ids, verified_at__isnull=False).values_list(
-        "user_id", Value(str(SMS), output_field=CharField())
-    )
-    for user_id, channel in devices.union(phones, all=True):
+    parts = []
+    if settings.WEBPUSH_ENABLED:
+        parts.append(
+            PushDevice.objects.filter(user_id__in=ids)
+            .order_by()
+            .values_list("user_id", Value(str(PUSH), output_field=CharField()))
+        )
+    if sms.is_on():
+        parts.append(
+            Phone.objects.filter(user_id__in=ids, verified_at__isnull=False).values_list(
+                "user_id", Value(str(SMS), output_field=CharField())
+            )
+        )
+    if not parts:
+        return found
+    for user_id, channel in parts[0].union(*parts[1:], all=True):
         found[user_id].add(channel)
     return found
 

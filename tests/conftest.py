@@ -40,6 +40,18 @@ def pytest_configure(config):
         config._diary_clock.start()
 
 
+@pytest.fixture
+def channels_on(settings) -> None:
+    """Push and SMS configured on this server, so a device or a verified phone counts
+    (reach.choices.reachable). Nothing listens at the SMS address: a test that sends uses
+    the fakes in tests/reach instead."""
+    settings.WEBPUSH_ENABLED = True
+    settings.SMS_ACCOUNT_SID = "AC" + "0" * 32
+    settings.SMS_AUTH_TOKEN = "test-token"  # noqa: S105
+    settings.SMS_FROM = "+447400000001"
+    settings.SMS_API_BASE_URL = "http://127.0.0.1:9"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _static_manifest():
     """Pages render through production's manifest storage (a name missing from the manifest

@@ -16,7 +16,8 @@ Each step writes one ConcernEvent (the concern's timeline: "Paged Erin Evans (on
 push and text message"). Nobody to page at that moment: the step records why and the next
 one is due at once. An acknowledgement (or a raise, or resolving) ends the wait: its steps
 are closed, and a step the sweep finds due on a concern no longer waiting is closed as
-"not needed". A snooze holds the pages as it holds the reminders (someone has looked). Beat runs `pages_sweep` with the escalations every minute (due times live in
+"not needed". A snooze does not hold the pages (it holds the reminders): only an acknowledgement
+stops them. Beat runs `pages_sweep` with the escalations every minute (due times live in
 PostgreSQL, no Celery ETA); each step is claimed with SELECT … FOR UPDATE SKIP LOCKED and
 written once (unique per wait and step). Sends are published after commit: a broker
 outage loses nothing (the outbox sweep sends the rows later).
@@ -34,6 +35,7 @@ from django.utils import timezone
 from alerts.care.models import Concern, ConcernEvent, Notification
 from alerts.care.rota_models import PageStep, RotaShift, RotaSwap
 from alerts.ruleset.models import Level
+from diary_core.outbox import Channel
 from diary_core.publisher import publish_task_on_commit
 from patients.models import CareTeam, CareTeamMembership, User
 from reach.choices import channels_for
@@ -251,7 +253,9 @@ def _page(concern: Concern, step: PageStep, now: datetime) -> bool:
         _event(concern, Kind.NOT_PAGED, now, step=step.step, role=role)
         step.outcome = "nobody"
         return False
-    channels = channels_for(who.pk, Topic.ON_CALL)
+    # Push and SMS where they reach the person; e-mail when neither does, so that a page
+    # is never only a row in an inbox nobody is looking at.
+    channels = channels_for(who.pk, Topic.ON_CALL) or [Channel.EMAIL]
     event = _event(
         concern,
         Kind.PAGED,
@@ -269,7 +273,8 @@ def _page(concern: Concern, step: PageStep, now: datetime) -> bool:
 
 def _last_step(concern: Concern, step: PageStep, now: datetime) -> None:
     """Show the out-of-hours route on the queue and tell the team lead (else the primary
-    clinicians) on the channels they chose for concerns past their target."""
+    clinicians) on the channels of an URGENT concern, which cannot be muted: nobody has
+    answered a page about one."""
     team = concern.patient.team
     lead = team.lead_id
     if (
@@ -293,7 +298,7 @@ def _last_step(concern: Concern, step: PageStep, now: datetime) -> None:
     event = _event(
         concern, Kind.OUT_OF_HOURS, now, step=step.step, told=told, lead=lead is not None
     )
-    _write(concern, event, {pk: channels_for(pk, Topic.OVERDUE) for pk in told}, now)
+    _write(concern, event, {pk: channels_for(pk, Topic.URGENT) for pk in told}, now)
     step.outcome = "shown"
 
 
@@ -327,10 +332,8 @@ def pages_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int
                 step.processed_at, step.outcome = now, "not needed"
                 step.save(update_fields=["processed_at", "outcome"])
                 continue
-            if concern.snoozed_until and concern.snoozed_until > now:
-                step.due_at = concern.snoozed_until
-                step.save(update_fields=["due_at"])
-                continue
+            # A snooze holds the team's reminders, never the pages: only an acknowledgement
+            # (someone has taken it on) stops the chain of an URGENT concern.
             if step.step == Step.OUT_OF_HOURS:
                 _last_step(concern, step, now)
                 paged = True

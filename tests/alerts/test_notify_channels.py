@@ -22,7 +22,8 @@ from reach.models import Preference, PushDevice, QuietHours, Topic
 from tests.alerts.test_notify import fever, urgent
 from tests.conftest import make_clinician
 
-pytestmark = pytest.mark.django_db
+# Push and SMS are configured: a device or a verified phone reaches its person.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 
 
 def device(user):

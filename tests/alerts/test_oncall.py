@@ -12,17 +12,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alerts.care import oncall
-from alerts.care.concerns import concern_acknowledge, concern_resolve
+from alerts.care.concerns import concern_acknowledge, concern_resolve, concern_snooze
 from alerts.delivery import send
 from alerts.delivery.transports import TRANSPORTS
 from alerts.models import Concern, ConcernEvent, Notification, PageStep, RotaShift, RotaSwap
 from alerts.tasks import sweep_escalations
 from patients.models import CareTeamMembership
-from reach.models import Phone, PushDevice
+from reach.models import Phone, Preference, PushDevice
 from tests.alerts.factories import submit_entry
 from tests.conftest import make_clinician
 
-pytestmark = pytest.mark.django_db
+# Push and SMS are configured: a device or a verified phone reaches its person.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -222,6 +223,43 @@ def test_a_night_pages_the_on_call_then_the_backup_then_shows_the_route(night):
     assert oncall.out_of_hours_shown([concern.pk]) == {concern.pk}
     # Nothing more to do, however often beat runs.
     assert oncall.pages_sweep(now=SEVEN + timedelta(hours=3)) == 0
+
+
+def test_the_lead_cannot_mute_the_last_step(night, alice):
+    """Nobody answered a page about an URGENT concern: the lead is told on URGENT's
+    channels, which she cannot turn off, whatever she chose for other late concerns."""
+    for channel in ("email", "push"):
+        Preference.objects.create(user=alice, topic="overdue", channel=channel, enabled=False)
+        Preference.objects.create(user=alice, topic="urgent", channel=channel, enabled=False)
+    oncall.pages_sweep(now=SEVEN + timedelta(minutes=45))
+    assert ("alice", "email") in rows(night, "out_of_hours")
+
+
+def test_a_page_to_someone_with_no_phone_or_device_goes_by_email(rota, bob, alice):
+    """Erin on call with nothing push or SMS can reach: the page still leaves the
+    building, by e-mail, and says so."""
+    concern = urgent(bob, SEVEN)
+    oncall.pages_sweep(now=SEVEN + timedelta(minutes=15))
+    assert rows(concern, "paged") == {("erin", "in_app"), ("erin", "email")}
+    page = ConcernEvent.objects.get(concern=concern, kind="paged")
+    assert page.detail["channels"] == ["email"]
+
+
+def test_push_and_sms_count_only_while_this_server_can_send_them(night, settings):
+    settings.WEBPUSH_ENABLED = False
+    settings.SMS_ACCOUNT_SID = ""
+    oncall.pages_sweep(now=SEVEN + timedelta(minutes=15))
+    assert rows(night, "paged") == {("erin", "in_app"), ("erin", "email")}
+
+
+def test_a_snooze_does_not_hold_the_pages(night, bob, alice):
+    """Snoozing holds the team's reminders; only an acknowledgement stops the chain."""
+    assert concern_snooze(
+        patient=bob, by=alice, until=SEVEN + timedelta(hours=4), now=SEVEN + timedelta(minutes=5)
+    )
+    assert oncall.pages_sweep(now=SEVEN + timedelta(minutes=15)) == 1
+    assert ("erin", "sms") in rows(night, "paged")
+    assert oncall.pages_sweep(now=SEVEN + timedelta(minutes=30)) == 1
 
 
 def test_without_a_lead_the_primaries_are_told(rota, bob, reachable, alice):

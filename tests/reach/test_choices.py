@@ -10,7 +10,8 @@ from django.utils import timezone
 from reach import choices
 from reach.models import Phone, Preference, PushDevice, QuietHours, Topic
 
-pytestmark = pytest.mark.django_db
+# Push and SMS are configured: a device or a verified phone reaches its person.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 
 
 def utc(*args) -> datetime:

@@ -13,7 +13,8 @@ from accounts.display_zone import SESSION_KEY
 from reach import choices
 from reach.models import Preference, PushDevice, QuietHours, Topic
 
-pytestmark = pytest.mark.django_db
+# Push and SMS are configured: a device or a verified phone reaches its person.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 PAGE = reverse("reach:notifications")
 SAVE = reverse("reach:preferences")
 

@@ -21,7 +21,8 @@ from tests.alerts.factories import make_entry
 from tests.alerts.test_notify import fever
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+# Push and SMS are configured: a device or a verified phone reaches its person.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("channels_on")]
 Kind = PatientReminder.Kind
 
 
