@@ -472,6 +472,11 @@ def test_push_and_text_reach_patients_the_team_and_whoever_is_on_call(
     erin.set_viewport_size({"width": 1024, "height": 800})
     erin.goto("/team/")
     expect(erin.locator(".on-call-now")).to_contain_text("On call now:")
+    # The queue's rows fit: the out-of-hours route once, in the level's cell.
+    assert erin.evaluate(
+        "() => [...document.querySelectorAll('.queue-wrap')].every("
+        "w => w.scrollWidth <= w.clientWidth)"
+    )
     shot(erin, "queue-on-call-now-1024", full_page=False)
     erin.locator(".on-call-now").get_by_role("link", name="Rota").click()
     expect(erin.get_by_role("heading", level=1)).to_contain_text("On-call rota")
