@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import PHONE, ROOT, go, log_in, tick
@@ -111,8 +112,9 @@ reminders_send(now=ahead(Patient.objects.get(user__username="bob").zone, time(12
 """
 )
 
-# Hannah's URGENT came in at 23:00 on the team's clock: its paging steps (planned when the
-# concern opened) are moved onto that night, a step still ahead of the real clock.
+# Hannah's URGENT is taken to have come in at 23:00 on the team's clock (the next 23:00 at
+# least an hour ahead): its three paging steps, planned when the concern opened, move onto
+# that night, out of reach of beat's sweep on the real clock.
 TONIGHT = (
     AHEAD
     + """
@@ -296,6 +298,10 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
     page.wait_for_load_state("networkidle")
     path = SHOTS / f"{name}.png"
     page.screenshot(path=path, full_page=full_page)
+    # 256 colours are plenty for a page of text: a third of the bytes in the repository.
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
     return path
 
 
@@ -493,21 +499,31 @@ def test_push_and_text_reach_patients_the_team_and_whoever_is_on_call(
         expect(bob.locator("html")).to_have_attribute("lang", code)
         bob.goto(NOTIFICATIONS_PAGE)
         fits_a_phone(bob, f"bob's notifications page ({code})")
+        if code == "de":  # the longest words: the choices at 200 % text, one screen
+            bob.locator(".reach-preferences").scroll_into_view_if_needed()
+            shot(bob, "bob-notifications-360-de-200pct-text-choices", full_page=False)
         bob.reload()
         shot(bob, f"bob-notifications-360-{code}")
     bob.get_by_role("contentinfo").get_by_role("button", name="English", exact=True).click()
 
-    write_delivery_log(stack, first_notification, first_reminder)
+    write_delivery_log(
+        stack,
+        first_notification,
+        first_reminder,
+        {bobs_concern: "act 2: Bob's URGENT", hannahs: "act 3: Hannah's, at night"},
+    )
     journey.errors = [e for e in journey.errors if "Push API in incognito mode" not in e]
     journey.assert_no_script_errors()
     print(f"journey took {time.monotonic() - started:.0f} s")
 
 
-def write_delivery_log(stack, first_notification: int, first_reminder: int) -> None:
+def write_delivery_log(
+    stack, first_notification: int, first_reminder: int, concerns: dict[int, str]
+) -> None:
     """Every message row the journey wrote, as the outbox recorded it (no addresses)."""
     team = stack.query(
         "SELECT n.id, n.kind, n.channel, n.status, n.attempts, n.last_error, u.username, "
-        "c.level FROM alerts_notification n JOIN patients_user u ON u.id = n.recipient_id "
+        "c.id FROM alerts_notification n JOIN patients_user u ON u.id = n.recipient_id "
         "JOIN alerts_concern c ON c.id = n.concern_id WHERE n.id > %s ORDER BY n.id",
         (first_notification,),
     )
@@ -521,13 +537,16 @@ def write_delivery_log(stack, first_notification: int, first_reminder: int) -> N
         "Outbox delivery log of tests/e2e/test_reach_journey.py (issue 35)",
         "One line per message row the journey caused: no addresses, no endpoints.",
         "",
-        "Team messages (alerts.care.models.Notification)",
-        f"{'id':>5}  {'to':<8} {'concern':<8} {'kind':<13} {'channel':<7} {'status':<9} "
+        "Team messages (alerts.care.models.Notification). The concerns:",
+        *(f"  {pk}: {words}" for pk, words in concerns.items()),
+        "  others: the demo's own concerns (their messages, and pages on the journey's night)",
+        "",
+        f"{'id':>5}  {'to':<8} {'concern':>7}  {'kind':<13} {'channel':<7} {'status':<9} "
         "attempts  last_error",
     ]
-    for pk, kind, channel, status, attempts, error, who, level in team:
+    for pk, kind, channel, status, attempts, error, who, concern in team:
         lines.append(
-            f"{pk:>5}  {who:<8} {level:<8} {kind:<13} {channel:<7} {status:<9} "
+            f"{pk:>5}  {who:<8} {concern:>7}  {kind:<13} {channel:<7} {status:<9} "
             f"{attempts:>8}  {error or '-'}"
         )
     lines += [
