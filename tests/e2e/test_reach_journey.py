@@ -143,6 +143,15 @@ pages_sweep(now=at)
 notifications_sweep(now=at)
 """
 
+# The journey's devices, numbers and quiet hours go with it: the push service it ran stops.
+FORGET_DEVICES = """
+from reach.models import Phone, PushDevice, QuietHours
+
+people = {"user__username__in": ["bob", "alice", "erin"]}
+for model in (PushDevice, Phone, QuietHours):
+    model.objects.filter(**people).delete()
+"""
+
 
 def on_the_server(stack, code: str) -> None:
     stack.stack.manage("shell", "-c", textwrap.dedent(code))
@@ -505,6 +514,15 @@ def test_push_and_text_reach_patients_the_team_and_whoever_is_on_call(
         bob.reload()
         shot(bob, f"bob-notifications-360-{code}")
     bob.get_by_role("contentinfo").get_by_role("button", name="English", exact=True).click()
+
+    # Alice closes both concerns, so the journeys after this one start clean.
+    for concern in (bobs_concern, hannahs):
+        alice.goto(f"/team/concerns/{concern}/")
+        alice.get_by_label("Action taken").select_option(label="Phoned the patient")
+        alice.get_by_label(re.compile("^Note")).fill("Phoned; seen in clinic today.")
+        alice.get_by_role("button", name="Resolve ticked").click()
+        expect(alice.get_by_role("main")).to_contain_text(re.compile(r"Resolved \d+ alerts?"))
+    on_the_server(stack, FORGET_DEVICES)
 
     write_delivery_log(
         stack,
