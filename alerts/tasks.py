@@ -70,9 +70,14 @@ def send_due_notifications() -> None:
 
 @shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
 def sweep_escalations() -> None:
-    """Remind the team of concerns nobody has acknowledged, and page the rota about the
-    URGENT ones, when due (beat)."""
+    """Remind the team of concerns nobody has acknowledged, when due (beat)."""
     escalations_sweep()
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
+def sweep_pages() -> None:
+    """Page the rota about URGENT concerns nobody has acknowledged, when due (beat). A task
+    of its own: a failing reminder sweep never stops a page."""
     pages_sweep()
 
 

@@ -336,6 +336,18 @@ WEBPUSH_ENABLED = bool(WEBPUSH_VAPID_PUBLIC_KEY and WEBPUSH_VAPID_PRIVATE_KEY)
 # A push service on plain HTTP that subscriptions may point at besides https:// ones (a
 # local test service, e.g. http://127.0.0.1:8090); never set in production.
 WEBPUSH_TEST_SERVICE = env.str("WEBPUSH_TEST_SERVICE", default="").rstrip("/")
+# The push services a browser's subscription may point at (the server posts to them): the
+# browsers' own services; a name starting with "." stands for any name under it. Nothing
+# else is accepted, so a subscription cannot make the server post inside its network.
+WEBPUSH_SERVICE_HOSTS = env.list(
+    "WEBPUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",  # Chrome, Edge, Android
+        "updates.push.services.mozilla.com",  # Firefox
+        ".push.apple.com",  # Safari, iOS home-screen apps (16.4+)
+        ".notify.windows.com",  # Edge on Windows, legacy
+    ],
+)
 
 # Text messages (SMS): URGENT and on-call pages to staff, through a Twilio-compatible
 # provider (reach/sms.py). On when the account, its token and the sender are all set;
@@ -425,6 +437,8 @@ CELERY_TASK_ROUTES = {
     "alerts.tasks.send_notification": {"queue": "notification"},
     "alerts.tasks.send_due_notifications": {"queue": "notification"},
     "alerts.tasks.sweep_escalations": {"queue": "notification"},
+    "alerts.tasks.sweep_pages": {"queue": "notification"},
+    "symptoms.tasks.send_due_patient_messages": {"queue": "notification"},
     "alerts.tasks.send_watch_digests": {"queue": "notification"},
     "symptoms.tasks.send_patient_reminders": {"queue": "notification"},
     "patients.tasks.send_account_email": {"queue": "notification"},
@@ -451,10 +465,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.send_due_notifications",
         "schedule": crontab(minute="*"),
     },
-    # every minute: re-notify unacknowledged alerts and add the backup clinician; page the
-    # on-call rota about URGENT concerns nobody acknowledged (alerts/care/oncall.py)
+    # every minute: re-notify unacknowledged alerts and add the backup clinician
     "sweep-escalations": {
         "task": "alerts.tasks.sweep_escalations",
+        "schedule": crontab(minute="*"),
+    },
+    # every minute: page the on-call rota about URGENT concerns nobody acknowledged
+    # (alerts/care/oncall.py)
+    "sweep-pages": {
+        "task": "alerts.tasks.sweep_pages",
         "schedule": crontab(minute="*"),
     },
     # every 15 minutes: missed diaries, missed doses, no news after a warning

@@ -14,15 +14,16 @@ HTTP status (diary_core.outbox.is_permanent) and retries or gives up under the o
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 import requests
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
@@ -39,8 +40,6 @@ DEFAULT_TTL = 12 * 60 * 60
 TIMEOUT_S = 10
 # The push service answers these when the subscription no longer exists.
 GONE = frozenset({404, 410})
-# RFC 8030 §5.4: a topic is at most 32 base64url characters.
-_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 class Urgency(StrEnum):
@@ -126,12 +125,21 @@ def send_test(device: PushDevice) -> Sent:
     return push_one(device, data, ttl=10 * 60, urgency=Urgency.NORMAL)
 
 
+def topic_header(tag: str) -> str:
+    """RFC 8030's Topic for `tag` (§5.4: at most 32 base64url characters): the same for
+    the same tag, and saying nothing of it."""
+    digest = salted_hmac("reach.push.topic", tag, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
 def push_one(device: PushDevice, data: dict, *, ttl: int, urgency: str) -> Sent:
     """Push `data` to one device; delete its row when the push service says it is gone."""
     headers = {"Urgency": str(urgency)}
-    if _TOPIC.match(data.get("tag", "")):
-        # A message not yet delivered is replaced by a newer one about the same thing.
-        headers["Topic"] = data["tag"]
+    if data.get("tag"):
+        # A message not yet delivered is replaced by a newer one about the same thing. The
+        # header travels in clear through the push service, so it is an opaque digest of
+        # the tag ("dose-…" or "call_back-…" would say something about the patient).
+        headers["Topic"] = topic_header(data["tag"])
     try:
         webpush(
             subscription_info={

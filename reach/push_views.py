@@ -8,7 +8,6 @@ only ever sees and changes their own devices; anyone else's is "not found".
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from urllib.parse import urlsplit
@@ -33,6 +32,8 @@ from reach.views import page_context
 logger = logging.getLogger(__name__)
 
 NAME_MAX = PushDevice._meta.get_field("name").max_length
+# A person's devices are sent to one after another: a bound keeps a send short.
+MAX_DEVICES = 10
 ENDPOINT_MAX = PushDevice._meta.get_field("endpoint").max_length
 # A subscription's body is a few hundred bytes; more is not a subscription.
 BODY_MAX = 8 * 1024
@@ -85,7 +86,7 @@ def default_name(user_agent: str) -> str:
 
 
 def _endpoint(value) -> str:
-    """A push service URL: https (and not an address on this network), or the configured
+    """A push service URL: https at one of the browsers' push services, or the configured
     local test service (settings.WEBPUSH_TEST_SERVICE)."""
     if not isinstance(value, str) or not value or len(value) > ENDPOINT_MAX:
         raise Refused(_("The browser sent no usable address for notifications."))
@@ -99,15 +100,18 @@ def _endpoint(value) -> str:
         host, parts = "", None
     if parts is None or parts.scheme != "https" or not host or parts.username:
         raise Refused(_("The browser sent no usable address for notifications."))
-    try:
-        ipaddress.ip_address(host)
-        is_address = True
-    except ValueError:
-        is_address = False
-    # The server posts to this URL: never to an address or a name on its own network.
-    if is_address or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+    # The server posts to this URL: only to a browser's push service, on its usual port
+    # (settings.WEBPUSH_SERVICE_HOSTS), never to an address or a name on its own network.
+    if parts.port not in (None, 443) or not _push_service(host.lower().rstrip(".")):
         raise Refused(_("The browser sent no usable address for notifications."))
     return value
+
+
+def _push_service(host: str) -> bool:
+    return any(
+        host.endswith(name) if name.startswith(".") else host == name
+        for name in settings.WEBPUSH_SERVICE_HOSTS
+    )
 
 
 def _key(value, *, size: int, point: bool = False) -> str:
@@ -177,6 +181,15 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     with transaction.atomic():
         device = PushDevice.objects.select_for_update().filter(endpoint=endpoint).first()
         if device is None:
+            if PushDevice.objects.filter(user=request.user).count() >= MAX_DEVICES:
+                return _refuse(
+                    _(
+                        "%(n)s devices already get your notifications. Remove one you no "
+                        "longer use, then try again."
+                    )
+                    % {"n": MAX_DEVICES},
+                    409,
+                )
             device = PushDevice.objects.create(
                 user=request.user, endpoint=endpoint, p256dh=p256dh, auth=auth, name=name
             )

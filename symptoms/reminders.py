@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from accounts.languages import speaking_to
 from diary_core.outbox import Cancel, Channel, Defer, DeliveryError, Outcome, deliver_due
+from diary_core.publisher import publish_task_on_commit
 from patients import dosing
 from patients.models import QUIET_END, Injection, Patient, PatientReminder, in_quiet_hours
 from reach import push
@@ -192,7 +193,12 @@ def patient_told(patient: Patient, kind: str, *, now: datetime) -> int:
     channels they chose, in the caller's transaction: one message per kind and local day
     (a second acknowledgement the same day adds nothing). Returns how many were written."""
     rows = _rows([(patient.pk, patient.user_id, patient.local_day(now))], kind, now=now)
-    return len(PatientReminder.objects.bulk_create(rows, ignore_conflicts=True))
+    written = len(PatientReminder.objects.bulk_create(rows, ignore_conflicts=True))
+    if written:
+        # Sent as soon as the team's action is committed, not at beat's next round; if the
+        # publish is lost, that round sends it.
+        publish_task_on_commit("symptoms.tasks.send_due_patient_messages")
+    return written
 
 
 def gap_reminders(patients: list[Patient], *, now: datetime) -> None:

@@ -19,3 +19,10 @@ def send_patient_reminders() -> None:
     sent = reminders_send()
     if created or sent:
         logger.info("reminders: %s created, %s sent", created, sent)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
+def send_due_patient_messages() -> None:
+    """Send what is due to patients now (published after a team's action wrote a message
+    for one: "your team has seen this" does not wait for beat's next round)."""
+    reminders_send()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -97,8 +97,15 @@ def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = ShiftForm(request.POST, team=team)
         if not form.is_valid():
             return _page(request, team, status=400, shift_form=form)
-        with transaction.atomic():
-            form.save()
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # The same row sent twice at once (a double tap): the second finds the first.
+            form.add_error(
+                "starts", _("This day already has a row starting then: remove that one first.")
+            )
+            return _page(request, team, status=400, shift_form=form)
     messages.success(request, _("The row is added to the weekly pattern."))
     return redirect("team:rota", pk=team.pk)
 

@@ -8,6 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from alerts.care.concerns import concern_acknowledge, concern_resolve, concern_s
 from alerts.delivery import send
 from alerts.delivery.transports import TRANSPORTS
 from alerts.models import Concern, ConcernEvent, Notification, PageStep, RotaShift, RotaSwap
-from alerts.tasks import sweep_escalations
+from alerts.tasks import sweep_escalations, sweep_pages
 from patients.models import CareTeamMembership
 from reach.models import Phone, Preference, PushDevice
 from tests.alerts.factories import submit_entry
@@ -369,9 +370,17 @@ def test_planning_twice_keeps_one_row_per_step(night):
     assert PageStep.objects.filter(concern=night).count() == 3
 
 
-def test_beats_escalation_task_runs_the_paging(night):
-    with mock.patch("alerts.care.oncall.timezone.now", return_value=SEVEN + timedelta(minutes=15)):
+def test_beats_paging_task_pages_even_when_the_reminder_sweep_fails(night):
+    """Paging has its own task on beat's schedule: a reminder sweep that raises (or runs
+    out of time) does not hold up a page."""
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-pages"]["task"] == "alerts.tasks.sweep_pages"
+    with (
+        mock.patch("alerts.tasks.escalations_sweep", side_effect=RuntimeError("broken")),
+        pytest.raises(RuntimeError),
+    ):
         sweep_escalations()
+    with mock.patch("alerts.care.oncall.timezone.now", return_value=SEVEN + timedelta(minutes=15)):
+        sweep_pages()
     assert rows(night, "paged") == {("erin", "in_app"), ("erin", "push"), ("erin", "sms")}
 
 

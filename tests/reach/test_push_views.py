@@ -103,6 +103,22 @@ def test_a_browser_someone_else_subscribed_moves_to_whoever_subscribes_now(
             {"endpoint": "https://localhost/x", "keys": {}},
             "The browser sent no usable address for notifications.",
         ),
+        # Only the browsers' push services: never a name or a port the server should not
+        # post to (a name can resolve inside the network; 127.1 is 127.0.0.1).
+        *(
+            (
+                {"endpoint": endpoint, "keys": {}},
+                "The browser sent no usable address for notifications.",
+            )
+            for endpoint in (
+                "https://127.1/x",
+                "https://2130706433/x",
+                "https://intranet.example-hospital.org/x",
+                "https://fcm.googleapis.com.evil.example/x",
+                "https://fcm.googleapis.com:8443/x",
+                "https://evilpush.apple.com/x",
+            )
+        ),
     ],
 )
 def test_what_cannot_be_a_subscription_is_a_clear_400(client, bob, push_service, body, words):
@@ -170,12 +186,24 @@ def test_the_page_hands_the_public_key_to_the_script_without_inline_code(client,
 
 def test_subscribing_is_rate_limited(client, bob, push_service):
     client.force_login(bob.user)
-    codes = [
-        subscribe(client, Browser(push_service, f"b{n}").subscription()).status_code
-        for n in range(31)
-    ]
+    codes = []
+    for n in range(31):
+        codes.append(subscribe(client, Browser(push_service, f"b{n}").subscription()).status_code)
+        PushDevice.objects.all().delete()  # under the cap of devices: only the rate counts
     assert codes[:30] == [201] * 30
     assert codes[30] == 429
+
+
+def test_a_person_has_at_most_ten_devices_and_is_told_what_to_do(client, bob, push_service):
+    client.force_login(bob.user)
+    for n in range(10):
+        assert subscribe(client, Browser(push_service, f"b{n}").subscription()).status_code == 201
+    response = subscribe(client, Browser(push_service, "b10").subscription())
+    assert response.status_code == 409
+    assert "Remove one you no longer use" in response.json()["error"]
+    assert PushDevice.objects.filter(user=bob.user).count() == 10
+    # The same browser again is an update, not an eleventh device.
+    assert subscribe(client, Browser(push_service, "b3").subscription()).status_code == 200
 
 
 def test_anonymous_is_sent_to_log_in(client, browser):

@@ -5,9 +5,11 @@ queue says who is on call and shows the out-of-hours route when nobody answered.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,3 +259,14 @@ def test_the_queue_shows_the_route_on_a_concern_nobody_answered(client, team_a, 
     timeline = client.get(reverse("team:concern", args=[concern.pk])).content.decode()
     assert "Nobody to page" in timeline
     assert "Out-of-hours route shown" in timeline
+
+
+def test_the_same_row_sent_twice_at_once_is_a_clear_400(client, team_a, alice, erin):
+    """A double tap: both requests pass the form's check, the second meets the unique
+    constraint. It is answered like the form's own refusal, never a 500."""
+    client.force_login(alice)
+    data = {"weekday": "2", "starts": "20:00", "ends": "08:00", "on_call": erin.pk}
+    with mock.patch("team.rota_views.ShiftForm.save", side_effect=IntegrityError("unique")):
+        response = client.post(reverse("team:rota_shift_add", args=[team_a.pk]), data)
+    assert response.status_code == 400
+    assert "already has a row starting then" in response.content.decode()
