@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.stack import ADMIN_ADDRESS, DEMO_PASSWORD, ROOT, E2EStack, start_stack
+from tests.reach.push_service import PushService
 
 ARTIFACTS = ROOT / "e2e-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -183,6 +185,23 @@ def check_accessibility(page: Page, where: str) -> None:
 @pytest.fixture
 def journey(request) -> Journey:
     return Journey(request.node.name)
+
+
+@pytest.fixture
+def push_service(stack) -> Iterator[PushService]:
+    """The local push service the stack's subscriptions point at (WEBPUSH_TEST_SERVICE)."""
+    service = PushService().start(port=stack.push_port)
+    yield service
+    service.stop()
+
+
+def wait_for(condition, what: str, seconds: float = 20):
+    """Poll `condition` until it gives something true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"no {what} within {seconds} s"
+        time.sleep(0.2)
+    return result
 
 
 def log_in(page: Page, stack: E2EStack, username: str) -> None:

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import PHONE, log_in, wait_for
 from tests.e2e.test_phone_pages import fits_a_phone
-from tests.reach.push_service import Browser, PushService
+from tests.reach.push_service import Browser
 
 pytestmark = pytest.mark.e2e
 
@@ -38,21 +37,6 @@ NOTIFICATIONS = """() => navigator.serviceWorker.ready
   .then(r => r.getNotifications())
   .then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag, lang: n.lang,
                             data: n.data, icon: n.icon})))"""
-
-
-@pytest.fixture
-def push_service(stack):
-    service = PushService().start(port=stack.push_port)
-    yield service
-    service.stop()
-
-
-def wait_for(condition, what: str, seconds: float = 15):
-    deadline = time.monotonic() + seconds
-    while not (result := condition()):
-        assert time.monotonic() < deadline, f"no {what} within {seconds} s"
-        time.sleep(0.2)
-    return result
 
 
 def test_bob_turns_on_push_and_a_notification_opens_its_page(

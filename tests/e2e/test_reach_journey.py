@@ -39,7 +39,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import PHONE, ROOT, go, log_in, tick
+from tests.e2e.conftest import PHONE, ROOT, go, log_in, tick, wait_for
 from tests.e2e.test_clinician_journey import QUEUE_GEOMETRY
 from tests.e2e.test_phone_pages import bigger_text, fits_a_phone
 from tests.reach.push_service import Browser, PushService
@@ -164,21 +164,6 @@ def sweep_at(stack, concern: int, step: int) -> None:
 
 
 # The browser's side --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def push_service(stack):
-    service = PushService().start(port=stack.push_port)
-    yield service
-    service.stop()
-
-
-def wait_for(condition, what: str, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while not (result := condition()):
-        assert time.monotonic() < deadline, f"no {what} within {seconds} s"
-        time.sleep(0.2)
-    return result
 
 
 def decrypted(push_service: PushService, device: Browser) -> list[dict]:
