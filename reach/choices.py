@@ -74,15 +74,6 @@ def _pick(topic: str, chosen: dict[str, bool]) -> set[str]:
     }
 
 
-def wanted(user_id: int, topic: str) -> set[str]:
-    """The channels the person wants for `topic` (their choices over the defaults),
-    whether or not they have a device or a verified number for them."""
-    chosen = dict(
-        Preference.objects.filter(user_id=user_id, topic=topic).values_list("channel", "enabled")
-    )
-    return _pick(topic, chosen)
-
-
 def reachable(user_id: int) -> set[str]:
     """The channels the person can be reached on now: e-mail (the account's address is
     checked when sending), push with a device, SMS with a verified number; push and SMS

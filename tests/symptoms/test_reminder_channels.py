@@ -225,3 +225,17 @@ def test_the_missed_dose_sweep_takes_the_same_queries_for_one_or_many(bob, dave,
     with CaptureQueriesContext(connection) as seven:
         assert reminders.missed_dose_reminders(now=MORNING) == 5
     assert len(seven.captured_queries) == len(two.captured_queries) + 1  # + the insert
+
+
+def test_team_saw_is_handed_to_a_worker_once_the_acknowledgement_commits(
+    bob, alice, django_capture_on_commit_callbacks
+):
+    """Not at beat's next round: the publish follows the commit (and a lost publish is
+    sent by that round anyway)."""
+    device(bob)
+    now = timezone.now()
+    fever(bob, now)
+    with mock.patch("diary_core.publisher.publish_task") as publish:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert concern_acknowledge(patient=bob, by=alice, now=now)
+    assert mock.call("symptoms.tasks.send_due_patient_messages") in publish.call_args_list
