@@ -390,6 +390,18 @@ class Patient(models.Model):
     er_recurrent_infection = models.BooleanField(_("chronic or recurrent infection"), default=False)
     er_cytopenia = models.BooleanField(_("neutropenia or lymphopenia"), default=False)
     hbv_risk = models.BooleanField(_("hepatitis B risk (HBsAg or HBcAb positive)"), default=False)
+    # The same flags set by a laboratory result (§6): the result that holds each, kept by
+    # alerts/care/labs.py. A flag is in force when the team ticked it or a result holds it;
+    # a result never clears what the team ticked.
+    lab_low_ig = models.ForeignKey(
+        "patients.LabResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lab_cytopenia = models.ForeignKey(
+        "patients.LabResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lab_hbv_risk = models.ForeignKey(
+        "patients.LabResult", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Identity and contact for the care team (never shown on the patient's own pages).
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     hospital_number = models.CharField(
@@ -494,10 +506,36 @@ class Patient(models.Model):
         "cytopenia": "er_cytopenia",
     }
 
+    # The flags a laboratory result can hold, and their fields (§6).
+    LAB_FIELDS = {"low_ig": "lab_low_ig", "cytopenia": "lab_cytopenia", "hbv_risk": "lab_hbv_risk"}
+
     @property
     def elevated_risk(self) -> frozenset[str]:
-        """Return the ER reasons in the vocabulary of the rules and scenario files."""
+        """The ER reasons in force (ticked by the team or held by a result), in the
+        vocabulary of the rules and scenario files."""
+        return self.hand_elevated_risk | (self.lab_flags - {"hbv_risk"})
+
+    @property
+    def hand_elevated_risk(self) -> frozenset[str]:
+        """The ER reasons the team ticked."""
         return self.er_reasons(tuple(getattr(self, f) for f in self.ER_FIELDS.values()))
+
+    @property
+    def lab_flags(self) -> frozenset[str]:
+        """The flags a laboratory result holds (low_ig, cytopenia, hbv_risk)."""
+        return frozenset(
+            name for name, f in self.LAB_FIELDS.items() if getattr(self, f + "_id") is not None
+        )
+
+    @property
+    def hbv_in_force(self) -> bool:
+        """Hepatitis B risk: ticked by the team or held by a positive marker."""
+        return self.hbv_risk or self.lab_hbv_risk_id is not None
+
+    @property
+    def risk_flags(self) -> list[str]:
+        """Every risk flag in force, sorted (scenario output, §6)."""
+        return sorted(self.elevated_risk | ({"hbv_risk"} if self.hbv_in_force else set()))
 
     @staticmethod
     @cache

@@ -11,8 +11,10 @@ from django.db import transaction
 from alerts.authoring.scenario import Catalogue, Scenario, ScenarioEvent
 from alerts.care import pre_dose, sweeps
 from alerts.care.concerns import concern_acknowledge, concern_reached, concern_resolve
+from alerts.care.labs import LabData, lab_result_record
 from alerts.care.models import Alert, Concern, ResolutionAction
 from alerts.care.recording import entry_submit, pending_entries_sweep
+from patients.lab_tests import BY_NAME as LAB_TESTS
 from patients.models import CareTeam, Injection, Patient, User
 from symptoms.models import DiaryEntry, Symptom
 from symptoms.services import EntryData, Reading
@@ -119,6 +121,27 @@ def _replay(patient: Patient, event: ScenarioEvent, symptoms: dict) -> dict[str,
     if event.type == "reached":
         concern_reached(patient=patient, who=event.who, by=patient.user, now=event.at)
         return dict(NOTHING)
+    if event.type == "lab":
+        recorded = lab_result_record(
+            patient=patient,
+            data=LabData(
+                test=LAB_TESTS[event.test],
+                collected_on=event.at.date(),
+                value=event.lab_value,
+                unit=event.lab_unit,
+                positive=event.lab_positive,
+                reference_low=event.lab_lln,
+            ),
+            by=_nurse(patient),
+            now=event.at,
+        )
+        evaluation = recorded.evaluation
+        return {
+            "level": evaluation.level,
+            "rules": sorted({f.rule_id for f in evaluation.fired}),
+            "suppressed": [],
+            "team_alerts": list(evaluation.team_alerts),
+        }
     if event.type == "injection_form":
         alerts_before = set(patient.alerts.values_list("pk", flat=True))
         check = pre_dose.injection_pre_dose_check(patient, now=event.at)
@@ -147,7 +170,8 @@ def _standing(patient: Patient) -> dict[str, Any]:
     concern = (
         patient.concerns.filter(status=Concern.Status.OPEN).select_related("lead__rule").first()
     )
-    flags = sorted(patient.elevated_risk | ({"hbv_risk"} if patient.hbv_risk else set()))
+    patient.refresh_from_db(fields=list(Patient.LAB_FIELDS.values()))
+    flags = patient.risk_flags
     if concern is None:
         return {"standing": "NONE", "concern": None, "flags": flags}
     return {

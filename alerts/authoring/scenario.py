@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.rules import DEFAULT_RULES
+from patients.lab_tests import BY_NAME as LAB_TESTS
+from patients.lab_tests import NEGATIVE, POSITIVE, UnitError
 from patients.timezones import DEFAULT_ZONE
 from symptoms.readings import TEMPERATURE_LIMITS, VITAL_LIMITS, temperature_problem, vital_problem
 
@@ -88,6 +90,12 @@ class ScenarioEvent:
     site: str = ""
     rules: tuple[str, ...] = ()  # resolve: which rules' alerts (empty: all)
     who: str = ""  # reached: whom the patient reached
+    # lab (§6): the test's name, a value in `lab_unit` or a presence result, the lab's LLN
+    test: str = ""
+    lab_value: Decimal | None = None
+    lab_unit: str = ""
+    lab_positive: bool | None = None
+    lab_lln: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,8 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         "acknowledge": {"at", "type"},
         # The patient says they reached someone (§5).
         "reached": {"at", "type", "who"},
+        # A laboratory result, `at` when the sample was taken (§6).
+        "lab": {"at", "type", "test", "value", "unit", "lln"},
     }
     if not isinstance(kind, str) or kind not in allowed:
         raise fail(f"must be one of {', '.join(allowed)} (got {kind!r})", "type")
@@ -252,6 +262,8 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         if who not in REACHED:
             raise fail(f"must be one of {', '.join(REACHED)} (got {who!r})", "who")
         return ScenarioEvent(index=index, at_text=at_text, at=at, type=kind, who=who)
+    if kind == "lab":
+        return _parse_lab(index, at_text, at, raw, fail)
     if kind == "resolve":
         codes = raw.get("rules", [])
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
@@ -298,6 +310,43 @@ def _parse_event(index: int, raw: Any, zone: ZoneInfo, catalogue: Catalogue) -> 
         reported_by=reported_by,
         note=note,
     )
+
+
+def _parse_lab(index: int, at_text: str, at: datetime, raw: dict, fail) -> ScenarioEvent:
+    name = raw.get("test")
+    test = LAB_TESTS.get(name) if isinstance(name, str) else None
+    if test is None:
+        raise fail(f"must be one of {', '.join(LAB_TESTS)} (got {name!r})", "test")
+    common = {"index": index, "at_text": at_text, "at": at, "type": "lab", "test": test.name}
+    if not test.quantitative:
+        for absent in ("unit", "lln"):
+            if absent in raw:
+                raise fail(f"a {test.name} result has no {absent}", absent)
+        value = raw.get("value")
+        if value not in (POSITIVE, NEGATIVE):
+            raise fail(f'must be "{POSITIVE}" or "{NEGATIVE}" (got {value!r})', "value")
+        return ScenarioEvent(**common, lab_positive=value == POSITIVE)
+    units = " or ".join(test.units)
+    if "unit" not in raw:
+        raise fail(f"missing: a {test.name} result needs its unit ({units})", "unit")
+    unit = raw.get("unit")
+    if not isinstance(unit, str) or unit not in test.units:
+        raise fail(f"must be {units} for {test.name} (got {unit!r})", "unit")
+    value = _number(raw.get("value"))
+    if value is None or value < 0:
+        raise fail(f"must be a number from 0 (got {raw.get('value')!r})", "value")
+    try:
+        converted = test.converted(value, unit)
+    except UnitError as exc:  # pragma: no cover — the unit was checked above
+        raise fail(str(exc), "unit") from exc
+    if converted > test.high:
+        raise fail(f"{value} {unit} is above any {test.name} result; check the unit", "value")
+    lln = None
+    if raw.get("lln") is not None:
+        lln = _number(raw.get("lln"))
+        if lln is None or lln <= 0:
+            raise fail(f"must be a number above 0, in {unit} (got {raw.get('lln')!r})", "lln")
+    return ScenarioEvent(**common, lab_value=value, lab_unit=unit, lab_lln=lln)
 
 
 def _number(value: Any) -> Decimal | None:

@@ -36,7 +36,7 @@ def _profile(patient: Patient) -> rules.Profile:
     return rules.Profile(
         timezone=patient.timezone,
         elevated_risk=patient.elevated_risk,
-        hbv_risk=patient.hbv_risk,
+        hbv_risk=patient.hbv_in_force,
         enrolled_at=patient.enrolled_at,
         first_dose_at=patient.first_dose_at,
         resumed_at=patient.paused_until,

@@ -224,6 +224,9 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             EpochMicroseconds("first_dose_at"),
             EpochMicroseconds("paused_until"),
             "hbv_risk",
+            "lab_hbv_risk",
+            "lab_low_ig",
+            "lab_cytopenia",
             *er_fields,
         )
     )
@@ -236,12 +239,14 @@ def periodic_rules_sweep(*, now: datetime | None = None, batch: int = PERIODIC_B
             pk: rules.Profile(
                 timezone=tz,
                 enrolled_at=instant(enrolled),
-                hbv_risk=hbv,
-                elevated_risk=Patient.er_reasons(tuple(flags)),
+                hbv_risk=hbv or lab_hbv is not None,
+                elevated_risk=Patient.er_reasons(tuple(flags))
+                | (frozenset({"low_ig"}) if lab_ig is not None else frozenset())
+                | (frozenset({"cytopenia"}) if lab_cyto is not None else frozenset()),
                 first_dose_at=instant(first_dose),
                 resumed_at=instant(resumed),
             )
-            for pk, tz, enrolled, first_dose, resumed, hbv, *flags in chunk
+            for pk, tz, enrolled, first_dose, resumed, hbv, lab_hbv, lab_ig, lab_cyto, *flags in chunk
         }
         with transaction.atomic():
             _sweep_batch(profiles, now=now, configs=configs, rows=rows)

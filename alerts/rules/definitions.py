@@ -26,6 +26,9 @@ class Kind(StrEnum):
     PRE_DOSE = "pre-dose"
     PERIODIC = "periodic"  # run by the sweep as of an instant (alerts/rules/sweep.py)
     MODIFIER = "modifier"  # RISK-ESC: raises the level of other rules
+    # A laboratory result recorded by the team (§6, alerts/rules/labs.py); LAB-DUE is a
+    # schedule the team pages read, never a firing.
+    LAB = "lab"
 
 
 class Reaction(StrEnum):
@@ -58,6 +61,9 @@ class Param:
     unit: str
     # Why `high` is where it is, when it is a limit of the engine rather than of sense.
     limit: str = ""
+    # Decimal places an administrator may give (a temperature has one; a laboratory
+    # limit such as IgM 0.40 g/L has two).
+    places: int = 1
 
     def parse(self, stored: Any) -> Decimal | int:
         """The stored JSON value (Decimals kept as strings) as the evaluator's type."""
@@ -74,8 +80,10 @@ class Param:
                 return [f'{name} must be a number like "{self.default}" (got {value!r})']
             if not number.is_finite():
                 return [f"{name} must be a number"]
-            if number != number.quantize(Decimal("0.1")):
-                return [f"{name} must have at most one decimal place (got {number})"]
+            step = Decimal(1).scaleb(-self.places)
+            if number != number.quantize(step):
+                words = "one decimal place" if self.places == 1 else f"{self.places} decimal places"
+                return [f"{name} must have at most {words} (got {number})"]
         elif isinstance(value, bool) or not isinstance(value, int):
             return [f"{name} must be a whole number (got {value!r})"]
         else:
@@ -118,6 +126,25 @@ def percent(value: int) -> Param:
 
 def mmhg(value: int) -> Param:
     return Param(value, 40, 300, "mmHg")
+
+
+def grams_per_litre(value: str) -> Param:
+    # A lower limit of normal for an immunoglobulin, in g/L (§6).
+    return Param(Decimal(value), Decimal("0.01"), Decimal("30.00"), "g/L", places=2)
+
+
+def per_nanolitre(value: str) -> Param:
+    # A lower limit of normal for a blood count, in 10^9/L (§6).
+    return Param(Decimal(value), Decimal("0.01"), Decimal("20.00"), "10^9/L", places=2)
+
+
+def below_percent(value: int) -> Param:
+    # How far below its lower limit of normal a result is (§6 LAB-IG-REVIEW).
+    return Param(value, 1, 90, "% below the lower limit")
+
+
+def months(value: int, *, high: int = 24) -> Param:
+    return Param(value, 1, high, "months")
 
 
 def news2_score(value: int, high: int) -> Param:
@@ -258,6 +285,16 @@ RULES = (
     rule("DIARY-GAP-2", "diary", WATCH, params={"days": Param(2, 1, 60, "days")}, kind=Kind.PERIODIC),
     rule("DIARY-GAP-3", "diary", CONTACT, params={"days": Param(3, 1, 60, "days")}, kind=Kind.PERIODIC),
     rule("DIARY-FOLLOWUP", "diary", CONTACT, params={"hours": hours(24)}, kind=Kind.PERIODIC),
+    # Laboratory results (§6): the clinic's lower limits apply where the lab gave none.
+    rule("LAB-IG-LOW", "lab", WATCH, params={"igg_lln": grams_per_litre("5.65"),
+         "igm_lln": grams_per_litre("0.40")}, kind=Kind.LAB),
+    rule("LAB-IG-REVIEW", "lab", CONTACT, params={"igg_below_percent": below_percent(20),
+         "igm_below_percent": below_percent(10)}, kind=Kind.LAB),
+    rule("LAB-CYTO-LOW", "lab", WATCH, params={"neutrophils_lln": per_nanolitre("1.5"),
+         "lymphocytes_lln": per_nanolitre("1.0")}, kind=Kind.LAB),
+    rule("LAB-HBV-POS", "lab", CONTACT, kind=Kind.LAB),
+    rule("LAB-DUE", "lab", WATCH, params={"interval_months": months(6),
+         "baseline_months": months(3), "ahead_days": Param(14, 1, 90, "days")}, kind=Kind.LAB),
 )  # fmt: skip
 
 DEFAULT_RULES: dict[str, RuleDefinition] = {definition.rule_id: definition for definition in RULES}
