@@ -171,9 +171,7 @@ def test_a_lab_concern_joined_by_the_patients_contact_keeps_the_patients_advice(
     assert concern.advice_lead.rule.rule_id == "T-FEV-1"
 
 
-def test_the_patients_own_contact_in_a_concern_opened_by_a_result_is_told_to_the_team(
-    bob, alice
-):
+def test_the_patients_own_contact_in_a_concern_opened_by_a_result_is_told_to_the_team(bob, alice):
     from alerts.care.concerns import concern_acknowledge
     from alerts.models import ConcernEvent, Notification
 

@@ -142,7 +142,11 @@ def sequence(*steps, hbv_held=None, rules=None):
         results.append(r)
         got = evaluate_lab(
             LabInput(
-                result=r, results=list(results), flags=flags, review_told=frozenset(told), rules=rules
+                result=r,
+                results=list(results),
+                flags=flags,
+                review_told=frozenset(told),
+                rules=rules,
             )
         )
         if REVIEW in got.team_alerts:

@@ -51,9 +51,7 @@ def test_it_leaves_nothing_behind():
 
 
 def test_every_rule_is_covered_by_some_scenario():
-    from alerts.rules import DEFAULT_RULES
-
-    from alerts.rules import Kind
+    from alerts.rules import DEFAULT_RULES, Kind
 
     fired = set()
     # LAB-DUE is a schedule the team reads, never a firing: it is not replayed (§6).
