@@ -189,17 +189,25 @@ def lab_whatif(
 
 
 def _number(value: Decimal) -> str:
+    """A value as written, without trailing zeros ("5.8")."""
     return f"{value.normalize():f}"
+
+
+def _limit_number(value: Decimal) -> str:
+    """A limit with the two places the clinic's limits take ("6.00", "0.40"), more when it
+    has them (a review level: 5.65 × 0.85 = 4.8025)."""
+    two = value.quantize(Decimal("0.01"))
+    return f"{two:f}" if two == value else _number(value)
 
 
 def _limit(result: labs.LabResult, ruleset: rules.RuleSet) -> Limit:
     lln = None
     rule_id = labs.LOW_RULE[result.test]
     if ruleset.active[rule_id]:
-        lln = _number(labs.lln_of(result, ruleset)[0])
+        lln = _limit_number(labs.lln_of(result, ruleset)[0])
     review = None
     if result.test in IMMUNOGLOBULINS and ruleset.active[labs.REVIEW_RULE]:
-        review = _number(labs.review_level(result, ruleset))
+        review = _limit_number(labs.review_level(result, ruleset))
     return Limit(lln=lln, review=review)
 
 

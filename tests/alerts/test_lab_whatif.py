@@ -158,7 +158,7 @@ def test_switching_lab_cyto_low_off_clears_cytopenia_for_those_it_held(dana, tea
     )
     decider = next(c for c in found.flags if c.reference == neutro.reference).decided_by
     assert (decider.test, decider.value, decider.unit) == ("neutrophils", "1.2", "10^9/L")
-    assert decider.live.lln == "1.5" and decider.draft.lln is None  # switched off
+    assert decider.live.lln == "1.50" and decider.draft.lln is None  # switched off
 
 
 def test_a_result_with_its_own_lln_is_not_moved_by_the_clinics_default(dana, team_a):
@@ -274,7 +274,7 @@ def test_try_rules_lists_the_changes_by_reference(dana, bob, dave):
     assert f"Team A: {bob.reference}  low_ig: not held -> held" in text
     assert "IgG 5.8 g/L collected" in text and "compared with the clinic's lower limit" in text
     assert "live rules: low below 5.65 g/L, review level at or below 4.52 g/L" in text
-    assert "draft:      low below 6 g/L, review level at or below 4.8 g/L" in text
+    assert "draft:      low below 6.00 g/L, review level at or below 4.80 g/L" in text
     assert dave.reference not in text
     assert "Bob" not in text and "Baker" not in text  # references, never names
     assert "never evaluated again" in text and "use the changed flags" in text
@@ -296,7 +296,7 @@ def test_the_admin_run_page_shows_the_flags_that_would_change(client, dana, bob)
     assert 'id="whatif-lab-flags"' in page and "1 flag would change" in page
     assert bob.display_name in page and bob.reference in page  # Dana may read patients
     assert "low immunoglobulins" in page and "IgG 5.8 g/L of" in page
-    assert "low below 5.65 g/L" in page and "low below 6 g/L" in page
+    assert "low below 5.65 g/L" in page and "low below 6.00 g/L" in page
     assert "never evaluated again" in page
 
 
