@@ -95,11 +95,13 @@ def lab_result_record(
 ) -> LabRecorded:
     """Save one result and record what it means (see the module docstring)."""
     now = now or timezone.now()
-    rows = rule_rows()
-    if ruleset is None:
-        ruleset = rule_configs(rows)
     with transaction.atomic():
         lock_patient(patient)
+        # The rules after the lock: a draft approved meanwhile has worked this patient's
+        # flags out again (lab_flags_refresh) and this result is read with its limits.
+        rows = rule_rows()
+        if ruleset is None:
+            ruleset = rule_configs(rows)
         patient = Patient.objects.select_related("team").get(pk=patient.pk)
         unit = data.test.unit_named(data.unit) if data.test.quantitative else ""
         result = LabResult.objects.create(
