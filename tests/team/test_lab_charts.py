@@ -277,3 +277,12 @@ def test_the_queries_do_not_grow_with_the_results(labs, django_assert_num_querie
         result(labs, "IgA", "1.5", on=date(2025, month, 3))
     with django_assert_num_queries(4):
         assert len(ig_charts(labs)) == 3
+
+
+@pytest.mark.django_db
+def test_the_printable_summary_prints_the_values_open(client, alice, labs):
+    client.force_login(alice)
+    summary = client.get(reverse("team:summary", args=[labs.pk])).content.decode()
+    page = client.get(reverse("team:patient", args=[labs.pk])).content.decode()
+    assert summary.count('<details class="small" open>') == 2
+    assert '<details class="small">' in page and '<details class="small" open>' not in page
