@@ -146,7 +146,7 @@ def lln_words(chart: IgChart) -> str:
     """ "lower limit 5.65 g/L (the laboratory's)" or "(the clinic's)"."""
     source = _("the laboratory's") if chart.lln_source == "lab" else _("the clinic's")
     return _("lower limit %(value)s %(unit)s (%(source)s)") % {
-        "value": local_number(_rounded(chart.lln)),
+        "value": _limit(chart.lln),
         "unit": chart.unit,
         "source": source,
     }
@@ -155,7 +155,7 @@ def lln_words(chart: IgChart) -> str:
 def review_words(chart: IgChart) -> str:
     """ "review level 4.52 g/L (20 % below the lower limit)"."""
     return _("review level %(value)s %(unit)s (%(percent)s %% below the lower limit)") % {
-        "value": local_number(_rounded(chart.review)),
+        "value": _limit(chart.review),
         "unit": chart.unit,
         "percent": local_number(_rounded(chart.review_percent)),
     }
@@ -166,7 +166,7 @@ def lln_name() -> str:
 
 
 def lln_value(chart: IgChart) -> str:
-    return f"{local_number(_rounded(chart.lln))} {chart.unit}"
+    return f"{_limit(chart.lln)} {chart.unit}"
 
 
 def review_name() -> str:
@@ -174,7 +174,7 @@ def review_name() -> str:
 
 
 def review_value(chart: IgChart) -> str:
-    return f"{local_number(_rounded(chart.review))} {chart.unit}"
+    return f"{_limit(chart.review)} {chart.unit}"
 
 
 def value_words(point: LabPoint, unit: str) -> str:
@@ -338,6 +338,14 @@ def ig_chart_svg(chart: IgChart) -> str:
         f'<desc id="lab-{slug}-desc">{escape(values_description(chart))}</desc>'
         '<g aria-hidden="true">' + "".join(parts) + "</g></svg></div>"
     )
+
+
+def _limit(value: Decimal) -> str:
+    """A limit with the two places the clinic's limits take ("5.65", "0.40"), more when it
+    has them (a review level: 5.65 × 0.85 = 4.8025), as the rule editor and the what-if
+    write them (alerts/authoring/lab_whatif.py)."""
+    two = value.quantize(Decimal("0.01"))
+    return local_number(two if two == value else value.normalize())
 
 
 def _rounded(value: Decimal) -> Decimal:

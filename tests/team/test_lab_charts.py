@@ -213,6 +213,7 @@ def test_the_patient_page_shows_each_chart_and_its_values(client, alice, labs):
     assert page.count('class="chart lab-chart"') == 2
     assert "lower limit 5.65 g/L (the clinic&#x27;s)" in page
     assert "review level 0.36 g/L (10 % below the lower limit)" in page
+    assert "lower limit 0.40 g/L" in page
     assert "0.35 g/L (reported 35 mg/dL)" in page  # the table of values
 
 
@@ -286,3 +287,21 @@ def test_the_printable_summary_prints_the_values_open(client, alice, labs):
     page = client.get(reverse("team:patient", args=[labs.pk])).content.decode()
     assert summary.count('<details class="small" open>') == 2
     assert '<details class="small">' in page and '<details class="small" open>' not in page
+
+
+@pytest.mark.parametrize(
+    ("lln", "review", "lln_shown", "review_shown"),
+    [
+        (Decimal("0.40"), Decimal("0.360"), "0.40 g/L", "0.36 g/L"),
+        (Decimal("6"), Decimal("4.5"), "6.00 g/L", "4.50 g/L"),
+        (Decimal("5.65"), Decimal("4.8025"), "5.65 g/L", "4.8025 g/L"),  # 15 % below
+        (Decimal("4.80000"), Decimal("3.84"), "4.80 g/L", "3.84 g/L"),  # 480 mg/dL converted
+    ],
+)
+def test_limits_are_written_with_two_places_as_the_rule_editor_writes_them(
+    lln, review, lln_shown, review_shown
+):
+    chart = chart_of(lln=lln, review=review)
+    assert lab_charts.lln_value(chart) == lln_shown
+    assert lab_charts.review_value(chart) == review_shown
+    assert f">{lln_shown}</text>" in ig_chart_svg(chart)
