@@ -46,6 +46,7 @@ from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
+from team.lab_series import ig_charts, shown_charts
 from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
@@ -265,6 +266,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_history": _risk_history(patient),
             "caregiver_form": CaregiverForm(),
             "caregivers": patient.caregivers.filter(active=True).select_related("user"),
+            "lab_charts": shown_charts(ig_charts(patient)),
         },
     )
 
@@ -408,6 +410,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "team_alerts": summary.team_alerts,
             "generated_at": summary.generated_at,
+            "lab_charts": shown_charts(summary.lab_charts),
         },
     )
 

@@ -4,7 +4,7 @@ about a reading, a day, an alert or a warning line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,6 +16,8 @@ from patients.models import Patient
 from symptoms.charts import Point, Threshold
 from symptoms.history import build_history
 from symptoms.readings import from_celsius, local_number
+from team.lab_charts import IgChart
+from team.lab_series import ig_charts
 
 # In °C, as every team page; a °F patient's own reading follows in brackets.
 UNIT = "C"
@@ -39,6 +41,8 @@ class Summary:
     # The team alerts of the period: most serious first, then in the order they fired.
     team_alerts: list[Alert]
     generated_at: datetime
+    # The immunoglobulins over time (every result on record, not only the period's).
+    lab_charts: list[IgChart] = field(default_factory=list)
 
     @property
     def risk_reasons(self) -> list[str]:
@@ -84,4 +88,5 @@ def summary_build(patient: Patient, *, days: int, now: datetime | None = None) -
         thresholds=thresholds,
         team_alerts=team_alerts,
         generated_at=now,
+        lab_charts=ig_charts(patient),
     )
