@@ -21,6 +21,7 @@ from accounts.staff import is_clinic_staff
 from diary_core.outbox import Channel, OutboxMessage, due_index
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
+from patients.lab_models import LabImport, LabResult, LabTestCode  # noqa: F401 (Django finds them here)
 from patients.timezones import DEFAULT_ZONE
 
 
@@ -780,6 +781,7 @@ class AccessLog(models.Model):
         HISTORY = "history", _("Viewed a change history in the admin")
         CARE = "care", _("Changed care settings (quiet, pause, discharge)")
         INVITE = "invite", _("Sent the invitation again")
+        LAB_IMPORT = "lab_import", _("Imported laboratory results")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # Empty for a list: what it showed is the route's (the page, not its query).
