@@ -143,7 +143,8 @@ class LabImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The results it recorded (their ids), for the page that says what was imported.
     recorded = models.JSONField(default=list, blank=True)
-    refused_count = models.PositiveIntegerField(default=0)
+    # The rows it refused and why ({"row", "ref", "reason"}), shown after the import.
+    refused = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

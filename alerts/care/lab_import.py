@@ -881,6 +881,6 @@ def lab_import_record(
                 finished_at=now,
                 text="",
                 recorded=[r.result.pk for r in report.recorded],
-                refused_count=len(report.refused),
+                refused=[{"row": r.row, "ref": r.ref, "reason": r.reason} for r in report.refused],
             )
     return report

@@ -56,7 +56,8 @@ def test_it_checks_then_imports(client, alice, numbered):
     done = client.post(reverse("team:lab_import_confirm", args=[made.pk]), {"expected": "1"})
     assert done.status_code == 302
     made.refresh_from_db()
-    assert (made.status, made.text, made.refused_count) == ("imported", "", 1)
+    assert (made.status, made.text) == ("imported", "")
+    assert made.refused == [{"row": 3, "ref": "", "reason": "unknown patient"}]
     result = LabResult.objects.get()
     assert made.recorded == [result.pk]
     assert (result.source, result.source_ref) == ("csv", f"CSV import {made.pk}, row 2")
@@ -65,6 +66,7 @@ def test_it_checks_then_imports(client, alice, numbered):
     page = client.get(done["Location"]).content.decode()
     assert "1 result imported." in page
     assert "4.4 g/L" in page
+    assert "Row 3: unknown patient" in page
 
     # A second press (another tab, a double click) imports nothing more.
     client.post(reverse("team:lab_import_confirm", args=[made.pk]), {"expected": "1"})
