@@ -101,6 +101,13 @@ def test_another_clinicians_upload_is_not_found_and_nothing_changes(
     assert (made.status, LabResult.objects.count()) == ("checked", 0)
 
 
+def test_the_check_names_the_columns_it_does_not_read(client, alice, numbered):
+    client.force_login(alice)
+    text = f"{HEADER},comment\r\nRX1001,IgG,4.4,g/L,{day(3)},,fasting\r\n"
+    response = upload(client, SimpleUploadedFile("r.csv", text.encode()))
+    assert "Columns not read: comment." in client.get(response["Location"]).content.decode()
+
+
 def test_another_teams_patient_is_an_unknown_patient(client, charlie, numbered):
     client.force_login(charlie)
     response = upload(client, csv_file(f"RX1001,IgG,4.4,g/L,{day(3)},"))
