@@ -189,3 +189,20 @@ def test_discarding_keeps_nothing(client, alice, numbered):
     assert (made.status, made.text) == ("discarded", "")
     assert client.post(reverse("team:lab_import_confirm", args=[made.pk]), {"expected": "1"})
     assert not LabResult.objects.exists()
+
+
+def test_a_file_not_imported_within_a_day_is_cleared(client, alice, numbered, settings):
+    from patients.tasks import discard_stale_lab_imports
+
+    client.force_login(alice)
+    upload(client, csv_file(f"RX1001,IgG,4.4,g/L,{day(3)},"))
+    old = LabImport.objects.get()
+    LabImport.objects.filter(pk=old.pk).update(uploaded_at=old.uploaded_at - timedelta(hours=25))
+    fresh = LabImport.objects.create(uploaded_by=alice, format="csv", text="x")
+    discard_stale_lab_imports()
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.text) == ("discarded", "")
+    assert (fresh.status, fresh.text) == ("checked", "x")
+    beat = settings.CELERY_BEAT_SCHEDULE["discard-stale-lab-imports"]
+    assert beat["task"] == "patients.tasks.discard_stale_lab_imports"
