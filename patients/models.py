@@ -21,7 +21,6 @@ from accounts.staff import is_clinic_staff
 from diary_core.outbox import Channel, OutboxMessage, due_index
 from patients import dosing
 from patients.identifiers import national_label, national_system, validate_uri
-from patients.lab_models import LabImport, LabResult, LabTestCode  # noqa: F401 (Django finds them here)
 from patients.timezones import DEFAULT_ZONE
 
 
@@ -856,5 +855,6 @@ class RefusedRequest(models.Model):
 
 
 # Defined in its own module; Django finds the app's models here.
+from patients.lab_models import LabImport as LabImport  # noqa: E402
 from patients.lab_models import LabResult as LabResult  # noqa: E402
 from patients.lab_models import LabTestCode as LabTestCode  # noqa: E402
