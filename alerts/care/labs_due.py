@@ -15,7 +15,14 @@ from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from alerts import rules
-from alerts.rules.labs_due import DueItem, LabDueInput, LabDueParams, labs_due, listed
+from alerts.rules.labs_due import (
+    DueItem,
+    LabDueInput,
+    LabDueParams,
+    labs_due,
+    listed,
+    next_immunoglobulins,
+)
 from alerts.ruleset.loading import rule_configs, rule_rows
 from patients.lab_tests import BY_NAME, HBV_MARKERS, IMMUNOGLOBULINS
 from patients.models import Injection, LabResult, Patient
@@ -124,3 +131,12 @@ def labs_due_list(
             rows.append(DueRow(patient=patient, item=item))
     rows.sort(key=lambda r: (r.item.due_on, r.patient.display_name.lower(), r.patient.pk))
     return rows
+
+
+def next_immunoglobulin_test(patient: Patient, *, now: datetime | None = None) -> DueItem | None:
+    """What the patient's injections page says (§6): the next immunoglobulin test, only when
+    the team has at least one immunoglobulin result on record (else None)."""
+    found = patient_labs_due(patient, now=now)
+    if found.latest_ig_on is None:
+        return None
+    return next_immunoglobulins(found.items)
