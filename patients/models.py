@@ -435,6 +435,10 @@ class Patient(models.Model):
     # Discharged: the end of care. The diary takes no more entries (nobody reads them).
     discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
     discharge_reason = models.CharField(_("reason for discharge"), max_length=200, blank=True)
+    # Treatment (ofatumumab) stopped, and B cells recovered after it (§6, LAB-DUE):
+    # immunoglobulins stay due every interval after stopping until recovery is recorded.
+    treatment_stopped_on = models.DateField(_("treatment stopped on"), null=True, blank=True)
+    b_cell_recovery_on = models.DateField(_("B-cell recovery recorded on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["reminder_time"])
     objects = PatientQuerySet.as_manager()

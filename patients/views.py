@@ -18,6 +18,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts import display_zone
 from accounts.languages import SHIPPED
+from alerts.care.labs_due import next_immunoglobulin_test
 from alerts.care.pre_dose import injection_pre_dose_check
 from alerts.models import EducationPage
 from diary_core.limits import over_limit
@@ -103,6 +104,8 @@ def injections(request: HttpRequest) -> HttpResponse:
             "question": question,
             # A dose due during an infection: talk to the team first (INJ-DUE-INF).
             "pre_dose": injection_pre_dose_check(patient, now=now),
+            # The next blood test for immunoglobulins, once the team has one on record (§6).
+            "blood_test": next_immunoglobulin_test(patient, now=now),
         },
     )
 

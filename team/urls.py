@@ -7,6 +7,7 @@ from django.urls import path
 from team import (
     care_views,
     lab_import_views,
+    labs_due_views,
     patient_views,
     report_views,
     rota_views,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/read/", views.inbox_read_all, name="inbox_read_all"),
     path("watch/", views.watch, name="watch"),
+    path("tests-due/", labs_due_views.tests_due, name="tests_due"),
     path("concerns/<int:pk>/", views.concern, name="concern"),
     path("alerts/<int:pk>/", views.alert, name="alert"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
@@ -50,6 +52,11 @@ urlpatterns = [
     ),
     path("patients/<int:pk>/details/", patient_views.patient_details, name="patient_details"),
     path("patients/<int:pk>/risk/", patient_views.risk_flags, name="risk"),
+    path(
+        "patients/<int:pk>/treatment-stop/",
+        labs_due_views.treatment_stop,
+        name="treatment_stop",
+    ),
     path("patients/<int:pk>/caregivers/", patient_views.add_caregiver, name="caregivers"),
     path("patients/<int:pk>/entries.csv", patient_views.export_csv, name="export_csv"),
     path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),

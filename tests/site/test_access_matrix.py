@@ -118,6 +118,10 @@ EXPECTED = {
         {"anonymous": LOGIN, "alice": REDIRECT, "charlie": REDIRECT, "*": NF},
     ),
     "team:watch": ("get", CLINICIAN_PAGE),
+    # The blood tests due (LAB-DUE): each clinician's own teams' patients.
+    "team:tests_due": ("get", CLINICIAN_PAGE),
+    # Treatment stopped / B-cell recovery: the GET shows the form alone.
+    "team:treatment_stop": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:alert": ("get", BOBS_CLINICAL),
     "team:concern": ("get", BOBS_CLINICAL),
     "team:acknowledge": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
@@ -272,6 +276,7 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "discharge",
                 "discharge_undo",
                 "invitation",
+                "treatment_stop",
             )
         },
         "team:quiet_lift": [bob.pk, quiet.pk],
@@ -291,6 +296,7 @@ def world(bob, dave, carol, alice, charlie, dana):
         "team:patient_resolve": {"action": "no_action"},
         "team:snooze": {"hours": "2"},
         "team:risk": {"hbv_risk": "on"},
+        "team:treatment_stop": {"treatment_stopped_on": "2026-01-05"},
         "team:caregivers": {"first_name": "Ann", "email": "ann@example.org"},
         "team:quiet_add": {"subject": "rule:PRO-SEV", "reason": "baseline", "days": "30"},
         "team:pause": {

@@ -124,3 +124,33 @@ def test_it_puts_erin_on_call_at_night_with_a_backup(db):
     erin = User.objects.get(username="erin")
     assert erin.check_password("diary-demo-2026")
     assert erin.totpdevice_set.filter(confirmed=True).exists()
+
+
+def test_the_demo_clinics_tests_due_show_who_needs_bloods_this_fortnight(db):
+    from alerts.care.labs_due import labs_due_list
+    from alerts.models import Alert
+    from alerts.rules import labs_due as due
+    from patients.lab_tests import BY_NAME
+    from patients.models import LabResult
+
+    call_command("seed_demo", stdout=None)
+    rows = labs_due_list(Patient.objects.filter(team__name="Team A"))
+    listed = {(r.patient.user.username, r.item.what): r.item for r in rows}
+    assert set(listed) == {
+        ("ian", due.HBV_SEROLOGY),  # never tested for hepatitis B here
+        ("julia", due.IMMUNOGLOBULINS),
+        ("fiona", due.IMMUNOGLOBULINS),
+        ("george", due.IMMUNOGLOBULINS),
+    }
+    assert listed["ian", due.HBV_SEROLOGY].overdue
+    assert listed["julia", due.IMMUNOGLOBULINS].overdue
+    assert not listed["fiona", due.IMMUNOGLOBULINS].overdue
+    assert not listed["george", due.IMMUNOGLOBULINS].overdue
+    # Bob's latest IgG is recent and normal: the lead can record a low one in the demo.
+    latest = LabResult.objects.filter(patient__user__username="bob", test=BY_NAME["IgG"].loinc)
+    igg = latest.newest_first().first()
+    assert (timezone.localdate() - igg.collected_on).days <= 11
+    assert igg.value >= igg.reference_low
+    # Normal results: no laboratory alert anywhere, no flag held by a result.
+    assert not Alert.objects.filter(rule__rule_id__startswith="LAB-").exists()
+    assert not Patient.objects.exclude(lab_low_ig=None, lab_cytopenia=None, lab_hbv_risk=None)

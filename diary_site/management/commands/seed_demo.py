@@ -21,8 +21,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alerts.care.concerns import concern_resolve, concern_take, open_concern
+from alerts.care.labs import LabData, lab_result_record
 from alerts.care.recording import entry_evaluate
 from alerts.models import Alert, ResolutionAction, RotaShift
+from patients.lab_tests import BY_NAME
 from patients.models import Caregiver, CareTeam, CareTeamMembership, Injection, Patient, User
 from patients.timezones import DEFAULT_ZONE
 from symptoms.models import DiaryEntry, Symptom
@@ -161,6 +163,27 @@ PATIENTS = [
     ),
 ]
 
+# Blood results the team has recorded (clinical-rules §6), as (test, days ago collected,
+# value in g/L or positive): the demo clinic's "Tests due" list shows who needs bloods this
+# fortnight. Six months after a result is 181 to 184 days, so Fiona's and George's next
+# immunoglobulins are due within 14 days, Julia's are overdue, and Ian (HBV risk ticked by
+# hand from his history) has never had hepatitis B serology recorded here. Bob's IgG of
+# ten days ago is normal, so the lead can record a low one in the demo. All normal: no alert.
+NEGATIVE = False
+IG_BASELINE = (("IgG", 9.6), ("IgM", 1.1))
+HBV_NEGATIVE = (("HBsAg", NEGATIVE), ("anti-HBc", NEGATIVE))
+LABS = {
+    "bob": {191: IG_BASELINE + HBV_NEGATIVE, 10: (("IgG", 9.1),)},
+    "fiona": {200: HBV_NEGATIVE, 175: IG_BASELINE},
+    "george": {195: IG_BASELINE + HBV_NEGATIVE, 170: (("IgG", 7.2), ("IgM", 0.8))},
+    "hannah": {30: IG_BASELINE + HBV_NEGATIVE},
+    "ian": {100: IG_BASELINE},
+    "julia": {200: IG_BASELINE + HBV_NEGATIVE},
+    "lukasz": {190: HBV_NEGATIVE, 60: IG_BASELINE},
+}
+# The laboratory's reference ranges (g/L) printed with each result.
+REFERENCE = {"IgG": ("6.0", "16.0"), "IgM": ("0.4", "2.3")}
+
 CLINICIANS = [
     # (username, first, last, team, role)
     ("alice", "Alice", "Adams", "Team A", CareTeamMembership.Role.PRIMARY),
@@ -222,6 +245,8 @@ class Command(BaseCommand):
                 if spec.taken_by:
                     owner = User.objects.get(username=spec.taken_by)
                     concern_take(patient=patient, by=owner, now=now - timedelta(hours=12))
+            if not patient.lab_results.exists():
+                self._labs(patient, LABS.get(spec.username, {}), now=now, by=alice)
         bob = Patient.objects.get(user__username="bob")
         carer = self._user("carol", "Carol", "Baker")
         _, made = Caregiver.objects.get_or_create(
@@ -381,6 +406,29 @@ class Command(BaseCommand):
                 note="Demo: handled at the time.",
                 now=handled_at,
             )
+
+    def _labs(self, patient: Patient, results: dict, *, now: datetime, by: User) -> None:
+        """The team's recorded results, through the one way a result comes in."""
+        today = patient.today(now=now)
+        for days_ago, tests in sorted(results.items(), reverse=True):
+            for name, value in tests:
+                test = BY_NAME[name]
+                if test.quantitative:
+                    low, high = REFERENCE[name]
+                    data = LabData(
+                        test=test,
+                        collected_on=today - timedelta(days=days_ago),
+                        value=Decimal(str(value)),
+                        unit=test.unit,
+                        reference_low=Decimal(low),
+                        reference_high=Decimal(high),
+                    )
+                else:
+                    data = LabData(
+                        test=test, collected_on=today - timedelta(days=days_ago), positive=value
+                    )
+                lab_result_record(patient=patient, data=data, by=by, now=now)
+                self.created += 1
 
     def _injections(
         self, patient: Patient, spec: DemoPatient, now: datetime, zone: ZoneInfo
