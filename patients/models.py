@@ -851,3 +851,8 @@ class RefusedRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.method} {self.path} → {self.status}"
+
+
+# Defined in its own module; Django finds the app's models here.
+from patients.lab_models import LabResult as LabResult  # noqa: E402
+from patients.lab_models import LabTestCode as LabTestCode  # noqa: E402
