@@ -46,6 +46,8 @@ from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
+from team.lab_forms import HbvClearForm, LabResultForm
+from team.labs import flags_shown, flags_shown_many, result_rows
 from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
@@ -139,7 +141,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "status"
     patients = (
         Patient.objects.for_clinician(request.user)
-        .select_related("user", "team")
+        # The results holding a flag, for "(from the result of …)" without a query a row.
+        .select_related("user", "team", *Patient.LAB_FIELDS.values())
         .annotate(status_rank=_open_rank(), last_entry_at=Max("entries__recorded_at"))
         .prefetch_related(
             Prefetch(
@@ -155,7 +158,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = []
-    for patient in page.object_list:
+    on_page = list(page.object_list)
+    flags = flags_shown_many(on_page)
+    for patient in on_page:
         doses = [(i.given_at, i.dose_number) for i in patient.injection_list]
         due = dosing.next_due(doses, tz=patient.zone, first_dose_at=patient.first_dose_at)
         missed = dosing.missed_dose(
@@ -173,7 +178,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
                 "days_since": days_since,
                 "next_dose": due,
                 "missed": missed,
-                "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
+                "risk": flags[patient.pk],
             }
         )
     access_record(request, None, AccessLog.Action.LIST)
@@ -187,8 +192,17 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One patient at a glance: who they are, the chart and heat-map, their open alerts in a
-    compact list (the alert page acts on them), care settings, and a filtered timeline."""
+    compact list (the alert page acts on them), care settings, blood results, and a
+    filtered timeline."""
     patient = clinicians_patient(request, pk)
+    return patient_page(request, patient)
+
+
+def patient_page(
+    request: HttpRequest, patient: Patient, *, status: int = 200, **forms
+) -> HttpResponse:
+    """The patient page; `forms` replace its blank forms (a refused form shown again with
+    what was typed: `lab_form`, `hbv_form`)."""
     days = history_days(request.GET.get("days"))
     context = build_history(
         patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
@@ -265,7 +279,12 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_history": _risk_history(patient),
             "caregiver_form": CaregiverForm(),
             "caregivers": patient.caregivers.filter(active=True).select_related("user"),
+            "flags": flags_shown(patient),
+            "lab_rows": result_rows(patient),
+            "lab_form": forms.get("lab_form") or LabResultForm(today=patient.today()),
+            "hbv_form": forms.get("hbv_form") or HbvClearForm(),
         },
+        status=status,
     )
 
 
