@@ -85,8 +85,8 @@ class LabResultForm(forms.Form):
             "invalid": _("Type the date as 31/12/2026."),
         },
     )
-    reference_low = _number(_("Reference range: low"))
-    reference_high = _number(_("Reference range: high"))
+    reference_low = _number(_("Lower limit"))
+    reference_high = _number(_("Upper limit"))
 
     def __init__(self, *args, today: date, **kwargs) -> None:
         kwargs.setdefault("auto_id", "lab-%s")
@@ -94,9 +94,6 @@ class LabResultForm(forms.Form):
         self.today = today  # the patient's, in their time zone
         self.fields["collected_on"].widget.attrs.update(
             min=EARLIEST.isoformat(), max=today.isoformat()
-        )
-        self.fields["reference_low"].help_text = _(
-            "Optional, in the result's unit. Without a lower limit the clinic's default applies."
         )
         # The units of each test, for the page's script to offer only those.
         self.units_of = {t.loinc: list(t.units) for t in TESTS}

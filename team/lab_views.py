@@ -19,6 +19,10 @@ from team.lab_forms import HbvClearForm, LabResultForm
 from team.labs import day_words, recorded_message, result_words
 from team.patient_views import patient_page
 
+# The message is shown in the blood results panel (the page comes back scrolled there),
+# not at the top of the page (templates/base.html leaves it to the panel).
+IN_PANEL = "in-panel"
+
 
 def _back(patient) -> HttpResponse:
     return redirect(reverse("team:patient", args=[patient.pk]) + "#labs")
@@ -32,7 +36,7 @@ def lab_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return patient_page(request, patient, status=400, lab_form=form)
     recorded = lab_result_record(patient=patient, data=form.lab_data(), by=request.user)
-    messages.success(request, recorded_message(recorded))
+    messages.success(request, recorded_message(recorded), extra_tags=IN_PANEL)
     return _back(patient)
 
 
@@ -50,7 +54,7 @@ def lab_withdraw(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
         "day": day_words(result.collected_on),
     }
     if not lab_result_withdraw(result=result, by=request.user):
-        messages.info(request, _("That result was withdrawn already."))
+        messages.info(request, _("That result was withdrawn already."), extra_tags=IN_PANEL)
         return _back(patient)
     patient.refresh_from_db()
     after = set(patient.lab_flags)
@@ -60,7 +64,7 @@ def lab_withdraw(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     else:
         text += " " + _("No risk flag changed.")
     text += " " + _("Alerts it raised stay open until the team resolves them.")
-    messages.success(request, text)
+    messages.success(request, text, extra_tags=IN_PANEL)
     return _back(patient)
 
 
@@ -76,7 +80,9 @@ def hbv_clear(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("Hepatitis B risk from a result is cleared; your note is in the history.")
         if patient.hbv_risk:
             text += " " + _("The team's own tick for hepatitis B risk stays: untick it there.")
-        messages.success(request, text)
+        messages.success(request, text, extra_tags=IN_PANEL)
     else:
-        messages.info(request, _("No result holds a hepatitis B risk: nothing to clear."))
+        messages.info(
+            request, _("No result holds a hepatitis B risk: nothing to clear."), extra_tags=IN_PANEL
+        )
     return _back(patient)

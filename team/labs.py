@@ -234,6 +234,8 @@ def recorded_message(recorded: LabRecorded) -> str:
             changes.append(_("%(flag)s is now set") % {"flag": words})
         elif code in recorded.flags_before - recorded.flags_after:
             changes.append(_("%(flag)s is no longer set by a result") % {"flag": words})
+        elif getattr(evaluation.flags, code) == result.pk:
+            changes.append(_("%(flag)s stays set, now from this result") % {"flag": words})
     changes += [str(TEAM_ALERT_WORDS[r]) for r in evaluation.team_alerts if r in TEAM_ALERT_WORDS]
     changes += [str(NOT_AGAIN_WORDS[r]) for r in evaluation.deduplicated if r in NOT_AGAIN_WORDS]
     if changes:

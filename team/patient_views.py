@@ -41,13 +41,13 @@ from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification
 from patients import dosing, enrolment
 from patients.access import clinician_required, clinicians_patient, enrolment_allowed
 from patients.audit import access_record
-from patients.models import AccessLog, CareTeam, Injection, Patient, User
+from patients.models import AccessLog, CareTeam, Injection, LabResult, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
 from team.lab_forms import HbvClearForm, LabResultForm
-from team.labs import flags_shown, flags_shown_many, result_rows
+from team.labs import flags_shown, flags_shown_many, lab_flag_words, result_rows
 from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
@@ -332,25 +332,45 @@ RISK_FIELDS = (
 )
 
 
+# The flags a result holds, as the history stores them (the result's id).
+LAB_HISTORY_FIELDS = {code: field + "_id" for code, field in Patient.LAB_FIELDS.items()}
+# The change reasons alerts/care/labs.py writes for a result: said by the flags already.
+LAB_REASON = "laboratory result "
+
+
 def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
-    """The last changes to the risk flags: when, who, and the flags after the change."""
+    """The last changes to the risk flags, ticked or held by a result: when, who, the flags
+    after the change, and a clinician's note (clearing a hepatitis B risk)."""
     records = list(patient.history.select_related("history_user").order_by("-history_date")[:20])
-    changes = []
+    fields = (*RISK_FIELDS, *LAB_HISTORY_FIELDS.values())
+    kept = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
-        if older is not None and all(getattr(newer, f) == getattr(older, f) for f in RISK_FIELDS):
+        if older is not None and all(getattr(newer, f) == getattr(older, f) for f in fields):
             continue
+        kept.append(newer)
+        if len(kept) == limit:
+            break
+    held = {getattr(r, f) for r in kept for f in LAB_HISTORY_FIELDS.values()} - {None}
+    results = LabResult.objects.in_bulk(held) if held else {}
+    changes = []
+    for record in kept:
+        flags = [
+            str(Patient._meta.get_field(f).verbose_name) for f in RISK_FIELDS if getattr(record, f)
+        ]
+        for code, field in LAB_HISTORY_FIELDS.items():
+            result = results.get(getattr(record, field))
+            if result is not None:
+                flags.append(lab_flag_words(code, result.collected_on))
+        reason = record.history_change_reason or ""
         changes.append(
             {
-                "at": newer.history_date,
-                "by": newer.history_user,
-                "flags": [
-                    str(Patient._meta.get_field(f).verbose_name)
-                    for f in RISK_FIELDS
-                    if getattr(newer, f)
-                ],
+                "at": record.history_date,
+                "by": record.history_user,
+                "flags": flags,
+                "note": "" if reason.startswith(LAB_REASON) else reason,
             }
         )
-    return changes[:limit]
+    return changes
 
 
 def _timeline(entries, injections, alerts) -> list[dict]:

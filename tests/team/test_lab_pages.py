@@ -208,6 +208,9 @@ def test_recording_a_low_igg_sets_the_flag_and_opens_the_review_concern(client, 
     )
     assert "Low immunoglobulins (from the result of 1 Dec 2026)" in html
     labs = html.split('id="labs"')[1]
+    # Said in the panel the page comes back scrolled to, not at the top of the page.
+    assert "Recorded IgG 4.4 g/L (1 Dec 2026)." in labs
+    assert html.count("Recorded IgG 4.4 g/L (1 Dec 2026).") == 1
     assert "4.4 g/L" in labs and "alice" in labs.lower() and "typed by the team" in labs
 
 
@@ -242,6 +245,21 @@ def test_the_message_says_when_nothing_changed_or_a_later_result_stands(client, 
     assert "A later IgG is on record" in html
     bob.refresh_from_db()
     assert bob.lab_low_ig_id is None
+    for value, day in (("4", "2026-12-02"), ("0.3", "2026-12-03")):
+        client.post(
+            add(bob),
+            {
+                "test": IGM if value == "0.3" else IGG,
+                "value": value,
+                "unit": "g/L",
+                "collected_on": day,
+            },
+        )
+    html = client.get(page(bob)).content.decode()
+    assert (
+        "Recorded IgM 0.3 g/L (3 Dec 2026). Low immunoglobulins stays set, now from this "
+        "result; the team has a review alert." in html
+    )
 
 
 @pytest.mark.django_db
@@ -277,7 +295,7 @@ def test_withdrawing_works_the_flags_out_again(client, alice, bob):
     html = client.get(page(bob)).content.decode()
     assert "Withdrawn as entered in error: IgG 8 g/L (1 Dec 2026)." in html
     assert "The risk flags were worked out again" in html
-    assert "entered in error: withdrawn by Alice" in html
+    assert "Entered in error: withdrawn by Alice" in html
     assert "Low immunoglobulins (from the result of 1 Nov 2026)" in html
     again = client.post(reverse("team:lab_withdraw", args=[bob.pk, newer.pk]), follow=True)
     assert "That result was withdrawn already." in again.content.decode()
@@ -331,6 +349,8 @@ def test_hbv_risk_needs_a_clinicians_note_and_clears_only_the_results_flag(clien
     assert "Confirm hepatitis B risk no longer applies" not in html  # nothing left to clear
     reason = bob.history.order_by("-history_date").first().history_change_reason
     assert reason.endswith(note)  # the whole note is kept
+    changes = html.split('id="risk-heading"')[1].split("</section>")[0]
+    assert note in changes  # the flags' changes show who cleared it, and why
 
 
 # Flags shown with their source ------------------------------------------------------------
