@@ -4,6 +4,7 @@ with their source, and scoping."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from pypdf import PdfReader
 
 from alerts.care.labs import LabData, lab_result_record
 from alerts.models import Alert, Concern
@@ -373,7 +375,11 @@ def test_the_list_and_the_summary_show_flags_with_their_source(client, alice, bo
     assert "Low immunoglobulins (from the result of 1 Dec 2026)" in summary
     assert "HBV risk: Yes (from the result of 3 Dec 2026)." in summary
     pdf = client.get(reverse("team:summary_pdf", args=[bob.pk]))
-    assert pdf.status_code == 200
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "Low immunoglobulins (from the result of 1 Dec 2026)" in text
+    assert "Yes (from the result of 3 Dec 2026)" in text
 
 
 # Scoping ------------------------------------------------------------------------------------
