@@ -302,8 +302,8 @@ def lab_why_text(why) -> str:
         else:
             text = f"{test} {value}"
     else:
-        positive = why.get("value") == "positive"
-        text = f"{test} {_('positive') if positive else _('negative')}"
+        words = _("positive") if why.get("value") == "positive" else _("negative")
+        text = f"{test} {words}"
     if day:
         text += " · " + _("collected %(day)s") % {"day": day}
     return text
