@@ -1,7 +1,8 @@
 // The blood result form on the team's patient page (templates/team/labs/_panel.html):
 // offer only the chosen test's units, and the value fields or positive/negative as the
 // test needs. Fields that do not apply are disabled, so they are not sent; without this
-// script every field shows and the server says which do not apply.
+// script every field shows and the server says which do not apply. Saving twice in a row
+// is what the disabled button prevents (a result saved twice can be withdrawn).
 (function () {
   "use strict";
   var form = document.querySelector("form.lab-form");
@@ -39,4 +40,11 @@
 
   test.addEventListener("change", update);
   update();
+  // A double tap records one result: the button waits for the page that answers.
+  var button = form.querySelector("button");
+  form.addEventListener("submit", function () {
+    window.setTimeout(function () { button.disabled = true; }, 0);
+  });
+  // Back to this page from the browser's history: the button works again.
+  window.addEventListener("pageshow", function () { button.disabled = false; });
 })();
