@@ -501,6 +501,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.recover_whatif_runs",
         "schedule": crontab(minute="*"),
     },
+    # hourly at :17: clear uploaded lab result files checked but not imported within a day
+    "discard-stale-lab-imports": {
+        "task": "patients.tasks.discard_stale_lab_imports",
+        "schedule": crontab(minute="17"),
+    },
 }
 
 # Logging: no health data is ever logged; see docs/operations.md.

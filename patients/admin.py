@@ -19,6 +19,7 @@ from patients.models import (
     CareTeam,
     CareTeamMembership,
     Injection,
+    LabResult,
     Patient,
     RefusedRequest,
     User,
@@ -179,6 +180,30 @@ class InjectionAdmin(AuditedReadsMixin, SimpleHistoryAdmin):
     list_select_related = ("patient",)
     raw_id_fields = ("patient", "logged_by")
     date_hierarchy = "given_at"
+
+
+@admin.register(LabResult)
+class LabResultAdmin(ReadOnlyAdminMixin, AuditedReadsMixin, SimpleHistoryAdmin):
+    """Laboratory results are read here; they are recorded and withdrawn on the team's
+    pages, where the rules run (alerts/care/labs.py): a row changed here would leave the
+    patient's risk flags behind."""
+
+    list_display = (
+        "patient",
+        "test",
+        "shown",
+        "collected_on",
+        "source",
+        "recorded_by",
+        "withdrawn_at",
+    )
+    list_filter = ("test", "source")
+    search_fields = ("patient__reference",)
+    list_select_related = ("patient", "recorded_by")
+    date_hierarchy = "collected_on"
+
+    def audited_patient(self, obj):
+        return obj.patient
 
 
 class ReadOnlyAuditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -4,6 +4,7 @@ alerts/care/labs.py; the tests themselves are defined in patients/lab_tests.py."
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -116,3 +117,51 @@ class LabResult(models.Model):
         if self.reference_low is None:
             return None
         return self.definition.converted(self.reference_low, self.unit)
+
+
+class LabImportQuerySet(models.QuerySet):
+    def discard_stale(self, now) -> int:
+        """Discard files checked but never imported within LabImport.KEEP_FOR (their text
+        cleared: a file someone walked away from is not kept). Beat runs it hourly."""
+        return self.filter(
+            status=LabImport.Status.CHECKED, uploaded_at__lt=now - LabImport.KEEP_FOR
+        ).update(status=LabImport.Status.DISCARDED, text="", finished_at=now)
+
+
+class LabImport(models.Model):
+    """A file of laboratory results uploaded for import (alerts/care/lab_import.py), kept
+    between the check and the import so that nothing of it travels in a URL, a session or
+    a cache. Only its uploader ever reads it; the text is cleared once it is imported or
+    discarded (the results themselves are the record)."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        FHIR = "fhir", _("FHIR bundle")
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not imported")
+        IMPORTED = "imported", _("imported")
+        DISCARDED = "discarded", _("discarded")
+
+    KEEP_FOR = timedelta(hours=24)
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKED)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The results it recorded (their ids), for the page that says what was imported.
+    recorded = models.JSONField(default=list, blank=True)
+    # The rows it refused and why ({"row", "ref", "reason"}), shown after the import.
+    refused = models.JSONField(default=list, blank=True)
+
+    objects = LabImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"lab import {self.pk} ({self.get_status_display()})"

@@ -140,3 +140,10 @@ FLAG_OF = MappingProxyType(
 LAB_FLAGS = ("low_ig", "cytopenia", "hbv_risk")
 # What a presence result is written as (scenario files, CSV, the form).
 POSITIVE, NEGATIVE = "positive", "negative"
+
+# FHIR (team/fhir.py exports, the FHIR import reads): the UCUM code of each unit as this
+# module names it, and the SNOMED CT codes of a presence result.
+UCUM_CODE = MappingProxyType({"g/L": "g/L", "mg/dL": "mg/dL", "10^9/L": "10*9/L"})
+SNOMED = "http://snomed.info/sct"
+SNOMED_RESULT = MappingProxyType({POSITIVE: "10828004", NEGATIVE: "260385009"})
+SNOMED_DISPLAY = MappingProxyType({POSITIVE: "Positive", NEGATIVE: "Negative"})

@@ -780,6 +780,7 @@ class AccessLog(models.Model):
         HISTORY = "history", _("Viewed a change history in the admin")
         CARE = "care", _("Changed care settings (quiet, pause, discharge)")
         INVITE = "invite", _("Sent the invitation again")
+        LAB_IMPORT = "lab_import", _("Imported laboratory results")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # Empty for a list: what it showed is the route's (the page, not its query).
@@ -854,5 +855,6 @@ class RefusedRequest(models.Model):
 
 
 # Defined in its own module; Django finds the app's models here.
+from patients.lab_models import LabImport as LabImport  # noqa: E402
 from patients.lab_models import LabResult as LabResult  # noqa: E402
 from patients.lab_models import LabTestCode as LabTestCode  # noqa: E402

@@ -1,12 +1,15 @@
-"""Account work: invitations, resets and notices (patients/mail.py). Ids only."""
+"""Account work: invitations, resets and notices (patients/mail.py), and clearing lab
+result files left unimported. Ids only."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from patients.mail import account_emails_send
+from patients.models import LabImport
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +26,11 @@ def send_due_account_emails() -> None:
     sent = account_emails_send()
     if sent:
         logger.info("sent %s account e-mails", sent)
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=58)
+def discard_stale_lab_imports() -> None:
+    """Clear files of laboratory results checked but not imported within a day (beat)."""
+    discarded = LabImport.objects.discard_stale(timezone.now())
+    if discarded:
+        logger.info("discarded %s lab import files not imported", discarded)

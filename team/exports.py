@@ -29,10 +29,12 @@ from symptoms.charts import (
     GRADE_FILL,
     WARNING_FILL,
     YES_FILL,
+    spread_labels,
     temperature_axis,
 )
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 from symptoms.readings import local_number
+from team import lab_charts
 from team.summary import Summary
 from team.templatetags.alert_format import _name, describe
 
@@ -483,6 +485,11 @@ def summary_pdf(summary: Summary, *, reader_zone=None) -> bytes:
         heading(_("Symptoms by day"))
         _symptom_chart(pdf, days, heat_rows)
 
+    if summary.lab_charts:
+        heading(_("Immunoglobulins (g/L)"))
+        for chart in summary.lab_charts:
+            _ig_chart(pdf, chart)
+
     heading(_("Team alerts"))
     team_alerts = summary.team_alerts
     if not team_alerts:
@@ -643,6 +650,127 @@ def _temperature_chart(pdf: FPDF, summary: Summary):
     pdf.set_text_color(*INK)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_xy(pdf.l_margin, top + plot_h + 10)
+
+
+def _ig_chart(pdf: FPDF, chart: lab_charts.IgChart) -> None:
+    """One immunoglobulin as the team's page draws it (team/lab_charts.py, the same values):
+    the results joined in date order, the lower limit solid, the review level dashed, a
+    result below its lower limit a diamond, the doses as triangles under the axis; then the
+    values in words."""
+    plot_h = 30
+    if pdf.get_y() > pdf.h - (plot_h + 45):
+        pdf.add_page()
+    pdf.set_font(FONT, "B", 9)
+    pdf.cell(0, 5, chart.test, new_x="LMARGIN", new_y="NEXT")
+    left, top = pdf.l_margin + 12, pdf.get_y() + 4
+    label_w = 26  # mm right of the plot for the lines' labels
+    plot_w = pdf.w - pdf.r_margin - left - label_w
+    bottom = top + plot_h
+
+    def x(day) -> float:
+        return left + plot_w * chart.x(day)
+
+    def y(value) -> float:
+        return top + plot_h * chart.y(value)
+
+    pdf.set_line_width(0.2)
+    pdf.set_font(FONT, "", 6.5)
+    pdf.set_text_color(*MUTED)
+    for tick in chart.ticks:
+        pdf.set_draw_color(*GRID)
+        pdf.line(left, y(tick), left + plot_w, y(tick))
+        pdf.set_xy(pdf.l_margin, y(tick) - 2)
+        pdf.cell(11, 4, local_number(tick) if tick else "0", align="R")
+    pdf.set_xy(pdf.l_margin, top - 5)
+    pdf.cell(11, 4, chart.unit, align="R")
+    pdf.set_draw_color(*MUTED)
+    pdf.line(left, bottom, left + plot_w, bottom)
+    for day in chart.date_ticks():
+        pdf.line(x(day), bottom, x(day), bottom + 1)
+        pdf.set_xy(x(day) - 12, bottom + 3.2)
+        pdf.cell(24, 3.5, chart.date_label(day), align="C")
+
+    # The lines, labelled right of the plot (name over value), close labels moved apart.
+    lines = []
+    if chart.lln is not None:
+        lines.append(
+            (
+                chart.lln,
+                lab_charts.LLN_INK,
+                False,
+                lab_charts.lln_name(),
+                lab_charts.lln_value(chart),
+            )
+        )
+    if chart.review is not None:
+        lines.append(
+            (
+                chart.review,
+                lab_charts.REVIEW_INK,
+                True,
+                lab_charts.review_name(),
+                lab_charts.review_value(chart),
+            )
+        )
+    wanted = [y(value) for value, *_rest in lines]
+    placed = spread_labels(wanted, gap=7, low=top - 2, high=bottom + 2)
+    for (_value, ink, dashed, name, shown), at, centre in zip(lines, wanted, placed, strict=True):
+        pdf.set_draw_color(*_rgb(ink))
+        pdf.set_text_color(*_rgb(ink))
+        pdf.set_line_width(0.45)
+        if dashed:
+            pdf.set_dash_pattern(dash=1.6, gap=1.0)
+        pdf.line(left, at, left + plot_w, at)
+        pdf.set_dash_pattern()
+        pdf.set_line_width(0.2)
+        pdf.line(left + plot_w, at, left + plot_w + 1, centre)
+        pdf.set_font(FONT, "", 6.5)
+        pdf.set_xy(left + plot_w + 1.5, centre - 3.3)
+        pdf.cell(label_w, 3.3, name)
+        pdf.set_font(FONT, "B", 6.5)
+        pdf.set_xy(left + plot_w + 1.5, centre)
+        pdf.cell(label_w, 3.3, shown)
+
+    pdf.set_fill_color(*_rgb(lab_charts.INJECTION))
+    for day in chart.shown_doses:
+        at = x(day)
+        pdf.polygon([(at, bottom + 0.3), (at + 1, bottom + 2.1), (at - 1, bottom + 2.1)], style="F")
+    pdf.set_draw_color(*LINE_BLUE)
+    pdf.set_line_width(0.35)
+    for a, b in zip(chart.points, chart.points[1:], strict=False):
+        pdf.line(x(a.collected), y(a.value), x(b.collected), y(b.value))
+    for point in chart.points:
+        px, py = x(point.collected), y(point.value)
+        if point.low:
+            pdf.set_fill_color(*_rgb(lab_charts.LOW_INK))
+            pdf.polygon([(px, py - 1.4), (px + 1.4, py), (px, py + 1.4), (px - 1.4, py)], style="F")
+        else:
+            pdf.set_fill_color(*LINE_BLUE)
+            pdf.circle(px, py, 0.9, style="F")
+    pdf.set_line_width(0.2)
+    pdf.set_fill_color(255, 255, 255)
+
+    # In words: the lines and every value, newest first (the chart's table on the page).
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(*INK)
+    pdf.set_xy(pdf.l_margin, bottom + 7.5)
+    lines = [lab_charts.lln_words(chart)] if chart.lln is not None else []
+    if chart.review is not None:
+        lines.append(lab_charts.review_words(chart))
+    values = "; ".join(
+        f"{_day(p.collected)}: {lab_charts.value_words(p, chart.unit)}"
+        + (" — " + _("below the lower limit") if p.low else "")
+        for p in reversed(chart.points)
+    )
+    words = _("Results, newest first: %(values)s.") % {"values": values}
+    if lines:
+        words = _("Lines: %(lines)s.") % {"lines": "; ".join(lines)} + " " + words
+    if any(p.low for p in chart.points):
+        words += " " + _("Diamonds: results below their lower limit.")
+    if chart.shown_doses:
+        words += " " + _("Triangles under the axis: doses.")
+    pdf.multi_cell(0, 3.8, words, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
 
 
 def _symptom_chart(pdf: FPDF, day_list: list, heat_rows) -> None:

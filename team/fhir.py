@@ -10,6 +10,10 @@
 - A symptom is an Observation coded in the diary's symptom system; its grade is a
   CodeableConcept from the diary's 0–4 grade scale with the ordinal value beside the code;
   a yes-or-no symptom and a warning sign are `valueBoolean`.
+- A laboratory result (clinical-rules.md §6) is a `laboratory` Observation with its LOINC
+  code, the value in the unit the laboratory reported (UCUM) and its reference range, or a
+  SNOMED CT positive/negative; a result withdrawn as entered in error is
+  `entered-in-error`. The FHIR import reads the same shape.
 - Each team alert is a Flag with its priority (URGENT high, CONTACT medium, WATCH low).
 - Every entry's `fullUrl` is a `urn:uuid:` derived from the diary's own row, so the same
   reading keeps its identity across exports (a receiver can de-duplicate).
@@ -31,7 +35,8 @@ from django.utils.translation import gettext as _
 
 from alerts.models import Alert, Level
 from patients.identifiers import national_system
-from patients.models import Patient, phone_for_tel
+from patients.lab_tests import SNOMED, SNOMED_DISPLAY, SNOMED_RESULT, UCUM_CODE
+from patients.models import LabResult, Patient, phone_for_tel
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom, SymptomReport
 from team.exports import entries_of
 
@@ -160,6 +165,12 @@ def build_bundle(patient: Patient, *, since: datetime | None = None) -> dict:
     for injection in injections:
         url = full_url("injection", injection.pk)
         resources.append((url, _injection(injection, url, subject)))
+    results = LabResult.objects.filter(patient=patient).order_by("collected_on", "pk")
+    if since is not None:
+        results = results.filter(recorded_at__gte=since)
+    for result in results:
+        url = full_url("lab", result.pk)
+        resources.append((url, _lab_result(result, url, subject)))
     alerts = Alert.objects.filter(patient=patient, team_alert=True).select_related("rule")
     if since is not None:
         alerts = alerts.filter(fired_at__gte=since)
@@ -344,6 +355,55 @@ def _symptom(report: SymptomReport, entry: DiaryEntry, url, subject) -> dict:
     )
     if symptom.is_red_flag:
         observation["interpretation"] = [{"text": _("Warning sign")}]
+    return observation
+
+
+def _lab_result(result: LabResult, url, subject) -> dict:
+    test = result.definition
+    if result.value is not None:
+        value = {
+            "valueQuantity": {
+                "value": float(result.value),
+                "unit": result.unit,
+                "system": UCUM,
+                "code": UCUM_CODE[result.unit],
+            }
+        }
+    else:
+        said = "positive" if result.positive else "negative"
+        value = {
+            "valueCodeableConcept": {
+                "coding": [
+                    {"system": SNOMED, "code": SNOMED_RESULT[said], "display": SNOMED_DISPLAY[said]}
+                ],
+                "text": SNOMED_DISPLAY[said],
+            }
+        }
+    observation = {
+        "resourceType": "Observation",
+        "id": _id(url),
+        "status": "entered-in-error" if result.withdrawn_at else "final",
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "laboratory"}]}],
+        "code": {
+            "coding": [{"system": LOINC, "code": test.loinc, "display": test.name}],
+            "text": str(result.get_test_display()),
+        },
+        "subject": subject,
+        "effectiveDateTime": result.collected_on.isoformat(),
+        "issued": result.recorded_at.isoformat(),
+        **value,
+    }
+    bounds = {}
+    for side, number in (("low", result.reference_low), ("high", result.reference_high)):
+        if number is not None:
+            bounds[side] = {
+                "value": float(number),
+                "unit": result.unit,
+                "system": UCUM,
+                "code": UCUM_CODE[result.unit],
+            }
+    if bounds:
+        observation["referenceRange"] = [bounds]
     return observation
 
 

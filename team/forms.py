@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from alerts.care.lab_import import FHIR, ImportFileError, detect_format, file_text
 from alerts.models import ResolutionAction
 from diary_core.fields import LocalDateTimeField, wall_time
 from patients.identifiers import (
@@ -261,3 +263,41 @@ class SnoozeForm(forms.Form):
         choices=[(1, _("1 hour")), (4, _("4 hours")), (24, _("24 hours"))],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class LabImportForm(forms.Form):
+    """A file of laboratory results: CSV, or a FHIR R4 Bundle (JSON). Read here, checked by
+    alerts.care.lab_import; nothing of it is kept unless it can be read."""
+
+    MAX_BYTES = 2 * 1024 * 1024
+    SUFFIXES = {".csv": "csv", ".txt": "csv", ".json": "fhir"}
+
+    file = forms.FileField(
+        label=_("File of results"),
+        help_text=_("A CSV file, or a FHIR R4 Bundle of Observations (.json); at most 2 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in self.SUFFIXES:
+            raise forms.ValidationError(
+                _(
+                    "This is a “%(suffix)s” file. Upload a CSV file (.csv) or a FHIR bundle "
+                    "(.json); a spreadsheet must be saved as CSV first."
+                ),
+                params={"suffix": suffix or _("no extension")},
+            )
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is %(size)s MB; the limit is 2 MB. Split it into smaller files."),
+                params={"size": f"{upload.size / 1024 / 1024:.1f}"},
+            )
+        try:
+            self.text = file_text(upload.read())
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        if not self.text.strip():
+            raise forms.ValidationError(_("The file is empty."))
+        self.format = FHIR if suffix == ".json" else detect_format(self.text)
+        return upload

@@ -47,6 +47,7 @@ from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
 from team.lab_forms import HbvClearForm, LabResultForm
+from team.lab_series import ig_charts, shown_charts
 from team.labs import flags_shown, flags_shown_many, lab_flag_words, result_rows
 from team.summary import Summary, summary_build
 
@@ -283,6 +284,7 @@ def patient_page(
             "lab_rows": result_rows(patient),
             "lab_form": forms.get("lab_form") or LabResultForm(today=patient.today()),
             "hbv_form": forms.get("hbv_form") or HbvClearForm(),
+            "lab_charts": shown_charts(ig_charts(patient)),
         },
         status=status,
     )
@@ -447,6 +449,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "team_alerts": summary.team_alerts,
             "generated_at": summary.generated_at,
+            "lab_charts": shown_charts(summary.lab_charts),
         },
     )
 

@@ -17,6 +17,8 @@ from patients.models import Patient
 from symptoms.charts import Point, Threshold
 from symptoms.history import build_history
 from symptoms.readings import from_celsius, local_number
+from team.lab_charts import IgChart
+from team.lab_series import ig_charts
 from team.labs import FlagShown, day_words, flags_shown
 
 # In °C, as every team page; a °F patient's own reading follows in brackets.
@@ -41,6 +43,8 @@ class Summary:
     # The team alerts of the period: most serious first, then in the order they fired.
     team_alerts: list[Alert]
     generated_at: datetime
+    # The immunoglobulins over time (every result on record, not only the period's).
+    lab_charts: list[IgChart] = field(default_factory=list)
 
     # The risk flags in force with their source (team.labs.flags_shown).
     flags: list[FlagShown] = field(default_factory=list)
@@ -100,4 +104,5 @@ def summary_build(patient: Patient, *, days: int, now: datetime | None = None) -
         team_alerts=team_alerts,
         generated_at=now,
         flags=flags_shown(patient),
+        lab_charts=ig_charts(patient),
     )

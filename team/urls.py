@@ -6,6 +6,7 @@ from django.urls import path
 
 from team import (
     care_views,
+    lab_import_views,
     lab_views,
     patient_views,
     report_views,
@@ -83,6 +84,19 @@ urlpatterns = [
         name="discharge_undo",
     ),
     path("patients/<int:pk>/invitation/", care_views.invitation_resend, name="invitation"),
+    path("lab-import/", lab_import_views.lab_import, name="lab_import"),
+    path("lab-import/example.csv", lab_import_views.lab_import_example, name="lab_import_example"),
+    path("lab-import/<int:pk>/", lab_import_views.lab_import_review, name="lab_import_review"),
+    path(
+        "lab-import/<int:pk>/import/",
+        lab_import_views.lab_import_confirm,
+        name="lab_import_confirm",
+    ),
+    path(
+        "lab-import/<int:pk>/discard/",
+        lab_import_views.lab_import_discard,
+        name="lab_import_discard",
+    ),
     path("rota/", rota_views.rota_mine, name="rota_mine"),
     path("rota/<int:pk>/", rota_views.rota, name="rota"),
     path("rota/<int:pk>/shifts/", rota_views.shift_add, name="rota_shift_add"),

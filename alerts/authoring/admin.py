@@ -5,7 +5,7 @@ approves, the what-if runs, the engine's settings and the education pages.
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
@@ -61,7 +61,9 @@ def _run_people(result: dict, *, named: bool) -> dict:
     """The what-if's patients as the administrator knows them (name and hospital number,
     one query), and its examples' times as datetimes shown in the reader's zone; the run
     stores only references and UTC times."""
+    lab = result.get("lab") or {}
     references = {p["reference"] for key in ("gained", "lost") for p in result.get(key, [])}
+    references |= {c["reference"] for key in ("flags", "review") for c in lab.get(key, [])}
     references |= {
         e["reference"] for key in ("gained_examples", "lost_examples") for e in result.get(key, [])
     }
@@ -89,7 +91,19 @@ def _run_people(result: dict, *, named: bool) -> dict:
             for e in result.get(key, [])
         ]
 
+    def lab_changes(key: str) -> list[dict]:
+        return [
+            {
+                **c,
+                **person(c["reference"]),
+                "collected": date.fromisoformat(c["decided_by"]["collected"]),
+            }
+            for c in lab.get(key, [])
+        ]
+
     return {
+        "lab_flags": lab_changes("flags"),
+        "lab_review": lab_changes("review"),
         "gained_people": [{**p, **person(p["reference"])} for p in result.get("gained", [])],
         "lost_people": [{**p, **person(p["reference"])} for p in result.get("lost", [])],
         "gained_examples": examples("gained_examples"),
@@ -127,7 +141,24 @@ PARAM_WORDS = {
     "exclude_after_injection_hours": gettext_lazy("Not within this long after an injection"),
     "min_gap_minutes": gettext_lazy("At least this long apart"),
     "confirm_window_minutes": gettext_lazy("Time to confirm"),
+    # Laboratory results (§6): the clinic's lower limits of normal, used when the lab gives
+    # none, and how far below them a result is at the trials' interruption level.
+    "igg_lln": gettext_lazy("IgG lower limit of normal"),
+    "igm_lln": gettext_lazy("IgM lower limit of normal"),
+    "neutrophils_lln": gettext_lazy("Neutrophils lower limit of normal"),
+    "lymphocytes_lln": gettext_lazy("Lymphocytes lower limit of normal"),
+    "igg_below_percent": gettext_lazy("IgG review level, below its lower limit by"),
+    "igm_below_percent": gettext_lazy("IgM review level, below its lower limit by"),
+    "interval_months": gettext_lazy("Immunoglobulins due every"),
+    "baseline_months": gettext_lazy("Before the first dose, a result no older than"),
+    "ahead_days": gettext_lazy("Listed this long before they are due"),
 }
+
+
+def param_step(param: Param) -> Decimal:
+    """The smallest step of a decimal parameter (0.1 for a temperature, 0.01 for a
+    laboratory limit)."""
+    return Decimal(1).scaleb(-param.places)
 
 
 def param_field(name: str, param: Param) -> forms.Field:
@@ -146,12 +177,14 @@ def param_field(name: str, param: Param) -> forms.Field:
     words = PARAM_WORDS.get(name) or name.replace("_", " ").capitalize()
     common = {"label": f"{words} ({param.unit})", "help_text": help_text}
     if isinstance(param.default, Decimal):
+        # As many decimal places as the parameter takes (a laboratory limit has two):
+        # more is refused with the field's own message, nothing rounded silently.
         return forms.DecimalField(
-            max_digits=4,
-            decimal_places=1,
+            max_digits=max(4, len(str(int(param.high))) + param.places),
+            decimal_places=param.places,
             min_value=param.low,
             max_value=param.high,
-            step_size=Decimal("0.1"),
+            step_size=param_step(param),
             **common,
         )
     return forms.IntegerField(min_value=param.low, max_value=param.high, **common)
@@ -205,13 +238,13 @@ class AlertRuleForm(forms.ModelForm):
         names = self.param_names()
         if names and all(PARAM_PREFIX + n in cleaned for n in names):
             values = {n: cleaned[PARAM_PREFIX + n] for n in names}
+            definition = DEFAULT_RULES[self.instance.rule_id]
             params = params_to_json(
                 {
-                    n: v.quantize(Decimal("0.1")) if isinstance(v, Decimal) else v
+                    n: v.quantize(param_step(definition.params[n])) if isinstance(v, Decimal) else v
                     for n, v in values.items()
                 }
             )
-            definition = DEFAULT_RULES[self.instance.rule_id]
             problems = definition.param_problems(params)
             if problems:
                 raise forms.ValidationError("; ".join(problems))

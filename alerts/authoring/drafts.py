@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.authoring.models import DRAFT_FIELDS, RuleDraft, rule_changes
+from alerts.care.labs import FLAG_RULES, lab_flags_refresh
+from alerts.ruleset.loading import rule_configs, rule_rows
 from alerts.ruleset.messages import (
     MESSAGE_FIELDS,
     RULE_TEXT_FIELDS,
@@ -146,6 +148,13 @@ def rule_draft_approve(
         # In English, so the table's original columns (read by no page) keep the English.
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             rule.save()
+        if rule.rule_id in FLAG_RULES:
+            # A laboratory limit: the flags results hold follow it from now on (§6).
+            lab_flags_refresh(
+                ruleset=rule_configs(rule_rows()),
+                by=by,
+                reason=f"{rule.rule_id} version {rule.version} published",
+            )
         row.status = RuleDraft.Status.PUBLISHED
         row.reviewed_by, row.reviewed_at, row.review_note = by, now, note.strip()
         row.self_approved = self_approval

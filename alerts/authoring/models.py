@@ -4,6 +4,8 @@ and the what-if runs that show what it would have done.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -170,17 +172,29 @@ def rule_changes(rule: AlertRule, proposed: dict) -> list[tuple[str, str, str]]:
         if name == "params":
             before, after = before or {}, after or {}
             for key in sorted(set(before) | set(after)):
-                if str(before.get(key)) != str(after.get(key)):
-                    known = definition is not None and key in definition.params
-                    unit = definition.params[key].unit if known else ""
-                    changes.append(
-                        (
-                            f"{key}",
-                            f"{before.get(key, '—')} {unit}".strip(),
-                            f"{after.get(key, '—')} {unit}".strip(),
-                        )
+                if not _param_differs(before.get(key), after.get(key)):
+                    continue
+                known = definition is not None and key in definition.params
+                unit = definition.params[key].unit if known else ""
+                changes.append(
+                    (
+                        f"{key}",
+                        f"{before.get(key, '—')} {unit}".strip(),
+                        f"{after.get(key, '—')} {unit}".strip(),
                     )
+                )
         elif _words_differ(before, after):
             label = _field_words(name)
             changes.append((label, _words(name, before), _words(name, after)))
     return changes
+
+
+def _param_differs(before, after) -> bool:
+    """Whether a parameter changes: as numbers when both are (a form gives "1.00" for the
+    seeded "1.0", which is no change), else as written."""
+    if str(before) == str(after):
+        return False
+    try:
+        return Decimal(str(before)) != Decimal(str(after))
+    except (InvalidOperation, ValueError):
+        return True

@@ -10,6 +10,12 @@ The first two weeks before the window are replayed too, uncounted, to warm that 
 
 Not replayed: the periodic sweeps (missed diary, missed dose) and the injection form's
 pre-dose check, which do not run on an entry.
+
+A draft of a laboratory rule (§6) changes no entry's evaluation by itself: the entries are
+replayed with each patient's flags as they are now, under both rule sets alike. What it
+changes is the risk flags the clinic's results hold (alerts/authoring/lab_whatif.py,
+`WhatIf.lab`); entries already saved are never evaluated again, and entries saved after
+the draft is approved read the changed flags (RISK-ESC, T-FEV-ER-*).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts import rules
+from alerts.authoring.lab_whatif import LabWhatIf, changes_lab_flags, lab_whatif
 from alerts.authoring.models import DRAFT_FIELDS, RuleDraft, WhatIfRun
 from alerts.care.evaluation import HISTORY_WINDOW, _profile, plain_entries, recorded_alerts
 from alerts.ruleset.loading import rule_configs, rule_rows
@@ -72,6 +79,8 @@ class WhatIf:
     lost: set[tuple[str, str]] = field(default_factory=set)
     gained_examples: list[Example] = field(default_factory=list)
     lost_examples: list[Example] = field(default_factory=list)
+    # The flags laboratory results would hold (a draft of a LAB-* rule only, else None).
+    lab: LabWhatIf | None = None
 
     def as_json(self) -> dict:
         """Counts, rule ids and patient references: what the run page shows side by side."""
@@ -103,6 +112,7 @@ class WhatIf:
             "lost": [{"team": t, "reference": r} for t, r in sorted(self.lost)],
             "gained_examples": [_example_json(e) for e in self.gained_examples],
             "lost_examples": [_example_json(e) for e in self.lost_examples],
+            "lab": None if self.lab is None else self.lab.as_json(),
         }
 
 
@@ -159,6 +169,7 @@ def whatif(
     """Replay the entries of the last `days` days with both rule sets; write nothing."""
     now = now or timezone.now()
     since = now - timedelta(days=days)
+    teams = None if teams is None else list(teams)
     entries = DiaryEntry.objects.filter(
         recorded_at__gte=since - HISTORY_WINDOW, recorded_at__lte=now
     )
@@ -191,6 +202,8 @@ def whatif(
                 progress(result.entries, total)
     if progress is not None and result.entries < total:
         progress(total, total)
+    if changes_lab_flags(live_rules, draft_rules):
+        result.lab = lab_whatif(live_rules=live_rules, draft_rules=draft_rules, teams=teams)
     return result
 
 

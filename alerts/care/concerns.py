@@ -134,7 +134,13 @@ def concern_apply(
     Alert.objects.filter(pk__in=[a.pk for a in joining]).update(concern=concern)
     for alert in joining:
         alert.concern = concern
+    advice_before = concern.advice_level or rules.NONE
     _refresh(concern, members_of(concern))
+    if kind == Transition.JOINED and rules.RANK[concern.advice_level] > rules.RANK[advice_before]:
+        # A concern the team opened from a laboratory result (team-only, §6) now gives the
+        # patient advice: the patient's level rose, so the team is told as for a rise and
+        # must see it again (docs/clinical-safety.md, "Laboratory results").
+        kind = Transition.RAISED
     if kind == Transition.RAISED:
         concern.level_since = now
     waiting = concern.waiting_since is not None and kind != Transition.OPENED

@@ -10,11 +10,13 @@ evaluated again.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alerts import rules
@@ -28,6 +30,8 @@ from patients.models import LabResult, Patient, User
 
 # The tests whose results the rules read (IgA is recorded and drawn only).
 RULE_TESTS = tuple(BY_NAME[name].loinc for name in FLAG_OF)
+# The rules whose parameters or switch decide the flags results hold (low_ig, cytopenia).
+FLAG_RULES = frozenset({"LAB-IG-LOW", labs.REVIEW_RULE, "LAB-CYTO-LOW"})
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,13 @@ def lab_result_record(
 ) -> LabRecorded:
     """Save one result and record what it means (see the module docstring)."""
     now = now or timezone.now()
-    rows = rule_rows()
-    if ruleset is None:
-        ruleset = rule_configs(rows)
     with transaction.atomic():
         lock_patient(patient)
+        # The rules after the lock: a draft approved meanwhile has worked this patient's
+        # flags out again (lab_flags_refresh) and this result is read with its limits.
+        rows = rule_rows()
+        if ruleset is None:
+            ruleset = rule_configs(rows)
         patient = Patient.objects.select_related("team").get(pk=patient.pk)
         unit = data.test.unit_named(data.unit) if data.test.quantitative else ""
         result = LabResult.objects.create(
@@ -177,6 +183,37 @@ def _hold(patient: Patient, flags: labs.LabFlags, *, reason: str, by: User | Non
     if by is not None:
         patient._history_user = by
     patient.save(update_fields=["lab_low_ig", "lab_cytopenia", "lab_hbv_risk"])
+
+
+def lab_flags_refresh(*, ruleset: rules.RuleSet, by: User | None, reason: str) -> int:
+    """Work out again the flags every patient's results hold, with `ruleset`: called in the
+    transaction that publishes a change to one of FLAG_RULES, so a new limit holds from
+    then on (for entries saved after it; earlier entries are never evaluated again). HBV
+    risk is kept as it is; a flag ticked by hand is not touched. Returns how many patients'
+    flags changed. The patients are locked (in one statement, in id order) before their
+    results are read."""
+    holders = (
+        Patient.objects.filter(
+            Q(lab_results__test__in=RULE_TESTS, lab_results__withdrawn_at__isnull=True)
+            | Q(lab_low_ig__isnull=False)
+            | Q(lab_cytopenia__isnull=False)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    patients = list(Patient.objects.select_for_update().filter(pk__in=list(holders)).order_by("pk"))
+    results: dict[int, list[labs.LabResult]] = defaultdict(list)
+    for row in LabResult.objects.in_force().filter(
+        test__in=RULE_TESTS, patient__in=[p.pk for p in patients]
+    ):
+        results[row.patient_id].append(as_rule_value(row))
+    changed = 0
+    for patient in patients:
+        flags = labs.flags_from(results[patient.pk], patient.lab_hbv_risk_id, ruleset)
+        if (patient.lab_low_ig_id, patient.lab_cytopenia_id) != (flags.low_ig, flags.cytopenia):
+            _hold(patient, flags, reason=reason, by=by)
+            changed += 1
+    return changed
 
 
 def lab_result_withdraw(*, result: LabResult, by: User | None, now: datetime | None = None) -> bool:

@@ -102,8 +102,11 @@ def test_an_education_page_is_public_plain_text_and_admin_edited(client):
 def test_every_rule_a_patient_sees_has_a_page_except_diary_reminders():
     from alerts.models import AlertRule
 
-    without = AlertRule.objects.filter(education_pages__isnull=True).values_list(
-        "rule_id", flat=True
+    # The laboratory rules (§6) are the team's: a patient never reads their words.
+    without = (
+        AlertRule.objects.filter(education_pages__isnull=True)
+        .exclude(family="lab")
+        .values_list("rule_id", flat=True)
     )
     # Diary reminders have their own wording; PRO-* cover any symptom, so no single page fits.
     assert sorted(without) == [

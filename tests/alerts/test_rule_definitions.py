@@ -58,7 +58,11 @@ def test_every_rule_has_exactly_one_condition():
         == periodic
         == {"DIARY-GAP-2", "DIARY-GAP-3", "DIARY-FOLLOWUP", "INJ-MISSED"}
     )
-    assert len(DEFAULT_RULES) == 51
+    labs = {r for r, d in DEFAULT_RULES.items() if d.kind is Kind.LAB}
+    # The laboratory rules are evaluated on a result (alerts/rules/labs.py), LAB-DUE read
+    # as a schedule by the team's pages.
+    assert labs == {"LAB-IG-LOW", "LAB-IG-REVIEW", "LAB-CYTO-LOW", "LAB-HBV-POS", "LAB-DUE"}
+    assert len(DEFAULT_RULES) == 51 + len(labs)
 
 
 def test_every_default_is_inside_its_own_bounds():

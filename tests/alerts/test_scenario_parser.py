@@ -214,3 +214,54 @@ def test_it_refuses_what_the_form_and_the_rule_table_would(event, message_part, 
 def test_a_list_where_a_word_belongs_is_a_clear_error(scenario):
     with pytest.raises(ScenarioError):
         load_scenario(scenario, CATALOGUE)
+
+
+def lab(**fields) -> dict:
+    return {"at": "2026-03-10T08:00", "type": "lab", **fields}
+
+
+def test_it_reads_laboratory_events():
+    scenario = load_scenario(
+        doc(
+            lab(test="IgG", value=440, unit="mg/dL", lln=700),
+            lab(test="HBsAg", value="positive"),
+            lab(test="lymphocytes", value=0.8, unit="10^9/L"),
+        ),
+        CATALOGUE,
+    )
+    igg, hbv, lymph = scenario.events
+    assert (igg.test, igg.lab_value, igg.lab_unit, igg.lab_lln) == (
+        "IgG",
+        Decimal(440),
+        "mg/dL",
+        Decimal(700),
+    )
+    assert (hbv.test, hbv.lab_positive, hbv.lab_value) == ("HBsAg", True, None)
+    assert lymph.lab_lln is None
+
+
+@pytest.mark.parametrize(
+    ("event", "message_part", "field"),
+    [
+        (lab(test="IgE", value=1, unit="g/L"), "must be one of IgG", "test"),
+        (lab(value=1, unit="g/L"), "must be one of IgG", "test"),
+        (lab(test="IgG", value=5), "needs its unit", "unit"),
+        (lab(test="IgG", value=5, unit="mmol/L"), "must be g/L or mg/dL", "unit"),
+        (lab(test="neutrophils", value=1, unit="g/L"), "must be 10^9/L", "unit"),
+        (lab(test="IgG", value="low", unit="g/L"), "must be a number", "value"),
+        (lab(test="IgG", value=-1, unit="g/L"), "must be a number from 0", "value"),
+        (lab(test="IgG", value=440, unit="g/L"), "check the unit", "value"),
+        (lab(test="IgG", value=5, unit="g/L", lln=0), "above 0", "lln"),
+        (lab(test="IgG", value=5, unit="g/L", lln="x"), "above 0", "lln"),
+        (lab(test="HBsAg", value=True), 'must be "positive" or "negative"', "value"),
+        (lab(test="anti-HBc", value="positive", unit="g/L"), "has no unit", "unit"),
+        (lab(test="HBsAg", value="negative", lln=1), "has no lln", "lln"),
+        (lab(test="IgG", value=5, unit="g/L", date="x"), "unknown field", "date"),
+    ],
+)
+def test_it_names_the_field_of_each_laboratory_mistake(event, message_part, field):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(doc(event), CATALOGUE)
+    assert message_part in str(caught.value)
+    assert caught.value.field_name == field
+    assert caught.value.event == 1

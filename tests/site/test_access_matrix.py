@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alerts.models import Alert, Quieting, RotaShift, RotaSwap
-from patients.models import Patient, RefusedRequest
+from patients.models import LabImport, Patient, RefusedRequest
 from symptoms.reminders import opt_out_token
 from tests.alerts.factories import submit_entry
 from tests.conftest import without_tokens
@@ -144,6 +144,13 @@ EXPECTED = {
     # Bob is not discharged: "nothing to undo", back to his care page.
     "team:discharge_undo": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:invitation": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # Importing blood results (team/lab_import_views.py): a clinician's own upload only.
+    "team:lab_import": ("get", CLINICIAN_PAGE),
+    "team:lab_import_example": ("get", CLINICIAN_PAGE),
+    "team:lab_import_review": ("get", BOBS_CLINICAL),
+    # Not the count the check showed: nothing imported, back to the check.
+    "team:lab_import_confirm": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:lab_import_discard": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     # How a person is reached (reach/): their own page, their own devices and phone.
     "reach:notifications": ("get", SIGNED_IN),
     # A team's rota: its clinicians only; a refused edit is a 400 with what was typed.
@@ -231,6 +238,9 @@ def world(bob, dave, carol, alice, charlie, dana):
     )
     Patient.objects.filter(pk=bob.pk).update(lab_hbv_risk=lab)
     bob.refresh_from_db()
+    upload = LabImport.objects.create(
+        uploaded_by=alice, format="csv", text="hospital_number,test,value,unit,collected_on\r\n"
+    )
     users = {
         "bob": bob.user,
         "dave": dave.user,
@@ -288,6 +298,7 @@ def world(bob, dave, carol, alice, charlie, dana):
         **{f"team:{n}": [bob.team_id] for n in ("rota", "rota_shift_add", "rota_swap_add")},
         "team:rota_shift_remove": [bob.team_id, shift.pk],
         "team:rota_swap_remove": [bob.team_id, swap.pk],
+        **{f"team:lab_import_{n}": [upload.pk] for n in ("review", "confirm", "discard")},
     }
     posts = {
         "symptoms:follow_up": {"answer": "gp"},

@@ -258,3 +258,43 @@ def test_a_wrong_nhs_number_says_what_is_wrong(typed, message):
 
     with pytest.raises(ValidationError, match=message):
         validate_national_number(typed, "GB")
+
+
+@pytest.mark.django_db
+def test_laboratory_results_are_loinc_observations_in_the_reported_unit(client, alice, bob):
+    from decimal import Decimal
+
+    from alerts.care.labs import LabData, lab_result_record, lab_result_withdraw
+    from patients.lab_tests import BY_NAME
+
+    def record(test, **data):
+        return lab_result_record(
+            patient=bob,
+            data=LabData(test=BY_NAME[test], collected_on=date(2026, 11, 2), **data),
+            by=alice,
+        ).result
+
+    record("IgG", value=Decimal("440"), unit="mg/dL", reference_low=Decimal("700"))
+    record("neutrophils", value=Decimal("1.2"), unit="10^9/L")
+    wrong = record("anti-HBc", positive=True)
+    lab_result_withdraw(result=wrong, by=alice)
+    record("HBsAg", positive=False)
+    labs = [
+        o
+        for o in _of(_bundle(client, alice, bob), "Observation")
+        if o["category"][0]["coding"][0]["code"] == "laboratory"
+    ]
+    by_code = {o["code"]["coding"][0]["code"]: o for o in labs}
+    assert set(by_code) == {"2465-3", "751-8", "16933-4", "5196-1"}
+    igg = by_code["2465-3"]
+    assert igg["valueQuantity"] == {
+        "value": 440.0,
+        "unit": "mg/dL",
+        "system": "http://unitsofmeasure.org",
+        "code": "mg/dL",
+    }
+    assert igg["referenceRange"][0]["low"]["value"] == 700.0
+    assert igg["effectiveDateTime"] == "2026-11-02"
+    assert by_code["751-8"]["valueQuantity"]["code"] == "10*9/L"
+    assert by_code["5196-1"]["valueCodeableConcept"]["coding"][0]["code"] == "260385009"
+    assert by_code["16933-4"]["status"] == "entered-in-error"

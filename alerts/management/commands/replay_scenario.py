@@ -56,4 +56,7 @@ class Command(BaseCommand):
                 if concern["reached"]:
                     line += f", patient reached {concern['reached']}"
             line += f"  | advice standing: {item['standing']}"
+            if item.get("flags"):
+                # The risk flags in force after the event (§6): hand-set and held by results.
+                line += "  | flags: " + ", ".join(item["flags"])
             self.stdout.write(line)

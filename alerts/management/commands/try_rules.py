@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from alerts.authoring.lab_whatif import LabWhatIf
 from alerts.authoring.whatif import WhatIf, rule_draft_try
 from alerts.models import Level, RuleDraft
 
@@ -66,4 +67,67 @@ def report(draft: RuleDraft, result: WhatIf) -> str:
                 f"  e.g. entry {example.entry_id} of {example.reference} at "
                 f"{example.at:%Y-%m-%d %H:%M} UTC: {', '.join(example.rules)}"
             )
+    if result.lab is not None:
+        lines += lab_report(result.lab)
     return "\n".join(lines)
+
+
+def _held(on: bool) -> str:
+    return "held" if on else "not held"
+
+
+def _limits(limit: dict, unit: str) -> str:
+    if limit["lln"] is None and limit["review"] is None:
+        return "rule off"
+    parts = []
+    if limit["lln"] is not None:
+        parts.append(f"low below {limit['lln']} {unit}")
+    if limit["review"] is not None:
+        parts.append(f"review level at or below {limit['review']} {unit}")
+    return ", ".join(parts)
+
+
+def _decider(decider: dict) -> list[str]:
+    unit = decider["unit"]
+    return [
+        f"      {decider['test']} {decider['value']} {unit} collected {decider['collected']}, "
+        f"compared with the {decider['lln_from']}'s lower limit",
+        f"        live rules: {_limits(decider['live'], unit)}",
+        f"        draft:      {_limits(decider['draft'], unit)}",
+    ]
+
+
+def lab_report(lab: LabWhatIf) -> list[str]:
+    """The flags laboratory results would hold with the draft (patient references only)."""
+    data = lab.as_json()
+    lines = [
+        "",
+        f"Laboratory flags: {data['patients']} patients with {data['results']} results, "
+        "worked out with the live rules and with the draft.",
+        f"Flags that would change: {len(data['flags'])}",
+    ]
+    for change in data["flags"]:
+        ticked = "  (ticked by the team: stays in force)" if change["ticked"] else ""
+        lines.append(
+            f"  {change['team']}: {change['reference']}  {change['flag']}: "
+            f"{_held(change['live'])} -> {_held(change['draft'])}{ticked}"
+        )
+        lines += _decider(change["decided_by"])
+    if data["review"]:
+        lines.append(
+            f"Latest immunoglobulins at the review level (a CONTACT for the team when "
+            f"recorded) on one side only: {len(data['review'])}"
+        )
+        for change in data["review"]:
+            lines.append(
+                f"  {change['team']}: {change['reference']}  review level: "
+                f"{'reached' if change['live'] else 'not reached'} -> "
+                f"{'reached' if change['draft'] else 'not reached'}"
+            )
+            lines += _decider(change["decided_by"])
+    lines += [
+        "Hepatitis B risk is not changed by a threshold. When the draft is approved the "
+        "flags are worked out again at once; entries already saved are never evaluated "
+        "again, and entries saved afterwards use the changed flags (RISK-ESC, T-FEV-ER-*).",
+    ]
+    return lines
