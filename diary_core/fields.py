@@ -63,3 +63,16 @@ def past_wall_time(value: datetime, zone: tzinfo, *, now: datetime) -> datetime:
     if value > latest:
         raise forms.ValidationError(_("This time is in the future. Please check it."))
     return value
+
+
+class TypedDecimalField(forms.DecimalField):
+    """A decimal as people type it: "38,6" (a decimal comma, as most of Europe writes it)
+    is 38.6. Only a single comma with no point is read as the decimal mark; anything else
+    with a comma is refused as a number, never read as 386."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_core.fields import LocalDateTimeField, past_wall_time
+from diary_core.fields import LocalDateTimeField, TypedDecimalField, past_wall_time
 from symptoms.models import GRADE_LABELS, DiaryEntry, Symptom
 from symptoms.readings import (
     TEMPERATURE_LIMITS,
@@ -40,19 +40,6 @@ VITAL_LABELS = {
 MAX_BACKDATE = timedelta(days=7)
 NOTE_LIMIT = DiaryEntry._meta.get_field("note").max_length  # one home: the model
 SYMPTOM_PREFIX = "s_"
-
-
-class TypedDecimalField(forms.DecimalField):
-    """A decimal as people type it: "38,6" (a decimal comma, as most of Europe writes it)
-    is 38.6. Only a single comma with no point is read as the decimal mark; anything else
-    with a comma is refused as a number, never read as 386."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-            if value.count(",") == 1 and "." not in value:
-                value = value.replace(",", ".")
-        return super().to_python(value)
 
 
 # Said by the form here and, offline, by the script before it keeps an entry on the phone

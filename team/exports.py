@@ -435,7 +435,7 @@ def summary_pdf(summary: Summary, *, reader_zone=None) -> bytes:
             % {"zone": zone, "home": patient.timezone},
         ),
         (_("Elevated-risk reasons"), ", ".join(summary.risk_reasons) or _("none")),
-        (_("Hepatitis B risk"), _("Yes") if patient.hbv_risk else _("No")),
+        (_("Hepatitis B risk"), summary.hbv_words),
     ]
     pdf.set_font(FONT, "", 9)
     half = width / 2

@@ -41,12 +41,14 @@ from alerts.models import LEVEL_RANK, Alert, Concern, ConcernEvent, Notification
 from patients import dosing, enrolment
 from patients.access import clinician_required, clinicians_patient, enrolment_allowed
 from patients.audit import access_record
-from patients.models import AccessLog, CareTeam, Injection, Patient, User
+from patients.models import AccessLog, CareTeam, Injection, LabResult, Patient, User
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import EntryAmendment
 from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
+from team.lab_forms import HbvClearForm, LabResultForm
 from team.lab_series import ig_charts, shown_charts
+from team.labs import flags_shown, flags_shown_many, lab_flag_words, result_rows
 from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
@@ -140,7 +142,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "status"
     patients = (
         Patient.objects.for_clinician(request.user)
-        .select_related("user", "team")
+        # The results holding a flag, for "(from the result of …)" without a query a row.
+        .select_related("user", "team", *Patient.LAB_FIELDS.values())
         .annotate(status_rank=_open_rank(), last_entry_at=Max("entries__recorded_at"))
         .prefetch_related(
             Prefetch(
@@ -156,7 +159,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = []
-    for patient in page.object_list:
+    on_page = list(page.object_list)
+    flags = flags_shown_many(on_page)
+    for patient in on_page:
         doses = [(i.given_at, i.dose_number) for i in patient.injection_list]
         due = dosing.next_due(doses, tz=patient.zone, first_dose_at=patient.first_dose_at)
         missed = dosing.missed_dose(
@@ -174,7 +179,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
                 "days_since": days_since,
                 "next_dose": due,
                 "missed": missed,
-                "risk": sorted(patient.elevated_risk) + (["hbv"] if patient.hbv_risk else []),
+                "risk": flags[patient.pk],
             }
         )
     access_record(request, None, AccessLog.Action.LIST)
@@ -188,8 +193,17 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @clinician_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One patient at a glance: who they are, the chart and heat-map, their open alerts in a
-    compact list (the alert page acts on them), care settings, and a filtered timeline."""
+    compact list (the alert page acts on them), care settings, blood results, and a
+    filtered timeline."""
     patient = clinicians_patient(request, pk)
+    return patient_page(request, patient)
+
+
+def patient_page(
+    request: HttpRequest, patient: Patient, *, status: int = 200, **forms
+) -> HttpResponse:
+    """The patient page; `forms` replace its blank forms (a refused form shown again with
+    what was typed: `lab_form`, `hbv_form`)."""
     days = history_days(request.GET.get("days"))
     context = build_history(
         patient, days=days, unit="C", thresholds=temperature_thresholds(patient)
@@ -266,8 +280,13 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk_history": _risk_history(patient),
             "caregiver_form": CaregiverForm(),
             "caregivers": patient.caregivers.filter(active=True).select_related("user"),
+            "flags": flags_shown(patient),
+            "lab_rows": result_rows(patient),
+            "lab_form": forms.get("lab_form") or LabResultForm(today=patient.today()),
+            "hbv_form": forms.get("hbv_form") or HbvClearForm(),
             "lab_charts": shown_charts(ig_charts(patient)),
         },
+        status=status,
     )
 
 
@@ -315,25 +334,45 @@ RISK_FIELDS = (
 )
 
 
+# The flags a result holds, as the history stores them (the result's id).
+LAB_HISTORY_FIELDS = {code: field + "_id" for code, field in Patient.LAB_FIELDS.items()}
+# The change reasons alerts/care/labs.py writes for a result: said by the flags already.
+LAB_REASON = "laboratory result "
+
+
 def _risk_history(patient: Patient, limit: int = 5) -> list[dict]:
-    """The last changes to the risk flags: when, who, and the flags after the change."""
+    """The last changes to the risk flags, ticked or held by a result: when, who, the flags
+    after the change, and a clinician's note (clearing a hepatitis B risk)."""
     records = list(patient.history.select_related("history_user").order_by("-history_date")[:20])
-    changes = []
+    fields = (*RISK_FIELDS, *LAB_HISTORY_FIELDS.values())
+    kept = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
-        if older is not None and all(getattr(newer, f) == getattr(older, f) for f in RISK_FIELDS):
+        if older is not None and all(getattr(newer, f) == getattr(older, f) for f in fields):
             continue
+        kept.append(newer)
+        if len(kept) == limit:
+            break
+    held = {getattr(r, f) for r in kept for f in LAB_HISTORY_FIELDS.values()} - {None}
+    results = LabResult.objects.in_bulk(held) if held else {}
+    changes = []
+    for record in kept:
+        flags = [
+            str(Patient._meta.get_field(f).verbose_name) for f in RISK_FIELDS if getattr(record, f)
+        ]
+        for code, field in LAB_HISTORY_FIELDS.items():
+            result = results.get(getattr(record, field))
+            if result is not None:
+                flags.append(lab_flag_words(code, result.collected_on))
+        reason = record.history_change_reason or ""
         changes.append(
             {
-                "at": newer.history_date,
-                "by": newer.history_user,
-                "flags": [
-                    str(Patient._meta.get_field(f).verbose_name)
-                    for f in RISK_FIELDS
-                    if getattr(newer, f)
-                ],
+                "at": record.history_date,
+                "by": record.history_user,
+                "flags": flags,
+                "note": "" if reason.startswith(LAB_REASON) else reason,
             }
         )
-    return changes[:limit]
+    return changes
 
 
 def _timeline(entries, injections, alerts) -> list[dict]:

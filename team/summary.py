@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alerts.care.thresholds import temperature_thresholds
 from alerts.models import LEVEL_RANK, Alert
@@ -18,6 +19,7 @@ from symptoms.history import build_history
 from symptoms.readings import from_celsius, local_number
 from team.lab_charts import IgChart
 from team.lab_series import ig_charts
+from team.labs import FlagShown, day_words, flags_shown
 
 # In °C, as every team page; a °F patient's own reading follows in brackets.
 UNIT = "C"
@@ -44,14 +46,27 @@ class Summary:
     # The immunoglobulins over time (every result on record, not only the period's).
     lab_charts: list[IgChart] = field(default_factory=list)
 
+    # The risk flags in force with their source (team.labs.flags_shown).
+    flags: list[FlagShown] = field(default_factory=list)
+
     @property
     def risk_reasons(self) -> list[str]:
-        """The patient's elevated-risk reasons in words, in the form's order."""
-        return [
-            str(Patient._meta.get_field(field).verbose_name)
-            for field in Patient.ER_FIELDS.values()
-            if getattr(self.patient, field)
-        ]
+        """The patient's elevated-risk reasons in words, in the form's order, each held by a
+        result said so ("Low immunoglobulins (from the result of 1 Dec 2026)")."""
+        return [f.words for f in self.flags if f.code != "hbv_risk"]
+
+    @property
+    def hbv_words(self) -> str:
+        """ "No", "Yes", "Yes (from the result of 1 Dec 2026)"."""
+        held = [f for f in self.flags if f.code == "hbv_risk"]
+        if not held:
+            return _("No")
+        return "; ".join(
+            _("Yes")
+            if f.by_hand
+            else _("Yes (from the result of %(day)s)") % {"day": day_words(f.result.collected_on)}
+            for f in held
+        )
 
     @property
     def unit(self) -> str:
@@ -88,5 +103,6 @@ def summary_build(patient: Patient, *, days: int, now: datetime | None = None) -
         thresholds=thresholds,
         team_alerts=team_alerts,
         generated_at=now,
+        flags=flags_shown(patient),
         lab_charts=ig_charts(patient),
     )

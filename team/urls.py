@@ -7,7 +7,11 @@ from django.urls import path
 from team import (
     care_views,
     lab_import_views,
+<<<<<<< HEAD
     labs_due_views,
+=======
+    lab_views,
+>>>>>>> h-labui
     patient_views,
     report_views,
     rota_views,
@@ -58,6 +62,13 @@ urlpatterns = [
         name="treatment_stop",
     ),
     path("patients/<int:pk>/caregivers/", patient_views.add_caregiver, name="caregivers"),
+    path("patients/<int:pk>/labs/", lab_views.lab_add, name="lab_add"),
+    path(
+        "patients/<int:pk>/labs/<int:result_pk>/withdraw/",
+        lab_views.lab_withdraw,
+        name="lab_withdraw",
+    ),
+    path("patients/<int:pk>/labs/hbv-clear/", lab_views.hbv_clear, name="hbv_clear"),
     path("patients/<int:pk>/entries.csv", patient_views.export_csv, name="export_csv"),
     path("patients/<int:pk>/summary/", patient_views.summary, name="summary"),
     path("patients/<int:pk>/summary.pdf", patient_views.summary_pdf, name="summary_pdf"),

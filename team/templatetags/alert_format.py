@@ -15,6 +15,7 @@ from patients.models import Patient
 from symptoms.catalogue import symptoms_by_code
 from symptoms.models import Symptom
 from symptoms.readings import local_number
+from team.labs import is_lab_why, lab_why_text
 
 register = template.Library()
 
@@ -87,6 +88,8 @@ def _pair(key: str, value) -> str:
 
 
 def describe(value) -> str:
+    if is_lab_why(value):  # a LAB-* rule's result, its limit and the date (§6)
+        return lab_why_text(value)
     if isinstance(value, dict):
         if "value" in value and "unit" in value:
             return _reading(value)
@@ -186,10 +189,29 @@ def _hours_after(hours) -> str:
     return str(_("%(n)d hours after the injection") % {"n": round(minutes / 60)})
 
 
+def _lab_values(whys: list[dict]) -> list[str]:
+    """Each laboratory result once: a result that fired LAB-IG-LOW and LAB-IG-REVIEW is
+    said with its review level (the stricter of the two)."""
+    by_result: dict[object, dict] = {}
+    for why in whys:
+        if not is_lab_why(why):
+            continue
+        key = why.get("result", id(why))
+        if key not in by_result or why.get("review_at_or_below") is not None:
+            by_result[key] = why
+    return [lab_why_text(why) for why in by_result.values()]
+
+
+@register.filter
+def lab_why(why) -> str:
+    """A LAB-* alert's why in one line ("" for any other alert)."""
+    return lab_why_text(why)
+
+
 def fired_values_of(whys: list[dict]) -> list[str]:
     """The readings, symptoms and vitals of several alerts' "why", each said once, the
     highest temperature first. Keys this does not know are left to the rule's title."""
-    out: list[str] = []
+    out: list[str] = _lab_values(whys)
     readings = [r for why in whys for r in why.get("readings", []) if isinstance(r, dict)]
     if readings:
         top = max(readings, key=lambda r: float(r.get("value_c") or r.get("value") or 0))

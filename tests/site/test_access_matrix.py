@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alerts.models import Alert, Quieting, RotaShift, RotaSwap
-from patients.models import LabImport, RefusedRequest
+from patients.models import LabImport, Patient, RefusedRequest
 from symptoms.reminders import opt_out_token
 from tests.alerts.factories import submit_entry
 from tests.conftest import without_tokens
@@ -104,6 +104,11 @@ EXPECTED = {
     "team:export_alerts_csv": ("get", BOBS_CLINICAL),
     "team:risk": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:caregivers": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    # Blood results (team/lab_views.py): record, withdraw one entered in error, clear a
+    # hepatitis B risk a result set.
+    "team:lab_add": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:lab_withdraw": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
+    "team:hbv_clear": ("post", {"anonymous": LOGIN, "alice": REDIRECT, "*": NF}),
     "team:triage": ("get", CLINICIAN_PAGE),
     "team:report": ("get", CLINICIAN_PAGE),
     # A clinical lead's review of rule changes: the approval permission, else not found.
@@ -230,6 +235,13 @@ def world(bob, dave, carol, alice, charlie, dana):
         on_call=alice,
         created_by=alice,
     )
+    # A positive HBsAg holding the hepatitis B risk, written as rows (recording it would
+    # join the concern, whose events the refused posts must leave alone).
+    lab = bob.lab_results.create(
+        test="5196-1", positive=True, collected_on=bob.today(), recorded_by=alice
+    )
+    Patient.objects.filter(pk=bob.pk).update(lab_hbv_risk=lab)
+    bob.refresh_from_db()
     upload = LabImport.objects.create(
         uploaded_by=alice, format="csv", text="hospital_number,test,value,unit,collected_on\r\n"
     )
@@ -277,8 +289,11 @@ def world(bob, dave, carol, alice, charlie, dana):
                 "discharge_undo",
                 "invitation",
                 "treatment_stop",
+                "lab_add",
+                "hbv_clear",
             )
         },
+        "team:lab_withdraw": [bob.pk, lab.pk],
         "team:quiet_lift": [bob.pk, quiet.pk],
         "team:setup_sign_off": [bob.team_id],
         "team:rule_change": [1],  # no draft: not found for everyone but the login page
@@ -306,8 +321,21 @@ def world(bob, dave, carol, alice, charlie, dana):
         "team:discharge": {"reason": "end of care", "confirm": "on"},
         "team:discharge_undo": {"reason": "back in care"},
         "reach:push_rename": {"name": "Phone"},
+        "team:lab_add": {
+            "test": "5196-1",
+            "positive": "negative",
+            "collected_on": bob.today().isoformat(),
+        },
+        "team:hbv_clear": {"note": "hepatologist: no risk"},
     }
-    return {"users": users, "args": args, "posts": posts, "alert": alert, "bob": bob}
+    return {
+        "users": users,
+        "args": args,
+        "posts": posts,
+        "alert": alert,
+        "bob": bob,
+        "lab": lab,
+    }
 
 
 def outcome(response):
@@ -352,6 +380,8 @@ def test_refused_posts_change_nothing(client, world, role):
     client.post(reverse("team:risk", args=[bob.pk]), {"hbv_risk": "on"})
     for name in ("team:patient_claim", "team:patient_acknowledge", "team:patient_called_back"):
         client.post(reverse(name, args=[bob.pk]))
+    for name in ("team:lab_add", "team:hbv_clear", "team:lab_withdraw"):
+        client.post(reverse(name, args=world["args"][name]), world["posts"].get(name, {}))
     alert.refresh_from_db()
     bob.refresh_from_db()
     concern = alert.concern
@@ -360,6 +390,10 @@ def test_refused_posts_change_nothing(client, world, role):
     assert (concern.acknowledged_at, concern.owner, concern.snoozed_until) == (None, None, None)
     assert not concern.events.exclude(kind="opened").exists()
     assert not bob.hbv_risk
+    lab = world["lab"]
+    lab.refresh_from_db()
+    assert bob.lab_hbv_risk_id == lab.pk and lab.withdrawn_at is None
+    assert bob.lab_results.count() == 1
     assert list(bob.caregivers.values_list("user__username", flat=True)) == ["carol"]
 
 
