@@ -12,7 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alerts.care.labs import LabData
+from alerts.care.labs import HBV_NOTE_LIMIT, LabData
 from diary_core.fields import TypedDecimalField
 from patients.lab_models import LabTestCode
 from patients.lab_tests import BY_LOINC, NEGATIVE, POSITIVE, TESTS, LabTest
@@ -211,10 +211,9 @@ class LabResultForm(forms.Form):
         )
 
 
-# hbv_risk_clear keeps the note in the patient's history as its change reason, which holds
-# 100 characters after "hepatitis B risk cleared by a clinician: " (41): a longer note is
-# refused here rather than cut there.
-NOTE_LIMIT = 100 - len("hepatitis B risk cleared by a clinician: ")
+# hbv_risk_clear keeps the note in the patient's history as its change reason: a note
+# longer than it holds is refused here rather than cut there.
+NOTE_LIMIT = HBV_NOTE_LIMIT
 
 
 class HbvClearForm(forms.Form):

@@ -5,6 +5,8 @@ a refused form comes back on the patient page with what was typed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +24,8 @@ from team.patient_views import patient_page
 # The message is shown in the blood results panel (the page comes back scrolled there),
 # not at the top of the page (templates/base.html leaves it to the panel).
 IN_PANEL = "in-panel"
+# The same result sent again this soon by the same person is a double tap or a resent form.
+REPEAT_WINDOW = timedelta(minutes=2)
 
 
 def _back(patient) -> HttpResponse:
@@ -35,7 +39,22 @@ def lab_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LabResultForm(request.POST, today=patient.today())
     if not form.is_valid():
         return patient_page(request, patient, status=400, lab_form=form)
-    recorded = lab_result_record(patient=patient, data=form.lab_data(), by=request.user)
+    recorded = lab_result_record(
+        patient=patient, data=form.lab_data(), by=request.user, repeat_window=REPEAT_WINDOW
+    )
+    if recorded.repeated:
+        words = {
+            "test": recorded.result.test_name,
+            "result": result_words(recorded.result),
+            "day": day_words(recorded.result.collected_on),
+        }
+        messages.info(
+            request,
+            _("You recorded %(test)s %(result)s (%(day)s) a moment ago: it is not recorded twice.")
+            % words,
+            extra_tags=IN_PANEL,
+        )
+        return _back(patient)
     messages.success(request, recorded_message(recorded), extra_tags=IN_PANEL)
     return _back(patient)
 

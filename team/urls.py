@@ -7,11 +7,8 @@ from django.urls import path
 from team import (
     care_views,
     lab_import_views,
-<<<<<<< HEAD
-    labs_due_views,
-=======
     lab_views,
->>>>>>> h-labui
+    labs_due_views,
     patient_views,
     report_views,
     rota_views,

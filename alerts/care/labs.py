@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -27,6 +27,12 @@ from alerts.rules import labs
 from alerts.ruleset.loading import rule_configs, rule_rows
 from patients.lab_tests import BY_LOINC, BY_NAME, FLAG_OF, LabTest
 from patients.models import LabResult, Patient, User
+
+# A clinician's clearing of hepatitis B risk is kept as the patient's history's change
+# reason (simple_history's column holds 100 characters): these words, then their note.
+HISTORY_REASON_LENGTH = 100
+HBV_CLEARED = "HBV risk cleared: "
+HBV_NOTE_LIMIT = HISTORY_REASON_LENGTH - len(HBV_CLEARED)
 
 # The tests whose results the rules read (IgA is recorded and drawn only).
 RULE_TESTS = tuple(BY_NAME[name].loinc for name in FLAG_OF)
@@ -56,6 +62,9 @@ class LabRecorded:
     change: Change
     flags_before: frozenset[str]
     flags_after: frozenset[str]
+    # The same result was recorded by the same person moments before (a double tap):
+    # `result` is that one and nothing new was written.
+    repeated: bool = False
 
 
 def as_rule_value(result: LabResult) -> labs.LabResult:
@@ -92,11 +101,34 @@ def lab_result_record(
     by: User | None,
     now: datetime | None = None,
     ruleset: rules.RuleSet | None = None,
+    repeat_window: timedelta | None = None,
 ) -> LabRecorded:
-    """Save one result and record what it means (see the module docstring)."""
+    """Save one result and record what it means (see the module docstring).
+
+    repeat_window: a result the same person recorded for this patient within it, with the
+    same test, date and value, is returned (repeated=True) rather than recorded twice — the
+    form's answer to a double tap or a resent POST. Checked under the patient's lock."""
     now = now or timezone.now()
     with transaction.atomic():
         lock_patient(patient)
+        if repeat_window is not None:
+            same = _same_result(patient, data, by=by, since=now - repeat_window)
+            if same is not None:
+                held = Patient.objects.get(pk=patient.pk).lab_flags
+                return LabRecorded(
+                    result=same,
+                    evaluation=labs.LabEvaluation(
+                        fired=(),
+                        level=rules.NONE,
+                        team_alerts=(),
+                        flags=_held(patient),
+                        latest=True,
+                    ),
+                    change=Change(concern=None, transition=""),
+                    flags_before=held,
+                    flags_after=held,
+                    repeated=True,
+                )
         # The rules after the lock: a draft approved meanwhile has worked this patient's
         # flags out again (lab_flags_refresh) and this result is read with its limits.
         rows = rule_rows()
@@ -158,6 +190,25 @@ def lab_result_record(
             flags_before=before,
             flags_after=patient.lab_flags,
         )
+
+
+def _same_result(patient: Patient, data: LabData, *, by: User | None, since: datetime):
+    quantitative = data.test.quantitative
+    return (
+        LabResult.objects.in_force()
+        .filter(
+            patient=patient,
+            test=data.test.loinc,
+            collected_on=data.collected_on,
+            value=data.value if quantitative else None,
+            unit=data.test.unit_named(data.unit) if quantitative else "",
+            positive=None if quantitative else bool(data.positive),
+            recorded_by=by,
+            recorded_at__gte=since,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _held(patient: Patient) -> labs.LabFlags:
@@ -255,7 +306,7 @@ def hbv_risk_clear(*, patient: Patient, by: User, note: str, now: datetime | Non
         if patient.lab_hbv_risk_id is None:
             return False
         patient.lab_hbv_risk_id = None
-        patient._change_reason = f"hepatitis B risk cleared by a clinician: {note}"[:100]
+        patient._change_reason = f"{HBV_CLEARED}{note}"[:HISTORY_REASON_LENGTH]
         patient._history_user = by
         patient.save(update_fields=["lab_hbv_risk"])
     return True

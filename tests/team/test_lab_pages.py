@@ -217,6 +217,24 @@ def test_recording_a_low_igg_sets_the_flag_and_opens_the_review_concern(client, 
 
 
 @pytest.mark.django_db
+def test_the_same_result_sent_twice_is_recorded_once(client, alice, erin, bob):
+    """A double tap or a resent form: the same person, patient, test, date and value within
+    two minutes is said to be recorded already; a colleague's, or a new value, is recorded."""
+    typed = {"test": IGG, "value": "4.4", "unit": "g/L", "collected_on": "2026-12-01"}
+    client.force_login(alice)
+    client.post(add(bob), typed)
+    again = client.post(add(bob), typed, follow=True)
+    assert "a moment ago: it is not recorded twice" in again.content.decode()
+    assert LabResult.objects.filter(patient=bob).count() == 1
+    assert Concern.objects.filter(patient=bob).count() == 1
+    client.post(add(bob), {**typed, "value": "4.3"})
+    assert LabResult.objects.filter(patient=bob).count() == 2
+    client.force_login(erin)
+    client.post(add(bob), typed)
+    assert LabResult.objects.filter(patient=bob).count() == 3
+
+
+@pytest.mark.django_db
 def test_a_result_in_mg_dl_shows_as_reported_and_converted(client, alice, bob):
     client.force_login(alice)
     client.post(
