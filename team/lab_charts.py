@@ -25,7 +25,7 @@ from decimal import ROUND_CEILING, Decimal
 from html import escape
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from diary_core.dates import local_date
 from symptoms.charts import AXIS, BACKGROUND, GRID, INJECTION, INK, READING, spread_labels
@@ -161,8 +161,15 @@ def review_words(chart: IgChart) -> str:
     }
 
 
+def pad_right() -> float:
+    """Room for the lines' labels: PAD_RIGHT, or more for a language whose words are
+    longer (about 0.6 em a character at the labels' size)."""
+    longest = max(len(lln_name()), len(review_name()))
+    return max(PAD_RIGHT, 0.6 * longest)
+
+
 def lln_name() -> str:
-    return _("Lower limit")
+    return pgettext("chart line", "Lower limit")
 
 
 def lln_value(chart: IgChart) -> str:
@@ -170,7 +177,7 @@ def lln_value(chart: IgChart) -> str:
 
 
 def review_name() -> str:
-    return _("Review level")
+    return pgettext("chart line", "Review level")
 
 
 def review_value(chart: IgChart) -> str:
@@ -327,7 +334,7 @@ def ig_chart_svg(chart: IgChart) -> str:
     summary = chart_summary(chart)
     style = (
         "display:block;width:100%;min-width:0;max-width:none;box-sizing:border-box;"
-        f"overflow:visible;height:{height:.2f}em;padding:0 {PAD_RIGHT}em 0 {PAD_LEFT}em"
+        f"overflow:visible;height:{height:.2f}em;padding:0 {pad_right():.1f}em 0 {PAD_LEFT}em"
     )
     return (
         '<div class="chart-frame" style="font-size:1rem;direction:ltr;text-align:left">'
