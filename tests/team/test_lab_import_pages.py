@@ -165,9 +165,13 @@ def test_the_page_documents_the_format_and_offers_an_example(client, alice, numb
     assert review.count("unknown patient") == 2
 
 
-def test_the_team_navigation_links_the_import(client, alice):
+def test_the_blood_tests_page_links_the_import(client, alice):
+    """The menu's "Blood tests" opens the tests due, which links the import (one menu item
+    for both, so the team's menu fits 1024 px)."""
     client.force_login(alice)
-    page = client.get(reverse("team:triage")).content.decode()
+    menu = client.get(reverse("team:triage")).content.decode()
+    assert reverse("team:tests_due") in menu
+    page = client.get(reverse("team:tests_due")).content.decode()
     assert reverse("team:lab_import") in page
 
 

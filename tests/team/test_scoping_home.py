@@ -26,12 +26,14 @@ def _files_matching(pattern: str) -> set[str]:
 def test_one_patient_is_looked_up_for_a_clinician_in_one_place():
     """No page fetches a patient by hand: each calls clinicians_patient. The other readers
     of Patient.objects.for_clinician read sets: the patient list, the lab import matching
-    a file's identifiers among the clinician's patients, and its page of what it recorded."""
+    a file's identifiers among the clinician's patients, its page of what it recorded, and
+    the list of blood tests due."""
     assert _files_matching(r"get_object_or_404\(\s*Patient\b") == set()
     assert _files_matching(r"Patient\.objects\.for_clinician\(") == {
         "team/patient_views.py",
         "alerts/care/lab_import.py",
         "team/lab_import_views.py",
+        "team/labs_due_views.py",
     }
 
 
