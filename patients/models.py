@@ -451,6 +451,18 @@ class Patient(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and "update_fields" not in kwargs:
+            # The flags a result holds are written only by alerts/care/labs.py (under the
+            # patient's lock). A page saving a copy loaded before a result was recorded
+            # must not write the old ones back: take them from the row as it is now.
+            held = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values(*(f"{field}_id" for field in self.LAB_FIELDS.values()))
+                .first()
+            )
+            for name, value in (held or {}).items():
+                setattr(self, name, value)
         if self._state.adding:
             for _ in range(5):
                 try:

@@ -165,6 +165,12 @@ class LabResultForm(forms.Form):
         """A value a laboratory can report: inside the test's bounds, in its unit."""
         if value is None or self.has_error(field):
             return
+        if field == "reference_low" and value == 0:
+            # A lower limit of 0 would make no result low: the clinic's default is meant.
+            self.add_error(
+                field, _("A lower limit of normal is above zero; leave it empty for the clinic's.")
+            )
+            return
         if test.low <= test.converted(value, unit) <= test.high:
             return
         factor = test.units[unit]

@@ -346,6 +346,8 @@ def _parse_lab(index: int, at_text: str, at: datetime, raw: dict, fail) -> Scena
         lln = _number(raw.get("lln"))
         if lln is None or lln <= 0:
             raise fail(f"must be a number above 0, in {unit} (got {raw.get('lln')!r})", "lln")
+        if test.converted(lln, unit) > test.high:
+            raise fail(f"{lln} {unit} is above any {test.name} limit; check the unit", "lln")
     return ScenarioEvent(**common, lab_value=value, lab_unit=unit, lab_lln=lln)
 
 

@@ -270,7 +270,7 @@ def _quantity_problem(test: LabTest, value: Decimal, unit: str) -> str:
             "test": test.name,
             "accepted": accepted,
         }
-    if -value.as_tuple().exponent > DECIMAL_PLACES:
+    if -value.normalize().as_tuple().exponent > DECIMAL_PLACES:
         return _("value has more than %(n)s decimal places") % {"n": DECIMAL_PLACES}
     if not test.low <= in_test_unit <= test.high:
         return _("value out of bounds: %(test)s is between %(low)s and %(high)s %(unit)s") % {
@@ -472,8 +472,19 @@ def _measured(
     if problem := _quantity_problem(test, value, unit):
         return Refused(number, problem, ref)
     for limit in (low, high):
-        if limit is not None and -limit.as_tuple().exponent > DECIMAL_PLACES:
+        if limit is not None and -limit.normalize().as_tuple().exponent > DECIMAL_PLACES:
             return Refused(number, _("reference range has more than 3 decimal places"), ref)
+    for limit in (low, high):
+        if limit is not None and not (0 < test.converted(limit, unit) <= test.high):
+            return Refused(
+                number,
+                _(
+                    "reference range out of bounds: a %(test)s limit is above 0 and at most "
+                    "%(high)s %(unit)s"
+                )
+                % {"test": test.name, "high": f"{test.high.normalize():f}", "unit": test.unit},
+                ref,
+            )
     if low is not None and high is not None and low > high:
         return Refused(number, _("reference low is above reference high"), ref)
     data = LabData(
@@ -555,13 +566,18 @@ def _fhir_patients(entries: list[dict]) -> dict[str, dict]:
 
 def _fhir_subject(obs: dict, in_bundle: dict[str, dict], patients: _Patients):
     subject = obs.get("subject") or {}
+    if not isinstance(subject, dict):
+        return None, _("no patient identifier")
     values = []
     if subject.get("reference"):
         resource = in_bundle.get(subject["reference"])
         if resource is None:
             return None, _("the subject is not a Patient in this bundle")
-        values = [i.get("value", "") for i in resource.get("identifier") or []]
-    elif (subject.get("identifier") or {}).get("value"):
+        identifiers = resource.get("identifier") or []
+        if not isinstance(identifiers, list):
+            identifiers = []
+        values = [i.get("value", "") for i in identifiers if isinstance(i, dict)]
+    elif isinstance(subject.get("identifier"), dict) and subject["identifier"].get("value"):
         values = [subject["identifier"]["value"]]
     values = [v for v in values if isinstance(v, str) and v.strip()]
     if not values:
@@ -686,6 +702,12 @@ def _fhir_observation(
     quantity = obs.get("valueQuantity")
     if not isinstance(quantity, dict) or quantity.get("value") is None:
         return refused(_("no valueQuantity: %(test)s is a number") % {"test": test.name})
+    if quantity.get("comparator"):
+        # "<0.40 g/L" is not 0.40: the rules cannot compare it; a person reads it.
+        return refused(
+            _("the value is given as “%(comparator)s” a number: record it by hand")
+            % {"comparator": str(quantity["comparator"])[:2]}
+        )
     value = Decimal(str(quantity["value"]))
     unit = _quantity_unit(quantity)
     ranges = obs.get("referenceRange") or []
@@ -844,7 +866,6 @@ def lab_import_record(
     its text is cleared. With `expected` (the count the person saw), ImportStale when the
     check now accepts another number of rows."""
     now = now or timezone.now()
-    ruleset = rule_configs(rule_rows())
     with transaction.atomic():
         if upload is not None:
             claimed = LabImport.objects.select_for_update().get(pk=upload.pk)
@@ -859,12 +880,17 @@ def lab_import_record(
         if expected is not None and len(report.accepted) != expected:
             raise ImportStale
         before = {p.pk: Patient.objects.get(pk=p.pk).risk_flags for p in report.patients}
-        for row in report.accepted:
+        # Each patient's newest result first: an older row of the file is then a late
+        # report, which sets nothing and tells nobody (a year-old low IgG in a file whose
+        # latest is normal must not open a review). The rules are read under the locks
+        # (lab_result_record), as for a typed result.
+        ordered = sorted(
+            report.accepted, key=lambda row: (row.patient.pk, row.data.collected_on), reverse=True
+        )
+        for row in ordered:
             try:
                 report.recorded.append(
-                    lab_result_record(
-                        patient=row.patient, data=row.data, by=by, now=now, ruleset=ruleset
-                    )
+                    lab_result_record(patient=row.patient, data=row.data, by=by, now=now)
                 )
             except Exception as error:
                 # Only the row and the error's kind: the values are health data.

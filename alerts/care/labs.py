@@ -203,6 +203,8 @@ def _same_result(patient: Patient, data: LabData, *, by: User | None, since: dat
             value=data.value if quantitative else None,
             unit=data.test.unit_named(data.unit) if quantitative else "",
             positive=None if quantitative else bool(data.positive),
+            reference_low=data.reference_low if quantitative else None,
+            reference_high=data.reference_high if quantitative else None,
             recorded_by=by,
             recorded_at__gte=since,
         )

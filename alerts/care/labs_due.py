@@ -92,9 +92,11 @@ def patient_labs_due(
 ) -> PatientDue:
     """One patient's tests due (three queries: the rules, the engine settings, the dates)."""
     now = now or timezone.now()
+    ruleset = ruleset or rule_configs(rule_rows())
     due_params = params(ruleset)
     annotated = with_lab_dates(Patient.objects.filter(pk=patient.pk)).get()
-    items = labs_due(due_input(annotated, now=now), due_params)
+    # LAB-DUE switched off in the admin: nothing is listed as due.
+    items = labs_due(due_input(annotated, now=now), due_params) if ruleset.active["LAB-DUE"] else []
     return PatientDue(
         patient=patient,
         items=items,
@@ -119,6 +121,9 @@ def labs_due_list(
     item overdue or due within the horizon, the longest overdue first, then by due date.
     A fixed number of queries whatever the number of patients."""
     now = now or timezone.now()
+    ruleset = ruleset or rule_configs(rule_rows())
+    if not ruleset.active["LAB-DUE"]:
+        return []
     due_params = params(ruleset)
     rows = []
     annotated = with_lab_dates(

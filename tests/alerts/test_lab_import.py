@@ -271,7 +271,9 @@ def test_nothing_is_half_written_when_one_row_fails(numbered, alice, monkeypatch
     )
     with pytest.raises(ImportFailed) as failed:
         lab_import_record(text=text, fmt=CSV, by=alice)
-    assert failed.value.row == 4
+    # Recorded patient by patient, each one's newest first (rows of a day in file order):
+    # RX1002's rows 4 and 5, then RX1001's row 2 — the third, which fails.
+    assert failed.value.row == 2
     assert len(calls) == 3
     assert not LabResult.objects.exists()
     assert not Alert.objects.exists()
@@ -435,3 +437,64 @@ def test_a_bundle_imported_twice_is_already_recorded(numbered, alice):
     report = lab_import_record(text=text, fmt=FHIR, by=alice)
     assert [(r.ref, r.reason) for r in report.refused] == [("igg", "already recorded")]
     assert LabResult.objects.count() == 1
+
+
+# Found in review -------------------------------------------------------------------------
+
+
+def test_an_old_low_row_in_a_file_whose_latest_is_normal_opens_no_review(numbered, alice):
+    """Each patient's newest row is recorded first: an older low row is a late report."""
+    report = lab_import_record(
+        text=csv_of(
+            f"RX1001,IgG,4.0,g/L,{day(400)},,",
+            f"RX1001,IgG,7.0,g/L,{day(200)},,",
+            f"RX1001,IgG,8.0,g/L,{day(5)},,",
+        ),
+        fmt=CSV,
+        by=alice,
+    )
+    assert len(report.recorded) == 3
+    assert not Alert.objects.filter(patient=numbered[0]).exists()
+    assert Patient.objects.get(pk=numbered[0].pk).lab_flags == frozenset()
+
+
+def test_a_file_whose_latest_is_low_still_tells_the_team(numbered, alice):
+    lab_import_record(
+        text=csv_of(f"RX1001,IgG,8.0,g/L,{day(200)},,", f"RX1001,IgG,4.0,g/L,{day(5)},,"),
+        fmt=CSV,
+        by=alice,
+    )
+    rules = set(Alert.objects.filter(patient=numbered[0]).values_list("rule__rule_id", flat=True))
+    assert rules == {"LAB-IG-LOW", "LAB-IG-REVIEW"}
+    assert Patient.objects.get(pk=numbered[0].pk).lab_flags == {"low_ig"}
+
+
+@pytest.mark.parametrize(
+    ("low", "reason"),
+    [("0", "reference range out of bounds"), ("99", "reference range out of bounds")],
+)
+def test_a_reference_range_no_laboratory_gives_is_refused(numbered, alice, low, reason):
+    report = check(csv_of(f"RX1001,IgM,0.3,g/L,{day(3)},{low},"), alice)
+    assert report.accepted == [] and reason in report.refused[0].reason
+
+
+def test_trailing_zeros_are_not_extra_decimal_places(numbered, alice):
+    report = check(csv_of(f"RX1001,IgG,4.4000,g/L,{day(3)},5.6500,"), alice)
+    assert len(report.accepted) == 1 and report.refused == []
+
+
+def test_a_value_with_a_comparator_is_refused_not_read_as_the_number(numbered, alice):
+    text = bundle(
+        observation("igm", "2472-9", value={**ucum(0.40, "g/L"), "comparator": "<"}),
+    )
+    report = check(text, alice, fmt=FHIR)
+    assert report.accepted == []
+    assert "record it by hand" in report.refused[0].reason
+
+
+@pytest.mark.parametrize("identifier", ["RX1001", ["RX1001"], [None], {"value": 1}])
+def test_a_malformed_patient_identifier_is_a_refused_row_not_an_error(numbered, alice, identifier):
+    data = json.loads(bundle(observation("igg", "2465-3", value=ucum(7.0, "g/L"))))
+    data["entry"][0]["resource"]["identifier"] = identifier
+    report = check(json.dumps(data), alice, fmt=FHIR)
+    assert report.accepted == [] and len(report.refused) == 1

@@ -190,3 +190,43 @@ def test_the_patients_own_contact_in_a_concern_opened_by_a_result_is_told_to_the
     told = Notification.objects.filter(concern__patient=bob).count()
     submit_entry(fresh(bob), at(6, 8), temp="37.7")
     assert Notification.objects.filter(concern__patient=bob).count() == told
+
+
+def test_a_page_saving_an_older_copy_of_the_patient_keeps_the_flags_a_result_set(bob):
+    """Found in review: a form that loaded the patient before a result was recorded saved
+    the whole row back, and with it the old (empty) result-held flags."""
+    stale = fresh(bob)
+    record(bob, "IgG", "4.0", "g/L")
+    stale.er_recurrent_infection = True
+    stale.save()
+    bob = fresh(bob)
+    assert bob.lab_low_ig_id is not None
+    assert bob.elevated_risk == {"low_ig", "recurrent_infection"}
+    assert bob.history.first().lab_low_ig_id == bob.lab_low_ig_id
+
+
+def test_a_corrected_reference_range_sent_at_once_is_recorded(bob, alice):
+    from datetime import timedelta
+
+    first = lab_result_record(
+        patient=bob,
+        data=LabData(
+            test=BY_NAME["IgG"], collected_on=date(2026, 11, 2), value=Decimal("5.0"), unit="g/L"
+        ),
+        by=alice,
+        repeat_window=timedelta(minutes=2),
+    )
+    again = lab_result_record(
+        patient=bob,
+        data=LabData(
+            test=BY_NAME["IgG"],
+            collected_on=date(2026, 11, 2),
+            value=Decimal("5.0"),
+            unit="g/L",
+            reference_low=Decimal("4.5"),
+        ),
+        by=alice,
+        repeat_window=timedelta(minutes=2),
+    )
+    assert not again.repeated and again.result.pk != first.result.pk
+    assert fresh(bob).lab_flags == frozenset()  # 5.0 is normal against the lab's 4.5

@@ -448,3 +448,18 @@ def test_a_result_of_another_patient_is_not_found_through_this_one(client, alice
     assert response.status_code == 404
     daves.refresh_from_db()
     assert daves.withdrawn_at is None
+
+
+@pytest.mark.django_db
+def test_a_lower_limit_of_zero_is_refused_and_no_result_is_kept_in_a_cookie(client, alice, bob):
+    client.force_login(alice)
+    typed = {"test": IGG, "value": "0.5", "unit": "g/L", "collected_on": "2026-12-01"}
+    refused = client.post(add(bob), {**typed, "reference_low": "0"})
+    assert refused.status_code == 400
+    assert "A lower limit of normal is above zero" in refused.content.decode()
+    assert not LabResult.objects.filter(patient=bob).exists()
+    done = client.post(add(bob), typed)
+    assert done.status_code == 302
+    # The message that says the result waits in the session (the database), not a cookie.
+    assert "messages" not in done.cookies
+    assert "0.5 g/L" in client.get(done["Location"]).content.decode()

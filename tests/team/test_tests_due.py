@@ -294,3 +294,15 @@ def test_charlie_gets_404_and_nothing_changes(client, charlie, bob):
     bob.refresh_from_db()
     assert bob.treatment_stopped_on is None
     assert not AccessLog.objects.filter(patient=bob).exists()
+
+
+@pytest.mark.django_db
+def test_lab_due_switched_off_in_the_admin_lists_nothing(client, alice, clinic):
+    from alerts.models import AlertRule
+
+    AlertRule.objects.filter(rule_id="LAB-DUE").update(active=False)
+    client.force_login(alice)
+    html = client.get(LIST).content.decode()
+    assert "<tbody>" not in html
+    assert "Bob Baker" not in html
+    assert "No blood tests overdue or due in the next 14 days." in html
