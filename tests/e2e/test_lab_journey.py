@@ -71,6 +71,7 @@ def test_a_low_igg_sets_bobs_flag_and_his_next_fever_is_a_contact(
     # 1. Alice records Bob's IgG on his page.
     alice.goto("/team/patients/")
     alice.get_by_role("link", name=re.compile("Bob Baker")).first.click()
+    bobs_page = alice.url
     labs = alice.locator("#labs")
     expect(labs.get_by_role("heading", name="Blood results")).to_be_visible()
     labs.get_by_label("Test").select_option(label="IgG")
@@ -119,6 +120,17 @@ def test_a_low_igg_sets_bobs_flag_and_his_next_fever_is_a_contact(
     alice.goto("/team/")
     row = alice.get_by_role("row").filter(has_text="Bob Baker").first
     expect(row).to_contain_text("CONTACT")
+
+    # The result was typed for the demo: Alice withdraws it as entered in error, and the
+    # flag it held goes (the later journeys read Bob as he was).
+    alice.goto(bobs_page)
+    row = alice.locator("#labs tbody tr").filter(has_text="4.4 g/L").first
+    row.get_by_text("Entered in error").click()
+    row.get_by_role("button", name="Withdraw the result").click()
+    expect(alice.locator("#labs")).to_contain_text("Withdrawn as entered in error")
+    # The flags in force no longer hold it (the flag's history below still shows it was).
+    expect(alice.locator("#labs .flag-low_ig")).to_have_count(0)
+    journey.step(alice, "the result withdrawn")
 
     # 3. Who needs bloods this fortnight.
     alice.set_viewport_size({"width": 1024, "height": 800})
