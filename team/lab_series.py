@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from alerts.care.labs import as_rule_value
 from alerts.rules import RuleSet
+from alerts.rules import labs as lab_rules
 from alerts.rules.labs import LLN_PARAM, REVIEW_PARAM, REVIEW_RULE
 from alerts.ruleset.loading import rule_configs, rule_rows
 from patients.lab_models import LabResult
@@ -74,8 +76,9 @@ def ig_charts(patient: Patient, *, rules: RuleSet | None = None) -> list[IgChart
         lln, source = lln_of(mine[-1], name, rules)
         review = percent = None
         if lln is not None and name in REVIEW_PARAM:
+            # The rule's own arithmetic (alerts/rules/labs.py): the line is where it fires.
             percent = Decimal(str(rules.param(REVIEW_RULE, REVIEW_PARAM[name])))
-            review = lln * (Decimal(100) - percent) / Decimal(100)
+            review = lab_rules.review_level(as_rule_value(mine[-1]), rules)
         charts.append(
             IgChart(
                 test=name,
@@ -92,14 +95,14 @@ def ig_charts(patient: Patient, *, rules: RuleSet | None = None) -> list[IgChart
 
 
 def lln_of(result: LabResult, name: str, rules: RuleSet) -> tuple[Decimal | None, str]:
-    """The LLN a result is compared with, in the test's unit, and whose it is: the
-    laboratory's, else the clinic's (none for IgA, which has no clinic default)."""
-    own = result.lln_in_test_unit
-    if own is not None:
-        return own, "lab"
+    """The LLN a result is compared with, in the test's unit, and whose it is: the rule's
+    own choice (alerts/rules/labs.py: the laboratory's, else the clinic's); IgA, which no
+    rule reads, has only the laboratory's."""
+    value = as_rule_value(result)
     if name in LLN_PARAM:
-        return Decimal(str(rules.param(*LLN_PARAM[name]))), "clinic"
-    return None, ""
+        return lab_rules.lln_of(value, rules)
+    own = value.lab_lln
+    return (own, "lab") if own is not None else (None, "")
 
 
 def shown_charts(charts: list[IgChart]) -> list[ShownChart]:
