@@ -83,11 +83,6 @@ INSTALLED_APPS = [
     "team",
 ]
 
-# Flash messages can say a result ("Recorded IgG 4.4 g/L …"): keep them in the session,
-# in the database, never in a cookie the browser holds (Django's default keeps short ones
-# in a signed but readable cookie).
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

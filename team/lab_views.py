@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,12 +17,9 @@ from alerts.care.labs import hbv_risk_clear, lab_result_record, lab_result_withd
 from patients.access import clinician_required, clinicians_patient
 from patients.lab_models import LabResult
 from team.lab_forms import HbvClearForm, LabResultForm
-from team.labs import day_words, recorded_message, result_words
+from team.labs import day_words, recorded_message, result_words, say_about_labs
 from team.patient_views import patient_page
 
-# The message is shown in the blood results panel (the page comes back scrolled there),
-# not at the top of the page (templates/base.html leaves it to the panel).
-IN_PANEL = "in-panel"
 # The same result sent again this soon by the same person is a double tap or a resent form.
 REPEAT_WINDOW = timedelta(minutes=2)
 
@@ -48,14 +44,15 @@ def lab_add(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result_words(recorded.result),
             "day": day_words(recorded.result.collected_on),
         }
-        messages.info(
+        say_about_labs(
             request,
+            patient,
             _("You recorded %(test)s %(result)s (%(day)s) a moment ago: it is not recorded twice.")
             % words,
-            extra_tags=IN_PANEL,
+            level="info",
         )
         return _back(patient)
-    messages.success(request, recorded_message(recorded), extra_tags=IN_PANEL)
+    say_about_labs(request, patient, recorded_message(recorded))
     return _back(patient)
 
 
@@ -73,7 +70,7 @@ def lab_withdraw(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
         "day": day_words(result.collected_on),
     }
     if not lab_result_withdraw(result=result, by=request.user):
-        messages.info(request, _("That result was withdrawn already."), extra_tags=IN_PANEL)
+        say_about_labs(request, patient, _("That result was withdrawn already."), level="info")
         return _back(patient)
     patient.refresh_from_db()
     after = set(patient.lab_flags)
@@ -83,7 +80,7 @@ def lab_withdraw(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     else:
         text += " " + _("No risk flag changed.")
     text += " " + _("Alerts it raised stay open until the team resolves them.")
-    messages.success(request, text, extra_tags=IN_PANEL)
+    say_about_labs(request, patient, text)
     return _back(patient)
 
 
@@ -99,9 +96,12 @@ def hbv_clear(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("Hepatitis B risk from a result is cleared; your note is in the history.")
         if patient.hbv_risk:
             text += " " + _("The team's own tick for hepatitis B risk stays: untick it there.")
-        messages.success(request, text, extra_tags=IN_PANEL)
+        say_about_labs(request, patient, text)
     else:
-        messages.info(
-            request, _("No result holds a hepatitis B risk: nothing to clear."), extra_tags=IN_PANEL
+        say_about_labs(
+            request,
+            patient,
+            _("No result holds a hepatitis B risk: nothing to clear."),
+            level="info",
         )
     return _back(patient)

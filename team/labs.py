@@ -307,3 +307,22 @@ def lab_why_text(why) -> str:
     if day:
         text += " · " + _("collected %(day)s") % {"day": day}
     return text
+
+
+# What the last action on a patient's blood results said ("Recorded IgG 4.4 g/L …"): it
+# names a result, so it waits in the session (in the database) for the page the action
+# returns to, never in the messages framework's default cookie.
+SAID = "team_labs_said"
+
+
+def say_about_labs(request, patient, text: str, *, level: str = "success") -> None:
+    request.session[SAID] = {"patient": patient.pk, "text": str(text), "level": level}
+
+
+def said_about_labs(request, patient) -> dict | None:
+    """The words waiting for this patient's page (taken once), or None."""
+    said = request.session.get(SAID)
+    if not said or said.get("patient") != patient.pk:
+        return None
+    del request.session[SAID]
+    return said

@@ -48,7 +48,7 @@ from team import exports, fhir
 from team.forms import CaregiverForm, EnrolForm, IdentityForm, RiskFlagsForm
 from team.lab_forms import HbvClearForm, LabResultForm
 from team.lab_series import ig_charts, shown_charts
-from team.labs import flags_shown, flags_shown_many, lab_flag_words, result_rows
+from team.labs import flags_shown, flags_shown_many, lab_flag_words, result_rows, said_about_labs
 from team.summary import Summary, summary_build
 
 PAGE_SIZE = 25
@@ -284,6 +284,7 @@ def patient_page(
             "lab_rows": result_rows(patient),
             "lab_form": forms.get("lab_form") or LabResultForm(today=patient.today()),
             "hbv_form": forms.get("hbv_form") or HbvClearForm(),
+            "lab_said": said_about_labs(request, patient),
             "lab_charts": shown_charts(ig_charts(patient)),
         },
         status=status,

@@ -460,6 +460,6 @@ def test_a_lower_limit_of_zero_is_refused_and_no_result_is_kept_in_a_cookie(clie
     assert not LabResult.objects.filter(patient=bob).exists()
     done = client.post(add(bob), typed)
     assert done.status_code == 302
-    # The message that says the result waits in the session (the database), not a cookie.
+    # The words that name the result wait in the session (the database), not a cookie.
     assert "messages" not in done.cookies
     assert "0.5 g/L" in client.get(done["Location"]).content.decode()
