@@ -95,7 +95,9 @@ from patients.models import Patient, PatientReminder
 from symptoms.reminders import daily_reminders_sweep, reminders_send
 
 bob = Patient.objects.get(user__username="bob")
-noon = ahead(bob.zone, time(12, 0))
+# A noon at least a day ahead: a day Bob has not written his diary yet. The journeys before
+# this one write today's, and before today's noon (after midnight) no reminder is due.
+noon = ahead(bob.zone, time(12, 0), margin=timedelta(days=1))
 daily_reminders_sweep(now=noon)
 assert PatientReminder.objects.filter(patient=bob, kind="daily", channel="push").exists()
 reminders_send(now=noon)
