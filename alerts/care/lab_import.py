@@ -82,11 +82,11 @@ CSV_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 
 EXAMPLE_CSV = (
     "hospital_number,national_number,test,value,unit,collected_on,reference_low,reference_high\r\n"
-    "RX1001,,IgG,4.4,g/L,2026-11-30,5.65,16.0\r\n"
-    "RX1001,,IgM,35,mg/dL,2026-11-30,40,230\r\n"
-    "RX1001,,751-8,2.1,10^9/L,2026-11-30,1.5,7.5\r\n"
-    "RX1002,,HBsAg,negative,,28/11/2026,,\r\n"
-    "RX1002,,16933-4,positive,,28/11/2026,,\r\n"
+    "RX1001,,IgG,4.4,g/L,2025-11-30,5.65,16.0\r\n"
+    "RX1001,,IgM,35,mg/dL,2025-11-30,40,230\r\n"
+    "RX1001,,751-8,2.1,10^9/L,2025-11-30,1.5,7.5\r\n"
+    "RX1002,,HBsAg,negative,,28/11/2025,,\r\n"
+    "RX1002,,16933-4,positive,,28/11/2025,,\r\n"
 )
 
 
