@@ -537,6 +537,11 @@ class Patient(models.Model):
         return self.er_reasons(tuple(getattr(self, f) for f in self.ER_FIELDS.values()))
 
     @property
+    def hand_flags(self) -> frozenset[str]:
+        """Every flag the team ticked, hepatitis B risk included (never cleared by a result)."""
+        return self.hand_elevated_risk | ({"hbv_risk"} if self.hbv_risk else frozenset())
+
+    @property
     def lab_flags(self) -> frozenset[str]:
         """The flags a laboratory result holds (low_ig, cytopenia, hbv_risk)."""
         return frozenset(

@@ -109,7 +109,7 @@ def flags_shown(
     ever") or held by a result ("… (from the result of 1 Dec 2026)"); both when both."""
     if holders is None:
         holders = _holders([patient])
-    hand = patient.hand_elevated_risk | ({"hbv_risk"} if patient.hbv_risk else set())
+    hand = patient.hand_flags
     shown = []
     for code in FLAG_ORDER:
         if code in hand:

@@ -814,7 +814,7 @@ def _flag_changes(accepted: list[Accepted], ruleset: rules.RuleSet, now: datetim
             positives = [r for r in new if r.test in labs.HBV_MARKERS and r.positive]
             hbv = positives[0].key if positives else None
         held = labs.flags_from(rule_results(patient) + new, hbv, ruleset).names()
-        hand = patient.hand_elevated_risk | ({"hbv_risk"} if patient.hbv_risk else set())
+        hand = patient.hand_flags
         after = tuple(sorted(hand | held))
         changes.append(FlagChange(rows[0].patient, tuple(patient.risk_flags), after))
     return changes
