@@ -57,7 +57,15 @@ class RuleSet:
     no stored row keeps its definition's values.
     """
 
-    __slots__ = ("levels", "active", "params", "remeasure_minutes", "windows", "_compared")
+    __slots__ = (
+        "levels",
+        "active",
+        "params",
+        "remeasure_minutes",
+        "windows",
+        "_compared",
+        "_plan",
+    )
 
     def __init__(
         self,
@@ -70,6 +78,7 @@ class RuleSet:
         self.params: dict[str, dict[str, Any]] = {}
         self.remeasure_minutes: dict[str, int | None] = {}
         self._compared: tuple[RuleSet, frozenset[str]] | None = None
+        self._plan: tuple[Mapping, tuple[tuple[str, Callable, dict], ...]] | None = None
         configs = configs or {}
         for rule_id, definition in DEFAULT_RULES.items():
             config = configs.get(rule_id)
@@ -117,12 +126,20 @@ class RuleSet:
     ) -> dict:
         """Run each active rule's check on `subject` with the rule's parameters; the ones
         that found something, by rule id, in the checks' (table) order."""
+        # The active checks with their parameters, worked out once per table: a rule set is
+        # not changed after it is built, and every entry runs the same table.
+        if self._plan is None or self._plan[0] is not checks:
+            active = tuple(
+                (rule_id, check, self.params[rule_id])
+                for rule_id, check in checks.items()
+                if self.active[rule_id]
+            )
+            self._plan = (checks, active)
         found = {}
-        for rule_id, check in checks.items():
-            if self.active[rule_id]:
-                result = check(subject, self.params[rule_id])
-                if result is not None:
-                    found[rule_id] = result
+        for rule_id, check, params in self._plan[1]:
+            result = check(subject, params)
+            if result is not None:
+                found[rule_id] = result
         return found
 
 

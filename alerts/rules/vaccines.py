@@ -48,6 +48,8 @@ _UNSURE = re.compile(r"\?|not\s+sure|unsure|don'?t\s+know|dunno|maybe|check", re
 def live_vaccines_named(text: str) -> list[str]:
     """The live vaccines a free-text plan names; "live vaccine" when it only says so, or
     "maybe live" when it is unsure (the team checks)."""
+    if not text:  # most entries plan no vaccine: skip the patterns
+        return []
     named = [name for name, pattern in _NAMED if pattern.search(text)]
     if named:
         return named
