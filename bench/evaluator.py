@@ -7,9 +7,7 @@ Prints one JSON line: {"evaluator_entries_per_s": ..., "inputs": ...}. No Django
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
-import pstats
 import random
 import sys
 import time
@@ -103,9 +101,13 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     inputs = make_inputs(500)
-    if args.profile:
-        cProfile.runctx("measure(inputs, args.seconds)", globals(), locals(), "/tmp/eval.prof")
-        pstats.Stats("/tmp/eval.prof").sort_stats("cumulative").print_stats(25)
+    if args.profile:  # the sampling profiler of the request profiles (dev requirements)
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            measure(inputs, args.seconds)
+        print(profiler.output_text(unicode=False, color=False, short_mode=True))
         return
     rate = measure(inputs, args.seconds)
     print(

@@ -97,6 +97,23 @@ class BareUser(SignedInPatient):
                 answer.failure(f"status {answer.status_code}")
 
 
+class NoopUser(SignedInPatient):
+    """The floor of Django's request cycle for a signed-in POST: the session and the user
+    read, the CSRF token checked, nothing done (what the submit cannot go below)."""
+
+    @task
+    def submit(self) -> None:
+        with self.client.post(
+            "/bench/noop/",
+            data={"note": "x"},
+            headers=self.headers(),
+            name="noop",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code != 204:
+                answer.failure(f"status {answer.status_code}")
+
+
 class NurseUser(FastHttpUser):
     """Opens the triage queue of the 2,000-patient team again and again."""
 

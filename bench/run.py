@@ -8,7 +8,9 @@ with 200,000 entries and 20,000 alerts; 100,000 patients in all), then measures:
   submit_rps / bare_insert_rps   diary submissions through the real views (the form post,
                                  which evaluates and records the entry, then the result page
                                  that reads the record), against a bare view on the same
-                                 stack that inserts one row (locust)
+                                 stack that inserts one row (locust); and the floor of a
+                                 signed-in POST (session, user, CSRF, nothing done) against
+                                 the same, as noop_ratio
   alert delivery                 entry commit -> the alert e-mail accepted by a local SMTP
                                  sink (scripts/smtp_sink.py), through the real worker, against
                                  a floor: a no-op task's round trip plus one direct SMTP send
@@ -277,26 +279,24 @@ def main() -> int:
         stack.start("web", web_command(stack, workers=2))
         stack.wait_until_healthy()
 
-        print("· load: bare insert and diary submit, alternating", flush=True)
-        for warm_up in ("BareUser", "PatientUser"):  # connections, caches, JIT-free warm-up
-            locust(
-                stack,
-                people_file,
-                warm_up,
-                "bare" if warm_up == "BareUser" else "submit",
-                users,
-                5,
-                workdir,
-            )
-        bare, submit = [], []
+        print("· load: bare insert, signed-in no-op and diary submit, in turn", flush=True)
+        loads = {"BareUser": "bare", "NoopUser": "noop", "PatientUser": "submit"}
+        for warm_up, name in loads.items():  # connections, caches, JIT-free warm-up
+            locust(stack, people_file, warm_up, name, users, 5, workdir)
+        runs: dict[str, list[dict]] = {name: [] for name in loads.values()}
         for _ in range(rounds):
-            bare.append(locust(stack, people_file, "BareUser", "bare", users, seconds, workdir))
-            submit.append(
-                locust(stack, people_file, "PatientUser", "submit", users, seconds, workdir)
-            )
+            for user_class, name in loads.items():
+                runs[name].append(
+                    locust(stack, people_file, user_class, name, users, seconds, workdir)
+                )
+        bare, noop, submit = runs["bare"], runs["noop"], runs["submit"]
         results["bare_insert_rps"] = round(statistics.median(r["rps"] for r in bare), 1)
+        # The floor of Django's request cycle for a signed-in POST (issue 37): the session and
+        # user read, CSRF checked, nothing done. The submit cannot go faster than this.
+        results["signed_in_noop_rps"] = round(statistics.median(r["rps"] for r in noop), 1)
         results["submit_rps"] = round(statistics.median(r["rps"] for r in submit), 1)
         results["submit_ratio"] = round(results["submit_rps"] / results["bare_insert_rps"], 3)
+        results["noop_ratio"] = round(results["signed_in_noop_rps"] / results["bare_insert_rps"], 3)
         results["submit_p95_ms"] = statistics.median(r["p95_ms"] for r in submit)
         results["result_page_p95_ms"] = statistics.median(r["others"]["result"] for r in submit)
 

@@ -40,5 +40,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.BENCH_ENDPOINTS:  # never in production: the benchmark's bare-insert baseline
-    urlpatterns.append(path("bench/insert/", views.bench_insert, name="bench_insert"))
+if settings.BENCH_ENDPOINTS:  # never in production: the benchmark's baselines
+    urlpatterns += [
+        path("bench/insert/", views.bench_insert, name="bench_insert"),
+        path("bench/noop/", views.bench_noop, name="bench_noop"),
+    ]

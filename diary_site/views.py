@@ -236,3 +236,11 @@ def bench_insert(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_bare (note) VALUES (%s)", [request.POST.get("note", "")])
     return HttpResponse(status=204)
+
+
+@require_POST
+@login_required
+def bench_noop(request: HttpRequest) -> HttpResponse:
+    """`make bench` only: the floor of a signed-in POST on this stack. The session and the
+    user are read (as the diary's Save reads them), the CSRF token checked; nothing is done."""
+    return HttpResponse(status=204)
