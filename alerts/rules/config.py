@@ -126,8 +126,19 @@ class RuleSet:
     ) -> dict:
         """Run each active rule's check on `subject` with the rule's parameters; the ones
         that found something, by rule id, in the checks' (table) order."""
-        # The active checks with their parameters, worked out once per table: a rule set is
-        # not changed after it is built, and every entry runs the same table.
+        found = {}
+        for rule_id, check, params in self.plan(checks):
+            result = check(subject, params)
+            if result is not None:
+                found[rule_id] = result
+        return found
+
+    def plan(
+        self, checks: Mapping[str, Callable[[Any, dict[str, Any]], Any]]
+    ) -> tuple[tuple[str, Callable[[Any, dict[str, Any]], Any], dict[str, Any]], ...]:
+        """The active rules' checks with their parameters, in the table's order. Worked
+        out once per table: a rule set is not changed after it is built, and every entry
+        runs the same table."""
         if self._plan is None or self._plan[0] is not checks:
             active = tuple(
                 (rule_id, check, self.params[rule_id])
@@ -135,12 +146,7 @@ class RuleSet:
                 if self.active[rule_id]
             )
             self._plan = (checks, active)
-        found = {}
-        for rule_id, check, params in self._plan[1]:
-            result = check(subject, params)
-            if result is not None:
-                found[rule_id] = result
-        return found
+        return self._plan[1]
 
 
 DEFAULT_RULESET = RuleSet()

@@ -63,12 +63,11 @@ def evaluate_pair(first: EvaluationInput, second: EvaluationInput) -> tuple[Eval
     ctx = EntryContext(first, rules)
     ctx.reads = reads = []
     fired: dict[str, Why] = {}
-    for rule_id, check in CHECKS.items():
-        if rules.active[rule_id]:
-            ctx.running = rule_id
-            result = check(ctx, rules.params[rule_id])
-            if result is not None:
-                fired[rule_id] = result
+    for rule_id, check, params in rules.plan(CHECKS):
+        ctx.running = rule_id
+        result = check(ctx, params)
+        if result is not None:
+            fired[rule_id] = result
     ctx.reads = None
     differing = rules.differing(other)
     same_prior = first.prior_alerts == second.prior_alerts
@@ -83,12 +82,8 @@ def evaluate_pair(first: EvaluationInput, second: EvaluationInput) -> tuple[Eval
         other_fired = dict(fired)
     else:
         other_fired = {}
-        for rule_id, check in CHECKS.items():
-            if not other.active[rule_id]:
-                continue
-            result = (
-                check(other_ctx, other.params[rule_id]) if rule_id in rerun else fired.get(rule_id)
-            )
+        for rule_id, check, params in other.plan(CHECKS):
+            result = check(other_ctx, params) if rule_id in rerun else fired.get(rule_id)
             if result is not None:
                 other_fired[rule_id] = result
     if same_prior and differing.isdisjoint(CONCLUSION_READS) and other_fired == fired:

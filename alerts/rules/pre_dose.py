@@ -56,6 +56,9 @@ def pre_dose_check(
     config = ruleset(rules)
     if not config.active["INJ-DUE-INF"]:
         return None
+    due = dose_due_soon(profile, injections, as_of=as_of, rules=config)
+    if due is None:
+        return None
     lookback = timedelta(days=config.param("INJ-DUE-INF", "lookback_days"))
     recent = {
         alert.rule_id
@@ -65,11 +68,7 @@ def pre_dose_check(
         and timedelta(0) <= as_of - alert.at <= lookback
     }
     infections = sorted(recent | set(current))
-    # Most entries follow no infection: the dose arithmetic is then not needed.
     if not infections:
-        return None
-    due = dose_due_soon(profile, injections, as_of=as_of, rules=config)
-    if due is None:
         return None
     why = {"next_dose": due.number, "due": due.due.isoformat(), "infection_rules": infections}
     return pre_dose_key(due), why
