@@ -29,7 +29,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from alerts.care.models import Concern, ConcernEvent, Notification
@@ -76,13 +76,12 @@ def shift_at(team: CareTeam, at: datetime, shifts: list[RotaShift] | None = None
     return max(found, key=lambda item: (item[0], item[1]))[2]
 
 
-def _member(field: str) -> Exists:
+def _member(field: str) -> ExpressionWrapper:
     """For annotating a shift or a swap: whether the person in `field` is still an active
     member of its team (someone who left is not on call)."""
-    return Exists(
-        CareTeamMembership.objects.filter(
-            team_id=OuterRef("team_id"), user_id=OuterRef(field), user__is_active=True
-        )
+    members = CareTeamMembership.objects.filter(team_id=OuterRef("team_id"), user__is_active=True)
+    return ExpressionWrapper(
+        Q(**{f"{field}__in": members.values("user_id")}), output_field=BooleanField()
     )
 
 
