@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Case, Exists, F, Func, IntegerField, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,8 +27,8 @@ from alerts.care.concerns import (
     concern_take,
     team_colleagues,
 )
-from alerts.care.oncall import on_call_many, out_of_hours_reached
-from alerts.care.triage import queue_counts, queue_rows
+from alerts.care.oncall import on_call_many
+from alerts.care.triage import COUNTS, queue_counts, queue_rows
 from alerts.models import (
     Alert,
     AlertRule,
@@ -41,7 +42,7 @@ from alerts.models import (
 from diary_core.next_page import next_page
 from patients.access import clinician_required, clinicians_patient
 from patients.audit import access_record
-from patients.models import AccessLog, CareTeam
+from patients.models import AccessLog, CareTeam, User
 from team.forms import AssignForm, ResolveForm, SnoozeForm
 
 
@@ -77,10 +78,12 @@ def triage(request: HttpRequest) -> HttpResponse:
     Filters (team, level, status, owner, rule) are plain GET parameters, so the page works
     without JavaScript; with HTMX the table refreshes itself every 30 s.
     """
-    teams = list(CareTeam.objects.for_clinician(request.user).order_by("name"))
+    teams = list(_header_teams(request.user))
     team_ids = [t.pk for t in teams]
     chosen = {key: request.GET.get(key, "") for key in ("team", "level", "status", "owner", "rule")}
-    concerns = Concern.objects.for_clinician(request.user)
+    # The clinician's teams, read above: the same scope as Concern.objects.for_clinician,
+    # without a second reading of the memberships in the page's query.
+    concerns = Concern.objects.filter(patient__team_id__in=team_ids)
     if chosen["team"].isdigit() and int(chosen["team"]) in team_ids:
         concerns = concerns.filter(patient__team_id=int(chosen["team"]))
     if chosen["status"] == "open":
@@ -97,24 +100,21 @@ def triage(request: HttpRequest) -> HttpResponse:
             .exclude(status=Alert.Status.RESOLVED)
             .values("concern_id")
         )
-    all_levels = queue_counts(concerns)
-    if chosen["level"] in (Level.URGENT, Level.CONTACT):
-        concerns = concerns.filter(level=chosen["level"])
+    level = chosen["level"] if chosen["level"] in (Level.URGENT, Level.CONTACT) else ""
+    # The header counts every level: with a level chosen they take a query of their own,
+    # else they come with the page.
+    all_levels = queue_counts(concerns) if level else None
+    if level:
+        concerns = concerns.filter(level=level)
     page = int(chosen_page) if (chosen_page := request.GET.get("page", "")).isdigit() else 1
     page = min(max(page, 1), 10_000)
     start = (page - 1) * TRIAGE_PAGE
     now = timezone.now()
-    # Whether a page went unanswered (the row shows the team's out-of-hours route), read
-    # with the rows: no query of its own.
-    rows, has_next = queue_rows(
-        concerns.annotate(out_of_hours=out_of_hours_reached()),
-        now=now,
-        start=start,
-        size=TRIAGE_PAGE,
-    )
+    rows, has_next, shown = queue_rows(concerns, now=now, start=start, size=TRIAGE_PAGE)
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
-    shown = queue_counts(concerns) if chosen["level"] else all_levels
+    shown = shown or dict.fromkeys(COUNTS, 0)
+    all_levels = all_levels or shown
     context = {
         "rows": rows,
         "counts": {
@@ -125,7 +125,6 @@ def triage(request: HttpRequest) -> HttpResponse:
         },
         "chosen": chosen,
         "teams": teams,
-        "rules": list(AlertRule.objects.order_by("title").values_list("rule_id", "title")),
         "page": {
             "first": start + 1,
             "last": start + len(rows),
@@ -144,18 +143,46 @@ def triage(request: HttpRequest) -> HttpResponse:
         access_record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "team/_triage_table.html", context)
-    # A clinical lead (the approval permission) sees how many rule changes wait for her.
-    context["rule_changes"] = (
-        RuleDraft.objects.filter(status=RuleDraft.Status.DRAFT).count()
-        if request.user.has_perm(APPROVE_PERMISSION)
-        else None
-    )
+    context["rules"] = list(AlertRule.objects.order_by("title").values_list("rule_id", "title"))
+    context["rule_changes"] = teams[0].rule_changes
+    context["unread"] = teams[0].unread
     people = on_call_many(teams, now)
     context["on_call"] = [(team, *people[team.pk]) for team in teams]
-    context["unread"] = Notification.objects.filter(
-        recipient=request.user, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).count()
     return render(request, "team/triage.html", context)
+
+
+# The one backend that grants permissions (django-axes only refuses logins).
+PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _header_teams(user):
+    """The clinician's teams, each carrying the page header's two counts (the same on
+    every row, read once by PostgreSQL): her unread in-app notifications, and, for a
+    clinical lead (the approval permission, as Django's ModelBackend grants it), the rule
+    changes waiting for her (None for anyone else)."""
+    unread = Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    )
+    drafts = RuleDraft.objects.filter(status=RuleDraft.Status.DRAFT)
+    may_approve = User.objects.with_perm(APPROVE_PERMISSION, backend=PERMISSIONS_BACKEND).filter(
+        pk=user.pk
+    )
+    return (
+        CareTeam.objects.for_clinician(user)
+        .order_by("name")
+        .annotate(
+            unread=_count(unread),
+            rule_changes=Case(When(Exists(may_approve), then=_count(drafts))),
+        )
+    )
+
+
+def _count(queryset) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 @clinician_required

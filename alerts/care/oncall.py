@@ -29,7 +29,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 from alerts.care.models import Concern, ConcernEvent, Notification
@@ -76,53 +76,57 @@ def shift_at(team: CareTeam, at: datetime, shifts: list[RotaShift] | None = None
     return max(found, key=lambda item: (item[0], item[1]))[2]
 
 
-def _active(pairs: dict[int, list[User | None]]) -> dict[int, list[User | None]]:
-    """The people still active members of their team (someone who left is not on call),
-    by team id; one query for all teams, none when nobody is named."""
-    wanted = {(team_id, p.pk) for team_id, people in pairs.items() for p in people if p}
-    members: set[tuple[int, int]] = set()
-    if wanted:
-        members = set(
-            CareTeamMembership.objects.filter(
-                team_id__in={t for t, _ in wanted},
-                user_id__in={u for _, u in wanted},
-                user__is_active=True,
-            ).values_list("team_id", "user_id")
-        )
-    return {
-        team_id: [p if p is not None and (team_id, p.pk) in members else None for p in people]
-        for team_id, people in pairs.items()
-    }
+def _member(field: str) -> ExpressionWrapper:
+    """For annotating a shift or a swap: whether the person in `field` is still an active
+    member of its team (someone who left is not on call)."""
+    members = CareTeamMembership.objects.filter(team_id=OuterRef("team_id"), user__is_active=True)
+    return ExpressionWrapper(
+        Q(**{f"{field}__in": members.values("user_id")}), output_field=BooleanField()
+    )
+
+
+def _active(row, field: str) -> User | None:
+    """The person in `field` of a shift or a swap annotated by _member; None if they left."""
+    return getattr(row, field) if getattr(row, f"{field}_member") else None
 
 
 def on_call_many(teams: list[CareTeam], at: datetime) -> dict[int, tuple[User | None, User | None]]:
-    """on_call for several teams at once (the queue's header), by team id: three queries
+    """on_call for several teams at once (the queue's header), by team id: two queries
     whatever the number of teams."""
     if not teams:
         return {}
+    members = {"on_call_member": _member("on_call_id"), "backup_member": _member("backup_id")}
     shifts: dict[int, list[RotaShift]] = {t.pk: [] for t in teams}
-    for shift in RotaShift.objects.filter(team__in=teams).select_related("on_call", "backup"):
+    for shift in (
+        RotaShift.objects.filter(team__in=teams)
+        .annotate(**members)
+        .select_related("on_call", "backup")
+    ):
         shifts[shift.team_id].append(shift)
     swaps: dict[int, list[RotaSwap]] = {t.pk: [] for t in teams}
     for swap in (
         RotaSwap.objects.filter(team__in=teams)
         .at(at)
+        .annotate(**members)
         .select_related("on_call", "backup")
         .order_by("-created_at", "-pk")
     ):
         swaps[swap.team_id].append(swap)
-    pairs = {}
+    found = {}
     for team in teams:
         shift = shift_at(team, at, shifts[team.pk])
-        person = shift.on_call if shift else None
-        backup = shift.backup if shift else None
-        swap_person = next((w.on_call for w in swaps[team.pk] if w.on_call_id), None)
-        swap_backup = next((w.backup for w in swaps[team.pk] if w.backup_id), None)
-        person, backup = swap_person or person, swap_backup or backup
+        person = _active(shift, "on_call") if shift else None
+        backup = _active(shift, "backup") if shift else None
+        swap_person = next((w for w in swaps[team.pk] if w.on_call_id), None)
+        swap_backup = next((w for w in swaps[team.pk] if w.backup_id), None)
+        if swap_person is not None:
+            person = _active(swap_person, "on_call")
+        if swap_backup is not None:
+            backup = _active(swap_backup, "backup")
         if person is not None and backup is not None and person.pk == backup.pk:
             backup = None
-        pairs[team.pk] = [person, backup]
-    return {team_id: (people[0], people[1]) for team_id, people in _active(pairs).items()}
+        found[team.pk] = (person, backup)
+    return found
 
 
 def on_call(team: CareTeam, at: datetime) -> tuple[User | None, User | None]:

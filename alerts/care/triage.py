@@ -10,12 +10,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Window,
+)
+from django.db.models.functions import Cast, JSONObject
 
 from alerts.care.models import Alert, Concern
+from alerts.care.oncall import out_of_hours_reached
 from alerts.ruleset.models import LEVEL_RANK, Level
 from symptoms.models import EntryAmendment, TemperatureReading
+
+
+@dataclass(frozen=True)
+class LatestReading:
+    """A patient's latest temperature: its value in °C and when its entry was recorded."""
+
+    value_c: Decimal
+    recorded_at: datetime
+    entry_id: int
 
 
 @dataclass
@@ -26,11 +48,11 @@ class QueueRow:
     now: datetime
     # Its unresolved alerts: the lead first, then the most serious, oldest first.
     alerts: list[Alert] = field(default_factory=list)
-    # Changes the patient made to an entry after one of these alerts fired.
-    amendments: list[EntryAmendment] = field(default_factory=list)
+    # The patient changed an entry after one of these alerts fired.
+    amended: bool = False
     # The patient's latest temperature, when newer than the alerts' own readings (a later
     # entry that raised no new alert): the nurse sees where the patient is now.
-    latest_reading: TemperatureReading | None = None
+    latest_reading: LatestReading | None = None
 
     @property
     def patient(self):
@@ -58,90 +80,115 @@ class QueueRow:
         return self.concern.overdue(self.now)
 
     @property
-    def amended(self) -> bool:
-        return bool(self.amendments)
-
-    @property
     def new_since_acknowledged(self) -> list[Alert]:
         """Alerts that joined after someone acknowledged it (no rise: nobody was told)."""
         return [a for a in self.alerts if a.status == Alert.Status.OPEN]
 
     @property
-    def newer_reading(self) -> TemperatureReading | None:
+    def newer_reading(self) -> LatestReading | None:
         reading = self.latest_reading
         if reading is None or not self.alerts:
             return None
-        if reading.entry.recorded_at <= max(a.fired_at for a in self.alerts):
+        if reading.recorded_at <= max(a.fired_at for a in self.alerts):
             return None
         return reading
 
 
-def queue_rows(concerns: QuerySet[Concern], *, now: datetime, start: int, size: int):
-    """Rows `start` to `start + size` of the queue over the open `concerns`, in §5's order.
-    Four queries for any page and any clinic size. Returns the rows and whether there is a
-    next page."""
+def _latest_reading() -> Subquery:
+    """For annotating concerns: the patient's latest temperature as one JSON value (its
+    entry's newest first, the highest of an entry's readings first), read through the
+    entries' (patient, recorded_at) index for the page's rows only."""
+    latest = TemperatureReading.objects.filter(entry__patient_id=OuterRef("patient_id")).order_by(
+        "-entry__recorded_at", "-value_c"
+    )
+    return Subquery(
+        latest.values(
+            json=JSONObject(
+                # As text: a JSON number would come back as a float.
+                value_c=Cast("value_c", TextField()),
+                recorded_at="entry__recorded_at",
+                entry_id="entry_id",
+            )
+        )[:1],
+        output_field=JSONField(),
+    )
+
+
+def _reading(value: dict | None) -> LatestReading | None:
+    if not value:
+        return None
+    return LatestReading(
+        value_c=Decimal(value["value_c"]),
+        recorded_at=datetime.fromisoformat(value["recorded_at"]),
+        entry_id=value["entry_id"],
+    )
+
+
+# The counts over every row the filters leave, read with the page (one pass of the rows).
+COUNTS = {
+    "patients": Q(),
+    "urgent": Q(level=Level.URGENT),
+    "waiting": Q(acknowledged_at__isnull=True),
+}
+
+
+def queue_rows(
+    concerns: QuerySet[Concern], *, now: datetime, start: int, size: int
+) -> tuple[list[QueueRow], bool, dict | None]:
+    """Rows `start` to `start + size` of the queue over the open `concerns`, in §5's order,
+    whether there is a next page, and queue_counts() of `concerns` (None when the page is
+    past the end). Two queries for any page and any clinic size: the concerns with the
+    columns a row shows and the counts, then their unresolved alerts."""
     page = list(
         concerns.open()
         .in_queue_order(now)
+        .annotate(
+            # Whether a page went unanswered (the row shows the team's out-of-hours route).
+            out_of_hours=out_of_hours_reached(),
+            latest_reading=_latest_reading(),
+            **{f"count_{k}": Window(Count("pk", filter=q or None)) for k, q in COUNTS.items()},
+        )
         .select_related(
             "patient__user",
             "patient__team",
             "owner",
-            "owned_by",
             "acknowledged_by",
             "snoozed_by",
             "advice_lead",
         )[start : start + size + 1]
     )
+    counts = {k: getattr(page[0], f"count_{k}") for k in COUNTS} if page else None
     has_next, page = len(page) > size, page[:size]
-    rows = {c.pk: QueueRow(concern=c, now=now) for c in page}
-    leads = {c.pk: c.lead_id for c in page}
+    rows = {
+        c.pk: QueueRow(concern=c, now=now, latest_reading=_reading(c.latest_reading)) for c in page
+    }
     members = (
-        Alert.objects.filter(concern__in=page)
+        Alert.objects.filter(concern__in=[c.pk for c in page])
         .exclude(status=Alert.Status.RESOLVED)
-        .select_related("rule", "entry")
+        .select_related("rule")
+        .annotate(
+            # The patient changed the entry after this fired (the alert stands: it was
+            # raised on what the entry said then).
+            amended=Exists(
+                EntryAmendment.objects.filter(
+                    entry_id=OuterRef("entry_id"), amended_at__gt=OuterRef("fired_at")
+                )
+            )
+        )
         .order_by("fired_at", "pk")
     )
-    for alert in members:
-        rows[alert.concern_id].alerts.append(alert)
-    entries = set()
+    for alert in members if page else ():
+        row = rows[alert.concern_id]
+        row.alerts.append(alert)
+        row.amended = row.amended or alert.amended
     for row in rows.values():
-        lead = leads[row.concern.pk]
+        lead = row.concern.lead_id
         row.alerts.sort(key=lambda a: (a.pk != lead, -LEVEL_RANK[a.level], a.fired_at, a.pk))
-        entries.update(a.entry_id for a in row.alerts if a.entry_id)
-    fired = {}
-    for row in rows.values():
-        for alert in row.alerts:
-            if alert.entry_id:
-                first = fired.get(alert.entry_id, alert.fired_at)
-                fired[alert.entry_id] = min(first, alert.fired_at)
-    by_entry: dict[int, list[EntryAmendment]] = {}
-    for amendment in EntryAmendment.objects.filter(entry_id__in=entries).order_by("amended_at"):
-        if amendment.amended_at > fired[amendment.entry_id]:
-            by_entry.setdefault(amendment.entry_id, []).append(amendment)
-    for row in rows.values():
-        seen = set()
-        for alert in row.alerts:
-            if alert.entry_id in by_entry and alert.entry_id not in seen:
-                seen.add(alert.entry_id)
-                row.amendments += by_entry[alert.entry_id]
-    patient_ids = [c.patient_id for c in page]
-    latest = (
-        TemperatureReading.objects.filter(entry__patient_id__in=patient_ids)
-        .select_related("entry")
-        .order_by("entry__patient_id", "-entry__recorded_at", "-value_c")
-        .distinct("entry__patient_id")
-    )
-    by_patient = {row.concern.patient_id: row for row in rows.values()}
-    for reading in latest:
-        by_patient[reading.entry.patient_id].latest_reading = reading
-    return [rows[c.pk] for c in page], has_next
+    return [rows[c.pk] for c in page], has_next, counts
 
 
 def queue_counts(concerns: QuerySet[Concern]) -> dict:
     """Open concerns by level and how many wait for someone, in one query."""
     return concerns.open().aggregate(
-        patients=Count("pk"),
-        urgent=Count("pk", filter=Q(level=Level.URGENT)),
-        waiting=Count("pk", filter=Q(acknowledged_at__isnull=True)),
+        **{k: Count("pk", filter=q or None) for k, q in COUNTS.items()}
     )

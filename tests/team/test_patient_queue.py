@@ -184,7 +184,7 @@ def test_a_later_reading_that_raised_no_alert_is_shown_beside_the_older_one(clie
     assert not Alert.objects.filter(entry=later).exists()
     client.force_login(alice)
     (row,) = rows(client)
-    assert row.newer_reading.entry == later
+    assert row.newer_reading.entry_id == later.pk
     html = client.get(reverse("team:triage")).content.decode()
     assert "Latest temperature: 37.0 °C" in html
 
@@ -278,7 +278,10 @@ def test_the_queue_runs_the_same_queries_for_20_and_2000_patients(client, alice,
     _bulk_patients(team_a, 1980, 20)
     large = (_queries(client, url), _queries(client, url, {"page": "1", "owner": "none"}))
     assert small == large
-    assert small[0] <= 16
+    # 11: the session, the user, the second factor and the role (the request's own); the
+    # teams with the header's counts, the page with its counts, the page's alerts, the
+    # access log, the rule filter, the rota's shifts and swaps (issue 37: 17 before).
+    assert small[0] <= 11, small
     html = client.get(url).content.decode()
     assert "2000 patients with open alerts" in html and html.count("data-patient=") == 50
     assert "Showing patients 1–50 of 2000" in html
