@@ -77,7 +77,11 @@ def entry_submit(
             catalogue=catalogue,
         )
         if created:
-            _record_or_leave_pending(entry, now=now, revision=0, config_version=config_version)
+            # The entry as just written, with the view's patient: the evaluation reads its
+            # readings and reports with its history (alerts.care.evaluation).
+            _record_or_leave_pending(
+                entry, now=now, revision=0, config_version=config_version, loaded=True
+            )
     return entry, created
 
 
@@ -118,13 +122,18 @@ def _record_or_leave_pending(
     now: datetime,
     revision: int | None = None,
     config_version: int | None = None,
+    loaded: bool = False,
 ) -> None:
     """Record the entry's outcome in a savepoint; if that fails, the entry stays saved and
-    pending for the sweep (never lose what the patient typed)."""
+    pending for the sweep (never lose what the patient typed). `loaded`: `entry` is the
+    row as saved, with its patient and team, so it is not read again."""
     try:
         with transaction.atomic():
             entry_outcome_record(
-                load_entry(entry.pk), now=now, revision=revision, config_version=config_version
+                entry if loaded else load_entry(entry.pk),
+                now=now,
+                revision=revision,
+                config_version=config_version,
             )
     except Exception:  # noqa: BLE001 — the entry must be saved whatever a rule does
         logger.exception("recording entry %s failed; the sweep will try again", entry.pk)
