@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "phonenumber_field",
+    # The configuration's version, which the per-process caches are keyed by (diary_core.config).
+    "diary_core",
     "patients",
     # How a person is reached: push devices, a phone for SMS, their preferences.
     "reach",

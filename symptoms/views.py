@@ -27,9 +27,11 @@ from alerts.care.thresholds import (
 )
 from alerts.models import FollowUp
 from alerts.rules import RANK
+from diary_core.config import config_version
 from diary_core.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
+from symptoms.catalogue import active_symptoms
 from symptoms.forms import SYMPTOM_PREFIX, EntryForm, unusual_key
 from symptoms.history import HISTORY_DAYS, build_history, history_days
 from symptoms.models import DiaryEntry, Symptom, SymptomReport
@@ -66,10 +68,6 @@ def _who(request: HttpRequest, patient: Patient) -> dict:
     if request.user.pk == patient.user_id:
         return {}
     return {"kept_for_name": patient.user.first_name or patient.user.username}
-
-
-def _catalogue() -> list[Symptom]:
-    return list(Symptom.objects.filter(active=True).order_by("order", "code"))
 
 
 def _initial_from(entry: DiaryEntry | None, patient: Patient) -> dict:
@@ -118,7 +116,8 @@ def today(request: HttpRequest) -> HttpResponse:
     if patient.is_discharged:
         # Nobody reads this diary any more: take no entry, and say whom to call instead.
         return _discharged(request, patient)
-    symptoms = _catalogue()
+    version = config_version()  # the catalogue's and the rules' (diary_core.config)
+    symptoms = active_symptoms(version)
     who = _who(request, patient)
     status, bound = 200, None
     if request.method == "POST":
@@ -137,6 +136,7 @@ def today(request: HttpRequest) -> HttpResponse:
                     client_key=form.cleaned_data["client_key"],
                     caregiver=caregiver,
                     catalogue={s.code: s for s in symptoms},
+                    config_version=version,
                 )
                 if not created:
                     messages.info(request, _("This entry was already saved."))
@@ -276,7 +276,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if entry.local_day != patient.today():
         messages.info(request, _("You can change an entry only on the day you made it."))
         return redirect("symptoms:history")
-    symptoms = _catalogue()
+    version = config_version()  # the catalogue's and the rules' (diary_core.config)
+    symptoms = active_symptoms(version)
     who = _who(request, patient)
     if request.method == "POST":
         form = EntryForm(request.POST, symptoms=symptoms, patient_zone=patient.zone, **who)
@@ -293,6 +294,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     catalogue={s.code: s for s in symptoms},
                     expected_version=form.cleaned_data["version"],
+                    config_version=version,
                 )
             except EntryChanged as changed:
                 return _changed_page(request, changed.entry, data, patient, symptoms)

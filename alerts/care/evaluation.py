@@ -9,7 +9,8 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from alerts import rules
 from alerts.care.models import Alert, Quieting
@@ -168,6 +169,50 @@ class _Merged:
         return taken
 
 
+class _Reading:
+    """One temperature of a history row (TEMPERATURE_FIELDS as attributes)."""
+
+    __slots__ = TEMPERATURE_FIELDS
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(TEMPERATURE_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+
+def plain_history(entries: QuerySet[DiaryEntry]) -> list[rules.Entry]:
+    """`entries` as the evaluator's entries, in the queryset's order, in one query: each
+    entry row carries its readings and reports as arrays (typed by PostgreSQL, so a reading
+    is the Decimal and the instant it was saved as). _entry_input gives the same for an
+    entry whose parts are prefetched."""
+    readings = TemperatureReading.objects.order_by("measured_at", "pk")
+    reports = SymptomReport.objects.order_by("pk")
+    arrays = {
+        **{f"t_{name}": _array(readings, name) for name in TEMPERATURE_FIELDS},
+        "r_code": _array(reports, "symptom__code"),
+        "r_red_flag": _array(reports, "symptom__is_red_flag"),
+        "r_grade": _array(reports, "grade"),
+    }
+    rows = entries.annotate(**arrays).values_list(*ENTRY_FIELDS, *arrays, named=True)
+    return [
+        _plain_entry(
+            row,
+            [
+                _Reading(*values)
+                for values in zip(
+                    *(getattr(row, f"t_{n}") for n in TEMPERATURE_FIELDS), strict=True
+                )
+            ],
+            zip(row.r_code, row.r_red_flag, row.r_grade, strict=True),
+        )
+        for row in rows
+    ]
+
+
+def _array(rows: QuerySet, name: str) -> ArraySubquery:
+    """The values of `name` of an entry's `rows`, in their order, as one array."""
+    return ArraySubquery(rows.filter(entry=OuterRef("pk")).values(name))
+
+
 def _prior_alert(alert: Alert) -> rules.PriorAlert:
     return rules.PriorAlert(
         rule_id=alert.rule.rule_id,
@@ -182,29 +227,27 @@ def _prior_alert(alert: Alert) -> rules.PriorAlert:
 
 
 def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInput:
-    """Gather everything the pure evaluator needs for one entry (a fixed number of queries)."""
+    """Gather everything the pure evaluator needs for one entry (a fixed number of queries).
+    The entry's readings and reports are read with its history: `entry` needs only its
+    saved row's key, time and patient."""
     patient = entry.patient
     since = entry.recorded_at - HISTORY_WINDOW
-    earlier = (
+    # The entry itself comes with its history, in the same query.
+    earlier = plain_history(
         DiaryEntry.objects.for_patient(patient)
         .since(since)
         .filter(recorded_at__lte=entry.recorded_at)
-        .exclude(pk=entry.pk)
-        .prefetch_related(*ENTRY_PARTS)
         .order_by("recorded_at", "pk")
     )
-    history = [e for e in earlier if (e.recorded_at, e.pk) < (entry.recorded_at, entry.pk)]
-    previous = None
+    this = next((e for e in earlier if e.id == entry.pk), None) or _entry_input(entry)
+    history = [e for e in earlier if (e.at, e.id) < (entry.recorded_at, entry.pk)]
     if not history:
         # The immediately previous entry, however old ("worsening" compares with it).
-        previous = (
+        history = plain_history(
             DiaryEntry.objects.for_patient(patient)
             .filter(recorded_at__lt=since)
-            .prefetch_related(*ENTRY_PARTS)
-            .order_by("-recorded_at", "-pk")
-            .first()
+            .order_by("-recorded_at", "-pk")[:1]
         )
-        history = [previous] if previous else []
     recent_alerts = (
         Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=entry.recorded_at)
         .exclude(entry=entry)
@@ -228,13 +271,12 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
             fired_at__lt=since,
         ).select_related("rule")
         prior = [_prior_alert(a) for a in older] + prior
-    plain_history = [_entry_input(e) for e in history]
     quiets = patient_quiets(patient, at=entry.recorded_at)
     return rules.EvaluationInput(
         profile=profile,
         injections=injections,
-        entry=_entry_input(entry),
-        history=tuple(plain_history),
+        entry=this,
+        history=tuple(history),
         prior_alerts=tuple(sorted(prior, key=lambda a: a.at)),
         rules=configs,
         quiets=quiets,

@@ -28,7 +28,7 @@ from alerts.care.evaluation import evaluation_input, load_entry
 from alerts.care.firings import NewFiring, record_firings
 from alerts.care.models import EntryOutcome
 from alerts.rules.concern import Member, lead, reported_codes
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import published
 from alerts.ruleset.models import AlertRule, EducationPage
 from patients.models import Caregiver, Patient, User
 from symptoms.models import DiaryEntry, Symptom
@@ -54,9 +54,12 @@ def entry_submit(
     caregiver: Caregiver | None = None,
     catalogue: dict[str, Symptom] | None = None,
     now: datetime | None = None,
+    config_version: int | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry and record what it means in one transaction; a repeated client key
-    records nothing (returns the entry saved first, created=False).
+    records nothing (returns the entry saved first, created=False). `config_version` is
+    the configuration's version the request read (diary_core.config): the rules of that
+    version evaluate the entry (read now when not given).
 
     The patient's row is locked first: a patient and a caregiver saving at the same
     moment are recorded one after the other, so they make one concern, not two.
@@ -74,7 +77,11 @@ def entry_submit(
             catalogue=catalogue,
         )
         if created:
-            _record_or_leave_pending(entry, now=now, revision=0)
+            # The entry as just written, with the view's patient: the evaluation reads its
+            # readings and reports with its history (alerts.care.evaluation).
+            _record_or_leave_pending(
+                entry, now=now, revision=0, config_version=config_version, loaded=True
+            )
     return entry, created
 
 
@@ -86,6 +93,7 @@ def entry_amend(
     catalogue: dict[str, Symptom] | None = None,
     now: datetime | None = None,
     expected_version: int | None = None,
+    config_version: int | None = None,
 ) -> DiaryEntry:
     """Change an entry and record what the changed entry means as a new revision of its
     outcome. Alerts already raised stay (a change can add alerts, never cancel one), and
@@ -104,18 +112,29 @@ def entry_amend(
             expected_version=expected_version,
         )
         if entry.evaluation_state == DiaryEntry.EvaluationState.PENDING:  # else: unchanged
-            _record_or_leave_pending(entry, now=now)
+            _record_or_leave_pending(entry, now=now, config_version=config_version)
     return entry
 
 
 def _record_or_leave_pending(
-    entry: DiaryEntry, *, now: datetime, revision: int | None = None
+    entry: DiaryEntry,
+    *,
+    now: datetime,
+    revision: int | None = None,
+    config_version: int | None = None,
+    loaded: bool = False,
 ) -> None:
     """Record the entry's outcome in a savepoint; if that fails, the entry stays saved and
-    pending for the sweep (never lose what the patient typed)."""
+    pending for the sweep (never lose what the patient typed). `loaded`: `entry` is the
+    row as saved, with its patient and team, so it is not read again."""
     try:
         with transaction.atomic():
-            entry_outcome_record(load_entry(entry.pk), now=now, revision=revision)
+            entry_outcome_record(
+                entry if loaded else load_entry(entry.pk),
+                now=now,
+                revision=revision,
+                config_version=config_version,
+            )
     except Exception:  # noqa: BLE001 — the entry must be saved whatever a rule does
         logger.exception("recording entry %s failed; the sweep will try again", entry.pk)
 
@@ -189,13 +208,18 @@ def pending_entries_sweep(*, now: datetime | None = None, batch: int = SWEEP_BAT
 
 
 def entry_outcome_record(
-    entry: DiaryEntry, *, now: datetime, revision: int | None = None
+    entry: DiaryEntry,
+    *,
+    now: datetime,
+    revision: int | None = None,
+    config_version: int | None = None,
 ) -> EntryOutcome:
     """Evaluate `entry` (loaded with load_entry) once and record, in the caller's
     transaction: its outcome (a new revision after a change), the alerts of the rules that
-    fired, the concern's change and the messages. The patient's row must be locked."""
-    rows = rule_rows()
-    configs = rule_configs(rows)
+    fired, the concern's change and the messages. The patient's row must be locked. The
+    rules are those of `config_version` (diary_core.config; read now when not given)."""
+    rules_now = published(config_version)
+    rows, configs = rules_now.rows, rules_now.configs
     evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
     team = set(evaluation.team_alerts)
     made = record_firings(
