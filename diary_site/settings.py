@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The configuration's version a session read brings lives for one request (diary_core).
+    "diary_core.config.RequestConfigVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -220,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions end after 12 hours however active the user is (absolute lifetime).
+# Django's database sessions; the read also brings the configuration's version (issue 37).
+SESSION_ENGINE = "diary_core.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

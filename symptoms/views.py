@@ -27,7 +27,7 @@ from alerts.care.thresholds import (
 )
 from alerts.models import FollowUp
 from alerts.rules import RANK
-from diary_core.config import config_version
+from diary_core.config import request_config_version
 from diary_core.offline import is_offline_copy
 from patients.access import diary_owner
 from patients.models import Patient
@@ -116,7 +116,7 @@ def today(request: HttpRequest) -> HttpResponse:
     if patient.is_discharged:
         # Nobody reads this diary any more: take no entry, and say whom to call instead.
         return _discharged(request, patient)
-    version = config_version()  # the catalogue's and the rules' (diary_core.config)
+    version = request_config_version()  # the catalogue's and the rules' (diary_core.config)
     symptoms = active_symptoms(version)
     who = _who(request, patient)
     status, bound = 200, None
@@ -276,7 +276,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if entry.local_day != patient.today():
         messages.info(request, _("You can change an entry only on the day you made it."))
         return redirect("symptoms:history")
-    version = config_version()  # the catalogue's and the rules' (diary_core.config)
+    version = request_config_version()  # the catalogue's and the rules' (diary_core.config)
     symptoms = active_symptoms(version)
     who = _who(request, patient)
     if request.method == "POST":

@@ -31,7 +31,6 @@ from alerts.care.oncall import on_call_many
 from alerts.care.triage import COUNTS, queue_counts, queue_rows
 from alerts.models import (
     Alert,
-    AlertRule,
     Concern,
     ConcernEvent,
     Level,
@@ -39,6 +38,8 @@ from alerts.models import (
     RuleDraft,
     level_rank,
 )
+from alerts.ruleset.loading import published
+from diary_core.config import request_config_version
 from diary_core.next_page import next_page
 from patients.access import clinician_required, clinicians_patient
 from patients.audit import access_record
@@ -143,7 +144,10 @@ def triage(request: HttpRequest) -> HttpResponse:
         access_record(request, None, AccessLog.Action.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "team/_triage_table.html", context)
-    context["rules"] = list(AlertRule.objects.order_by("title").values_list("rule_id", "title"))
+    # The rule filter's titles, from the process's copy of the published rules (no query:
+    # the version came with the session's read).
+    rows = published(request_config_version()).rows.values()
+    context["rules"] = sorted(((row.rule_id, row.title) for row in rows), key=lambda r: r[1])
     context["rule_changes"] = teams[0].rule_changes
     context["unread"] = teams[0].unread
     people = on_call_many(teams, now)

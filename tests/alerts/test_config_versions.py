@@ -8,11 +8,12 @@ import uuid
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alerts.models import AlertRule, EntryOutcome
 from alerts.ruleset.loading import published
-from diary_core.config import config_version
+from diary_core.config import config_version, request_config_version
 from symptoms.catalogue import active_symptoms
 from symptoms.models import Symptom
 
@@ -107,3 +108,48 @@ def test_a_missing_version_row_serves_nothing_held():
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM diary_core_configversion")  # the trigger wrote it again
     assert next(s for s in active_symptoms() if s.code == "chills").label == "Read again"
+
+
+def test_a_rule_renamed_shows_in_the_queues_filter_on_the_next_page(client, alice):
+    """The queue's rule filter comes from the process's copy, for the version the
+    session's read brought (diary_core.sessions): never a page late."""
+    client.force_login(alice)
+    assert "Fever, renamed just now" not in client.get(reverse("team:triage")).content.decode()
+    AlertRule.objects.filter(rule_id="T-FEV-1").update(title="Fever, renamed just now")
+    assert "Fever, renamed just now" in client.get(reverse("team:triage")).content.decode()
+
+
+def test_a_symptom_label_edit_shows_on_the_next_team_page(client, alice, bob):
+    client.force_login(bob.user)
+    post(client, temperature="38.4", s_chills="2")
+    client.force_login(alice)
+    page = reverse("team:patient", args=[bob.pk])
+    before = client.get(page).content.decode()
+    assert Symptom.objects.get(code="chills").label in before
+    assert "Shivers, renamed just now" not in before
+    Symptom.objects.filter(code="chills").update(label="Shivers, renamed just now")
+    assert "Shivers, renamed just now" in client.get(page).content.decode()
+
+
+def test_the_version_a_request_began_with_ends_with_the_request(client, bob):
+    """A process serves many requests, and tasks between them: the version a session's
+    read brought is never used after its request."""
+    client.force_login(bob.user)
+    client.get(SUBMIT)
+    AlertRule.objects.filter(rule_id="T-FEV-1").update(level="URGENT")
+    assert request_config_version() == config_version()
+    client.session.load()  # a session read outside a request brings nothing to keep
+    AlertRule.objects.filter(rule_id="T-FEV-1").update(level="CONTACT")
+    assert request_config_version() == config_version()
+
+
+def test_a_signed_in_request_reads_the_version_with_its_session(client, bob):
+    client.force_login(bob.user)
+    client.get(SUBMIT)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(SUBMIT)
+    assert not [
+        q
+        for q in captured.captured_queries
+        if "diary_core_configversion" in q["sql"] and "django_session" not in q["sql"]
+    ]

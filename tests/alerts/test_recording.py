@@ -205,18 +205,19 @@ def test_the_submit_takes_a_pinned_number_of_queries(client, bob, alice, django_
     # Issue 37: the catalogue, the rule rows and the engine's settings are held per process
     # (diary_core.config; one query reads the version instead), the history comes with the
     # entry's own readings and reports in one query, and the entry just written is not read
-    # again: 22. What is left: the session, the user, the patient, the configuration's
-    # version, the hourly bound's count; the patient's lock; the entry, its reading and
+    # again; the version comes with the session's read (diary_core.sessions): 21. What is
+    # left: the session, the user, the patient, the hourly bound's count; the patient's
+    # lock; the entry, its reading and
     # their two history rows; the history, the prior alerts, the injections, the quiets;
     # the outcome and the entry's evaluated state; and six SAVEPOINT/RELEASE statements
     # (the test's transaction, the idempotent insert, the evaluation's own savepoint).
-    assert len(calm) == 22, [q["sql"][:80] for q in calm.captured_queries]
+    assert len(calm) == 21, [q["sql"][:80] for q in calm.captured_queries]
     # Issue 35: +1 for the on-call rota's paging steps of the new URGENT wait, +2 for the
     # team's chosen channels (their choices; their devices and phones, read only while
     # push or SMS is configured).
-    # With an URGENT: 44 (the alert and its history row, its episode, the concern and its
+    # With an URGENT: 43 (the alert and its history row, its episode, the concern and its
     # event, the escalation and paging steps, the recipients and the notification).
-    assert len(urgent) == 44, [q["sql"][:80] for q in urgent.captured_queries]
+    assert len(urgent) == 43, [q["sql"][:80] for q in urgent.captured_queries]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
