@@ -3,8 +3,9 @@
 A message row (a subclass of `OutboxMessage`: the team's notifications, account e-mails,
 patient reminders, the clinicians' WATCH digests) is written in the transaction that made
 it necessary. `deliver_due` claims due rows one at a time with `SELECT … FOR UPDATE SKIP
-LOCKED` in a short transaction, hands each to the kind's `send_one` (what to render, to
-whom, on which transport), and records the outcome under one policy:
+LOCKED` in a short transaction (a row just published: by one conditional UPDATE), hands
+each to the kind's `send_one` (what to render, to whom, on which transport), and records
+the outcome under one policy:
 
 - a transport that raises is retried after `retry_delay(attempts)` until `MAX_ATTEMPTS`,
   unless `is_permanent(exc)` says trying again cannot help (then it fails at once);
@@ -213,24 +214,36 @@ def deliver_due(
     rows another worker holds."""
     now = now or timezone.now()
     model = rows.model
-    if only is None:  # the sweep's job; a single send (just published) need not pay for it
-        _take_back_stuck(model, now)
-    due = model._default_manager.filter(status=OutboxMessage.Status.PENDING, due_at__lte=now)
+    outcomes: Counter[Outcome] = Counter()
     if only is not None:
         # The row was just written by another process, due "now" by that process's clock;
         # a worker whose clock is a little behind still sends it at once.
         due = model._default_manager.filter(
             status=OutboxMessage.Status.PENDING, due_at__lte=now + CLOCK_SLACK, pk=only
         )
-    outcomes: Counter[Outcome] = Counter()
-    for _turn in range(1 if only is not None else batch):
+        # The published row is claimed by one conditional UPDATE: of two workers racing,
+        # PostgreSQL lets the second re-check `status` after the first commits, so it
+        # claims nothing. Nothing else stands between the commit and the send.
+        if _claimed(due, now):
+            outcomes[_deliver(rows.get(pk=only), send_one, now)] += 1
+        else:
+            outcomes[Outcome.NOT_PENDING] += 1
+        return outcomes
+    _take_back_stuck(model, now)  # the sweep's job; a single send need not pay for it
+    due = model._default_manager.filter(status=OutboxMessage.Status.PENDING, due_at__lte=now)
+    for _turn in range(batch):
         pk = _claim(due, now)
         if pk is None:
             break
         outcomes[_deliver(rows.get(pk=pk), send_one, now)] += 1
-    if only is not None and not outcomes:
-        outcomes[Outcome.NOT_PENDING] += 1
     return outcomes
+
+
+def _claimed(due: models.QuerySet, now: datetime) -> bool:
+    """Claim the rows of `due` (pending -> sending, one more attempt); whether any were."""
+    return bool(
+        due.update(status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, due_at=now)
+    )
 
 
 def _claim(due: models.QuerySet, now: datetime) -> int | None:
@@ -243,9 +256,7 @@ def _claim(due: models.QuerySet, now: datetime) -> int | None:
             .first()
         )
         if pk is not None:
-            due.model._default_manager.filter(pk=pk).update(
-                status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, due_at=now
-            )
+            _claimed(due.model._default_manager.filter(pk=pk), now)
     return pk
 
 

@@ -415,6 +415,9 @@ CELERY_ENABLE_UTC = True
 # Ack after the task ran, and requeue if the worker process dies mid-task.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Celery closes Django's database connections around every task unless this is set; the
+# connection is instead kept and checked as a request's is (diary_site/celery_app.py).
+CELERY_DB_REUSE_MAX = 1_000_000
 # Reserve one message at a time, so a killed worker holds back as little as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Set the visibility timeout in all three places, or the 1 h default silently applies.

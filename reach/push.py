@@ -15,8 +15,10 @@ HTTP status (diary_core.outbox.is_permanent) and retries or gives up under the o
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from accounts.languages import language_of
@@ -132,6 +135,20 @@ def topic_header(tag: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
+@functools.lru_cache(maxsize=2)
+def _vapid(private_key: str) -> Vapid:
+    """The VAPID key parsed once per process and key (a new key in the settings is a new
+    entry), not once per message."""
+    return Vapid.from_string(private_key=private_key)
+
+
+@functools.lru_cache(maxsize=1)
+def _session(pid: int) -> requests.Session:
+    """One HTTP session per worker process (`pid`: never one inherited across a fork), so
+    the connection to a push service, and its TLS handshake, is kept between messages."""
+    return requests.Session()
+
+
 def push_one(device: PushDevice, data: dict, *, ttl: int, urgency: str) -> Sent:
     """Push `data` to one device; delete its row when the push service says it is gone."""
     headers = {"Urgency": str(urgency)}
@@ -147,12 +164,13 @@ def push_one(device: PushDevice, data: dict, *, ttl: int, urgency: str) -> Sent:
                 "keys": {"p256dh": device.p256dh, "auth": device.auth},
             },
             data=json.dumps(data),
-            vapid_private_key=settings.WEBPUSH_VAPID_PRIVATE_KEY,
+            vapid_private_key=_vapid(settings.WEBPUSH_VAPID_PRIVATE_KEY),
             # A new dict each time: pywebpush writes aud and exp into it.
             vapid_claims={"sub": settings.WEBPUSH_VAPID_SUBJECT},
             ttl=ttl,
             timeout=TIMEOUT_S,
             headers=headers,
+            requests_session=_session(os.getpid()),
         )
     except WebPushException as exc:
         if exc.status_code in GONE:

@@ -55,8 +55,28 @@ def _notification_deliver(notification: Notification, now: datetime) -> Cancel |
     return None
 
 
-_LOAD = Notification.objects.select_related(
-    "concern__patient", "concern__owner", "event__by", "recipient"
+# One read of what a message says and whom it goes to (the transports' context, the
+# recipient's address and language, what _not_needed checks): the columns, not whole rows.
+# The names a reminder or a handover quotes (the owner, who passed it) load when rendered.
+_LOAD = Notification.objects.select_related("concern__patient", "event", "recipient").only(
+    "kind",
+    "channel",
+    "attempts",
+    "concern__level",
+    "concern__status",
+    "concern__acknowledged_at",
+    "concern__owner_id",
+    "concern__owned_at",
+    "concern__patient__reference",
+    "event__kind",
+    "event__at",
+    "event__detail",
+    "event__by_id",
+    "recipient__username",
+    "recipient__first_name",
+    "recipient__last_name",
+    "recipient__email",
+    "recipient__language",
 )
 
 

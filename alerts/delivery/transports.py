@@ -45,15 +45,17 @@ class Transport:
         """What a message may say: what changed, the level, the patient's short reference,
         the owner's name and the link. Never the rules' names, which would say what is
         wrong."""
-        concern = notification.concern
+        concern, event = notification.concern, notification.event
         return {
             "kind": notification.kind,
             "level": concern.level,
             "reference": concern.patient.reference,
             "link": settings.DIARY_BASE_URL + reverse("team:concern", args=[concern.pk]),
-            "step": (notification.event.detail or {}).get("step") if notification.event else None,
-            "owner": concern.owner,
-            "passed_by": notification.event.by if notification.event else None,
+            "step": (event.detail or {}).get("step") if event else None,
+            # Read only by the messages that name them (a reminder, a handover): a template
+            # calls these when it renders them, so a first notice never loads either.
+            "owner": lambda: concern.owner,
+            "passed_by": lambda: event.by if event else None,
             "recipient": notification.recipient,
         }
 

@@ -93,6 +93,30 @@ def test_running_the_sender_twice_sends_once(bob, alice, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def test_a_published_email_is_claimed_read_and_marked_in_three_statements(
+    bob, alice, mailoutbox, django_assert_num_queries
+):
+    """Nothing between the commit and the send but the claim (one conditional UPDATE) and
+    one read of what the message says; the row is marked sent after the server took it."""
+    fever(bob, timezone.now())
+    email = Notification.objects.get(channel="email")
+    with django_assert_num_queries(3):
+        assert send.notification_send(email.pk) == "sent"
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("status", ["sending", "sent", "cancelled", "failed"])
+def test_a_published_message_another_worker_has_claimed_is_not_sent_again(
+    bob, alice, mailoutbox, status
+):
+    fever(bob, timezone.now())
+    email = Notification.objects.get(channel="email")
+    Notification.objects.filter(pk=email.pk).update(status=status, attempts=1)
+    assert send.notification_send(email.pk) == "not pending"
+    email.refresh_from_db()
+    assert (email.status, email.attempts, mailoutbox) == (status, 1, [])
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_on_one_notification_send_it_once(bob, alice, mailoutbox):
     fever(bob, timezone.now())

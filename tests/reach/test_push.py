@@ -99,6 +99,44 @@ def test_the_vapid_signature_verifies_for_the_push_services_origin(bob, alice, p
     assert int(received.headers["ttl"]) == push.DEFAULT_TTL
 
 
+def test_the_key_is_read_once_and_a_new_key_signs_the_next_message(
+    bob, alice, push_service, vapid, settings, monkeypatch
+):
+    """The VAPID key is parsed once per process, not per message; a new key in the
+    settings is parsed and used for the very next message (the parse is keyed by it)."""
+    from py_vapid import Vapid
+
+    from reach.vapid import new_key_pair
+
+    parsed = []
+    real = Vapid.from_string
+    monkeypatch.setattr(Vapid, "from_string", lambda **kw: parsed.append(1) or real(**kw))
+    browser = Browser(push_service, "alice-phone")
+    browser.device(alice)
+    for _ in range(2):
+        assert notification_send(push_row(bob, alice).pk) == "sent"
+        Notification.objects.filter(channel="push").delete()
+    assert len(parsed) <= 1  # once (none when an earlier test parsed this key)
+
+    public, private = new_key_pair()
+    settings.WEBPUSH_VAPID_PUBLIC_KEY, settings.WEBPUSH_VAPID_PRIVATE_KEY = public, private
+    assert notification_send(push_row(bob, alice).pk) == "sent"
+    received = push_service.to(browser)[-1]
+    assert vapid_claims(received.headers["authorization"], public)["sub"] == vapid["subject"]
+
+
+def test_a_push_is_claimed_read_sent_and_marked_in_five_statements(
+    bob, alice, push_service, vapid, django_assert_num_queries
+):
+    """The claim, the message's read and the person's devices before the send; the
+    device's last use and the row's outcome after it."""
+    browser = Browser(push_service, "alice-phone")
+    row = push_row(bob, alice)
+    browser.device(alice)
+    with django_assert_num_queries(5):
+        assert notification_send(row.pk) == "sent"
+
+
 def test_a_signature_by_another_key_does_not_verify(bob, alice, push_service, vapid):
     """The check above can fail: a header signed with another key is refused."""
     from reach.vapid import new_key_pair
