@@ -47,7 +47,19 @@ LAYERS = (
     ("PostgreSQL and its driver", ("psycopg",)),
     ("ORM and row building", ("django/db/",)),
     ("templates", ("django/template/", "crispy", "django/forms/")),
-    ("our code", ("/alerts/", "/symptoms/", "/patients/", "/team/", "/diary_site/")),
+    (
+        "our code",
+        (
+            "/alerts/",
+            "/symptoms/",
+            "/patients/",
+            "/team/",
+            "/reach/",
+            "/accounts/",
+            "/diary_core/",
+            "/diary_site/",
+        ),
+    ),
     ("middleware and request cycle", ("django/", "axes", "django_otp", "csp", "whitenoise")),
 )
 
