@@ -81,37 +81,37 @@ class PatientUser(SignedInPatient):
                 page.failure(f"status {page.status_code}, or no prompt on the page")
 
 
-class BareUser(SignedInPatient):
-    """The baseline: the same stack, session and CSRF, and a view that inserts one row."""
+class BaselineUser(SignedInPatient):
+    """A baseline view on the same stack: one POST to `path`, answered 204."""
+
+    abstract = True
+    path = ""
+    label = ""
 
     @task
     def submit(self) -> None:
         with self.client.post(
-            "/bench/insert/",
+            self.path,
             data={"note": "x"},
             headers=self.headers(),
-            name="bare",
+            name=self.label,
             catch_response=True,
         ) as answer:
             if answer.status_code != 204:
                 answer.failure(f"status {answer.status_code}")
 
 
-class NoopUser(SignedInPatient):
+class BareUser(BaselineUser):
+    """The baseline: the same stack, session and CSRF, and a view that inserts one row."""
+
+    path, label = "/bench/insert/", "bare"
+
+
+class NoopUser(BaselineUser):
     """The floor of Django's request cycle for a signed-in POST: the session and the user
     read, the CSRF token checked, nothing done (what the submit cannot go below)."""
 
-    @task
-    def submit(self) -> None:
-        with self.client.post(
-            "/bench/noop/",
-            data={"note": "x"},
-            headers=self.headers(),
-            name="noop",
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != 204:
-                answer.failure(f"status {answer.status_code}")
+    path, label = "/bench/noop/", "noop"
 
 
 class NurseUser(FastHttpUser):
