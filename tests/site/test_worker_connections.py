@@ -13,7 +13,7 @@ from django.db import connection
 from diary_site.celery_app import app, noop
 
 # The task's own connection, in autocommit as a worker's is (not the test's transaction).
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_task() -> None:
