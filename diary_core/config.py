@@ -108,7 +108,11 @@ class Versioned(Generic[T]):
         if version is not None and held is not None and held[0] == version:
             return held[1]
         value = self._load()
-        if version is not None:
+        # Kept only when the version is still `version` after the load: a copy read inside
+        # a transaction that changed the configuration (a new version, never committed if
+        # it rolls back), or across a change that committed meanwhile, is used once and
+        # never held under a version it does not belong to.
+        if version is not None and config_version() == version:
             self._held = (version, value)
         return value
 

@@ -46,9 +46,16 @@ REACHED_BY_ANSWER = {
 }
 
 
-def lock_patient(patient: Patient) -> None:
-    """Serve one change of this patient's record at a time (until the transaction ends)."""
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+def lock_patient(patient: Patient) -> Patient | None:
+    """Serve one change of this patient's record at a time (until the transaction ends).
+    Returns the row as locked, with its team and user: what a writer that held the lock
+    before changed (risk flags, pause, team) is in it."""
+    return (
+        Patient.objects.select_for_update(of=("self",))
+        .select_related("team", "user")
+        .filter(pk=patient.pk)
+        .first()
+    )
 
 
 def open_concern(patient: Patient, *, lock: bool = False) -> Concern | None:

@@ -66,7 +66,9 @@ def entry_submit(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        lock_patient(patient)
+        # The patient as locked, not as the request first read them: a lab import or a
+        # flag change that held the lock before this Save is what the rules must see.
+        patient = lock_patient(patient) or patient
         entry, created = entry_record(
             patient=patient,
             entered_by=entered_by,
@@ -77,8 +79,8 @@ def entry_submit(
             catalogue=catalogue,
         )
         if created:
-            # The entry as just written, with the view's patient: the evaluation reads its
-            # readings and reports with its history (alerts.care.evaluation).
+            # The entry as just written, with the patient as locked: the evaluation reads
+            # its readings and reports with its history (alerts.care.evaluation).
             _record_or_leave_pending(
                 entry, now=now, revision=0, config_version=config_version, loaded=True
             )

@@ -153,3 +153,19 @@ def test_a_signed_in_request_reads_the_version_with_its_session(client, bob):
         for q in captured.captured_queries
         if "diary_core_configversion" in q["sql"] and "django_session" not in q["sql"]
     ]
+
+
+def test_a_copy_read_inside_a_change_that_rolls_back_is_never_kept():
+    """A caller holding the version its request began with, inside a transaction that
+    changes the catalogue and then rolls back: the copy it read is used once, not kept
+    under the version it does not belong to."""
+    version = config_version()
+    active_symptoms.forget()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Symptom.objects.filter(code="chills").update(label="Rolled back, never kept")
+        labels = {s.code: s.label for s in active_symptoms(version)}
+        assert labels["chills"] == "Rolled back, never kept"
+        raise RuntimeError
+    assert config_version() == version
+    labels = {s.code: s.label for s in active_symptoms(version)}
+    assert labels["chills"] != "Rolled back, never kept"

@@ -259,3 +259,16 @@ def test_reevaluate_records_only_entries_without_an_outcome(bob, alice):
     assert EntryOutcome.objects.filter(entry=recorded).count() == 1
     assert EntryOutcome.objects.get(entry=waiting).level == "URGENT"
     assert EntryOutcome.objects.get(entry=failed).level == "URGENT"
+
+
+def test_the_save_sees_the_patient_as_locked_not_as_the_request_first_read_them(bob):
+    """A writer that held the patient's lock first (a lab import setting a risk flag, the
+    team ticking one) is what the rules see: the Save evaluates the row it locked."""
+    from patients.models import Patient
+
+    as_first_read = Patient.objects.select_related("team", "user").get(pk=bob.pk)
+    Patient.objects.filter(pk=bob.pk).update(er_immunosuppressant=True)
+    entry = submit_entry(as_first_read, timezone.now(), temp="38.4")
+    # 38.4 °C is CONTACT (T-FEV-1) for most patients, URGENT (T-FEV-ER-1) at elevated risk.
+    assert EntryOutcome.objects.get(entry=entry).level == "URGENT"
+    assert Alert.objects.filter(entry=entry, rule__rule_id="T-FEV-ER-1").exists()
