@@ -104,8 +104,9 @@ class RuleSet:
         their switch differ: levels and words do not change what a check finds), and
         ENGINE_SETTINGS when any level, re-measure time or window differs. Kept for the
         last set compared, which is the same one entry after entry in a what-if."""
-        if self._compared is not None and self._compared[0] is other:
-            return self._compared[1]
+        compared = self._compared  # read once, as in plan()
+        if compared is not None and compared[0] is other:
+            return compared[1]
         found = {
             rule_id
             for rule_id in DEFAULT_RULES
@@ -118,8 +119,8 @@ class RuleSet:
             other.windows,
         ):
             found.add(ENGINE_SETTINGS)
-        self._compared = (other, frozenset(found))
-        return self._compared[1]
+        self._compared = compared = (other, frozenset(found))
+        return compared[1]
 
     def fire(
         self, checks: Mapping[str, Callable[[Any, dict[str, Any]], Any]], subject: Any
@@ -139,14 +140,15 @@ class RuleSet:
         """The active rules' checks with their parameters, in the table's order. Worked
         out once per table: a rule set is not changed after it is built, and every entry
         runs the same table."""
-        if self._plan is None or self._plan[0] is not checks:
+        plan = self._plan  # read once: another thread may set it for another table
+        if plan is None or plan[0] is not checks:
             active = tuple(
                 (rule_id, check, self.params[rule_id])
                 for rule_id, check in checks.items()
                 if self.active[rule_id]
             )
-            self._plan = (checks, active)
-        return self._plan[1]
+            plan = self._plan = (checks, active)
+        return plan[1]
 
 
 DEFAULT_RULESET = RuleSet()
