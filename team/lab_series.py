@@ -18,7 +18,7 @@ from alerts.care.labs import as_rule_value
 from alerts.rules import RuleSet
 from alerts.rules import labs as lab_rules
 from alerts.rules.labs import LLN_PARAM, REVIEW_PARAM, REVIEW_RULE
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from patients.lab_models import LabResult
 from patients.lab_tests import BY_NAME
 from patients.models import Patient
@@ -46,7 +46,7 @@ def ig_charts(patient: Patient, *, rules: RuleSet | None = None) -> list[IgChart
     )
     if not results:
         return []
-    rules = rules or rule_configs(rule_rows())
+    rules = rules or rule_configs()
     zone = patient.zone
     doses = tuple(
         sorted(

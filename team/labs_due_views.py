@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.care.labs_due import labs_due_list, params
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from patients.access import clinician_required, clinicians_patient
 from patients.audit import access_record
 from patients.models import AccessLog, Patient
@@ -21,7 +21,7 @@ from team.labs_due_forms import TreatmentStopForm
 def tests_due(request: HttpRequest) -> HttpResponse:
     """Every patient of the clinician's teams with a blood test overdue or due within the
     clinic's horizon: the longest overdue first, then by due date."""
-    ruleset = rule_configs(rule_rows())
+    ruleset = rule_configs()
     rows = labs_due_list(
         Patient.objects.for_clinician(request.user), now=timezone.now(), ruleset=ruleset
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from alerts.authoring.models import DRAFT_FIELDS, RuleDraft, rule_changes
 from alerts.care.labs import FLAG_RULES, lab_flags_refresh
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from alerts.ruleset.messages import (
     MESSAGE_FIELDS,
     RULE_TEXT_FIELDS,
@@ -151,7 +151,7 @@ def rule_draft_approve(
         if rule.rule_id in FLAG_RULES:
             # A laboratory limit: the flags results hold follow it from now on (§6).
             lab_flags_refresh(
-                ruleset=rule_configs(rule_rows()),
+                ruleset=rule_configs(),
                 by=by,
                 reason=f"{rule.rule_id} version {rule.version} published",
             )

@@ -36,7 +36,7 @@ from alerts import rules
 from alerts.care.concerns import lock_patient
 from alerts.care.labs import LabData, LabRecorded, lab_result_record, rule_results
 from alerts.rules import labs
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from patients.identifiers import compact
 from patients.lab_tests import BY_LOINC, BY_NAME, FLAG_OF, NEGATIVE, POSITIVE, LabTest, UnitError
 from patients.models import CLINICAL_EARLIEST, LabImport, LabResult, Patient, User
@@ -844,9 +844,7 @@ def lab_import_check(
     now = now or timezone.now()
     report = _report(text, fmt, by, now, name=_name(upload))
     report.changes = [
-        c
-        for c in _flag_changes(report.accepted, rule_configs(rule_rows()), now)
-        if c.added or c.removed
+        c for c in _flag_changes(report.accepted, rule_configs(), now) if c.added or c.removed
     ]
     return report
 

@@ -282,7 +282,7 @@ def lab_result_withdraw(*, result: LabResult, by: User | None, now: datetime | N
         if not updated:
             return False
         patient = Patient.objects.get(pk=result.patient_id)
-        ruleset = rule_configs(rule_rows())
+        ruleset = rule_configs()
         remaining = rule_results(patient)
         hbv = patient.lab_hbv_risk_id
         if hbv == result.pk:

@@ -23,7 +23,7 @@ from alerts.rules.labs_due import (
     listed,
     next_immunoglobulins,
 )
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from patients.lab_tests import BY_NAME, HBV_MARKERS, IMMUNOGLOBULINS
 from patients.models import Injection, LabResult, Patient
 
@@ -59,7 +59,7 @@ def with_lab_dates(patients: QuerySet[Patient]) -> QuerySet[Patient]:
 
 
 def params(ruleset: rules.RuleSet | None = None) -> LabDueParams:
-    return LabDueParams.of(ruleset or rule_configs(rule_rows()))
+    return LabDueParams.of(ruleset or rule_configs())
 
 
 def due_input(patient: Patient, *, now: datetime) -> LabDueInput:
@@ -92,7 +92,7 @@ def patient_labs_due(
 ) -> PatientDue:
     """One patient's tests due (three queries: the rules, the engine settings, the dates)."""
     now = now or timezone.now()
-    ruleset = ruleset or rule_configs(rule_rows())
+    ruleset = ruleset or rule_configs()
     due_params = params(ruleset)
     annotated = with_lab_dates(Patient.objects.filter(pk=patient.pk)).get()
     # LAB-DUE switched off in the admin: nothing is listed as due.
@@ -121,7 +121,7 @@ def labs_due_list(
     item overdue or due within the horizon, the longest overdue first, then by due date.
     A fixed number of queries whatever the number of patients."""
     now = now or timezone.now()
-    ruleset = ruleset or rule_configs(rule_rows())
+    ruleset = ruleset or rule_configs()
     if not ruleset.active["LAB-DUE"]:
         return []
     due_params = params(ruleset)

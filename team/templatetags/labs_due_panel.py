@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from alerts.care.labs_due import PatientDue, params, patient_labs_due
 from alerts.rules import labs_due as due
-from alerts.ruleset.loading import rule_configs, rule_rows
+from alerts.ruleset.loading import rule_configs
 from team.labs_due_forms import TreatmentStopForm
 
 register = template.Library()
@@ -20,7 +20,7 @@ register = template.Library()
 @register.simple_tag
 def labs_due_of(patient) -> dict:
     """The patient's tests due, the clinic's parameters and the treatment-stop form."""
-    ruleset = rule_configs(rule_rows())
+    ruleset = rule_configs()
     found: PatientDue = patient_labs_due(patient, now=timezone.now(), ruleset=ruleset)
     return {
         "items": found.items,
