@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import requests
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher, WebPushException, webpush
 
 from accounts.languages import language_of
 from diary_core.outbox import DeliveryError, is_permanent
@@ -147,6 +148,36 @@ def _session(pid: int) -> requests.Session:
     """One HTTP session per worker process (`pid`: never one inherited across a fork), so
     the connection to a push service, and its TLS handshake, is kept between messages."""
     return requests.Session()
+
+
+def push_warm() -> None:
+    """Do once, at a worker process's start, what the first push message would otherwise
+    do on its way out: parse the VAPID key, open the process's HTTP session, and encrypt
+    one payload for a throwaway key (the first encryption loads the elliptic-curve and AES
+    code). Nothing is sent."""
+    if not settings.WEBPUSH_ENABLED:
+        return
+    vapid = _vapid(settings.WEBPUSH_VAPID_PRIVATE_KEY)
+    _session(os.getpid())
+    browser = Vapid()
+    browser.generate_keys()
+    p256dh = browser.public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    subscription = {
+        "endpoint": "https://push.invalid/warm",
+        "keys": {
+            "p256dh": base64.urlsafe_b64encode(p256dh).decode(),
+            "auth": base64.urlsafe_b64encode(os.urandom(16)).decode(),
+        },
+    }
+    WebPusher(subscription).encode(b"{}")
+    vapid.sign(
+        {
+            "sub": settings.WEBPUSH_VAPID_SUBJECT or "mailto:diary@localhost",
+            "aud": "https://push.invalid",
+        }
+    )
 
 
 def push_one(device: PushDevice, data: dict, *, ttl: int, urgency: str) -> Sent:

@@ -59,3 +59,20 @@ def test_a_broken_connection_is_replaced_before_the_task():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     assert connection.connection is not first
+
+
+def test_a_worker_process_connects_at_start_and_keeps_the_connection(monkeypatch):
+    """At a worker process's start the connection opens and lasts the process's life (the
+    web's CONN_MAX_AGE made each worker reconnect every minute, on whichever alert came
+    next); it is still checked before each task and replaced when broken (above)."""
+    from celery.signals import worker_process_init
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    worker_process_init.send(sender=None)
+    first = connection.connection
+    assert first is not None and connection.close_at is None
+    run_task()
+    run_task()
+    connection.ensure_connection()
+    assert connection.connection is first
