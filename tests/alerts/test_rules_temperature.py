@@ -110,9 +110,20 @@ def days_before(n, value, hour=0):
         ([days_before(3, "38.0"), days_before(1, "38.1")], "38.2", {"T-LOW-2D"}),
     ],
 )
-def test_day_chains(history, today, expected):
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+def test_day_chains(history, today, expected, order):
+    """The engine's callers give the history oldest first; the chain reads it from the
+    newest end and stops early. A hand-written scenario's history in another order gives
+    the same chains."""
+    history = history if order == "oldest first" else history[::-1]
     result = set(fired(entry(t=today), history=history)) & {"T-LOW-2D", "T-FEV-3D"}
     assert result == expected
+
+
+def test_a_chain_reads_back_across_many_days():
+    history = [days_before(n, "38.1") for n in range(13, 0, -1)]
+    firing = next(f for f in run(entry(t="38.2"), history=history).fired if f.rule_id == "T-FEV-3D")
+    assert len(firing.why["daily_max_c"]) == 14
 
 
 def test_a_day_with_an_entry_but_no_temperature_breaks_temperature_chains():
