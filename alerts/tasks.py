@@ -19,8 +19,7 @@ from alerts.care.oncall import pages_sweep
 from alerts.care.recording import pending_entries_sweep
 from alerts.care.sweeps import periodic_rules_sweep
 from alerts.delivery.digest import digests_sweep
-from alerts.delivery.send import notification_send, notifications_sweep
-from alerts.delivery.transports import transports_warm
+from alerts.delivery.send import delivery_warm, notification_send, notifications_sweep
 from alerts.models import Heartbeat
 
 BEAT = "beat"
@@ -29,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 @worker_process_init.connect
 def _warm(**kwargs) -> None:
-    """Each worker process loads the e-mail's templates and URLs before its first alert."""
-    transports_warm()
+    """Each worker process gets ready for its first alert (delivery_warm)."""
+    delivery_warm()
 
 
 @shared_task(ignore_result=True, soft_time_limit=10, time_limit=20)

@@ -7,6 +7,7 @@ symptoms, temperatures, notes or the patient's name — a short reference only.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import get_template, render_to_string
@@ -15,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.languages import speaking_to
-from alerts.care.models import Notification
+from alerts.care.models import ConcernEvent, Notification
 from alerts.ruleset.models import Level
 from diary_core.outbox import DeliveryError
 from reach import push, sms
@@ -28,19 +29,28 @@ def transports_warm() -> None:
     calls this once at start, so the first alert after a deploy is not the slow one): the
     URL resolver, the e-mail templates and each language's catalogue, the e-mail's MIME
     code and this host's name for SMTP's EHLO (a DNS lookup), the push keys and
-    encryption (reach.push.push_warm), and the database connection with the outbox's
-    model code. Nothing is sent."""
-    reverse("team:concern", args=[1])
+    encryption (reach.push.push_warm). Nothing is sent; the database's part is
+    alerts.delivery.send.delivery_warm's."""
+    sample = {
+        "kind": ConcernEvent.Kind.OPENED,
+        "level": Level.CONTACT,
+        "reference": "B-000000000",
+        "step": None,
+        "owner": lambda: None,
+        "passed_by": lambda: None,
+        "recipient": get_user_model()(username="warm"),  # unsaved: never written
+    }
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
+            # The URL resolver fills its reverse map once per language.
+            sample["link"] = reverse("team:concern", args=[1])
             for name in TEMPLATES:
-                get_template(name)
+                get_template(name).render(sample)
     message = EmailMultiAlternatives(subject="warm", body="warm", to=["warm@localhost"])
     message.attach_alternative("<p>warm</p>", "text/html")
     message.message()
     str(DNS_NAME)
     push.push_warm()
-    Notification.objects.filter(pk=0).exists()
 
 
 class Transport:

@@ -216,8 +216,9 @@ def test_a_later_entry_at_the_same_level_tells_nobody(bob, alice):
 
 
 def test_each_worker_process_loads_the_email_before_its_first_alert(monkeypatch):
-    """worker_process_init warms the URL resolver, templates and catalogues, so the first
-    alert after a deploy does not pay for them; a broken template fails the start, loudly."""
+    """worker_process_init warms the URL resolver, templates and catalogues (each
+    template rendered once in each language), so the first alert after a deploy does not
+    pay for them; a broken template fails the start, loudly."""
     from celery.signals import worker_process_init
 
     from alerts import tasks
@@ -227,7 +228,13 @@ def test_each_worker_process_loads_the_email_before_its_first_alert(monkeypatch)
         ref() for _key, ref in worker_process_init.receivers
     ]  # a worker imports tasks
     loaded = []
-    monkeypatch.setattr(transports, "get_template", lambda name: loaded.append(name))
+    real = transports.get_template
+
+    def get_template(name):
+        loaded.append(name)
+        return real(name)
+
+    monkeypatch.setattr(transports, "get_template", get_template)
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)  # the signal sets it
     worker_process_init.send(sender=None)
     assert sorted(loaded) == sorted(transports.TEMPLATES * len(settings.LANGUAGES))
@@ -239,7 +246,6 @@ def test_the_warm_up_connects_and_prepares_the_push_keys_without_sending(setting
     push session and encryption, this host's name for EHLO. Nothing goes out."""
     from django.core.mail.utils import DNS_NAME
 
-    from alerts.delivery import transports
     from reach import push
     from scripts.push_sink import vapid_pair
 
@@ -248,7 +254,7 @@ def test_the_warm_up_connects_and_prepares_the_push_keys_without_sending(setting
     push._vapid.cache_clear()
     push._session.cache_clear()
     monkeypatch.setattr(push, "webpush", lambda *a, **k: pytest.fail("the warm-up sent a push"))
-    transports.transports_warm()
+    send.delivery_warm()
     assert push._vapid.cache_info().currsize == 1
     assert push._session.cache_info().currsize == 1
     assert hasattr(DNS_NAME, "_fqdn")
