@@ -57,6 +57,27 @@ def _get_alert_for_clinician(request: HttpRequest, pk: int) -> Alert:
     )
 
 
+# A queue row's links: (key, URL name, reversed with the patient's or the concern's key).
+ROW_LINKS = (
+    ("patient", "team:patient", "patient"),
+    ("claim", "team:patient_claim", "patient"),
+    ("acknowledge", "team:patient_acknowledge", "patient"),
+    ("called_back", "team:patient_called_back", "patient"),
+    ("concern", "team:concern", "concern"),
+)
+_MARKER = 2_147_483_647  # no real key is this one
+
+
+def _row_links(rows) -> None:
+    """Each row's links, each URL reversed once a page and its key filled in: 170 calls
+    of reverse() a page were a tenth of the queue's time."""
+    for key, name, of in ROW_LINKS:
+        head, _marker, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
+        for row in rows:
+            pk = row.concern.patient_id if of == "patient" else row.concern.pk
+            row.links[key] = f"{head}{pk}{tail}"
+
+
 # Patients per page: enough for a Monday morning, small enough to render fast on a busy
 # day (bench: the 2,000-patient team's queue; docs/operations.md).
 TRIAGE_PAGE = 50
@@ -114,6 +135,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     rows, has_next, shown = queue_rows(concerns, now=now, start=start, size=TRIAGE_PAGE)
     if not rows and page > 1:  # past the end (the queue got shorter): back to the top
         return redirect(f"{request.path}?{_page_query(request, 1)}")
+    _row_links(rows)
     shown = shown or dict.fromkeys(COUNTS, 0)
     all_levels = all_levels or shown
     context = {

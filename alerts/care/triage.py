@@ -53,6 +53,8 @@ class QueueRow:
     # The patient's latest temperature, when newer than the alerts' own readings (a later
     # entry that raised no new alert): the nurse sees where the patient is now.
     latest_reading: LatestReading | None = None
+    # The row's links, filled in by the page that shows it (team.views: reversed once a page).
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def patient(self):
@@ -74,6 +76,11 @@ class QueueRow:
     def since(self) -> datetime:
         """How long it has been there: waiting for someone, or open (once acknowledged)."""
         return self.concern.waiting_since or self.concern.opened_at
+
+    @property
+    def waited(self) -> timedelta:
+        """How long since `since`, as the page says it ("3 h 10 min")."""
+        return self.now - self.since
 
     @property
     def overdue(self) -> timedelta | None:

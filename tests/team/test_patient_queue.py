@@ -323,3 +323,30 @@ def test_a_row_leads_with_the_hospital_number_and_says_waiting_in_good_german(cl
     html = client.get(reverse("team:triage")).content.decode()
     assert f">RX4 210 118 · {bob.reference}<" in html
     assert "Wartezeit: 3" in html and "wartet seit" not in html
+
+
+def test_each_row_links_to_its_own_patient_and_concern(client, alice, team_a):
+    """The row's links are reversed once a page and filled in per row (team.views.
+    _row_links): each must be the one reverse() gives for that row."""
+    now = timezone.now()
+    for name in ("first", "second", "third"):
+        submit_entry(_patient(team_a, name), now - timedelta(minutes=5), temp="38.6")
+    client.force_login(alice)
+    page = client.get(reverse("team:triage"))
+    html = page.content.decode()
+    assert len(page.context["rows"]) == 3
+    for row in page.context["rows"]:
+        patient, concern = row.concern.patient_id, row.concern.pk
+        assert row.links["patient"] == reverse("team:patient", args=[patient])
+        assert row.links["claim"] == reverse("team:patient_claim", args=[patient])
+        assert row.links["concern"] == reverse("team:concern", args=[concern])
+        assert f'href="{row.links["patient"]}"' in html
+        assert f'action="{row.links["claim"]}"' in html
+        assert f'href="{row.links["concern"]}"' in html
+
+
+def test_how_long_a_row_has_waited_is_said_as_the_overdue_time_is(client, alice, team_a):
+    submit_entry(_patient(team_a, "waiting"), timezone.now() - timedelta(minutes=130), temp="38.4")
+    client.force_login(alice)
+    html = client.get(reverse("team:triage")).content.decode()
+    assert "waiting 2 h 10 min" in html
