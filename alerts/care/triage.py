@@ -12,16 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    F,
+    Func,
     JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     TextField,
-    Window,
+    Value,
 )
 from django.db.models.functions import Cast, JSONObject
 
@@ -101,6 +105,14 @@ class QueueRow:
         return reading
 
 
+class _EqualsAny(Func):
+    """`value = ANY(array)`, as a condition."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
 def _latest_reading() -> Subquery:
     """For annotating concerns: the patient's latest temperature as one JSON value (its
     entry's newest first, the highest of an entry's readings first), read through the
@@ -146,14 +158,31 @@ def queue_rows(
     whether there is a next page, and queue_counts() of `concerns` (None when the page is
     past the end). Two queries for any page and any clinic size: the concerns with the
     columns a row shows and the counts, then their unresolved alerts."""
+    # The page's keys first, in order, from the narrow rows; then only those rows joined
+    # to what a row shows, with the counts over all of them (computed once: the subquery
+    # does not refer to the row). Joined first, PostgreSQL carried every open concern's
+    # patient, people and advice through the counts' window and the sort (846 wide rows
+    # for a 51-row page at 2,000 patients: 14.6 ms of the query's 21).
+    open_concerns = concerns.open()
+    keys = open_concerns.in_queue_order(now).values("pk")[start : start + size + 1]
+    counts = (
+        open_concerns.order_by()
+        .values(one=Value(1))  # a constant: no GROUP BY, one row
+        .annotate(
+            counts=JSONObject(**{k: Count("pk", filter=q or None) for k, q in COUNTS.items()})
+        )
+        .values("counts")
+    )
     page = list(
-        concerns.open()
+        # = ANY(ARRAY(…)): the keys are read first (an InitPlan), then those rows by their
+        # primary key. As IN (…), PostgreSQL joined every open concern before the keys.
+        Concern.objects.filter(_EqualsAny(F("pk"), ArraySubquery(keys)))
         .in_queue_order(now)
         .annotate(
             # Whether a page went unanswered (the row shows the team's out-of-hours route).
             out_of_hours=out_of_hours_reached(),
             latest_reading=_latest_reading(),
-            **{f"count_{k}": Window(Count("pk", filter=q or None)) for k, q in COUNTS.items()},
+            counts=Subquery(counts, output_field=JSONField()),
         )
         .select_related(
             "patient__user",
@@ -162,9 +191,9 @@ def queue_rows(
             "acknowledged_by",
             "snoozed_by",
             "advice_lead",
-        )[start : start + size + 1]
+        )
     )
-    counts = {k: getattr(page[0], f"count_{k}") for k in COUNTS} if page else None
+    counts = page[0].counts if page else None
     has_next, page = len(page) > size, page[:size]
     rows = {
         c.pk: QueueRow(concern=c, now=now, latest_reading=_reading(c.latest_reading)) for c in page

@@ -196,6 +196,15 @@ def test_a_long_queue_is_paged_most_urgent_first_keeping_the_filters(client, ali
     assert "Showing patients 101–120 of 120" in last
     assert last.count("data-patient=") == 20
     assert "Previous page" in last and "Next page" not in last
+    # The pages together are the queue once, in order: no patient twice, none left out.
+    pages = [
+        client.get(reverse("team:triage"), {"level": "CONTACT", "page": str(n)}).context["rows"]
+        for n in (1, 2, 3)
+    ]
+    seen = [row.concern.pk for rows in pages for row in rows]
+    assert len(seen) == len(set(seen)) == 120
+    waited = [row.since for rows in pages for row in rows]
+    assert waited == sorted(waited)  # all CONTACT, none acknowledged: longest waiting first
     # Nonsense page numbers fall back to a page that exists, never a 500.
     for page in ("0", "-1", "abc"):
         assert client.get(reverse("team:triage"), {"page": page}).status_code == 200
