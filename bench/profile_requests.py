@@ -135,7 +135,11 @@ def main() -> int:
     print(f"{kind}: {n} requests, {session.duration / n * 1000:.1f} ms each (profiled)")
     for name, seconds in spent.most_common():
         print(f"  {name:<32}{100 * seconds / total:5.1f} %")
-    print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1")[: int(os.environ.get("PROFILE_CHARS", "6000"))])
+    print(
+        profiler.output_text(
+            unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
+        )[: int(os.environ.get("PROFILE_CHARS", "6000"))]
+    )
     return 0
 
 
