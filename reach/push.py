@@ -154,10 +154,9 @@ def push_warm() -> None:
     """Do once, at a worker process's start, what the first push message would otherwise
     do on its way out: parse the VAPID key, open the process's HTTP session, and encrypt
     one payload for a throwaway key (the first encryption loads the elliptic-curve and AES
-    code), and look at the devices' table once. Nothing is sent."""
+    code). Nothing is sent, and the database is not touched (the caller's part)."""
     if not settings.WEBPUSH_ENABLED:
         return
-    PushDevice.objects.filter(pk=0).update(last_sent_at=None)  # the tables a send touches
     vapid = _vapid(settings.WEBPUSH_VAPID_PRIVATE_KEY)
     _session(os.getpid())
     browser = Vapid()

@@ -8,12 +8,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.db import Error, connection, transaction
+
 from alerts.care.models import ConcernEvent, Notification
 from alerts.care.notify import SWEEP_BATCH
 from alerts.delivery.transports import TRANSPORTS, transports_warm
 from diary_core.outbox import Cancel, Outcome, deliver_due
+from reach.models import PushDevice
 
 logger = logging.getLogger(__name__)
+
+# How long the warm-up waits for a table's lock, and for any one statement.
+WARM_LOCK_TIMEOUT = "250ms"
+WARM_STATEMENT_TIMEOUT = "2s"
 
 
 # Reminders are about a concern still waiting: not needed once someone has acknowledged it.
@@ -90,12 +97,27 @@ def notification_send(notification_id: int, *, now: datetime | None = None) -> s
 def delivery_warm() -> None:
     """Make a worker process's first message as fast as the rest, at the process's start:
     the transports' code and templates (transports_warm), then a message that does not
-    exist through the claim and the read. A new database connection looks up each table
-    the first time a statement touches it (PostgreSQL's catalogue caches): about 12 ms on
-    the first alert's read before this. Sends nothing."""
+    exist through the claim and the read, and the push devices' table. A new database
+    connection looks up each table the first time a statement touches it (PostgreSQL's
+    catalogue caches): about 12 ms on the first alert's read before this. Sends nothing.
+
+    The database's part is best effort and bounded: a worker that starts while a migration
+    holds a table's lock, or while PostgreSQL is down, starts anyway (its first message
+    then pays for what was not warmed)."""
     transports_warm()
-    notification_send(0)  # claims nothing
-    _LOAD.filter(pk=0).first()
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(  # for this transaction only
+                    "SELECT set_config('lock_timeout', %s, true), "
+                    "set_config('statement_timeout', %s, true)",
+                    [WARM_LOCK_TIMEOUT, WARM_STATEMENT_TIMEOUT],
+                )
+            notification_send(0)  # claims nothing
+            _LOAD.filter(pk=0).first()
+            PushDevice.objects.filter(pk=0).update(last_sent_at=None)
+    except Error as exc:  # any database error: unreachable, locked, too slow
+        logger.warning("worker warm-up skipped the database (%s)", type(exc).__name__)
 
 
 def notifications_sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:

@@ -3,6 +3,7 @@ between requests: a new PostgreSQL connection per task was most of an alert's de
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -76,3 +77,30 @@ def test_a_worker_process_connects_at_start_and_keeps_the_connection(monkeypatch
     run_task()
     connection.ensure_connection()
     assert connection.connection is first
+
+
+def test_a_worker_starts_even_when_a_migration_holds_the_outbox_lock(caplog):
+    """The warm-up's database part waits at most WARM_LOCK_TIMEOUT for a table's lock
+    (a migration's, say) and then gives up: the worker starts; its first message pays for
+    what was not warmed. Before, the worker hung at start until the lock was released."""
+    import psycopg
+    from django.conf import settings
+
+    from alerts.delivery import send
+    from scripts.services import with_database
+
+    url = with_database(os.environ["DATABASE_URL"], settings.DATABASES["default"]["NAME"])
+    blocker = psycopg.connect(url, autocommit=False)
+    blocker.execute("LOCK TABLE alerts_notification IN ACCESS EXCLUSIVE MODE")
+    try:
+        started = time.monotonic()
+        send.delivery_warm()
+        waited = time.monotonic() - started
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert waited < 10  # the lock's 0.25 s, not the lock holder's time (it never lets go)
+    assert "warm-up skipped the database (OperationalError)" in caplog.text
+    with connection.cursor() as cursor:  # the connection is usable, its timeouts gone
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
