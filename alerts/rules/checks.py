@@ -11,10 +11,9 @@ alerts/rules/engine.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
 from alerts.rules import codes
@@ -136,36 +135,13 @@ class EntryContext:
             self._daily = days
         return self._daily
 
-    def days_newest_first(self) -> Iterator[tuple[date, list[Entry]]]:
-        """(local day, its entries oldest first) from today back, newest day first, read
-        from the newest end of the history only as far as the caller goes. The history is
-        oldest first (EvaluationInput); one that is not (a hand-written scenario) is
-        grouped whole, as entries_by_day() does."""
-        entries = (*self.inp.history, self.entry)
-        if not all(a.at <= b.at for a, b in pairwise(entries)):
-            yield from sorted(self.entries_by_day().items(), key=lambda item: item[0], reverse=True)
-            return
-        tz, day, group = self.tz, None, []
-        for entry in reversed(entries):
-            at = entry.at.astimezone(tz).date()
-            if at != day:
-                if group:
-                    yield day, group[::-1]
-                day, group = at, []
-            group.append(entry)
-        if group:
-            yield day, group[::-1]
-
     def consecutive_days(self, qualifies: Callable[[list[Entry]], bool]) -> list[date]:
         """The run of consecutive local days ending today on which `qualifies` holds,
         latest first."""
+        days = self.entries_by_day()
         chain: list[date] = []
         day = self.day
-        for at, entries in self.days_newest_first():
-            if at > day:  # after this entry's day (an unordered history only)
-                continue
-            if at != day or not qualifies(entries):
-                break
+        while day in days and qualifies(days[day]):
             chain.append(day)
             day -= timedelta(days=1)
         return chain

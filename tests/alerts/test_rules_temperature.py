@@ -112,9 +112,8 @@ def days_before(n, value, hour=0):
 )
 @pytest.mark.parametrize("order", ["oldest first", "newest first"])
 def test_day_chains(history, today, expected, order):
-    """The engine's callers give the history oldest first; the chain reads it from the
-    newest end and stops early. A hand-written scenario's history in another order gives
-    the same chains."""
+    """The engine's callers give the history oldest first; a hand-written scenario's
+    history in another order gives the same chains."""
     history = history if order == "oldest first" else history[::-1]
     result = set(fired(entry(t=today), history=history)) & {"T-LOW-2D", "T-FEV-3D"}
     assert result == expected
