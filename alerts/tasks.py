@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from django.utils import timezone
 
 from alerts.authoring.whatif import RUN_TIME_LIMIT, whatif_run_execute, whatif_runs_recover
@@ -26,10 +26,18 @@ BEAT = "beat"
 logger = logging.getLogger(__name__)
 
 
-@worker_process_init.connect
 def _warm(**kwargs) -> None:
     """Each worker process gets ready for its first alert (delivery_warm)."""
     delivery_warm()
+
+
+@worker_init.connect
+def _warm_each_process(**kwargs) -> None:
+    """Connect _warm to each worker process's start, now: Celery's Django fixup connects
+    its own process-start hook from its worker_init receiver (which runs before this one),
+    and that hook closes every database connection the process has. Connected at import,
+    the warm-up ran first and its connection was closed under it."""
+    worker_process_init.connect(_warm, weak=False, dispatch_uid="alerts.tasks._warm")
 
 
 @shared_task(ignore_result=True, soft_time_limit=10, time_limit=20)

@@ -420,6 +420,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_DB_REUSE_MAX = 1_000_000
 # Reserve one message at a time, so a killed worker holds back as little as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How long a new worker process may take to start before Celery kills it and starts
+# another (default 4 s). Each process warms up first (alerts.delivery.send.delivery_warm:
+# templates in each language, then a database part bounded by connect_timeout and its own
+# lock and statement timeouts); a slow start must not become a loop of restarts.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 # Set the visibility timeout in all three places, or the 1 h default silently applies.
 CELERY_VISIBILITY_TIMEOUT = 600
 CELERY_BROKER_TRANSPORT_OPTIONS = {

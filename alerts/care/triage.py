@@ -83,8 +83,10 @@ class QueueRow:
 
     @property
     def waited(self) -> timedelta:
-        """How long since `since`, as the page says it ("3 h 10 min")."""
-        return self.now - self.since
+        """How long since `since`, as the page says it ("3 h 10 min"); never below zero (a
+        concern that began after the page's clock was read, or on a host whose clock runs
+        a little ahead)."""
+        return max(self.now - self.since, timedelta(0))
 
     @property
     def overdue(self) -> timedelta | None:

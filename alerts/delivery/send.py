@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 # How long the warm-up waits for a table's lock, and for any one statement.
 WARM_LOCK_TIMEOUT = "250ms"
-WARM_STATEMENT_TIMEOUT = "2s"
+WARM_STATEMENT_TIMEOUT = "1s"
 
 
 # Reminders are about a concern still waiting: not needed once someone has acknowledged it.

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -28,9 +27,8 @@ def transports_warm() -> None:
     """Load what the first message would otherwise load on its way out (a worker process
     calls this once at start, so the first alert after a deploy is not the slow one): the
     URL resolver, the e-mail templates and each language's catalogue, the e-mail's MIME
-    code and this host's name for SMTP's EHLO (a DNS lookup), the push keys and
-    encryption (reach.push.push_warm). Nothing is sent; the database's part is
-    alerts.delivery.send.delivery_warm's."""
+    code, the push keys and encryption (reach.push.push_warm). Nothing is sent; the
+    database's part is alerts.delivery.send.delivery_warm's."""
     sample = {
         "kind": ConcernEvent.Kind.OPENED,
         "level": Level.CONTACT,
@@ -49,7 +47,6 @@ def transports_warm() -> None:
     message = EmailMultiAlternatives(subject="warm", body="warm", to=["warm@localhost"])
     message.attach_alternative("<p>warm</p>", "text/html")
     message.message()
-    str(DNS_NAME)
     push.push_warm()
 
 

@@ -4,7 +4,10 @@ between requests: a new PostgreSQL connection per task was most of an alert's de
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from celery.fixups.django import DjangoWorkerFixup
@@ -68,6 +71,9 @@ def test_a_worker_process_connects_at_start_and_keeps_the_connection(monkeypatch
     next); it is still checked before each task and replaced when broken (above)."""
     from celery.signals import worker_process_init
 
+    from alerts import tasks
+
+    tasks._warm_each_process()  # a worker's worker_init (the next test: in Celery's order)
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
     connection.close()
     worker_process_init.send(sender=None)
@@ -104,3 +110,41 @@ def test_a_worker_starts_even_when_a_migration_holds_the_outbox_lock(caplog):
     with connection.cursor() as cursor:  # the connection is usable, its timeouts gone
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_the_warm_connection_survives_celerys_own_process_start():
+    """In a worker's own order of start-up signals: Celery's Django fixup closes every
+    connection at each process's start, so the warm-up must run after it and its
+    connection still be open, kept for the process's life. Run in a process of its own
+    (the fixup, once installed, would close the connections of every later test)."""
+    from django.conf import settings
+
+    from scripts.services import with_database
+
+    script = (
+        "from celery import signals\n"
+        "from diary_site.celery_app import app\n"
+        "app.loader.init_worker()\n"  # the worker imports the tasks
+        "signals.worker_init.send(sender=None)\n"  # the fixup installs its hooks
+        "signals.worker_process_init.send(sender=None)\n"  # a child starts
+        "from django.db import connection\n"
+        "alive = connection.connection is not None and not connection.connection.closed\n"
+        "print('OPEN' if alive else 'CLOSED', connection.settings_dict['CONN_MAX_AGE'])\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "diary_site.test_settings",
+        "DATABASE_URL": with_database(
+            os.environ["DATABASE_URL"], settings.DATABASES["default"]["NAME"]
+        ),
+    }
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "OPEN None" in done.stdout, done.stderr[-3000:]

@@ -350,3 +350,15 @@ def test_how_long_a_row_has_waited_is_said_as_the_overdue_time_is(client, alice,
     client.force_login(alice)
     html = client.get(reverse("team:triage")).content.decode()
     assert "waiting 2 h 10 min" in html
+
+
+def test_a_wait_that_began_after_the_page_read_its_clock_is_no_wait():
+    """The page reads its clock before its query: a concern opened in between (or by a
+    host whose clock runs ahead) began "after" now. Not "-1 days 23 h"."""
+    from alerts.care.triage import QueueRow
+    from team.templatetags.alert_format import duration_words
+
+    now = timezone.now()
+    concern = Concern(opened_at=now, waiting_since=now + timedelta(seconds=2))
+    assert QueueRow(concern=concern, now=now).waited == timedelta(0)
+    assert duration_words(QueueRow(concern=concern, now=now).waited) == "0 min"
