@@ -68,15 +68,17 @@ def test_a_broken_connection_is_replaced_before_the_task():
 def test_a_worker_process_connects_at_start_and_keeps_the_connection(monkeypatch):
     """At a worker process's start the connection opens and lasts the process's life (the
     web's CONN_MAX_AGE made each worker reconnect every minute, on whichever alert came
-    next); it is still checked before each task and replaced when broken (above)."""
-    from celery.signals import worker_process_init
-
+    next); it is still checked before each task and replaced when broken (above). The two
+    hooks are called here in the order a worker process runs them; the signal itself, with
+    Celery's own hook among its receivers, is sent in the test below, in a process of its
+    own (another test of this suite may have installed Celery's hooks in this one)."""
     from alerts import tasks
+    from diary_site.celery_app import _keep_connections
 
-    tasks._warm_each_process()  # a worker's worker_init (the next test: in Celery's order)
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
     connection.close()
-    worker_process_init.send(sender=None)
+    _keep_connections()
+    tasks._warm()
     first = connection.connection
     assert first is not None and connection.close_at is None
     run_task()
