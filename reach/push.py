@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import requests
-from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -34,6 +33,7 @@ from pywebpush import WebPusher, WebPushException, webpush
 from accounts.languages import language_of
 from diary_core.outbox import DeliveryError, is_permanent
 from reach.models import PushDevice
+from reach.vapid import b64url, new_key_pair
 
 logger = logging.getLogger(__name__)
 
@@ -159,17 +159,10 @@ def push_warm() -> None:
         return
     vapid = _vapid(settings.WEBPUSH_VAPID_PRIVATE_KEY)
     _session(os.getpid())
-    browser = Vapid()
-    browser.generate_keys()
-    p256dh = browser.public_key.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
+    browser_key, _private = new_key_pair()  # a browser's side, thrown away
     subscription = {
         "endpoint": "https://push.invalid/warm",
-        "keys": {
-            "p256dh": base64.urlsafe_b64encode(p256dh).decode(),
-            "auth": base64.urlsafe_b64encode(os.urandom(16)).decode(),
-        },
+        "keys": {"p256dh": browser_key, "auth": b64url(os.urandom(16))},
     }
     WebPusher(subscription).encode(b"{}")
     vapid.sign(
