@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
@@ -105,8 +106,14 @@ class User(AbstractUser):
 
     def kept_diary(self) -> tuple[Patient, Caregiver | None] | None:
         """The patient whose diary this person keeps: their own, or as an active caregiver
-        of an active patient; None for anyone else (the pages answer 404)."""
-        own = Patient.objects.select_related("team").filter(user=self).first()
+        of an active patient; None for anyone else (the pages answer 404). The request's
+        user brings their own patient row and team (patients.backends.DiaryBackend)."""
+        if User.patient.related.is_cached(self):
+            # A copy per call, as a read gave one: a form that changes its instance (an
+            # invalid settings form) leaves the page's other readers the saved row.
+            own = copy.copy(getattr(self, "patient", None))
+        else:
+            own = Patient.objects.select_related("team").filter(user=self).first()
         if own is not None:
             return own, None
         caregiver = (

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from alerts.models import AlertRule, EngineSettings
 from patients import enrolment
 from patients.access import administrator_required
+from patients.backends import DIARY_BACKEND
 from patients.models import CareTeam, CareTeamMembership, User
 from patients.roles import ADMINISTRATOR, APPROVE_RULE_CHANGE, CLINICAL_LEAD, ROLE_WORDS
 from patients.timezones import ZoneChoiceField
@@ -109,10 +110,6 @@ class Step:
     action: str
 
 
-# Who holds a permission, as the database says (django-axes sits first and holds none).
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
 def _rules_changed_at():
     """The last change to what the rules decide with: a rule, or the engine's settings
     (windows, de-duplication)."""
@@ -128,7 +125,7 @@ def team_steps(team: CareTeam, *, rules_changed_at) -> list[Step]:
     members = list(team.memberships.select_related("user"))
     signed_in = [m for m in members if m.user.last_login]
     leads = User.objects.with_perm(
-        APPROVE_RULE_CHANGE, backend=MODEL_BACKEND, include_superusers=False
+        APPROVE_RULE_CHANGE, backend=DIARY_BACKEND, include_superusers=False
     ).filter(is_active=True, pk__in=[m.user_id for m in members])
     words = {
         code: getattr(team, "out_of_hours_" + code.replace("-", "_"), "")

@@ -43,6 +43,7 @@ from diary_core.config import request_config_version
 from diary_core.next_page import next_page
 from patients.access import clinician_required, clinicians_patient
 from patients.audit import access_record
+from patients.backends import DIARY_BACKEND
 from patients.models import AccessLog, CareTeam, User
 from team.forms import AssignForm, ResolveForm, SnoozeForm
 
@@ -177,10 +178,6 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "team/triage.html", context)
 
 
-# The one backend that grants permissions (django-axes only refuses logins).
-PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
 def _header_teams(user):
     """The clinician's teams, each carrying the page header's two counts (the same on
     every row, read once by PostgreSQL): her unread in-app notifications, and, for a
@@ -190,7 +187,7 @@ def _header_teams(user):
         recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
     )
     drafts = RuleDraft.objects.filter(status=RuleDraft.Status.DRAFT)
-    may_approve = User.objects.with_perm(APPROVE_PERMISSION, backend=PERMISSIONS_BACKEND).filter(
+    may_approve = User.objects.with_perm(APPROVE_PERMISSION, backend=DIARY_BACKEND).filter(
         pk=user.pk
     )
     return (
