@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -105,25 +105,48 @@ def _fields(data: EntryData, at: datetime, patient: Patient) -> dict:
 def _write_details(
     entry: DiaryEntry, data: EntryData, at: datetime, catalogue: dict[str, Symptom] | None
 ) -> None:
-    for reading in data.readings:
+    """Write the entry's readings and reports, and keep them as the entry's prefetched
+    ones: what the Save's evaluation reads of the entry it has just written. A reading
+    has one decimal place (the form, replay and the demo data refuse more: clinical-safety
+    decision 32); one written past them is kept as its column stores it, rounded half up
+    as PostgreSQL rounds, so the evaluation reads what the row says."""
+    readings = [
         TemperatureReading.objects.create(
             entry=entry,
-            value=reading.value,
+            value=Decimal(reading.value).quantize(TENTH, rounding=ROUND_HALF_UP),
             unit=reading.unit,
             site=reading.site,
             confirmed=reading.confirmed,
             measured_at=at,
         )
+        for reading in data.readings
+    ]
+    reports = []
     if data.grades:
         symptoms = catalogue or Symptom.objects.in_bulk(list(data.grades), field_name="code")
         # With history, so that an edit can show what the entry said before.
-        bulk_create_with_history(
+        reports = bulk_create_with_history(
             [
                 SymptomReport(entry=entry, symptom=symptoms[code], grade=grade)
                 for code, grade in data.grades.items()
             ],
             SymptomReport,
         )
+    entry._prefetched_objects_cache = {
+        "temperatures": _prefetched(entry.temperatures.get_queryset(), readings),
+        "reports": _prefetched(entry.reports.get_queryset(), reports),
+    }
+
+
+def _prefetched(rows, written: list):
+    """`rows` (a related manager's queryset) holding `written`, as prefetch_related leaves
+    it: .all(), .first(), .count() answer from it."""
+    rows._result_cache = list(written)
+    rows._prefetch_done = True
+    return rows
+
+
+TENTH = Decimal("0.1")
 
 
 def entry_record(
@@ -135,6 +158,7 @@ def entry_record(
     caregiver: Caregiver | None = None,
     now: datetime | None = None,
     catalogue: dict[str, Symptom] | None = None,
+    checked: bool = False,
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry, pending its outcome; a repeated client_key creates nothing.
 
@@ -142,28 +166,37 @@ def entry_record(
     which records its outcome in the same transaction), scenario replay, the demo data and
     the tests' factories all come through here.
 
-    Returns (entry, created). An entry is saved pending: until its outcome is recorded, the
-    beat sweep (alerts.care.recording.pending_entries_sweep) records it, so nothing saved is
-    ever left unevaluated. A repeat is found by the unique constraint on (patient,
-    client_key) rather than a look-up first: one query fewer on every submit, and correct
-    under a concurrent double submit too. `catalogue` (code -> Symptom) saves a query when
-    the caller has already loaded it.
+    Returns (entry, created), the entry with its readings and reports as prefetched. An
+    entry is saved pending: until its outcome is recorded, the beat sweep
+    (alerts.care.recording.pending_entries_sweep) records it, so nothing saved is ever left
+    unevaluated. A repeat is found by the unique constraint on (patient, client_key), in a
+    savepoint: correct under a concurrent double submit too. `checked`: the caller holds
+    the patient's lock and has looked the key up under it (entry_submit), so the entry is
+    written without the savepoint. `catalogue` (code -> Symptom) saves a query when the
+    caller has already loaded it.
     """
     at = data.recorded_at or now or timezone.now()
     client_key = client_key or uuid.uuid4()
+
+    def write() -> DiaryEntry:
+        entry = DiaryEntry.objects.create(
+            patient=patient,
+            client_key=client_key,
+            entered_by=entered_by,
+            reported_by=(
+                DiaryEntry.ReportedBy.PROXY if caregiver else DiaryEntry.ReportedBy.PATIENT
+            ),
+            caregiver=caregiver,
+            **_fields(data, at, patient),
+        )
+        _write_details(entry, data, at, catalogue)
+        return entry
+
+    if checked:
+        return write(), True
     try:
         with transaction.atomic():
-            entry = DiaryEntry.objects.create(
-                patient=patient,
-                client_key=client_key,
-                entered_by=entered_by,
-                reported_by=(
-                    DiaryEntry.ReportedBy.PROXY if caregiver else DiaryEntry.ReportedBy.PATIENT
-                ),
-                caregiver=caregiver,
-                **_fields(data, at, patient),
-            )
-            _write_details(entry, data, at, catalogue)
+            entry = write()
     except IntegrityError:
         # A double submit (or a retried request) already saved this client_key.
         existing = DiaryEntry.objects.filter(patient=patient, client_key=client_key).first()
@@ -171,12 +204,6 @@ def entry_record(
             raise
         return existing, False
     return entry, True
-
-
-def entries_saved_since(patient: Patient, since: datetime) -> int:
-    """How many entries of the patient were saved since `since` (when they were saved, not
-    the time they say they were measured)."""
-    return DiaryEntry.objects.filter(patient=patient, created_at__gte=since).count()
 
 
 class EntryChanged(Exception):

@@ -19,7 +19,7 @@ from alerts.care.concerns import concern_callback
 from alerts.care.evaluation import ENTRY_PARTS
 from alerts.care.followup import follow_up_answer
 from alerts.care.prompts import entries_advice, prompt_of, standing_advice
-from alerts.care.recording import entry_amend, entry_submit
+from alerts.care.recording import EntryRefused, entry_amend, entry_submit
 from alerts.care.thresholds import (
     remeasure_requested,
     temperature_outside_normal,
@@ -41,7 +41,6 @@ from symptoms.services import (
     EntryChanged,
     EntryData,
     data_summary,
-    entries_saved_since,
     entry_data,
     entry_summary,
     same_entry,
@@ -128,7 +127,7 @@ def today(request: HttpRequest) -> HttpResponse:
             valid = True
         if valid:
             data = _entry_data(request, form)
-            if not _past_hourly_bound(patient, data):
+            try:
                 entry, created = entry_submit(
                     patient=patient,
                     entered_by=request.user,
@@ -137,7 +136,13 @@ def today(request: HttpRequest) -> HttpResponse:
                     caregiver=caregiver,
                     catalogue={s.code: s for s in symptoms},
                     config_version=version,
+                    # Counted under the patient's lock, with the Save's other reads.
+                    refuse=lambda saved: _past_hourly_bound(patient, data, saved),
                 )
+            except EntryRefused:
+                bound = settings.DIARY_ENTRIES_PER_HOUR  # the page says so; what was typed stays
+                status = 429
+            else:
                 if not created:
                     messages.info(request, _("This entry was already saved."))
                 if left_out:
@@ -150,12 +155,6 @@ def today(request: HttpRequest) -> HttpResponse:
                         % {"items": "; ".join(left_out)},
                     )
                 return redirect("symptoms:result", pk=entry.pk)
-            key = form.cleaned_data["client_key"]
-            already = DiaryEntry.objects.filter(patient=patient, client_key=key).first()
-            if already is not None:  # a repeat of one saved before the bound was reached
-                return redirect("symptoms:result", pk=already.pk)
-            bound = settings.DIARY_ENTRIES_PER_HOUR  # the page says so; what was typed stays
-            status = 429
         # Shown again with what was typed: the recent symptoms first, as before.
         form.recent = frozenset(_recent_symptoms(patient))
     elif is_offline_copy(request):
@@ -216,14 +215,14 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _past_hourly_bound(patient: Patient, data: EntryData) -> bool:
+def _past_hourly_bound(patient: Patient, data: EntryData, saved: int) -> bool:
     """True when the entry is not to be saved: settings.DIARY_ENTRIES_PER_HOUR entries were
-    saved in the last hour (a flood, not a person) and no rule could act on this one. A
-    symptom or warning sign, a vital sign, a planned vaccine, fever medicine, a re-measure
-    (ticked, or asked for), or a temperature outside the normal band is always saved
-    (docs/clinical-safety.md item 40)."""
-    limit = settings.DIARY_ENTRIES_PER_HOUR
-    if entries_saved_since(patient, timezone.now() - timedelta(hours=1)) < limit:
+    saved in the last hour (`saved`: a flood, not a person) and no rule could act on this
+    one. A symptom or warning sign, a vital sign, a planned vaccine, fever medicine, a
+    re-measure (ticked, or asked for), or a temperature outside the normal band is always
+    saved (docs/clinical-safety.md item 40). A repeat of an entry saved before the bound
+    was reached is never refused: entry_submit finds it first."""
+    if saved < settings.DIARY_ENTRIES_PER_HOUR:
         return False
     return not (
         any(data.grades.values())

@@ -6,16 +6,20 @@ Recording an entry's outcome is alerts/care/recording.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from alerts import rules
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.loading import rule_configs
-from patients.models import Patient
+from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
 from symptoms.services import VITALS
 
@@ -106,7 +110,7 @@ def _plain_entry(entry, temperatures, reports) -> rules.Entry:
         antipyretic_6h=entry.antipyretic_6h,
         planned_vaccine_live=entry.planned_vaccine_live,
         planned_vaccine=entry.planned_vaccine,
-        reported_by=entry.reported_by,
+        reported_by=str(entry.reported_by),  # a just-written entry's is the choice member
     )
 
 
@@ -227,9 +231,10 @@ def _prior_alert(alert: Alert) -> rules.PriorAlert:
 
 
 def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInput:
-    """Gather everything the pure evaluator needs for one entry (a fixed number of queries).
-    The entry's readings and reports are read with its history: `entry` needs only its
-    saved row's key, time and patient."""
+    """Gather everything the pure evaluator needs for one saved entry (a fixed number of
+    queries): the sweep's and an edit's way. The entry's readings and reports are read
+    with its history: `entry` needs only its saved row's key, time and patient. A new
+    entry's Save reads the same before writing it, in one query (save_reads)."""
     patient = entry.patient
     since = entry.recorded_at - HISTORY_WINDOW
     # The entry itself comes with its history, in the same query.
@@ -241,37 +246,73 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
     )
     this = next((e for e in earlier if e.id == entry.pk), None) or _entry_input(entry)
     history = [e for e in earlier if (e.at, e.id) < (entry.recorded_at, entry.pk)]
-    if not history:
-        # The immediately previous entry, however old ("worsening" compares with it).
-        history = plain_history(
+
+    def before() -> list[rules.Entry]:
+        return plain_history(
             DiaryEntry.objects.for_patient(patient)
             .filter(recorded_at__lt=since)
             .order_by("-recorded_at", "-pk")[:1]
         )
+
     recent_alerts = (
         Alert.objects.filter(patient=patient, fired_at__gte=since, fired_at__lte=entry.recorded_at)
         .exclude(entry=entry)
         .select_related("rule")
         .order_by("fired_at", "pk")
     )
-    prior = [_prior_alert(a) for a in recent_alerts]
-    configs = configs if configs is not None else rule_configs()
-    profile = _profile(patient)
-    injections = tuple(
-        rules.Injection(at=i.given_at, dose=i.dose_number)
-        for i in patient.injections.filter(given_at__lte=entry.recorded_at).order_by("given_at")
+
+    def older_due(key: str) -> list[rules.PriorAlert]:
+        older = Alert.objects.filter(
+            patient=patient, rule__rule_id=PRE_DOSE_RULE, episode_key=key, fired_at__lt=since
+        )
+        return [_prior_alert(a) for a in older.select_related("rule").order_by("fired_at", "pk")]
+
+    injections = patient.injections.filter(given_at__lte=entry.recorded_at)
+    return _assembled(
+        patient,
+        this,
+        history=history,
+        before=before,
+        recent=[_prior_alert(a) for a in recent_alerts],
+        older_due=older_due,
+        injections=tuple(
+            rules.Injection(at=i.given_at, dose=i.dose_number)
+            for i in injections.order_by("given_at", "pk")
+        ),
+        quiets=patient_quiets(patient, at=entry.recorded_at),
+        configs=configs if configs is not None else rule_configs(),
     )
-    due = rules.dose_due_soon(profile, injections, as_of=entry.recorded_at, rules=configs)
+
+
+# The pre-dose rule: the team is told once per dose, however long ago the dose fell due.
+PRE_DOSE_RULE = "INJ-DUE-INF"
+
+
+def _assembled(
+    patient: Patient,
+    this: rules.Entry,
+    *,
+    history: list[rules.Entry],
+    before: Callable[[], list[rules.Entry]],
+    recent: list[rules.PriorAlert],
+    older_due: Callable[[str], list[rules.PriorAlert]],
+    injections: tuple[rules.Injection, ...],
+    quiets: tuple[rules.Quiet, ...],
+    configs,
+) -> rules.EvaluationInput:
+    """The evaluator's input from what was read: the one place that decides what of the
+    history and the alerts an entry is evaluated with (evaluation_input and save_reads
+    only read). `history`: the window's entries before `this`, in time order; `before`:
+    the newest entry before the window (read only when the window has none: "worsening"
+    compares with the immediately previous entry, however old); `recent`: the window's
+    alerts; `older_due`: the pre-dose alerts of a dose before the window, by episode."""
+    profile = _profile(patient)
+    history = history or before()
+    prior = list(recent)
+    due = rules.dose_due_soon(profile, injections, as_of=this.at, rules=configs)
     if due is not None:
         # The team is told once per dose, however long ago (a dose overdue for weeks).
-        older = Alert.objects.filter(
-            patient=patient,
-            rule__rule_id="INJ-DUE-INF",
-            episode_key=rules.pre_dose_key(due),
-            fired_at__lt=since,
-        ).select_related("rule")
-        prior = [_prior_alert(a) for a in older] + prior
-    quiets = patient_quiets(patient, at=entry.recorded_at)
+        prior = older_due(rules.pre_dose_key(due)) + prior
     return rules.EvaluationInput(
         profile=profile,
         injections=injections,
@@ -280,6 +321,239 @@ def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInpu
         prior_alerts=tuple(sorted(prior, key=lambda a: a.at)),
         rules=configs,
         quiets=quiets,
+    )
+
+
+# A new entry's Save: what it reads once it holds the patient's lock ------------------
+
+
+@dataclass(frozen=True)
+class SaveReads:
+    """What a new entry's Save reads in one query once it holds the patient's lock (the
+    lock is a statement of its own: a query that waited for the lock would read from
+    before the wait). `repeat_of`: the entry saved before with this client key."""
+
+    patient: Patient
+    saved_last_hour: int
+    repeat_of: int | None
+    at: datetime
+    history: list[rules.Entry]
+    before: list[rules.Entry]
+    recent: list[rules.PriorAlert]
+    pre_dose: list[rules.PriorAlert]
+    injections: tuple[rules.Injection, ...]
+    quiets: tuple[rules.Quiet, ...]
+
+    def inputs(self, entry: DiaryEntry, *, configs) -> rules.EvaluationInput:
+        """The evaluator's input for `entry`, just written at `at` with its readings and
+        reports in its prefetch cache (symptoms.services.entry_record): the same as
+        evaluation_input(load_entry(entry.pk)) would read (tests/alerts/test_save_reads.py)."""
+        this = _entry_input(entry)
+        this = replace(
+            this,
+            at=_utc(this.at),
+            temperatures=tuple(replace(t, at=_utc(t.at)) for t in this.temperatures),
+        )
+        return _assembled(
+            self.patient,
+            this,
+            history=self.history,
+            before=lambda: self.before,
+            recent=self.recent,
+            older_due=lambda key: [a for a in self.pre_dose if a.episode_key == key],
+            injections=self.injections,
+            quiets=self.quiets,
+            configs=configs,
+        )
+
+
+def save_reads(
+    patient: Patient, *, at: datetime, client_key: uuid.UUID, hour_ago: datetime
+) -> SaveReads:
+    """Everything a new entry's Save reads, in one query, for an entry to be saved at
+    `at`: the entries saved since `hour_ago` (the hourly bound), an entry already saved
+    with `client_key`, and the evaluator's inputs as evaluation_input reads them for a
+    saved entry. The caller holds the patient's lock, so nothing read changes before the
+    entry is written. Rows come as JSON arrays; times and readings are turned back into
+    the types the ORM gives (a reading's value as its exact decimal text)."""
+    since = at - HISTORY_WINDOW
+    mine = {"patient": OuterRef("pk")}
+    entries = DiaryEntry.objects.filter(**mine, recorded_at__lte=at)
+    alerts = Alert.objects.filter(**mine)
+    row = (
+        Patient.objects.filter(pk=patient.pk)
+        .annotate(
+            r_saved_last_hour=Coalesce(
+                Subquery(
+                    DiaryEntry.objects.filter(**mine, created_at__gte=hour_ago)
+                    .order_by()
+                    .values("patient")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            r_repeat_of=Subquery(
+                DiaryEntry.objects.filter(**mine, client_key=client_key).values("pk")[:1]
+            ),
+            r_history=_json_rows(
+                entries.filter(recorded_at__gte=since).order_by("recorded_at", "pk"), _ENTRY_JSON
+            ),
+            r_before=_json_rows(
+                entries.filter(recorded_at__lt=since).order_by("-recorded_at", "-pk")[:1],
+                _ENTRY_JSON,
+            ),
+            r_recent=_json_rows(
+                alerts.filter(fired_at__gte=since, fired_at__lte=at).order_by("fired_at", "pk"),
+                _ALERT_JSON,
+            ),
+            r_pre_dose=_json_rows(
+                alerts.filter(rule__rule_id=PRE_DOSE_RULE, fired_at__lt=since).order_by(
+                    "fired_at", "pk"
+                ),
+                _ALERT_JSON,
+            ),
+            r_injections=_json_rows(
+                Injection.objects.filter(**mine, given_at__lte=at).order_by("given_at", "pk"),
+                {"at": F("given_at"), "dose": F("dose_number")},
+            ),
+            r_quiets=_json_rows(
+                Quieting.objects.filter(**mine).active(at).order_by("-starts_at", "pk"),
+                {
+                    "rule_id": F("rule__rule_id"),
+                    "symptom_code": F("symptom_code"),
+                    "reason": F("reason"),
+                    "until": F("expires_at"),
+                    "first_name": F("created_by__first_name"),
+                    "last_name": F("created_by__last_name"),
+                    "by": F("created_by_id"),
+                },
+            ),
+        )
+        .values(
+            "r_saved_last_hour",
+            "r_repeat_of",
+            "r_history",
+            "r_before",
+            "r_recent",
+            "r_pre_dose",
+            "r_injections",
+            "r_quiets",
+        )
+        .get()
+    )
+    return SaveReads(
+        patient=patient,
+        saved_last_hour=row["r_saved_last_hour"],
+        repeat_of=row["r_repeat_of"],
+        at=at,
+        history=[_json_entry(e) for e in row["r_history"]],
+        before=[_json_entry(e) for e in row["r_before"]],
+        recent=[_json_alert(a) for a in row["r_recent"]],
+        pre_dose=[_json_alert(a) for a in row["r_pre_dose"]],
+        injections=tuple(
+            rules.Injection(at=_time(i["at"]), dose=i["dose"]) for i in row["r_injections"]
+        ),
+        quiets=tuple(
+            rules.Quiet(
+                rule_id=q["rule_id"] or "",
+                symptom_code=q["symptom_code"],
+                reason=q["reason"],
+                until=_time(q["until"]),
+                # User.get_full_name(), as Quieting.as_rule says it
+                by=f"{q['first_name']} {q['last_name']}".strip() if q["by"] else "",
+            )
+            for q in row["r_quiets"]
+        ),
+    )
+
+
+def _json_rows(rows: QuerySet, fields: dict) -> ArraySubquery:
+    """`rows` as an array of JSON objects of `fields` (name -> expression)."""
+    return ArraySubquery(rows.values(json=JSONObject(**fields)))
+
+
+_READING_JSON = {
+    # The exact decimal, as text: a JSON number would come back as a float.
+    "value": Cast("value", CharField()),
+    **{name: F(name) for name in TEMPERATURE_FIELDS if name != "value"},
+}
+_ENTRY_JSON = {
+    **{name: F(name) for name in ENTRY_FIELDS},
+    "t": ArraySubquery(
+        TemperatureReading.objects.filter(entry=OuterRef("pk"))
+        .order_by("measured_at", "pk")
+        .values(json=JSONObject(**_READING_JSON))
+    ),
+    "r": ArraySubquery(
+        SymptomReport.objects.filter(entry=OuterRef("pk"))
+        .order_by("pk")
+        .values(
+            json=JSONObject(
+                code=F("symptom__code"), red_flag=F("symptom__is_red_flag"), grade=F("grade")
+            )
+        )
+    ),
+}
+_ALERT_JSON = {
+    "rule_id": F("rule__rule_id"),
+    **{
+        name: F(name)
+        for name in (
+            "level",
+            "fired_at",
+            "entry_id",
+            "episode_key",
+            "team_alert",
+            "why",
+            "resolved_at",
+        )
+    },
+}
+
+
+def _time(text: str | None) -> datetime | None:
+    """A time as PostgreSQL writes it in JSON (ISO 8601, the connection's UTC), as the ORM
+    gives it."""
+    return None if text is None else _utc(datetime.fromisoformat(text))
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
+
+
+class _Row:
+    """A JSON object's keys as attributes (what _plain_entry reads)."""
+
+    def __init__(self, values: dict) -> None:
+        self.__dict__.update(values)
+
+
+def _json_entry(row: dict) -> rules.Entry:
+    readings = [
+        _Row(
+            {
+                **reading,
+                "value": Decimal(reading["value"]),
+                "measured_at": _time(reading["measured_at"]),
+            }
+        )
+        for reading in row["t"]
+    ]
+    reports = ((r["code"], r["red_flag"], r["grade"]) for r in row["r"])
+    return _plain_entry(_Row({**row, "recorded_at": _time(row["recorded_at"])}), readings, reports)
+
+
+def _json_alert(row: dict) -> rules.PriorAlert:
+    return rules.PriorAlert(
+        rule_id=row["rule_id"],
+        level=row["level"],
+        at=_time(row["fired_at"]),
+        entry_id=row["entry_id"],
+        episode_key=row["episode_key"],
+        team_alert=row["team_alert"],
+        detail=row["why"],
+        resolved_at=_time(row["resolved_at"]),
     )
 
 

@@ -672,7 +672,8 @@ class QuietingQuerySet(models.QuerySet):
     def as_rules(self, now: datetime) -> dict[int, list[rules.Quiet]]:
         """The quiets in force at `now` as the evaluator's plain values, by patient id."""
         found: dict[int, list[rules.Quiet]] = {}
-        for quiet in self.active(now).select_related("rule", "created_by"):
+        quiets = self.active(now).select_related("rule", "created_by")
+        for quiet in quiets.order_by("-starts_at", "pk"):  # the newest first, as listed
             found.setdefault(quiet.patient_id, []).append(quiet.as_rule())
         return found
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,11 +25,12 @@ from django.utils import timezone, translation
 
 from alerts import rules
 from alerts.care.concerns import Change, concern_apply, lock_patient
-from alerts.care.evaluation import evaluation_input, load_entry
+from alerts.care.evaluation import evaluation_input as read_evaluation_input
+from alerts.care.evaluation import load_entry, save_reads
 from alerts.care.firings import NewFiring, record_firings
 from alerts.care.models import EntryOutcome
 from alerts.rules.concern import Member, lead, reported_codes
-from alerts.ruleset.loading import published
+from alerts.ruleset.loading import Published, published
 from alerts.ruleset.models import AlertRule, EducationPage
 from patients.models import Caregiver, Patient, User
 from symptoms.models import DiaryEntry, Symptom
@@ -45,6 +47,10 @@ MAX_EVALUATION_ATTEMPTS = 5
 # The diary's ways in ---------------------------------------------------------------------
 
 
+class EntryRefused(Exception):
+    """entry_submit's `refuse` said no: nothing was written."""
+
+
 def entry_submit(
     *,
     patient: Patient,
@@ -55,36 +61,89 @@ def entry_submit(
     catalogue: dict[str, Symptom] | None = None,
     now: datetime | None = None,
     config_version: int | None = None,
+    refuse: Callable[[int], bool] | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry and record what it means in one transaction; a repeated client key
     records nothing (returns the entry saved first, created=False). `config_version` is
     the configuration's version the request read (diary_core.config): the rules of that
-    version evaluate the entry (read now when not given).
+    version evaluate the entry (read now when not given). `refuse`, given the number of
+    entries saved in the last hour, says whether this one is not to be saved (the diary's
+    hourly bound): then EntryRefused is raised and nothing is written.
 
     The patient's row is locked first: a patient and a caregiver saving at the same
-    moment are recorded one after the other, so they make one concern, not two.
+    moment are recorded one after the other, so they make one concern, not two. Then one
+    query reads everything the Save needs (alerts.care.evaluation.save_reads), the entry
+    is written and its outcome recorded: ten statements in all for a Save with one
+    reading that fires nothing (tests/alerts/test_recording.py pins the count).
+
+    If anything after the lock fails (the reads, a rule, a write), the whole transaction is
+    rolled back and the entry is saved again on its own, pending: the sweep records it a
+    minute later, so a patient never loses what they typed to a bug in a rule.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        # The patient as locked, not as the request first read them: a lab import or a
-        # flag change that held the lock before this Save is what the rules must see.
-        patient = lock_patient(patient) or patient
-        entry, created = entry_record(
-            patient=patient,
-            entered_by=entered_by,
-            data=data,
-            client_key=client_key,
-            caregiver=caregiver,
-            now=now,
-            catalogue=catalogue,
-        )
-        if created:
-            # The entry as just written, with the patient as locked: the evaluation reads
-            # its readings and reports with its history (alerts.care.evaluation).
-            _record_or_leave_pending(
-                entry, now=now, revision=0, config_version=config_version, loaded=True
+    client_key = client_key or uuid.uuid4()
+    written = False
+    try:
+        with transaction.atomic():
+            # The patient as locked, not as the request first read them: a lab import or a
+            # flag change that held the lock before this Save is what the rules must see.
+            # The lock is a statement of its own: a query that waited for it would read
+            # from before the wait.
+            patient = lock_patient(patient) or patient
+            reads = save_reads(
+                patient,
+                at=data.recorded_at or now,
+                client_key=client_key,
+                hour_ago=now - timedelta(hours=1),
             )
-    return entry, created
+            if reads.repeat_of is not None:  # a double submit, or a retried request
+                return DiaryEntry.objects.get(pk=reads.repeat_of), False
+            if refuse is not None and refuse(reads.saved_last_hour):
+                raise EntryRefused
+            entry, _created = entry_record(
+                patient=patient,
+                entered_by=entered_by,
+                data=data,
+                client_key=client_key,
+                caregiver=caregiver,
+                now=now,
+                catalogue=catalogue,
+                checked=True,  # looked up under the lock: no savepoint
+            )
+            rules_now = published(config_version)  # one version for the input and the rows
+            entry_outcome_record(
+                entry,
+                now=now,
+                revision=0,
+                rules_now=rules_now,
+                evaluation_input=reads.inputs(entry, configs=rules_now.configs),
+            )
+            written = True
+        return entry, True
+    except EntryRefused:
+        raise
+    except Exception:
+        # Never lose what the patient typed: a read that failed (the Save's own, or a rule's
+        # input that could not be turned back into values), a rule that raised, a write
+        # refused. The entry alone, pending: the sweep records it a minute later. When only
+        # the commit's after-hooks failed, the entry is saved already and is found by its
+        # key here.
+        logger.exception(
+            "saving a new entry of patient %s failed on the way; saving it alone, pending",
+            patient.pk,
+        )
+        with transaction.atomic():
+            patient = lock_patient(patient) or patient
+            entry, created = entry_record(
+                patient=patient,
+                entered_by=entered_by,
+                data=data,
+                client_key=client_key,
+                caregiver=caregiver,
+                now=now,
+                catalogue=catalogue,
+            )
+        return entry, created or written
 
 
 def entry_amend(
@@ -119,24 +178,13 @@ def entry_amend(
 
 
 def _record_or_leave_pending(
-    entry: DiaryEntry,
-    *,
-    now: datetime,
-    revision: int | None = None,
-    config_version: int | None = None,
-    loaded: bool = False,
+    entry: DiaryEntry, *, now: datetime, config_version: int | None = None
 ) -> None:
-    """Record the entry's outcome in a savepoint; if that fails, the entry stays saved and
-    pending for the sweep (never lose what the patient typed). `loaded`: `entry` is the
-    row as saved, with its patient and team, so it is not read again."""
+    """Record a changed entry's outcome in a savepoint; if that fails, the entry stays
+    saved and pending for the sweep (never lose what the patient typed)."""
     try:
         with transaction.atomic():
-            entry_outcome_record(
-                entry if loaded else load_entry(entry.pk),
-                now=now,
-                revision=revision,
-                config_version=config_version,
-            )
+            entry_outcome_record(load_entry(entry.pk), now=now, config_version=config_version)
     except Exception:  # noqa: BLE001 — the entry must be saved whatever a rule does
         logger.exception("recording entry %s failed; the sweep will try again", entry.pk)
 
@@ -215,14 +263,21 @@ def entry_outcome_record(
     now: datetime,
     revision: int | None = None,
     config_version: int | None = None,
+    evaluation_input: rules.EvaluationInput | None = None,
+    rules_now: Published | None = None,
 ) -> EntryOutcome:
     """Evaluate `entry` (loaded with load_entry) once and record, in the caller's
     transaction: its outcome (a new revision after a change), the alerts of the rules that
     fired, the concern's change and the messages. The patient's row must be locked. The
-    rules are those of `config_version` (diary_core.config; read now when not given)."""
-    rules_now = published(config_version)
+    rules are those of `config_version` (diary_core.config; read now when not given).
+    `evaluation_input`: the evaluator's input, when the caller has read it already (a new
+    entry's Save, which passes the rules it was built with as `rules_now`); else read
+    here."""
+    rules_now = rules_now or published(config_version)
     rows, configs = rules_now.rows, rules_now.configs
-    evaluation = rules.evaluate(evaluation_input(entry, configs=configs))
+    if evaluation_input is None:
+        evaluation_input = read_evaluation_input(entry, configs=configs)
+    evaluation = rules.evaluate(evaluation_input)
     team = set(evaluation.team_alerts)
     made = record_firings(
         [
