@@ -5,6 +5,7 @@ Recording an entry's outcome is alerts/care/recording.py.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 from alerts import rules
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.loading import rule_configs
+from diary_core.prepared import Prepared
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
 from symptoms.services import VITALS
@@ -375,13 +377,52 @@ def save_reads(
     with `client_key`, and the evaluator's inputs as evaluation_input reads them for a
     saved entry. The caller holds the patient's lock, so nothing read changes before the
     entry is written. Rows come as JSON arrays; times and readings are turned back into
-    the types the ORM gives (a reading's value as its exact decimal text)."""
-    since = at - HISTORY_WINDOW
+    the types the ORM gives (a reading's value as its exact decimal text). The query is
+    compiled once per process (diary_core.prepared)."""
+    [row] = _SAVE_READS.rows(
+        patient=patient.pk,
+        at=at,
+        since=at - HISTORY_WINDOW,
+        hour_ago=hour_ago,
+        client_key=client_key,
+    )
+    saved_last_hour, repeat_of, *arrays = row
+    history, before, recent, pre_dose, injections, quiets = (
+        [json.loads(item) for item in array] for array in arrays
+    )
+    return SaveReads(
+        patient=patient,
+        saved_last_hour=saved_last_hour,
+        repeat_of=repeat_of,
+        at=at,
+        history=[_json_entry(e) for e in history],
+        before=[_json_entry(e) for e in before],
+        recent=[_json_alert(a) for a in recent],
+        pre_dose=[_json_alert(a) for a in pre_dose],
+        injections=tuple(rules.Injection(at=_time(i["at"]), dose=i["dose"]) for i in injections),
+        quiets=tuple(
+            rules.Quiet(
+                rule_id=q["rule_id"] or "",
+                symptom_code=q["symptom_code"],
+                reason=q["reason"],
+                until=_time(q["until"]),
+                # User.get_full_name(), as Quieting.as_rule says it
+                by=f"{q['first_name']} {q['last_name']}".strip() if q["by"] else "",
+            )
+            for q in quiets
+        ),
+    )
+
+
+def _save_reads(
+    *, patient: int, at: datetime, since: datetime, hour_ago: datetime, client_key: uuid.UUID
+) -> QuerySet:
+    """save_reads' query: one row of the patient's, its columns the reads."""
     mine = {"patient": OuterRef("pk")}
     entries = DiaryEntry.objects.filter(**mine, recorded_at__lte=at)
     alerts = Alert.objects.filter(**mine)
-    row = (
-        Patient.objects.filter(pk=patient.pk)
+    return (
+        Patient.objects.filter(pk=patient)
         .annotate(
             r_saved_last_hour=Coalesce(
                 Subquery(
@@ -440,32 +481,18 @@ def save_reads(
             "r_injections",
             "r_quiets",
         )
-        .get()
     )
-    return SaveReads(
-        patient=patient,
-        saved_last_hour=row["r_saved_last_hour"],
-        repeat_of=row["r_repeat_of"],
-        at=at,
-        history=[_json_entry(e) for e in row["r_history"]],
-        before=[_json_entry(e) for e in row["r_before"]],
-        recent=[_json_alert(a) for a in row["r_recent"]],
-        pre_dose=[_json_alert(a) for a in row["r_pre_dose"]],
-        injections=tuple(
-            rules.Injection(at=_time(i["at"]), dose=i["dose"]) for i in row["r_injections"]
-        ),
-        quiets=tuple(
-            rules.Quiet(
-                rule_id=q["rule_id"] or "",
-                symptom_code=q["symptom_code"],
-                reason=q["reason"],
-                until=_time(q["until"]),
-                # User.get_full_name(), as Quieting.as_rule says it
-                by=f"{q['first_name']} {q['last_name']}".strip() if q["by"] else "",
-            )
-            for q in row["r_quiets"]
-        ),
-    )
+
+
+# Stand-ins no Save holds (a negative key; instants in 1901, apart by a microsecond).
+_SAVE_READS = Prepared(
+    _save_reads,
+    patient=-7_000_001,
+    at=datetime(1901, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    since=datetime(1901, 1, 1, 0, 0, 0, 2, tzinfo=UTC),
+    hour_ago=datetime(1901, 1, 1, 0, 0, 0, 3, tzinfo=UTC),
+    client_key=uuid.UUID("00000000-0000-4000-8000-000000000037"),
+)
 
 
 def _json_rows(rows: QuerySet, fields: dict) -> ArraySubquery:
