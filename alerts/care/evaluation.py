@@ -522,21 +522,17 @@ _ENTRY_JSON = {
         )
     ),
 }
-_ALERT_JSON = {
-    "rule_id": F("rule__rule_id"),
-    **{
-        name: F(name)
-        for name in (
-            "level",
-            "fired_at",
-            "entry_id",
-            "episode_key",
-            "team_alert",
-            "why",
-            "resolved_at",
-        )
-    },
-}
+# What the evaluator reads of an earlier alert (rules.PriorAlert), besides its rule's id.
+PRIOR_ALERT_FIELDS = (
+    "level",
+    "fired_at",
+    "entry_id",
+    "episode_key",
+    "team_alert",
+    "why",
+    "resolved_at",
+)
+_ALERT_JSON = {"rule_id": F("rule__rule_id"), **{name: F(name) for name in PRIOR_ALERT_FIELDS}}
 
 
 def _time(text: str | None) -> datetime | None:

@@ -83,6 +83,19 @@ def entry_submit(
     now = now or timezone.now()
     client_key = client_key or uuid.uuid4()
     written = False
+
+    def write(held: Patient, **how) -> tuple[DiaryEntry, bool]:
+        return entry_record(
+            patient=held,
+            entered_by=entered_by,
+            data=data,
+            client_key=client_key,
+            caregiver=caregiver,
+            now=now,
+            catalogue=catalogue,
+            **how,
+        )
+
     try:
         with transaction.atomic():
             # The patient as locked, not as the request first read them: a lab import or a
@@ -100,16 +113,7 @@ def entry_submit(
                 return DiaryEntry.objects.get(pk=reads.repeat_of), False
             if refuse is not None and refuse(reads.saved_last_hour):
                 raise EntryRefused
-            entry, _created = entry_record(
-                patient=patient,
-                entered_by=entered_by,
-                data=data,
-                client_key=client_key,
-                caregiver=caregiver,
-                now=now,
-                catalogue=catalogue,
-                checked=True,  # looked up under the lock: no savepoint
-            )
+            entry, _created = write(patient, checked=True)  # looked up under the lock
             rules_now = published(config_version)  # one version for the input and the rows
             entry_outcome_record(
                 entry,
@@ -133,16 +137,7 @@ def entry_submit(
             patient.pk,
         )
         with transaction.atomic():
-            patient = lock_patient(patient) or patient
-            entry, created = entry_record(
-                patient=patient,
-                entered_by=entered_by,
-                data=data,
-                client_key=client_key,
-                caregiver=caregiver,
-                now=now,
-                catalogue=catalogue,
-            )
+            entry, created = write(lock_patient(patient) or patient)  # a repeat is found
         return entry, created or written
 
 

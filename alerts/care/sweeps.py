@@ -12,7 +12,7 @@ from django.db.models import BigIntegerField, Func, Max
 from django.utils import timezone
 
 from alerts import rules
-from alerts.care.evaluation import HISTORY_WINDOW, _profile
+from alerts.care.evaluation import HISTORY_WINDOW, PRIOR_ALERT_FIELDS, _profile
 from alerts.care.firings import NewFiring, firings_record
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.loading import rule_configs, rule_rows
@@ -111,17 +111,7 @@ def _sweep_batch(
     for a in (
         Alert.objects.filter(**in_batch, fired_at__gte=since, fired_at__lte=now)
         .order_by("fired_at", "pk")
-        .values(
-            "patient_id",
-            "rule__rule_id",
-            "level",
-            "fired_at",
-            "entry_id",
-            "episode_key",
-            "team_alert",
-            "why",
-            "resolved_at",
-        )
+        .values("patient_id", "rule__rule_id", *PRIOR_ALERT_FIELDS)
     ):
         if a["patient_id"] not in prior:
             continue
