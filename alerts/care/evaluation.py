@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Coalesce, JSONObject
 from alerts import rules
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.loading import rule_configs
+from diary_core.instants import EpochMicroseconds, instant
 from diary_core.prepared import Prepared
 from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry, SymptomReport, TemperatureReading
@@ -79,10 +80,11 @@ def _entry_input(entry: DiaryEntry) -> rules.Entry:
     )
 
 
-def _plain_entry(entry, temperatures, reports) -> rules.Entry:
+def _plain_entry(entry, temperatures, reports, *, at: datetime | None = None) -> rules.Entry:
     """The evaluator's entry from anything with ENTRY_FIELDS as attributes (a DiaryEntry
-    or a row), its temperatures (TEMPERATURE_FIELDS as attributes) in order of measure,
-    and its reports as (code, is_red_flag, grade)."""
+    or a row; `at`, when given, stands for its recorded_at), its temperatures
+    (TEMPERATURE_FIELDS as attributes) in order of measure, and its reports as (code,
+    is_red_flag, grade)."""
     symptoms: dict[str, int] = {}
     red_flags: set[str] = set()
     for code, is_red_flag, grade in reports:
@@ -99,7 +101,7 @@ def _plain_entry(entry, temperatures, reports) -> rules.Entry:
     }
     return rules.Entry(
         id=entry.id,
-        at=entry.recorded_at,
+        at=entry.recorded_at if at is None else at,
         temperatures=tuple(
             rules.Temperature(
                 value=t.value, unit=t.unit, at=t.measured_at, confirmed=t.confirmed, site=t.site
@@ -124,31 +126,52 @@ def plain_entries(
     gives the same per entry).
 
     Three queries in all, whatever the number: the entries, their readings and their
-    reports, each streamed in the same order and merged, and no model instances.
+    reports, each streamed in the same order and merged, and no model instances. Times
+    come as integers (diary_core.instants): four or more a replayed entry, which psycopg
+    would otherwise parse in Python.
     """
     order = ("patient_id", "recorded_at", "pk")
-    rows = entries.order_by(*order).values_list("patient_id", *ENTRY_FIELDS, named=True)
+    at = EpochMicroseconds("recorded_at")
+    fields = [name for name in ENTRY_FIELDS if name != "recorded_at"]
+    rows = (
+        entries.order_by(*order)
+        .annotate(at_us=at)
+        .values_list("patient_id", "at_us", *fields, named=True)
+    )
     of_entries = entries.order_by().values("pk")
     by_entry = ("entry__patient_id", "entry__recorded_at", "entry_id")
+    keys = {"e_patient": F("entry__patient_id"), "e_at": EpochMicroseconds("entry__recorded_at")}
     temperatures = _Merged(
         TemperatureReading.objects.filter(entry__in=of_entries)
         .order_by(*by_entry, "measured_at", "pk")
-        .values_list(*by_entry, *TEMPERATURE_FIELDS, named=True),
+        .annotate(**keys, measured_us=EpochMicroseconds("measured_at"))
+        .values_list(
+            "e_patient", "e_at", "entry_id", "value", "unit", "measured_us", "confirmed", "site"
+        ),
         batch,
     )
     reports = _Merged(
         SymptomReport.objects.filter(entry__in=of_entries)
         .order_by(*by_entry)
-        .values_list(*by_entry, "symptom__code", "symptom__is_red_flag", "grade"),
+        .annotate(**keys)
+        .values_list(
+            "e_patient", "e_at", "entry_id", "symptom__code", "symptom__is_red_flag", "grade"
+        ),
         batch,
     )
     chunk: list[tuple[int, rules.Entry]] = []
     for row in rows.iterator(chunk_size=batch):
-        key = (row.patient_id, row.recorded_at, row.id)
+        key = (row.patient_id, row.at_us, row.id)
+        readings = [
+            _Reading(value, unit, instant(measured), confirmed, site)
+            for *_key, value, unit, measured, confirmed, site in temperatures.take(key)
+        ]
         chunk.append(
             (
                 row.patient_id,
-                _plain_entry(row, temperatures.take(key), (r[3:] for r in reports.take(key))),
+                _plain_entry(
+                    row, readings, (r[3:] for r in reports.take(key)), at=instant(row.at_us)
+                ),
             )
         )
         if len(chunk) == batch:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alerts.care import evaluation, sweeps
 from alerts.models import Alert
+from diary_core.instants import EpochMicroseconds, instant
 from patients.models import Patient, User
 from symptoms.models import DiaryEntry
 
@@ -85,10 +86,10 @@ def test_it_reads_timestamps_as_exact_microseconds(bob):
     for at in instants:
         DiaryEntry.objects.create(patient=bob, recorded_at=at, local_day=bob.local_day(at))
     read = DiaryEntry.objects.order_by("recorded_at").values_list(
-        "recorded_at", sweeps.EpochMicroseconds("recorded_at")
+        "recorded_at", EpochMicroseconds("recorded_at")
     )
-    assert [(at, sweeps.instant(us)) for at, us in read] == [(at, at) for at in sorted(instants)]
-    assert sweeps.instant(None) is None
+    assert [(at, instant(us)) for at, us in read] == [(at, at) for at in sorted(instants)]
+    assert instant(None) is None
 
 
 @pytest.mark.django_db

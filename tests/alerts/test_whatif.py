@@ -236,6 +236,7 @@ def test_its_batched_reads_give_each_entry_as_the_task_reads_it(clinic):
     for batch in (1, 4, 500):
         got = [pair for chunk in plain_entries(entries, batch=batch) for pair in chunk]
         assert got == expected
+        assert repr(got) == repr(expected)  # the same types and zones (times read as integers)
     assert {e.red_flags for _p, e in got} >= {frozenset({"wheeze"})}
     assert any(e.vitals for _p, e in got) and any(not e.temperatures for _p, e in got)
 
