@@ -20,27 +20,23 @@ from aiosmtpd.controller import Controller
 class _Handler:
     def __init__(self) -> None:
         self.received: list[tuple[float, Message]] = []  # (time.time() accepted, message)
-        self.peers: list[tuple[str, int]] = []  # the connection each came on (address, port)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook
         message = message_from_bytes(envelope.content)
         with self.lock:
             self.received.append((time.time(), message))
-            self.peers.append(tuple(session.peer))
         return "250 Message accepted"
 
 
 class SmtpSink:
-    """Started on a free loopback port (or `port`: a relay restarted in its place); `url`
-    is the stack's EMAIL_URL."""
+    """Started on a free loopback port; `url` is the stack's EMAIL_URL."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            self.port = port or probe.getsockname()[1]
+            self.port = probe.getsockname()[1]
         self.handler = _Handler()
-        self.running = False
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property
@@ -49,13 +45,10 @@ class SmtpSink:
 
     def start(self) -> SmtpSink:
         self.controller.start()
-        self.running = True
         return self
 
     def stop(self) -> None:
-        if self.running:  # stopping a stopped sink is no error
-            self.controller.stop()
-            self.running = False
+        self.controller.stop()
 
     def arrivals(self) -> list[tuple[float, str]]:
         """(when accepted, subject) of every message so far."""
@@ -64,11 +57,6 @@ class SmtpSink:
     def messages(self) -> list[tuple[float, Message]]:
         with self.handler.lock:
             return list(self.handler.received)
-
-    def connections(self) -> list[tuple[str, int]]:
-        """The client's end of the connection each message came on, in order."""
-        with self.handler.lock:
-            return list(self.handler.peers)
 
     def direct_send_ms(self, subject: str, body: str) -> float:
         """One message of the alert's size sent straight to the sink, as Django's SMTP backend

@@ -6,17 +6,9 @@ symptoms, temperatures, notes or the patient's name — a short reference only.
 
 from __future__ import annotations
 
-import smtplib
-import threading
-import time
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -56,62 +48,6 @@ def transports_warm() -> None:
     message.attach_alternative("<p>warm</p>", "text/html")
     message.message()
     push.push_warm()
-
-
-# A worker keeps its connection to the mail relay between messages: a new one costs a TCP
-# and, with a real relay, a TLS handshake and a login. It is used again only within this
-# many seconds of its last message, and only after the relay answers NOOP: a connection
-# idle longer may have been dropped on the way without a word (a firewall's idle timeout),
-# and a NOOP on it would wait EMAIL_TIMEOUT before failing.
-KEPT_IDLE_SECONDS = 30
-
-
-class _Kept(threading.local):
-    backend: BaseEmailBackend | None = None
-    used_at = 0.0
-
-
-_kept = _Kept()
-
-
-def kept_connection() -> BaseEmailBackend:
-    """This thread's e-mail connection (settings.EMAIL_BACKEND), open: the one kept from the
-    last message when it is fresh and the relay still answers, else a new one. A backend
-    that is not SMTP (the console's, the tests' memory) is simply kept."""
-    backend, now = _kept.backend, time.monotonic()
-    if backend is not None and not _still_open(backend, idle=now - _kept.used_at):
-        backend.close()
-        backend = None
-    if backend is None:
-        backend = get_connection()
-        backend.open()
-    _kept.backend, _kept.used_at = backend, now
-    return backend
-
-
-def kept_connection_close() -> None:
-    """Close the kept connection (a failed send leaves the SMTP session in doubt)."""
-    if _kept.backend is not None:
-        _kept.backend.close()
-        _kept.backend = None
-
-
-@receiver(setting_changed)
-def _email_settings_changed(*, setting: str, **_kwargs) -> None:
-    """A test that points e-mail elsewhere gets a connection there (this thread's)."""
-    if setting.startswith("EMAIL_"):
-        kept_connection_close()
-
-
-def _still_open(backend: BaseEmailBackend, *, idle: float) -> bool:
-    if not isinstance(backend, SmtpBackend):
-        return True
-    if backend.connection is None or idle > KEPT_IDLE_SECONDS:
-        return False
-    try:
-        return backend.connection.noop()[0] == 250
-    except (smtplib.SMTPException, OSError):
-        return False
 
 
 class Transport:
@@ -158,12 +94,7 @@ class Email(Transport):
             subject, body, html = (render_to_string(name, ctx) for name in TEMPLATES)
             message = EmailMultiAlternatives(subject=subject.strip(), body=body, to=[address])
             message.attach_alternative(html, "text/html")
-        message.connection = kept_connection()
-        try:
-            message.send()
-        except Exception:
-            kept_connection_close()  # the SMTP session is in doubt: the next one is new
-            raise
+        message.send()
 
 
 class Push(Transport):
