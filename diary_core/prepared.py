@@ -4,9 +4,15 @@ Django builds and compiles a queryset on every call: cloning each filter and ann
 and turning them into SQL. For a query of many subqueries on a hot path (the diary's Save
 reads its inputs in one: alerts.care.evaluation.save_reads) that costs several
 milliseconds of Python per request, more than PostgreSQL takes to answer it. Prepared
-builds the queryset once, with stand-in values that no real query holds, finds where
-each stand-in went among the compiled parameters, and from then on runs the same SQL
-with the real values in those places. The ORM stays the one definition of the query.
+builds the queryset twice, with two sets of stand-in values that no real query holds,
+and keeps the SQL only when both compile to the same text and their parameters differ
+exactly where the stand-ins went: from then on it runs that SQL with the real values in
+those places. The ORM stays the one definition of the query.
+
+What it does not do, so a query that needs it is not for Prepared: database converters
+(a JSON column comes as its text), None as a value (SQL's `= NULL` is never true), and
+anything the ORM reads from the moment it compiles (the current time zone, the active
+language) is frozen at the first call.
 """
 
 from __future__ import annotations
@@ -15,55 +21,80 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 
 class Prepared:
     """`build(**values)` returns the queryset (a `.values(...)` one) for some values;
-    `stand_ins` gives, for each name, a value that no real call passes and that no
-    constant of the query equals. `rows(**values)` runs the compiled SQL with the real
-    values: the rows as tuples, in the order of the queryset's values()."""
+    `stand_ins` and `other_stand_ins` give, for each name, a value no real call passes,
+    different between the two sets and of the real values' type. `rows(**values)` runs
+    the compiled SQL with the real values: the rows as tuples, in the order of the
+    queryset's values()."""
 
-    def __init__(self, build: Callable[..., QuerySet], **stand_ins: Any) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        stand_ins: dict[str, Any],
+        other_stand_ins: dict[str, Any],
+    ) -> None:
+        if set(stand_ins) != set(other_stand_ins):
+            raise ValueError("the two sets of stand-ins name different values")
+        if any(stand_ins[name] == other_stand_ins[name] for name in stand_ins):
+            raise ValueError("each value needs two different stand-ins")
         self.build = build
-        self.stand_ins = stand_ins
-        self._compiled: tuple[str, list[tuple[str | None, Any]]] | None = None
+        self.stand_ins, self.other_stand_ins = stand_ins, other_stand_ins
+        self._compiled: tuple[str, str, list[tuple[str | None, Any]]] | None = None
         self._lock = threading.Lock()
 
-    def compiled(self) -> tuple[str, list[tuple[str | None, Any]]]:
-        """The SQL, and for each parameter the name whose value goes there (None: a
-        constant of the query, kept)."""
+    def compiled(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
+        """The database alias, the SQL, and for each parameter the name whose value goes
+        there (None: a constant of the query, kept as compiled)."""
         with self._lock:
             if self._compiled is None:
-                queryset = self.build(**self.stand_ins)
-                sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-                names = {_key(value): name for name, value in self.stand_ins.items()}
-                places = [(names.get(_key(value)), value) for value in params]
-                missing = set(self.stand_ins) - {name for name, _value in places}
-                if missing:  # a value the query inlined, or never used: not preparable
-                    raise ValueError(f"not among the query's parameters: {sorted(missing)}")
-                self._compiled = (sql, places)
+                self._compiled = self._compile()
         return self._compiled
+
+    def _compile(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
+        one, other = self.build(**self.stand_ins), self.build(**self.other_stand_ins)
+        sql, params = one.query.get_compiler(using=one.db).as_sql()
+        other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
+        if sql != other_sql or len(params) != len(other_params):
+            raise ValueError("the query's shape depends on its values: not preparable")
+        places: list[tuple[str | None, Any]] = []
+        for first, second in zip(params, other_params, strict=True):
+            if first == second:
+                places.append((None, first))  # a constant of the query
+                continue
+            names = [
+                name
+                for name, value in self.stand_ins.items()
+                if _same(first, value) and _same(second, self.other_stand_ins[name])
+            ]
+            if len(names) != 1:
+                raise ValueError(f"a parameter that is neither a constant nor a value: {first!r}")
+            places.append((names[0], first))
+        missing = set(self.stand_ins) - {name for name, _value in places}
+        if missing:  # a value the ORM folded into the SQL, or never used
+            raise ValueError(f"not among the query's parameters: {sorted(missing)}")
+        return one.db, sql, places
 
     def rows(self, **values: Any) -> list[tuple]:
         if set(values) != set(self.stand_ins):
             raise TypeError(f"expected the values {sorted(self.stand_ins)}")
-        sql, places = self.compiled()
+        if any(value is None for value in values.values()):
+            raise TypeError("None is not a value Prepared can pass (SQL's = NULL)")
+        alias, sql, places = self.compiled()
         params = [_as(value, values[name]) if name else value for name, value in places]
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
 
-def _key(value: Any) -> tuple[bool, Any] | None:
-    """Equal for equal values, True apart from 1 (a stand-in 1 Django passes on as psycopg's
-    Int4(1) is the same); None for a value that cannot be a stand-in (a list)."""
-    try:
-        hash(value)
-    except TypeError:
-        return None
-    return (isinstance(value, bool), value)
+def _same(parameter: Any, stand_in: Any) -> bool:
+    """The compiled parameter is this stand-in: equal, and True is not 1 (an integer the
+    ORM typed for its column, psycopg's Int4(1), is 1)."""
+    return isinstance(parameter, bool) == isinstance(stand_in, bool) and parameter == stand_in
 
 
 def _as(stand_in: Any, value: Any) -> Any:

@@ -446,6 +446,7 @@ def _save_reads(
     alerts = Alert.objects.filter(**mine)
     return (
         Patient.objects.filter(pk=patient)
+        .order_by()  # one row: not the patients' list order, which joins their users
         .annotate(
             r_saved_last_hour=Coalesce(
                 Subquery(
@@ -507,14 +508,23 @@ def _save_reads(
     )
 
 
-# Stand-ins no Save holds (a negative key; instants in 1901, apart by a microsecond).
+# Stand-ins no Save holds (negative keys; instants in 1901, apart by a microsecond).
 _SAVE_READS = Prepared(
     _save_reads,
-    patient=-7_000_001,
-    at=datetime(1901, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
-    since=datetime(1901, 1, 1, 0, 0, 0, 2, tzinfo=UTC),
-    hour_ago=datetime(1901, 1, 1, 0, 0, 0, 3, tzinfo=UTC),
-    client_key=uuid.UUID("00000000-0000-4000-8000-000000000037"),
+    {
+        "patient": -7_000_001,
+        "at": datetime(1901, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+        "since": datetime(1901, 1, 1, 0, 0, 0, 2, tzinfo=UTC),
+        "hour_ago": datetime(1901, 1, 1, 0, 0, 0, 3, tzinfo=UTC),
+        "client_key": uuid.UUID("00000000-0000-4000-8000-000000000037"),
+    },
+    {
+        "patient": -7_000_002,
+        "at": datetime(1901, 1, 2, 0, 0, 0, 1, tzinfo=UTC),
+        "since": datetime(1901, 1, 2, 0, 0, 0, 2, tzinfo=UTC),
+        "hour_ago": datetime(1901, 1, 2, 0, 0, 0, 3, tzinfo=UTC),
+        "client_key": uuid.UUID("00000000-0000-4000-8000-000000000038"),
+    },
 )
 
 

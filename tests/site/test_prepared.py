@@ -25,6 +25,7 @@ def doses(*, patient: int, after: datetime, dose: int):
 # Inside each field's range: a dose below 0 would make Django drop the condition as always
 # true, and Prepared refuse it (the next test).
 STAND_INS = {"patient": -1, "after": datetime(1901, 1, 1, tzinfo=UTC), "dose": 987_654}
+OTHER = {"patient": -2, "after": datetime(1901, 1, 2, tzinfo=UTC), "dose": 987_655}
 
 
 def test_each_call_runs_the_same_sql_with_its_own_values(bob, dave):
@@ -40,12 +41,12 @@ def test_each_call_runs_the_same_sql_with_its_own_values(bob, dave):
         built.append(values)
         return doses(**values)
 
-    prepared = Prepared(counted, **STAND_INS)
+    prepared = Prepared(counted, STAND_INS, OTHER)
     cases = [(bob, 20, 1), (bob, 50, 2), (dave, 50, 1), (dave, 1, 1), (bob, 50, 9)]
     for patient, days, dose in cases:
         values = {"patient": patient.pk, "after": now - timedelta(days=days), "dose": dose}
         assert prepared.rows(**values) == [tuple(row.values()) for row in doses(**values)]
-    assert built == [STAND_INS]  # built and compiled once, with the stand-ins only
+    assert built == [STAND_INS, OTHER]  # built and compiled once, with the stand-ins only
 
 
 def test_a_value_the_query_does_not_take_as_a_parameter_is_refused():
@@ -53,9 +54,36 @@ def test_a_value_the_query_does_not_take_as_a_parameter_is_refused():
         return Injection.objects.filter(patient=1, given_at__gt=after).values("pk")
 
     with pytest.raises(ValueError, match="patient"):
-        Prepared(inlined, **STAND_INS).rows(patient=1, after=timezone.now(), dose=1)
+        Prepared(inlined, STAND_INS, OTHER).rows(patient=1, after=timezone.now(), dose=1)
 
 
 def test_every_value_is_asked_for():
     with pytest.raises(TypeError):
-        Prepared(doses, **STAND_INS).rows(patient=1, after=timezone.now())
+        Prepared(doses, STAND_INS, OTHER).rows(patient=1, after=timezone.now())
+
+
+def test_a_stand_in_equal_to_a_constant_of_the_query_is_told_apart(bob):
+    """With one set of stand-ins a dose of 1 would pass for the query's own 1; the second
+    set shows which parameter moves with the value and which is the constant."""
+    now = timezone.now()
+    for n in (1, 2, 3):
+        Injection.objects.create(patient=bob, given_at=now - timedelta(days=10 - n), dose_number=n)
+
+    def with_constant(*, patient: int, after: datetime, dose: int):
+        return (
+            Injection.objects.filter(patient=patient, given_at__gt=after, dose_number__gte=dose)
+            .exclude(dose_number=1)
+            .order_by("dose_number")
+            .values_list("dose_number")
+        )
+
+    prepared = Prepared(with_constant, {**STAND_INS, "dose": 1}, OTHER)
+    for dose in (1, 2, 3):
+        values = {"patient": bob.pk, "after": now - timedelta(days=30), "dose": dose}
+        assert prepared.rows(**values) == list(with_constant(**values))
+    assert prepared.rows(patient=bob.pk, after=now - timedelta(days=30), dose=1) == [(2,), (3,)]
+
+
+def test_none_is_refused_as_a_value():
+    with pytest.raises(TypeError, match="None"):
+        Prepared(doses, STAND_INS, OTHER).rows(patient=1, after=None, dose=1)
