@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery
@@ -242,17 +244,35 @@ def _array(rows: QuerySet, name: str) -> ArraySubquery:
     return ArraySubquery(rows.filter(entry=OuterRef("pk")).values(name))
 
 
-def _prior_alert(alert: Alert) -> rules.PriorAlert:
+# What the evaluator reads of an earlier alert (rules.PriorAlert), besides its rule's id.
+PRIOR_ALERT_FIELDS = (
+    "level",
+    "fired_at",
+    "entry_id",
+    "episode_key",
+    "team_alert",
+    "why",
+    "resolved_at",
+)
+
+
+def prior_alert(rule_id: str, row: Mapping[str, Any]) -> rules.PriorAlert:
+    """An earlier alert as the evaluator reads it, from PRIOR_ALERT_FIELDS of `row` (a
+    values() row, an Alert's __dict__, a JSON row with its times turned back)."""
     return rules.PriorAlert(
-        rule_id=alert.rule.rule_id,
-        level=alert.level,
-        at=alert.fired_at,
-        entry_id=alert.entry_id,
-        episode_key=alert.episode_key,
-        team_alert=alert.team_alert,
-        detail=alert.why,
-        resolved_at=alert.resolved_at,
+        rule_id=rule_id,
+        level=row["level"],
+        at=row["fired_at"],
+        entry_id=row["entry_id"],
+        episode_key=row["episode_key"],
+        team_alert=row["team_alert"],
+        detail=row["why"],
+        resolved_at=row["resolved_at"],
     )
+
+
+def _prior_alert(alert: Alert) -> rules.PriorAlert:
+    return prior_alert(alert.rule.rule_id, alert.__dict__)
 
 
 def evaluation_input(entry: DiaryEntry, *, configs=None) -> rules.EvaluationInput:
@@ -361,7 +381,6 @@ class SaveReads:
     patient: Patient
     saved_last_hour: int
     repeat_of: int | None
-    at: datetime
     history: list[rules.Entry]
     before: list[rules.Entry]
     recent: list[rules.PriorAlert]
@@ -370,7 +389,7 @@ class SaveReads:
     quiets: tuple[rules.Quiet, ...]
 
     def inputs(self, entry: DiaryEntry, *, configs) -> rules.EvaluationInput:
-        """The evaluator's input for `entry`, just written at `at` with its readings and
+        """The evaluator's input for `entry`, just written with its readings and
         reports in its prefetch cache (symptoms.services.entry_record): the same as
         evaluation_input(load_entry(entry.pk)) would read (tests/alerts/test_save_reads.py)."""
         this = _entry_input(entry)
@@ -417,7 +436,6 @@ def save_reads(
         patient=patient,
         saved_last_hour=saved_last_hour,
         repeat_of=repeat_of,
-        at=at,
         history=[_json_entry(e) for e in history],
         before=[_json_entry(e) for e in before],
         recent=[_json_alert(a) for a in recent],
@@ -555,16 +573,6 @@ _ENTRY_JSON = {
         )
     ),
 }
-# What the evaluator reads of an earlier alert (rules.PriorAlert), besides its rule's id.
-PRIOR_ALERT_FIELDS = (
-    "level",
-    "fired_at",
-    "entry_id",
-    "episode_key",
-    "team_alert",
-    "why",
-    "resolved_at",
-)
 _ALERT_JSON = {"rule_id": F("rule__rule_id"), **{name: F(name) for name in PRIOR_ALERT_FIELDS}}
 
 
@@ -578,39 +586,19 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-class _Row:
-    """A JSON object's keys as attributes (what _plain_entry reads)."""
-
-    def __init__(self, values: dict) -> None:
-        self.__dict__.update(values)
-
-
 def _json_entry(row: dict) -> rules.Entry:
     readings = [
-        _Row(
-            {
-                **reading,
-                "value": Decimal(reading["value"]),
-                "measured_at": _time(reading["measured_at"]),
-            }
-        )
-        for reading in row["t"]
+        _Reading(Decimal(t["value"]), t["unit"], _time(t["measured_at"]), t["confirmed"], t["site"])
+        for t in row["t"]
     ]
     reports = ((r["code"], r["red_flag"], r["grade"]) for r in row["r"])
-    return _plain_entry(_Row({**row, "recorded_at": _time(row["recorded_at"])}), readings, reports)
+    # The JSON object's keys as the attributes _plain_entry reads.
+    return _plain_entry(SimpleNamespace(**row), readings, reports, at=_time(row["recorded_at"]))
 
 
 def _json_alert(row: dict) -> rules.PriorAlert:
-    return rules.PriorAlert(
-        rule_id=row["rule_id"],
-        level=row["level"],
-        at=_time(row["fired_at"]),
-        entry_id=row["entry_id"],
-        episode_key=row["episode_key"],
-        team_alert=row["team_alert"],
-        detail=row["why"],
-        resolved_at=_time(row["resolved_at"]),
-    )
+    times = {name: _time(row[name]) for name in ("fired_at", "resolved_at")}
+    return prior_alert(row["rule_id"], {**row, **times})
 
 
 def recorded_alerts(entry: rules.Entry, evaluation: rules.Evaluation) -> list[rules.PriorAlert]:

@@ -25,8 +25,7 @@ from django.utils import timezone, translation
 
 from alerts import rules
 from alerts.care.concerns import Change, concern_apply, lock_patient
-from alerts.care.evaluation import evaluation_input as read_evaluation_input
-from alerts.care.evaluation import load_entry, save_reads
+from alerts.care.evaluation import evaluation_input, load_entry, save_reads
 from alerts.care.firings import NewFiring, record_firings
 from alerts.care.models import EntryOutcome
 from alerts.rules.concern import Member, lead, reported_codes
@@ -120,7 +119,7 @@ def entry_submit(
                 now=now,
                 revision=0,
                 rules_now=rules_now,
-                evaluation_input=reads.inputs(entry, configs=rules_now.configs),
+                inputs=reads.inputs(entry, configs=rules_now.configs),
             )
             written = True
         return entry, True
@@ -258,21 +257,21 @@ def entry_outcome_record(
     now: datetime,
     revision: int | None = None,
     config_version: int | None = None,
-    evaluation_input: rules.EvaluationInput | None = None,
+    inputs: rules.EvaluationInput | None = None,
     rules_now: Published | None = None,
 ) -> EntryOutcome:
     """Evaluate `entry` (loaded with load_entry) once and record, in the caller's
     transaction: its outcome (a new revision after a change), the alerts of the rules that
     fired, the concern's change and the messages. The patient's row must be locked. The
     rules are those of `config_version` (diary_core.config; read now when not given).
-    `evaluation_input`: the evaluator's input, when the caller has read it already (a new
+    `inputs`: the evaluator's input, when the caller has read it already (a new
     entry's Save, which passes the rules it was built with as `rules_now`); else read
     here."""
     rules_now = rules_now or published(config_version)
     rows, configs = rules_now.rows, rules_now.configs
-    if evaluation_input is None:
-        evaluation_input = read_evaluation_input(entry, configs=configs)
-    evaluation = rules.evaluate(evaluation_input)
+    if inputs is None:
+        inputs = evaluation_input(entry, configs=configs)
+    evaluation = rules.evaluate(inputs)
     team = set(evaluation.team_alerts)
     made = record_firings(
         [

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from alerts import rules
-from alerts.care.evaluation import HISTORY_WINDOW, PRIOR_ALERT_FIELDS, _profile
+from alerts.care.evaluation import HISTORY_WINDOW, PRIOR_ALERT_FIELDS, _profile, prior_alert
 from alerts.care.firings import NewFiring, firings_record
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.loading import rule_configs, rule_rows
@@ -92,18 +92,7 @@ def _sweep_batch(
     ):
         if a["patient_id"] not in prior:
             continue
-        prior[a["patient_id"]].append(
-            rules.PriorAlert(
-                rule_id=a["rule__rule_id"],
-                level=a["level"],
-                at=a["fired_at"],
-                entry_id=a["entry_id"],
-                episode_key=a["episode_key"],
-                team_alert=a["team_alert"],
-                detail=a["why"],
-                resolved_at=a["resolved_at"],
-            )
-        )
+        prior[a["patient_id"]].append(prior_alert(a["rule__rule_id"], a))
     injections: dict[int, list[rules.Injection]] = {pk: [] for pk in ids}
     for pk, at, dose in (
         Injection.objects.filter(**in_batch, given_at__lte=now)

@@ -9,6 +9,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, timedelta
+from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from alerts.care.models import Alert, Quieting
 from alerts.ruleset.models import AlertRule
 from patients.models import Injection
 from symptoms.models import DiaryEntry
+from symptoms.services import EntryData, Reading
 from tests.alerts.factories import make_entry, submit_entry
 from tests.concurrency import wait_for
 
@@ -222,3 +224,30 @@ def waiting_for_a_lock() -> bool:
             " AND datname = current_database()"
         )
         return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_save_whose_after_commit_hook_fails_is_saved_once_and_says_so(bob, caplog):
+    """The entry and its outcome committed; a hook after the commit raised. The Save finds
+    the entry by its key, writes nothing again, and answers "created", so the patient is
+    not told "already saved" about the entry they just saved."""
+    from alerts.care import recording
+
+    real = recording.entry_outcome_record
+
+    def then_a_failing_hook(*args, **kwargs):
+        outcome = real(*args, **kwargs)
+        transaction.on_commit(lambda: 1 / 0)
+        return outcome
+
+    with mock.patch.object(recording, "entry_outcome_record", side_effect=then_a_failing_hook):
+        entry, created = recording.entry_submit(
+            patient=bob,
+            entered_by=bob.user,
+            data=EntryData(readings=(Reading(Decimal("38.4"), "C"),)),
+        )
+    assert created is True
+    assert DiaryEntry.objects.filter(patient=bob).count() == 1
+    entry.refresh_from_db()
+    assert entry.evaluation_state == DiaryEntry.EvaluationState.EVALUATED
+    assert "saving it alone, pending" in caplog.text
