@@ -132,9 +132,9 @@ def signed_in(user: User) -> str:
     """A session as a password login leaves it, so the load phases measure the diary, not
     PBKDF2 (a login costs about half a CPU-second by design)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from patients.backends import DIARY_BACKEND
+    from patients.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

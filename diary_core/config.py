@@ -68,6 +68,12 @@ def request_config_version() -> int | None:
     return seen
 
 
+def serving_request() -> bool:
+    """Whether a request is being served (RequestConfigVersionMiddleware): what a session's
+    read brings is kept for that request only (patients.sessions too)."""
+    return _at_request_start.get() is not _OUTSIDE
+
+
 def remember_request_version(version: int | None) -> None:
     """Called by the session's read (diary_core.sessions) with the version it brought;
     kept only while a request is being served."""

@@ -18,9 +18,14 @@ from diary_core.config import remember_request_version, version_column
 
 
 class SessionStore(db.SessionStore):
+    def _sessions(self):
+        """The session's read, with the configuration's version as a column (a subclass
+        brings more with it: patients.sessions)."""
+        return self.model.objects.annotate(config_version=version_column())
+
     def _get_session_from_db(self):
         try:
-            session = self.model.objects.annotate(config_version=version_column()).get(
+            session = self._sessions().get(
                 session_key=self.session_key, expire_date__gt=timezone.now()
             )
         except (self.model.DoesNotExist, SuspiciousOperation) as e:

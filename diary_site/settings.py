@@ -223,8 +223,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions end after 12 hours however active the user is (absolute lifetime).
-# Django's database sessions; the read also brings the configuration's version (issue 37).
-SESSION_ENGINE = "diary_core.sessions"
+# Django's database sessions with the account as a column: the read also brings the
+# configuration's version, and the user with their patient row and team (issue 37).
+SESSION_ENGINE = "patients.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
@@ -520,6 +521,11 @@ CELERY_BEAT_SCHEDULE = {
     "discard-stale-lab-imports": {
         "task": "patients.tasks.discard_stale_lab_imports",
         "schedule": crontab(minute="17"),
+    },
+    # daily at 03:41: remove the sessions that have ended (sign-out, 12 hours, idle)
+    "clear-ended-sessions": {
+        "task": "patients.tasks.clear_ended_sessions",
+        "schedule": crontab(hour="3", minute="41"),
     },
 }
 

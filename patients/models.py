@@ -886,3 +886,4 @@ class RefusedRequest(models.Model):
 from patients.lab_models import LabImport as LabImport  # noqa: E402
 from patients.lab_models import LabResult as LabResult  # noqa: E402
 from patients.lab_models import LabTestCode as LabTestCode  # noqa: E402
+from patients.session_models import UserSession as UserSession  # noqa: E402

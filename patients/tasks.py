@@ -1,5 +1,5 @@
-"""Account work: invitations, resets and notices (patients/mail.py), and clearing lab
-result files left unimported. Ids only."""
+"""Account work: invitations, resets and notices (patients/mail.py), clearing lab result
+files left unimported, and removing ended sessions. Ids only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from patients.mail import account_emails_send
-from patients.models import LabImport
+from patients.models import LabImport, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +34,12 @@ def discard_stale_lab_imports() -> None:
     discarded = LabImport.objects.discard_stale(timezone.now())
     if discarded:
         logger.info("discarded %s lab import files not imported", discarded)
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=280)
+def clear_ended_sessions() -> None:
+    """Remove the sessions that have ended (beat): a signed-out or timed-out session is of
+    no use to anyone, and its row names the account it was signed in to."""
+    cleared, _ = UserSession.objects.filter(expire_date__lte=timezone.now()).delete()
+    if cleared:
+        logger.info("removed %s ended sessions", cleared)

@@ -203,23 +203,24 @@ def test_the_submit_takes_a_pinned_number_of_queries(client, bob, alice):
     assert EntryOutcome.objects.filter(level="URGENT").count() == 1
     said = [q["sql"][:80] for q in calm.captured_queries]
     # Pinned: a change here is a change to the Save's cost (docs/scaling.md, issue 37).
-    # The session, with the configuration's version (diary_core.sessions); the user with
-    # their patient and team (patients.backends); BEGIN; the patient's lock; everything
+    # The session, with the configuration's version (diary_core.sessions) and the user with
+    # their patient and team (patients.sessions); BEGIN; the patient's lock; everything
     # the Save reads under it: the hourly count, a repeat of the client key, the history,
     # the alerts, the doses and the quiets (alerts.care.evaluation.save_reads); the entry,
     # its reading and their two history rows; the outcome; the entry's evaluated state;
-    # COMMIT. No savepoint: the repeat is looked up under the lock, and a recording that
-    # fails saves the entry again on its own (entry_submit). It was 21 before issue 37's
-    # second step.
-    assert len(calm) == 12, "\n".join(said)
-    assert said[2] == "BEGIN" and said[-1] == "COMMIT"
+    # COMMIT.
+    # No savepoint: the repeat is looked up under the lock, and a recording that fails
+    # saves the entry again on its own (entry_submit). It was 21 before issue 37's second
+    # step, 12 before its fourth.
+    assert len(calm) == 11, "\n".join(said)
+    assert said[1] == "BEGIN" and said[-1] == "COMMIT"
     assert not [sql for sql in said if "SAVEPOINT" in sql]
-    # With an URGENT (and a warning sign's report with its history row): 34, was 43. The
+    # With an URGENT (and a warning sign's report with its history row): 33, was 43. The
     # episode (read, made, read again), the alert and its history row in a savepoint, the
     # concern and its event, the escalation and the rota's paging steps, the team's
     # chosen channels (their devices and phones, read only while push or SMS is
     # configured), the recipients, the notification and the education pages.
-    assert len(urgent) == 34, "\n".join(q["sql"][:90] for q in urgent.captured_queries)
+    assert len(urgent) == 33, "\n".join(q["sql"][:90] for q in urgent.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

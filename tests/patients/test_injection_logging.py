@@ -278,12 +278,12 @@ def test_bad_input_on_a_correction_keeps_what_was_typed(client, bob):
 
 
 @pytest.mark.django_db
-def test_the_submit_path_is_held_to_eight_queries(
+def test_the_submit_path_is_held_to_seven_queries(
     client, bob, on_schedule, django_assert_num_queries
 ):
-    """Session, user with their patient (patients.backends), the key, the doses, and the
-    insert with its history."""
+    """The session with the user and their patient (patients.sessions), the key, the
+    doses, and the insert with its history."""
     client.force_login(bob.user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = post_dose(client, bob, timezone.now() - timedelta(minutes=5))
     assert response.status_code == 302

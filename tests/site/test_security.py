@@ -152,12 +152,13 @@ def test_deactivating_a_user_ends_their_session(client, alice):
 
 @pytest.mark.django_db
 def test_logout_ends_the_session_server_side(client, bob):
-    from django.contrib.sessions.models import Session
+    from patients.models import UserSession
 
     attempt(client, "bob", PASSWORD)
     key = client.cookies["sessionid"].value
+    assert UserSession.objects.filter(session_key=key, user=bob.user).exists()
     client.post(reverse("logout"))
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(session_key=key).exists()
 
 
 @pytest.mark.django_db

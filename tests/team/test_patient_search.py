@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-# The patients page with a search, signed in: session, user, role (once, for the check and
-# the navigation), the page's rows, the access log… (the same whatever is typed).
-SEARCH_QUERIES = 8
+# The patients page with a search, signed in: the session with the user (patients.sessions),
+# the role (once, for the check and the navigation), the page's rows, the access log… (the
+# same whatever is typed).
+SEARCH_QUERIES = 7
 
 
 @pytest.fixture

@@ -178,11 +178,11 @@ def add_days(patient, first: int, last: int) -> None:
     )
 
 
-# Session, user, second factor, membership, patient, access log; the configuration's
+# The session with the user (patients.sessions), second factor, membership, patient, access log; the configuration's
 # version (the rules and engine settings for the warning lines are held per process since
 # issue 37); entries, readings, reports, injections; alerts; the doses for the next one
 # due; the immunoglobulin results (none here: no rules read for their lines).
-SUMMARY_QUERIES = 14
+SUMMARY_QUERIES = 13
 
 
 @pytest.mark.django_db
