@@ -159,6 +159,7 @@ def entry_record(
     now: datetime | None = None,
     catalogue: dict[str, Symptom] | None = None,
     checked: bool = False,
+    evaluated_at: datetime | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Save one entry, pending its outcome; a repeated client_key creates nothing.
 
@@ -173,7 +174,10 @@ def entry_record(
     savepoint: correct under a concurrent double submit too. `checked`: the caller holds
     the patient's lock and has looked the key up under it (entry_submit), so the entry is
     written without the savepoint. `catalogue` (code -> Symptom) saves a query when the
-    caller has already loaded it.
+    caller has already loaded it. `evaluated_at`: the caller records the entry's outcome
+    in this same transaction (entry_submit), so the entry is written evaluated at that
+    time, not pending and then marked by a second statement; if the recording fails, the
+    transaction is rolled back with the entry in it.
     """
     at = data.recorded_at or now or timezone.now()
     client_key = client_key or uuid.uuid4()
@@ -188,6 +192,7 @@ def entry_record(
             ),
             caregiver=caregiver,
             **_fields(data, at, patient),
+            **_evaluated(evaluated_at),
         )
         _write_details(entry, data, at, catalogue)
         return entry
@@ -204,6 +209,17 @@ def entry_record(
             raise
         return existing, False
     return entry, True
+
+
+def _evaluated(at: datetime | None) -> dict:
+    """The columns of an entry whose outcome is recorded in the transaction that saves it."""
+    if at is None:
+        return {}
+    return {
+        "evaluation_state": DiaryEntry.EvaluationState.EVALUATED,
+        "evaluated_at": at,
+        "evaluation_attempts": 1,
+    }
 
 
 class EntryChanged(Exception):

@@ -72,8 +72,9 @@ def entry_submit(
     The patient's row is locked first: a patient and a caregiver saving at the same
     moment are recorded one after the other, so they make one concern, not two. Then one
     query reads everything the Save needs (alerts.care.evaluation.save_reads), the entry
-    is written and its outcome recorded: ten statements in all for a Save with one
-    reading that fires nothing (tests/alerts/test_recording.py pins the count).
+    is written (already evaluated) and its outcome recorded: seven statements between
+    BEGIN and COMMIT for a Save with one reading that fires nothing
+    (tests/alerts/test_recording.py pins the request's count).
 
     If anything after the lock fails (the reads, a rule, a write), the whole transaction is
     rolled back and the entry is saved again on its own, pending: the sweep records it a
@@ -112,7 +113,9 @@ def entry_submit(
                 return DiaryEntry.objects.get(pk=reads.repeat_of), False
             if refuse is not None and refuse(reads.saved_last_hour):
                 raise EntryRefused
-            entry, _created = write(patient, checked=True)  # looked up under the lock
+            # Looked up under the lock, and written evaluated: its outcome is recorded next,
+            # in this transaction, or neither is kept.
+            entry, _created = write(patient, checked=True, evaluated_at=now)
             rules_now = published(config_version)  # one version for the input and the rows
             entry_outcome_record(
                 entry,
@@ -120,6 +123,7 @@ def entry_submit(
                 revision=0,
                 rules_now=rules_now,
                 inputs=reads.inputs(entry, configs=rules_now.configs),
+                marked=True,
             )
             written = True
         return entry, True
@@ -259,6 +263,7 @@ def entry_outcome_record(
     config_version: int | None = None,
     inputs: rules.EvaluationInput | None = None,
     rules_now: Published | None = None,
+    marked: bool = False,
 ) -> EntryOutcome:
     """Evaluate `entry` (loaded with load_entry) once and record, in the caller's
     transaction: its outcome (a new revision after a change), the alerts of the rules that
@@ -266,7 +271,8 @@ def entry_outcome_record(
     rules are those of `config_version` (diary_core.config; read now when not given).
     `inputs`: the evaluator's input, when the caller has read it already (a new
     entry's Save, which passes the rules it was built with as `rules_now`); else read
-    here."""
+    here. `marked`: the entry was written evaluated in this transaction (a new entry's
+    Save: entry_record's `evaluated_at`), so it is not marked again here."""
     rules_now = rules_now or published(config_version)
     rows, configs = rules_now.rows, rules_now.configs
     if inputs is None:
@@ -296,12 +302,13 @@ def entry_outcome_record(
         recorded_at=now,
         **outcome_fields(evaluation, rows, change),
     )
-    DiaryEntry.objects.filter(pk=entry.pk).update(
-        evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
-        evaluated_at=now,
-        evaluation_attempts=F("evaluation_attempts") + 1,
-    )
-    entry.evaluation_state = DiaryEntry.EvaluationState.EVALUATED
+    if not marked:
+        DiaryEntry.objects.filter(pk=entry.pk).update(
+            evaluation_state=DiaryEntry.EvaluationState.EVALUATED,
+            evaluated_at=now,
+            evaluation_attempts=F("evaluation_attempts") + 1,
+        )
+        entry.evaluation_state = DiaryEntry.EvaluationState.EVALUATED
     return outcome
 
 

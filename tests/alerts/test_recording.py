@@ -206,21 +206,20 @@ def test_the_submit_takes_a_pinned_number_of_queries(client, bob, alice):
     # The session, with the configuration's version (diary_core.sessions) and the user with
     # their patient and team (patients.sessions); BEGIN; the patient's lock; everything
     # the Save reads under it: the hourly count, a repeat of the client key, the history,
-    # the alerts, the doses and the quiets (alerts.care.evaluation.save_reads); the entry,
-    # its reading and their two history rows; the outcome; the entry's evaluated state;
-    # COMMIT.
+    # the alerts, the doses and the quiets (alerts.care.evaluation.save_reads); the entry
+    # (written evaluated), its reading and their two history rows; the outcome; COMMIT.
     # No savepoint: the repeat is looked up under the lock, and a recording that fails
     # saves the entry again on its own (entry_submit). It was 21 before issue 37's second
     # step, 12 before its fourth.
-    assert len(calm) == 11, "\n".join(said)
+    assert len(calm) == 10, "\n".join(said)
     assert said[1] == "BEGIN" and said[-1] == "COMMIT"
     assert not [sql for sql in said if "SAVEPOINT" in sql]
-    # With an URGENT (and a warning sign's report with its history row): 33, was 43. The
+    # With an URGENT (and a warning sign's report with its history row): 32, was 43. The
     # episode (read, made, read again), the alert and its history row in a savepoint, the
     # concern and its event, the escalation and the rota's paging steps, the team's
     # chosen channels (their devices and phones, read only while push or SMS is
     # configured), the recipients, the notification and the education pages.
-    assert len(urgent) == 33, "\n".join(q["sql"][:90] for q in urgent.captured_queries)
+    assert len(urgent) == 32, "\n".join(q["sql"][:90] for q in urgent.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -168,6 +168,36 @@ def test_a_save_whose_reads_fail_keeps_the_entry_pending(bob, caplog):
     assert evaluation_input(load_entry(entry.pk)).history  # the sweep reads it as usual
 
 
+def test_a_new_entry_is_written_evaluated_with_its_outcome_or_pending_without(bob, caplog):
+    """The Save writes the entry already evaluated (no second statement marks it), so an
+    entry is evaluated exactly when its outcome is recorded: a failure in the outcome's
+    write takes the entry's evaluated state back with it, and the sweep finds it pending."""
+    from alerts.care import recording
+    from alerts.care.models import EntryOutcome
+
+    now = timezone.now()
+    saved = submit_entry(bob, now - timedelta(hours=1), temp="37.0", now=now)
+    saved.refresh_from_db()
+    assert (saved.evaluation_state, saved.evaluated_at, saved.evaluation_attempts) == (
+        DiaryEntry.EvaluationState.EVALUATED,
+        now,
+        1,
+    )
+    assert EntryOutcome.objects.filter(entry=saved, revision=0).exists()
+    with mock.patch.object(
+        recording.EntryOutcome.objects, "create", side_effect=RuntimeError("refused")
+    ):
+        failed = submit_entry(bob, now, temp="38.6", now=now)
+    failed.refresh_from_db()
+    assert (failed.evaluation_state, failed.evaluated_at, failed.evaluation_attempts) == (
+        DiaryEntry.EvaluationState.PENDING,
+        None,
+        0,
+    )
+    assert not EntryOutcome.objects.filter(entry=failed).exists()
+    assert list(DiaryEntry.objects.pending()) == [failed]  # the sweep's queryset
+
+
 def test_a_reading_is_evaluated_as_it_is_stored(bob):
     """Past the validation (which refuses a second decimal), as a test's factory writes."""
     used = save(bob, timezone.now(), temp="38.25")
