@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,50 +39,8 @@ from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
+from bench.layers import shares  # noqa: E402
 from patients.models import Patient, User  # noqa: E402
-
-LAYERS = (
-    # (layer, what the innermost frame's file path contains)
-    ("PostgreSQL and its driver", ("psycopg",)),
-    ("ORM and row building", ("django/db/",)),
-    ("templates", ("django/template/", "crispy", "django/forms/")),
-    (
-        "our code",
-        (
-            "/alerts/",
-            "/symptoms/",
-            "/patients/",
-            "/team/",
-            "/reach/",
-            "/accounts/",
-            "/diary_core/",
-            "/diary_site/",
-        ),
-    ),
-    ("middleware and request cycle", ("django/", "axes", "django_otp", "csp", "whitenoise")),
-)
-
-
-def layer(path: str) -> str | None:
-    for name, needles in LAYERS:
-        if any(needle in path for needle in needles):
-            return name
-    return None
-
-
-def shares(session) -> Counter:
-    """Self time per layer (seconds). A frame of the standard library or of a library not
-    named above counts for the layer that called it (copy.deepcopy under the ORM is ORM)."""
-    spent: Counter = Counter()
-
-    def walk(frame, inherited: str) -> None:
-        own = layer(frame.file_path or "") or inherited
-        spent[own] += frame.total_self_time
-        for child in frame.children:
-            walk(child, own)
-
-    walk(session.root_frame(), "other (Python, libraries)")
-    return spent
 
 
 def requests_for(kind: str, n: int):
