@@ -108,8 +108,8 @@ class BareUser(BaselineUser):
 
 
 class NoopUser(BaselineUser):
-    """The floor of Django's request cycle for a signed-in POST: the session and the user
-    read, the CSRF token checked, nothing done (what the submit cannot go below)."""
+    """The floor of Django's request cycle for a signed-in POST: the session read with its
+    user, the CSRF token checked, nothing done (what the submit cannot go below)."""
 
     path, label = "/bench/noop/", "noop"
 

@@ -306,8 +306,8 @@ def main() -> int:
                 )
         bare, noop, submit = runs["bare"], runs["noop"], runs["submit"]
         results["bare_insert_rps"] = round(statistics.median(r["rps"] for r in bare), 1)
-        # The floor of Django's request cycle for a signed-in POST (issue 37): the session and
-        # user read, CSRF checked, nothing done. The submit cannot go faster than this.
+        # The floor of Django's request cycle for a signed-in POST (issue 37): the session read
+        # with its user, CSRF checked, nothing done. The submit cannot go faster than this.
         results["signed_in_noop_rps"] = round(statistics.median(r["rps"] for r in noop), 1)
         results["submit_rps"] = round(statistics.median(r["rps"] for r in submit), 1)
         results["submit_ratio"] = round(results["submit_rps"] / results["bare_insert_rps"], 3)

@@ -68,10 +68,15 @@ def request_config_version() -> int | None:
     return seen
 
 
-def serving_request() -> bool:
-    """Whether a request is being served (RequestConfigVersionMiddleware): what a session's
-    read brings is kept for that request only (patients.sessions too)."""
-    return _at_request_start.get() is not _OUTSIDE
+# What the current request keeps for itself beyond the version (the user row its session's
+# read brought: patients.sessions): a dict made afresh for each request and dropped when it
+# ends, by RequestConfigVersionMiddleware; None when no request is being served.
+_request_values: ContextVar[dict | None] = ContextVar("request_values", default=None)
+
+
+def request_values() -> dict | None:
+    """The current request's own values (see above); None outside a request."""
+    return _request_values.get()
 
 
 def remember_request_version(version: int | None) -> None:
@@ -82,17 +87,20 @@ def remember_request_version(version: int | None) -> None:
 
 
 class RequestConfigVersionMiddleware:
-    """Scope the version a session read brings to its own request (first in MIDDLEWARE:
-    a worker process serves many requests one after another)."""
+    """Scope the version a session read brings, and the request's own values, to that
+    request (first in MIDDLEWARE: a worker process serves many requests one after
+    another)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _at_request_start.set(None)
+        values = _request_values.set({})
         try:
             return self.get_response(request)
         finally:
+            _request_values.reset(values)
             _at_request_start.reset(token)
 
 

@@ -1,9 +1,9 @@
-"""Django's database sessions, whose read also brings the configuration's version.
+"""Django's database sessions, whose read also brings the configuration's version: the
+base of the diary's session engine (patients.sessions, which brings the user too).
 
 Every signed-in request reads its session first; the configuration's version
 (diary_core.config) comes as one more column of that read, so the diary's Save and the
-team's pages learn it without a query of their own (issue 37). Same table, same data:
-sessions made before this engine stay valid.
+team's pages learn it without a query of their own (issue 37).
 """
 
 from __future__ import annotations

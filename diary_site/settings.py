@@ -193,7 +193,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username + IP before checking a password.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, whose user read brings the person's own diary (one query).
+    # Django's ModelBackend, whose user comes with the session's read, with the person's own
+    # diary (patients.sessions: no query of its own).
     "patients.backends.DiaryBackend",
 ]
 # Lockout: 5 failures for one username from one IP lock that pair for 15 minutes.

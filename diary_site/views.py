@@ -241,6 +241,6 @@ def bench_insert(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def bench_noop(request: HttpRequest) -> HttpResponse:
-    """`make bench` only: the floor of a signed-in POST on this stack. The session and the
-    user are read (as the diary's Save reads them), the CSRF token checked; nothing is done."""
+    """`make bench` only: the floor of a signed-in POST on this stack. The session is read
+    with its user (as the diary's Save reads them), the CSRF token checked; nothing is done."""
     return HttpResponse(status=204)

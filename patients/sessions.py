@@ -4,34 +4,32 @@ configuration's version too: diary_core.sessions) brings the signed-in person's 
 patient row and team, and patients.backends.DiaryBackend takes the user from it: every
 signed-in request makes one query fewer (issue 37).
 
-Sessions made before this engine were moved into its table with their accounts
-(patients/migrations/0009_user_sessions.py): nobody is signed out by the change.
+The table is Django's own, with the account as one more column
+(patients/migrations/0009_user_sessions.py): the sessions made before stay valid, and a
+session without its account (made by the release before, during a deploy) is read as
+before, the user with a query of its own, until it is next saved.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
 from django.contrib.auth import SESSION_KEY
 
 from diary_core import sessions
-from diary_core.config import serving_request
+from diary_core.config import request_values
 
-# The user row the last session read of a request brought, until DiaryBackend.get_user
-# takes it. Every such read sets it (None when the session has no account), and a request
-# asks for its user only after reading its session (django.contrib.auth.get_user), so a
-# row is never taken by another request than the one that read it; outside a request (a
-# task, the shell, a test's own code) nothing is kept or handed out.
-_brought: ContextVar = ContextVar("session_user", default=None)
+# Where a request keeps the user row its session's read brought (diary_core.config's
+# request values: made for each request, dropped when it ends), until DiaryBackend.get_user
+# takes it. A request asks for its user only after reading its session
+# (django.contrib.auth.get_user), so the row is never another request's; outside a request
+# (a task, the shell, a test's own code) nothing is kept or handed out.
+BROUGHT = "session_user"
 
 
 def session_user(user_id):
     """The user row the request's session read brought, if it is `user_id`'s: once."""
-    user = _brought.get()
-    if user is None or not serving_request():
-        return None
-    _brought.set(None)
-    return user if str(user.pk) == str(user_id) else None
+    kept = request_values()
+    user = kept.pop(BROUGHT, None) if kept is not None else None
+    return user if user is not None and str(user.pk) == str(user_id) else None
 
 
 class SessionStore(sessions.SessionStore):
@@ -49,8 +47,9 @@ class SessionStore(sessions.SessionStore):
 
     def _get_session_from_db(self):
         session = super()._get_session_from_db()
-        if serving_request():
-            _brought.set(session.user if session is not None else None)
+        kept = request_values()
+        if kept is not None:
+            kept[BROUGHT] = session.user if session is not None else None
         return session
 
     def create_model_instance(self, data):

@@ -1,65 +1,30 @@
-"""Sessions move to patients.UserSession, whose account is a column (patients.sessions):
-the live ones are copied with their accounts and removed from Django's table, so nobody
-is signed out by the change, and taken back the same way if it is undone."""
+"""The sessions' table gains the account each is signed in to (patients.UserSession, read by
+patients.sessions): one nullable column on Django's own table, so processes of the release
+before, which read and write the same rows during a deploy, are not affected and nobody is
+signed out. The live sessions get their account now; a session the backfill cannot read
+keeps none and is read as before."""
 
-import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
 SESSION_KEY = "_auth_user_id"  # django.contrib.auth.SESSION_KEY, written out
 
 
-def _account(store, data: str, users: set[int]) -> int | None:
-    try:
-        user_id = int(store.decode(data).get(SESSION_KEY))  # {} when it cannot be read
-    except (TypeError, ValueError):
-        return None
-    return user_id if user_id in users else None
-
-
-def forwards(apps, schema_editor):
+def backfill(apps, schema_editor):
     # Django's own store: its class name salts the signature, as the new engine's does.
     from django.contrib.sessions.backends.db import SessionStore
 
-    Session = apps.get_model("sessions", "Session")
     UserSession = apps.get_model("patients", "UserSession")
-    users = set(apps.get_model("patients", "User").objects.values_list("pk", flat=True))
+    users = apps.get_model("patients", "User").objects
     store = SessionStore()
-    live = Session.objects.filter(expire_date__gt=timezone.now())
-    for batch in _batches(live):
-        UserSession.objects.bulk_create(
-            UserSession(
-                session_key=s.session_key,
-                session_data=s.session_data,
-                expire_date=s.expire_date,
-                user_id=_account(store, s.session_data, users),
-            )
-            for s in batch
-        )
-    Session.objects.all().delete()
-
-
-def backwards(apps, schema_editor):
-    Session = apps.get_model("sessions", "Session")
-    UserSession = apps.get_model("patients", "UserSession")
-    live = UserSession.objects.filter(expire_date__gt=timezone.now())
-    for batch in _batches(live):
-        Session.objects.bulk_create(
-            Session(session_key=s.session_key, session_data=s.session_data, expire_date=s.expire_date)
-            for s in batch
-        )
-
-
-def _batches(rows, size: int = 1000):
-    batch = []
-    for row in rows.order_by("pk").iterator(chunk_size=size):
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    live = UserSession.objects.filter(expire_date__gt=timezone.now(), user__isnull=True)
+    for key, data in live.values_list("session_key", "session_data").iterator(chunk_size=1000):
+        try:
+            account = int(store.decode(data).get(SESSION_KEY))  # {} when it cannot be read
+        except (TypeError, ValueError):
+            continue
+        if users.filter(pk=account).exists():
+            UserSession.objects.filter(pk=key).update(user_id=account)
 
 
 class Migration(migrations.Migration):
@@ -69,6 +34,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            'ALTER TABLE "django_session" ADD COLUMN "user_id" bigint NULL',
+            reverse_sql='ALTER TABLE "django_session" DROP COLUMN "user_id"',
+        ),
         migrations.CreateModel(
             name="UserSession",
             fields=[
@@ -85,17 +54,21 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         blank=True,
                         null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=models.deletion.CASCADE,
                         related_name="+",
-                        to=settings.AUTH_USER_MODEL,
+                        to="patients.user",
                     ),
                 ),
             ],
             options={
                 "verbose_name": "session",
                 "verbose_name_plural": "sessions",
+                "db_table": "django_session",
+                "managed": False,
                 "abstract": False,
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

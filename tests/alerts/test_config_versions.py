@@ -151,7 +151,7 @@ def test_a_signed_in_request_reads_the_version_with_its_session(client, bob):
     assert not [
         q
         for q in captured.captured_queries
-        if "diary_core_configversion" in q["sql"] and "patients_usersession" not in q["sql"]
+        if "diary_core_configversion" in q["sql"] and "django_session" not in q["sql"]
     ]
 
 

@@ -11,7 +11,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,7 +23,7 @@ from tests.conftest import log_in
 pytestmark = pytest.mark.django_db
 
 moving = importlib.import_module("patients.migrations.0008_sessions_use_diary_backend")
-to_user_sessions = importlib.import_module("patients.migrations.0009_user_sessions")
+with_accounts = importlib.import_module("patients.migrations.0009_user_sessions")
 
 
 def test_a_patients_diary_comes_with_their_user(bob, django_assert_num_queries):
@@ -66,21 +65,36 @@ def test_a_session_signed_in_before_the_changes_stays_signed_in(client, bob, car
     anonymous["language"] = "es"
     anonymous.create()
     client.cookies[settings.SESSION_COOKIE_NAME] = keys[0]
-    assert client.get(reverse("symptoms:today")).status_code == 302  # not in the new table
+    assert client.get(reverse("symptoms:today")).status_code == 302  # signed out: not listed
 
     moving.forwards(apps, None)
-    to_user_sessions.forwards(apps, None)
+    with_accounts.backfill(apps, None)
 
-    assert not Session.objects.exists()
-    moved = dict(UserSession.objects.values_list("session_key", "user_id"))
-    assert moved == {keys[0]: bob.user.pk, keys[1]: carol.user.pk, anonymous.session_key: None}
+    accounts = dict(UserSession.objects.values_list("session_key", "user_id"))
+    assert accounts == {keys[0]: bob.user.pk, keys[1]: carol.user.pk, anonymous.session_key: None}
     for key in keys:
         client.cookies[settings.SESSION_COOKIE_NAME] = key
         assert client.get(reverse("symptoms:today")).status_code == 200
         assert client.session[BACKEND_SESSION_KEY] == DIARY_BACKEND
-    to_user_sessions.backwards(apps, None)
     moving.backwards(apps, None)
-    assert SessionStore(session_key=keys[0]).load()[BACKEND_SESSION_KEY] == EARLIER
+    assert SessionStore(session_key=keys[1]).load()[BACKEND_SESSION_KEY] == EARLIER
+
+
+def test_the_release_before_reads_and_writes_the_same_sessions(client, bob):
+    """During a deploy the release before (Django's own store, one table) and this one
+    serve the same people: a session either writes is the other's too, and signing out on
+    either ends it for both."""
+    key = old_session(bob.user, DIARY_BACKEND)  # signed in on a process of the release before
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert client.get(reverse("symptoms:today")).status_code == 200  # no account column yet
+    client.post(reverse("logout"))
+    assert not SessionStore().exists(key)
+    log_in(client, "bob")
+    assert SessionStore(session_key=client.session.session_key).load()[SESSION_KEY] == str(
+        bob.user.pk
+    )
+    SessionStore(session_key=client.session.session_key).delete()  # signed out there
+    assert client.get(reverse("symptoms:today")).status_code == 302
 
 
 def test_the_session_read_brings_the_user_and_their_diary(client, bob):
@@ -90,7 +104,7 @@ def test_the_session_read_brings_the_user_and_their_diary(client, bob):
     with CaptureQueriesContext(connection) as page:
         assert client.get(reverse("symptoms:today")).status_code == 200
     reads = [q["sql"] for q in page.captured_queries]
-    assert "patients_usersession" in reads[0] and "patients_careteam" in reads[0]
+    assert "django_session" in reads[0] and "patients_careteam" in reads[0]
     # No read of the user row of its own: only the session's brings it.
     assert not [sql for sql in reads[1:] if 'FROM "patients_user"' in sql], reads
 
@@ -110,9 +124,9 @@ def serving():
     """As while a request is being served (RequestConfigVersionMiddleware)."""
     from diary_core import config
 
-    token = config._at_request_start.set(None)
+    token = config._request_values.set({})
     yield
-    config._at_request_start.reset(token)
+    config._request_values.reset(token)
 
 
 def bobs_session(bob) -> str:
@@ -148,11 +162,32 @@ def test_outside_a_request_the_session_read_brings_no_user(bob):
     assert DiaryBackend().get_user(bob.user.pk).first_name == "Robert"
 
 
-def test_deleting_an_account_ends_its_sessions(client, dana):
+def test_deleting_an_account_ends_its_sessions_and_never_shows_their_keys(client, dana):
     client.force_login(dana)
     key = client.session.session_key
+    session = UserSession.objects.get(session_key=key)
+    assert key not in str(session)  # the admin lists them on the account's delete page
     dana.delete()
     assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_a_session_of_an_account_deleted_meanwhile_is_saved_and_signs_nobody_in(client, carol):
+    """The account column is no database constraint: a session saved for an account being
+    deleted at that moment is written without an error (a key collision to Django), and
+    reads as signed out."""
+    store = sessions.SessionStore()
+    store.update(
+        {
+            SESSION_KEY: str(carol.user.pk),
+            BACKEND_SESSION_KEY: DIARY_BACKEND,
+            HASH_SESSION_KEY: carol.user.get_session_auth_hash(),
+        }
+    )
+    type(carol.user).objects.filter(pk=carol.user.pk).delete()
+    store.create()
+    assert UserSession.objects.get(session_key=store.session_key).user_id == carol.user.pk
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    assert client.get(reverse("symptoms:today")).status_code == 302
 
 
 def test_a_deactivated_account_is_signed_out_though_its_session_brings_it(client, bob):
