@@ -161,16 +161,17 @@ def entry_record(
     checked: bool = False,
     evaluated_at: datetime | None = None,
 ) -> tuple[DiaryEntry, bool]:
-    """Save one entry, pending its outcome; a repeated client_key creates nothing.
+    """Save one entry (pending its outcome, unless the caller records it in this same
+    transaction: `evaluated_at`); a repeated client_key creates nothing.
 
     The one way an entry is written: the diary form (through alerts.care.recording.entry_submit,
     which records its outcome in the same transaction), scenario replay, the demo data and
     the tests' factories all come through here.
 
     Returns (entry, created), the entry with its readings and reports as prefetched. An
-    entry is saved pending: until its outcome is recorded, the beat sweep
-    (alerts.care.recording.pending_entries_sweep) records it, so nothing saved is ever left
-    unevaluated. A repeat is found by the unique constraint on (patient, client_key), in a
+    entry saved pending is recorded by the beat sweep
+    (alerts.care.recording.pending_entries_sweep) until its outcome is, so nothing saved is
+    ever left unevaluated. A repeat is found by the unique constraint on (patient, client_key), in a
     savepoint: correct under a concurrent double submit too. `checked`: the caller holds
     the patient's lock and has looked the key up under it (entry_submit), so the entry is
     written without the savepoint. `catalogue` (code -> Symptom) saves a query when the
@@ -261,6 +262,9 @@ def entry_update(
         for name, value in _fields(data, at, current.patient).items():
             setattr(current, name, value)
         current.evaluation_state = DiaryEntry.EvaluationState.PENDING
+        # The sweep's tries are counted per version: the entry's earlier evaluations must
+        # not use up the ones this change's recording may need.
+        current.evaluation_attempts = 0
         current.version += 1
         current.save()
         # Delete row by row so django-simple-history records each removed reading/report.

@@ -198,6 +198,32 @@ def test_a_new_entry_is_written_evaluated_with_its_outcome_or_pending_without(bo
     assert list(DiaryEntry.objects.pending()) == [failed]  # the sweep's queryset
 
 
+def test_an_entry_changed_many_times_keeps_the_sweeps_tries_for_its_last_change(bob, caplog):
+    """Each recorded evaluation counts one attempt; a change starts the count again, so an
+    entry saved and changed five times, whose sixth change cannot be recorded, is still
+    one the sweep records (it skips entries that used up their tries)."""
+    from alerts.care import recording
+    from alerts.care.models import EntryOutcome
+
+    now = timezone.now()
+    entry = submit_entry(bob, now - timedelta(hours=2), temp="36.8", now=now)
+    for n in range(5):
+        entry = recording.entry_amend(
+            entry=entry, data=EntryData(readings=(Reading(Decimal(f"36.{n}"), "C"),)), now=now
+        )
+    with mock.patch.object(recording, "entry_outcome_record", side_effect=RuntimeError("bug")):
+        entry = recording.entry_amend(
+            entry=entry, data=EntryData(readings=(Reading(Decimal("38.7"), "C"),)), now=now
+        )
+    entry.refresh_from_db()
+    assert entry.evaluation_state == DiaryEntry.EvaluationState.PENDING
+    assert entry.evaluation_attempts == 0
+    recording.pending_entries_sweep(now=now + recording.SWEEP_GRACE * 2)
+    entry.refresh_from_db()
+    assert entry.evaluation_state == DiaryEntry.EvaluationState.EVALUATED
+    assert EntryOutcome.objects.filter(entry=entry).count() == 7
+
+
 def test_a_reading_is_evaluated_as_it_is_stored(bob):
     """Past the validation (which refuses a second decimal), as a test's factory writes."""
     used = save(bob, timezone.now(), temp="38.25")
