@@ -8,6 +8,7 @@ our code (the apps), and everything else.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 LAYERS = (
@@ -52,3 +53,17 @@ def shares(session) -> Counter:
 
     walk(session.root_frame(), "other (Python, libraries)")
     return spent
+
+
+def print_profile(profiler, session, chars: int) -> None:
+    """The share of each layer, then the tree (PROFILE_ALL=1: every frame; PROFILE_CHARS: how
+    much of it)."""
+    spent = shares(session)
+    total = sum(spent.values()) or 1
+    for name, seconds in spent.most_common():
+        print(f"  {name:<32}{100 * seconds / total:5.1f} %")
+    print(
+        profiler.output_text(
+            unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
+        )[: int(os.environ.get("PROFILE_CHARS", str(chars)))]
+    )

@@ -35,7 +35,7 @@ from pyinstrument import Profiler  # noqa: E402
 
 from alerts.care.models import ConcernEvent, Notification  # noqa: E402
 from alerts.delivery import send  # noqa: E402
-from bench.layers import shares  # noqa: E402
+from bench.layers import print_profile  # noqa: E402
 from scripts.smtp_sink import SmtpSink  # noqa: E402
 
 
@@ -80,18 +80,10 @@ def main() -> int:
             transaction.set_rollback(True)
     finally:
         sink.stop()
-    spent = shares(session)
-    total = sum(spent.values()) or 1
     print(f"e-mail: {n - 1} sends, {each:.2f} ms each, {len(one)} statements")
     for q in one.captured_queries:
         print(f"  {q['time']} s  {q['sql'][:100]}")
-    for name, seconds in spent.most_common():
-        print(f"  {name:<32}{100 * seconds / total:5.1f} %")
-    print(
-        profiler.output_text(
-            unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
-        )[: int(os.environ.get("PROFILE_CHARS", "8000"))]
-    )
+    print_profile(profiler, session, 8000)
     return 0
 
 

@@ -39,7 +39,7 @@ from django.test import Client  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
-from bench.layers import shares  # noqa: E402
+from bench.layers import print_profile  # noqa: E402
 from patients.models import Patient, User  # noqa: E402
 
 
@@ -87,16 +87,8 @@ def main() -> int:
             assert response.status_code in (200, 302), response.status_code
         session = profiler.stop()
         transaction.set_rollback(True)
-    spent = shares(session)
-    total = sum(spent.values()) or 1
     print(f"{kind}: {n} requests, {session.duration / n * 1000:.1f} ms each (profiled)")
-    for name, seconds in spent.most_common():
-        print(f"  {name:<32}{100 * seconds / total:5.1f} %")
-    print(
-        profiler.output_text(
-            unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
-        )[: int(os.environ.get("PROFILE_CHARS", "6000"))]
-    )
+    print_profile(profiler, session, 6000)
     return 0
 
 
