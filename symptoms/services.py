@@ -170,8 +170,8 @@ def entry_record(
 
     Returns (entry, created), the entry with its readings and reports as prefetched. An
     entry saved pending is recorded by the beat sweep
-    (alerts.care.recording.pending_entries_sweep) until its outcome is, so nothing saved is
-    ever left unevaluated. A repeat is found by the unique constraint on (patient, client_key), in a
+    (alerts.care.recording.pending_entries_sweep), so nothing saved is ever left
+    unevaluated. A repeat is found by the unique constraint on (patient, client_key), in a
     savepoint: correct under a concurrent double submit too. `checked`: the caller holds
     the patient's lock and has looked the key up under it (entry_submit), so the entry is
     written without the savepoint. `catalogue` (code -> Symptom) saves a query when the

@@ -15,16 +15,19 @@ def backfill(apps, schema_editor):
     from django.contrib.sessions.backends.db import SessionStore
 
     UserSession = apps.get_model("patients", "UserSession")
-    users = apps.get_model("patients", "User").objects
+    users = set(apps.get_model("patients", "User").objects.values_list("pk", flat=True))
     store = SessionStore()
     live = UserSession.objects.filter(expire_date__gt=timezone.now(), user__isnull=True)
-    for key, data in live.values_list("session_key", "session_data").iterator(chunk_size=1000):
+    found = []
+    for session in live.only("session_key", "session_data").iterator(chunk_size=1000):
         try:
-            account = int(store.decode(data).get(SESSION_KEY))  # {} when it cannot be read
+            account = int(store.decode(session.session_data).get(SESSION_KEY))  # {}: unread
         except (TypeError, ValueError):
             continue
-        if users.filter(pk=account).exists():
-            UserSession.objects.filter(pk=key).update(user_id=account)
+        if account in users:
+            session.user_id = account
+            found.append(session)
+    UserSession.objects.bulk_update(found, ["user"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
