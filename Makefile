@@ -9,6 +9,9 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=diary_site.test_settings
 # Runs a command against DATABASE_URL, or a throwaway private PostgreSQL when it is unset.
 WITH_POSTGRES := $(BIN)/python -m scripts.services with-postgres
 CHROMIUM ?= /usr/bin/chromium
+# The unit suite runs on this many pytest-xdist workers, each with its own test database
+# (`make test TEST_WORKERS=0` runs it in one process). The browser journeys stay in one.
+TEST_WORKERS ?= 2
 PIP_VERSION := 26.3
 
 .PHONY: run test install install-dev lint suite e2e e2e-suite bench fuzz lock static clean \
@@ -61,7 +64,7 @@ lint: install-dev
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 
 suite: install-dev
-	$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_SETTINGS) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@if [ -n "$(PYTEST_ARGS)" ]; then exit 0; \
 	elif [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory e2e-suite; \
 	else echo "Chromium not found at $(CHROMIUM): browser journeys skipped (make e2e runs them)."; fi
@@ -87,6 +90,7 @@ CLOCKS ?= 2026-11-30T00:20Z 2026-11-30T23:50Z 2026-10-25T01:10Z
 clock: install-dev mo
 	@for at in $(CLOCKS); do echo "== the suite at $$at"; \
 	  DIARY_TEST_CLOCK=$$at $(TEST_SETTINGS) $(WITH_POSTGRES) $(BIN)/pytest -q -p no:cacheprovider \
+	    -n $(TEST_WORKERS) \
 	    $(or $(PYTEST_ARGS),--ignore=tests/fuzz) || exit 1; done
 
 ## bench: throughput, latency and scale figures as ratios against same-run baselines

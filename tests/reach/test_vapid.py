@@ -75,6 +75,18 @@ PUBLIC, PRIVATE = new_key_pair()
         (PUBLIC, PRIVATE, "ops@example.org", ["reach.W002"]),
         (new_key_pair()[0], PRIVATE, "mailto:ops@example.org", ["reach.W003"]),
     ],
+    # Named by what each case is, not by its keys: the keys are made afresh at collection,
+    # and pytest-xdist's workers must collect the same test names.
+    ids=[
+        "push-off",
+        "mailto",
+        "https-subject",
+        "no-private",
+        "no-public",
+        "no-subject",
+        "bare-address",
+        "halves-of-two-pairs",
+    ],
 )
 def test_the_deploy_check_warns_on_half_a_configuration(
     settings, public, private, subject, expected
