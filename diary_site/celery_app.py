@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import (
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+    worker_process_shutdown,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diary_site.settings")
 
@@ -36,6 +41,15 @@ def _reuse_connections(sender=None, **kwargs) -> None:
     a new PostgreSQL connection (CELERY_DB_REUSE_MAX turns that off)."""
     if not getattr(sender.request, "is_eager", False):  # an eager task is inside its caller
         close_old_connections()
+
+
+@worker_process_shutdown.connect
+def _say_goodbye(**kwargs) -> None:
+    """A worker process that stops closes its kept mail connection with QUIT
+    (diary_core/mailer.py), rather than leaving the server to time it out."""
+    from diary_core import mailer
+
+    mailer.close()
 
 
 @app.task(name="diary_site.noop", ignore_result=False)

@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.languages import speaking_to
+from diary_core import mailer
 from diary_core.outbox import DeliveryError, Outcome, deliver_due
 from diary_core.publisher import publish_task_on_commit
 from patients.models import AccountEmail, Caregiver, CareTeamMembership, Injection, Patient, User
@@ -129,4 +130,4 @@ def _email_deliver(email: AccountEmail, now: datetime) -> None:
     """The outbox's send_one for an account e-mail."""
     if not email.user.email or not email.user.is_active:
         raise DeliveryError("no active account with an address", permanent=True)
-    _message(email).send()
+    mailer.send(_message(email))

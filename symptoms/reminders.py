@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.languages import speaking_to
+from diary_core import mailer
 from diary_core.outbox import Cancel, Channel, Defer, DeliveryError, Outcome, deliver_due
 from diary_core.publisher import publish_task_on_commit
 from patients import dosing
@@ -295,7 +296,7 @@ def _email(reminder: PatientReminder) -> None:
             headers=headers,
         )
         message.attach_alternative(render_to_string(f"emails/{names}-body.html", ctx), "text/html")
-    message.send()
+    mailer.send(message)
 
 
 def opt_out_token(patient: Patient) -> str:

@@ -22,6 +22,7 @@ from accounts.languages import speaking_to
 from alerts.care.models import Alert
 from alerts.delivery.models import Digest
 from alerts.ruleset.models import Level
+from diary_core import mailer
 from diary_core.outbox import Cancel, Defer, DeliveryError, Outcome, deliver_due
 from patients.models import QUIET_END, CareTeam, CareTeamMembership, in_quiet_hours
 from symptoms.reminders import due_at
@@ -117,4 +118,4 @@ def _email(user, team: CareTeam, count: int) -> None:
             to=[user.email],
         )
         message.attach_alternative(render_to_string("emails/digest-body.html", ctx), "text/html")
-    message.send()
+    mailer.send(message)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.languages import speaking_to
 from alerts.care.models import ConcernEvent, Notification
 from alerts.ruleset.models import Level
+from diary_core import mailer
 from diary_core.outbox import DeliveryError
 from reach import push, sms
 
@@ -94,7 +95,7 @@ class Email(Transport):
             subject, body, html = (render_to_string(name, ctx) for name in TEMPLATES)
             message = EmailMultiAlternatives(subject=subject.strip(), body=body, to=[address])
             message.attach_alternative(html, "text/html")
-        message.send()
+        mailer.send(message)
 
 
 class Push(Transport):

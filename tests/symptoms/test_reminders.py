@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from diary_core import outbox
@@ -140,10 +141,7 @@ def test_a_failing_mail_server_is_retried_then_recorded(bob, settings):
     assert reminder.last_error == "ConnectionRefusedError"
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("connection refused while sending to bob@example.org")
 

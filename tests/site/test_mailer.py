@@ -1,0 +1,133 @@
+"""The kept mail connection (diary_core/mailer.py), against a real SMTP server on loopback
+(aiosmtpd): messages share a connection, and a connection the server closed, an old one,
+a busy one or one of other settings never costs a message."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import threading
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+
+from diary_core import mailer
+
+
+class Server:
+    """Counts the connections (aiosmtpd's sessions) the messages came on; `refuse` makes
+    it refuse the next recipient with 550."""
+
+    def __init__(self) -> None:
+        self.sessions: list[object] = []  # each connection's session, held: ids stay unique
+        self.subjects: list[str] = []
+        self.refuse = False
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if self.refuse:
+            self.refuse = False
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        with self.lock:
+            if all(s is not session for s in self.sessions):
+                self.sessions.append(session)
+            subject = envelope.content.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0]
+            self.subjects.append(subject.decode())
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(settings):
+    """A server that closes a connection idle for 0.3 s (as a real one does after minutes),
+    and the settings that send to it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server()
+    controller = Controller(server, hostname="127.0.0.1", port=port, timeout=0.3)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    mailer.close()
+    yield server
+    mailer.close()
+    controller.stop()
+
+
+def message(subject: str) -> EmailMultiAlternatives:
+    sent = EmailMultiAlternatives(subject=subject, body="b", to=["nurse@example.org"])
+    sent.attach_alternative("<p>b</p>", "text/html")
+    return sent
+
+
+def test_messages_one_after_another_share_one_connection(smtp):
+    for n in range(5):
+        mailer.send(message(f"m{n}"))
+    assert smtp.subjects == ["m0", "m1", "m2", "m3", "m4"]
+    assert len(smtp.sessions) == 1
+
+
+def test_a_connection_the_server_closed_is_replaced_and_the_message_still_goes(smtp, monkeypatch):
+    monkeypatch.setattr(mailer, "KEEP_IDLE", 60.0)  # so the closed one is tried first
+    mailer.send(message("before"))
+    time.sleep(0.8)  # the server hangs up on the idle connection
+    mailer.send(message("after"))  # no error: sent again at once on a new connection
+    assert smtp.subjects == ["before", "after"]
+    assert len(smtp.sessions) == 2
+
+
+def test_an_idle_connection_is_not_reused(smtp, monkeypatch):
+    mailer.send(message("first"))
+    monkeypatch.setattr(mailer, "KEEP_IDLE", 0.0)
+    time.sleep(0.01)
+    mailer.send(message("second"))
+    assert len(smtp.sessions) == 2
+
+
+def test_a_connection_is_replaced_after_its_share_of_messages(smtp, monkeypatch):
+    monkeypatch.setattr(mailer, "MAX_PER_CONNECTION", 2)
+    for n in range(5):
+        mailer.send(message(f"m{n}"))
+    assert len(smtp.subjects) == 5
+    assert len(smtp.sessions) == 3  # 2 + 2 + 1
+
+
+def test_a_refused_recipient_raises_for_the_outbox_and_the_next_message_goes(smtp):
+    mailer.send(message("first"))
+    smtp.refuse = True
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        mailer.send(message("refused"))  # not retried: the outbox's policy decides
+    mailer.send(message("third"))
+    assert smtp.subjects == ["first", "third"]
+
+
+def test_a_server_that_cannot_be_reached_raises_and_nothing_is_kept(smtp, settings):
+    mailer.send(message("first"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = probe.getsockname()[1]  # nobody listens there
+    with pytest.raises(ConnectionRefusedError):
+        mailer.send(message("lost"))
+    assert mailer._kept.connection is None
+
+
+def test_other_mail_settings_get_a_connection_of_their_own(smtp, settings):
+    mailer.send(message("by smtp"))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mailer.send(EmailMessage(subject="in memory", body="b", to=["nurse@example.org"]))
+    assert smtp.subjects == ["by smtp"]
+    assert [m.subject for m in mail.outbox] == ["in memory"]
+
+
+def test_a_message_with_no_recipient_sends_nothing(smtp):
+    mailer.send(EmailMessage(subject="nobody", body="b", to=[]))
+    assert smtp.subjects == []
