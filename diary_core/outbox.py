@@ -206,14 +206,17 @@ def deliver_due(
     now: datetime | None = None,
     batch: int = 500,
     only: int | None = None,
+    load: Callable[[int], OutboxMessage] | None = None,
 ) -> Counter[Outcome]:
     """Send the due rows of `rows`' model (or only the row `only`), at most `batch`, and
-    count the outcomes. `rows` says how to load a claimed row (its `select_related`);
+    count the outcomes. `rows` says how to load a claimed row (its `select_related`), or
+    `load(pk)` does (the same query compiled once: diary_core.prepared.PreparedObjects);
     `send_one(row, now)` sends it, or returns Cancel/Defer. Safe to run twice or in
     several workers at once: a row is claimed before it is sent, and each claim skips
     rows another worker holds."""
     now = now or timezone.now()
     model = rows.model
+    load = load or (lambda pk: rows.get(pk=pk))
     outcomes: Counter[Outcome] = Counter()
     if only is not None:
         # The row was just written by another process, due "now" by that process's clock;
@@ -225,7 +228,7 @@ def deliver_due(
         # PostgreSQL lets the second re-check `status` after the first commits, so it
         # claims nothing. Nothing else stands between the commit and the send.
         if _claimed(due, now):
-            outcomes[_deliver(rows.get(pk=only), send_one, now)] += 1
+            outcomes[_deliver(load(only), send_one, now)] += 1
         else:
             outcomes[Outcome.NOT_PENDING] += 1
         return outcomes
@@ -235,7 +238,7 @@ def deliver_due(
         pk = _claim(due, now)
         if pk is None:
             break
-        outcomes[_deliver(rows.get(pk=pk), send_one, now)] += 1
+        outcomes[_deliver(load(pk), send_one, now)] += 1
     return outcomes
 
 

@@ -13,16 +13,22 @@ What it does not do, so a query that needs it is not for Prepared: database conv
 (a JSON column comes as its text), None as a value (SQL's `= NULL` is never true), and
 anything the ORM reads from the moment it compiles (the current time zone, the active
 language) is frozen at the first call.
+
+PreparedObjects is the same for a query of model instances (its select_related included):
+the rows go through the compiler's converters and the ORM's own row-to-object code, so a
+JSON column is read as the ORM reads it.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 class Prepared:
@@ -45,6 +51,7 @@ class Prepared:
         self.build = build
         self.stand_ins, self.other_stand_ins = stand_ins, other_stand_ins
         self._compiled: tuple[str, str, list[tuple[str | None, Any]]] | None = None
+        self._compiler = None  # the first build's, after it made the SQL
         self._lock = threading.Lock()
 
     def compiled(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
@@ -57,7 +64,9 @@ class Prepared:
 
     def _compile(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
         one, other = self.build(**self.stand_ins), self.build(**self.other_stand_ins)
-        sql, params = one.query.get_compiler(using=one.db).as_sql()
+        self._check(one)
+        compiler = one.query.get_compiler(using=one.db)
+        sql, params = compiler.as_sql()
         other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
         if sql != other_sql or len(params) != len(other_params):
             raise ValueError("the query's shape depends on its values: not preparable")
@@ -77,9 +86,13 @@ class Prepared:
         missing = set(self.stand_ins) - {name for name, _value in places}
         if missing:  # a value the ORM folded into the SQL, or never used
             raise ValueError(f"not among the query's parameters: {sorted(missing)}")
+        self._compiler = compiler
         return one.db, sql, places
 
-    def rows(self, **values: Any) -> list[tuple]:
+    def _check(self, queryset: QuerySet) -> None:
+        """Refuse a queryset this class cannot run (a subclass's own kind)."""
+
+    def _fetch(self, values: dict[str, Any]) -> list[tuple]:
         if set(values) != set(self.stand_ins):
             raise TypeError(f"expected the values {sorted(self.stand_ins)}")
         if any(value is None for value in values.values()):
@@ -89,6 +102,47 @@ class Prepared:
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def rows(self, **values: Any) -> list[tuple]:
+        return self._fetch(values)
+
+
+class PreparedObjects(Prepared):
+    """`build(**values)` returns a queryset of model instances (with `select_related` and
+    `only` as needed; no annotations, `prefetch_related` or `values()`). `objects(**values)`
+    runs the compiled SQL and builds the instances as the ORM does (ModelIterable): the
+    compiler's converters, `Model.from_db`, the related objects' populators."""
+
+    def _check(self, queryset: QuerySet) -> None:
+        if queryset._iterable_class is not ModelIterable:
+            raise ValueError("PreparedObjects is for model instances; Prepared for values()")
+        if queryset._prefetch_related_lookups or queryset.query.annotation_select:
+            raise ValueError("annotations and prefetch_related are not prepared")
+        if queryset._known_related_objects:
+            raise ValueError("a related manager's queryset is not prepared")
+
+    def objects(self, **values: Any) -> list[Model]:
+        rows = self._fetch(values)
+        compiler, db = self._compiler, self.compiled()[0]
+        model, start, end, names, related = self._shape(compiler, db)
+        built = []
+        for row in compiler.results_iter([rows]):
+            instance = model.from_db(db, names, row[start:end])
+            for populator in related:
+                populator.populate(row, instance)
+            built.append(instance)
+        return built
+
+    @functools.cache  # noqa: B019 — one per PreparedObjects, a module-level constant
+    def _shape(self, compiler, db: str) -> tuple:
+        """Where the model's columns are in a row, their names, and the populators of
+        the related objects: what ModelIterable works out on each query, once."""
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        related = get_related_populators(klass_info, select, db)
+        return klass_info["model"], start, end, names, related
 
 
 def _same(parameter: Any, stand_in: Any) -> bool:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
-from diary_core.prepared import Prepared
+from alerts.models import Notification
+from diary_core.prepared import Prepared, PreparedObjects
 from patients.models import Injection
+from tests.alerts.factories import submit_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,79 @@ def test_a_stand_in_equal_to_a_constant_of_the_query_is_told_apart(bob):
 def test_none_is_refused_as_a_value():
     with pytest.raises(TypeError, match="None"):
         Prepared(doses, STAND_INS, OTHER).rows(patient=1, after=None, dose=1)
+
+
+# PreparedObjects: model instances, read as the ORM reads them.
+
+
+def notifications(*, pk: int):
+    return (
+        Notification.objects.select_related("concern__patient", "event", "recipient")
+        .only(
+            "kind",
+            "concern__level",
+            "concern__patient__reference",
+            "event__detail",
+            "recipient__email",
+        )
+        .filter(pk=pk)
+    )
+
+
+PK, OTHER_PK = {"pk": 2_147_483_001}, {"pk": 2_147_483_002}
+
+
+def test_instances_are_what_the_orm_gives_with_their_related_rows_and_json(
+    bob, alice, django_assert_num_queries
+):
+    submit_entry(bob, timezone.now(), temp="38.5")
+    prepared = PreparedObjects(notifications, PK, OTHER_PK)
+    rows = list(Notification.objects.order_by("pk"))
+    assert rows  # the fever told the team
+    for row in rows:
+        event = row.event
+        event.detail = {"step": 2, "nested": {"n": [1, 2]}}  # a JSON column, read as JSON
+        event.save(update_fields=["detail"])
+        expected = notifications(pk=row.pk).get()
+        with django_assert_num_queries(1):  # the related rows came in the one query
+            (got,) = prepared.objects(pk=row.pk)
+            seen = (
+                got.kind,
+                got.concern.level,
+                got.concern.patient.reference,
+                got.event.detail,
+                got.recipient.email,
+            )
+        assert seen == (
+            expected.kind,
+            expected.concern.level,
+            expected.concern.patient.reference,
+            {"step": 2, "nested": {"n": [1, 2]}},
+            expected.recipient.email,
+        )
+        assert got.get_deferred_fields() == expected.get_deferred_fields()
+        assert got._state.db == "default" and not got._state.adding
+    assert prepared.objects(pk=max(r.pk for r in rows) + 1) == []
+
+
+def test_a_related_row_that_is_not_there_is_none(bob, alice):
+    submit_entry(bob, timezone.now(), temp="38.5")
+    row = Notification.objects.filter(event__isnull=False).first()
+    Notification.objects.filter(pk=row.pk).update(event=None)
+    (got,) = PreparedObjects(notifications, PK, OTHER_PK).objects(pk=row.pk)
+    assert got.event is None
+
+
+def test_values_annotations_and_prefetching_are_refused():
+    def as_values(*, pk: int):
+        return Notification.objects.filter(pk=pk).values("kind")
+
+    def annotated(*, pk: int):
+        return Notification.objects.filter(pk=pk).annotate(n=Count("concern__events"))
+
+    def prefetching(*, pk: int):
+        return Notification.objects.filter(pk=pk).prefetch_related("concern__events")
+
+    for build in (as_values, annotated, prefetching):
+        with pytest.raises(ValueError):
+            PreparedObjects(build, PK, OTHER_PK).objects(pk=1)
