@@ -19,12 +19,13 @@ raises `DeliveryError` (or lets its library's error through) and the policy here
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
@@ -33,6 +34,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from diary_core.prepared import PreparedUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -220,14 +223,11 @@ def deliver_due(
     outcomes: Counter[Outcome] = Counter()
     if only is not None:
         # The row was just written by another process, due "now" by that process's clock;
-        # a worker whose clock is a little behind still sends it at once.
-        due = model._default_manager.filter(
-            status=OutboxMessage.Status.PENDING, due_at__lte=now + CLOCK_SLACK, pk=only
-        )
-        # The published row is claimed by one conditional UPDATE: of two workers racing,
-        # PostgreSQL lets the second re-check `status` after the first commits, so it
-        # claims nothing. Nothing else stands between the commit and the send.
-        if _claimed(due, now):
+        # a worker whose clock is a little behind still sends it at once. It is claimed
+        # by one conditional UPDATE (_published_claim): of two workers racing, PostgreSQL
+        # lets the second re-check `status` after the first commits, so it claims
+        # nothing. Nothing else stands between the commit and the send.
+        if _published_claim(model).update(pk=only, due_before=now + CLOCK_SLACK, now=now):
             outcomes[_deliver(load(only), send_one, now)] += 1
         else:
             outcomes[Outcome.NOT_PENDING] += 1
@@ -240,6 +240,54 @@ def deliver_due(
             break
         outcomes[_deliver(load(pk), send_one, now)] += 1
     return outcomes
+
+
+# Stand-ins for PreparedUpdate: values no real call passes, two different sets.
+_STAND_INS = {
+    "pk": 2_147_483_001,
+    "due_before": datetime(1901, 1, 1, tzinfo=UTC),
+    "now": datetime(1901, 1, 2, tzinfo=UTC),
+}
+_OTHER_STAND_INS = {
+    "pk": 2_147_483_002,
+    "due_before": datetime(1901, 1, 3, tzinfo=UTC),
+    "now": datetime(1901, 1, 4, tzinfo=UTC),
+}
+
+
+@functools.cache
+def _published_claim(model: type[OutboxMessage]) -> PreparedUpdate:
+    """The claim of one published row (pending and due -> sending, one more attempt),
+    compiled once per kind of message: on the path of every alert, between the commit
+    and the send, where Django compiling the UPDATE took longer than PostgreSQL running it."""
+
+    def build(*, pk: int, due_before: datetime, now: datetime):
+        due = model._default_manager.filter(
+            status=OutboxMessage.Status.PENDING, due_at__lte=due_before, pk=pk
+        )
+        return due, {
+            "status": OutboxMessage.Status.SENDING,
+            "attempts": F("attempts") + 1,
+            "due_at": now,
+        }
+
+    return PreparedUpdate(build, _STAND_INS, _OTHER_STAND_INS)
+
+
+@functools.cache
+def _recorded_sent(model: type[OutboxMessage]) -> PreparedUpdate:
+    """Recording a row sent, compiled once per kind of message (what most sends end in)."""
+
+    def build(*, pk: int, now: datetime):
+        row = model._default_manager.filter(pk=pk)
+        return row, {"status": OutboxMessage.Status.SENT, "sent_at": now, "last_error": ""}
+
+    names = ("pk", "now")
+    return PreparedUpdate(
+        build,
+        {name: _STAND_INS[name] for name in names},
+        {name: _OTHER_STAND_INS[name] for name in names},
+    )
 
 
 def _claimed(due: models.QuerySet, now: datetime) -> bool:
@@ -293,7 +341,7 @@ def _deliver(message: OutboxMessage, send_one: Send, now: datetime) -> Outcome:
         # Not an attempt: nothing was tried.
         row.update(status=Status.PENDING, attempts=F("attempts") - 1, due_at=result.until)
         return Outcome.DEFERRED
-    row.update(status=Status.SENT, sent_at=now, last_error="")
+    _recorded_sent(type(message)).update(pk=message.pk, now=now)
     return Outcome.SENT
 
 

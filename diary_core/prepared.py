@@ -26,9 +26,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql import Query, UpdateQuery
 
 
 class Prepared:
@@ -63,11 +64,11 @@ class Prepared:
         return self._compiled
 
     def _compile(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
-        one, other = self.build(**self.stand_ins), self.build(**self.other_stand_ins)
-        self._check(one)
-        compiler = one.query.get_compiler(using=one.db)
+        db, query = self._query(self.build(**self.stand_ins))
+        other_db, other_query = self._query(self.build(**self.other_stand_ins))
+        compiler = query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
+        other_sql, other_params = other_query.get_compiler(using=other_db).as_sql()
         if sql != other_sql or len(params) != len(other_params):
             raise ValueError("the query's shape depends on its values: not preparable")
         places: list[tuple[str | None, Any]] = []
@@ -87,18 +88,23 @@ class Prepared:
         if missing:  # a value the ORM folded into the SQL, or never used
             raise ValueError(f"not among the query's parameters: {sorted(missing)}")
         self._compiler = compiler
-        return one.db, sql, places
+        return db, sql, places
 
-    def _check(self, queryset: QuerySet) -> None:
-        """Refuse a queryset this class cannot run (a subclass's own kind)."""
+    def _query(self, built: Any) -> tuple[str, Query]:
+        """The database and the query to compile, from what `build` returned."""
+        return built.db, built.query
 
-    def _fetch(self, values: dict[str, Any]) -> list[tuple]:
+    def _params(self, values: dict[str, Any]) -> tuple[str, str, list[Any]]:
+        """The database, the SQL and its parameters for these values."""
         if set(values) != set(self.stand_ins):
             raise TypeError(f"expected the values {sorted(self.stand_ins)}")
         if any(value is None for value in values.values()):
             raise TypeError("None is not a value Prepared can pass (SQL's = NULL)")
         alias, sql, places = self.compiled()
-        params = [_as(value, values[name]) if name else value for name, value in places]
+        return alias, sql, [_as(value, values[name]) if name else value for name, value in places]
+
+    def _fetch(self, values: dict[str, Any]) -> list[tuple]:
+        alias, sql, params = self._params(values)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -113,13 +119,14 @@ class PreparedObjects(Prepared):
     runs the compiled SQL and builds the instances as the ORM does (ModelIterable): the
     compiler's converters, `Model.from_db`, the related objects' populators."""
 
-    def _check(self, queryset: QuerySet) -> None:
+    def _query(self, queryset: QuerySet) -> tuple[str, Query]:
         if queryset._iterable_class is not ModelIterable:
             raise ValueError("PreparedObjects is for model instances; Prepared for values()")
         if queryset._prefetch_related_lookups or queryset.query.annotation_select:
             raise ValueError("annotations and prefetch_related are not prepared")
         if queryset._known_related_objects:
             raise ValueError("a related manager's queryset is not prepared")
+        return queryset.db, queryset.query
 
     def objects(self, **values: Any) -> list[Model]:
         rows = self._fetch(values)
@@ -158,3 +165,27 @@ def _as(stand_in: Any, value: Any) -> Any:
     if isinstance(stand_in, int) and not isinstance(stand_in, bool) and kind is not type(value):
         return kind(value)
     return value
+
+
+class PreparedUpdate(Prepared):
+    """`build(**values)` returns a queryset and the changes to make to its rows (a dict,
+    as `queryset.update(**changes)` takes it, F() expressions included): `update(**values)`
+    runs that UPDATE, compiled once, and returns how many rows it changed. For a query of
+    one table (no related rows to update, no joins to pre-select)."""
+
+    def _query(self, built: tuple[QuerySet, dict[str, Any]]) -> tuple[str, Query]:
+        queryset, changes = built
+        db = router.db_for_write(queryset.model, **queryset._hints)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        query.clear_select_clause()
+        if query.related_updates or query.count_active_tables() != 1 or query.order_by:
+            raise ValueError("PreparedUpdate is for an UPDATE of one table's rows")
+        return db, query
+
+    def update(self, **values: Any) -> int:
+        alias, sql, params = self._params(values)
+        with transaction.mark_for_rollback_on_error(using=alias):
+            with connections[alias].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.rowcount

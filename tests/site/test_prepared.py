@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from alerts.models import Notification
-from diary_core.prepared import Prepared, PreparedObjects
+from diary_core.prepared import Prepared, PreparedObjects, PreparedUpdate
 from patients.models import Injection
 from tests.alerts.factories import submit_entry
 
@@ -166,3 +166,42 @@ def test_values_annotations_and_prefetching_are_refused():
     for build in (as_values, annotated, prefetching):
         with pytest.raises(ValueError):
             PreparedObjects(build, PK, OTHER_PK).objects(pk=1)
+
+
+# PreparedUpdate: an UPDATE compiled once, changing what queryset.update() changes.
+
+
+def doses_after(*, patient: int, after: datetime, by: int):
+    rows = Injection.objects.filter(patient=patient, given_at__gt=after)
+    return rows, {"dose_number": F("dose_number") + by}
+
+
+def test_an_update_changes_the_rows_the_orm_would_and_counts_them(bob, dave):
+    now = timezone.now()
+    for patient in (bob, dave):
+        for n, ago in enumerate((40, 12, 3), start=1):
+            Injection.objects.create(
+                patient=patient, given_at=now - timedelta(days=ago), dose_number=n
+            )
+    prepared = PreparedUpdate(
+        doses_after,
+        {"patient": -1, "after": STAND_INS["after"], "by": 987_654},
+        {"patient": -2, "after": OTHER["after"], "by": 987_655},
+    )
+    assert prepared.update(patient=bob.pk, after=now - timedelta(days=20), by=10) == 2
+    assert prepared.update(patient=dave.pk, after=now - timedelta(days=5), by=100) == 1
+    assert prepared.update(patient=dave.pk, after=now, by=1) == 0
+
+    def numbers(patient):
+        return list(patient.injections.order_by("given_at").values_list("dose_number", flat=True))
+
+    assert numbers(bob) == [1, 12, 13]
+    assert numbers(dave) == [1, 2, 103]
+
+
+def test_an_update_across_a_join_is_refused():
+    def by_username(*, name: str):
+        return Injection.objects.filter(patient__user__username=name), {"dose_number": 1}
+
+    with pytest.raises(ValueError, match="one table"):
+        PreparedUpdate(by_username, {"name": "x-stand-in"}, {"name": "y-stand-in"}).update(name="b")
