@@ -1,25 +1,30 @@
 """Sending an e-mail on a connection the process keeps.
 
 Django's `message.send()` opens a connection to the mail server for each message: TCP,
-EHLO, and in production STARTTLS and the login, then QUIT. For an alert e-mail that is
-most of the send (issue 37: on loopback a fifth of the worker's time; to a mail provider
-across the internet, a TLS handshake and a login per message). `send` keeps the
-connection for the next message of the same process instead.
+EHLO, and in production STARTTLS and the login, then QUIT. For an alert e-mail that was
+a fifth of the worker's time on loopback; to a mail provider across the internet it is a
+TLS handshake and a login per message, and a burst (the morning's reminders, a sweep's
+escalations) opens hundreds. `send` keeps the connection for the next message of the
+same process instead.
 
-A kept connection can go stale: the server closes one left idle (RFC 5321 asks servers to
-wait at least five minutes), or restarts. So:
+A kept connection can go bad, and none of that may delay an alert (docs/scaling.md,
+issue 37, says what an earlier attempt got wrong):
 
-- a connection idle longer than `KEEP_IDLE`, or after `MAX_PER_CONNECTION` messages, is
-  closed and a new one opened (servers cap the messages per connection);
-- when a kept connection turns out closed (the server hung up: `SMTPServerDisconnected`,
-  a reset or broken pipe), the message is sent once more on a new connection, at once.
-  Such a failure comes before the server has taken the message, as a rule; if it came
+- it is used again only while fresh: idle for at most `KEEP_IDLE`, and for at most
+  `MAX_PER_CONNECTION` messages (relays cap the messages per connection);
+- a connection put aside is dropped without QUIT: on a link a firewall dropped silently,
+  QUIT would wait `EMAIL_TIMEOUT` for an answer before the alert could go;
+- when a kept connection fails (the server hung up or reset it, it timed out, or the relay
+  answered 4xx, as one does past its own cap), the message is sent at once on a new
+  connection. As a rule the failure came before the server took the message; if it came
   after, the message goes twice, which the outbox allows (at most one duplicate, never a
-  message lost or late);
-- any other failure closes the connection and goes to the outbox's policy as before;
+  message lost or late). A failure on a new connection goes to the outbox's policy as
+  before, and so does anything about the message itself (a refused address);
+- any failure, a task's time limit included, drops the connection;
 - a change of the mail settings (a test's `settings` fixture) opens a connection of the
   new kind;
-- a worker process says QUIT when it stops (diary_site/celery_app.py).
+- a worker process that stops says QUIT, waiting a second at most
+  (diary_site/celery_app.py).
 
 Works for every Django e-mail backend: the console, file and in-memory ones have nothing
 to keep and behave as before.
@@ -35,15 +40,14 @@ import time
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
-# A connection idle longer than this is closed rather than reused: well inside the
-# five minutes a server should keep an idle one (RFC 5321, 4.5.3.2.7), so a kept
-# connection is rarely found closed.
-KEEP_IDLE = 60.0
-# Messages on one connection before it is replaced: under the caps mail providers set
-# (often 100 or more per connection).
-MAX_PER_CONNECTION = 50
-# What a server that hung up on an idle connection looks like on the next command.
-HUNG_UP = (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError)
+# A connection idle longer than this is not used again: far inside the five minutes a
+# server should keep an idle one (RFC 5321, 4.5.3.2.7) and the idle timeouts of common
+# firewalls and NAT gateways, so a kept connection is rarely found dead.
+KEEP_IDLE = 30.0
+# Messages on one connection before it is replaced: under the caps relays set.
+MAX_PER_CONNECTION = 20
+# How long QUIT may wait when a worker process stops.
+GOODBYE_TIMEOUT = 1.0
 # The settings a connection is made from: another value, another connection.
 SETTINGS = (
     "EMAIL_BACKEND",
@@ -70,33 +74,43 @@ def _made_from() -> tuple:
     return tuple(getattr(settings, name, None) for name in SETTINGS)
 
 
+def _connection_failed(exc: BaseException) -> bool:
+    """Whether a kept connection, not the message, is what failed: the server hung up or
+    reset it, the link timed out, or the server answered 4xx to the envelope or the data
+    (a relay past its own cap per connection answers 421 or 451)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    # The socket's own errors (a reset, a broken pipe, a timeout). smtplib's errors are
+    # OSErrors too: those about the message (a refused address) are not retried here.
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
 def send(message: EmailMessage) -> None:
-    """Send `message` on this process's kept connection (opened when there is none, or
-    when it is old, busy or of other settings). Raises what the backend raises, as
-    `message.send()` does, after at most one retry on a new connection when the kept
-    one had been closed by the server."""
+    """Send `message` on this process's kept connection (a new one when there is none, or
+    when it is stale or of other settings). Raises what the backend raises, as
+    `message.send()` does, after one more try on a new connection when a kept one
+    failed."""
     connection, reused = _connection()
     try:
         connection.send_messages([message])
-    except HUNG_UP:
-        close(polite=False)
-        if not reused:
+    except BaseException as exc:
+        drop()
+        if not (reused and _connection_failed(exc)):
             raise
         connection, _reused = _connection()
         try:
             connection.send_messages([message])
         except BaseException:
-            close(polite=False)
+            drop()
             raise
-    except BaseException:
-        close(polite=False)
-        raise
     _kept.used_at = time.monotonic()
     _kept.sent += 1
 
 
 def _connection():
-    """The kept connection and whether it was used before, or a new open one."""
+    """The kept connection and True, or a new open one and False."""
     kept = _kept
     made_from = _made_from()
     if kept.connection is not None and (
@@ -104,7 +118,7 @@ def _connection():
         or time.monotonic() - kept.used_at > KEEP_IDLE
         or kept.sent >= MAX_PER_CONNECTION
     ):
-        close()
+        drop()
     if kept.connection is not None:
         return kept.connection, True
     connection = get_connection(fail_silently=False)
@@ -114,18 +128,30 @@ def _connection():
     return connection, False
 
 
-def close(*, polite: bool = True) -> None:
-    """Close the kept connection, if any: with QUIT when `polite` (idle, or the worker
-    stopping), else by dropping the socket (it failed: QUIT could wait for a timeout)."""
-    kept = _kept
-    connection, kept.connection, kept.sent = kept.connection, None, 0
+def drop() -> None:
+    """Put the kept connection aside without a word to the server: its socket is closed
+    (an SMTP backend's), or the backend closed (the others, which hold no socket)."""
+    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
     if connection is None:
         return
     client = getattr(connection, "connection", None)  # the SMTP backend's smtplib.SMTP
-    # A connection being closed may fail to say goodbye: it is closed either way.
     with contextlib.suppress(smtplib.SMTPException, OSError):
-        if polite or client is None:
+        if client is None:
             connection.close()
         else:
             connection.connection = None
             client.close()
+
+
+def close() -> None:
+    """Say QUIT on the kept connection and close it (a worker process stopping), waiting
+    GOODBYE_TIMEOUT at most for the server's answer."""
+    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
+    if connection is None:
+        return
+    client = getattr(connection, "connection", None)
+    sock = getattr(client, "sock", None)
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        if sock is not None:
+            sock.settimeout(GOODBYE_TIMEOUT)
+        connection.close()

@@ -1,9 +1,11 @@
 """The kept mail connection (diary_core/mailer.py), against a real SMTP server on loopback
-(aiosmtpd): messages share a connection, and a connection the server closed, an old one,
-a busy one or one of other settings never costs a message."""
+(aiosmtpd): messages share a connection, and a connection the server closed, one that
+stopped answering, one past the relay's cap, an old one or one of other settings never
+costs a message or delays it by a retry."""
 
 from __future__ import annotations
 
+import asyncio
 import smtplib
 import socket
 import threading
@@ -13,19 +15,40 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 
 from diary_core import mailer
 
 
 class Server:
-    """Counts the connections (aiosmtpd's sessions) the messages came on; `refuse` makes
-    it refuse the next recipient with 550."""
+    """Counts the connections (aiosmtpd's sessions) the messages came on and the QUITs;
+    `refuse` makes it refuse the next recipient with 550; `cap` makes it answer 421 to a
+    connection's message past that many, as a relay does; `stall` makes it stop
+    answering on the first connection's next message."""
 
     def __init__(self) -> None:
         self.sessions: list[object] = []  # each connection's session, held: ids stay unique
         self.subjects: list[str] = []
         self.refuse = False
+        self.cap: int | None = None
+        self.stall = False
+        self.quits = 0
+        self.per_session: dict[int, int] = {}
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
+        count = self.per_session.get(id(session), 0)
+        if self.stall and self.sessions and session is self.sessions[0]:
+            await asyncio.sleep(2)  # longer than the client's timeout
+        if self.cap is not None and count >= self.cap:
+            return "421 4.7.0 too many messages on this connection"
+        self.per_session[id(session)] = count + 1
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        self.quits += 1
+        return "221 Bye"
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         if self.refuse:
@@ -57,9 +80,9 @@ def smtp(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = ""
-    mailer.close()
+    mailer.drop()
     yield server
-    mailer.close()
+    mailer.drop()
     controller.stop()
 
 
@@ -85,12 +108,52 @@ def test_a_connection_the_server_closed_is_replaced_and_the_message_still_goes(s
     assert len(smtp.sessions) == 2
 
 
-def test_an_idle_connection_is_not_reused(smtp, monkeypatch):
+def test_an_idle_connection_is_dropped_without_waiting_for_a_goodbye(smtp, monkeypatch):
     mailer.send(message("first"))
     monkeypatch.setattr(mailer, "KEEP_IDLE", 0.0)
+    # On a link a firewall dropped silently, QUIT would wait EMAIL_TIMEOUT for an answer.
+    monkeypatch.setattr(smtplib.SMTP, "quit", lambda self: pytest.fail("QUIT on a stale link"))
     time.sleep(0.01)
     mailer.send(message("second"))
     assert len(smtp.sessions) == 2
+    assert smtp.quits == 0
+
+
+def test_a_connection_that_stops_answering_costs_one_timeout_not_a_retry(smtp, settings):
+    settings.EMAIL_TIMEOUT = 0.3
+    mailer.send(message("first"))
+    smtp.stall = True
+    started = time.monotonic()
+    mailer.send(message("second"))  # times out on the kept one, goes on a new one
+    assert time.monotonic() - started < 1.5
+    assert smtp.subjects == ["first", "second"]
+
+
+def test_a_relay_past_its_cap_per_connection_gets_the_message_on_a_new_one(smtp, monkeypatch):
+    monkeypatch.setattr(mailer, "MAX_PER_CONNECTION", 100)  # the relay's cap is lower
+    smtp.cap = 2
+    for n in range(5):
+        mailer.send(message(f"m{n}"))
+    assert smtp.subjects == ["m0", "m1", "m2", "m3", "m4"]
+    assert len(smtp.sessions) == 3
+
+
+def test_a_refusal_on_a_new_connection_goes_to_the_outbox(smtp):
+    smtp.cap = 0  # every message refused for now, 421
+    with pytest.raises(smtplib.SMTPSenderRefused):
+        mailer.send(message("later"))  # one try: the outbox retries on its schedule
+    assert smtp.subjects == []
+    assert mailer._kept.connection is None
+
+
+def test_a_worker_stopping_says_goodbye(smtp):
+    mailer.send(message("first"))
+    mailer.close()
+    deadline = time.monotonic() + 2
+    while smtp.quits == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert smtp.quits == 1
+    assert mailer._kept.connection is None
 
 
 def test_a_connection_is_replaced_after_its_share_of_messages(smtp, monkeypatch):
@@ -105,7 +168,7 @@ def test_a_refused_recipient_raises_for_the_outbox_and_the_next_message_goes(smt
     mailer.send(message("first"))
     smtp.refuse = True
     with pytest.raises(smtplib.SMTPRecipientsRefused):
-        mailer.send(message("refused"))  # not retried: the outbox's policy decides
+        mailer.send(message("refused"))  # about the message: not retried here
     mailer.send(message("third"))
     assert smtp.subjects == ["first", "third"]
 
@@ -131,3 +194,35 @@ def test_other_mail_settings_get_a_connection_of_their_own(smtp, settings):
 def test_a_message_with_no_recipient_sends_nothing(smtp):
     mailer.send(EmailMessage(subject="nobody", body="b", to=[]))
     assert smtp.subjects == []
+
+
+class ResetOnce(BaseEmailBackend):
+    """A backend whose first connection is reset by the network on its second message."""
+
+    made: list[ResetOnce] = []
+    delivered: list[str] = []
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sent = 0
+        ResetOnce.made.append(self)
+
+    def send_messages(self, messages):
+        if self is ResetOnce.made[0] and self.sent == 1:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        self.sent += 1
+        ResetOnce.delivered.extend(m.subject for m in messages)
+        return len(messages)
+
+
+def test_a_connection_the_network_reset_is_replaced_and_the_message_still_goes(settings):
+    settings.EMAIL_BACKEND = "tests.site.test_mailer.ResetOnce"
+    ResetOnce.made, ResetOnce.delivered = [], []
+    mailer.drop()
+    try:
+        mailer.send(message("first"))
+        mailer.send(message("second"))
+    finally:
+        mailer.drop()
+    assert ResetOnce.delivered == ["first", "second"]
+    assert len(ResetOnce.made) == 2
