@@ -10,17 +10,23 @@ same process instead.
 A kept connection can go bad, and none of that may delay an alert (docs/scaling.md,
 issue 37, says what an earlier attempt got wrong):
 
-- it is used again only while fresh: idle for at most `KEEP_IDLE`, and for at most
-  `MAX_PER_CONNECTION` messages (relays cap the messages per connection);
+- it is used again only while fresh: idle for at most `KEEP_IDLE`, for at most
+  `MAX_PER_CONNECTION` messages (relays cap the messages per connection), and not after
+  the server spoke on it unasked (it only does so to hang up);
 - a connection put aside is dropped without QUIT: on a link a firewall dropped silently,
-  QUIT would wait `EMAIL_TIMEOUT` for an answer before the alert could go;
+  QUIT would wait `EMAIL_TIMEOUT` for an answer before the alert could go. On such a
+  link the next command is given up after `FAIL_FAST_MS` unacknowledged (Linux's
+  TCP_USER_TIMEOUT), not after `EMAIL_TIMEOUT`;
 - when a kept connection fails (the server hung up or reset it, it timed out, or the relay
   answered 4xx, as one does past its own cap), the message is sent at once on a new
   connection. As a rule the failure came before the server took the message; if it came
-  after, the message goes twice, which the outbox allows (at most one duplicate, never a
-  message lost or late). A failure on a new connection goes to the outbox's policy as
-  before, and so does anything about the message itself (a refused address);
-- any failure, a task's time limit included, drops the connection;
+  after (a timeout after the data), the message goes twice: a duplicate, which the
+  outbox's design already accepts over a message lost or late. A failure on a new
+  connection goes to the outbox's policy as before, and so does anything about the
+  message itself (a refused address, any 5xx);
+- a connection is out of the keeping while in use, so a send cut short (a task's time
+  limit, any failure) leaves nothing kept;
+- a forked process starts with no connection;
 - a change of the mail settings (a test's `settings` fixture) opens a connection of the
   new kind;
 - a worker process that stops says QUIT, waiting a second at most
@@ -33,12 +39,20 @@ to keep and behave as before.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
+import select
 import smtplib
+import socket
 import threading
 import time
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+
+from diary_core.outbox import describe
+
+logger = logging.getLogger(__name__)
 
 # A connection idle longer than this is not used again: far inside the five minutes a
 # server should keep an idle one (RFC 5321, 4.5.3.2.7) and the idle timeouts of common
@@ -48,14 +62,20 @@ KEEP_IDLE = 30.0
 MAX_PER_CONNECTION = 20
 # How long QUIT may wait when a worker process stops.
 GOODBYE_TIMEOUT = 1.0
+# How long what is sent may go unacknowledged before the connection counts as dead.
+FAIL_FAST_MS = 3000
 # The settings a connection is made from: another value, another connection.
 SETTINGS = (
     "EMAIL_BACKEND",
     "EMAIL_HOST",
     "EMAIL_PORT",
     "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
     "EMAIL_USE_TLS",
     "EMAIL_USE_SSL",
+    "EMAIL_SSL_CERTFILE",
+    "EMAIL_SSL_KEYFILE",
+    "EMAIL_TIMEOUT",
     "EMAIL_FILE_PATH",
 )
 
@@ -77,9 +97,12 @@ def _made_from() -> tuple:
 def _connection_failed(exc: BaseException) -> bool:
     """Whether a kept connection, not the message, is what failed: the server hung up or
     reset it, the link timed out, or the server answered 4xx to the envelope or the data
-    (a relay past its own cap per connection answers 421 or 451)."""
+    (a relay past its own cap per connection answers 421, 451 or 452, at MAIL or RCPT)."""
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
     # The socket's own errors (a reset, a broken pipe, a timeout). smtplib's errors are
@@ -91,56 +114,113 @@ def send(message: EmailMessage) -> None:
     """Send `message` on this process's kept connection (a new one when there is none, or
     when it is stale or of other settings). Raises what the backend raises, as
     `message.send()` does, after one more try on a new connection when a kept one
-    failed."""
-    connection, reused = _connection()
+    failed.
+
+    The connection is taken out of the process's keeping while it is used and put back
+    only after the server took the message: a send cut short (a task's time limit, any
+    error) leaves nothing kept that could be out of step with the server."""
+    connection, reused = _take()
+    failed = None
     try:
         connection.send_messages([message])
     except BaseException as exc:
-        drop()
+        _close_quietly(connection)
         if not (reused and _connection_failed(exc)):
             raise
-        connection, _reused = _connection()
+        failed = describe(exc)
+    if failed is not None:  # outside the except block: the first error is not chained on
+        logger.info("mail connection kept by this process failed (%s): sent on a new one", failed)
+        connection, _reused = _take()
         try:
             connection.send_messages([message])
         except BaseException:
-            drop()
+            _close_quietly(connection)
             raise
-    _kept.used_at = time.monotonic()
-    _kept.sent += 1
+    _put_back(connection)
 
 
-def _connection():
-    """The kept connection and True, or a new open one and False."""
-    kept = _kept
-    made_from = _made_from()
-    if kept.connection is not None and (
+def _take():
+    """The kept connection and True, taken out of the keeping; or a new one and False."""
+    kept, now = _kept, time.monotonic()
+    connection, made_from = kept.connection, _made_from()
+    kept.connection = None
+    if connection is not None and (
         kept.made_from != made_from
-        or time.monotonic() - kept.used_at > KEEP_IDLE
+        or now - kept.used_at > KEEP_IDLE
         or kept.sent >= MAX_PER_CONNECTION
+        or _hung_up(connection)
     ):
-        drop()
-    if kept.connection is not None:
-        return kept.connection, True
+        _close_quietly(connection)
+        connection = None
+    if connection is not None:
+        return connection, True
     connection = get_connection(fail_silently=False)
     connection.open()  # an SMTP backend connects here; raises when it cannot
-    kept.connection, kept.made_from, kept.sent = connection, made_from, 0
-    kept.used_at = time.monotonic()
+    _fail_fast(connection)
+    kept.made_from, kept.sent = made_from, 0
     return connection, False
 
 
-def drop() -> None:
-    """Put the kept connection aside without a word to the server: its socket is closed
-    (an SMTP backend's), or the backend closed (the others, which hold no socket)."""
-    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
-    if connection is None:
-        return
+def _put_back(connection) -> None:
+    kept = _kept
+    kept.connection, kept.used_at, kept.sent = connection, time.monotonic(), kept.sent + 1
+
+
+def _socket(connection):
     client = getattr(connection, "connection", None)  # the SMTP backend's smtplib.SMTP
+    return getattr(client, "sock", None)
+
+
+def _hung_up(connection) -> bool:
+    """Whether the server has spoken on an idle connection: it only does so to close it
+    (a 421 on its own timeout, or the connection's end)."""
+    sock = _socket(connection)
+    if sock is None:
+        return False
+    try:
+        readable, _w, _x = select.select([sock], [], [], 0)
+    except (OSError, ValueError):  # closed already
+        return True
+    return bool(readable)
+
+
+def _fail_fast(connection) -> None:
+    """On a link that died without a word (a firewall forgot the connection), what is sent
+    is never acknowledged: Linux gives up after FAIL_FAST_MS instead of EMAIL_TIMEOUT, and
+    the message goes on a new connection. A slow answer to what arrived is not affected."""
+    sock = _socket(connection)
+    option = getattr(socket, "TCP_USER_TIMEOUT", None)
+    if sock is not None and option is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, option, FAIL_FAST_MS)
+
+
+def _close_quietly(connection) -> None:
+    """Close without a word to the server: the socket (an SMTP backend's), or the backend
+    (the others, which hold none)."""
+    client = getattr(connection, "connection", None)
     with contextlib.suppress(smtplib.SMTPException, OSError):
         if client is None:
             connection.close()
         else:
             connection.connection = None
             client.close()
+
+
+def drop() -> None:
+    """Put the kept connection aside without a word to the server."""
+    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
+    if connection is not None:
+        _close_quietly(connection)
+
+
+def _forget_in_child() -> None:
+    """A forked process must not write on its parent's socket: it starts with none (the
+    parent keeps and closes its own)."""
+    _kept.connection, _kept.sent = None, 0
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 def close() -> None:

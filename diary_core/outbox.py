@@ -290,6 +290,13 @@ def _recorded_sent(model: type[OutboxMessage]) -> PreparedUpdate:
     )
 
 
+def prepare(model: type[OutboxMessage]) -> None:
+    """Compile the claim of a published row and the "sent" record of `model` now (a
+    worker process's start), not on its first message."""
+    _published_claim(model).compiled()
+    _recorded_sent(model).compiled()
+
+
 def _claimed(due: models.QuerySet, now: datetime) -> bool:
     """Claim the rows of `due` (pending -> sending, one more attempt); whether any were."""
     return bool(

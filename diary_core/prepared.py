@@ -122,8 +122,12 @@ class PreparedObjects(Prepared):
     def _query(self, queryset: QuerySet) -> tuple[str, Query]:
         if queryset._iterable_class is not ModelIterable:
             raise ValueError("PreparedObjects is for model instances; Prepared for values()")
-        if queryset._prefetch_related_lookups or queryset.query.annotation_select:
-            raise ValueError("annotations and prefetch_related are not prepared")
+        if (
+            queryset._prefetch_related_lookups
+            or queryset.query.annotation_select
+            or queryset.query.extra_select
+        ):
+            raise ValueError("annotations, extra() and prefetch_related are not prepared")
         if queryset._known_related_objects:
             raise ValueError("a related manager's queryset is not prepared")
         return queryset.db, queryset.query
@@ -175,7 +179,12 @@ class PreparedUpdate(Prepared):
 
     def _query(self, built: tuple[QuerySet, dict[str, Any]]) -> tuple[str, Query]:
         queryset, changes = built
-        db = router.db_for_write(queryset.model, **queryset._hints)
+        if queryset.query.is_sliced or queryset.query.combinator or queryset.query.distinct:
+            raise ValueError("a sliced, combined or distinct queryset is not updated")
+        if queryset.query.extra or queryset.query.annotations:
+            raise ValueError("extra() and annotations are not prepared")
+        # As QuerySet.update(): the database .using() chose, else the router's for writing.
+        db = queryset._db or router.db_for_write(queryset.model, **queryset._hints)
         query = queryset.query.chain(UpdateQuery)
         query.add_update_values(changes)
         query.clear_select_clause()

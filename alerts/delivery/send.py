@@ -13,7 +13,7 @@ from django.db import Error, connection, transaction
 from alerts.care.models import ConcernEvent, Notification
 from alerts.care.notify import SWEEP_BATCH
 from alerts.delivery.transports import TRANSPORTS, transports_warm
-from diary_core.outbox import Cancel, Outcome, deliver_due
+from diary_core.outbox import Cancel, Outcome, deliver_due, prepare
 from diary_core.prepared import PreparedObjects
 from reach.models import PushDevice
 
@@ -126,6 +126,7 @@ def delivery_warm() -> None:
                     "set_config('statement_timeout', %s, true)",
                     [WARM_LOCK_TIMEOUT, WARM_STATEMENT_TIMEOUT],
                 )
+            prepare(Notification)  # the claim and the "sent" record, compiled
             notification_send(0)  # claims nothing
             _PREPARED.objects(pk=0)  # compiles the read, and PostgreSQL looks its tables up
             PushDevice.objects.filter(pk=0).update(last_sent_at=None)

@@ -6,6 +6,7 @@ costs a message or delays it by a retry."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import smtplib
 import socket
 import threading
@@ -13,6 +14,7 @@ import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
@@ -31,6 +33,7 @@ class Server:
         self.subjects: list[str] = []
         self.refuse = False
         self.cap: int | None = None
+        self.cap_at, self.cap_answer = "MAIL", "421 4.7.0 too many messages on this connection"
         self.stall = False
         self.quits = 0
         self.per_session: dict[int, int] = {}
@@ -40,8 +43,8 @@ class Server:
         count = self.per_session.get(id(session), 0)
         if self.stall and self.sessions and session is self.sessions[0]:
             await asyncio.sleep(2)  # longer than the client's timeout
-        if self.cap is not None and count >= self.cap:
-            return "421 4.7.0 too many messages on this connection"
+        if self.cap_at == "MAIL" and self.cap is not None and count >= self.cap:
+            return self.cap_answer
         self.per_session[id(session)] = count + 1
         envelope.mail_from = address
         return "250 OK"
@@ -54,6 +57,9 @@ class Server:
         if self.refuse:
             self.refuse = False
             return "550 5.1.1 no such mailbox"
+        if self.cap_at == "RCPT" and self.cap is not None:
+            if self.per_session[id(session)] > self.cap:
+                return self.cap_answer
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -99,13 +105,24 @@ def test_messages_one_after_another_share_one_connection(smtp):
     assert len(smtp.sessions) == 1
 
 
-def test_a_connection_the_server_closed_is_replaced_and_the_message_still_goes(smtp, monkeypatch):
-    monkeypatch.setattr(mailer, "KEEP_IDLE", 60.0)  # so the closed one is tried first
+def test_a_connection_the_server_closed_is_noticed_before_it_is_used(smtp, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="diary_core.mailer")
+    monkeypatch.setattr(mailer, "KEEP_IDLE", 60.0)  # fresh enough, but the server hung up
     mailer.send(message("before"))
-    time.sleep(0.8)  # the server hangs up on the idle connection
-    mailer.send(message("after"))  # no error: sent again at once on a new connection
+    time.sleep(0.8)  # the server says 421 on the idle connection, and closes it
+    mailer.send(message("after"))
     assert smtp.subjects == ["before", "after"]
     assert len(smtp.sessions) == 2
+    assert "failed" not in caplog.text  # not tried on the closed one first
+
+
+def test_a_new_connection_gives_up_on_a_dead_link_in_seconds(smtp):
+    mailer.send(message("first"))
+    sock = mailer._socket(mailer._kept.connection)
+    option = getattr(socket, "TCP_USER_TIMEOUT", None)
+    if option is None:
+        pytest.skip("TCP_USER_TIMEOUT is Linux's")  # CI and production run Linux
+    assert sock.getsockopt(socket.IPPROTO_TCP, option) == mailer.FAIL_FAST_MS
 
 
 def test_an_idle_connection_is_dropped_without_waiting_for_a_goodbye(smtp, monkeypatch):
@@ -129,9 +146,21 @@ def test_a_connection_that_stops_answering_costs_one_timeout_not_a_retry(smtp, s
     assert smtp.subjects == ["first", "second"]
 
 
-def test_a_relay_past_its_cap_per_connection_gets_the_message_on_a_new_one(smtp, monkeypatch):
+@pytest.mark.parametrize(
+    ("where", "answer"),
+    [
+        ("MAIL", "421 4.7.0 too many messages on this connection"),
+        ("MAIL", "451 4.3.2 try again"),
+        ("RCPT", "421 4.7.0 too many messages on this connection"),
+        ("RCPT", "451 4.3.2 try again"),
+        ("RCPT", "452 4.5.3 too many recipients in this session"),
+    ],
+)
+def test_a_relay_past_its_cap_per_connection_gets_the_message_on_a_new_one(
+    smtp, monkeypatch, where, answer
+):
     monkeypatch.setattr(mailer, "MAX_PER_CONNECTION", 100)  # the relay's cap is lower
-    smtp.cap = 2
+    smtp.cap, smtp.cap_at, smtp.cap_answer = 2, where, answer
     for n in range(5):
         mailer.send(message(f"m{n}"))
     assert smtp.subjects == ["m0", "m1", "m2", "m3", "m4"]
@@ -191,38 +220,51 @@ def test_other_mail_settings_get_a_connection_of_their_own(smtp, settings):
     assert [m.subject for m in mail.outbox] == ["in memory"]
 
 
-def test_a_message_with_no_recipient_sends_nothing(smtp):
-    mailer.send(EmailMessage(subject="nobody", body="b", to=[]))
-    assert smtp.subjects == []
+class FailsOnce(BaseEmailBackend):
+    """A backend whose first connection fails with `error` on its second message."""
 
-
-class ResetOnce(BaseEmailBackend):
-    """A backend whose first connection is reset by the network on its second message."""
-
-    made: list[ResetOnce] = []
+    made: list[FailsOnce] = []
     delivered: list[str] = []
+    error: BaseException = ConnectionResetError(104, "Connection reset by peer")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.sent = 0
-        ResetOnce.made.append(self)
+        FailsOnce.made.append(self)
 
     def send_messages(self, messages):
-        if self is ResetOnce.made[0] and self.sent == 1:
-            raise ConnectionResetError(104, "Connection reset by peer")
+        if self is FailsOnce.made[0] and self.sent == 1:
+            raise FailsOnce.error
         self.sent += 1
-        ResetOnce.delivered.extend(m.subject for m in messages)
+        FailsOnce.delivered.extend(m.subject for m in messages)
         return len(messages)
 
 
-def test_a_connection_the_network_reset_is_replaced_and_the_message_still_goes(settings):
-    settings.EMAIL_BACKEND = "tests.site.test_mailer.ResetOnce"
-    ResetOnce.made, ResetOnce.delivered = [], []
+@pytest.fixture
+def fails_once(settings):
+    settings.EMAIL_BACKEND = "tests.site.test_mailer.FailsOnce"
+    FailsOnce.made, FailsOnce.delivered = [], []
     mailer.drop()
-    try:
-        mailer.send(message("first"))
-        mailer.send(message("second"))
-    finally:
-        mailer.drop()
-    assert ResetOnce.delivered == ["first", "second"]
-    assert len(ResetOnce.made) == 2
+    yield FailsOnce
+    mailer.drop()
+
+
+def test_a_connection_the_network_reset_is_replaced_and_the_message_still_goes(fails_once, caplog):
+    caplog.set_level(logging.INFO, logger="diary_core.mailer")
+    fails_once.error = ConnectionResetError(104, "Connection reset by peer")
+    mailer.send(message("first"))
+    mailer.send(message("second"))
+    assert fails_once.delivered == ["first", "second"]
+    assert len(fails_once.made) == 2
+    assert "ConnectionResetError" in caplog.text  # said, in words without an address
+
+
+def test_a_send_cut_short_by_the_time_limit_leaves_no_connection_kept(fails_once):
+    fails_once.error = SoftTimeLimitExceeded()
+    mailer.send(message("first"))
+    with pytest.raises(SoftTimeLimitExceeded):
+        mailer.send(message("cut short"))  # the task's time is up: recorded, not retried
+    assert mailer._kept.connection is None
+    mailer.send(message("next"))  # on a new connection, never the one cut short
+    assert fails_once.delivered == ["first", "next"]
+    assert len(fails_once.made) == 2

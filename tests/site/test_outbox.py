@@ -243,3 +243,22 @@ def test_a_published_message_is_sent_at_once_across_a_small_clock_difference(
     assert send.notification_send(row.pk, now=now) == outcome
     row.refresh_from_db()
     assert row.status == ("sent" if outcome == "sent" else "pending")
+
+
+def test_a_published_message_is_claimed_while_it_is_sent_then_recorded(bob, alice):
+    """The claim compiled once (outbox._published_claim) and the record of the send: while
+    the transport runs, the row is "sending", one attempt more, claimed now (so the sweep
+    takes it back only if its worker dies); after it, "sent" at that time."""
+    row, now, _sweep = _notification(bob, alice)
+    seen = []
+
+    def while_sending(messages):
+        seen.append(Notification.objects.values("status", "attempts", "due_at").get(pk=row.pk))
+        return len(messages)
+
+    with mock.patch(SEND, side_effect=while_sending):
+        assert send.notification_send(row.pk, now=now) == "sent"
+    assert seen == [{"status": "sending", "attempts": 1, "due_at": now}]
+    row.refresh_from_db()
+    assert (row.status, row.sent_at, row.last_error) == ("sent", now, "")
+    assert send.notification_send(row.pk, now=now) == "not pending"  # claimed once only

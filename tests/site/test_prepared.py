@@ -205,3 +205,15 @@ def test_an_update_across_a_join_is_refused():
 
     with pytest.raises(ValueError, match="one table"):
         PreparedUpdate(by_username, {"name": "x-stand-in"}, {"name": "y-stand-in"}).update(name="b")
+
+
+def test_an_update_of_a_slice_or_distinct_rows_is_refused():
+    def sliced(*, patient: int):
+        return Injection.objects.filter(patient=patient)[:1], {"dose_number": 1}
+
+    def distinct(*, patient: int):
+        return Injection.objects.filter(patient=patient).distinct(), {"dose_number": 1}
+
+    for build in (sliced, distinct):
+        with pytest.raises(ValueError, match="sliced"):
+            PreparedUpdate(build, {"patient": -1}, {"patient": -2}).update(patient=1)
