@@ -111,13 +111,22 @@ def main() -> int:
         print()
         honcho = str(Path(python).parent / "honcho")
         # Ctrl-C goes to the whole process group: honcho stops its processes, then we stop
-        # the servers we started.
+        # the servers we started. A `kill` or a closed terminal (SIGTERM, SIGHUP) reaches
+        # only us: we pass it on to honcho as SIGTERM and do the same, so nothing is left
+        # running (a private PostgreSQL would otherwise outlive the checkout's session).
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        return subprocess.call(  # noqa: S603
+        stack = subprocess.Popen(  # noqa: S603
             [honcho, "-f", str(ROOT / "Procfile.dev"), "-d", str(ROOT), "start", "-p", env["PORT"]],
             cwd=ROOT,
             env=env,
         )
+
+        def pass_on(_signum, _frame) -> None:
+            stack.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, pass_on)
+        signal.signal(signal.SIGHUP, pass_on)
+        return stack.wait()
     except (PostgresError, RuntimeError, subprocess.CalledProcessError) as error:
         print(error, file=sys.stderr)
         return 1
