@@ -16,7 +16,10 @@ language) is frozen at the first call.
 
 PreparedObjects is the same for a query of model instances (its select_related included):
 the rows go through the compiler's converters and the ORM's own row-to-object code, so a
-JSON column is read as the ORM reads it.
+JSON column is read as the ORM reads it. The compiler kept for that holds the database
+connection of the thread that compiled it; converters only read its features, and each
+query runs on the calling thread's own connection. PreparedUpdate is an UPDATE of one
+table, as `QuerySet.update()` makes it.
 """
 
 from __future__ import annotations
