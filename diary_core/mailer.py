@@ -129,7 +129,7 @@ def send(message: EmailMessage) -> None:
             raise
         failed = describe(exc)
     if failed is not None:  # outside the except block: the first error is not chained on
-        logger.info("mail connection kept by this process failed (%s): sent on a new one", failed)
+        logger.info("mail connection kept by this process failed (%s): trying a new one", failed)
         connection, _reused = _take()
         try:
             connection.send_messages([message])
