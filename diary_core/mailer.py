@@ -207,30 +207,31 @@ def _close_quietly(connection) -> None:
             client.close()
 
 
+def _release():
+    """The kept connection, no longer kept (None when there was none)."""
+    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
+    return connection
+
+
 def drop() -> None:
     """Put the kept connection aside without a word to the server."""
-    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
+    connection = _release()
     if connection is not None:
         _close_quietly(connection)
 
 
-def _forget_in_child() -> None:
-    """A forked process must not write on its parent's socket: it starts with none (the
-    parent keeps and closes its own)."""
-    _kept.connection, _kept.sent = None, 0
-
-
-os.register_at_fork(after_in_child=_forget_in_child)
+# A forked process must not write on its parent's socket: it starts with none (the parent
+# keeps and closes its own).
+os.register_at_fork(after_in_child=_release)
 
 
 def close() -> None:
     """Say QUIT on the kept connection and close it (a worker process stopping), waiting
     GOODBYE_TIMEOUT at most for the server's answer."""
-    connection, _kept.connection, _kept.sent = _kept.connection, None, 0
+    connection = _release()
     if connection is None:
         return
-    client = getattr(connection, "connection", None)
-    sock = getattr(client, "sock", None)
+    sock = _socket(connection)
     with contextlib.suppress(smtplib.SMTPException, OSError):
         if sock is not None:
             sock.settimeout(GOODBYE_TIMEOUT)

@@ -265,11 +265,7 @@ def _published_claim(model: type[OutboxMessage]) -> PreparedUpdate:
         due = model._default_manager.filter(
             status=OutboxMessage.Status.PENDING, due_at__lte=due_before, pk=pk
         )
-        return due, {
-            "status": OutboxMessage.Status.SENDING,
-            "attempts": F("attempts") + 1,
-            "due_at": now,
-        }
+        return due, _claim_changes(now)
 
     return PreparedUpdate(build, _STAND_INS, _OTHER_STAND_INS)
 
@@ -297,11 +293,19 @@ def prepare(model: type[OutboxMessage]) -> None:
     _recorded_sent(model).compiled()
 
 
+def _claim_changes(now: datetime) -> dict:
+    """What a claim changes: pending -> sending, one more attempt, claimed `now` (so the
+    sweep takes the row back only when its worker has been gone STUCK_AFTER)."""
+    return {
+        "status": OutboxMessage.Status.SENDING,
+        "attempts": F("attempts") + 1,
+        "due_at": now,
+    }
+
+
 def _claimed(due: models.QuerySet, now: datetime) -> bool:
-    """Claim the rows of `due` (pending -> sending, one more attempt); whether any were."""
-    return bool(
-        due.update(status=OutboxMessage.Status.SENDING, attempts=F("attempts") + 1, due_at=now)
-    )
+    """Claim the rows of `due`; whether any were."""
+    return bool(due.update(**_claim_changes(now)))
 
 
 def _claim(due: models.QuerySet, now: datetime) -> int | None:

@@ -106,14 +106,11 @@ class Prepared:
         alias, sql, places = self.compiled()
         return alias, sql, [_as(value, values[name]) if name else value for name, value in places]
 
-    def _fetch(self, values: dict[str, Any]) -> list[tuple]:
+    def rows(self, **values: Any) -> list[tuple]:
         alias, sql, params = self._params(values)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-
-    def rows(self, **values: Any) -> list[tuple]:
-        return self._fetch(values)
 
 
 class PreparedObjects(Prepared):
@@ -136,7 +133,7 @@ class PreparedObjects(Prepared):
         return queryset.db, queryset.query
 
     def objects(self, **values: Any) -> list[Model]:
-        rows = self._fetch(values)
+        rows = self.rows(**values)
         compiler, db = self._compiler, self.compiled()[0]
         model, start, end, names, related = self._shape(compiler, db)
         built = []
@@ -146,6 +143,17 @@ class PreparedObjects(Prepared):
                 populator.populate(row, instance)
             built.append(instance)
         return built
+
+    def get(self, **values: Any) -> Model:
+        """The one instance, as `QuerySet.get` gives it: the model's DoesNotExist when
+        there is none, MultipleObjectsReturned when there are more."""
+        found = self.objects(**values)
+        if len(found) == 1:
+            return found[0]
+        model = self._compiler.klass_info["model"]
+        if not found:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching {values} not found")
+        raise model.MultipleObjectsReturned(f"{len(found)} {model._meta.object_name} rows")
 
     @functools.cache  # noqa: B019 — one per PreparedObjects, a module-level constant
     def _shape(self, compiler, db: str) -> tuple:

@@ -94,10 +94,7 @@ _PREPARED = PreparedObjects(
 
 
 def _load(pk: int) -> Notification:
-    found = _PREPARED.objects(pk=pk)
-    if not found:
-        raise Notification.DoesNotExist(pk)
-    return found[0]
+    return _PREPARED.get(pk=pk)
 
 
 def notification_send(notification_id: int, *, now: datetime | None = None) -> str:

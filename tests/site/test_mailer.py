@@ -268,3 +268,31 @@ def test_a_send_cut_short_by_the_time_limit_leaves_no_connection_kept(fails_once
     mailer.send(message("next"))  # on a new connection, never the one cut short
     assert fails_once.delivered == ["first", "next"]
     assert len(fails_once.made) == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "new_connection"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (ConnectionResetError(104, "reset"), True),
+        (BrokenPipeError(32, "broken pipe"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPSenderRefused(421, b"too many messages", "diary@localhost"), True),
+        (smtplib.SMTPDataError(451, b"try again"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (452, b"too many")}), True),
+        # About the message: the outbox's policy decides, as before.
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such mailbox")}), False),
+        (
+            smtplib.SMTPRecipientsRefused(
+                {"a@example.org": (450, b"busy"), "b@example.org": (550, b"unknown")}
+            ),
+            False,
+        ),
+        (smtplib.SMTPRecipientsRefused({}), False),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (smtplib.SMTPSenderRefused(550, b"not allowed", "diary@localhost"), False),
+        (ValueError("a bad address"), False),
+    ],
+)
+def test_what_counts_as_the_kept_connection_failing(error, new_connection):
+    assert mailer._connection_failed(error) is new_connection

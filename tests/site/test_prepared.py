@@ -143,6 +143,9 @@ def test_instances_are_what_the_orm_gives_with_their_related_rows_and_json(
         assert got.get_deferred_fields() == expected.get_deferred_fields()
         assert got._state.db == "default" and not got._state.adding
     assert prepared.objects(pk=max(r.pk for r in rows) + 1) == []
+    assert prepared.get(pk=rows[0].pk).pk == rows[0].pk
+    with pytest.raises(Notification.DoesNotExist):
+        prepared.get(pk=max(r.pk for r in rows) + 1)
 
 
 def test_a_related_row_that_is_not_there_is_none(bob, alice):
