@@ -19,6 +19,7 @@ from alerts.care.evaluation import ENTRY_PARTS
 from alerts.care.models import Concern, EntryOutcome
 from alerts.rules.concern import Transition
 from alerts.ruleset.models import EducationPage, Level
+from diary_core.prepared import PreparedObjects
 from patients.models import Patient
 from symptoms.models import DiaryEntry
 
@@ -92,8 +93,22 @@ def reasons_of(outcome: EntryOutcome) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
+# The result page's read of the advice recorded for an entry, compiled to SQL once per
+# process (diary_core.prepared): Django compiling it was about a sixth of the page's time.
+_LATEST_OUTCOME = PreparedObjects(
+    lambda entry_id: (
+        EntryOutcome.objects.filter(entry_id=entry_id)
+        .select_related("concern")
+        .order_by("-revision")[:1]
+    ),
+    {"entry_id": 2_147_483_001},
+    {"entry_id": 2_147_483_002},
+)
+
+
 def latest_outcome(entry: DiaryEntry) -> EntryOutcome | None:
-    return EntryOutcome.objects.filter(entry=entry).select_related("concern").first()
+    """The outcome recorded for the entry's latest version (None before it is evaluated)."""
+    return next(iter(_LATEST_OUTCOME.objects(entry_id=entry.pk)), None)
 
 
 def prompt_of(entry: DiaryEntry, outcome: EntryOutcome | None = None) -> Prompt:
@@ -178,15 +193,24 @@ def entries_advice(
     return chosen
 
 
+# The standing card's read, compiled to SQL once per process: on every patient page (the
+# strip, the diary, the result page), and Django compiling its five-table join took about
+# 2 ms of each, more than PostgreSQL answering it (docs/scaling.md, issue 37). A patient
+# has at most one open concern (alerts_concern_one_open).
+_STANDING = PreparedObjects(
+    lambda patient_id: Concern.objects.filter(
+        patient_id=patient_id, status=Concern.Status.OPEN
+    ).select_related("advice_lead__rule", "advice_lead__entry", "acknowledged_by"),
+    {"patient_id": 2_147_483_001},
+    {"patient_id": 2_147_483_002},
+)
+
+
 def standing_advice(patient: Patient) -> Concern | None:
     """The open concern whose advice the patient was given (CONTACT or URGENT), with what
     the standing card shows; None when none stands or has stood. Its `standing` says
     whether the advice still stands (NONE once they said they reached someone)."""
-    concern = (
-        Concern.objects.filter(patient=patient, status=Concern.Status.OPEN)
-        .select_related("advice_lead__rule", "advice_lead__entry", "acknowledged_by")
-        .first()
-    )
+    concern = next(iter(_STANDING.objects(patient_id=patient.pk)), None)
     if concern is None or concern.advice_level not in rules.TEAM_LEVELS:
         return None
     return concern

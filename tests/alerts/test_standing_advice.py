@@ -270,3 +270,32 @@ def test_the_strip_is_not_on_the_full_card_pages_or_for_staff(client, bob, alice
     client.force_login(alice)
     page = standing_page(client, reverse("team:triage"))
     assert "Bob" in page and "standing-strip" not in page
+
+
+def test_the_standing_card_reads_what_the_orm_reads(bob, alice):
+    """standing_advice runs its query compiled once per process (diary_core.prepared): the
+    concern and what the card shows from its related rows (the advice's alert, its rule
+    and entry, who acknowledged it) are what QuerySet.first() gives, JSON included."""
+    at = datetime(2026, 12, 5, 10, 0, tzinfo=LONDON)
+    submit_entry(bob, at, temp="38.6", symptoms={"chills": 2}, red_flags=CONFUSION)
+    concern_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=12))
+    got = standing_advice(bob)
+    want = (
+        Concern.objects.filter(patient=bob, status=Concern.Status.OPEN)
+        .select_related("advice_lead__rule", "advice_lead__entry", "acknowledged_by")
+        .first()
+    )
+    assert got.pk == want.pk
+    for one, other in (
+        (got, want),
+        (got.advice_lead, want.advice_lead),
+        (got.advice_lead.rule, want.advice_lead.rule),
+        (got.advice_lead.entry, want.advice_lead.entry),
+        (got.acknowledged_by, want.acknowledged_by),
+    ):
+        assert type(one) is type(other)
+        names = [f.attname for f in one._meta.concrete_fields]
+        assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
+    assert isinstance(got.advice_lead.snapshot, dict)  # a JSON column, read as the ORM reads it
+    assert got.acknowledged_by.username == alice.username
+    assert (got.standing, got.advice_level) == ("URGENT", "URGENT")
