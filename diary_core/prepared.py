@@ -33,6 +33,7 @@ from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql import Query, UpdateQuery
+from django.db.transaction import TransactionManagementError
 
 
 class Prepared:
@@ -56,6 +57,7 @@ class Prepared:
         self.stand_ins, self.other_stand_ins = stand_ins, other_stand_ins
         self._compiled: tuple[str, str, list[tuple[str | None, Any]]] | None = None
         self._compiler = None  # the first build's, after it made the SQL
+        self._locks_rows = False  # SELECT ... FOR UPDATE: only inside a transaction
         self._lock = threading.Lock()
 
     def compiled(self) -> tuple[str, str, list[tuple[str | None, Any]]]:
@@ -91,6 +93,7 @@ class Prepared:
         if missing:  # a value the ORM folded into the SQL, or never used
             raise ValueError(f"not among the query's parameters: {sorted(missing)}")
         self._compiler = compiler
+        self._locks_rows = bool(getattr(query, "select_for_update", False))
         return db, sql, places
 
     def _query(self, built: Any) -> tuple[str, Query]:
@@ -108,6 +111,12 @@ class Prepared:
 
     def rows(self, **values: Any) -> list[tuple]:
         alias, sql, params = self._params(values)
+        if self._locks_rows and connections[alias].get_autocommit():
+            # What Django checks each time it compiles one: outside a transaction the
+            # lock would end with the statement, and the caller would hold nothing.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

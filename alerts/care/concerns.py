@@ -33,6 +33,7 @@ from alerts.rules.concern import (
     transition,
 )
 from alerts.ruleset.models import Level
+from diary_core.prepared import PreparedObjects
 from patients.models import CareTeam, CareTeamMembership, Patient, PatientReminder, User
 from symptoms.reminders import patient_told
 
@@ -46,16 +47,23 @@ REACHED_BY_ANSWER = {
 }
 
 
+# The lock's read, compiled to SQL once per process (diary_core.prepared): it starts every
+# Save, and Django compiling it took several times as long as PostgreSQL answering it.
+_LOCK = PreparedObjects(
+    lambda pk: (
+        Patient.objects.select_for_update(of=("self",)).select_related("team", "user").filter(pk=pk)
+    ),
+    {"pk": 2_147_483_001},
+    {"pk": 2_147_483_002},
+)
+
+
 def lock_patient(patient: Patient) -> Patient | None:
     """Serve one change of this patient's record at a time (until the transaction ends).
     Returns the row as locked, with its team and user: what a writer that held the lock
-    before changed (risk flags, pause, team) is in it."""
-    return (
-        Patient.objects.select_for_update(of=("self",))
-        .select_related("team", "user")
-        .filter(pk=patient.pk)
-        .first()
-    )
+    before changed (risk flags, pause, team) is in it. Only inside a transaction (else
+    TransactionManagementError, as Django's own select_for_update)."""
+    return next(iter(_LOCK.objects(pk=patient.pk)), None)
 
 
 def open_concern(patient: Patient, *, lock: bool = False) -> Concern | None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from alerts import rules
@@ -22,7 +23,7 @@ from alerts.care.concerns import lock_patient
 from alerts.care.evaluation import evaluation_input, load_entry, save_reads
 from alerts.care.models import Alert, Quieting
 from alerts.ruleset.models import AlertRule
-from patients.models import Injection
+from patients.models import Injection, Patient
 from symptoms.models import DiaryEntry
 from symptoms.services import EntryData, Reading
 from tests.alerts.factories import make_entry, submit_entry
@@ -270,6 +271,30 @@ def test_a_save_that_waited_for_the_lock_reads_what_the_holder_wrote(bob):
     assert waited
     [used] = seen
     assert [e.id for e in used.history] == [first.pk]
+
+
+def test_the_lock_reads_the_patient_with_team_and_user_as_the_orm_does(
+    bob, django_assert_num_queries
+):
+    """lock_patient runs compiled once per process (diary_core.prepared)."""
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            locked = lock_patient(bob)
+            team, user = locked.team, locked.user  # read with it
+        want = Patient.objects.select_related("team", "user").get(pk=bob.pk)
+    for one, other in ((locked, want), (team, want.team), (user, want.user)):
+        names = [f.attname for f in one._meta.concrete_fields]
+        assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_lock_is_refused_outside_a_transaction(bob):
+    """Outside a transaction the lock would end with its statement: refused, as Django's
+    select_for_update is, also once the query is compiled."""
+    with transaction.atomic():
+        assert lock_patient(bob).pk == bob.pk  # compiled, inside a transaction
+    with pytest.raises(TransactionManagementError):
+        lock_patient(bob)
 
 
 def waiting_for_a_lock() -> bool:
