@@ -20,6 +20,9 @@ JSON column is read as the ORM reads it. The compiler kept for that holds the da
 connection of the thread that compiled it; converters only read its features, and each
 query runs on the calling thread's own connection. PreparedUpdate is an UPDATE of one
 table, as `QuerySet.update()` makes it.
+
+A query that locks its rows (`select_for_update`) runs only inside a transaction. Django
+checks that when it compiles the query, so a prepared one checks it on every call.
 """
 
 from __future__ import annotations
