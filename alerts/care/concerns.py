@@ -51,7 +51,10 @@ REACHED_BY_ANSWER = {
 # Save, and Django compiling it took several times as long as PostgreSQL answering it.
 _LOCK = PreparedObjects(
     lambda pk: (
-        Patient.objects.select_for_update(of=("self",)).select_related("team", "user").filter(pk=pk)
+        Patient.objects.select_for_update(of=("self",))
+        .select_related("team", "user")
+        .filter(pk=pk)
+        .order_by()  # one row: the patients' list order would sort by the user's name
     ),
     {"pk": 2_147_483_001},
     {"pk": 2_147_483_002},

@@ -49,6 +49,9 @@ def test_the_latest_outcome_is_the_amended_entrys_as_the_orm_reads_it(bob):
 
 
 def test_an_entry_not_yet_evaluated_has_no_outcome(bob):
-    entry = make_entry(bob, timezone.now(), temp="37.0")  # written, not recorded
+    now = timezone.now()
+    submit_entry(bob, now - timedelta(minutes=5), temp="38.4")  # another entry's outcome
+    entry = make_entry(bob, now, temp="37.0")  # written, not recorded
+    assert EntryOutcome.objects.exists()
     assert latest_outcome(entry) is None
     assert prompt_of(entry).key == "pending"

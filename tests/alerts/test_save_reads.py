@@ -278,13 +278,15 @@ def test_the_lock_reads_the_patient_with_team_and_user_as_the_orm_does(
 ):
     """lock_patient runs compiled once per process (diary_core.prepared)."""
     with transaction.atomic():
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(1) as lock:
             locked = lock_patient(bob)
             team, user = locked.team, locked.user  # read with it
         want = Patient.objects.select_related("team", "user").get(pk=bob.pk)
+    assert lock.captured_queries[0]["sql"].endswith('FOR UPDATE OF "patients_patient"')
     for one, other in ((locked, want), (team, want.team), (user, want.user)):
         names = [f.attname for f in one._meta.concrete_fields]
         assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
+        assert (one._state.adding, one._state.db) == (False, "default")  # saved rows
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

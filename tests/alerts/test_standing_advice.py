@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from alerts.care import prompts
 from alerts.care.concerns import concern_acknowledge, concern_callback, concern_resolve
 from alerts.care.followup import follow_up_answer
 from alerts.care.prompts import standing_advice
@@ -272,11 +273,15 @@ def test_the_strip_is_not_on_the_full_card_pages_or_for_staff(client, bob, alice
     assert "Bob" in page and "standing-strip" not in page
 
 
-def test_the_standing_card_reads_what_the_orm_reads(bob, alice):
+def test_the_standing_card_reads_what_the_orm_reads(bob, dave, alice):
     """standing_advice runs its query compiled once per process (diary_core.prepared): the
     concern and what the card shows from its related rows (the advice's alert, its rule
-    and entry, who acknowledged it) are what QuerySet.first() gives, JSON included."""
+    and entry, who acknowledged it) are what QuerySet.first() gives, JSON included. Bob's
+    earlier concern, closed, and Dave's open one are not his standing advice."""
     at = datetime(2026, 12, 5, 10, 0, tzinfo=LONDON)
+    fever(bob, at - timedelta(hours=3))
+    concern_resolve(patient=bob, by=alice, action="phoned_patient", now=at - timedelta(hours=2))
+    fever(dave, at - timedelta(hours=1))
     submit_entry(bob, at, temp="38.6", symptoms={"chills": 2}, red_flags=CONFUSION)
     concern_acknowledge(patient=bob, by=alice, now=at + timedelta(minutes=12))
     got = standing_advice(bob)
@@ -285,7 +290,9 @@ def test_the_standing_card_reads_what_the_orm_reads(bob, alice):
         .select_related("advice_lead__rule", "advice_lead__entry", "acknowledged_by")
         .first()
     )
-    assert got.pk == want.pk
+    assert got.pk == want.pk and got.patient_id == bob.pk
+    assert Concern.objects.exclude(pk=got.pk).count() == 2  # bob's closed one, dave's open one
+    assert [c.pk for c in prompts._STANDING.objects(patient_id=bob.pk)] == [got.pk]  # only it
     for one, other in (
         (got, want),
         (got.advice_lead, want.advice_lead),
