@@ -230,10 +230,10 @@ def alert_delivery(
     the push service, in ms (one clock: this machine's). One entry at a time, GAP_S apart,
     so the n-th push to the nurse after the start is the n-th entry's; after each counted
     entry, `floor` is timed once for each kind of message, after the same gap, sign-in and
-    request as a delivery. The first WARM_UP fevers
-    are not counted, as the floor's no-op task is timed after one untimed round trip: each
-    worker process's first message runs its code for the first time (Python specialises a
-    function after its first runs; each new path is read from disk)."""
+    request as a delivery. The first WARM_UP fevers are not counted, as the floor's no-op
+    task is timed after one untimed round trip: each worker process's first message runs
+    its code for the first time (Python specialises a function after its first runs; each
+    new path is read from disk)."""
     references = dict(
         stack.query(
             "SELECT u.username, p.reference FROM patients_patient p "

@@ -35,7 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diary_core.prepared import PreparedUpdate
+from diary_core.prepared import ID_STAND_INS, PreparedUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -244,12 +244,12 @@ def deliver_due(
 
 # Stand-ins for PreparedUpdate: values no real call passes, two different sets.
 _STAND_INS = {
-    "pk": 2_147_483_001,
+    "pk": ID_STAND_INS[0],
     "due_before": datetime(1901, 1, 1, tzinfo=UTC),
     "now": datetime(1901, 1, 2, tzinfo=UTC),
 }
 _OTHER_STAND_INS = {
-    "pk": 2_147_483_002,
+    "pk": ID_STAND_INS[1],
     "due_before": datetime(1901, 1, 3, tzinfo=UTC),
     "now": datetime(1901, 1, 4, tzinfo=UTC),
 }

@@ -30,13 +30,17 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql import Query, UpdateQuery
 from django.db.transaction import TransactionManagementError
+
+# Two ids no row has (near the top of PostgreSQL's integer range): the stand-ins of a
+# query keyed by an id (Prepared.keyed).
+ID_STAND_INS = (2_147_483_001, 2_147_483_002)
 
 
 class Prepared:
@@ -45,6 +49,12 @@ class Prepared:
     different between the two sets and of the real values' type. `rows(**values)` runs
     the compiled SQL with the real values: the rows as tuples, in the order of the
     queryset's values()."""
+
+    @classmethod
+    def keyed(cls, name: str, build: Callable[..., QuerySet]) -> Self:
+        """A query of one id, passed as `name`, with ID_STAND_INS as its stand-ins."""
+        first, second = ID_STAND_INS
+        return cls(build, {name: first}, {name: second})
 
     def __init__(
         self,
@@ -155,6 +165,11 @@ class PreparedObjects(Prepared):
                 populator.populate(row, instance)
             built.append(instance)
         return built
+
+    def first(self, **values: Any) -> Model | None:
+        """The first instance in the query's order, or None when there is none."""
+        found = self.objects(**values)
+        return found[0] if found else None
 
     def get(self, **values: Any) -> Model:
         """The one instance, as `QuerySet.get` gives it: the model's DoesNotExist when

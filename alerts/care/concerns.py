@@ -49,15 +49,14 @@ REACHED_BY_ANSWER = {
 
 # The lock's read, compiled to SQL once per process (diary_core.prepared): it starts every
 # Save, and Django compiling it took several times as long as PostgreSQL answering it.
-_LOCK = PreparedObjects(
+_LOCK = PreparedObjects.keyed(
+    "pk",
     lambda pk: (
         Patient.objects.select_for_update(of=("self",))
         .select_related("team", "user")
         .filter(pk=pk)
         .order_by()  # one row: the patients' list order would sort by the user's name
     ),
-    {"pk": 2_147_483_001},
-    {"pk": 2_147_483_002},
 )
 
 
@@ -66,7 +65,7 @@ def lock_patient(patient: Patient) -> Patient | None:
     Returns the row as locked, with its team and user: what a writer that held the lock
     before changed (risk flags, pause, team) is in it. Only inside a transaction (else
     TransactionManagementError, as Django's own select_for_update)."""
-    return next(iter(_LOCK.objects(pk=patient.pk)), None)
+    return _LOCK.first(pk=patient.pk)
 
 
 def open_concern(patient: Patient, *, lock: bool = False) -> Concern | None:

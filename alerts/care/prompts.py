@@ -95,20 +95,19 @@ def reasons_of(outcome: EntryOutcome) -> tuple[Reason, ...]:
 
 # The result page's read of the advice recorded for an entry, compiled to SQL once per
 # process (diary_core.prepared): Django compiling it was about a sixth of the page's time.
-_LATEST_OUTCOME = PreparedObjects(
+_LATEST_OUTCOME = PreparedObjects.keyed(
+    "entry_id",
     lambda entry_id: (
         EntryOutcome.objects.filter(entry_id=entry_id)
         .select_related("concern")
         .order_by("-revision")[:1]
     ),
-    {"entry_id": 2_147_483_001},
-    {"entry_id": 2_147_483_002},
 )
 
 
 def latest_outcome(entry: DiaryEntry) -> EntryOutcome | None:
     """The outcome recorded for the entry's latest version (None before it is evaluated)."""
-    return next(iter(_LATEST_OUTCOME.objects(entry_id=entry.pk)), None)
+    return _LATEST_OUTCOME.first(entry_id=entry.pk)
 
 
 def prompt_of(entry: DiaryEntry, outcome: EntryOutcome | None = None) -> Prompt:
@@ -197,12 +196,11 @@ def entries_advice(
 # strip, the diary, the result page), and Django compiling its five-table join took about
 # 2 ms of each, more than PostgreSQL answering it (docs/scaling.md, issue 37). A patient
 # has at most one open concern (alerts_concern_one_open).
-_STANDING = PreparedObjects(
+_STANDING = PreparedObjects.keyed(
+    "patient_id",
     lambda patient_id: Concern.objects.filter(
         patient_id=patient_id, status=Concern.Status.OPEN
     ).select_related("advice_lead__rule", "advice_lead__entry", "acknowledged_by"),
-    {"patient_id": 2_147_483_001},
-    {"patient_id": 2_147_483_002},
 )
 
 
@@ -210,7 +208,7 @@ def standing_advice(patient: Patient) -> Concern | None:
     """The open concern whose advice the patient was given (CONTACT or URGENT), with what
     the standing card shows; None when none stands or has stood. Its `standing` says
     whether the advice still stands (NONE once they said they reached someone)."""
-    concern = next(iter(_STANDING.objects(patient_id=patient.pk)), None)
+    concern = _STANDING.first(patient_id=patient.pk)
     if concern is None or concern.advice_level not in rules.TEAM_LEVELS:
         return None
     return concern

@@ -88,9 +88,7 @@ _LOAD = Notification.objects.select_related("concern__patient", "event", "recipi
 )
 # The same read compiled to SQL once per process: Django compiling it was half the read's
 # time, a tenth of an alert e-mail's in the worker (docs/scaling.md, issue 37).
-_PREPARED = PreparedObjects(
-    lambda pk: _LOAD.filter(pk=pk), {"pk": 2_147_483_001}, {"pk": 2_147_483_002}
-)
+_PREPARED = PreparedObjects.keyed("pk", lambda pk: _LOAD.filter(pk=pk))
 
 
 def _load(pk: int) -> Notification:

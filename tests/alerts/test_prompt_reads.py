@@ -14,14 +14,9 @@ from alerts.care.prompts import latest_outcome, prompt_of
 from alerts.care.recording import entry_amend
 from symptoms.services import EntryData, Reading
 from tests.alerts.factories import make_entry, submit_entry
+from tests.rows import assert_same_row
 
 pytestmark = pytest.mark.django_db
-
-
-def same_row(one, other) -> None:
-    assert one is not None and type(one) is type(other)
-    names = [f.attname for f in one._meta.concrete_fields]
-    assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
 
 
 def test_the_latest_outcome_is_the_amended_entrys_as_the_orm_reads_it(bob):
@@ -30,8 +25,8 @@ def test_the_latest_outcome_is_the_amended_entrys_as_the_orm_reads_it(bob):
     first = latest_outcome(entry)
     assert first.revision == 0 and first.level == "CONTACT"
     want = EntryOutcome.objects.filter(entry=entry).select_related("concern").first()
-    same_row(first, want)
-    same_row(first.concern, want.concern)  # the concern it opened, read with it
+    assert_same_row(first, want)
+    assert_same_row(first.concern, want.concern)  # the concern it opened, read with it
     entry_amend(
         entry=entry,
         data=EntryData(readings=(Reading(Decimal("37.0")),), recorded_at=entry.recorded_at),
@@ -42,7 +37,7 @@ def test_the_latest_outcome_is_the_amended_entrys_as_the_orm_reads_it(bob):
     want = EntryOutcome.objects.filter(entry=entry).select_related("concern").first()
     assert EntryOutcome.objects.filter(entry=entry).count() == 2
     assert got.revision == want.revision == 1  # the latest version's, not the first
-    same_row(got, want)
+    assert_same_row(got, want)
     assert got.concern_id == want.concern_id
     assert isinstance(got.reasons, list)  # a JSON column, read as the ORM reads it
     assert prompt_of(entry).level == want.level

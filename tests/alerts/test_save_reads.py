@@ -28,6 +28,7 @@ from symptoms.models import DiaryEntry
 from symptoms.services import EntryData, Reading
 from tests.alerts.factories import make_entry, submit_entry
 from tests.concurrency import wait_for
+from tests.rows import assert_same_row
 
 pytestmark = pytest.mark.django_db
 
@@ -284,9 +285,8 @@ def test_the_lock_reads_the_patient_with_team_and_user_as_the_orm_does(
         want = Patient.objects.select_related("team", "user").get(pk=bob.pk)
     assert lock.captured_queries[0]["sql"].endswith('FOR UPDATE OF "patients_patient"')
     for one, other in ((locked, want), (team, want.team), (user, want.user)):
-        names = [f.attname for f in one._meta.concrete_fields]
-        assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
-        assert (one._state.adding, one._state.db) == (False, "default")  # saved rows
+        assert_same_row(one, other)
+        assert one._state.db == "default"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

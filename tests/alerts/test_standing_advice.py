@@ -19,6 +19,7 @@ from alerts.care.followup import follow_up_answer
 from alerts.care.prompts import standing_advice
 from alerts.models import Alert, AlertRule, Concern, FollowUp, Notification
 from tests.alerts.factories import submit_entry
+from tests.rows import assert_same_row
 
 pytestmark = pytest.mark.django_db
 
@@ -300,9 +301,7 @@ def test_the_standing_card_reads_what_the_orm_reads(bob, dave, alice):
         (got.advice_lead.entry, want.advice_lead.entry),
         (got.acknowledged_by, want.acknowledged_by),
     ):
-        assert type(one) is type(other)
-        names = [f.attname for f in one._meta.concrete_fields]
-        assert [getattr(one, n) for n in names] == [getattr(other, n) for n in names]
+        assert_same_row(one, other)
     assert isinstance(got.advice_lead.snapshot, dict)  # a JSON column, read as the ORM reads it
     assert got.acknowledged_by.username == alice.username
     assert (got.standing, got.advice_level) == ("URGENT", "URGENT")

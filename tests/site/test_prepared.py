@@ -10,7 +10,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from alerts.models import Notification
-from diary_core.prepared import Prepared, PreparedObjects, PreparedUpdate
+from diary_core.prepared import ID_STAND_INS, Prepared, PreparedObjects, PreparedUpdate
 from patients.models import Injection
 from tests.alerts.factories import submit_entry
 
@@ -109,7 +109,7 @@ def notifications(*, pk: int):
     )
 
 
-PK, OTHER_PK = {"pk": 2_147_483_001}, {"pk": 2_147_483_002}
+PK, OTHER_PK = ({"pk": value} for value in ID_STAND_INS)
 
 
 def test_instances_are_what_the_orm_gives_with_their_related_rows_and_json(
@@ -144,6 +144,11 @@ def test_instances_are_what_the_orm_gives_with_their_related_rows_and_json(
         assert got._state.db == "default" and not got._state.adding
     assert prepared.objects(pk=max(r.pk for r in rows) + 1) == []
     assert prepared.get(pk=rows[0].pk).pk == rows[0].pk
+    assert prepared.first(pk=rows[0].pk).pk == rows[0].pk
+    assert prepared.first(pk=max(r.pk for r in rows) + 1) is None
+    keyed = PreparedObjects.keyed("pk", notifications)
+    assert (keyed.stand_ins, keyed.other_stand_ins) == (PK, OTHER_PK)
+    assert [n.pk for n in keyed.objects(pk=rows[0].pk)] == [rows[0].pk]
     with pytest.raises(Notification.DoesNotExist):
         prepared.get(pk=max(r.pk for r in rows) + 1)
 
